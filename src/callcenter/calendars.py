@@ -1,0 +1,627 @@
+"""Business calendars: opening hours, holidays and make-up working days, in a time zone.
+
+A :class:`BusinessCalendar` answers the questions a router, an IVR and an SLA clock
+ask about wall-clock time, with instants given as POSIX seconds:
+
+* is the center open at ``now``? (:meth:`BusinessCalendar.is_open`)
+* when does it next open, or close? (:meth:`~BusinessCalendar.next_open`,
+  :meth:`~BusinessCalendar.next_close`)
+* how many business seconds lie between two instants, and when will ``n`` business
+  seconds have passed? (:meth:`~BusinessCalendar.business_seconds`,
+  :meth:`~BusinessCalendar.add_business_seconds`)
+
+The hours of a local date come from the first rule that applies, in this order:
+
+1. a date-range :class:`Override` covering the date (the last one listed wins),
+2. a :class:`Holiday` on the date (closed, or the reduced hours it gives),
+3. a :class:`MakeupWorkday` on the date -- in China a weekend day is declared a working
+   day around a public holiday; it keeps the hours of a chosen weekday (Monday by
+   default) or hours of its own,
+4. the weekly hours of the date's weekday (a weekday left out is closed, and
+   :meth:`~BusinessCalendar.undefined_weekdays` reports it).
+
+A :class:`TimeRange` may run past midnight (``18:00-08:00``): the part after midnight
+belongs to the date the range starts on, so a night service that starts on a Friday
+runs into Saturday morning even when Saturday is a holiday.
+
+Daylight saving time is handled by converting each local opening to instants with
+:mod:`zoneinfo`. A wall time that does not exist (skipped by a spring-forward change)
+opens or closes at the moment of the change; a wall time that happens twice (the
+fall-back hour) opens at its first occurrence and closes at its second, so the
+opening covers every instant whose wall time lies in the range.
+
+>>> import datetime, zoneinfo
+>>> cal = BusinessCalendar.from_dict({
+...     "timezone": "Asia/Shanghai",
+...     "weekly": {"mon-fri": ["08:30-12:00", "13:00-17:30"], "sat-sun": []},
+...     "holidays": [{"date": "2026-10-01", "name": "National Day"}],
+...     "makeup_workdays": [{"date": "2026-09-27", "name": "make-up for National Day"}],
+... })
+>>> tz = zoneinfo.ZoneInfo("Asia/Shanghai")
+>>> def at(*args: int) -> float:
+...     return datetime.datetime(*args, tzinfo=tz).timestamp()
+>>> cal.is_open(at(2026, 9, 27, 9, 0))    # a Sunday, but a make-up working day
+True
+>>> cal.is_open(at(2026, 10, 1, 9, 0))    # National Day
+False
+>>> cal.business_seconds(at(2026, 9, 28, 11, 0), at(2026, 9, 28, 14, 0)) / 3600
+2.0
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import math
+import re
+import zoneinfo
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Self
+
+import attrs
+
+from . import _loading
+from ._clock import as_instant
+from .errors import InvalidArgumentError
+
+__all__ = [
+    "BusinessCalendar",
+    "Holiday",
+    "MakeupWorkday",
+    "Override",
+    "TimeRange",
+    "Weekday",
+]
+
+DAY = 86_400
+"""Seconds in a civil day (wall-clock arithmetic; real days may be 23 or 25 hours)."""
+
+_CACHE_LIMIT = 4096
+
+
+class Weekday(enum.IntEnum):
+    """Days of the week, numbered as :meth:`datetime.date.weekday` numbers them."""
+
+    MONDAY = 0
+    TUESDAY = 1
+    WEDNESDAY = 2
+    THURSDAY = 3
+    FRIDAY = 4
+    SATURDAY = 5
+    SUNDAY = 6
+
+    @classmethod
+    def parse(cls, text: str) -> Weekday:
+        """Parse a full or three-letter English day name, in any case.
+
+        >>> Weekday.parse("sat"), Weekday.parse("Monday")
+        (<Weekday.SATURDAY: 5>, <Weekday.MONDAY: 0>)
+        """
+        key = text.strip().lower()
+        for day in cls:
+            if key in (day.name.lower(), day.name.lower()[:3]):
+                return day
+        names = ", ".join(d.name.lower() for d in cls)
+        raise ValueError(f"unknown weekday {text!r}; expected one of {names} (or mon..sun)")
+
+
+_TIME_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+
+
+def _parse_clock(text: str, *, allow_24: bool) -> int:
+    match = _TIME_RE.match(text)
+    if match is None:
+        raise ValueError(f"expected a time like 08:30 or 17:45:30, got {text!r}")
+    hours, minutes, seconds = int(match[1]), int(match[2]), int(match[3] or 0)
+    if minutes > 59 or seconds > 59 or hours > 24 or (hours == 24 and (minutes or seconds)):
+        raise ValueError(f"no such time of day: {text!r}")
+    if hours == 24 and not allow_24:
+        raise ValueError(f"a range cannot start at 24:00 ({text!r}); use 00:00 of the next day")
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def _format_clock(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{hours:02d}:{minutes:02d}"
+    return text + (f":{secs:02d}" if secs else "")
+
+
+def _check_range(instance: TimeRange, attribute: attrs.Attribute[int], value: int) -> None:
+    if attribute.name == "start" and not 0 <= value < DAY:
+        raise ValueError(f"start must lie in [0, {DAY}) seconds after midnight, got {value}")
+    if attribute.name == "end" and not instance.start < value <= instance.start + DAY:
+        raise ValueError(
+            f"end must be after start and at most 24 hours later, got "
+            f"{_format_clock(instance.start)}-{value}s"
+        )
+
+
+@attrs.frozen(order=True)
+class TimeRange:
+    """A half-open stretch ``[start, end)`` of local wall-clock time within a day.
+
+    Both ends are seconds after local midnight. ``end`` may pass midnight (up to 24
+    hours after ``start``): ``18:00-08:00`` is ``TimeRange(64800, 115200)``.
+
+    >>> TimeRange.parse("08:30-17:00")
+    TimeRange(start=30600, end=61200)
+    >>> str(TimeRange.parse("18:00-08:00"))
+    '18:00-08:00'
+    >>> str(TimeRange.parse("00:00-24:00"))
+    '00:00-24:00'
+    """
+
+    start: int = attrs.field(validator=_check_range)
+    end: int = attrs.field(validator=_check_range)
+
+    @classmethod
+    def parse(cls, text: str) -> TimeRange:
+        """Parse ``"HH:MM-HH:MM"`` (seconds optional; ``24:00`` allowed as an end).
+
+        An end at or before the start means the range runs past midnight.
+
+        Raises:
+            ValueError: The text is not a range of two times of day, or is empty.
+        """
+        if not isinstance(text, str):
+            raise ValueError(f"expected a range like '08:30-17:00', got {text!r}")
+        parts = text.split("-")
+        if len(parts) != 2:
+            raise ValueError(f"expected a range like '08:30-17:00', got {text!r}")
+        start = _parse_clock(parts[0], allow_24=False)
+        end = _parse_clock(parts[1], allow_24=True)
+        if end == start:
+            raise ValueError(f"empty range {text!r}; for a whole day write 00:00-24:00")
+        if end < start:
+            end += DAY
+        return cls(start, end)
+
+    @property
+    def crosses_midnight(self) -> bool:
+        """Whether the range runs into the next day."""
+        return self.end > DAY
+
+    def __str__(self) -> str:
+        end = self.end - DAY if self.end > DAY else self.end
+        return f"{_format_clock(self.start)}-{_format_clock(end)}"
+
+
+def _ranges(value: Iterable[TimeRange | str]) -> tuple[TimeRange, ...]:
+    """Normalise ranges: parse strings, sort, and merge overlapping or touching ones."""
+    parsed = sorted(TimeRange.parse(v) if isinstance(v, str) else v for v in value)
+    merged: list[TimeRange] = []
+    for item in parsed:
+        if merged and item.start <= merged[-1].end:
+            last = merged[-1]
+            end = max(last.end, item.end)
+            if end - last.start > DAY:
+                raise ValueError(
+                    f"ranges {last} and {item} together cover more than 24 hours from "
+                    f"{_format_clock(last.start)}"
+                )
+            merged[-1] = TimeRange(last.start, end)
+        else:
+            merged.append(item)
+    return tuple(merged)
+
+
+@attrs.frozen(kw_only=True)
+class Holiday:
+    """A date on which the normal hours do not apply.
+
+    Attributes:
+        date: The local date.
+        name: What the holiday is, for reports (``"National Day"``).
+        hours: Reduced opening hours for the day; empty (the default) means closed.
+    """
+
+    date: datetime.date
+    name: str = ""
+    hours: tuple[TimeRange, ...] = attrs.field(default=(), converter=_ranges)
+
+
+@attrs.frozen(kw_only=True)
+class MakeupWorkday:
+    """A normally closed date declared a working day (调休上班).
+
+    Attributes:
+        date: The local date.
+        name: Why, for reports (``"make-up for National Day"``).
+        as_weekday: Whose weekly hours the day keeps (Monday by default).
+        hours: Hours of its own, used instead of ``as_weekday``'s when given.
+    """
+
+    date: datetime.date
+    name: str = ""
+    as_weekday: Weekday = Weekday.MONDAY
+    hours: tuple[TimeRange, ...] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_ranges)
+    )
+
+
+def _check_override_end(instance: Override, _: attrs.Attribute[Any], value: datetime.date) -> None:
+    if value < instance.start:
+        raise ValueError(f"end {value} is before start {instance.start}")
+
+
+@attrs.frozen(kw_only=True)
+class Override:
+    """Hours that replace every other rule on each date of an inclusive date range.
+
+    Attributes:
+        start: The first local date.
+        end: The last local date (inclusive).
+        hours: The hours on each of those dates; empty means closed.
+        name: Why, for reports (``"stock-taking week"``).
+    """
+
+    start: datetime.date
+    end: datetime.date = attrs.field(validator=_check_override_end)
+    hours: tuple[TimeRange, ...] = attrs.field(default=(), converter=_ranges)
+    name: str = ""
+
+    def covers(self, date: datetime.date) -> bool:
+        """Whether ``date`` lies in the range."""
+        return self.start <= date <= self.end
+
+
+def _weekly(
+    value: Mapping[Weekday, Iterable[TimeRange | str] | None],
+) -> tuple[tuple[TimeRange, ...] | None, ...]:
+    table: list[tuple[TimeRange, ...] | None] = [None] * 7
+    for day, hours in value.items():
+        table[Weekday(day)] = None if hours is None else _ranges(hours)
+    return tuple(table)
+
+
+def _zone(value: str | zoneinfo.ZoneInfo) -> zoneinfo.ZoneInfo:
+    if isinstance(value, zoneinfo.ZoneInfo):
+        return value
+    try:
+        return zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValueError(
+            f"unknown time zone {value!r}; expected an IANA name such as 'Asia/Shanghai'"
+        ) from None
+
+
+def _holidays(items: Iterable[Holiday]) -> tuple[Holiday, ...]:
+    return tuple(items)
+
+
+def _makeups(items: Iterable[MakeupWorkday]) -> tuple[MakeupWorkday, ...]:
+    return tuple(items)
+
+
+def _overrides(items: Iterable[Override]) -> tuple[Override, ...]:
+    return tuple(items)
+
+
+def _by_date(items: Iterable[Holiday | MakeupWorkday]) -> dict[datetime.date, Any]:
+    table: dict[datetime.date, Any] = {}
+    for item in items:
+        if item.date in table:
+            raise ValueError(f"date {item.date} is listed twice")
+        table[item.date] = item
+    return table
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class BusinessCalendar:
+    """Opening hours in a time zone, with holidays, make-up days and overrides.
+
+    Build one from typed parts, or from a document with :meth:`from_dict`.
+
+    Args:
+        timezone: An IANA zone name or a :class:`zoneinfo.ZoneInfo`.
+        weekly: Hours per weekday; a weekday mapped to ``None`` or left out is closed
+            (and reported by :meth:`undefined_weekdays` if left out). Ranges may be
+            :class:`TimeRange` objects or strings like ``"08:30-17:30"``.
+        holidays: Dates that are closed, or open with reduced hours.
+        makeup_workdays: Normally closed dates that are working days.
+        overrides: Date ranges whose hours replace every other rule.
+        name: A name for messages and reports.
+
+    Raises:
+        ValueError: A part is malformed (a date listed twice, a bad range...).
+    """
+
+    timezone: zoneinfo.ZoneInfo = attrs.field(converter=_zone)
+    weekly: tuple[tuple[TimeRange, ...] | None, ...] = attrs.field(converter=_weekly)
+    holidays: tuple[Holiday, ...] = attrs.field(default=(), converter=_holidays)
+    makeup_workdays: tuple[MakeupWorkday, ...] = attrs.field(default=(), converter=_makeups)
+    overrides: tuple[Override, ...] = attrs.field(default=(), converter=_overrides)
+    name: str = ""
+
+    _holiday_by_date: dict[datetime.date, Holiday] = attrs.field(init=False, repr=False)
+    _makeup_by_date: dict[datetime.date, MakeupWorkday] = attrs.field(init=False, repr=False)
+    _last_special: datetime.date | None = attrs.field(init=False, repr=False)
+    _weekly_state: str = attrs.field(init=False, repr=False)
+    _cache: dict[datetime.date, tuple[tuple[float, float], ...]] = attrs.field(
+        init=False, repr=False, factory=dict
+    )
+
+    def __attrs_post_init__(self) -> None:
+        put = object.__setattr__  # frozen: derived tables are set once, here
+        put(self, "_holiday_by_date", _by_date(self.holidays))
+        put(self, "_makeup_by_date", _by_date(self.makeup_workdays))
+        for makeup in self.makeup_workdays:
+            if makeup.date in self._holiday_by_date:
+                raise ValueError(f"date {makeup.date} is both a holiday and a make-up workday")
+        specials = [*self._holiday_by_date, *self._makeup_by_date]
+        specials += [o.end for o in self.overrides]
+        put(self, "_last_special", max(specials) if specials else None)
+        put(self, "_weekly_state", self._classify_weekly())
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def always_open(cls, timezone: str | zoneinfo.ZoneInfo = "UTC", name: str = "") -> Self:
+        """A 7x24 calendar (a central center that never closes).
+
+        >>> BusinessCalendar.always_open().is_open(0.0)
+        True
+        """
+        return cls(
+            timezone=timezone,
+            weekly={day: [TimeRange(0, DAY)] for day in Weekday},
+            name=name,
+        )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, what: str = "calendar") -> BusinessCalendar:
+        """Build a calendar from a document (a dict, e.g. parsed TOML or JSON).
+
+        The document has ``timezone`` (required), ``weekly`` (a table from day names
+        -- ``monday`` or ``mon``, or spans such as ``mon-fri`` -- to lists of ranges
+        like ``"08:30-12:00"``; an empty list means closed), and optional ``name``,
+        ``holidays``, ``makeup_workdays`` and ``overrides`` (lists of tables with the
+        fields of :class:`Holiday`, :class:`MakeupWorkday` and :class:`Override`).
+
+        Raises:
+            DefinitionError: Every problem in the document, each with its path.
+        """
+        from ._calendar_doc import CONVERTER
+
+        return _loading.structure_definition(CONVERTER, data, cls, what=what)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The calendar as a document that :meth:`from_dict` reads back."""
+        from ._calendar_doc import CONVERTER
+
+        result: dict[str, Any] = CONVERTER.unstructure(self)
+        return result
+
+    # ------------------------------------------------------------------ the rules
+
+    def undefined_weekdays(self) -> tuple[Weekday, ...]:
+        """Weekdays the weekly hours do not mention (treated as closed).
+
+        A validator reports these: a calendar usually means to say what every day does.
+        """
+        return tuple(day for day in Weekday if self.weekly[day] is None)
+
+    def hours_on(self, date: datetime.date) -> tuple[TimeRange, ...]:
+        """The opening hours that apply on a local date, after every rule.
+
+        >>> cal = BusinessCalendar(timezone="UTC", weekly={Weekday.MONDAY: ["09:00-17:00"]})
+        >>> [str(r) for r in cal.hours_on(datetime.date(2026, 11, 23))]
+        ['09:00-17:00']
+        >>> cal.hours_on(datetime.date(2026, 11, 24))
+        ()
+        """
+        for override in reversed(self.overrides):
+            if override.covers(date):
+                return override.hours
+        holiday = self._holiday_by_date.get(date)
+        if holiday is not None:
+            return holiday.hours
+        makeup = self._makeup_by_date.get(date)
+        if makeup is not None:
+            if makeup.hours is not None:
+                return makeup.hours
+            return self.weekly[makeup.as_weekday] or ()
+        return self.weekly[date.weekday()] or ()
+
+    def rule_on(self, date: datetime.date) -> str:
+        """Which rule decides a date's hours, in words (for reports and ``--explain``).
+
+        >>> cal = BusinessCalendar(timezone="UTC", weekly={})
+        >>> cal.rule_on(datetime.date(2026, 11, 23))
+        'weekly hours (monday, not defined: closed)'
+        """
+
+        def named(kind: str, name: str) -> str:
+            return f"{kind} ({name})" if name else kind
+
+        for override in reversed(self.overrides):
+            if override.covers(date):
+                return named("override", override.name)
+        if date in self._holiday_by_date:
+            return named("holiday", self._holiday_by_date[date].name)
+        if date in self._makeup_by_date:
+            return named("make-up workday", self._makeup_by_date[date].name)
+        day = Weekday(date.weekday())
+        suffix = ", not defined: closed" if self.weekly[day] is None else ""
+        return f"weekly hours ({day.name.lower()}{suffix})"
+
+    # ------------------------------------------------------------------ instants
+
+    def _instant(self, date: datetime.date, seconds: int, *, latest: bool) -> float:
+        """POSIX time of local wall time ``date + seconds`` (DST-aware, see module doc)."""
+        days, rest = divmod(seconds, DAY)
+        naive = datetime.datetime.combine(
+            date + datetime.timedelta(days=days), datetime.time()
+        ) + datetime.timedelta(seconds=rest)
+        tz = self.timezone
+        first = naive.replace(tzinfo=tz, fold=0).timestamp()
+        second = naive.replace(tzinfo=tz, fold=1).timestamp()
+        if first == second:
+            return first
+        low, high = min(first, second), max(first, second)
+        if datetime.datetime.fromtimestamp(low, tz).replace(tzinfo=None) == naive:
+            # The wall time happens twice (fall back): both instants are real.
+            return high if latest else low
+        # The wall time was skipped (spring forward): find the moment of the change,
+        # the first instant whose wall time is at or after ``naive``.
+        lo, hi = math.floor(low), math.ceil(high)
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if datetime.datetime.fromtimestamp(mid, tz).replace(tzinfo=None) >= naive:
+                hi = mid
+            else:
+                lo = mid
+        return float(hi)
+
+    def _local_date(self, instant: float) -> datetime.date:
+        return datetime.datetime.fromtimestamp(instant, self.timezone).date()
+
+    def _date_intervals(self, date: datetime.date) -> tuple[tuple[float, float], ...]:
+        """Open intervals (POSIX) of the ranges that start on ``date``, cached."""
+        cached = self._cache.get(date)
+        if cached is not None:
+            return cached
+        intervals = []
+        for rng in self.hours_on(date):
+            start = self._instant(date, rng.start, latest=False)
+            end = self._instant(date, rng.end, latest=True)
+            if end > start:
+                intervals.append((start, end))
+        result = tuple(intervals)
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[date] = result
+        return result
+
+    def _classify_weekly(self) -> str:
+        """``"never"``, ``"always"`` or ``"sometimes"`` open, judging the weekly hours only."""
+        if not any(self.weekly):
+            return "never"
+        for day in Weekday:
+            covered = [(r.start, min(r.end, DAY)) for r in self.weekly[day] or ()]
+            previous = self.weekly[(day - 1) % 7] or ()
+            covered += [(0, r.end - DAY) for r in previous if r.end > DAY]
+            reach = 0
+            for start, end in sorted(covered):
+                if start > reach:
+                    break
+                reach = max(reach, end)
+            if reach < DAY:
+                return "sometimes"
+        return "always"
+
+    def intervals_from(self, instant: float) -> Iterator[tuple[float, float]]:
+        """Yield the open intervals ``[start, end)`` that end after ``instant``, in order.
+
+        Adjacent and overlapping openings are merged, so each yielded interval is a
+        maximal open stretch. The last interval's end is ``math.inf`` when the
+        calendar never closes again; the iterator ends when it never opens again.
+        """
+        date = self._local_date(instant) - datetime.timedelta(days=1)
+        settled = (self._last_special or date) + datetime.timedelta(days=2)
+        current: tuple[float, float] | None = None
+        while True:
+            for start, end in self._date_intervals(date):
+                if current is not None and start <= current[1]:
+                    current = (current[0], max(current[1], end))
+                    continue
+                if current is not None and current[1] > instant:
+                    yield current
+                current = (start, end)
+            if date >= settled:
+                if self._weekly_state == "always":
+                    yield (current[0] if current else instant, math.inf)
+                    return
+                if self._weekly_state == "never":
+                    if current is not None and current[1] > instant:
+                        yield current
+                    return
+            date += datetime.timedelta(days=1)
+
+    # ------------------------------------------------------------------ questions
+
+    def is_open(self, now: float) -> bool:
+        """Whether the calendar is open at instant ``now``.
+
+        >>> BusinessCalendar(timezone="UTC", weekly={}).is_open(0.0)
+        False
+        """
+        now = as_instant(now, "now")
+        date = self._local_date(now)
+        for day in (date - datetime.timedelta(days=1), date):
+            for start, end in self._date_intervals(day):
+                if start <= now < end:
+                    return True
+        return False
+
+    def next_open(self, now: float) -> float | None:
+        """The first instant at or after ``now`` when the calendar is open.
+
+        Returns ``now`` itself when open, ``None`` when it never opens again.
+        """
+        now = as_instant(now, "now")
+        for start, _ in self.intervals_from(now):
+            return max(start, now)
+        return None
+
+    def next_close(self, now: float) -> float | None:
+        """The first instant after ``now`` at which an opening ends.
+
+        When closed at ``now`` this is the end of the next opening. ``None`` when the
+        calendar never closes again (7x24) or never opens again.
+        """
+        now = as_instant(now, "now")
+        for _, end in self.intervals_from(now):
+            return None if math.isinf(end) else end
+        return None
+
+    def business_seconds(self, start: float, end: float) -> float:
+        """Seconds of open time in ``[start, end)``; ``0.0`` when ``end <= start``.
+
+        Additive: ``business_seconds(a, b) + business_seconds(b, c) ==
+        business_seconds(a, c)`` for ``a <= b <= c``.
+        """
+        start = as_instant(start, "start")
+        end = as_instant(end, "end")
+        total = 0.0
+        if end <= start:
+            return total
+        for low, high in self.intervals_from(start):
+            if low >= end:
+                break
+            total += min(high, end) - max(low, start)
+        return total
+
+    def add_business_seconds(self, start: float, seconds: float) -> float | None:
+        """The instant at which ``seconds`` of open time have passed since ``start``.
+
+        This is how an SLA clock in business time finds its deadline. ``None`` when
+        the calendar never accumulates that much open time.
+
+        Raises:
+            InvalidArgumentError: ``seconds`` is negative or not finite.
+        """
+        start = as_instant(start, "start")
+        remaining = as_instant(seconds, "seconds")
+        if remaining < 0:
+            raise InvalidArgumentError(name="seconds", expected="a finite number >= 0", got=seconds)
+        for low, high in self.intervals_from(start):
+            low = max(low, start)
+            if high - low >= remaining:
+                return low + remaining
+            remaining -= high - low
+        return None
+
+    def open_intervals(self, start: float, end: float) -> list[tuple[float, float]]:
+        """The open stretches within ``[start, end)``, clipped to it, in order."""
+        start = as_instant(start, "start")
+        end = as_instant(end, "end")
+        result: list[tuple[float, float]] = []
+        if end <= start:
+            return result
+        for low, high in self.intervals_from(start):
+            if low >= end:
+                break
+            result.append((max(low, start), min(high, end)))
+        return result

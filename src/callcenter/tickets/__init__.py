@@ -1,0 +1,3 @@
+"""Ticket workflows: state machines with SLA clocks, ownership and an audit trail."""
+
+__all__: list[str] = []
