@@ -1,4 +1,4 @@
-"""Every tutorial and how-to guide runs as written.
+"""Every tutorial and how-to guide, and the README's taste of the API, runs as written.
 
 The ``python`` code blocks of each page are executed in order, in one namespace per
 page, in a fresh temporary working directory. A block fenced as ``python`` must run;
@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
-PAGES = sorted([*DOCS.glob("tutorials/*.md"), *DOCS.glob("how-to/*.md")])
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+PAGES = [*sorted([*DOCS.glob("tutorials/*.md"), *DOCS.glob("how-to/*.md")]), ROOT / "README.md"]
 FENCE = re.compile(r"^```(\w+)[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
 FILE_MARK = re.compile(r"^(?:#|//)\s*file:\s*(\S+)\s*$")
 
@@ -25,7 +26,7 @@ def blocks(page: Path) -> list[tuple[str, str]]:
     return [(m[1], m[2]) for m in FENCE.finditer(page.read_text(encoding="utf-8"))]
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[p.relative_to(DOCS).as_posix() for p in PAGES])
+@pytest.mark.parametrize("page", PAGES, ids=[p.relative_to(ROOT).as_posix() for p in PAGES])
 def test_page_runs_as_written(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}

@@ -108,16 +108,18 @@ class Weekday(enum.IntEnum):
 _TIME_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 
 
-def _parse_clock(text: str, *, allow_24: bool) -> int:
+def _parse_clock(text: str, *, is_end: bool) -> int:
     match = _TIME_RE.match(text)
     if match is None:
         raise ValueError(f"expected a time like 08:30 or 17:45:30, got {text!r}")
     hours, minutes, seconds = int(match[1]), int(match[2]), int(match[3] or 0)
-    if minutes > 59 or seconds > 59 or hours > 24 or (hours == 24 and (minutes or seconds)):
+    value = hours * 3600 + minutes * 60 + seconds
+    # An end may be written past 24:00 (``00:15-24:15`` is a whole day from 00:15).
+    if minutes > 59 or seconds > 59 or value > (2 * DAY if is_end else DAY):
         raise ValueError(f"no such time of day: {text!r}")
-    if hours == 24 and not allow_24:
+    if value == DAY and not is_end:
         raise ValueError(f"a range cannot start at 24:00 ({text!r}); use 00:00 of the next day")
-    return hours * 3600 + minutes * 60 + seconds
+    return value
 
 
 def _format_clock(seconds: int) -> str:
@@ -132,8 +134,8 @@ def _check_range(instance: TimeRange, attribute: attrs.Attribute[int], value: in
         raise ValueError(f"start must lie in [0, {DAY}) seconds after midnight, got {value}")
     if attribute.name == "end" and not instance.start < value <= instance.start + DAY:
         raise ValueError(
-            f"end must be after start and at most 24 hours later, got "
-            f"{_format_clock(instance.start)}-{value}s"
+            f"a range must end after it starts and at most 24 hours later, got "
+            f"{_format_clock(instance.start)}-{_format_clock(value)}"
         )
 
 
@@ -157,9 +159,10 @@ class TimeRange:
 
     @classmethod
     def parse(cls, text: str) -> TimeRange:
-        """Parse ``"HH:MM-HH:MM"`` (seconds optional; ``24:00`` allowed as an end).
+        """Parse ``"HH:MM-HH:MM"`` (seconds optional).
 
-        An end at or before the start means the range runs past midnight.
+        An end before the start means the range runs past midnight; an end may also
+        be written past ``24:00`` (``"00:15-24:15"`` is a whole day from 00:15).
 
         Raises:
             ValueError: The text is not a range of two times of day, or is empty.
@@ -169,8 +172,8 @@ class TimeRange:
         parts = text.split("-")
         if len(parts) != 2:
             raise ValueError(f"expected a range like '08:30-17:00', got {text!r}")
-        start = _parse_clock(parts[0], allow_24=False)
-        end = _parse_clock(parts[1], allow_24=True)
+        start = _parse_clock(parts[0], is_end=False)
+        end = _parse_clock(parts[1], is_end=True)
         if end == start:
             raise ValueError(f"empty range {text!r}; for a whole day write 00:00-24:00")
         if end < start:
@@ -183,7 +186,7 @@ class TimeRange:
         return self.end > DAY
 
     def __str__(self) -> str:
-        end = self.end - DAY if self.end > DAY else self.end
+        end = self.end - DAY if self.end > DAY and self.end - DAY != self.start else self.end
         return f"{_format_clock(self.start)}-{_format_clock(end)}"
 
 
@@ -266,11 +269,15 @@ class Override:
         return self.start <= date <= self.end
 
 
+_WeeklyHours = Mapping[Weekday, Iterable[TimeRange | str] | None]
+
+
 def _weekly(
-    value: Mapping[Weekday, Iterable[TimeRange | str] | None],
+    value: _WeeklyHours | Iterable[Iterable[TimeRange | str] | None],
 ) -> tuple[tuple[TimeRange, ...] | None, ...]:
+    items = value.items() if isinstance(value, Mapping) else enumerate(value)
     table: list[tuple[TimeRange, ...] | None] = [None] * 7
-    for day, hours in value.items():
+    for day, hours in items:
         table[Weekday(day)] = None if hours is None else _ranges(hours)
     return tuple(table)
 
@@ -315,8 +322,10 @@ class BusinessCalendar:
 
     Args:
         timezone: An IANA zone name or a :class:`zoneinfo.ZoneInfo`.
-        weekly: Hours per weekday; a weekday mapped to ``None`` or left out is closed
-            (and reported by :meth:`undefined_weekdays` if left out). Ranges may be
+        weekly: Hours per weekday, as a mapping from :class:`Weekday` (a weekday
+            mapped to ``None`` or left out is closed, and reported by
+            :meth:`undefined_weekdays`) or as seven entries Monday first (the form
+            the attribute is stored in, so :func:`attrs.evolve` works). Ranges may be
             :class:`TimeRange` objects or strings like ``"08:30-17:30"``.
         holidays: Dates that are closed, or open with reduced hours.
         makeup_workdays: Normally closed dates that are working days.
@@ -606,6 +615,8 @@ class BusinessCalendar:
         remaining = as_instant(seconds, "seconds")
         if remaining < 0:
             raise InvalidArgumentError(name="seconds", expected="a finite number >= 0", got=seconds)
+        if remaining == 0:
+            return start
         for low, high in self.intervals_from(start):
             low = max(low, start)
             if high - low >= remaining:

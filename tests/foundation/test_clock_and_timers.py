@@ -1,0 +1,82 @@
+"""The time guard and the deadline queue shared by every engine."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from callcenter._clock import Clock, as_instant
+from callcenter._timers import TimerQueue
+from callcenter.errors import InvalidArgumentError, TimeWentBackwardsError
+
+
+def test_clock_refuses_going_back_and_changes_nothing() -> None:
+    clock = Clock()
+    start = clock.now
+    assert start is None
+    clock.commit(clock.check(5))
+    with pytest.raises(TimeWentBackwardsError):
+        clock.check(4.999)
+    assert clock.now == 5.0
+    assert clock.check(5.0) == 5.0  # equal times are fine
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, "1", None, True])
+def test_non_numbers_are_refused(bad: object) -> None:
+    with pytest.raises(InvalidArgumentError, match="finite number"):
+        as_instant(bad)
+    if bad is not None:  # Clock(None) is a clock that has seen no time yet
+        with pytest.raises(InvalidArgumentError):
+            Clock(bad)  # type: ignore[arg-type]
+
+
+class TimerModel(RuleBasedStateMachine):
+    """Drives a TimerQueue against a dict and a linear scan."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timers: TimerQueue[int] = TimerQueue()
+        self.model: dict[int, tuple[float, int]] = {}
+        self.seq = 0
+
+    @rule(key=st.integers(0, 20), deadline=st.integers(0, 50).map(float))
+    def schedule(self, key: int, deadline: float) -> None:
+        self.timers.schedule(key, deadline)
+        self.model[key] = (deadline, self.seq)
+        self.seq += 1
+
+    @rule(key=st.integers(0, 20))
+    def cancel(self, key: int) -> None:
+        assert self.timers.cancel(key) == (key in self.model)
+        self.model.pop(key, None)
+
+    @rule(now=st.integers(0, 50).map(float))
+    def pop_due(self, now: float) -> None:
+        got = self.timers.pop_due(now)
+        due = [(slot, key) for key, slot in self.model.items() if slot[0] <= now]
+        if not due:
+            assert got is None
+            return
+        (deadline, _), key = min(due)
+        assert got == (deadline, key)
+        del self.model[key]
+
+    @precondition(lambda self: bool(self.model))
+    @rule()
+    def next_deadline(self) -> None:
+        assert self.timers.next_deadline() == min(d for d, _ in self.model.values())
+
+    @invariant()
+    def same_contents(self) -> None:
+        assert len(self.timers) == len(self.model)
+        for key, (deadline, _) in self.model.items():
+            assert key in self.timers
+            assert self.timers.deadline_of(key) == deadline
+        if not self.model:
+            assert self.timers.next_deadline() is None
+
+
+TestTimerQueue = TimerModel.TestCase
