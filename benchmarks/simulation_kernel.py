@@ -1,0 +1,165 @@
+"""Speed of the discrete-event kernel on M/M/8, and the same model in Ciw and SimPy.
+
+The model: one FIFO queue, 8 agents, Poisson arrivals at 100 per hour, exponential
+service with mean 240 s, 100,000 customers, nobody abandons. The library's side is the
+reference queue written directly on the kernel (``callcenter.simulation._reference``),
+so this measures the kernel and the random models, not the ACD. When ``ciw`` and
+``simpy`` are importable (``pip install -e '.[bench]'``) the same model runs in both,
+in the same process, and the speed ratios are reported.
+
+Each figure is the best of ``--repeats`` timed runs after a short warm-up run.
+
+    .venv/bin/python benchmarks/simulation_kernel.py --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import math
+import platform
+import random
+import sys
+import time
+from collections.abc import Callable, Generator
+from fractions import Fraction
+from typing import Any
+
+from callcenter.simulation import Exponential
+from callcenter.simulation._reference import simulate_fifo_queue
+
+ARRIVALS_PER_HOUR = 100
+MEAN_SERVICE = 240.0
+SERVERS = 8
+
+
+def erlang_c(servers: int, load: Fraction) -> float:
+    top = load**servers / math.factorial(servers) * Fraction(servers) / (servers - load)
+    bottom = sum((load**k / math.factorial(k) for k in range(servers)), Fraction(0)) + top
+    return float(top / bottom)
+
+
+def run_callcenter(customers: int, seed: int) -> float:
+    figures = simulate_fifo_queue(
+        arrival_rate=ARRIVALS_PER_HOUR / 3600,
+        servers=SERVERS,
+        service=Exponential(mean=MEAN_SERVICE),
+        customers=customers,
+        seed=seed,
+    )
+    return figures["wait_probability"]
+
+
+def run_ciw(customers: int, seed: int) -> float:
+    import ciw
+
+    network = ciw.create_network(
+        arrival_distributions=[ciw.dists.Exponential(rate=ARRIVALS_PER_HOUR / 3600)],
+        service_distributions=[ciw.dists.Exponential(rate=1 / MEAN_SERVICE)],
+        number_of_servers=[SERVERS],
+    )
+    ciw.seed(seed)
+    simulation = ciw.Simulation(network)
+    simulation.simulate_until_max_customers(customers, method="Finish")
+    records = simulation.get_all_records()
+    return float(sum(r.waiting_time > 0 for r in records) / len(records))
+
+
+def run_simpy(customers: int, seed: int) -> float:
+    import simpy
+
+    env = simpy.Environment()
+    agents = simpy.Resource(env, capacity=SERVERS)
+    rng = random.Random(seed)
+    arrival_rate = ARRIVALS_PER_HOUR / 3600
+    waited = 0
+
+    def customer() -> Generator[Any, Any, None]:
+        nonlocal waited
+        arrived = env.now
+        with agents.request() as request:
+            yield request
+            if env.now > arrived:
+                waited += 1
+            yield env.timeout(rng.expovariate(1 / MEAN_SERVICE))
+
+    def source() -> Generator[Any, Any, None]:
+        for _ in range(customers):
+            env.process(customer())
+            yield env.timeout(rng.expovariate(arrival_rate))
+
+    env.process(source())
+    env.run()
+    return waited / customers
+
+
+def measure(
+    run: Callable[[int, int], float], customers: int, seed: int, repeats: int
+) -> tuple[float, float]:
+    run(max(customers // 50, 100), seed)  # warm-up
+    best = math.inf
+    result = math.nan
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = run(customers, seed)
+        best = min(best, time.perf_counter() - start)
+    return customers / best, result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON line")
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    load = Fraction(ARRIVALS_PER_HOUR, 3600) * Fraction(int(MEAN_SERVICE))
+    result: dict[str, object] = {
+        "benchmark": "simulation_kernel",
+        "python": platform.python_version(),
+        "machine": platform.platform(),
+        "model": "M/M/8 FIFO",
+        "arrivals_per_hour": ARRIVALS_PER_HOUR,
+        "mean_service_seconds": MEAN_SERVICE,
+        "servers": SERVERS,
+        "customers": args.customers,
+        "seed": args.seed,
+        "repeats": args.repeats,
+        "erlang_c_wait_probability": erlang_c(SERVERS, load),
+    }
+    engines: dict[str, Callable[[int, int], float]] = {"callcenter": run_callcenter}
+    others: dict[str, Callable[[int, int], float]] = {"ciw": run_ciw, "simpy": run_simpy}
+    for name, other in others.items():
+        if importlib.util.find_spec(name) is not None:
+            engines[name] = other
+        else:
+            result[f"{name}_customers_per_second"] = None
+            print(f"{name} is not installed; skipped (pip install -e '.[bench]')", file=sys.stderr)
+    for name, runner in engines.items():
+        print(f"running {name}...", file=sys.stderr)
+        speed, wait_probability = measure(runner, args.customers, args.seed, args.repeats)
+        result[f"{name}_customers_per_second"] = round(speed, 1)
+        result[f"{name}_wait_probability"] = wait_probability
+        if name != "callcenter":
+            module = importlib.import_module(name)
+            result[f"{name}_version"] = getattr(module, "__version__", "unknown")
+    ours = result["callcenter_customers_per_second"]
+    assert isinstance(ours, float)
+    for name in ("ciw", "simpy"):
+        theirs = result.get(f"{name}_customers_per_second")
+        result[f"speedup_vs_{name}"] = (
+            round(ours / theirs, 2) if isinstance(theirs, float) else None
+        )
+
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:36} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
