@@ -17,7 +17,6 @@ from callcenter.simulation import (
     Choice,
     Deterministic,
     Duration,
-    Empirical,
     Exponential,
     LogNormal,
     NoPatience,
@@ -31,6 +30,7 @@ from callcenter.simulation import (
     patience_from_dict,
     register_model_hooks,
 )
+from callcenter.testing import arrival_profiles, choices, duration_models, patience_models
 
 
 @attrs.frozen(kw_only=True)
@@ -138,31 +138,29 @@ def test_arrival_kinds() -> None:
     assert "did you mean 'poisson'" in str(caught.value)
 
 
-models = st.one_of(
-    st.builds(Exponential, mean=st.floats(min_value=0.1, max_value=1e5)),
-    st.builds(
-        LogNormal,
-        mean=st.floats(min_value=0.1, max_value=1e5),
-        cv=st.floats(min_value=0.01, max_value=5),
-    ),
-    st.builds(
-        LogNormal,
-        mean=st.floats(min_value=0.1, max_value=1e5),
-        std=st.floats(min_value=0.01, max_value=1e5),
-    ),
-    st.builds(
-        Empirical,
-        samples=st.lists(st.floats(min_value=0, max_value=1e5), min_size=1, max_size=5),
-    ),
-    st.builds(Deterministic, value=st.floats(min_value=0, max_value=1e5)),
-)
-
-
-@given(model=models)
+@given(model=duration_models())
 def test_durations_round_trip(model: Duration) -> None:
     data = model_to_dict(model)
     assert duration_from_dict(data) == model
     assert patience_from_dict(data) == model
+
+
+@given(model=patience_models())
+def test_patience_round_trips(model: Patience) -> None:
+    assert patience_from_dict(model_to_dict(model)) == model
+
+
+@given(profile=arrival_profiles(), choice=choices())
+def test_documents_with_generated_models_load(profile: PoissonArrivals, choice: Choice) -> None:
+    document = {
+        "handle_time": {"kind": "exponential", "mean": 200},
+        "patience": {"kind": "none"},
+        "arrivals": model_to_dict(profile),
+        "menu": model_to_dict(choice),
+    }
+    queue = structure_definition(CONVERTER, document, Queue, what="queue")
+    assert queue.arrivals == profile
+    assert queue.menu == choice
 
 
 @given(
@@ -176,8 +174,6 @@ def test_arrivals_round_trip(per_interval: list[float], interval: float) -> None
     assert arrivals_from_dict(model_to_dict(replay)) == replay
 
 
-@given(weights=st.lists(st.integers(min_value=1, max_value=9), min_size=1, max_size=6))
-def test_choice_round_trip(weights: list[int]) -> None:
-    total = sum(weights)
-    choice = Choice(probabilities={str(i): w / total for i, w in enumerate(weights)})
+@given(choice=choices())
+def test_choice_round_trip(choice: Choice) -> None:
     assert choice_from_dict(model_to_dict(choice)) == choice

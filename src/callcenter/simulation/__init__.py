@@ -2,7 +2,8 @@
 
 This package provides the groundwork of the simulator:
 
-* random models, each drawing from an explicit seeded :class:`random.Random`:
+* random models, each drawing from an explicit seeded :class:`random.Random` (one
+  per purpose, from :class:`RandomStreams`):
   arrivals (:class:`PoissonArrivals`, :class:`ReplayedArrivals`), durations such as
   handle times (:class:`Exponential`, :class:`LogNormal`, :class:`Empirical`,
   :class:`Deterministic`), caller patience (any duration, or :class:`NoPatience`)
@@ -42,6 +43,7 @@ from ._stats import mean as mean
 from ._stats import sample_variance as sample_variance
 from ._stats import t_cdf as t_cdf
 from ._stats import t_quantile as t_quantile
+from ._streams import RandomStreams as RandomStreams
 from ._study import StudyResult as StudyResult
 from ._study import VariantResult as VariantResult
 from ._study import derive_seed as derive_seed
@@ -60,6 +62,7 @@ __all__ = [
     "NoPatience",
     "Patience",
     "PoissonArrivals",
+    "RandomStreams",
     "ReplayedArrivals",
     "SimulationStalledError",
     "Simulator",

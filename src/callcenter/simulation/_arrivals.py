@@ -133,11 +133,14 @@ class PoissonArrivals:
         draw, plus one wasted draw per interval boundary crossed.
         """
         interval = self.interval
+        start = self.start
         for index, volume in enumerate(self.per_interval):
             if volume <= 0:
                 continue
-            begin = self.start + index * interval
-            end = begin + interval
+            # Both bounds from the same formula, so that the end of one interval is
+            # exactly the start of the next and the times can never go out of order.
+            begin = start + index * interval
+            end = start + (index + 1) * interval
             mean_gap = interval / volume
             t = begin
             while True:
