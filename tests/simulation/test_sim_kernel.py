@@ -16,7 +16,7 @@ from hypothesis.stateful import (
 )
 
 from callcenter._timers import TimerQueue
-from callcenter.errors import InvalidArgumentError, TimeWentBackwardsError
+from callcenter.errors import IllegalTransitionError, InvalidArgumentError, TimeWentBackwardsError
 from callcenter.simulation import Event, SimulationStalledError, Simulator
 
 offsets = st.floats(min_value=0.0, max_value=1e6)
@@ -372,3 +372,40 @@ class KernelMachine(RuleBasedStateMachine):
 
 KernelMachine.TestCase.settings = settings(max_examples=80, stateful_step_count=30)
 test_kernel_against_model = KernelMachine.TestCase
+
+
+def test_run_cannot_be_called_from_inside_a_callback() -> None:
+    sim = Simulator()
+    errors: list[Exception] = []
+
+    def nested() -> None:
+        try:
+            sim.run()
+        except IllegalTransitionError as exc:
+            errors.append(exc)
+
+    sim.schedule(1.0, nested)
+    sim.schedule(2.0, print)
+    assert sim.run(until=1.5) == 1
+    assert len(errors) == 1
+    assert "cannot run() from inside" in str(errors[0])
+    assert sim.pending == 1  # the nested call changed nothing
+
+
+def test_max_events_must_be_a_count() -> None:
+    sim = Simulator()
+    sim.schedule(1.0, print)
+    for bad in (-1, 1.5, True):
+        with pytest.raises(InvalidArgumentError):
+            sim.run(max_events=bad)  # type: ignore[arg-type]
+    assert sim.run(max_events=0) == 0
+    assert sim.pending == 1
+
+
+def test_steps_that_raise_still_count() -> None:
+    sim = Simulator()
+    sim.schedule(1.0, print, "one")
+    sim.schedule(2.0, int, "not a number")
+    with pytest.raises(ValueError, match="not a number"):
+        sim.run()
+    assert sim.events_run == 2

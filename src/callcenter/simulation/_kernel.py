@@ -30,7 +30,12 @@ from collections.abc import Callable
 from typing import Any, Generic, Protocol, TypeVar, TypeVarTuple
 
 from .._clock import as_instant
-from ..errors import EngineError, InvalidArgumentError, TimeWentBackwardsError
+from ..errors import (
+    EngineError,
+    IllegalTransitionError,
+    InvalidArgumentError,
+    TimeWentBackwardsError,
+)
 from ._checks import is_count
 
 __all__ = ["Event", "SimulationStalledError", "Simulator", "TimerSource"]
@@ -138,7 +143,16 @@ class Simulator:
     (['a', 'b', 'c'], 5.0)
     """
 
-    __slots__ = ("_dead", "_heap", "_now", "_seq", "_sources", "_stall_limit", "events_run")
+    __slots__ = (
+        "_dead",
+        "_heap",
+        "_now",
+        "_running",
+        "_seq",
+        "_sources",
+        "_stall_limit",
+        "events_run",
+    )
 
     def __init__(self, start: float = 0.0, *, stall_limit: int = 1_000_000) -> None:
         self._now = as_instant(start, "start")
@@ -151,6 +165,7 @@ class Simulator:
         self._seq = itertools.count()
         self._dead = 0
         self._sources: list[_Source[Any]] = []
+        self._running = False
         self.events_run = 0
         """How many calendar events and source advances have run so far."""
 
@@ -294,6 +309,9 @@ class Simulator:
 
         Raises:
             TimeWentBackwardsError: ``until`` is before :attr:`now`.
+            InvalidArgumentError: ``max_events`` is not an integer >= 0.
+            IllegalTransitionError: Called from inside a callback or handler while
+                the simulator is already running.
             SimulationStalledError: ``stall_limit`` steps in a row at one instant.
             Exception: Whatever a callback or source raises propagates; the clock stays
                 at the failing step's time.
@@ -301,60 +319,80 @@ class Simulator:
         limit = _INF if until is None else as_instant(until, "until")
         if limit < self._now:
             raise TimeWentBackwardsError(now=limit, last=self._now)
-        budget = -1 if max_events is None else max_events
+        if max_events is not None and not is_count(max_events):
+            raise InvalidArgumentError(
+                name="max_events", expected="an integer >= 0 or None", got=max_events
+            )
+        if self._running:
+            raise IllegalTransitionError(
+                entity="the simulator",
+                state="running",
+                action="run() from inside an event or a source handler",
+                allowed=("schedule", "schedule_after", "cancel"),
+            )
+        self._running = True
+        try:
+            count, reached_limit = self._loop(limit, -1 if max_events is None else max_events, stop)
+        finally:
+            self._running = False
+        if reached_limit and until is not None:
+            self._now = limit
+        return count
+
+    def _loop(self, limit: float, budget: int, stop: Callable[[], bool] | None) -> tuple[int, bool]:
         heap = self._heap
         sources = self._sources
         heappop = heapq.heappop
         stall_limit = self._stall_limit
         same_instant = 0
         count = 0
-        reached_limit = False
-        while count != budget:
-            # Drop cancelled entries at the head.
-            while heap and heap[0][2].callback is None:
-                heappop(heap)
-                self._dead -= 1
-            time = heap[0][0] if heap else _INF
-            chosen: _Source[Any] | None = None
-            for entry in sources:
-                deadline = entry.source.next_deadline()
-                # A source wins a tie against the calendar ("<="); among sources the
-                # first one added wins a tie (the strict "<").
-                if deadline is not None and (
-                    deadline < time or (deadline == time and chosen is None)
-                ):
-                    chosen = entry
-                    time = deadline
-            if time > limit or time == _INF:
-                reached_limit = True
-                break
-            if time <= self._now:
-                time = self._now
-                same_instant += 1
-                if same_instant >= stall_limit:
-                    culprit = (
-                        f"source {chosen.name}"
-                        if chosen is not None
-                        else f"event {heap[0][2].callback!r}"
-                    )
-                    raise SimulationStalledError(now=time, steps=same_instant, culprit=culprit)
-            else:
-                same_instant = 0
-            self._now = time
-            count += 1
-            if chosen is not None:
-                result = chosen.source.advance(time)
-                if chosen.handler is not None:
-                    chosen.handler(result)
-            else:
-                event = heappop(heap)[2]
-                callback = event.callback
-                event.callback = None
-                assert callback is not None  # the head is live (cancelled ones were dropped)
-                callback(*event.args)
-            if stop is not None and stop():
-                break
-        self.events_run += count
-        if reached_limit and until is not None:
-            self._now = limit
-        return count
+        try:
+            while count != budget:
+                # Drop cancelled entries at the head.
+                while heap and heap[0][2].callback is None:
+                    heappop(heap)
+                    self._dead -= 1
+                time = heap[0][0] if heap else _INF
+                chosen: _Source[Any] | None = None
+                for entry in sources:
+                    deadline = entry.source.next_deadline()
+                    # A source wins a tie against the calendar ("<="); among sources the
+                    # first one added wins a tie (the strict "<").
+                    if deadline is not None and (
+                        deadline < time or (deadline == time and chosen is None)
+                    ):
+                        chosen = entry
+                        time = deadline
+                if time > limit or time == _INF:
+                    return count, True
+                if time <= self._now:
+                    time = self._now
+                    same_instant += 1
+                    if same_instant >= stall_limit:
+                        culprit = (
+                            f"source {chosen.name}"
+                            if chosen is not None
+                            else f"event {heap[0][2].callback!r}"
+                        )
+                        raise SimulationStalledError(now=time, steps=same_instant, culprit=culprit)
+                else:
+                    same_instant = 0
+                self._now = time
+                count += 1
+                if chosen is not None:
+                    result = chosen.source.advance(time)
+                    if chosen.handler is not None:
+                        chosen.handler(result)
+                else:
+                    event = heappop(heap)[2]
+                    callback = event.callback
+                    args = event.args
+                    event.callback = None
+                    event.args = ()
+                    assert callback is not None  # the head is live (cancelled ones were dropped)
+                    callback(*args)
+                if stop is not None and stop():
+                    break
+            return count, False
+        finally:
+            self.events_run += count
