@@ -163,7 +163,9 @@ def run_study(
         base_seed: Where every run's seed is derived from (see :func:`derive_seed`).
         executor: Where the runs go. ``None`` creates a
             :class:`~concurrent.futures.ProcessPoolExecutor` for this study and shuts
-            it down afterwards; an executor you pass is left running.
+            it down afterwards; an executor you pass is left running. Where worker
+            processes are spawned (Windows, macOS), call the study from under
+            ``if __name__ == "__main__":`` in a script.
         level: Confidence level of the intervals.
         common_random_numbers: Give replication ``r`` of every variant the same seed
             (derived with variant index 0), so that differences between variants are
