@@ -409,3 +409,24 @@ def test_steps_that_raise_still_count() -> None:
     with pytest.raises(ValueError, match="not a number"):
         sim.run()
     assert sim.events_run == 2
+
+
+def test_compaction_while_running_keeps_new_events() -> None:
+    # Cancelling many events from inside a callback rebuilds the heap while the run
+    # loop is using it; events scheduled afterwards must still run, in order.
+    sim = Simulator()
+    log: list[str] = []
+    doomed = [sim.schedule(50.0 + i, log.append, "doomed") for i in range(3000)]
+
+    def purge() -> None:
+        for event in doomed:
+            sim.cancel(event)
+        sim.schedule_after(5.0, log.append, "after purge")
+        sim.schedule_after(1.0, log.append, "soon after purge")
+
+    sim.schedule(10.0, purge)
+    sim.schedule(20.0, log.append, "planned")
+    sim.run()
+    assert log == ["soon after purge", "after purge", "planned"]
+    assert sim.pending == 0
+    assert sim.now == 20.0

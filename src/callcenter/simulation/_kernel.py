@@ -231,9 +231,11 @@ class Simulator:
         event.callback = None
         event.args = ()
         self._dead += 1
-        if self._dead > 1024 and self._dead * 2 > len(self._heap):
-            self._heap = [entry for entry in self._heap if entry[2].callback is not None]
-            heapq.heapify(self._heap)
+        heap = self._heap
+        if self._dead > 1024 and self._dead * 2 > len(heap):
+            # In place: a running loop holds a reference to this very list.
+            heap[:] = [entry for entry in heap if entry[2].callback is not None]
+            heapq.heapify(heap)
             self._dead = 0
         return True
 
