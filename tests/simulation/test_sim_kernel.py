@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 
 import pytest
 from hypothesis import given, settings
@@ -430,3 +431,45 @@ def test_compaction_while_running_keeps_new_events() -> None:
     assert log == ["soon after purge", "after purge", "planned"]
     assert sim.pending == 0
     assert sim.now == 20.0
+
+
+@given(
+    stream=st.lists(st.one_of(tied_times, offsets), max_size=30).map(sorted),
+    others=st.lists(st.one_of(tied_times, offsets), max_size=10),
+)
+def test_schedule_each_runs_every_time_lazily(stream: list[float], others: list[float]) -> None:
+    sim = Simulator()
+    log: list[tuple[float, str]] = []
+    sim.schedule_each(stream, lambda: log.append((sim.now, "stream")))
+    assert sim.pending == (1 if stream else 0)
+    for t in others:
+        sim.schedule(t, lambda: log.append((sim.now, "other")))
+    sim.run()
+    assert [t for t, what in log if what == "stream"] == stream
+    assert [t for t, _ in log] == sorted(t for t, _ in log)
+    assert len(log) == len(stream) + len(others)
+
+
+def test_schedule_each_draws_an_arrival_process_as_it_goes() -> None:
+    from callcenter.simulation import PoissonArrivals
+
+    profile = PoissonArrivals(per_interval=(30.0, 60.0), interval=600.0)
+    expected = list(profile.times(random.Random(9)))
+    sim = Simulator()
+    arrived: list[float] = []
+    sim.schedule_each(profile.times(random.Random(9)), lambda: arrived.append(sim.now))
+    sim.run(until=600.0)
+    assert arrived == [t for t in expected if t <= 600.0]
+    assert sim.pending == 1  # only the next arrival is in the calendar
+    sim.run()
+    assert arrived == expected
+
+
+def test_schedule_each_refuses_times_out_of_order_when_reached() -> None:
+    sim = Simulator()
+    sim.schedule_each([1.0, 3.0, 2.0], print, "tick")
+    with pytest.raises(TimeWentBackwardsError):
+        sim.run()
+    assert sim.now == 3.0  # found when the time 3.0 ran and 2.0 came next
+    with pytest.raises(TimeWentBackwardsError):
+        sim.schedule_each([0.5], print)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, Protocol, TypeVar, TypeVarTuple
 
 from .._clock import as_instant
@@ -216,6 +216,37 @@ class Simulator:
         event = Event(time, callback, args)
         heapq.heappush(self._heap, (time, next(self._seq), event))
         return event
+
+    def schedule_each(
+        self, times: Iterable[float], callback: Callable[[*Ts], object], *args: *Ts
+    ) -> None:
+        """Run ``callback(*args)`` at each of ``times`` (in non-decreasing order), lazily.
+
+        Only the next time is in the calendar at any moment: when it runs, the one after
+        it is taken from the iterator and scheduled. A day of arrivals therefore costs
+        one pending event, not one per call, and an arrival process
+        (:meth:`PoissonArrivals.times <callcenter.simulation.PoissonArrivals.times>`)
+        is drawn as the simulation advances. ``O(log n)`` per time.
+
+        Raises:
+            InvalidArgumentError: The first time is not a finite number (later ones
+                raise from :meth:`run` when they are reached).
+            TimeWentBackwardsError: The first time is before :attr:`now` (later ones:
+                from :meth:`run`, when a time comes before the one that preceded it).
+        """
+        iterator = iter(times)
+
+        def fire() -> None:
+            # Schedule the next one first, so that it keeps its place before any event
+            # the callback schedules for the same instant.
+            for upcoming in iterator:
+                self.schedule(upcoming, fire)
+                break
+            callback(*args)
+
+        for first in iterator:
+            self.schedule(first, fire)
+            break
 
     def _refuse(self, time: object) -> None:
         value = as_instant(time, "time")
