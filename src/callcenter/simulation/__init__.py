@@ -7,7 +7,8 @@ This package provides the groundwork of the simulator:
   arrivals (:class:`PoissonArrivals`, :class:`ReplayedArrivals`), durations such as
   handle times (:class:`Exponential`, :class:`LogNormal`, :class:`Empirical`,
   :class:`Deterministic`), caller patience (any duration, or :class:`NoPatience`)
-  and categorical choices (:class:`Choice`), loadable from TOML documents;
+  categorical choices (:class:`Choice`) and agents' shifts (:class:`Shift`), loadable
+  from TOML documents;
 * the discrete-event kernel (:class:`Simulator`): a virtual clock, an event calendar
   and timer sources (engines with ``next_deadline()`` / ``advance(now)``);
 * output statistics (:func:`confidence_interval`, :func:`batch_means`,
@@ -24,6 +25,7 @@ from ._definitions import duration_from_dict as duration_from_dict
 from ._definitions import model_to_dict as model_to_dict
 from ._definitions import patience_from_dict as patience_from_dict
 from ._definitions import register_model_hooks as register_model_hooks
+from ._definitions import shift_from_dict as shift_from_dict
 from ._distributions import Choice as Choice
 from ._distributions import Deterministic as Deterministic
 from ._distributions import Duration as Duration
@@ -36,6 +38,8 @@ from ._kernel import Event as Event
 from ._kernel import SimulationStalledError as SimulationStalledError
 from ._kernel import Simulator as Simulator
 from ._kernel import TimerSource as TimerSource
+from ._shifts import Shift as Shift
+from ._shifts import ShiftChange as ShiftChange
 from ._stats import ConfidenceInterval as ConfidenceInterval
 from ._stats import batch_means as batch_means
 from ._stats import confidence_interval as confidence_interval
@@ -64,6 +68,8 @@ __all__ = [
     "PoissonArrivals",
     "RandomStreams",
     "ReplayedArrivals",
+    "Shift",
+    "ShiftChange",
     "SimulationStalledError",
     "Simulator",
     "StudyResult",
@@ -81,6 +87,7 @@ __all__ = [
     "register_model_hooks",
     "run_study",
     "sample_variance",
+    "shift_from_dict",
     "t_cdf",
     "t_quantile",
 ]

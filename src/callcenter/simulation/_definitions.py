@@ -8,7 +8,9 @@ key that names the model; the other keys are the model's fields::
     arrivals    = { kind = "poisson", interval = 1800, per_interval = [12, 40, 65, 30] }
     menu        = { "1" = 0.45, "2" = 0.35, "0" = 0.1, hang_up = 0.1 }
 
-A :class:`~callcenter.simulation.Choice` is a plain table from outcome to probability.
+A :class:`~callcenter.simulation.Choice` is a plain table from outcome to probability;
+a :class:`~callcenter.simulation.Shift` is ``{ hours = "08:00-17:00", breaks =
+["12:00-13:00"] }``.
 :func:`register_model_hooks` teaches any converter from
 :func:`callcenter._loading.make_converter` these shapes, so a scenario class can embed
 the models as fields and still get every problem reported with its full path.
@@ -24,6 +26,7 @@ import attrs
 import cattrs
 
 from .. import _loading
+from ..calendars import TimeRange
 from ..errors import DefinitionError, Problem, did_you_mean
 from ._arrivals import ArrivalProcess, PoissonArrivals, ReplayedArrivals
 from ._distributions import (
@@ -36,6 +39,7 @@ from ._distributions import (
     NoPatience,
     Patience,
 )
+from ._shifts import Shift
 
 __all__ = [
     "arrivals_from_dict",
@@ -44,6 +48,7 @@ __all__ = [
     "model_to_dict",
     "patience_from_dict",
     "register_model_hooks",
+    "shift_from_dict",
 ]
 
 T = TypeVar("T")
@@ -103,6 +108,12 @@ def _tagged(
     return structure
 
 
+def _structure_range(value: object, _: object) -> TimeRange:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a range like '08:00-17:00', got {value!r}")
+    return TimeRange.parse(value)
+
+
 def _structure_choice(value: object, _: object) -> Choice:
     if not isinstance(value, Mapping):
         raise ValueError(f"expected a table from outcome to probability, got {value!r}")
@@ -129,7 +140,8 @@ def register_model_hooks(converter: cattrs.Converter) -> cattrs.Converter:
 
     Registers hooks for the :data:`Duration`, :data:`Patience` and
     :data:`ArrivalProcess` unions (tagged by ``kind``), for :class:`Choice` (a plain
-    table) and a strict hook for floats (no strings, no booleans, no NaN).
+    table), for the ``"08:00-17:00"`` time ranges of a :class:`Shift`, and a strict
+    hook for floats (no strings, no booleans, no NaN).
     """
     converter.register_structure_hook(float, _structure_number)
     # Unions compare equal when they have the same members, so each union below
@@ -141,6 +153,8 @@ def register_model_hooks(converter: cattrs.Converter) -> cattrs.Converter:
     converter.register_structure_hook_func(lambda t: t == Duration, duration)
     converter.register_structure_hook_func(lambda t: t == ArrivalProcess, arrivals)
     converter.register_structure_hook(Choice, _structure_choice)
+    converter.register_structure_hook(TimeRange, _structure_range)
+    converter.register_unstructure_hook(TimeRange, str)
     converter.register_unstructure_hook(Choice, lambda c: dict(c.probabilities))
     tagged = _unstructure_tagged(converter)
     for cls in _KIND_OF:
@@ -152,7 +166,7 @@ _CONVERTER = register_model_hooks(_loading.make_converter())
 
 
 def _load(data: object, cl: object, what: str) -> Any:
-    if isinstance(data, Mapping) and cl is not Choice:
+    if isinstance(data, Mapping) and cl in _HOLDERS:
         data = {"model": data}
         holder = _HOLDERS[cast(Any, cl)]
         return _loading.structure_definition(_CONVERTER, data, holder, what=what).model
@@ -249,7 +263,21 @@ def choice_from_dict(data: Mapping[str, Any]) -> Choice:
     return cast(Choice, _load_model(data, Choice, "choice"))
 
 
-def model_to_dict(model: Duration | Patience | ArrivalProcess | Choice) -> dict[str, Any]:
+def shift_from_dict(data: Mapping[str, Any]) -> Shift:
+    """Build a :class:`Shift` from ``{hours = "...", breaks = [...]}``.
+
+    >>> shift_from_dict({"hours": "18:00-08:00", "breaks": ["00:00-00:30"]}).working_seconds
+    48600
+
+    Raises:
+        DefinitionError: Every problem, each with its path (``breaks.1``).
+    """
+    return cast(Shift, _load_model(data, Shift, "shift"))
+
+
+def model_to_dict(
+    model: Duration | Patience | ArrivalProcess | Choice | Shift,
+) -> dict[str, Any]:
     """The document form of a model, which the ``*_from_dict`` functions read back.
 
     >>> model_to_dict(Exponential(mean=90.0))
