@@ -21,7 +21,6 @@ import importlib.util
 import json
 import math
 import platform
-import random
 import sys
 import time
 from collections import deque
@@ -30,7 +29,7 @@ from fractions import Fraction
 from typing import Any
 
 from callcenter._timers import TimerQueue
-from callcenter.simulation import Exponential, Simulator
+from callcenter.simulation import Exponential, RandomStreams, Simulator
 from callcenter.simulation._reference import simulate_fifo_queue
 
 ARRIVALS_PER_HOUR = 100
@@ -84,7 +83,7 @@ class AgentPool:
 
 
 def run_callcenter_with_source(customers: int, seed: int) -> float:
-    rng = random.Random(seed)
+    streams = RandomStreams(seed)
     sim = Simulator()
     pool = AgentPool(SERVERS)
     gap = Exponential(mean=3600 / ARRIVALS_PER_HOUR)
@@ -95,9 +94,9 @@ def run_callcenter_with_source(customers: int, seed: int) -> float:
     def arrive(index: int) -> None:
         nonlocal waited
         if index + 1 < customers:
-            sim.schedule_after(gap.sample(rng), arrive, index + 1)
+            sim.schedule_after(gap.sample(streams["arrivals"]), arrive, index + 1)
         if pool.free:
-            pool.start_call(sim.now + service.sample(rng))
+            pool.start_call(sim.now + service.sample(streams["service"]))
         else:
             waited += 1
             queue.append(sim.now)
@@ -107,7 +106,7 @@ def run_callcenter_with_source(customers: int, seed: int) -> float:
             if not queue:
                 return
             queue.popleft()
-            pool.start_call(sim.now + service.sample(rng))
+            pool.start_call(sim.now + service.sample(streams["service"]))
 
     sim.add_source(pool, calls_ended)
     sim.schedule(0.0, arrive, 0)
@@ -135,7 +134,7 @@ def run_simpy(customers: int, seed: int) -> float:
 
     env = simpy.Environment()
     agents = simpy.Resource(env, capacity=SERVERS)
-    rng = random.Random(seed)
+    streams = RandomStreams(seed)  # the same streams as the kernel's model
     arrival_rate = ARRIVALS_PER_HOUR / 3600
     waited = 0
 
@@ -146,12 +145,12 @@ def run_simpy(customers: int, seed: int) -> float:
             yield request
             if env.now > arrived:
                 waited += 1
-            yield env.timeout(rng.expovariate(1 / MEAN_SERVICE))
+            yield env.timeout(streams["service"].expovariate(1 / MEAN_SERVICE))
 
     def source() -> Generator[Any, Any, None]:
         for _ in range(customers):
             env.process(customer())
-            yield env.timeout(rng.expovariate(arrival_rate))
+            yield env.timeout(streams["arrivals"].expovariate(arrival_rate))
 
     env.process(source())
     env.run()

@@ -209,3 +209,27 @@ def test_table_lists_every_variant_and_figure() -> None:
         assert (row["mean"], row["low"], row["high"]) == (ci.mean, ci.low, ci.high)
     with pytest.raises(KeyError):
         study["seven agents"]
+
+
+def test_compare_pairs_replications() -> None:
+    with concurrent.futures.ThreadPoolExecutor() as pool:
+        crn = run_study(
+            fifo_queue_run, QUEUES, replications=6, executor=pool, common_random_numbers=True
+        )
+        independent = run_study(fifo_queue_run, QUEUES, replications=6, executor=pool)
+    for study in (crn, independent):
+        difference = study.compare("three agents", "four agents", "asa")
+        three, four = study["three agents"], study["four agents"]
+        paired = [b["asa"] - a["asa"] for a, b in zip(three.runs, four.runs, strict=True)]
+        assert difference == confidence_interval(paired, study.level)
+        assert difference.mean == pytest.approx(
+            four.summary["asa"].mean - three.summary["asa"].mean
+        )
+        assert difference.high < 0  # the fourth agent shortens the wait
+    # Common random numbers make the comparison sharper.
+    assert (
+        crn.compare("three agents", "four agents", "asa").half_width
+        < independent.compare("three agents", "four agents", "asa").half_width
+    )
+    with pytest.raises(KeyError):
+        crn.compare("three agents", "four agents", "no such figure")

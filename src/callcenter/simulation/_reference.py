@@ -18,7 +18,6 @@ queue (customers who have left are skipped).
 from __future__ import annotations
 
 import math
-import random
 from collections import deque
 from collections.abc import Mapping
 
@@ -26,6 +25,7 @@ from ..errors import InvalidArgumentError
 from ._checks import is_count, is_real
 from ._distributions import Duration, Exponential, NoPatience, Patience
 from ._kernel import Event, Simulator
+from ._streams import RandomStreams
 
 __all__ = ["fifo_queue_run", "simulate_fifo_queue"]
 
@@ -63,7 +63,9 @@ def simulate_fifo_queue(
         customers: How many customers arrive in total (>= 1).
         warmup: The first ``warmup`` customers are simulated but left out of the
             figures (they met a system that started empty).
-        seed: Seed of the one :class:`random.Random` all draws come from.
+        seed: The seed of the run's :class:`RandomStreams`: arrival gaps, service
+            times and patience each come from their own stream, so that variants with
+            the same seed see the same callers (common random numbers).
         answer_within: The service-level threshold in seconds.
 
     Returns:
@@ -90,7 +92,12 @@ def simulate_fifo_queue(
         )
     arrivals = Exponential(mean=1.0 / arrival_rate)
     patience = NoPatience() if patience is None else patience
-    rng = random.Random(seed)
+    streams = RandomStreams(seed)
+    arrival_rng, service_rng, patience_rng = (
+        streams["arrivals"],
+        streams["service"],
+        streams["patience"],
+    )
     sim = Simulator()
     queue: deque[_Waiting] = deque()
     free = servers
@@ -104,7 +111,7 @@ def simulate_fifo_queue(
     def arrive(index: int) -> None:
         nonlocal free, waited, served, answered_in_time
         if index + 1 < customers:
-            sim.schedule_after(draw_gap(rng), arrive, index + 1)
+            sim.schedule_after(draw_gap(arrival_rng), arrive, index + 1)
         counted = index >= warmup
         if free:
             free -= 1
@@ -112,12 +119,12 @@ def simulate_fifo_queue(
                 served += 1
                 answered_in_time += 1
                 wait_served.append(0.0)
-            sim.schedule_after(draw_service(rng), depart)
+            sim.schedule_after(draw_service(service_rng), depart)
             return
         if counted:
             waited += 1
         entry = _Waiting(sim.now, counted)
-        limit = draw_patience(rng)
+        limit = draw_patience(patience_rng)
         if limit < math.inf:
             entry.timer = sim.schedule_after(limit, leave, entry)
         queue.append(entry)
@@ -143,7 +150,7 @@ def simulate_fifo_queue(
                 wait_served.append(wait)
                 if wait <= answer_within:
                     answered_in_time += 1
-            sim.schedule_after(draw_service(rng), depart)
+            sim.schedule_after(draw_service(service_rng), depart)
             return
         free += 1
 

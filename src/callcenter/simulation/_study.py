@@ -94,6 +94,25 @@ class StudyResult(Generic[V]):
                 return result
         raise KeyError(name)
 
+    def compare(self, first: str, second: str, figure: str) -> ConfidenceInterval:
+        """The difference ``second - first`` in ``figure``, with a paired-t interval.
+
+        Replication ``r`` of one variant is paired with replication ``r`` of the
+        other and the interval is built from the ``n`` differences. With
+        ``common_random_numbers=True`` the pairs saw the same callers, so the
+        interval is much narrower than the two variants' own intervals suggest;
+        without, pairs are independent and the interval is still valid. If it does
+        not contain 0 the difference is real at the study's level.
+
+        Raises:
+            KeyError: An unknown variant or figure.
+        """
+        a, b = self[first], self[second]
+        if figure not in a.summary:
+            raise KeyError(figure)
+        differences = [y[figure] - x[figure] for x, y in zip(a.runs, b.runs, strict=True)]
+        return confidence_interval(differences, self.level)
+
     def table(self) -> list[dict[str, object]]:
         """One row per variant and figure: name, figure, mean, low, high, half_width."""
         return [
