@@ -165,14 +165,6 @@ def register_model_hooks(converter: cattrs.Converter) -> cattrs.Converter:
 _CONVERTER = register_model_hooks(_loading.make_converter())
 
 
-def _load(data: object, cl: object, what: str) -> Any:
-    if isinstance(data, Mapping) and cl in _HOLDERS:
-        data = {"model": data}
-        holder = _HOLDERS[cast(Any, cl)]
-        return _loading.structure_definition(_CONVERTER, data, holder, what=what).model
-    return _loading.structure_definition(_CONVERTER, data, cast(type[Any], cl), what=what)
-
-
 @attrs.frozen(kw_only=True)
 class _DurationHolder:
     model: Duration
@@ -195,24 +187,30 @@ _HOLDERS: dict[Any, type[Any]] = {
 }
 
 
-def _strip(error: DefinitionError, what: str) -> DefinitionError:
-    # Paths come back as "model.mean"; the user wrote the table itself, so drop "model".
-    problems = [
-        Problem(
-            path=p.path.removeprefix("model").removeprefix("."),
-            message=p.message,
-            severity=p.severity,
-        )
-        for p in error.problems
-    ]
-    return DefinitionError(problems, what=what)
+def _unwrap(path: str) -> str:
+    # Problems inside a holder come back as "model.mean"; the user wrote the table
+    # itself, so its paths start below "model".
+    if path == "model":
+        return ""
+    return path.removeprefix("model.")
 
 
-def _load_model(data: object, union: object, what: str) -> Any:
+def _load_model(data: object, cl: object, what: str) -> Any:
+    holder = _HOLDERS.get(cl)
+    if holder is None:  # a plain class: Choice, Shift
+        return _loading.structure_definition(_CONVERTER, data, cast(type[Any], cl), what=what)
+    if not isinstance(data, Mapping):
+        # Let structure_definition word the error about the table itself.
+        return _loading.structure_definition(_CONVERTER, data, holder, what=what)
     try:
-        return _load(data, union, what)
+        loaded = _loading.structure_definition(_CONVERTER, {"model": data}, holder, what=what)
     except DefinitionError as exc:
-        raise _strip(exc, what) from None
+        problems = [
+            Problem(path=_unwrap(p.path), message=p.message, severity=p.severity)
+            for p in exc.problems
+        ]
+        raise DefinitionError(problems, what=what) from None
+    return loaded.model
 
 
 def duration_from_dict(data: Mapping[str, Any]) -> Duration:
