@@ -39,7 +39,8 @@ def test_page_runs_as_written(page: Path, tmp_path: Path, monkeypatch: pytest.Mo
             continue
         if language != "python":
             continue
-        compiled = compile(code, f"{page.name}[block {index}]", "exec")
+        # dont_inherit: this module's __future__ imports must not leak into the page.
+        compiled = compile(code, f"{page.name}[block {index}]", "exec", dont_inherit=True)
         exec(compiled, namespace)
         ran += 1
     assert ran > 0, f"{page.name} has no python block to run"

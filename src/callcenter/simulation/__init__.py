@@ -1,3 +1,93 @@
-"""A discrete-event driver that runs the real engines on a virtual clock."""
+"""A discrete-event driver that runs the library's engines on a virtual clock.
 
-__all__: list[str] = []
+This package provides the groundwork of the simulator:
+
+* random models, each drawing from an explicit seeded :class:`random.Random` (one
+  per purpose, from :class:`RandomStreams`):
+  arrivals (:class:`PoissonArrivals`, :class:`ReplayedArrivals`), durations such as
+  handle times (:class:`Exponential`, :class:`LogNormal`, :class:`Empirical`,
+  :class:`Deterministic`), caller patience (any duration, or :class:`NoPatience`)
+  categorical choices (:class:`Choice`) and agents' shifts (:class:`Shift`), loadable
+  from TOML documents;
+* the discrete-event kernel (:class:`Simulator`): a virtual clock, an event calendar
+  and timer sources (engines with ``next_deadline()`` / ``advance(now)``);
+* output statistics (:func:`confidence_interval`, :func:`batch_means`,
+  :func:`t_quantile`) and what-if studies over any
+  :class:`concurrent.futures.Executor` (:func:`run_study`).
+"""
+
+from ._arrivals import ArrivalProcess as ArrivalProcess
+from ._arrivals import PoissonArrivals as PoissonArrivals
+from ._arrivals import ReplayedArrivals as ReplayedArrivals
+from ._definitions import arrivals_from_dict as arrivals_from_dict
+from ._definitions import choice_from_dict as choice_from_dict
+from ._definitions import duration_from_dict as duration_from_dict
+from ._definitions import model_to_dict as model_to_dict
+from ._definitions import patience_from_dict as patience_from_dict
+from ._definitions import register_model_hooks as register_model_hooks
+from ._definitions import shift_from_dict as shift_from_dict
+from ._distributions import Choice as Choice
+from ._distributions import Deterministic as Deterministic
+from ._distributions import Duration as Duration
+from ._distributions import Empirical as Empirical
+from ._distributions import Exponential as Exponential
+from ._distributions import LogNormal as LogNormal
+from ._distributions import NoPatience as NoPatience
+from ._distributions import Patience as Patience
+from ._kernel import Event as Event
+from ._kernel import SimulationStalledError as SimulationStalledError
+from ._kernel import Simulator as Simulator
+from ._kernel import TimerSource as TimerSource
+from ._shifts import Shift as Shift
+from ._shifts import ShiftChange as ShiftChange
+from ._stats import ConfidenceInterval as ConfidenceInterval
+from ._stats import batch_means as batch_means
+from ._stats import confidence_interval as confidence_interval
+from ._stats import mean as mean
+from ._stats import sample_variance as sample_variance
+from ._stats import t_cdf as t_cdf
+from ._stats import t_quantile as t_quantile
+from ._streams import RandomStreams as RandomStreams
+from ._study import StudyResult as StudyResult
+from ._study import VariantResult as VariantResult
+from ._study import derive_seed as derive_seed
+from ._study import run_study as run_study
+
+__all__ = [
+    "ArrivalProcess",
+    "Choice",
+    "ConfidenceInterval",
+    "Deterministic",
+    "Duration",
+    "Empirical",
+    "Event",
+    "Exponential",
+    "LogNormal",
+    "NoPatience",
+    "Patience",
+    "PoissonArrivals",
+    "RandomStreams",
+    "ReplayedArrivals",
+    "Shift",
+    "ShiftChange",
+    "SimulationStalledError",
+    "Simulator",
+    "StudyResult",
+    "TimerSource",
+    "VariantResult",
+    "arrivals_from_dict",
+    "batch_means",
+    "choice_from_dict",
+    "confidence_interval",
+    "derive_seed",
+    "duration_from_dict",
+    "mean",
+    "model_to_dict",
+    "patience_from_dict",
+    "register_model_hooks",
+    "run_study",
+    "sample_variance",
+    "shift_from_dict",
+    "t_cdf",
+    "t_quantile",
+]
