@@ -597,7 +597,7 @@ class RoutingEngine:
 
         Raises:
             LookupError: No rule chose a queue and there is no default queue.
-            Everything :meth:`enqueue` raises.
+            EngineError: Everything :meth:`enqueue` raises.
         """
         decision = self._definition.rules.decide(
             contact.attributes, priority=contact.priority, age_bonus=contact.age_bonus
