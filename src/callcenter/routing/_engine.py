@@ -228,7 +228,7 @@ class RoutingEngine:
     @staticmethod
     def _place(c: CState) -> None:
         q = c.queue
-        lane_key = (c.spec.channel, c.reqs, c.max_tier, c.sticky)
+        lane_key = (c.ch, c.reqs, c.max_tier, c.sticky)
         lane = q.lanes.get(lane_key)
         if lane is None:
             lane = q.lanes[lane_key] = Lane(lane_key)
@@ -292,15 +292,18 @@ class RoutingEngine:
             a.since = t
             if new is AgentState.AVAILABLE:
                 a.idle_since = t
-        ready = a.accepts_work() and a.any_room()
-        if ready is not a.ready:
-            a.ready = ready
-            if ready:
-                for m in a.members:
-                    m.queue.ready[a.id] = m
-            else:
-                for m in a.members:
-                    del m.queue.ready[a.id]
+        mask = a.ready_mask()
+        changed = mask ^ a.ready
+        if changed:
+            a.ready = mask
+            for i in a.channels:
+                if changed >> i & 1:
+                    if mask >> i & 1:
+                        for m in a.members:
+                            m.queue.ready[i][a.id] = m
+                    else:
+                        for m in a.members:
+                            del m.queue.ready[i][a.id]
 
     # ------------------------------------------------------------------ matching
 
@@ -308,8 +311,7 @@ class RoutingEngine:
     def _eligible(m: Member, c: CState) -> bool:
         a = m.agent
         return (
-            a.has_room(c.spec.channel)
-            and a.qualifies(c.reqs)
+            a.qualifies(c.reqs)
             and (c.max_tier is None or m.tier <= c.max_tier)
             and (c.sticky is None or a.id in c.sticky)
             and (c.declined is None or a.id not in c.declined)
@@ -317,9 +319,10 @@ class RoutingEngine:
 
     def _match_contact(self, c: CState, t: float, events: list[Event]) -> None:
         q = c.queue
-        if not q.ready or c.phase is not Phase.WAITING:
+        ready = q.ready[c.ch]
+        if not ready or c.phase is not Phase.WAITING:
             return
-        candidates = [m for m in q.ready.values() if self._eligible(m, c)]
+        candidates = [m for m in ready.values() if self._eligible(m, c)]
         if candidates:
             chosen, why = choose_member(q, candidates, self._rng)
             self._offer(c, chosen, t, events, why)
@@ -332,7 +335,7 @@ class RoutingEngine:
             if (
                 (lane.max_tier is not None and tier > lane.max_tier)
                 or (lane.sticky is not None and agent_id not in lane.sticky)
-                or not a.has_room(lane.channel)
+                or not a.ready >> lane.channel & 1
                 or not a.qualifies(lane.reqs)
             ):
                 continue
@@ -376,7 +379,7 @@ class RoutingEngine:
         c.agent = a
         c.offered_at = t
         a.offers[c.spec.id] = c
-        a.load[c.spec.channel] += 1
+        a.load[c.ch] += 1
         q.ringing += 1
         q.rr_last = a.index
         deadline = t + q.defn.ring_timeout
@@ -406,7 +409,7 @@ class RoutingEngine:
         assert c.offered_at is not None
         q = c.queue
         del a.offers[c.spec.id]
-        a.load[c.spec.channel] -= 1
+        a.load[c.ch] -= 1
         q.ringing -= 1
         if c.declined is None:
             c.declined = set()
@@ -453,10 +456,10 @@ class RoutingEngine:
             excluded, detail = Exclusion.NOT_READY, a.reason or ""
         elif a.wrap:
             excluded = Exclusion.WRAP_UP
-        elif not a.has_room(c.spec.channel):
+        elif not a.has_room(c.ch):
             excluded = Exclusion.NO_CAPACITY
             detail = (
-                f"{a.load[c.spec.channel]} of {a.capacity.get(c.spec.channel, 0)} "
+                f"{a.load[c.ch]} of {a.cap[c.ch]} "
                 f"{c.spec.channel.value} in use"
             )
         elif not a.qualifies(c.reqs):
@@ -701,7 +704,7 @@ class RoutingEngine:
         """The agent's handling of ``c`` ended: talk time, wrap-up, next contact."""
         assert c.answered_at is not None
         del a.active[c.spec.id]
-        a.load[c.spec.channel] -= 1
+        a.load[c.ch] -= 1
         a.talk += t - c.answered_at
         wrap = a.defn.wrap_up if a.defn.wrap_up is not None else c.queue.defn.wrap_up
         if wrap > 0:
@@ -741,7 +744,7 @@ class RoutingEngine:
             self._unplace(c)
         else:
             del a.offers[contact_id]
-            a.load[c.spec.channel] -= 1
+            a.load[c.ch] -= 1
             c.queue.ringing -= 1
             self._sync(a, t, events)
             self._match_agent(a, t, events)

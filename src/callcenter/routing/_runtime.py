@@ -21,7 +21,12 @@ from sortedcontainers import SortedList
 from ._model import AgentDefinition, AgentState, Channel, Contact, QueueDefinition, Strategy
 
 Requirements = tuple[tuple[str, int], ...]
-LaneKey = tuple[Channel, Requirements, int | None, frozenset[str] | None]
+LaneKey = tuple[int, Requirements, int | None, frozenset[str] | None]
+
+# Channels are handled as small integers inside the engine: indexing a list by an int
+# is much cheaper than hashing an enum member (whose __hash__ runs in Python).
+CHANNELS: tuple[Channel, ...] = tuple(Channel)
+CHANNEL_INDEX: dict[Channel, int] = {channel: i for i, channel in enumerate(CHANNELS)}
 
 
 class Phase(enum.Enum):
@@ -39,6 +44,7 @@ class CState:
         "agent",
         "answered_at",
         "arrived_at",
+        "ch",
         "declined",
         "key",
         "lane",
@@ -63,6 +69,7 @@ class CState:
         priority: int,
     ) -> None:
         self.spec = spec
+        self.ch = CHANNEL_INDEX[spec.channel]
         self.queue = queue
         self.arrived_at = arrived_at
         self.queued_at = queued_at
@@ -135,8 +142,8 @@ class QState:
         self.waiting = 0
         self.ringing = 0
         self.members: list[Member] = []
-        # Members who can take an offer on some channel now, keyed by agent id.
-        self.ready: dict[str, Member] = {}
+        # Per channel index: members who can take an offer on it now, by agent id.
+        self.ready: list[dict[str, Member]] = [{} for _ in CHANNELS]
         self.logged_in = 0
         self.rr_last = -1
 
@@ -146,7 +153,8 @@ class AState:
 
     __slots__ = (
         "active",
-        "capacity",
+        "cap",
+        "channels",
         "defn",
         "handled",
         "id",
@@ -173,8 +181,9 @@ class AState:
         self.id = defn.id
         self.index = index
         self.skills: Mapping[str, int] = dict(defn.skills)
-        self.capacity: dict[Channel, int] = dict(defn.capacity)
-        self.load: dict[Channel, int] = dict.fromkeys(Channel, 0)
+        self.cap: list[int] = [defn.capacity.get(channel, 0) for channel in CHANNELS]
+        self.channels: tuple[int, ...] = tuple(i for i, n in enumerate(self.cap) if n > 0)
+        self.load: list[int] = [0] * len(CHANNELS)
         self.members: list[Member] = []
         self.logged_in = False
         self.paused = False
@@ -184,8 +193,8 @@ class AState:
         self.active: dict[str, CState] = {}
         self.state = AgentState.LOGGED_OUT
         self.state_reason: str | None = None
-        # Whether the agent is listed in its queues' ``ready`` tables.
-        self.ready = False
+        # Bit i set: the agent is listed in its queues' ``ready[i]`` tables.
+        self.ready = 0
         self.since = 0.0
         self.idle_since = 0.0
         self.handled = 0
@@ -196,14 +205,21 @@ class AState:
         """Logged in, not paused, not in wrap-up."""
         return self.logged_in and not self.paused and not self.wrap
 
-    def has_room(self, channel: Channel) -> bool:
-        """Room for one more contact of ``channel``."""
-        return self.load[channel] < self.capacity.get(channel, 0)
+    def has_room(self, ch: int) -> bool:
+        """Room for one more contact of channel index ``ch``."""
+        return self.load[ch] < self.cap[ch]
 
-    def any_room(self) -> bool:
-        """Room on some channel."""
+    def ready_mask(self) -> int:
+        """Bit ``i`` set when the agent can take a contact of channel index ``i`` now."""
+        if not self.logged_in or self.paused or self.wrap:
+            return 0
+        mask = 0
         load = self.load
-        return any(load[ch] < cap for ch, cap in self.capacity.items())
+        cap = self.cap
+        for i in self.channels:
+            if load[i] < cap[i]:
+                mask |= 1 << i
+        return mask
 
     def derived_state(self) -> AgentState:
         """The reported state, from the flags (see :class:`AgentState`)."""

@@ -1,0 +1,178 @@
+"""Routing throughput and memory: routing events per second with many contacts waiting.
+
+A *routing event* is one arrival (``enqueue``) or one agent becoming free
+(``complete`` of its current contact), each with the engine's full decision; for a
+freed agent that decision is an offer of the best waiting contact, which the script
+then accepts (the ``accept`` call is timed too, inside the same event). Arrivals and
+completions alternate, so the number of waiting contacts stays at ``--waiting``.
+
+Set-up: ``--queues`` queues, ``--agents`` agents each a member of
+``--queues-per-agent`` queues, all logged in and busy, and ``--waiting`` contacts
+spread over the queues. Memory is the ``tracemalloc`` growth while the waiting
+contacts are created and enqueued (ids included, attributes shared and so
+excluded), divided by their number.
+
+    python benchmarks/routing_throughput.py --waiting 100000 --agents 1000 --queues 20 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import platform
+import sys
+import time
+import tracemalloc
+from typing import Any
+
+from callcenter.routing import (
+    AgentDefinition,
+    Contact,
+    ContactOffered,
+    Membership,
+    QueueDefinition,
+    RoutingDefinition,
+    RoutingEngine,
+)
+
+EMPTY: dict[str, Any] = {}
+
+
+def build(queues: int, agents: int, per_agent: int) -> RoutingEngine:
+    queue_defs = tuple(
+        QueueDefinition(id=f"q{i}", skill=f"s{i}", ring_timeout=20.0) for i in range(queues)
+    )
+    agent_defs = []
+    for i in range(agents):
+        member_of = sorted({(i + k * 7) % queues for k in range(per_agent)})
+        agent_defs.append(
+            AgentDefinition(
+                id=f"a{i}",
+                skills={f"s{q}": 3 for q in member_of},
+                queues=tuple(Membership(queue=f"q{q}") for q in member_of),
+            )
+        )
+    return RoutingEngine(RoutingDefinition(queues=queue_defs, agents=tuple(agent_defs)))
+
+
+class Driver:
+    def __init__(self, engine: RoutingEngine, queues: int, agents: int) -> None:
+        self.engine = engine
+        self.queue_names = [f"q{i}" for i in range(queues)]
+        self.agent_names = [f"a{i}" for i in range(agents)]
+        self.active: dict[str, str] = {}
+        self.next_id = 0
+        self.now = 0.0
+
+    def new_contact(self) -> Contact:
+        self.next_id += 1
+        return Contact(id=f"c{self.next_id}", attributes=EMPTY, context=EMPTY)
+
+    def accept_offers(self, events: list[Any]) -> None:
+        for event in events:
+            if type(event) is ContactOffered:
+                self.engine.accept(event.contact_id, self.now)
+                self.active[event.agent_id] = event.contact_id
+
+    def staff(self) -> None:
+        for name in self.agent_names:
+            self.engine.login(name, self.now)
+        # Keep arriving until every agent is busy.
+        q = 0
+        while len(self.active) < len(self.agent_names):
+            events = self.engine.enqueue(self.new_contact(), self.queue_names[q], self.now)
+            self.accept_offers(events)
+            q = (q + 1) % len(self.queue_names)
+
+    def fill(self, waiting: int) -> None:
+        names = self.queue_names
+        enqueue = self.engine.enqueue
+        new_contact = self.new_contact
+        nq = len(names)
+        for i in range(waiting):
+            enqueue(new_contact(), names[i % nq], self.now)
+
+    def run(self, events: int) -> float:
+        engine = self.engine
+        names = self.queue_names
+        agents = self.agent_names
+        nq = len(names)
+        na = len(agents)
+        active = self.active
+        new_contact = self.new_contact
+        start = time.perf_counter()
+        for i in range(events // 2):
+            self.now += 0.001
+            now = self.now
+            engine.enqueue(new_contact(), names[i % nq], now)
+            agent = agents[(i * 7919) % na]
+            result = engine.complete(active.pop(agent), now)
+            for event in result:
+                if type(event) is ContactOffered:
+                    engine.accept(event.contact_id, now)
+                    active[event.agent_id] = event.contact_id
+        return time.perf_counter() - start
+
+
+def measure_memory(args: argparse.Namespace) -> float:
+    engine = build(args.queues, args.agents, args.queues_per_agent)
+    driver = Driver(engine, args.queues, args.agents)
+    driver.staff()
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    driver.fill(args.waiting)
+    gc.collect()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return (after - before) / args.waiting
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--waiting", type=int, default=100_000)
+    parser.add_argument("--agents", type=int, default=1_000)
+    parser.add_argument("--queues", type=int, default=20)
+    parser.add_argument("--queues-per-agent", type=int, default=3)
+    parser.add_argument("--events", type=int, default=200_000, help="timed events per repeat")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    bytes_per = None if args.no_memory else measure_memory(args)
+    engine = build(args.queues, args.agents, args.queues_per_agent)
+    driver = Driver(engine, args.queues, args.agents)
+    driver.staff()
+    print(f"filling {args.waiting} waiting contacts...", file=sys.stderr)
+    driver.fill(args.waiting)
+    gc.collect()
+    driver.run(max(2, args.events // 10))  # warm-up
+    best = min(driver.run(args.events) for _ in range(args.repeat))
+    waiting_after = sum(q.waiting for q in engine.snapshot(driver.now).queues)
+    result = {
+        "benchmark": "routing_throughput",
+        "python": platform.python_version(),
+        "machine": platform.platform(),
+        "waiting": args.waiting,
+        "waiting_at_end": waiting_after,
+        "agents": args.agents,
+        "queues": args.queues,
+        "queues_per_agent": args.queues_per_agent,
+        "events": args.events,
+        "repeat": args.repeat,
+        "events_per_second": round(args.events / best),
+        "microseconds_per_event": round(best / args.events * 1e6, 3),
+        "bytes_per_waiting_contact": None if bytes_per is None else round(bytes_per, 1),
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:28} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
