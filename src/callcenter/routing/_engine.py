@@ -458,10 +458,7 @@ class RoutingEngine:
             excluded = Exclusion.WRAP_UP
         elif not a.has_room(c.ch):
             excluded = Exclusion.NO_CAPACITY
-            detail = (
-                f"{a.load[c.ch]} of {a.cap[c.ch]} "
-                f"{c.spec.channel.value} in use"
-            )
+            detail = f"{a.load[c.ch]} of {a.cap[c.ch]} {c.spec.channel.value} in use"
         elif not a.qualifies(c.reqs):
             excluded = Exclusion.LACKS_SKILL
             missing = [
