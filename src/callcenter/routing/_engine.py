@@ -58,7 +58,7 @@ from ._runtime import AState, CState, Lane, Member, Phase, QState, Requirements,
 
 __all__ = ["RoutingEngine"]
 
-_Item = tuple[float, float, int, CState]
+_Item = tuple[float, float, int, str]
 
 
 class RoutingEngine:
@@ -163,7 +163,7 @@ class RoutingEngine:
         """
         q = self._queue(queue)
         items = sorted(item for lane in q.lanes.values() for item in lane.items)
-        return [item[3].spec.id for item in items]
+        return [item[3] for item in items]
 
     # ------------------------------------------------------------------ lookups
 
@@ -223,7 +223,7 @@ class RoutingEngine:
     @staticmethod
     def _rekey(c: CState, vstart: float, seq: int) -> None:
         rank = c.queue.defn.aging_rate * vstart - c.priority
-        c.key = (rank, vstart, seq, c)
+        c.key = (rank, vstart, seq, c.spec.id)
 
     @staticmethod
     def _place(c: CState) -> None:
@@ -329,6 +329,7 @@ class RoutingEngine:
 
     def _head_for(self, a: AState, m: Member) -> _Item | None:
         best: _Item | None = None
+        contacts = self._contacts
         tier = m.tier
         agent_id = a.id
         for lane in m.queue.lanes.values():
@@ -340,7 +341,7 @@ class RoutingEngine:
             ):
                 continue
             for item in lane.items:
-                declined = item[3].declined
+                declined = contacts[item[3]].declined
                 if declined is None or agent_id not in declined:
                     if best is None or item < best:
                         best = item
@@ -356,7 +357,7 @@ class RoutingEngine:
                 item = self._head_for(a, m)
                 if item is None:
                     continue
-                c = item[3]
+                c = self._contacts[item[3]]
                 waited = t - item[1]
                 weighted = m.queue.defn.weight * waited
                 if self._policy is CrossQueuePolicy.OLDEST_WAIT:
@@ -957,7 +958,7 @@ class RoutingEngine:
             if q.logged_in == 0 and q.defn.leave_when_empty:
                 items = sorted(item for lane in q.lanes.values() for item in lane.items)
                 for item in items:
-                    self._leave(item[3], t, LeaveReason.NO_AGENTS, events)
+                    self._leave(self._contacts[item[3]], t, LeaveReason.NO_AGENTS, events)
         self._clock.commit(t)
         return events
 
@@ -1154,7 +1155,11 @@ class RoutingEngine:
         queues = []
         for q in self._queues.values():
             oldest = min(
-                (item[3].queued_at for lane in q.lanes.values() for item in lane.items),
+                (
+                    self._contacts[item[3]].queued_at
+                    for lane in q.lanes.values()
+                    for item in lane.items
+                ),
                 default=None,
             )
             by_state = dict.fromkeys(AgentState, 0)

@@ -4,7 +4,7 @@ A queue keeps its waiting contacts in *lanes*. All contacts of a lane share the
 same eligibility: channel, required skills with levels, highest open agent tier and
 sticky agents. So the contacts any agent may take from a lane are a prefix-free
 choice: the lane's head (unless that agent declined it). Each lane is a
-``SortedList`` of keys ``(rank, virtual_start, seq, contact)`` where
+``SortedList`` of keys ``(rank, virtual_start, seq, contact id)`` where
 ``rank = aging_rate * virtual_start - priority``: with one aging rate per queue, the
 order by aged priority ``priority + aging_rate * (now - virtual_start)`` is the order
 by this constant rank, so no key ever changes while stored.
@@ -74,7 +74,8 @@ class CState:
         self.arrived_at = arrived_at
         self.queued_at = queued_at
         self.priority = priority
-        self.key: tuple[float, float, int, CState] = (0.0, 0.0, 0, self)
+        # The contact's id closes the key: no reference cycle, ids are unique.
+        self.key: tuple[float, float, int, str] = (0.0, 0.0, 0, spec.id)
         self.lane: Lane | None = None
         self.phase = Phase.WAITING
         self.agent: AState | None = None
@@ -103,7 +104,7 @@ class Lane:
     def __init__(self, key: LaneKey) -> None:
         self.key = key
         self.channel, self.reqs, self.max_tier, self.sticky = key
-        self.items: SortedList[tuple[float, float, int, CState]] = SortedList()
+        self.items: SortedList[tuple[float, float, int, str]] = SortedList()
 
 
 class Member:
