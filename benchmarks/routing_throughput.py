@@ -8,9 +8,11 @@ completions alternate, so the number of waiting contacts stays at ``--waiting``.
 
 Set-up: ``--queues`` queues, ``--agents`` agents each a member of
 ``--queues-per-agent`` queues, all logged in and busy, and ``--waiting`` contacts
-spread over the queues. Timing is wall-clock (``perf_counter``, best of ``--repeat``); the process's own CPU
-time (``process_time``) is reported too, as it is less disturbed by other work on a
-shared machine. Memory is the ``tracemalloc`` growth while the waiting
+spread over the queues.
+
+Timing is wall-clock (``perf_counter``, best of ``--repeat``); the process's own
+CPU time (``process_time``) is reported too, as it is less disturbed by other work
+on a shared machine. Memory is the ``tracemalloc`` growth while the waiting
 contacts are created and enqueued (ids included, attributes shared and so
 excluded), divided by their number.
 
@@ -133,7 +135,7 @@ def measure_memory(args: argparse.Namespace) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--waiting", type=int, default=100_000)
     parser.add_argument("--agents", type=int, default=1_000)
     parser.add_argument("--queues", type=int, default=20)
