@@ -340,12 +340,22 @@ class RoutingEngine:
                 or not a.qualifies(lane.reqs)
             ):
                 continue
-            for item in lane.items:
-                declined = contacts[item[3]].declined
-                if declined is None or agent_id not in declined:
-                    if best is None or item < best:
-                        best = item
-                    break
+            items = lane.items
+            item = items[0]  # a lane in the table is never empty
+            declined = contacts[item[3]].declined
+            if declined is not None and agent_id in declined:
+                # Rare: skip the contacts this agent declined.
+                found = None
+                for later in items.islice(1):
+                    declined = contacts[later[3]].declined
+                    if declined is None or agent_id not in declined:
+                        found = later
+                        break
+                if found is None:
+                    continue
+                item = found
+            if best is None or item < best:
+                best = item
         return best
 
     def _match_agent(self, a: AState, t: float, events: list[Event]) -> None:
