@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callcenter.errors import DefinitionError, DocumentError
@@ -66,6 +66,7 @@ def test_missing_attribute_does_not_match() -> None:
     assert not RoutingRule(when={"tier": "VIP"}).matches({"region": "north"})
 
 
+@settings(max_examples=60)
 @given(routing_definitions(), contacts())
 def test_route_always_lands_in_a_defined_queue(definition: Any, contact: Contact) -> None:
     engine = RoutingEngine(definition)

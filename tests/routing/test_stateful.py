@@ -796,5 +796,5 @@ class RoutingMachine(RuleBasedStateMachine):
                 assert not self.model.eligible(a, c), (c.spec.id, a.id)
 
 
-RoutingMachine.TestCase.settings = settings(max_examples=120, stateful_step_count=40)
+RoutingMachine.TestCase.settings = settings(max_examples=150, stateful_step_count=40)
 TestRoutingMachine = RoutingMachine.TestCase
