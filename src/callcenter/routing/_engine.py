@@ -21,13 +21,13 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from .._clock import Clock, as_instant
-from .._timers import TimerQueue
 from ..errors import (
     DuplicateIdError,
     IllegalTransitionError,
     InvalidArgumentError,
     UnknownIdError,
 )
+from ._deadlines import DeadlineHeap
 from ._definition import RoutingDefinition, ensure_valid
 from ._events import (
     AgentSnapshot,
@@ -108,7 +108,7 @@ class RoutingEngine:
                 agent.members.append(member)
                 queue.members.append(member)
         self._contacts: dict[str, CState] = {}
-        self._timers: TimerQueue[CState | AState] = TimerQueue()
+        self._timers: DeadlineHeap[CState | AState] = DeadlineHeap()
         self._seq = 0
         self._reqs_cache: dict[tuple[str, tuple[Any, ...], bool], Requirements] = {}
 
@@ -241,8 +241,12 @@ class RoutingEngine:
         lane = c.lane
         assert lane is not None
         q = c.queue
-        lane.items.remove(c.key)
-        if not lane.items:
+        items = lane.items
+        if items[0] == c.key:
+            del items[0]  # the usual case: the head is taken
+        else:
+            items.remove(c.key)
+        if not items:
             del q.lanes[lane.key]
         c.lane = None
         q.waiting -= 1
