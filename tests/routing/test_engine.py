@@ -619,3 +619,31 @@ def test_snapshot_reports_waiting_longest_wait_and_agent_states() -> None:
     assert q.agents_by_state[AgentState.LOGGED_OUT] == 1
     a = snap.agents[0]
     assert (a.state, a.time_in_state, a.contacts) == (AgentState.RESERVED, 15, ("c1",))
+
+
+def test_offer_to_a_freed_agent_is_explained() -> None:
+    e = two_queues(CrossQueuePolicy.OLDEST_WAIT)
+    e.enqueue(Contact(id="b1"), "b", 0)
+    offered = e.login("x", 12)[1]
+    assert isinstance(offered, ContactOffered)
+    assert offered.explanation is not None
+    assert offered.explanation.chosen == "x"
+    assert "'b'" in offered.explanation.reason
+    assert "oldest_wait" in offered.explanation.reason
+
+
+def test_offer_on_arrival_explains_the_strategy() -> None:
+    e = engine(
+        [QueueDefinition(id="q", strategy=Strategy.FIXED_ORDER)],
+        [agent("a", [("q", 2)]), agent("b"), agent("c")],
+    )
+    for name in "abc":
+        e.login(name, 0)
+    e.set_not_ready("b", "lunch", 0)
+    offered = e.enqueue(Contact(id="x"), "q", 1)[1]
+    assert isinstance(offered, ContactOffered)
+    assert offered.explanation is not None
+    verdicts = {c.agent_id: c.excluded for c in offered.explanation.candidates}
+    assert verdicts == {"a": None, "b": Exclusion.NOT_READY, "c": None}
+    assert offered.agent_id == "c"
+    assert "tier 1 is offered first" in offered.explanation.reason

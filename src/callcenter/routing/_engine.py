@@ -383,7 +383,15 @@ class RoutingEngine:
                     best = (score, m, c)
             if best is None:
                 return
-            self._offer(best[2], best[1], t, events, "the agent freed up and took this contact")
+            why = ""
+            if self._explain:
+                chosen = best[2]
+                why = (
+                    f"{a.id} had room and took the head of {best[1].queue.id!r} among its "
+                    f"queues by the {self._policy.value!r} policy (effective wait "
+                    f"{t - chosen.key[1]:g} s, priority {chosen.priority})"
+                )
+            self._offer(best[2], best[1], t, events, why)
 
     def _offer(self, c: CState, m: Member, t: float, events: list[Event], why: str) -> None:
         a = m.agent
