@@ -281,7 +281,7 @@ class RoutingEngine:
 
     # ------------------------------------------------------------------ agents
 
-    def _sync(self, a: AState, t: float, events: list[Event]) -> None:
+    def _sync(self, a: AState, t: float, events: list[Event], reindex: bool = True) -> None:
         new = a.derived_state()
         old = a.state
         reason = a.reason if new is AgentState.NOT_READY else None
@@ -296,6 +296,12 @@ class RoutingEngine:
             a.since = t
             if new is AgentState.AVAILABLE:
                 a.idle_since = t
+        if reindex:
+            self._reindex(a)
+
+    @staticmethod
+    def _reindex(a: AState) -> None:
+        """Bring the queues' per-channel ready tables in line with the agent."""
         mask = a.ready_mask()
         changed = mask ^ a.ready
         if changed:
@@ -331,7 +337,7 @@ class RoutingEngine:
             chosen, why = choose_member(q, candidates, self._rng)
             self._offer(c, chosen, t, events, why)
 
-    def _head_for(self, a: AState, m: Member) -> _Item | None:
+    def _head_for(self, a: AState, m: Member, mask: int) -> _Item | None:
         best: _Item | None = None
         contacts = self._contacts
         tier = m.tier
@@ -340,7 +346,7 @@ class RoutingEngine:
             if (
                 (lane.max_tier is not None and tier > lane.max_tier)
                 or (lane.sticky is not None and agent_id not in lane.sticky)
-                or not a.ready >> lane.channel & 1
+                or not mask >> lane.channel & 1
                 or not a.qualifies(lane.reqs)
             ):
                 continue
@@ -363,12 +369,15 @@ class RoutingEngine:
         return best
 
     def _match_agent(self, a: AState, t: float, events: list[Event]) -> None:
-        while a.ready:
+        # The live mask, not the indexed one: _release defers re-indexing until the
+        # agent has taken what it will take, to spare the ready tables a round trip.
+        mask = a.ready_mask()
+        while mask:
             best: tuple[tuple[float, ...], Member, CState] | None = None
             for position, m in enumerate(a.members):
                 if not m.queue.lanes:
                     continue
-                item = self._head_for(a, m)
+                item = self._head_for(a, m, mask)
                 if item is None:
                     continue
                 c = self._contacts[item[3]]
@@ -392,6 +401,7 @@ class RoutingEngine:
                     f"{t - chosen.key[1]:g} s, priority {chosen.priority})"
                 )
             self._offer(best[2], best[1], t, events, why)
+            mask = a.ready_mask()
 
     def _offer(self, c: CState, m: Member, t: float, events: list[Event], why: str) -> None:
         a = m.agent
@@ -730,8 +740,9 @@ class RoutingEngine:
         if wrap > 0:
             a.wrap = True
             self._timers.schedule(a, t + wrap)
-        self._sync(a, t, events)
+        self._sync(a, t, events, reindex=False)
         self._match_agent(a, t, events)
+        self._reindex(a)
 
     def abandon(self, contact_id: str, now: float) -> list[Event]:
         """The customer hung up while waiting or while the offer rang. ``O(log n)``.
