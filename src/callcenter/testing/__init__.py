@@ -5,10 +5,28 @@ Importing this package needs Hypothesis (``pip install callcenter[dev]``).
 
 from ._calendars import business_calendars as business_calendars
 from ._calendars import time_ranges as time_ranges
+from ._routing import agent_definitions as agent_definitions
+from ._routing import contacts as contacts
+from ._routing import queue_definitions as queue_definitions
+from ._routing import routing_definitions as routing_definitions
+from ._routing import rule_sets as rule_sets
+from ._routing import skill_requirements as skill_requirements
 from ._simulation import arrival_profiles as arrival_profiles
 from ._simulation import choices as choices
 from ._simulation import duration_models as duration_models
 from ._simulation import patience_models as patience_models
 
-__all__ = ["business_calendars", "time_ranges"]
-__all__ += ["arrival_profiles", "choices", "duration_models", "patience_models"]
+__all__ = [
+    "agent_definitions",
+    "arrival_profiles",
+    "business_calendars",
+    "choices",
+    "contacts",
+    "duration_models",
+    "patience_models",
+    "queue_definitions",
+    "routing_definitions",
+    "rule_sets",
+    "skill_requirements",
+    "time_ranges",
+]

@@ -1,0 +1,306 @@
+"""The engine's private bookkeeping: contacts, agents, queues and lanes in motion.
+
+A queue keeps its waiting contacts in *lanes*. All contacts of a lane share the
+same eligibility: channel, required skills with levels, highest open agent tier and
+sticky agents. So the contacts any agent may take from a lane are a prefix-free
+choice: the lane's head (unless that agent declined it). Each lane is a
+``SortedList`` of keys ``(rank, virtual_start, seq, contact id)`` where
+``rank = aging_rate * virtual_start - priority``: with one aging rate per queue, the
+order by aged priority ``priority + aging_rate * (now - virtual_start)`` is the order
+by this constant rank, so no key ever changes while stored.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+from collections.abc import Mapping
+
+from sortedcontainers import SortedList
+
+from ._model import AgentDefinition, AgentState, Channel, Contact, QueueDefinition, Strategy
+
+Requirements = tuple[tuple[str, int], ...]
+LaneKey = tuple[int, Requirements, int | None, frozenset[str] | None]
+
+# Channels are handled as small integers inside the engine: indexing a list by an int
+# is much cheaper than hashing an enum member (whose __hash__ runs in Python).
+CHANNELS: tuple[Channel, ...] = tuple(Channel)
+CHANNEL_INDEX: dict[Channel, int] = {channel: i for i, channel in enumerate(CHANNELS)}
+
+
+class Phase(enum.Enum):
+    """Where a contact is in the engine."""
+
+    WAITING = "waiting"
+    RINGING = "ringing"
+    ACTIVE = "active"
+
+
+class CState:
+    """A contact the engine knows (waiting, ringing or being handled)."""
+
+    __slots__ = (
+        "agent",
+        "answered_at",
+        "arrived_at",
+        "ch",
+        "declined",
+        "key",
+        "lane",
+        "max_tier",
+        "offered_at",
+        "phase",
+        "priority",
+        "queue",
+        "queued_at",
+        "reqs",
+        "spec",
+        "step",
+        "sticky",
+    )
+
+    def __init__(
+        self,
+        spec: Contact,
+        queue: QState,
+        arrived_at: float,
+        queued_at: float,
+        priority: int,
+    ) -> None:
+        self.spec = spec
+        self.ch = CHANNEL_INDEX[spec.channel]
+        self.queue = queue
+        self.arrived_at = arrived_at
+        self.queued_at = queued_at
+        self.priority = priority
+        # The contact's id closes the key: no reference cycle, ids are unique.
+        self.key: tuple[float, float, int, str] = (0.0, 0.0, 0, spec.id)
+        self.lane: Lane | None = None
+        self.phase = Phase.WAITING
+        self.agent: AState | None = None
+        self.offered_at: float | None = None
+        self.answered_at: float | None = None
+        self.declined: set[str] | None = None
+        self.reqs: Requirements = ()
+        self.max_tier: int | None = None
+        self.sticky: frozenset[str] | None = None
+        self.step = 0
+
+    @property
+    def vstart(self) -> float:
+        """The virtual start time (arrival minus age bonus)."""
+        return self.key[1]
+
+    def __repr__(self) -> str:
+        return f"<contact {self.spec.id} {self.phase.value} in {self.queue.id}>"
+
+
+class Lane:
+    """Contacts of one queue with identical eligibility, in queue order."""
+
+    __slots__ = ("channel", "items", "key", "max_tier", "reqs", "sticky")
+
+    def __init__(self, key: LaneKey) -> None:
+        self.key = key
+        self.channel, self.reqs, self.max_tier, self.sticky = key
+        self.items: SortedList[tuple[float, float, int, str]] = SortedList()
+
+
+class Member:
+    """An agent's membership of a queue, with the queue it belongs to."""
+
+    __slots__ = ("agent", "queue", "tier", "weight")
+
+    def __init__(self, agent: AState, queue: QState, tier: int, weight: float) -> None:
+        self.agent = agent
+        self.queue = queue
+        self.tier = tier
+        self.weight = weight
+
+
+class QState:
+    """A queue in motion."""
+
+    __slots__ = (
+        "defn",
+        "id",
+        "lanes",
+        "logged_in",
+        "members",
+        "position",
+        "ready",
+        "ringing",
+        "rr_last",
+        "waiting",
+    )
+
+    def __init__(self, defn: QueueDefinition, position: int) -> None:
+        self.defn = defn
+        self.id = defn.id
+        self.position = position
+        self.lanes: dict[LaneKey, Lane] = {}
+        self.waiting = 0
+        self.ringing = 0
+        self.members: list[Member] = []
+        # Per channel index: members who can take an offer on it now, by agent id.
+        self.ready: list[dict[str, Member]] = [{} for _ in CHANNELS]
+        self.logged_in = 0
+        self.rr_last = -1
+
+
+class AState:
+    """An agent in motion."""
+
+    __slots__ = (
+        "active",
+        "cap",
+        "channels",
+        "defn",
+        "handled",
+        "id",
+        "idle_since",
+        "index",
+        "load",
+        "logged_in",
+        "members",
+        "misses",
+        "offers",
+        "paused",
+        "ready",
+        "reason",
+        "since",
+        "skills",
+        "state",
+        "state_reason",
+        "talk",
+        "wrap",
+    )
+
+    def __init__(self, defn: AgentDefinition, index: int) -> None:
+        self.defn = defn
+        self.id = defn.id
+        self.index = index
+        self.skills: Mapping[str, int] = dict(defn.skills)
+        self.cap: list[int] = [defn.capacity.get(channel, 0) for channel in CHANNELS]
+        self.channels: tuple[int, ...] = tuple(i for i, n in enumerate(self.cap) if n > 0)
+        self.load: list[int] = [0] * len(CHANNELS)
+        self.members: list[Member] = []
+        self.logged_in = False
+        self.paused = False
+        self.reason: str | None = None
+        self.wrap = False
+        self.offers: dict[str, CState] = {}
+        self.active: dict[str, CState] = {}
+        self.state = AgentState.LOGGED_OUT
+        self.state_reason: str | None = None
+        # Bit i set: the agent is listed in its queues' ``ready[i]`` tables.
+        self.ready = 0
+        self.since = 0.0
+        self.idle_since = 0.0
+        self.handled = 0
+        self.talk = 0.0
+        self.misses = 0
+
+    def accepts_work(self) -> bool:
+        """Logged in, not paused, not in wrap-up."""
+        return self.logged_in and not self.paused and not self.wrap
+
+    def has_room(self, ch: int) -> bool:
+        """Room for one more contact of channel index ``ch``."""
+        return self.load[ch] < self.cap[ch]
+
+    def ready_mask(self) -> int:
+        """Bit ``i`` set when the agent can take a contact of channel index ``i`` now."""
+        if not self.logged_in or self.paused or self.wrap:
+            return 0
+        mask = 0
+        load = self.load
+        cap = self.cap
+        for i in self.channels:
+            if load[i] < cap[i]:
+                mask |= 1 << i
+        return mask
+
+    def derived_state(self) -> AgentState:
+        """The reported state, from the flags (see :class:`AgentState`)."""
+        if not self.logged_in:
+            return AgentState.LOGGED_OUT
+        if self.active:
+            return AgentState.BUSY
+        if self.offers:
+            return AgentState.RESERVED
+        if self.wrap:
+            return AgentState.WRAP_UP
+        if self.paused:
+            return AgentState.NOT_READY
+        return AgentState.AVAILABLE
+
+    def qualifies(self, reqs: Requirements) -> bool:
+        """Has every required skill at the required level."""
+        skills = self.skills
+        for skill, level in reqs:
+            have = skills.get(skill)
+            if have is None or have < level:
+                return False
+        return True
+
+
+def choose_member(
+    queue: QState, candidates: list[Member], rng: random.Random
+) -> tuple[Member, str]:
+    """Pick one of ``candidates`` (non-empty) by the queue's strategy.
+
+    Agents of the best tier come first; ties go to the lower agent index. Returns
+    the chosen member and a sentence saying why it won.
+
+    Complexity: ``O(len(candidates))`` (plus a sort for the random strategies).
+    """
+    best_tier = min(m.tier for m in candidates)
+    pool = [m for m in candidates if m.tier == best_tier]
+    strategy = queue.defn.strategy
+    if strategy is Strategy.LONGEST_IDLE:
+        chosen = min(pool, key=lambda m: (m.agent.idle_since, m.agent.index))
+        why = f"idle since {chosen.agent.idle_since}, the longest"
+    elif strategy is Strategy.ROUND_ROBIN:
+        after = [m for m in pool if m.agent.index > queue.rr_last]
+        chosen = min(after or pool, key=lambda m: m.agent.index)
+        why = "next in turn after the agent offered last"
+    elif strategy is Strategy.FEWEST_HANDLED:
+        chosen = min(pool, key=lambda m: (m.agent.handled, m.agent.index))
+        why = f"handled {chosen.agent.handled} contacts, the fewest"
+    elif strategy is Strategy.LEAST_TALK_TIME:
+        chosen = min(pool, key=lambda m: (m.agent.talk, m.agent.index))
+        why = f"{chosen.agent.talk} s of handling time, the least"
+    elif strategy is Strategy.FIXED_ORDER:
+        chosen = min(pool, key=lambda m: m.agent.index)
+        why = "first in the fixed order"
+    elif strategy is Strategy.HIGHEST_SKILL:
+        skill = queue.defn.skill
+        chosen = min(
+            pool,
+            key=lambda m: (
+                -(m.agent.skills.get(skill, 0) if skill is not None else 0),
+                m.agent.idle_since,
+                m.agent.index,
+            ),
+        )
+        why = "highest skill level, then longest idle"
+    elif strategy is Strategy.RANDOM:
+        pool.sort(key=lambda m: m.agent.index)
+        chosen = pool[rng.randrange(len(pool))]
+        why = "drawn at random"
+    else:
+        pool.sort(key=lambda m: m.agent.index)
+        total = sum(m.weight for m in pool)
+        point = rng.random() * total
+        chosen = pool[-1]
+        for member in pool:
+            point -= member.weight
+            if point < 0:
+                chosen = member
+                break
+        why = "drawn at random in proportion to weight"
+    if len(pool) < len(candidates):
+        why = f"tier {best_tier} is offered first; " + why
+    return chosen, why
