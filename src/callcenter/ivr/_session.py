@@ -1,0 +1,1102 @@
+"""The sans-I/O session engine: one caller's way through a flow.
+
+A :class:`Session` is driven by three calls, each taking the time ``now``:
+
+* :meth:`Session.begin` once, when the call is answered;
+* :meth:`Session.handle` for every caller or host event;
+* :meth:`Session.advance` when :meth:`Session.next_deadline` has passed.
+
+Each returns the commands the adapter must carry out, in order. The engine never
+reads the clock, never sleeps and never does I/O; the host asks its own database when
+a :class:`~callcenter.ivr.AskHost` command comes and feeds the answer back.
+
+The state is small and flat (current node, phase, key buffer, retry counters,
+attributes, a return stack and one deadline), so :meth:`Session.to_dict` gives a
+dict of a few hundred bytes that a stateless webhook server can keep between
+requests.
+
+Phases (the transition table, as text):
+
+=========  ==========================================  ===========================
+phase      legal events                                leaves to
+=========  ==========================================  ===========================
+new        (none: call :meth:`~Session.begin`)         any
+play       PromptFinished, keys (ignored), hang-up     next node
+input      keys, speech, PromptFinished, hang-up       next node, or retry
+host       HostAnswered/NotFound/Failed, keys          next node
+           (ignored), hang-up
+record     PromptFinished (before), RecordingFinished  next node
+           hang-up
+ended      (none)                                      --
+=========  ==========================================  ===========================
+
+An event outside its phase raises :class:`~callcenter.errors.IllegalTransitionError`
+and changes nothing; a key that no option expects is a no-match, never an error.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .._clock import as_instant
+from ..errors import IllegalTransitionError, InvalidArgumentError, TimeWentBackwardsError
+from ._events import (
+    AskHost,
+    CallerHungUp,
+    CallerStatus,
+    Command,
+    DigitsPressed,
+    Enqueue,
+    HangUp,
+    HostAnswered,
+    HostFailed,
+    HostNotFound,
+    InputEvent,
+    Listen,
+    NodeEntered,
+    NodeExited,
+    Outcome,
+    Play,
+    PromptFinished,
+    Record,
+    RecordingFinished,
+    RequestCallback,
+    SessionEnded,
+    SessionEvent,
+    SessionResult,
+    SpeechHeard,
+    SurveyAnswered,
+    Transfer,
+)
+from ._model import (
+    KEYS,
+    REPEAT,
+    BranchNode,
+    CallbackNode,
+    CallNode,
+    CollectNode,
+    EnqueueNode,
+    Flow,
+    HangupNode,
+    HoursNode,
+    LanguageNode,
+    LookupNode,
+    MenuNode,
+    Node,
+    RecordNode,
+    ReturnNode,
+    SayNode,
+    SetAttributesNode,
+    SurveyNode,
+    TransferNode,
+)
+
+__all__ = ["Session"]
+
+_NEW, _PLAY, _INPUT, _HOST, _RECORD, _ENDED = range(6)
+_PHASE_NAMES = ("new", "play", "input", "host", "record", "ended")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
+_MAX_STACK = 8
+_STATE_VERSION = 1
+
+ChoiceNode = MenuNode | LanguageNode | CallbackNode | SurveyNode
+InputNode = ChoiceNode | CollectNode
+
+
+def _choices(flow: Flow, node: ChoiceNode) -> tuple[dict[str, str], frozenset[str]]:
+    """Key to choice value for a choice node, and the proper prefixes of its keys (cached)."""
+    cache_key = ("choices", node.id)
+    cached = flow._cache.get(cache_key)
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    if isinstance(node, MenuNode):
+        table = dict(node.options)
+    elif isinstance(node, LanguageNode):
+        table = dict(node.choices)
+    elif isinstance(node, CallbackNode):
+        table = {node.accept_key: "accept", node.decline_key: "decline"}
+    else:
+        table = {str(d): str(d) for d in range(node.lowest, node.highest + 1)}
+    prefixes = frozenset(key[:i] for key in table for i in range(1, len(key)))
+    result = (table, prefixes)
+    flow._cache[cache_key] = result
+    return result
+
+
+def _holidays(flow: Flow, name: str) -> frozenset[datetime.date]:
+    cache_key = ("holidays", name)
+    cached = flow._cache.get(cache_key)
+    if cached is None:
+        cached = frozenset(h.date for h in flow.calendars[name].holidays)
+        flow._cache[cache_key] = cached
+    return cached  # type: ignore[return-value]
+
+
+class Session:
+    """One call's way through a :class:`~callcenter.ivr.Flow`.
+
+    Args:
+        flow: The flow (already reference-checked by its constructor).
+        session_id: An id for reports (the call id).
+        caller: The caller's number (attribute ``caller``).
+        dialled: The number dialled (attribute ``dialled``).
+        status: What the caller lists say: a blocked caller goes to the flow's
+            ``on_blocked`` node or is hung up at once; a VIP caller gets the
+            attribute ``caller_status = "vip"`` for branches to test.
+        attributes: Further attributes (call data from the adapter or the host).
+        language: The starting language (default: the flow's first language).
+
+    Raises:
+        InvalidArgumentError: ``language`` is not one of the flow's languages.
+
+    >>> from callcenter.ivr import FlowBuilder, DigitsPressed, PromptFinished
+    >>> flow = (FlowBuilder("demo", start="menu")
+    ...     .prompt("hello", zh="查询请按1")
+    ...     .menu("menu", prompt="hello", options={"1": "agent"}, on_no_input="agent",
+    ...           on_no_match="agent")
+    ...     .enqueue("agent", queue="general")
+    ...     .build())
+    >>> session = Session(flow, session_id="c1", caller="13800138000", dialled="4008001234")
+    >>> [type(c).__name__ for c in session.begin(now=0.0)]
+    ['Play', 'Listen']
+    >>> [type(c).__name__ for c in session.handle(DigitsPressed(digits="1"), now=2.0)]
+    ['Enqueue']
+    >>> session.result
+    <SessionResult.ENQUEUED: 'enqueued'>
+    """
+
+    __slots__ = (
+        "_attrs",
+        "_blocked",
+        "_buffer",
+        "_deadline",
+        "_events",
+        "_flow",
+        "_id",
+        "_lang",
+        "_ni",
+        "_nm",
+        "_node",
+        "_now",
+        "_pending",
+        "_phase",
+        "_playing",
+        "_request",
+        "_result",
+        "_seen",
+        "_stack",
+        "_steps",
+        "_t",
+    )
+
+    def __init__(
+        self,
+        flow: Flow,
+        *,
+        session_id: str,
+        caller: str = "",
+        dialled: str = "",
+        status: CallerStatus = CallerStatus.NORMAL,
+        attributes: Mapping[str, str] | None = None,
+        language: str | None = None,
+    ) -> None:
+        lang = flow.default_language if language is None else language
+        if lang not in flow.languages:
+            raise InvalidArgumentError(
+                name="language", expected=f"one of {list(flow.languages)}", got=language
+            )
+        self._flow = flow
+        self._id = session_id
+        self._attrs: dict[str, str] = {**flow.attributes, **(attributes or {})}
+        self._attrs["caller"] = caller
+        self._attrs["dialled"] = dialled
+        if status is not CallerStatus.NORMAL:
+            self._attrs["caller_status"] = status.value
+        self._blocked = status is CallerStatus.BLOCKED
+        self._lang = lang
+        self._node: str = flow.start
+        self._phase = _NEW
+        self._playing = 0
+        self._buffer = ""
+        self._pending: str | None = None
+        self._ni = 0
+        self._nm = 0
+        self._steps = 0
+        self._stack: list[str] = []
+        self._deadline: float | None = None
+        self._request = 0
+        self._now = -math.inf
+        self._t = 0.0
+        self._seen: set[str] = set()
+        self._result: SessionResult | None = None
+        self._events: list[SessionEvent] = []
+
+    # ------------------------------------------------------------------ inspection
+
+    @property
+    def session_id(self) -> str:
+        """The session's id."""
+        return self._id
+
+    @property
+    def flow(self) -> Flow:
+        """The flow the session runs."""
+        return self._flow
+
+    @property
+    def node(self) -> str:
+        """The current node's id."""
+        return self._node
+
+    @property
+    def phase(self) -> str:
+        """``"new"``, ``"play"``, ``"input"``, ``"host"``, ``"record"`` or ``"ended"``."""
+        return _PHASE_NAMES[self._phase]
+
+    @property
+    def attributes(self) -> dict[str, str]:
+        """A copy of the session's attributes."""
+        return dict(self._attrs)
+
+    @property
+    def language(self) -> str:
+        """The caller's language."""
+        return self._lang
+
+    @property
+    def steps(self) -> int:
+        """Nodes entered so far (what the step guard counts)."""
+        return self._steps
+
+    @property
+    def ended(self) -> bool:
+        """Whether the session has ended."""
+        return self._phase == _ENDED
+
+    @property
+    def result(self) -> SessionResult | None:
+        """How the session ended, or ``None`` while it runs."""
+        return self._result
+
+    def next_deadline(self) -> float | None:
+        """When the session next needs :meth:`advance`, or ``None``."""
+        return self._deadline
+
+    def take_events(self) -> list[SessionEvent]:
+        """Return and forget the node and session events reported so far."""
+        events = self._events
+        self._events = []
+        return events
+
+    # ------------------------------------------------------------------ driving
+
+    def _check_now(self, now: float) -> float:
+        if type(now) is not float:
+            now = as_instant(now)
+        if not self._now <= now < math.inf:
+            if now != now or now == math.inf:
+                return as_instant(now)  # raises
+            raise TimeWentBackwardsError(now=now, last=self._now)
+        return now
+
+    def begin(self, now: float) -> list[Command]:
+        """Start the session at ``now``: enter the start node (or the blocked route).
+
+        Returns:
+            The first commands (usually a :class:`~callcenter.ivr.Play` and a
+            :class:`~callcenter.ivr.Listen`).
+
+        Raises:
+            IllegalTransitionError: The session has already begun.
+            InvalidArgumentError: ``now`` is not a finite number.
+        """
+        now = as_instant(now)
+        if self._phase != _NEW:
+            raise IllegalTransitionError(
+                entity=f"session {self._id!r}", state=self.phase, action="begin", allowed=()
+            )
+        self._now = self._t = now
+        out: list[Command] = []
+        if self._blocked:
+            if self._flow.on_blocked is None:
+                self._steps = 1
+                self._events.append(
+                    NodeEntered(session=self._id, node=self._node, kind="blocked", at=now)
+                )
+                out.append(HangUp(node=self._node, reason="blocked"))
+                self._end(SessionResult.BLOCKED)
+                return out
+            self._goto(self._flow.on_blocked, out)
+        else:
+            self._goto(self._flow.start, out)
+        return out
+
+    def handle(self, event: InputEvent, now: float) -> list[Command]:
+        """Feed one event at ``now``; returns the commands that follow.
+
+        Events are taken in the order they are fed, and a deadline fires only in
+        :meth:`advance`: a driver that wants a timeout due by ``now`` to count first
+        calls ``advance(now)`` before ``handle`` (the scripted caller does).
+
+        Raises:
+            IllegalTransitionError: The event is not legal in the session's phase
+                (e.g. a host answer when no lookup is pending, or anything after the
+                session ended). The session is unchanged.
+            InvalidArgumentError: Keys other than 0-9, * and #, or a bad ``now``.
+            TimeWentBackwardsError: ``now`` is before the last time seen.
+        """
+        now = self._check_now(now)
+        self._validate(event)
+        out: list[Command] = []
+        self._now = self._t = now
+        cls = type(event)
+        if cls is DigitsPressed:
+            assert isinstance(event, DigitsPressed)
+            for ch in event.digits:
+                if self._phase == _INPUT:
+                    self._key(ch, out)
+                elif self._phase == _RECORD and ch == self._current_terminator():
+                    pass  # the telephony side ends the recording and reports it
+        elif cls is PromptFinished:
+            self._prompt_finished(out)
+        elif cls is SpeechHeard:
+            assert isinstance(event, SpeechHeard)
+            if self._phase == _INPUT:
+                self._speech(event.text, out)
+        elif cls is CallerHungUp:
+            self._exit(Outcome.HANGUP)
+            self._end(SessionResult.ABANDONED)
+        elif cls is RecordingFinished:
+            assert isinstance(event, RecordingFinished)
+            self._recording_finished(event, out)
+        else:
+            assert isinstance(event, HostAnswered | HostNotFound | HostFailed)
+            self._host(event, out)
+        return out
+
+    def advance(self, now: float) -> list[Command]:
+        """Let time pass to ``now``, firing the deadline if it is due.
+
+        Raises:
+            InvalidArgumentError: ``now`` is not a finite number.
+            TimeWentBackwardsError: ``now`` is before the last time seen.
+        """
+        now = self._check_now(now)
+        out: list[Command] = []
+        self._fire_due(now, out)
+        self._now = self._t = now
+        return out
+
+    # ------------------------------------------------------------------ validation
+
+    def _validate(self, event: InputEvent) -> None:
+        phase = self._phase
+        cls = type(event)
+        if phase in (_ENDED, _NEW):
+            self._illegal(event, ())
+        if cls is DigitsPressed:
+            assert isinstance(event, DigitsPressed)
+            if not event.digits or not KEYS.issuperset(event.digits):
+                raise InvalidArgumentError(
+                    name="digits", expected="one or more of the keys 0-9, * and #", got=event.digits
+                )
+        elif cls is PromptFinished:
+            if phase == _HOST or (phase == _RECORD and self._playing == 0):
+                self._illegal(event, ("RecordingFinished",) if phase == _RECORD else ())
+        elif cls is HostAnswered or cls is HostNotFound or cls is HostFailed:
+            assert isinstance(event, HostAnswered | HostNotFound | HostFailed)
+            if phase != _HOST:
+                self._illegal(event, ())
+            if event.request != self._request:
+                raise IllegalTransitionError(
+                    entity=f"session {self._id!r}",
+                    state=f"waiting for the answer to request {self._request}",
+                    action=f"accept an answer to request {event.request}",
+                    allowed=(f"an answer to request {self._request}",),
+                )
+            if cls is HostAnswered:
+                assert isinstance(event, HostAnswered)
+                pairs: list[tuple[object, object]] = list(event.values.items())
+                if not all(isinstance(k, str) and isinstance(v, str) for k, v in pairs):
+                    raise InvalidArgumentError(
+                        name="values", expected="a mapping of text to text", got=event.values
+                    )
+        elif cls is RecordingFinished and (phase != _RECORD or self._playing):
+            self._illegal(event, ())
+
+    def _illegal(self, event: InputEvent, allowed: tuple[str, ...]) -> None:
+        expected = {
+            _NEW: ("begin()",),
+            _PLAY: ("PromptFinished", "DigitsPressed", "CallerHungUp"),
+            _INPUT: ("DigitsPressed", "SpeechHeard", "PromptFinished", "CallerHungUp"),
+            _HOST: ("HostAnswered", "HostNotFound", "HostFailed", "CallerHungUp"),
+            _RECORD: ("PromptFinished", "RecordingFinished", "CallerHungUp"),
+            _ENDED: (),
+        }[self._phase]
+        raise IllegalTransitionError(
+            entity=f"session {self._id!r} at node {self._node!r}",
+            state=self.phase,
+            action=f"handle {type(event).__name__}",
+            allowed=allowed or expected,
+        )
+
+    def _current_terminator(self) -> str | None:
+        node = self._flow.nodes[self._node]
+        return node.terminator if isinstance(node, RecordNode) else None
+
+    # ------------------------------------------------------------------ moving
+
+    def _fire_due(self, now: float, out: list[Command]) -> None:
+        while self._deadline is not None and self._deadline <= now and self._phase != _ENDED:
+            self._t = self._deadline
+            self._deadline = None
+            if self._phase == _HOST:
+                node = self._flow.nodes[self._node]
+                assert isinstance(node, LookupNode)
+                self._request += 1
+                self._leave(Outcome.ERROR, node.on_failure or self._flow.on_error, out)
+            elif self._phase == _INPUT:
+                self._timeout(out)
+
+    def _exit(self, outcome: Outcome, key: str | None = None) -> None:
+        self._events.append(
+            NodeExited(
+                session=self._id,
+                node=self._node,
+                outcome=outcome,
+                at=self._t,
+                key=key,
+                no_inputs=self._ni,
+                no_matches=self._nm,
+            )
+        )
+
+    def _leave(
+        self, outcome: Outcome, target: str | None, out: list[Command], key: str | None = None
+    ) -> None:
+        self._exit(outcome, key)
+        if target is None:
+            out.append(HangUp(node=self._node, reason="error"))
+            self._end(SessionResult.ERROR)
+        else:
+            self._goto(target, out)
+
+    def _end(self, result: SessionResult) -> None:
+        if self._blocked and result is SessionResult.COMPLETED:
+            result = SessionResult.BLOCKED
+        self._phase = _ENDED
+        self._deadline = None
+        self._playing = 0
+        self._result = result
+        self._events.append(
+            SessionEnded(
+                session=self._id,
+                result=result,
+                node=self._node,
+                at=self._t,
+                steps=self._steps,
+                attributes=dict(self._attrs),
+            )
+        )
+
+    def _goto(self, target: str, out: list[Command]) -> None:
+        """Enter ``target`` and run every node that needs no caller, until one waits."""
+        flow = self._flow
+        nodes = flow.nodes
+        while True:
+            self._steps += 1
+            self._node = target
+            self._buffer = ""
+            self._pending = None
+            self._ni = self._nm = 0
+            self._playing = 0
+            self._deadline = None
+            node = nodes[target]
+            self._events.append(
+                NodeEntered(session=self._id, node=target, kind=node.KIND, at=self._t)
+            )
+            if self._steps > flow.max_steps:
+                self._exit(Outcome.ERROR)
+                out.append(HangUp(node=target, reason="error"))
+                self._end(SessionResult.ERROR)
+                return
+            nxt = self._run(node, out)
+            if nxt is None:
+                return
+            target = nxt
+
+    def _run(self, node: Node, out: list[Command]) -> str | None:
+        """Carry out a node; return the next node for nodes that need no caller."""
+        cls = type(node)
+        if cls is MenuNode or cls is CollectNode or cls is LanguageNode:
+            assert isinstance(node, MenuNode | CollectNode | LanguageNode)
+            self._ask(node, out, first=True)
+            return None
+        if cls is SayNode:
+            assert isinstance(node, SayNode)
+            self._phase = _PLAY
+            self._play(node.prompt, False, out)
+            return None
+        if cls is BranchNode:
+            assert isinstance(node, BranchNode)
+            attrs = self._attrs
+            for rule in node.rules:
+                if all(cond.test(attrs) for cond in rule.when):
+                    self._exit(Outcome.MATCH)
+                    return rule.goto
+            self._exit(Outcome.NEXT)
+            return node.otherwise
+        if cls is EnqueueNode:
+            assert isinstance(node, EnqueueNode)
+            attributes = dict(self._attrs)
+            for key, value in node.attributes.items():
+                attributes[key] = self._render(value)
+            out.append(
+                Enqueue(
+                    node=node.id,
+                    queue=node.queue,
+                    priority=node.priority,
+                    skills=node.skills,
+                    attributes=attributes,
+                    language=self._lang,
+                )
+            )
+            self._exit(Outcome.HANDOFF)
+            self._end(SessionResult.ENQUEUED)
+            return None
+        if cls is HoursNode:
+            assert isinstance(node, HoursNode)
+            calendar = self._flow.calendars[node.calendar]
+            if calendar.is_open(self._t):
+                self._exit(Outcome.OPEN)
+                return node.open
+            if node.holiday is not None:
+                date = datetime.datetime.fromtimestamp(self._t, calendar.timezone).date()
+                if date in _holidays(self._flow, node.calendar):
+                    self._exit(Outcome.HOLIDAY)
+                    return node.holiday
+            self._exit(Outcome.CLOSED)
+            return node.closed
+        if cls is SetAttributesNode:
+            assert isinstance(node, SetAttributesNode)
+            for key, value in node.values.items():
+                self._attrs[key] = self._render(value)
+            self._exit(Outcome.NEXT)
+            return node.next
+        if cls is LookupNode:
+            assert isinstance(node, LookupNode)
+            self._request += 1
+            self._phase = _HOST
+            self._deadline = self._t + node.timeout
+            out.append(
+                AskHost(
+                    node=node.id,
+                    request=self._request,
+                    query=node.query,
+                    arguments={k: self._render(v) for k, v in node.arguments.items()},
+                    timeout=node.timeout,
+                )
+            )
+            return None
+        if cls is CallbackNode or cls is SurveyNode:
+            assert isinstance(node, CallbackNode | SurveyNode)
+            self._ask(node, out, first=True)
+            return None
+        if cls is TransferNode:
+            assert isinstance(node, TransferNode)
+            out.append(
+                Transfer(node=node.id, to=self._render(node.to), attributes=dict(self._attrs))
+            )
+            self._exit(Outcome.HANDOFF)
+            self._end(SessionResult.TRANSFERRED)
+            return None
+        if cls is RecordNode:
+            assert isinstance(node, RecordNode)
+            self._phase = _RECORD
+            self._play(node.prompt, False, out)
+            return None
+        if cls is CallNode:
+            assert isinstance(node, CallNode)
+            if len(self._stack) >= _MAX_STACK:
+                self._exit(Outcome.ERROR)
+                return self._error_target(out)
+            self._stack.append(node.next)
+            self._exit(Outcome.NEXT)
+            return node.target
+        if cls is ReturnNode:
+            if not self._stack:
+                self._exit(Outcome.ERROR)
+                return self._error_target(out)
+            self._exit(Outcome.NEXT)
+            return self._stack.pop()
+        assert cls is HangupNode
+        out.append(HangUp(node=node.id, reason="flow"))
+        self._exit(Outcome.HANDOFF)
+        self._end(SessionResult.COMPLETED)
+        return None
+
+    def _error_target(self, out: list[Command]) -> str | None:
+        target = self._flow.on_error
+        if target is None:
+            out.append(HangUp(node=self._node, reason="error"))
+            self._end(SessionResult.ERROR)
+        return target
+
+    # ------------------------------------------------------------------ prompts
+
+    def _render(self, text: str) -> str:
+        if "{" not in text:
+            return text
+        attrs = self._attrs
+        return _PLACEHOLDER.sub(lambda m: attrs.get(m[1], ""), text)
+
+    def _play(self, prompt: str, barge_in: bool, out: list[Command], value: str = "") -> None:
+        flow = self._flow
+        cache_key = (prompt, self._lang, self._node, barge_in)
+        cached = flow._cache.get(cache_key)
+        if isinstance(cached, Play):
+            out.append(cached)
+            self._playing += 1
+            return
+        lang, variant = flow.variant(prompt, self._lang)
+        text = variant.text
+        dynamic = text is not None and "{" in text
+        if text is not None and dynamic:
+            text = _PLACEHOLDER.sub(
+                lambda m: value if m[1] == "value" else self._attrs.get(m[1], ""), text
+            )
+        command = Play(
+            node=self._node,
+            prompt=prompt,
+            language=lang,
+            text=text,
+            audio=variant.audio,
+            seconds=variant.duration,
+            barge_in=barge_in,
+        )
+        if not dynamic:
+            flow._cache[cache_key] = command
+        out.append(command)
+        self._playing += 1
+
+    def _listen(self, node: InputNode, out: list[Command], confirm: bool = False) -> None:
+        cache_key = ("listen", node.id, confirm)
+        cached = self._flow._cache.get(cache_key)
+        if not isinstance(cached, Listen):
+            if isinstance(node, CollectNode) and not confirm:
+                cached = Listen(
+                    node=node.id,
+                    max_digits=node.max_digits,
+                    terminator=node.terminator,
+                    timeout=node.timeout,
+                    inter_digit_timeout=node.inter_digit_timeout,
+                )
+            else:
+                longest = 1
+                if not isinstance(node, CollectNode):
+                    longest = max(len(k) for k in _choices(self._flow, node)[0])
+                cached = Listen(
+                    node=node.id,
+                    max_digits=longest,
+                    terminator=None,
+                    timeout=node.timeout,
+                    inter_digit_timeout=getattr(node, "inter_digit_timeout", 2.0),
+                )
+            self._flow._cache[cache_key] = cached
+        out.append(cached)
+
+    def _ask(
+        self, node: InputNode, out: list[Command], *, first: bool, apology: str | None = None
+    ) -> None:
+        """Play the node's prompt (full the first time, short on repeats) and listen."""
+        self._phase = _INPUT
+        self._buffer = ""
+        self._pending = None
+        self._deadline = None
+        if apology is not None:
+            self._play(apology, True, out)
+        seen = node.id in self._seen
+        if first and not seen:
+            self._seen.add(node.id)
+        prompt = node.prompt
+        if (not first or seen) and node.short_prompt is not None:
+            prompt = node.short_prompt
+        self._play(prompt, True, out)
+        self._listen(node, out)
+
+    def _prompt_finished(self, out: list[Command]) -> None:
+        if self._playing:
+            self._playing -= 1
+        if self._playing:
+            return
+        phase = self._phase
+        node = self._flow.nodes[self._node]
+        if phase == _PLAY:
+            assert isinstance(node, SayNode)
+            self._leave(Outcome.NEXT, node.next, out)
+        elif phase == _INPUT:
+            if self._deadline is None:
+                assert isinstance(
+                    node, MenuNode | CollectNode | LanguageNode | CallbackNode | SurveyNode
+                )
+                self._deadline = self._t + (
+                    node.timeout
+                    if not self._buffer
+                    else getattr(node, "inter_digit_timeout", node.timeout)
+                )
+        elif phase == _RECORD:
+            assert isinstance(node, RecordNode)
+            out.append(
+                Record(
+                    node=node.id,
+                    mailbox=node.mailbox,
+                    max_seconds=node.max_seconds,
+                    terminator=node.terminator,
+                    attributes=dict(self._attrs),
+                )
+            )
+
+    # ------------------------------------------------------------------ input
+
+    def _key(self, ch: str, out: list[Command]) -> None:
+        node = self._flow.nodes[self._node]
+        self._playing = 0  # barge-in: the adapter stops the prompt
+        if type(node) is CollectNode:
+            assert isinstance(node, CollectNode)
+            self._collect_key(node, ch, out)
+            return
+        assert isinstance(node, MenuNode | LanguageNode | CallbackNode | SurveyNode)
+        table, prefixes = _choices(self._flow, node)
+        buf = self._buffer + ch
+        if buf in prefixes:
+            self._buffer = buf
+            self._deadline = self._t + getattr(node, "inter_digit_timeout", 2.0)
+            return
+        if buf in table:
+            self._choose(node, buf, table[buf], out)
+            return
+        if not self._buffer and ch in self._flow.global_keys:
+            self._global(node, ch, out)
+            return
+        self._retry(node, Outcome.NO_MATCH, out)
+
+    def _global(self, node: InputNode, ch: str, out: list[Command]) -> None:
+        target = self._flow.global_keys[ch]
+        if target == REPEAT:
+            self._global_repeat(node, out)
+            return
+        self._leave(Outcome.MATCH, target, out, key=ch)
+
+    def _global_repeat(self, node: InputNode, out: list[Command]) -> None:
+        # A requested repeat plays the full prompt; later re-prompts stay short.
+        self._phase = _INPUT
+        self._buffer = ""
+        self._pending = None
+        self._deadline = None
+        self._seen.add(node.id)
+        self._play(node.prompt, True, out)
+        self._listen(node, out)
+
+    def _choose(self, node: ChoiceNode, key: str, value: str, out: list[Command]) -> None:
+        cls = type(node)
+        if cls is MenuNode:
+            if value == REPEAT:
+                self._global_repeat(node, out)
+            else:
+                self._leave(Outcome.MATCH, value, out, key=key)
+        elif cls is LanguageNode:
+            assert isinstance(node, LanguageNode)
+            self._lang = value
+            self._attrs["language"] = value
+            self._leave(Outcome.MATCH, node.next, out, key=key)
+        elif cls is CallbackNode:
+            assert isinstance(node, CallbackNode)
+            if value == "accept":
+                out.append(
+                    RequestCallback(
+                        node=node.id,
+                        queue=node.queue,
+                        number=self._attrs.get(node.number_attribute, ""),
+                        attributes=dict(self._attrs),
+                    )
+                )
+                self._leave(Outcome.MATCH, node.next, out, key=key)
+            else:
+                self._leave(Outcome.DECLINED, node.declined, out, key=key)
+        else:
+            assert isinstance(node, SurveyNode)
+            self._attrs[node.store] = value
+            self._events.append(
+                SurveyAnswered(
+                    session=self._id,
+                    node=node.id,
+                    attribute=node.store,
+                    value=int(value),
+                    at=self._t,
+                )
+            )
+            self._leave(Outcome.MATCH, node.next, out, key=key)
+
+    def _collect_key(self, node: CollectNode, ch: str, out: list[Command]) -> None:
+        if self._pending is not None:
+            if ch == "1":
+                value = self._pending
+                self._attrs[node.store] = value
+                self._leave(Outcome.MATCH, node.next, out, key=None)
+            else:
+                self._retry(node, Outcome.NO_MATCH, out)
+            return
+        if not self._buffer:
+            if ch in node.keys:
+                self._leave(Outcome.MATCH, node.keys[ch], out, key=ch)
+                return
+            if node.use_global_keys and ch in self._flow.global_keys and ch != node.terminator:
+                self._global(node, ch, out)
+                return
+        if ch == node.terminator:
+            self._finish_collect(node, out)
+            return
+        self._buffer += ch
+        if len(self._buffer) >= node.max_digits:
+            self._finish_collect(node, out)
+        else:
+            self._deadline = self._t + node.inter_digit_timeout
+
+    def _finish_collect(self, node: CollectNode, out: list[Command]) -> None:
+        value = self._buffer
+        self._deadline = None
+        if not value:
+            self._retry(node, Outcome.NO_INPUT, out)
+            return
+        if len(value) < node.min_digits or (
+            node.pattern is not None and re.fullmatch(node.pattern, value) is None
+        ):
+            self._retry(node, Outcome.NO_MATCH, out)
+            return
+        if node.confirm_prompt is not None:
+            self._pending = value
+            self._buffer = ""
+            self._play(node.confirm_prompt, True, out, value=value)
+            self._listen(node, out, confirm=True)
+            return
+        self._attrs[node.store] = value
+        self._leave(Outcome.MATCH, node.next, out)
+
+    def _speech(self, text: str, out: list[Command]) -> None:
+        node = self._flow.nodes[self._node]
+        self._playing = 0
+        words = text.strip().lower()
+        if isinstance(node, CollectNode):
+            digits = "".join(ch for ch in words if ch in "0123456789")
+            if digits and self._pending is None:
+                self._buffer = digits[: node.max_digits]
+                self._finish_collect(node, out)
+            elif self._pending is not None and words in ("yes", "是", "对", "係"):
+                self._collect_key(node, "1", out)
+            else:
+                self._retry(node, Outcome.NO_MATCH, out)
+            return
+        if isinstance(node, MenuNode):
+            for word, key in node.words.items():
+                if word.lower() in words:
+                    self._choose(node, key, node.options[key], out)
+                    return
+        assert isinstance(node, MenuNode | LanguageNode | CallbackNode | SurveyNode)
+        self._retry(node, Outcome.NO_MATCH, out)
+
+    def _timeout(self, out: list[Command]) -> None:
+        node = self._flow.nodes[self._node]
+        assert isinstance(node, MenuNode | CollectNode | LanguageNode | CallbackNode | SurveyNode)
+        if isinstance(node, CollectNode):
+            if self._pending is not None:
+                self._retry(node, Outcome.NO_INPUT, out)
+            else:
+                self._finish_collect(node, out)
+            return
+        if not self._buffer:
+            self._retry(node, Outcome.NO_INPUT, out)
+            return
+        table, _ = _choices(self._flow, node)
+        if self._buffer in table:
+            self._choose(node, self._buffer, table[self._buffer], out)
+        else:
+            self._retry(node, Outcome.NO_MATCH, out)
+
+    def _retry(self, node: InputNode, outcome: Outcome, out: list[Command]) -> None:
+        if outcome is Outcome.NO_INPUT:
+            self._ni += 1
+            if self._ni >= node.no_input_limit:
+                target = node.on_no_input or self._flow.on_no_input or self._flow.on_error
+                if isinstance(node, LanguageNode | SurveyNode) and node.on_no_input is None:
+                    target = node.next
+                self._leave(outcome, target, out)
+                return
+            apology = node.no_input_prompt
+        else:
+            self._nm += 1
+            if self._nm >= node.no_match_limit:
+                target = node.on_no_match or self._flow.on_no_match or self._flow.on_error
+                self._leave(outcome, target, out)
+                return
+            apology = node.no_match_prompt
+        self._ask(node, out, first=False, apology=apology)
+
+    # ------------------------------------------------------------------ host, recording
+
+    def _host(self, event: HostAnswered | HostNotFound | HostFailed, out: list[Command]) -> None:
+        node = self._flow.nodes[self._node]
+        assert isinstance(node, LookupNode)
+        self._deadline = None
+        if type(event) is HostAnswered:
+            assert isinstance(event, HostAnswered)
+            prefix = node.into
+            for key, value in event.values.items():
+                self._attrs[prefix + key] = value
+            self._leave(Outcome.FOUND, node.next, out)
+        elif type(event) is HostNotFound:
+            self._leave(Outcome.NOT_FOUND, node.not_found, out)
+        else:
+            self._leave(Outcome.ERROR, node.on_failure or self._flow.on_error, out)
+
+    def _recording_finished(self, event: RecordingFinished, out: list[Command]) -> None:
+        node = self._flow.nodes[self._node]
+        assert isinstance(node, RecordNode)
+        if event.seconds > 0 and event.reference:
+            self._attrs["recording"] = event.reference
+            self._leave(Outcome.MATCH, node.next, out)
+        else:
+            self._leave(Outcome.NO_INPUT, node.on_no_input or node.next, out)
+
+    # ------------------------------------------------------------------ state
+
+    def to_dict(self) -> dict[str, Any]:
+        """The session's state as a small JSON-ready dict (see :meth:`from_dict`).
+
+        Events not yet collected with :meth:`take_events` are not part of the state.
+
+        >>> from callcenter.ivr import FlowBuilder
+        >>> flow = (FlowBuilder("demo", start="bye").hangup("bye").build())
+        >>> session = Session(flow, session_id="c1", caller="1", dialled="2")
+        >>> sorted(session.to_dict())
+        ['a', 'f', 'id', 'n', 'p', 'v']
+        """
+        state: dict[str, Any] = {
+            "v": _STATE_VERSION,
+            "f": self._flow.name,
+            "id": self._id,
+            "n": self._node,
+            "p": self._phase,
+            "a": self._attrs,
+        }
+        if self._now != -math.inf:
+            state["t"] = self._now
+        optional: tuple[tuple[str, object, object], ...] = (
+            ("pl", self._playing, 0),
+            ("b", self._buffer, ""),
+            ("c", self._pending, None),
+            ("i", self._ni, 0),
+            ("m", self._nm, 0),
+            ("s", self._steps, 0),
+            ("k", self._stack, []),
+            ("d", self._deadline, None),
+            ("r", self._request, 0),
+            ("sn", sorted(self._seen), []),
+            ("x", self._blocked, False),
+            ("res", self._result.value if self._result else None, None),
+        )
+        for key, value, default in optional:
+            if value != default:
+                state[key] = list(value) if isinstance(value, list) else value
+        if self._lang != self._flow.default_language:
+            state["l"] = self._lang
+        state["a"] = dict(self._attrs)
+        return state
+
+    @classmethod
+    def from_dict(cls, flow: Flow, data: Mapping[str, Any]) -> Session:
+        """Rebuild a session from :meth:`to_dict` output, for the same flow.
+
+        Raises:
+            InvalidArgumentError: The data is not a session state of this flow (wrong
+                flow name, unknown node or language, malformed values).
+        """
+
+        def bad(name: str, expected: str, got: object) -> InvalidArgumentError:
+            return InvalidArgumentError(name=f"state.{name}", expected=expected, got=got)
+
+        if not isinstance(data, Mapping):
+            raise bad("", "a dict from Session.to_dict()", data)
+        if data.get("v") != _STATE_VERSION:
+            raise bad("v", f"state version {_STATE_VERSION}", data.get("v"))
+        if data.get("f") != flow.name:
+            raise bad("f", f"a session of flow {flow.name!r}", data.get("f"))
+        node = data.get("n")
+        if node not in flow.nodes:
+            raise bad("n", "a node of the flow", node)
+        phase = data.get("p")
+        if not isinstance(phase, int) or not _NEW <= phase <= _ENDED:
+            raise bad("p", "a phase number 0-5", phase)
+        attributes = data.get("a")
+        if not isinstance(attributes, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in attributes.items()
+        ):
+            raise bad("a", "a dict of text to text", attributes)
+        language = data.get("l", flow.default_language)
+        if language not in flow.languages:
+            raise bad("l", f"one of {list(flow.languages)}", language)
+        stack = data.get("k", [])
+        if not isinstance(stack, list) or not all(s in flow.nodes for s in stack):
+            raise bad("k", "a list of node ids", stack)
+        seen = data.get("sn", [])
+        if not isinstance(seen, list) or not all(s in flow.nodes for s in seen):
+            raise bad("sn", "a list of node ids", seen)
+        ints = {}
+        for key in ("pl", "i", "m", "s", "r"):
+            value = data.get(key, 0)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise bad(key, "a whole number >= 0", value)
+            ints[key] = value
+        buffer = data.get("b", "")
+        pending = data.get("c")
+        if not isinstance(buffer, str) or not KEYS.issuperset(buffer):
+            raise bad("b", "keys typed so far", buffer)
+        if pending is not None and not isinstance(pending, str):
+            raise bad("c", "a value to confirm, or nothing", pending)
+        times = {}
+        for key in ("t", "d"):
+            value = data.get(key)
+            if value is not None:
+                value = as_instant(value, name=f"state.{key}")
+            times[key] = value
+        result = data.get("res")
+        try:
+            result_value = None if result is None else SessionResult(result)
+        except ValueError:
+            raise bad("res", "a session result", result) from None
+        session = cls.__new__(cls)
+        session._flow = flow
+        session._id = str(data.get("id", ""))
+        session._attrs = dict(attributes)
+        session._blocked = bool(data.get("x", False))
+        session._lang = language
+        session._node = node
+        session._phase = phase
+        session._playing = ints["pl"]
+        session._buffer = buffer
+        session._pending = pending
+        session._ni = ints["i"]
+        session._nm = ints["m"]
+        session._steps = ints["s"]
+        session._stack = list(stack)
+        session._deadline = times["d"]
+        session._request = ints["r"]
+        session._now = -math.inf if times["t"] is None else times["t"]
+        session._t = 0.0 if times["t"] is None else times["t"]
+        session._seen = set(seen)
+        session._result = result_value
+        session._events = []
+        return session

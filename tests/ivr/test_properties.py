@@ -1,0 +1,209 @@
+"""Property and stateful tests of the session engine."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import zoneinfo
+from collections.abc import Sequence
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from callcenter.errors import IllegalTransitionError
+from callcenter.ivr import (
+    AskHost,
+    CallerHungUp,
+    CallerStatus,
+    DigitsPressed,
+    Enqueue,
+    Flow,
+    HangUp,
+    HostAnswered,
+    HostFailed,
+    HostNotFound,
+    NodeEntered,
+    Play,
+    PromptFinished,
+    Record,
+    RecordingFinished,
+    Session,
+    SessionEnded,
+    SessionResult,
+    Transfer,
+    load_flow,
+)
+from callcenter.testing import caller_scripts, check_events, find_agent_path, run_script
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "ivr"
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+FLOWS = {
+    name: load_flow(EXAMPLES / f"{name}.toml")
+    for name in ("tianjin-400", "guangzhou-3lang", "branch-office")
+}
+# Mornings, evenings and a holiday, so that every branch of the hours checks is used.
+STARTS = [
+    datetime.datetime(2026, 11, 23, 10, tzinfo=SHANGHAI).timestamp(),
+    datetime.datetime(2026, 11, 23, 21, tzinfo=SHANGHAI).timestamp(),
+    datetime.datetime(2026, 10, 2, 11, tzinfo=SHANGHAI).timestamp(),
+]
+
+
+@settings(max_examples=150)
+@given(
+    name=st.sampled_from(sorted(FLOWS)),
+    start=st.sampled_from(STARTS),
+    status=st.sampled_from(list(CallerStatus)),
+    script=caller_scripts(),
+)
+def test_random_callers_always_end_within_the_step_guard(
+    name: str, start: float, status: CallerStatus, script: list[tuple[str, str]]
+) -> None:
+    flow = FLOWS[name]
+    caller = run_script(flow, script, now=start, status=status)
+    result = caller.session.result
+    last = caller.commands[-1] if caller.commands else None
+    # The last command says how the call left the IVR, and the result agrees.
+    if result is SessionResult.ENQUEUED:
+        assert isinstance(last, Enqueue)
+    elif result is SessionResult.TRANSFERRED:
+        assert isinstance(last, Transfer)
+    elif result in (SessionResult.COMPLETED, SessionResult.BLOCKED, SessionResult.ERROR):
+        assert isinstance(last, HangUp)
+    else:
+        assert result is SessionResult.ABANDONED
+        assert ("hangup", "") in script
+
+
+def test_an_agent_is_reachable_through_the_engine_in_business_hours() -> None:
+    for flow in FLOWS.values():
+        script = find_agent_path(flow, now=STARTS[0], max_depth=4)
+        assert script is not None
+        caller = run_script(flow, script, now=STARTS[0])
+        assert caller.session.result in (SessionResult.ENQUEUED, SessionResult.TRANSFERRED)
+    # At night the branch office still reaches the central center; Tianjin takes
+    # voicemail only, and the search says so.
+    assert find_agent_path(FLOWS["branch-office"], now=STARTS[1]) == [("wait", "30")]
+    assert find_agent_path(FLOWS["tianjin-400"], now=STARTS[1], max_depth=4) is None
+
+
+class SessionMachine(RuleBasedStateMachine):
+    """Drives a session with arbitrary adapter events, legal or not.
+
+    The model beside it is naive: it follows the commands to know whether a prompt
+    is playing, a lookup or a recording is pending and whether the call has left the
+    IVR, and so predicts which events must be refused. A twin session, rebuilt from
+    its JSON state before every step, must give the same commands: the state is
+    complete.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flow: Flow = FLOWS["tianjin-400"]
+        self.now = STARTS[0]
+        self.session = Session(self.flow, session_id="m", caller="13800138000", dialled="400")
+        self.twin_state = self.session.to_dict()
+        self.plays = 0
+        self.ask: AskHost | None = None
+        self.record_pending = False
+        self.ended = False
+        self.events: list[object] = []
+        self.apply(self.session.begin(self.now), None)
+
+    def apply(self, commands: Sequence[object], twin_commands: Sequence[object] | None) -> None:
+        if twin_commands is not None:
+            assert twin_commands == commands
+        for command in commands:
+            if isinstance(command, Play):
+                self.plays += 1
+            elif isinstance(command, AskHost):
+                self.ask = command
+            elif isinstance(command, Record):
+                self.record_pending = True
+            elif isinstance(command, Enqueue | Transfer | HangUp):
+                self.ended = True
+        self.events.extend(self.session.take_events())
+        self.twin_state = json.loads(json.dumps(self.session.to_dict()))
+
+    def step(self, event: object, legal: bool) -> None:
+        twin = Session.from_dict(self.flow, self.twin_state)
+        before = self.session.to_dict()
+        try:
+            commands = self.session.handle(event, self.now)  # type: ignore[arg-type]
+        except IllegalTransitionError:
+            assert not legal, f"{event!r} refused in phase {self.session.phase}"
+            assert self.session.to_dict() == before
+            return
+        assert legal, f"{event!r} accepted in phase {before['p']}"
+        twin_commands = twin.handle(event, self.now)  # type: ignore[arg-type]
+        if isinstance(event, CallerHungUp):
+            self.ended = True
+        self.apply(list(commands), list(twin_commands))
+
+    @rule(seconds=st.sampled_from([0.0, 0.5, 2.0, 5.0, 30.0]))
+    def time_passes(self, seconds: float) -> None:
+        self.now += seconds
+        twin = Session.from_dict(self.flow, self.twin_state)
+        commands = self.session.advance(self.now)
+        self.apply(list(commands), list(twin.advance(self.now)))
+
+    @rule(keys=st.text(alphabet="0123456789*#", min_size=1, max_size=13))
+    def press(self, keys: str) -> None:
+        if self.session.phase == "input":
+            self.plays = 0  # barge-in stops the prompt
+        self.step(DigitsPressed(digits=keys), legal=not self.ended)
+
+    @rule()
+    def prompt_finished(self) -> None:
+        phase = self.session.phase
+        legal = (
+            not self.ended
+            and phase in ("play", "input", "record")
+            and not (phase == "record" and self.plays == 0)
+        )
+        if legal and self.plays:
+            self.plays -= 1
+        self.step(PromptFinished(), legal=legal)
+
+    @rule(kind=st.sampled_from(["answer", "not_found", "fail", "stale"]))
+    def host_replies(self, kind: str) -> None:
+        waiting = not self.ended and self.session.phase == "host"
+        request = self.ask.request if self.ask else 0
+        if kind == "stale":
+            self.step(HostNotFound(request=request + 1), legal=False)
+        elif kind == "answer":
+            self.step(HostAnswered(request=request, values={"status": "ok"}), legal=waiting)
+        elif kind == "not_found":
+            self.step(HostNotFound(request=request), legal=waiting)
+        else:
+            self.step(HostFailed(request=request), legal=waiting)
+
+    @rule(seconds=st.sampled_from([0.0, 15.0]))
+    def recording_finished(self, seconds: float) -> None:
+        legal = not self.ended and self.session.phase == "record" and self.plays == 0
+        self.step(RecordingFinished(reference="r", seconds=seconds), legal=legal)
+
+    @precondition(lambda self: not self.ended)
+    @rule()
+    def hang_up(self) -> None:
+        self.step(CallerHungUp(), legal=True)
+
+    @invariant()
+    def model_agrees(self) -> None:
+        assert self.session.ended == self.ended
+        entered = sum(isinstance(e, NodeEntered) for e in self.events)
+        assert entered == self.session.steps <= self.flow.max_steps + 1
+        if self.ended:
+            assert isinstance(self.events[-1], SessionEnded)
+            assert self.session.next_deadline() is None
+            check_events(self.events, max_steps=self.flow.max_steps)  # type: ignore[arg-type]
+
+    @invariant()
+    def state_stays_small(self) -> None:
+        assert len(json.dumps(self.session.to_dict(), ensure_ascii=False).encode()) < 1024
+
+
+SessionMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=30)
+TestSessionMachine = SessionMachine.TestCase
