@@ -39,6 +39,8 @@ from ._events import SessionResult as SessionResult
 from ._events import SpeechHeard as SpeechHeard
 from ._events import SurveyAnswered as SurveyAnswered
 from ._events import Transfer as Transfer
+from ._graph import flow_to_dot as flow_to_dot
+from ._graph import flow_to_mermaid as flow_to_mermaid
 from ._model import REPEAT as REPEAT
 from ._model import BranchNode as BranchNode
 from ._model import CallbackNode as CallbackNode
@@ -120,5 +122,7 @@ __all__ = [
     "check_flow",
     "flow_from_dict",
     "flow_to_dict",
+    "flow_to_dot",
+    "flow_to_mermaid",
     "load_flow",
 ]
