@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from callcenter.calendars import BusinessCalendar
 from callcenter.errors import IllegalTransitionError
 from callcenter.ivr import (
     AskHost,
@@ -20,6 +21,7 @@ from callcenter.ivr import (
     DigitsPressed,
     Enqueue,
     Flow,
+    FlowBuilder,
     HangUp,
     HostAnswered,
     HostFailed,
@@ -35,7 +37,13 @@ from callcenter.ivr import (
     Transfer,
     load_flow,
 )
-from callcenter.testing import caller_scripts, check_events, find_agent_path, run_script
+from callcenter.testing import (
+    business_calendars,
+    caller_scripts,
+    check_events,
+    find_agent_path,
+    run_script,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "ivr"
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -207,3 +215,62 @@ class SessionMachine(RuleBasedStateMachine):
 
 SessionMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=30)
 TestSessionMachine = SessionMachine.TestCase
+
+
+@settings(max_examples=60)
+@given(
+    calendar=business_calendars(),
+    offsets=st.lists(st.integers(min_value=0, max_value=60 * 86_400), min_size=1, max_size=30),
+)
+def test_hours_nodes_agree_with_the_calendar(
+    calendar: BusinessCalendar, offsets: list[int]
+) -> None:
+    flow = (
+        FlowBuilder("h", start="hours")
+        .calendar("c", calendar)
+        .hours("hours", calendar="c", open="in", closed="out")
+        .hangup("in")
+        .hangup("out")
+        .build()
+    )
+    base = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC).timestamp()
+    # Calls in any order: the stretch the engine remembers must never answer wrongly.
+    for offset in offsets:
+        now = base + offset
+        session = Session(flow, session_id="h")
+        session.begin(now)
+        assert session.node == ("in" if calendar.is_open(now) else "out")
+
+
+@settings(max_examples=100)
+@given(keys=st.text(alphabet="0123456789*#", min_size=1, max_size=30))
+def test_keys_fed_together_or_one_by_one_give_the_same_call(keys: str) -> None:
+    flow = (
+        FlowBuilder("c", start="ask", on_error="agent")
+        .prompt("p", zh="请输入")
+        .collect(
+            "ask",
+            prompt="p",
+            store="v",
+            next="done",
+            min_digits=3,
+            max_digits=8,
+            keys={"0": "agent"},
+        )
+        .enqueue("done", queue="q")
+        .enqueue("agent", queue="general")
+        .build()
+    )
+    together = Session(flow, session_id="t")
+    together.begin(0.0)
+    batch = together.handle(DigitsPressed(digits=keys), 1.0)
+    apart = Session(flow, session_id="t")
+    apart.begin(0.0)
+    single: list[object] = []
+    for key in keys:
+        if apart.ended:
+            break
+        single += apart.handle(DigitsPressed(digits=key), 1.0)
+    assert batch == single
+    assert together.to_dict() == apart.to_dict()
+    assert together.take_events() == apart.take_events()

@@ -41,6 +41,12 @@ from ._events import SurveyAnswered as SurveyAnswered
 from ._events import Transfer as Transfer
 from ._graph import flow_to_dot as flow_to_dot
 from ._graph import flow_to_mermaid as flow_to_mermaid
+from ._lists import CallerListEntry as CallerListEntry
+from ._lists import CallerLists as CallerLists
+from ._lists import ListKind as ListKind
+from ._lists import MemoryCallerLists as MemoryCallerLists
+from ._lists import SQLiteCallerLists as SQLiteCallerLists
+from ._lists import normalize_number as normalize_number
 from ._model import REPEAT as REPEAT
 from ._model import BranchNode as BranchNode
 from ._model import CallbackNode as CallbackNode
@@ -74,6 +80,8 @@ __all__ = [
     "CallNode",
     "CallbackNode",
     "CallerHungUp",
+    "CallerListEntry",
+    "CallerLists",
     "CallerStatus",
     "CollectNode",
     "Command",
@@ -92,8 +100,10 @@ __all__ = [
     "HoursNode",
     "InputEvent",
     "LanguageNode",
+    "ListKind",
     "Listen",
     "LookupNode",
+    "MemoryCallerLists",
     "MenuNode",
     "Node",
     "NodeEntered",
@@ -107,6 +117,7 @@ __all__ = [
     "RequestCallback",
     "ReturnNode",
     "Rule",
+    "SQLiteCallerLists",
     "SayNode",
     "Session",
     "SessionEnded",
@@ -125,4 +136,5 @@ __all__ = [
     "flow_to_dot",
     "flow_to_mermaid",
     "load_flow",
+    "normalize_number",
 ]

@@ -39,7 +39,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._clock import as_instant
@@ -134,6 +134,33 @@ def _holidays(flow: Flow, name: str) -> frozenset[datetime.date]:
         cached = frozenset(h.date for h in flow.calendars[name].holidays)
         flow._cache[cache_key] = cached
     return cached  # type: ignore[return-value]
+
+
+def _open_at(flow: Flow, name: str, instant: float) -> bool:
+    """``flow.calendars[name].is_open(instant)``, remembering the stretch around it.
+
+    The answer holds until the next opening or closing, so a busy line asks the
+    calendar once per stretch instead of once per call.
+    """
+    cache_key = ("open", name)
+    cached = flow._cache.get(cache_key)
+    if cached is not None:
+        stretch: tuple[float, float, bool] = cached  # type: ignore[assignment]
+        if stretch[0] <= instant < stretch[1]:
+            return stretch[2]
+    calendar = flow.calendars[name]
+    answer = False
+    high = math.inf
+    for start, end in calendar.intervals_from(instant):
+        if start <= instant < end:
+            answer, high = True, end
+        elif instant < start:
+            high = start
+        else:
+            continue
+        break
+    flow._cache[cache_key] = (instant, high, answer)
+    return answer
 
 
 class Session:
@@ -356,11 +383,19 @@ class Session:
         cls = type(event)
         if cls is DigitsPressed:
             assert isinstance(event, DigitsPressed)
-            for ch in event.digits:
-                if self._phase == _INPUT:
-                    self._key(ch, out)
-                elif self._phase == _RECORD and ch == self._current_terminator():
-                    pass  # the telephony side ends the recording and reports it
+            # Keys count only while a node listens. In other phases they are ignored:
+            # a prompt without barge-in plays on, a lookup goes on, and a recording is
+            # ended by the telephony side's report.
+            digits = event.digits
+            index, size = 0, len(digits)
+            nodes = self._flow.nodes
+            while index < size and self._phase == _INPUT:
+                node = nodes[self._node]
+                if type(node) is CollectNode and self._buffer and self._pending is None:
+                    index = self._collect_digits(node, digits, index, out)
+                else:
+                    self._key(digits[index], out)
+                    index += 1
         elif cls is PromptFinished:
             self._prompt_finished(out)
         elif cls is SpeechHeard:
@@ -443,10 +478,6 @@ class Session:
             action=f"handle {type(event).__name__}",
             allowed=allowed or expected,
         )
-
-    def _current_terminator(self) -> str | None:
-        node = self._flow.nodes[self._node]
-        return node.terminator if isinstance(node, RecordNode) else None
 
     # ------------------------------------------------------------------ moving
 
@@ -531,113 +562,102 @@ class Session:
 
     def _run(self, node: Node, out: list[Command]) -> str | None:
         """Carry out a node; return the next node for nodes that need no caller."""
-        cls = type(node)
-        if cls is MenuNode or cls is CollectNode or cls is LanguageNode:
-            assert isinstance(node, MenuNode | CollectNode | LanguageNode)
-            self._ask(node, out, first=True)
-            return None
-        if cls is SayNode:
-            assert isinstance(node, SayNode)
-            self._phase = _PLAY
-            self._play(node.prompt, False, out)
-            return None
-        if cls is BranchNode:
-            assert isinstance(node, BranchNode)
-            attrs = self._attrs
-            for rule in node.rules:
-                if all(cond.test(attrs) for cond in rule.when):
-                    self._exit(Outcome.MATCH)
-                    return rule.goto
-            self._exit(Outcome.NEXT)
-            return node.otherwise
-        if cls is EnqueueNode:
-            assert isinstance(node, EnqueueNode)
-            attributes = dict(self._attrs)
-            for key, value in node.attributes.items():
-                attributes[key] = self._render(value)
-            out.append(
-                Enqueue(
-                    node=node.id,
-                    queue=node.queue,
-                    priority=node.priority,
-                    skills=node.skills,
-                    attributes=attributes,
-                    language=self._lang,
-                )
+        return _RUNNERS[type(node)](self, node, out)
+
+    def _run_input(self, node: InputNode, out: list[Command]) -> None:
+        self._ask(node, out, first=True)
+
+    def _run_say(self, node: SayNode, out: list[Command]) -> None:
+        self._phase = _PLAY
+        self._play(node.prompt, False, out)
+
+    def _run_branch(self, node: BranchNode, out: list[Command]) -> str:
+        attrs = self._attrs
+        for rule in node.rules:
+            if all(cond.test(attrs) for cond in rule.when):
+                self._exit(Outcome.MATCH)
+                return rule.goto
+        self._exit(Outcome.NEXT)
+        return node.otherwise
+
+    def _run_enqueue(self, node: EnqueueNode, out: list[Command]) -> None:
+        attributes = dict(self._attrs)
+        for key, value in node.attributes.items():
+            attributes[key] = self._render(value)
+        out.append(
+            Enqueue(
+                node=node.id,
+                queue=node.queue,
+                priority=node.priority,
+                skills=node.skills,
+                attributes=attributes,
+                language=self._lang,
             )
-            self._exit(Outcome.HANDOFF)
-            self._end(SessionResult.ENQUEUED)
-            return None
-        if cls is HoursNode:
-            assert isinstance(node, HoursNode)
-            calendar = self._flow.calendars[node.calendar]
-            if calendar.is_open(self._t):
-                self._exit(Outcome.OPEN)
-                return node.open
-            if node.holiday is not None:
-                date = datetime.datetime.fromtimestamp(self._t, calendar.timezone).date()
-                if date in _holidays(self._flow, node.calendar):
-                    self._exit(Outcome.HOLIDAY)
-                    return node.holiday
-            self._exit(Outcome.CLOSED)
-            return node.closed
-        if cls is SetAttributesNode:
-            assert isinstance(node, SetAttributesNode)
-            for key, value in node.values.items():
-                self._attrs[key] = self._render(value)
-            self._exit(Outcome.NEXT)
-            return node.next
-        if cls is LookupNode:
-            assert isinstance(node, LookupNode)
-            self._request += 1
-            self._phase = _HOST
-            self._deadline = self._t + node.timeout
-            out.append(
-                AskHost(
-                    node=node.id,
-                    request=self._request,
-                    query=node.query,
-                    arguments={k: self._render(v) for k, v in node.arguments.items()},
-                    timeout=node.timeout,
-                )
+        )
+        self._exit(Outcome.HANDOFF)
+        self._end(SessionResult.ENQUEUED)
+
+    def _run_hours(self, node: HoursNode, out: list[Command]) -> str:
+        if _open_at(self._flow, node.calendar, self._t):
+            self._exit(Outcome.OPEN)
+            return node.open
+        if node.holiday is not None:
+            zone = self._flow.calendars[node.calendar].timezone
+            date = datetime.datetime.fromtimestamp(self._t, zone).date()
+            if date in _holidays(self._flow, node.calendar):
+                self._exit(Outcome.HOLIDAY)
+                return node.holiday
+        self._exit(Outcome.CLOSED)
+        return node.closed
+
+    def _run_set(self, node: SetAttributesNode, out: list[Command]) -> str:
+        for key, value in node.values.items():
+            self._attrs[key] = self._render(value)
+        self._exit(Outcome.NEXT)
+        return node.next
+
+    def _run_lookup(self, node: LookupNode, out: list[Command]) -> None:
+        self._request += 1
+        self._phase = _HOST
+        self._deadline = self._t + node.timeout
+        out.append(
+            AskHost(
+                node=node.id,
+                request=self._request,
+                query=node.query,
+                arguments={k: self._render(v) for k, v in node.arguments.items()},
+                timeout=node.timeout,
             )
-            return None
-        if cls is CallbackNode or cls is SurveyNode:
-            assert isinstance(node, CallbackNode | SurveyNode)
-            self._ask(node, out, first=True)
-            return None
-        if cls is TransferNode:
-            assert isinstance(node, TransferNode)
-            out.append(
-                Transfer(node=node.id, to=self._render(node.to), attributes=dict(self._attrs))
-            )
-            self._exit(Outcome.HANDOFF)
-            self._end(SessionResult.TRANSFERRED)
-            return None
-        if cls is RecordNode:
-            assert isinstance(node, RecordNode)
-            self._phase = _RECORD
-            self._play(node.prompt, False, out)
-            return None
-        if cls is CallNode:
-            assert isinstance(node, CallNode)
-            if len(self._stack) >= _MAX_STACK:
-                self._exit(Outcome.ERROR)
-                return self._error_target(out)
-            self._stack.append(node.next)
-            self._exit(Outcome.NEXT)
-            return node.target
-        if cls is ReturnNode:
-            if not self._stack:
-                self._exit(Outcome.ERROR)
-                return self._error_target(out)
-            self._exit(Outcome.NEXT)
-            return self._stack.pop()
-        assert cls is HangupNode
+        )
+
+    def _run_transfer(self, node: TransferNode, out: list[Command]) -> None:
+        out.append(Transfer(node=node.id, to=self._render(node.to), attributes=dict(self._attrs)))
+        self._exit(Outcome.HANDOFF)
+        self._end(SessionResult.TRANSFERRED)
+
+    def _run_record(self, node: RecordNode, out: list[Command]) -> None:
+        self._phase = _RECORD
+        self._play(node.prompt, False, out)
+
+    def _run_call(self, node: CallNode, out: list[Command]) -> str | None:
+        if len(self._stack) >= _MAX_STACK:
+            self._exit(Outcome.ERROR)
+            return self._error_target(out)
+        self._stack.append(node.next)
+        self._exit(Outcome.NEXT)
+        return node.target
+
+    def _run_return(self, node: ReturnNode, out: list[Command]) -> str | None:
+        if not self._stack:
+            self._exit(Outcome.ERROR)
+            return self._error_target(out)
+        self._exit(Outcome.NEXT)
+        return self._stack.pop()
+
+    def _run_hangup(self, node: HangupNode, out: list[Command]) -> None:
         out.append(HangUp(node=node.id, reason="flow"))
         self._exit(Outcome.HANDOFF)
         self._end(SessionResult.COMPLETED)
-        return None
 
     def _error_target(self, out: list[Command]) -> str | None:
         target = self._flow.on_error
@@ -865,6 +885,26 @@ class Session:
             self._finish_collect(node, out)
         else:
             self._deadline = self._t + node.inter_digit_timeout
+
+    def _collect_digits(
+        self, node: CollectNode, digits: str, index: int, out: list[Command]
+    ) -> int:
+        """Take the keys of a value being typed in one go (same result as key by key)."""
+        self._playing = 0
+        terminator = node.terminator
+        end = digits.find(terminator, index) if terminator is not None else -1
+        stop = len(digits) if end < 0 else end
+        take = min(stop - index, node.max_digits - len(self._buffer))
+        self._buffer += digits[index : index + take]
+        index += take
+        if len(self._buffer) >= node.max_digits:
+            self._finish_collect(node, out)
+        elif index == end:
+            self._finish_collect(node, out)
+            index += 1
+        else:
+            self._deadline = self._t + node.inter_digit_timeout
+        return index
 
     def _finish_collect(self, node: CollectNode, out: list[Command]) -> None:
         value = self._buffer
@@ -1100,3 +1140,24 @@ class Session:
         session._result = result_value
         session._events = []
         return session
+
+
+# The node runners, by node class: the engine's transition table for entering a node.
+_RUNNERS: dict[type, Callable[[Session, Any, list[Command]], str | None]] = {
+    MenuNode: Session._run_input,
+    CollectNode: Session._run_input,
+    LanguageNode: Session._run_input,
+    CallbackNode: Session._run_input,
+    SurveyNode: Session._run_input,
+    SayNode: Session._run_say,
+    BranchNode: Session._run_branch,
+    EnqueueNode: Session._run_enqueue,
+    HoursNode: Session._run_hours,
+    SetAttributesNode: Session._run_set,
+    LookupNode: Session._run_lookup,
+    TransferNode: Session._run_transfer,
+    RecordNode: Session._run_record,
+    CallNode: Session._run_call,
+    ReturnNode: Session._run_return,
+    HangupNode: Session._run_hangup,
+}
