@@ -40,7 +40,7 @@ import datetime
 import math
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from .._clock import as_instant
 from ..errors import IllegalTransitionError, InvalidArgumentError, TimeWentBackwardsError
@@ -377,41 +377,82 @@ class Session:
             TimeWentBackwardsError: ``now`` is before the last time seen.
         """
         now = self._check_now(now)
-        self._validate(event)
+        handler = _HANDLERS.get(type(event))
+        if handler is None:
+            raise InvalidArgumentError(
+                name="event", expected="one of the session input events", got=event
+            )
+        if self._phase == _ENDED or self._phase == _NEW:
+            self._illegal(event, ())
         out: list[Command] = []
-        self._now = self._t = now
-        cls = type(event)
-        if cls is DigitsPressed:
-            assert isinstance(event, DigitsPressed)
-            # Keys count only while a node listens. In other phases they are ignored:
-            # a prompt without barge-in plays on, a lookup goes on, and a recording is
-            # ended by the telephony side's report.
-            digits = event.digits
-            index, size = 0, len(digits)
-            nodes = self._flow.nodes
-            while index < size and self._phase == _INPUT:
-                node = nodes[self._node]
-                if type(node) is CollectNode and self._buffer and self._pending is None:
-                    index = self._collect_digits(node, digits, index, out)
-                else:
-                    self._key(digits[index], out)
-                    index += 1
-        elif cls is PromptFinished:
-            self._prompt_finished(out)
-        elif cls is SpeechHeard:
-            assert isinstance(event, SpeechHeard)
-            if self._phase == _INPUT:
-                self._speech(event.text, out)
-        elif cls is CallerHungUp:
-            self._exit(Outcome.HANGUP)
-            self._end(SessionResult.ABANDONED)
-        elif cls is RecordingFinished:
-            assert isinstance(event, RecordingFinished)
-            self._recording_finished(event, out)
-        else:
-            assert isinstance(event, HostAnswered | HostNotFound | HostFailed)
-            self._host(event, out)
+        handler(self, event, now, out)
         return out
+
+    # Each handler validates its event completely, then moves the clock and acts.
+
+    def _on_digits(self, event: DigitsPressed, now: float, out: list[Command]) -> None:
+        digits = event.digits
+        if not digits or not KEYS.issuperset(digits):
+            raise InvalidArgumentError(
+                name="digits", expected="one or more of the keys 0-9, * and #", got=digits
+            )
+        self._now = self._t = now
+        # Keys count only while a node listens. In other phases they are ignored: a
+        # prompt without barge-in plays on, a lookup goes on, and a recording is ended
+        # by the telephony side's report.
+        index, size = 0, len(digits)
+        nodes = self._flow.nodes
+        while index < size and self._phase == _INPUT:
+            node = nodes[self._node]
+            if type(node) is CollectNode and self._buffer and self._pending is None:
+                index = self._collect_digits(node, digits, index, out)
+            else:
+                self._key(digits[index], out)
+                index += 1
+
+    def _on_prompt_finished(self, event: PromptFinished, now: float, out: list[Command]) -> None:
+        phase = self._phase
+        if phase == _HOST or (phase == _RECORD and self._playing == 0):
+            self._illegal(event, ("RecordingFinished",) if phase == _RECORD else ())
+        self._now = self._t = now
+        self._prompt_finished(out)
+
+    def _on_speech(self, event: SpeechHeard, now: float, out: list[Command]) -> None:
+        self._now = self._t = now
+        if self._phase == _INPUT:
+            self._speech(event.text, out)
+
+    def _on_hang_up(self, event: CallerHungUp, now: float, out: list[Command]) -> None:
+        self._now = self._t = now
+        self._exit(Outcome.HANGUP)
+        self._end(SessionResult.ABANDONED)
+
+    def _on_recording(self, event: RecordingFinished, now: float, out: list[Command]) -> None:
+        if self._phase != _RECORD or self._playing:
+            self._illegal(event, ())
+        self._now = self._t = now
+        self._recording_finished(event, out)
+
+    def _on_host(
+        self, event: HostAnswered | HostNotFound | HostFailed, now: float, out: list[Command]
+    ) -> None:
+        if self._phase != _HOST:
+            self._illegal(event, ())
+        if event.request != self._request:
+            raise IllegalTransitionError(
+                entity=f"session {self._id!r}",
+                state=f"waiting for the answer to request {self._request}",
+                action=f"accept an answer to request {event.request}",
+                allowed=(f"an answer to request {self._request}",),
+            )
+        if type(event) is HostAnswered:
+            pairs: list[tuple[object, object]] = list(event.values.items())
+            if not all(isinstance(k, str) and isinstance(v, str) for k, v in pairs):
+                raise InvalidArgumentError(
+                    name="values", expected="a mapping of text to text", got=event.values
+                )
+        self._now = self._t = now
+        self._host(event, out)
 
     def advance(self, now: float) -> list[Command]:
         """Let time pass to ``now``, firing the deadline if it is due.
@@ -427,41 +468,6 @@ class Session:
         return out
 
     # ------------------------------------------------------------------ validation
-
-    def _validate(self, event: InputEvent) -> None:
-        phase = self._phase
-        cls = type(event)
-        if phase in (_ENDED, _NEW):
-            self._illegal(event, ())
-        if cls is DigitsPressed:
-            assert isinstance(event, DigitsPressed)
-            if not event.digits or not KEYS.issuperset(event.digits):
-                raise InvalidArgumentError(
-                    name="digits", expected="one or more of the keys 0-9, * and #", got=event.digits
-                )
-        elif cls is PromptFinished:
-            if phase == _HOST or (phase == _RECORD and self._playing == 0):
-                self._illegal(event, ("RecordingFinished",) if phase == _RECORD else ())
-        elif cls is HostAnswered or cls is HostNotFound or cls is HostFailed:
-            assert isinstance(event, HostAnswered | HostNotFound | HostFailed)
-            if phase != _HOST:
-                self._illegal(event, ())
-            if event.request != self._request:
-                raise IllegalTransitionError(
-                    entity=f"session {self._id!r}",
-                    state=f"waiting for the answer to request {self._request}",
-                    action=f"accept an answer to request {event.request}",
-                    allowed=(f"an answer to request {self._request}",),
-                )
-            if cls is HostAnswered:
-                assert isinstance(event, HostAnswered)
-                pairs: list[tuple[object, object]] = list(event.values.items())
-                if not all(isinstance(k, str) and isinstance(v, str) for k, v in pairs):
-                    raise InvalidArgumentError(
-                        name="values", expected="a mapping of text to text", got=event.values
-                    )
-        elif cls is RecordingFinished and (phase != _RECORD or self._playing):
-            self._illegal(event, ())
 
     def _illegal(self, event: InputEvent, allowed: tuple[str, ...]) -> None:
         expected = {
@@ -487,7 +493,7 @@ class Session:
             self._deadline = None
             if self._phase == _HOST:
                 node = self._flow.nodes[self._node]
-                assert isinstance(node, LookupNode)
+                node = cast("LookupNode", node)
                 self._request += 1
                 self._leave(Outcome.ERROR, node.on_failure or self._flow.on_error, out)
             elif self._phase == _INPUT:
@@ -756,20 +762,18 @@ class Session:
         phase = self._phase
         node = self._flow.nodes[self._node]
         if phase == _PLAY:
-            assert isinstance(node, SayNode)
+            node = cast("SayNode", node)
             self._leave(Outcome.NEXT, node.next, out)
         elif phase == _INPUT:
             if self._deadline is None:
-                assert isinstance(
-                    node, MenuNode | CollectNode | LanguageNode | CallbackNode | SurveyNode
-                )
+                node = cast("InputNode", node)
                 self._deadline = self._t + (
                     node.timeout
                     if not self._buffer
                     else getattr(node, "inter_digit_timeout", node.timeout)
                 )
         elif phase == _RECORD:
-            assert isinstance(node, RecordNode)
+            node = cast("RecordNode", node)
             out.append(
                 Record(
                     node=node.id,
@@ -786,10 +790,9 @@ class Session:
         node = self._flow.nodes[self._node]
         self._playing = 0  # barge-in: the adapter stops the prompt
         if type(node) is CollectNode:
-            assert isinstance(node, CollectNode)
             self._collect_key(node, ch, out)
             return
-        assert isinstance(node, MenuNode | LanguageNode | CallbackNode | SurveyNode)
+        node = cast("MenuNode | LanguageNode | CallbackNode | SurveyNode", node)
         table, prefixes = _choices(self._flow, node)
         buf = self._buffer + ch
         if buf in prefixes:
@@ -829,12 +832,12 @@ class Session:
             else:
                 self._leave(Outcome.MATCH, value, out, key=key)
         elif cls is LanguageNode:
-            assert isinstance(node, LanguageNode)
+            node = cast("LanguageNode", node)
             self._lang = value
             self._attrs["language"] = value
             self._leave(Outcome.MATCH, node.next, out, key=key)
         elif cls is CallbackNode:
-            assert isinstance(node, CallbackNode)
+            node = cast("CallbackNode", node)
             if value == "accept":
                 out.append(
                     RequestCallback(
@@ -848,7 +851,7 @@ class Session:
             else:
                 self._leave(Outcome.DECLINED, node.declined, out, key=key)
         else:
-            assert isinstance(node, SurveyNode)
+            node = cast("SurveyNode", node)
             self._attrs[node.store] = value
             self._events.append(
                 SurveyAnswered(
@@ -945,12 +948,12 @@ class Session:
                 if word.lower() in words:
                     self._choose(node, key, node.options[key], out)
                     return
-        assert isinstance(node, MenuNode | LanguageNode | CallbackNode | SurveyNode)
+        node = cast("MenuNode | LanguageNode | CallbackNode | SurveyNode", node)
         self._retry(node, Outcome.NO_MATCH, out)
 
     def _timeout(self, out: list[Command]) -> None:
         node = self._flow.nodes[self._node]
-        assert isinstance(node, MenuNode | CollectNode | LanguageNode | CallbackNode | SurveyNode)
+        node = cast("MenuNode | CollectNode | LanguageNode | CallbackNode | SurveyNode", node)
         if isinstance(node, CollectNode):
             if self._pending is not None:
                 self._retry(node, Outcome.NO_INPUT, out)
@@ -989,10 +992,9 @@ class Session:
 
     def _host(self, event: HostAnswered | HostNotFound | HostFailed, out: list[Command]) -> None:
         node = self._flow.nodes[self._node]
-        assert isinstance(node, LookupNode)
+        node = cast("LookupNode", node)
         self._deadline = None
         if type(event) is HostAnswered:
-            assert isinstance(event, HostAnswered)
             prefix = node.into
             for key, value in event.values.items():
                 self._attrs[prefix + key] = value
@@ -1004,7 +1006,7 @@ class Session:
 
     def _recording_finished(self, event: RecordingFinished, out: list[Command]) -> None:
         node = self._flow.nodes[self._node]
-        assert isinstance(node, RecordNode)
+        node = cast("RecordNode", node)
         if event.seconds > 0 and event.reference:
             self._attrs["recording"] = event.reference
             self._leave(Outcome.MATCH, node.next, out)
@@ -1160,4 +1162,16 @@ _RUNNERS: dict[type, Callable[[Session, Any, list[Command]], str | None]] = {
     CallNode: Session._run_call,
     ReturnNode: Session._run_return,
     HangupNode: Session._run_hangup,
+}
+
+# The event handlers, by event class: what each input does.
+_HANDLERS: dict[type, Callable[[Session, Any, float, list[Command]], None]] = {
+    DigitsPressed: Session._on_digits,
+    PromptFinished: Session._on_prompt_finished,
+    SpeechHeard: Session._on_speech,
+    CallerHungUp: Session._on_hang_up,
+    RecordingFinished: Session._on_recording,
+    HostAnswered: Session._on_host,
+    HostNotFound: Session._on_host,
+    HostFailed: Session._on_host,
 }
