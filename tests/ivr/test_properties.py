@@ -35,13 +35,16 @@ from callcenter.ivr import (
     SessionEnded,
     SessionResult,
     Transfer,
+    check_flow,
     load_flow,
 )
 from callcenter.testing import (
+    ScriptedCaller,
     business_calendars,
     caller_scripts,
     check_events,
     find_agent_path,
+    random_flows,
     run_script,
 )
 
@@ -202,7 +205,7 @@ class SessionMachine(RuleBasedStateMachine):
     def model_agrees(self) -> None:
         assert self.session.ended == self.ended
         entered = sum(isinstance(e, NodeEntered) for e in self.events)
-        assert entered == self.session.steps <= self.flow.max_steps + 1
+        assert entered == self.session.steps <= self.flow.max_steps
         if self.ended:
             assert isinstance(self.events[-1], SessionEnded)
             assert self.session.next_deadline() is None
@@ -274,3 +277,28 @@ def test_keys_fed_together_or_one_by_one_give_the_same_call(keys: str) -> None:
     assert batch == single
     assert together.to_dict() == apart.to_dict()
     assert together.take_events() == apart.take_events()
+
+
+@settings(max_examples=150)
+@given(flow=random_flows())
+def test_the_validator_predicts_what_a_silent_caller_meets(flow: Flow) -> None:
+    report = check_flow(flow)
+    caller = ScriptedCaller(flow, now=0.0)
+    caller.wait_until_end(limit=1e6)
+    assert caller.session.ended
+    check_events(caller.events, max_steps=flow.max_steps)
+    loops = [p for p in report.errors if "loops forever" in p.message or "dead end" in p.message]
+    if caller.session.result is SessionResult.ERROR:
+        # Only the step guard stops a silent caller: the validator saw the loop.
+        assert loops, caller.path
+    if not loops:
+        assert caller.session.result is not SessionResult.ERROR
+    if caller.session.result is SessionResult.ENQUEUED:
+        assert report.best_seconds is not None
+        assert report.worst_seconds is not None
+        ended = caller.events[-1]
+        assert isinstance(ended, SessionEnded)
+        elapsed = ended.at
+        assert report.best_seconds <= elapsed + 1e-6
+        if report.exact:
+            assert elapsed <= report.worst_seconds + 1e-6

@@ -376,9 +376,13 @@ def test_step_guard_ends_a_looping_flow_with_an_error() -> None:
     session, commands = started(flow)
     assert commands == [HangUp(node=session.node, reason="error")]
     assert session.result is SessionResult.ERROR
-    assert session.steps == 26
-    entered = [e for e in session.take_events() if isinstance(e, NodeEntered)]
-    assert len(entered) == 26
+    assert session.steps == 25
+    events = session.take_events()
+    entered = [e for e in events if isinstance(e, NodeEntered)]
+    assert len(entered) == 25
+    assert isinstance(events[-2], NodeExited)
+    assert isinstance(events[-1], SessionEnded)
+    assert events[-1].result is SessionResult.ERROR
 
 
 def test_subflow_call_and_return(guangzhou: Flow) -> None:

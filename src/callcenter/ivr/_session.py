@@ -545,6 +545,11 @@ class Session:
         flow = self._flow
         nodes = flow.nodes
         while True:
+            if self._steps >= flow.max_steps:
+                # The step guard: the session never enters more than max_steps nodes.
+                out.append(HangUp(node=self._node, reason="error"))
+                self._end(SessionResult.ERROR)
+                return
             self._steps += 1
             self._node = target
             self._buffer = ""
@@ -556,11 +561,6 @@ class Session:
             self._events.append(
                 NodeEntered(session=self._id, node=target, kind=node.KIND, at=self._t)
             )
-            if self._steps > flow.max_steps:
-                self._exit(Outcome.ERROR)
-                out.append(HangUp(node=target, reason="error"))
-                self._end(SessionResult.ERROR)
-                return
             nxt = self._run(node, out)
             if nxt is None:
                 return

@@ -9,6 +9,7 @@ from ._ivr import ScriptedCaller as ScriptedCaller
 from ._ivr import caller_scripts as caller_scripts
 from ._ivr import check_events as check_events
 from ._ivr import find_agent_path as find_agent_path
+from ._ivr import random_flows as random_flows
 from ._ivr import run_script as run_script
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "caller_scripts",
     "check_events",
     "find_agent_path",
+    "random_flows",
     "run_script",
     "time_ranges",
 ]

@@ -25,13 +25,16 @@ from collections.abc import Iterable, Sequence
 from hypothesis import strategies as st
 
 from ..ivr import (
+    REPEAT,
     AskHost,
     CallerHungUp,
     CallerStatus,
     Command,
+    Condition,
     DigitsPressed,
     Enqueue,
     Flow,
+    FlowBuilder,
     HangUp,
     HostAnswered,
     HostFailed,
@@ -48,6 +51,7 @@ from ..ivr import (
     SessionResult,
     SpeechHeard,
     Transfer,
+    Variant,
 )
 
 __all__ = [
@@ -56,6 +60,7 @@ __all__ = [
     "caller_scripts",
     "check_events",
     "find_agent_path",
+    "random_flows",
     "run_script",
 ]
 
@@ -461,3 +466,70 @@ def run_prefix(flow: Flow, script: Sequence[Action], *, now: float = 0.0) -> Scr
                     "fail": caller.host_fails,
                 }[kind]()
     return caller
+
+
+@st.composite
+def random_flows(draw: st.DrawFn, *, max_nodes: int = 8) -> Flow:
+    """Random valid flows of menus, collects, prompts, branches, sets and hand-offs.
+
+    Every reference resolves (so the flow loads), but nothing else is promised: the
+    flows may have dead ends, loops a silent caller never leaves and unreachable
+    nodes, which is what a validator test needs.
+    """
+    count = draw(st.integers(min_value=2, max_value=max_nodes))
+    ids = [f"n{i}" for i in range(count)]
+    target = st.sampled_from([*ids, "agent", "bye"])
+    seconds = st.sampled_from([0.5, 2.0, 6.0])
+    builder = FlowBuilder(
+        "random",
+        start="n0",
+        on_error=draw(st.sampled_from(["agent", "bye"])),
+        max_steps=10 * (count + 2),
+        global_keys=draw(st.sampled_from([{}, {"0": "agent"}, {"*": REPEAT}])),
+    )
+    for i in range(count):
+        builder.prompt(f"p{i}", zh=Variant(text=f"提示{i}", seconds=draw(seconds)))
+    for i, node_id in enumerate(ids):
+        kind = draw(st.sampled_from(["menu", "say", "set", "branch", "collect", "handoff"]))
+        prompt = f"p{i}"
+        if kind == "menu":
+            keys = draw(st.lists(st.sampled_from("123456789"), min_size=1, max_size=3, unique=True))
+            builder.menu(
+                node_id,
+                prompt=prompt,
+                options={k: draw(target) for k in keys},
+                timeout=draw(st.sampled_from([2.0, 5.0])),
+                no_input_limit=draw(st.integers(min_value=1, max_value=3)),
+                no_match_limit=draw(st.integers(min_value=1, max_value=3)),
+                on_no_input=draw(st.none() | target),
+            )
+        elif kind == "say":
+            builder.say(node_id, prompt=prompt, next=draw(target))
+        elif kind == "set":
+            builder.set(node_id, values={"visited": node_id}, next=draw(target))
+        elif kind == "branch":
+            builder.branch(
+                node_id,
+                rules=[
+                    (
+                        Condition(attribute="visited", equals=draw(st.sampled_from(ids))),
+                        draw(target),
+                    )
+                ],
+                otherwise=draw(target),
+            )
+        elif kind == "collect":
+            builder.collect(
+                node_id,
+                prompt=prompt,
+                store="value",
+                min_digits=2,
+                max_digits=4,
+                next=draw(target),
+                no_input_limit=draw(st.integers(min_value=1, max_value=3)),
+            )
+        else:
+            builder.enqueue(node_id, queue="q") if draw(st.booleans()) else builder.hangup(node_id)
+    builder.enqueue("agent", queue="general")
+    builder.hangup("bye")
+    return builder.build()
