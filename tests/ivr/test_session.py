@@ -499,3 +499,53 @@ def test_seed_tianjin_out_of_hours_voicemail(tianjin: Flow) -> None:
     caller.leave_message(seconds=30.0, reference="vm-1")
     caller.expect_hangup()
     assert caller.path == ["hours", "voicemail", "goodbye", "end"]
+
+
+def test_hang_up_route_wraps_up_without_the_caller() -> None:
+    flow = (
+        FlowBuilder("w", start="menu", on_error="agent", on_hangup="mark")
+        .prompt("p", zh="请选择")
+        .menu("menu", prompt="p", options={"1": "agent"})
+        .set("mark", values={"abandoned_in": "menu"}, next="tell_host")
+        .lookup(
+            "tell_host",
+            query="log_abandon",
+            arguments={"caller": "{caller}"},
+            next="done",
+            not_found="done",
+            on_failure="done",
+        )
+        .hangup("done")
+        .enqueue("agent", queue="general")
+        .build()
+    )
+    session, _ = started(flow)
+    commands = session.handle(CallerHungUp(), 3.0)
+    assert len(commands) == 1
+    ask = commands[0]
+    assert isinstance(ask, AskHost)
+    assert ask.query == "log_abandon"
+    with pytest.raises(IllegalTransitionError):
+        session.handle(CallerHungUp(), 3.5)  # already gone
+    restored = Session.from_dict(flow, session.to_dict())
+    assert restored.handle(HostNotFound(request=ask.request), 4.0) == []  # no HangUp: line down
+    assert restored.result is SessionResult.ABANDONED
+    assert restored.attributes["abandoned_in"] == "menu"
+    events = session.take_events()
+    exits = [e for e in events if isinstance(e, NodeExited)]
+    assert exits[0].outcome is Outcome.HANGUP
+    assert exits[0].node == "menu"
+
+
+def test_a_caller_node_after_a_hang_up_ends_the_session() -> None:
+    flow = (
+        FlowBuilder("w", start="menu", on_error="agent", on_hangup="agent")
+        .prompt("p", zh="请选择")
+        .menu("menu", prompt="p", options={"1": "agent"})
+        .enqueue("agent", queue="general")
+        .build()
+    )
+    session, _ = started(flow)
+    assert session.handle(CallerHungUp(), 3.0) == []  # no Enqueue for a caller who left
+    assert session.result is SessionResult.ABANDONED
+    assert session.node == "agent"

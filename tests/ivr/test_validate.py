@@ -176,3 +176,23 @@ def test_worst_case_counts_retries_and_timeouts() -> None:
     assert report.best_keys is None
     assert report.worst_seconds is None
     assert "no agent" in report.warnings[0].message
+
+
+def test_hang_up_routes_may_only_use_nodes_without_the_caller() -> None:
+    flow = (
+        base()
+        .defaults(on_hangup="mark")
+        .menu("menu", prompt="p", options={"1": "agent"})
+        .set("mark", values={"x": "1"}, next="agent")
+        .build()
+    )
+    errors = {p.path: p.message for p in check_flow(flow).errors}
+    assert "reached from on_hangup" in errors["nodes.agent"]
+    fine = (
+        base()
+        .defaults(on_hangup="mark")
+        .menu("menu", prompt="p", options={"1": "agent"})
+        .set("mark", values={"x": "1"}, next="bye")
+        .build()
+    )
+    assert check_flow(fine).problems == ()

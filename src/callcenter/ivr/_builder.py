@@ -103,6 +103,7 @@ class FlowBuilder:
         on_no_match: str | None = None,
         on_error: str | None = None,
         on_blocked: str | None = None,
+        on_hangup: str | None = None,
     ) -> Self:
         """Set the flow-wide routes used when a node does not give its own."""
         for key, value in (
@@ -110,6 +111,7 @@ class FlowBuilder:
             ("on_no_match", on_no_match),
             ("on_error", on_error),
             ("on_blocked", on_blocked),
+            ("on_hangup", on_hangup),
         ):
             if value is not None:
                 self._settings[key] = value

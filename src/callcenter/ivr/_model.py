@@ -535,6 +535,9 @@ NODE_KINDS: dict[str, type[Node]] = {
 INPUT_KINDS = (MenuNode, CollectNode, LanguageNode, CallbackNode, SurveyNode)
 """Node kinds that listen for keys (and have no-input / no-match retries)."""
 
+CALLER_KINDS = (*INPUT_KINDS, SayNode, RecordNode, EnqueueNode, TransferNode)
+"""Node kinds that need the caller on the line (not usable after a hang-up)."""
+
 
 def prompt_fields(node: Node) -> Iterator[tuple[str, str]]:
     """``(field, prompt id)`` for every prompt a node plays."""
@@ -595,6 +598,10 @@ class Flow:
         on_no_match: Default target when a node's no-matches reach the limit.
         on_error: Default target for failures (host lookup failure, bad return).
         on_blocked: Where a caller on the block list goes (default: hang up at once).
+        on_hangup: Where the session goes after the caller hangs up, to wrap up
+            without the caller (``set``, ``branch``, ``hours``, ``lookup``, ``call``,
+            ``return`` and ``hangup`` nodes; a node that needs the caller ends the
+            session). Default: the session ends at once.
         attributes: Attributes every session starts with.
         max_steps: The step guard: a session entering more nodes than this ends with
             an error outcome.
@@ -618,6 +625,7 @@ class Flow:
     on_no_match: str | None = None
     on_error: str | None = None
     on_blocked: str | None = None
+    on_hangup: str | None = None
     attributes: dict[str, str] = attrs.field(factory=dict, converter=_frozen_map)
     max_steps: int = 200
 
@@ -696,7 +704,7 @@ class Flow:
         if self.max_steps < 1:
             yield Problem(path="max_steps", message=f"expected at least 1, got {self.max_steps}")
         yield from target("start", self.start)
-        for name in ("on_no_input", "on_no_match", "on_error", "on_blocked"):
+        for name in ("on_no_input", "on_no_match", "on_error", "on_blocked", "on_hangup"):
             value = getattr(self, name)
             if value is not None:
                 yield from target(name, value)

@@ -73,6 +73,7 @@ from ._events import (
     Transfer,
 )
 from ._model import (
+    CALLER_KINDS,
     KEYS,
     REPEAT,
     BranchNode,
@@ -203,6 +204,7 @@ class Session:
         "_deadline",
         "_events",
         "_flow",
+        "_gone",
         "_id",
         "_lang",
         "_ni",
@@ -244,6 +246,7 @@ class Session:
         if status is not CallerStatus.NORMAL:
             self._attrs["caller_status"] = status.value
         self._blocked = status is CallerStatus.BLOCKED
+        self._gone = False
         self._lang = lang
         self._node: str = flow.start
         self._phase = _NEW
@@ -423,9 +426,17 @@ class Session:
             self._speech(event.text, out)
 
     def _on_hang_up(self, event: CallerHungUp, now: float, out: list[Command]) -> None:
+        if self._gone:
+            self._illegal(event, ())
         self._now = self._t = now
         self._exit(Outcome.HANGUP)
-        self._end(SessionResult.ABANDONED)
+        if self._flow.on_hangup is None:
+            self._end(SessionResult.ABANDONED)
+        else:
+            # Wrap up without the caller: the nodes from on_hangup run until one that
+            # would need the caller, a hang-up, or the end of a lookup.
+            self._gone = True
+            self._goto(self._flow.on_hangup, out)
 
     def _on_recording(self, event: RecordingFinished, now: float, out: list[Command]) -> None:
         if self._phase != _RECORD or self._playing:
@@ -525,6 +536,8 @@ class Session:
     def _end(self, result: SessionResult) -> None:
         if self._blocked and result is SessionResult.COMPLETED:
             result = SessionResult.BLOCKED
+        elif self._gone and result is SessionResult.COMPLETED:
+            result = SessionResult.ABANDONED
         self._phase = _ENDED
         self._deadline = None
         self._playing = 0
@@ -561,6 +574,10 @@ class Session:
             self._events.append(
                 NodeEntered(session=self._id, node=target, kind=node.KIND, at=self._t)
             )
+            if self._gone and isinstance(node, CALLER_KINDS):
+                self._exit(Outcome.HANGUP)
+                self._end(SessionResult.ABANDONED)
+                return
             nxt = self._run(node, out)
             if nxt is None:
                 return
@@ -661,7 +678,8 @@ class Session:
         return self._stack.pop()
 
     def _run_hangup(self, node: HangupNode, out: list[Command]) -> None:
-        out.append(HangUp(node=node.id, reason="flow"))
+        if not self._gone:  # after a caller hang-up the line is already down
+            out.append(HangUp(node=node.id, reason="flow"))
         self._exit(Outcome.HANDOFF)
         self._end(SessionResult.COMPLETED)
 
@@ -1048,6 +1066,7 @@ class Session:
             ("r", self._request, 0),
             ("sn", sorted(self._seen), []),
             ("x", self._blocked, False),
+            ("g", self._gone, False),
             ("res", self._result.value if self._result else None, None),
         )
         for key, value, default in optional:
@@ -1124,6 +1143,7 @@ class Session:
         session._id = str(data.get("id", ""))
         session._attrs = dict(attributes)
         session._blocked = bool(data.get("x", False))
+        session._gone = bool(data.get("g", False))
         session._lang = language
         session._node = node
         session._phase = phase

@@ -30,6 +30,7 @@ import attrs
 
 from ..errors import Problem, Severity, did_you_mean
 from ._model import (
+    CALLER_KINDS,
     INPUT_KINDS,
     REPEAT,
     BranchNode,
@@ -234,7 +235,8 @@ def _terminal(node: Node) -> bool:
 
 
 def _reachable(flow: Flow, graph: dict[str, list[Edge]]) -> set[str]:
-    roots = [flow.start] + ([flow.on_blocked] if flow.on_blocked else [])
+    roots = [flow.start]
+    roots += [r for r in (flow.on_blocked, flow.on_hangup) if r is not None]
     seen: set[str] = set(roots)
     stack = list(roots)
     while stack:
@@ -426,6 +428,7 @@ def check_flow(
         for component in _silent_cycles(graph, reachable)
     )
     problems.extend(_prompt_problems(flow))
+    problems.extend(_after_hangup_problems(flow, graph))
     if queues is not None:
         known = sorted(queues)
         for node_id, node in flow.nodes.items():
@@ -471,6 +474,28 @@ def check_flow(
         worst_seconds=None if worst_seconds is None else round(worst_seconds, 2),
         exact=exact,
     )
+
+
+def _after_hangup_problems(flow: Flow, graph: dict[str, list[Edge]]) -> Iterator[Problem]:
+    if flow.on_hangup is None:
+        return
+    seen = {flow.on_hangup}
+    stack = [flow.on_hangup]
+    while stack:
+        node_id = stack.pop()
+        node = flow.nodes[node_id]
+        if isinstance(node, CALLER_KINDS):
+            yield Problem(
+                path=f"nodes.{node_id}",
+                message=f"reached from on_hangup, after the caller hung up, but a {node.KIND} "
+                "node needs the caller; the session will end here. Wrap up with set, "
+                "branch, hours, lookup, call, return and hangup nodes only",
+            )
+            continue
+        for edge in graph[node_id]:
+            if edge.target not in seen:
+                seen.add(edge.target)
+                stack.append(edge.target)
 
 
 def _prompt_problems(flow: Flow) -> Iterator[Problem]:
