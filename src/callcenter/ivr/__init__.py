@@ -39,6 +39,7 @@ from ._events import SessionResult as SessionResult
 from ._events import SpeechHeard as SpeechHeard
 from ._events import SurveyAnswered as SurveyAnswered
 from ._events import Transfer as Transfer
+from ._flow import Flow as Flow
 from ._graph import flow_to_dot as flow_to_dot
 from ._graph import flow_to_mermaid as flow_to_mermaid
 from ._lists import CallerListEntry as CallerListEntry
@@ -54,7 +55,6 @@ from ._model import CallNode as CallNode
 from ._model import CollectNode as CollectNode
 from ._model import Condition as Condition
 from ._model import EnqueueNode as EnqueueNode
-from ._model import Flow as Flow
 from ._model import HangupNode as HangupNode
 from ._model import HoursNode as HoursNode
 from ._model import LanguageNode as LanguageNode

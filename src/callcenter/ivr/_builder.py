@@ -14,6 +14,7 @@ from typing import Any, Self
 
 from ..calendars import BusinessCalendar
 from ..errors import DefinitionError, Problem
+from ._flow import Flow
 from ._model import (
     BranchNode,
     CallbackNode,
@@ -21,7 +22,6 @@ from ._model import (
     CollectNode,
     Condition,
     EnqueueNode,
-    Flow,
     HangupNode,
     HoursNode,
     LanguageNode,

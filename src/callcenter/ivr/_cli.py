@@ -29,8 +29,9 @@ from ._events import (
     RequestCallback,
     Transfer,
 )
+from ._flow import Flow
 from ._graph import flow_to_dot, flow_to_mermaid
-from ._model import KEYS, Flow
+from ._model import KEYS
 from ._session import Session
 from ._validate import FlowReport, check_flow
 

@@ -19,7 +19,8 @@ import cattrs
 from .. import _loading
 from ..calendars import BusinessCalendar
 from ..errors import DefinitionError, Problem, did_you_mean
-from ._model import NODE_KINDS, Flow, Node, Variant
+from ._flow import Flow
+from ._model import NODE_KINDS, Node, Variant
 
 __all__ = ["flow_from_dict", "flow_to_dict", "load_flow"]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ._model import REPEAT, EnqueueNode, Flow, HangupNode, Node, RecordNode, TransferNode
+from ._flow import Flow
+from ._model import REPEAT, EnqueueNode, HangupNode, Node, RecordNode, TransferNode
 from ._validate import edges
 
 __all__ = ["flow_to_dot", "flow_to_mermaid"]

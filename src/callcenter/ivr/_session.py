@@ -72,6 +72,7 @@ from ._events import (
     SurveyAnswered,
     Transfer,
 )
+from ._flow import Flow
 from ._model import (
     CALLER_KINDS,
     KEYS,
@@ -81,7 +82,6 @@ from ._model import (
     CallNode,
     CollectNode,
     EnqueueNode,
-    Flow,
     HangupNode,
     HoursNode,
     LanguageNode,

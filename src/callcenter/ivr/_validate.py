@@ -29,6 +29,7 @@ from typing import NamedTuple
 import attrs
 
 from ..errors import Problem, Severity, did_you_mean
+from ._flow import Flow
 from ._model import (
     CALLER_KINDS,
     INPUT_KINDS,
@@ -38,7 +39,6 @@ from ._model import (
     CallNode,
     CollectNode,
     EnqueueNode,
-    Flow,
     HangupNode,
     HoursNode,
     LanguageNode,
