@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from callcenter.calendars import BusinessCalendar
-from callcenter.errors import IllegalTransitionError
+from callcenter.errors import CallCenterError, IllegalTransitionError
 from callcenter.ivr import (
     AskHost,
     CallerHungUp,
@@ -302,3 +302,65 @@ def test_the_validator_predicts_what_a_silent_caller_meets(flow: Flow) -> None:
         assert report.best_seconds <= elapsed + 1e-6
         if report.exact:
             assert elapsed <= report.worst_seconds + 1e-6
+
+
+JSONISH = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-3, max_value=7),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=6),
+    st.lists(st.sampled_from(["main", "track", "nowhere"]), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=2),
+)
+
+
+@settings(max_examples=200)
+@given(
+    key=st.sampled_from(
+        [
+            "v",
+            "f",
+            "n",
+            "p",
+            "a",
+            "t",
+            "pl",
+            "b",
+            "c",
+            "i",
+            "m",
+            "s",
+            "k",
+            "d",
+            "r",
+            "sn",
+            "x",
+            "g",
+            "res",
+            "l",
+        ]
+    ),
+    value=JSONISH,
+    keys=st.text(alphabet="0123456789*#", min_size=1, max_size=5),
+)
+def test_a_tampered_state_is_refused_or_runs_without_crashing(
+    key: str, value: object, keys: str
+) -> None:
+    flow = FLOWS["tianjin-400"]
+    caller = ScriptedCaller(flow, now=STARTS[0])
+    caller.press("1")
+    state = {**caller.session.to_dict(), key: value}
+    try:
+        session = Session.from_dict(flow, state)
+    except CallCenterError:
+        return
+    # Whatever was accepted must behave: typed errors only, and the call can end.
+    now = STARTS[0] + 100
+    for event in (DigitsPressed(digits=keys), PromptFinished(), CallerHungUp()):
+        try:
+            session.handle(event, now)
+            session.advance(now + 60)
+        except CallCenterError:
+            pass
+        now += 100

@@ -463,6 +463,10 @@ def test_state_round_trips_and_stays_small(tianjin: Flow) -> None:
         Session.from_dict(tianjin, {**data, "n": "nowhere"})
     with pytest.raises(InvalidArgumentError, match=r"state\.f"):
         Session.from_dict(tianjin, {**data, "f": "other"})
+    with pytest.raises(InvalidArgumentError, match=r"state\.p"):
+        Session.from_dict(
+            tianjin, {**data, "n": "status"}
+        )  # a say node is never waiting for the host
     with pytest.raises(InvalidArgumentError, match=r"state\.b"):
         Session.from_dict(tianjin, {**data, "b": "12x"})
 

@@ -42,7 +42,7 @@ from typing import Any
 
 from .._clock import as_instant
 from ..errors import IllegalTransitionError, InvalidArgumentError, TimeWentBackwardsError
-from ._engine import _ENDED, _HOST, _INPUT, _NEW, _PHASE_NAMES, _RECORD, _Engine
+from ._engine import _ENDED, _HOST, _INPUT, _NEW, _PHASE_NAMES, _PLAY, _RECORD, _Engine
 from ._events import (
     CallerHungUp,
     CallerStatus,
@@ -62,14 +62,19 @@ from ._events import (
     SpeechHeard,
 )
 from ._flow import Flow
-from ._model import (
-    KEYS,
-    CollectNode,
-)
+from ._model import INPUT_KINDS, KEYS, CollectNode, LookupNode, RecordNode, SayNode
 
 __all__ = ["Session"]
 
 _STATE_VERSION = 1
+
+# Which node kinds each waiting phase can be in (checked when a state is loaded).
+_PHASE_KINDS: dict[int, type | tuple[type, ...]] = {
+    _PLAY: SayNode,
+    _INPUT: INPUT_KINDS,
+    _HOST: LookupNode,
+    _RECORD: RecordNode,
+}
 
 
 class Session(_Engine):
@@ -428,24 +433,31 @@ class Session(_Engine):
         if data.get("f") != flow.name:
             raise bad("f", f"a session of flow {flow.name!r}", data.get("f"))
         node = data.get("n")
-        if node not in flow.nodes:
+        if not isinstance(node, str) or node not in flow.nodes:
             raise bad("n", "a node of the flow", node)
         phase = data.get("p")
         if not isinstance(phase, int) or not _NEW <= phase <= _ENDED:
             raise bad("p", "a phase number 0-5", phase)
+        fitting = _PHASE_KINDS.get(phase)
+        if fitting is not None and not isinstance(flow.nodes[node], fitting):
+            raise bad("p", f"a phase that fits the {flow.nodes[node].KIND} node {node!r}", phase)
         attributes = data.get("a")
         if not isinstance(attributes, Mapping) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in attributes.items()
         ):
             raise bad("a", "a dict of text to text", attributes)
         language = data.get("l", flow.default_language)
-        if language not in flow.languages:
+        if not isinstance(language, str) or language not in flow.languages:
             raise bad("l", f"one of {list(flow.languages)}", language)
         stack = data.get("k", [])
-        if not isinstance(stack, list) or not all(s in flow.nodes for s in stack):
+        if not isinstance(stack, list) or not all(
+            isinstance(s, str) and s in flow.nodes for s in stack
+        ):
             raise bad("k", "a list of node ids", stack)
         seen = data.get("sn", [])
-        if not isinstance(seen, list) or not all(s in flow.nodes for s in seen):
+        if not isinstance(seen, list) or not all(
+            isinstance(s, str) and s in flow.nodes for s in seen
+        ):
             raise bad("sn", "a list of node ids", seen)
         ints = {}
         for key in ("pl", "i", "m", "s", "r"):
@@ -467,7 +479,7 @@ class Session(_Engine):
             times[key] = value
         result = data.get("res")
         try:
-            result_value = None if result is None else SessionResult(result)
+            result_value = None if result is None else SessionResult(str(result))
         except ValueError:
             raise bad("res", "a session result", result) from None
         session = cls.__new__(cls)
