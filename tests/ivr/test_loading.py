@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from callcenter.calendars import BusinessCalendar
 from callcenter.errors import DefinitionError, DocumentError
@@ -287,3 +290,58 @@ def test_node_classes_are_frozen_values() -> None:
     collect = CollectNode(id="c", prompt="p", store="v", next="n")
     assert collect.terminator == "#"
     assert collect.max_digits == 20
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*prefix, index))
+    return found
+
+
+TIANJIN_DOCUMENT = flow_to_dict(load_flow(EXAMPLES / "tianjin-400.toml"))
+GUANGZHOU_DOCUMENT = flow_to_dict(load_flow(EXAMPLES / "guangzhou-3lang.toml"))
+ANY_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-5, max_value=30),
+    st.floats(allow_nan=False),
+    st.text(max_size=8),
+    st.lists(st.text(max_size=4), max_size=3),
+    st.dictionaries(st.text(max_size=4), st.text(max_size=4), max_size=3),
+)
+
+
+@settings(max_examples=300)
+@given(
+    document=st.sampled_from([TIANJIN_DOCUMENT, GUANGZHOU_DOCUMENT]),
+    data=st.data(),
+    action=st.sampled_from(["replace", "delete", "add"]),
+    value=ANY_VALUE,
+)
+def test_a_damaged_document_is_a_definition_error_never_a_crash(
+    document: dict[str, Any], data: st.DataObject, action: str, value: object
+) -> None:
+    damaged = copy.deepcopy(document)
+    path = data.draw(st.sampled_from(_paths(damaged)[1:]))
+    parent: Any = damaged
+    for step in path[:-1]:
+        parent = parent[step]
+    last = path[-1]
+    if action == "replace":
+        parent[last] = value
+    elif action == "delete":
+        del parent[last]
+    elif isinstance(parent, dict):
+        parent["extra_" + str(last)] = value
+    problems: tuple[object, ...] | None = None
+    try:
+        flow_from_dict(damaged)
+    except DefinitionError as error:
+        problems = error.problems
+    # Either a flow, or at least one problem with its path: never another exception.
+    assert problems is None or len(problems) > 0
