@@ -153,7 +153,11 @@ def test_every_problem_is_reported_at_once_with_paths() -> None:
     assert "did you mean 'collect'" in found["nodes.track.kind"]
     assert "unknown key 'nxt'" in found["nodes.bye.nxt"]
     assert found["nodes.ask.next"] == "required field missing"
-    # Structural problems come first; fix them and the references are reported.
+    # References are checked in the same pass, on the raw document.
+    assert "did you mean 'main'" in found["start"]
+    assert "did you mean 'hello'" in found["nodes.main.prompt"]
+    assert "did you mean 'track'" in found["nodes.main.options.1"]
+    # Fix the structure and the flow's own checks report the rest.
     nodes: Any = document["nodes"]
     nodes["track"] = {"kind": "hangup"}
     del nodes["bye"]["nxt"]

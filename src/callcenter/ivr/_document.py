@@ -135,7 +135,82 @@ def flow_from_dict(
         if isinstance(embedded, Mapping):
             merged.update(embedded)
         data = {**data, "calendars": merged}
-    return _loading.structure_definition(CONVERTER, data, Flow, what=what)
+    try:
+        return _loading.structure_definition(CONVERTER, data, Flow, what=what)
+    except DefinitionError as error:
+        # Structural problems stop the build before the flow can check its references;
+        # check them on the raw document too, so that one pass reports everything.
+        known = {(p.path, p.message) for p in error.problems}
+        extra = [p for p in _raw_reference_problems(data) if (p.path, p.message) not in known]
+        if not extra:
+            raise
+        raise DefinitionError([*error.problems, *extra], what=error.what) from None
+
+
+_TARGET_FIELDS = (
+    "next",
+    "otherwise",
+    "open",
+    "closed",
+    "holiday",
+    "not_found",
+    "declined",
+    "on_no_input",
+    "on_no_match",
+    "on_failure",
+    "target",
+)
+_PROMPT_FIELDS = ("prompt", "short_prompt", "no_input_prompt", "no_match_prompt", "confirm_prompt")
+
+
+def _raw_reference_problems(data: Mapping[str, Any]) -> list[Problem]:
+    """Unknown node and prompt names in a document that did not structure."""
+    nodes = data.get("nodes")
+    if not isinstance(nodes, Mapping):
+        return []
+    ids = [str(k) for k in nodes]
+    prompts = data.get("prompts")
+    prompt_ids = [str(k) for k in prompts] if isinstance(prompts, Mapping) else None
+    problems: list[Problem] = []
+
+    def node_ref(path: str, value: object) -> None:
+        if isinstance(value, str) and value not in nodes and value != "@repeat":
+            problems.append(
+                Problem(path=path, message=f"unknown node {value!r}{did_you_mean(value, ids)}")
+            )
+
+    for name in ("start", "on_no_input", "on_no_match", "on_error", "on_blocked", "on_hangup"):
+        node_ref(name, data.get(name))
+    keys = data.get("global_keys")
+    if isinstance(keys, Mapping):
+        for key, value in keys.items():
+            node_ref(f"global_keys.{key}", value)
+    for node_id, body in nodes.items():
+        if not isinstance(body, Mapping):
+            continue
+        base = f"nodes.{node_id}"
+        for name in _TARGET_FIELDS:
+            node_ref(f"{base}.{name}", body.get(name))
+        for table in ("options", "keys"):
+            entries = body.get(table)
+            if isinstance(entries, Mapping):
+                for key, value in entries.items():
+                    node_ref(f"{base}.{table}.{key}", value)
+        rules = body.get("rules")
+        if isinstance(rules, list):
+            for index, rule in enumerate(rules):
+                if isinstance(rule, Mapping):
+                    node_ref(f"{base}.rules.{index}.goto", rule.get("goto"))
+        for name in _PROMPT_FIELDS:
+            value = body.get(name)
+            if prompt_ids is not None and isinstance(value, str) and value not in prompt_ids:
+                problems.append(
+                    Problem(
+                        path=f"{base}.{name}",
+                        message=f"unknown prompt {value!r}{did_you_mean(value, prompt_ids)}",
+                    )
+                )
+    return problems
 
 
 def load_flow(path: str | Path, *, calendars: Mapping[str, BusinessCalendar] | None = None) -> Flow:
