@@ -216,7 +216,7 @@ class SessionMachine(RuleBasedStateMachine):
         assert len(json.dumps(self.session.to_dict(), ensure_ascii=False).encode()) < 1024
 
 
-SessionMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=30)
+SessionMachine.TestCase.settings = settings(max_examples=100, stateful_step_count=40)
 TestSessionMachine = SessionMachine.TestCase
 
 
