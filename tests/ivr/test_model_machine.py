@@ -24,7 +24,7 @@ from callcenter.ivr import (
     DigitsPressed,
     EnqueueNode,
     Flow,
-    HangupNode,
+    HangUpNode,
     MenuNode,
     Play,
     PromptFinished,
@@ -70,7 +70,7 @@ class NaiveCall:
             elif isinstance(node, EnqueueNode):
                 self.result = SessionResult.ENQUEUED
                 return
-            elif isinstance(node, HangupNode):
+            elif isinstance(node, HangUpNode):
                 self.result = SessionResult.COMPLETED
                 return
             else:

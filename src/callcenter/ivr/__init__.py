@@ -55,7 +55,7 @@ from ._model import CallNode as CallNode
 from ._model import CollectNode as CollectNode
 from ._model import Condition as Condition
 from ._model import EnqueueNode as EnqueueNode
-from ._model import HangupNode as HangupNode
+from ._model import HangUpNode as HangUpNode
 from ._model import HoursNode as HoursNode
 from ._model import LanguageNode as LanguageNode
 from ._model import LookupNode as LookupNode
@@ -93,7 +93,7 @@ __all__ = [
     "FlowBuilder",
     "FlowReport",
     "HangUp",
-    "HangupNode",
+    "HangUpNode",
     "HostAnswered",
     "HostFailed",
     "HostNotFound",

@@ -22,7 +22,7 @@ from ._model import (
     CollectNode,
     Condition,
     EnqueueNode,
-    HangupNode,
+    HangUpNode,
     HoursNode,
     LanguageNode,
     LookupNode,
@@ -246,8 +246,8 @@ class FlowBuilder:
         return self.add(ReturnNode(id=node_id))
 
     def hangup(self, node_id: str) -> Self:
-        """Add a :class:`HangupNode`."""
-        return self.add(HangupNode(id=node_id))
+        """Add a :class:`HangUpNode`."""
+        return self.add(HangUpNode(id=node_id))
 
     # ------------------------------------------------------------------ result
 

@@ -122,7 +122,7 @@ def flow_from_dict(
     ...     "nodes": {"bye": {"kind": "hangup"}},
     ... })
     >>> flow.nodes["bye"]
-    HangupNode(id='bye')
+    HangUpNode(id='bye')
     >>> flow_from_dict({"name": "tiny", "start": "by", "nodes": {"bye": {"kind": "hangup"}}})
     Traceback (most recent call last):
     ...

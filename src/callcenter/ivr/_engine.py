@@ -46,7 +46,7 @@ from ._model import (
     CallNode,
     CollectNode,
     EnqueueNode,
-    HangupNode,
+    HangUpNode,
     HoursNode,
     LanguageNode,
     LookupNode,
@@ -375,7 +375,7 @@ class _Engine:
         self._exit(Outcome.NEXT)
         return self._stack.pop()
 
-    def _run_hangup(self, node: HangupNode, out: list[Command]) -> None:
+    def _run_hangup(self, node: HangUpNode, out: list[Command]) -> None:
         if not self._gone:  # after a caller hang-up the line is already down
             out.append(HangUp(node=node.id, reason="flow"))
         self._exit(Outcome.HANDOFF)
@@ -747,5 +747,5 @@ _RUNNERS: dict[type, Callable[[_Engine, Any, list[Command]], str | None]] = {
     RecordNode: _Engine._run_record,
     CallNode: _Engine._run_call,
     ReturnNode: _Engine._run_return,
-    HangupNode: _Engine._run_hangup,
+    HangUpNode: _Engine._run_hangup,
 }

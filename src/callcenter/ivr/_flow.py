@@ -126,8 +126,8 @@ class Flow:
     def language_chain(self, language: str) -> tuple[str, ...]:
         """The languages tried, in order, for a prompt in ``language`` (without the last resort).
 
-        >>> from callcenter.ivr import HangupNode
-        >>> flow = Flow(name="f", start="bye", nodes={"bye": HangupNode(id="bye")},
+        >>> from callcenter.ivr import HangUpNode
+        >>> flow = Flow(name="f", start="bye", nodes={"bye": HangUpNode(id="bye")},
         ...             languages=["yue", "zh", "en"], fallback={"yue": "zh", "en": "zh"})
         >>> flow.language_chain("yue")
         ('yue', 'zh')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ._flow import Flow
-from ._model import REPEAT, EnqueueNode, HangupNode, Node, RecordNode, TransferNode
+from ._model import REPEAT, EnqueueNode, HangUpNode, Node, RecordNode, TransferNode
 from ._validate import edges
 
 __all__ = ["flow_to_dot", "flow_to_mermaid"]
@@ -64,7 +64,7 @@ def flow_to_dot(flow: Flow) -> str:
         shape = ""
         if isinstance(node, EnqueueNode | TransferNode):
             shape = ", shape=doubleoctagon"
-        elif isinstance(node, HangupNode):
+        elif isinstance(node, HangUpNode):
             shape = ", shape=box"
         label = json.dumps(_label(node), ensure_ascii=False)
         lines.append(f"  {json.dumps(node_id)} [label={label}{shape}];")

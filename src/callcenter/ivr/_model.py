@@ -21,7 +21,7 @@ __all__ = [
     "CollectNode",
     "Condition",
     "EnqueueNode",
-    "HangupNode",
+    "HangUpNode",
     "HoursNode",
     "LanguageNode",
     "LookupNode",
@@ -476,7 +476,7 @@ class ReturnNode:
 
 
 @attrs.frozen(kw_only=True)
-class HangupNode:
+class HangUpNode:
     """End the call from the IVR (after self-service: the call was contained)."""
 
     KIND: ClassVar[str] = "hangup"
@@ -499,7 +499,7 @@ Node: TypeAlias = (
     | SurveyNode
     | CallNode
     | ReturnNode
-    | HangupNode
+    | HangUpNode
 )
 """Any node kind."""
 
@@ -521,7 +521,7 @@ NODE_KINDS: dict[str, type[Node]] = {
         SurveyNode,
         CallNode,
         ReturnNode,
-        HangupNode,
+        HangUpNode,
     )
 }
 

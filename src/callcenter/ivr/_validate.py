@@ -39,7 +39,7 @@ from ._model import (
     CallNode,
     CollectNode,
     EnqueueNode,
-    HangupNode,
+    HangUpNode,
     HoursNode,
     LanguageNode,
     LookupNode,
@@ -226,12 +226,12 @@ def edges(flow: Flow, node: Node) -> list[Edge]:
             for call in flow.nodes.values()
             if isinstance(call, CallNode)
         ]
-    assert isinstance(node, EnqueueNode | TransferNode | HangupNode)
+    assert isinstance(node, EnqueueNode | TransferNode | HangUpNode)
     return []
 
 
 def _terminal(node: Node) -> bool:
-    return isinstance(node, EnqueueNode | TransferNode | HangupNode | RecordNode)
+    return isinstance(node, EnqueueNode | TransferNode | HangUpNode | RecordNode)
 
 
 def _reachable(flow: Flow, graph: dict[str, list[Edge]]) -> set[str]:
