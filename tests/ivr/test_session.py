@@ -73,7 +73,7 @@ def at(year: int, month: int, day: int, hour: int, minute: int = 0) -> float:
 MONDAY_10 = at(2026, 11, 23, 10)
 
 
-def menu_flow(**menu: object) -> Flow:
+def menu_flow(**menu: Any) -> Flow:
     options = menu.pop("options", {"1": "one", "2": "two"})
     return (
         FlowBuilder("m", start="menu", global_keys={"0": "agent", "*": REPEAT})
@@ -84,7 +84,7 @@ def menu_flow(**menu: object) -> Flow:
             "menu",
             prompt="long",
             short_prompt="short",
-            options=options,  # type: ignore[arg-type]
+            options=options,
             no_input_prompt="sorry",
             on_no_input="agent",
             on_no_match="agent",
@@ -187,7 +187,7 @@ def test_speech_words_choose_options() -> None:
     assert not session.ended
 
 
-def collect_flow(**collect: object) -> Flow:
+def collect_flow(**collect: Any) -> Flow:
     return (
         FlowBuilder("c", start="ask", on_error="agent")
         .prompt("enter", zh="请输入运单号")

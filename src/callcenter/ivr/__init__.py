@@ -9,7 +9,13 @@
   :class:`SQLiteCallerLists`.
 """
 
+from ._builder import CallbackOptions as CallbackOptions
+from ._builder import CollectOptions as CollectOptions
 from ._builder import FlowBuilder as FlowBuilder
+from ._builder import LookupOptions as LookupOptions
+from ._builder import MenuOptions as MenuOptions
+from ._builder import RecordOptions as RecordOptions
+from ._builder import SurveyOptions as SurveyOptions
 from ._document import flow_from_dict as flow_from_dict
 from ._document import flow_to_dict as flow_to_dict
 from ._document import load_flow as load_flow
@@ -79,11 +85,13 @@ __all__ = [
     "BranchNode",
     "CallNode",
     "CallbackNode",
+    "CallbackOptions",
     "CallerHungUp",
     "CallerListEntry",
     "CallerLists",
     "CallerStatus",
     "CollectNode",
+    "CollectOptions",
     "Command",
     "Condition",
     "DigitsPressed",
@@ -103,8 +111,10 @@ __all__ = [
     "ListKind",
     "Listen",
     "LookupNode",
+    "LookupOptions",
     "MemoryCallerLists",
     "MenuNode",
+    "MenuOptions",
     "Node",
     "NodeEntered",
     "NodeExited",
@@ -113,6 +123,7 @@ __all__ = [
     "PromptFinished",
     "Record",
     "RecordNode",
+    "RecordOptions",
     "RecordingFinished",
     "RequestCallback",
     "ReturnNode",
@@ -127,6 +138,7 @@ __all__ = [
     "SpeechHeard",
     "SurveyAnswered",
     "SurveyNode",
+    "SurveyOptions",
     "Transfer",
     "TransferNode",
     "Variant",

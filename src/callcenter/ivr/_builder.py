@@ -10,7 +10,7 @@ field as a keyword (see the node classes for the fields and their defaults);
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Self
+from typing import Any, Self, TypedDict, Unpack
 
 from ..calendars import BusinessCalendar
 from ..errors import DefinitionError, Problem
@@ -39,6 +39,69 @@ from ._model import (
 )
 
 __all__ = ["FlowBuilder"]
+
+
+class _Retries(TypedDict, total=False):
+    short_prompt: str | None
+    timeout: float
+    no_input_limit: int
+    no_match_limit: int
+    on_no_input: str | None
+    on_no_match: str | None
+    no_input_prompt: str | None
+    no_match_prompt: str | None
+
+
+class MenuOptions(_Retries, total=False):
+    """Optional fields of :meth:`FlowBuilder.menu` (see :class:`MenuNode`)."""
+
+    words: Mapping[str, str]
+    inter_digit_timeout: float
+
+
+class CollectOptions(_Retries, total=False):
+    """Optional fields of :meth:`FlowBuilder.collect` (see :class:`CollectNode`)."""
+
+    min_digits: int
+    max_digits: int
+    terminator: str | None
+    inter_digit_timeout: float
+    pattern: str | None
+    confirm_prompt: str | None
+    keys: Mapping[str, str]
+    use_global_keys: bool
+
+
+class LookupOptions(TypedDict, total=False):
+    """Optional fields of :meth:`FlowBuilder.lookup` (see :class:`LookupNode`)."""
+
+    arguments: Mapping[str, str]
+    on_failure: str | None
+    into: str
+    timeout: float
+
+
+class RecordOptions(TypedDict, total=False):
+    """Optional fields of :meth:`FlowBuilder.record` (see :class:`RecordNode`)."""
+
+    max_seconds: float
+    terminator: str | None
+    on_no_input: str | None
+
+
+class CallbackOptions(_Retries, total=False):
+    """Optional fields of :meth:`FlowBuilder.callback` (see :class:`CallbackNode`)."""
+
+    accept_key: str
+    decline_key: str
+    number_attribute: str
+
+
+class SurveyOptions(_Retries, total=False):
+    """Optional fields of :meth:`FlowBuilder.survey` (see :class:`SurveyNode`)."""
+
+    lowest: int
+    highest: int
 
 
 class FlowBuilder:
@@ -131,12 +194,25 @@ class FlowBuilder:
         return self.add(SayNode(id=node_id, prompt=prompt, next=next))
 
     def menu(
-        self, node_id: str, *, prompt: str, options: Mapping[str, str], **optional: Any
+        self,
+        node_id: str,
+        *,
+        prompt: str,
+        options: Mapping[str, str],
+        **optional: Unpack[MenuOptions],
     ) -> Self:
         """Add a :class:`MenuNode` (optional fields as keywords)."""
         return self.add(MenuNode(id=node_id, prompt=prompt, options=dict(options), **optional))
 
-    def collect(self, node_id: str, *, prompt: str, store: str, next: str, **optional: Any) -> Self:
+    def collect(
+        self,
+        node_id: str,
+        *,
+        prompt: str,
+        store: str,
+        next: str,
+        **optional: Unpack[CollectOptions],
+    ) -> Self:
         """Add a :class:`CollectNode` (optional fields as keywords)."""
         return self.add(CollectNode(id=node_id, prompt=prompt, store=store, next=next, **optional))
 
@@ -169,7 +245,13 @@ class FlowBuilder:
         return self.add(SetAttributesNode(id=node_id, values=dict(values), next=next))
 
     def lookup(
-        self, node_id: str, *, query: str, next: str, not_found: str, **optional: Any
+        self,
+        node_id: str,
+        *,
+        query: str,
+        next: str,
+        not_found: str,
+        **optional: Unpack[LookupOptions],
     ) -> Self:
         """Add a :class:`LookupNode` (optional fields as keywords)."""
         return self.add(
@@ -177,7 +259,13 @@ class FlowBuilder:
         )
 
     def language(
-        self, node_id: str, *, prompt: str, choices: Mapping[str, str], next: str, **optional: Any
+        self,
+        node_id: str,
+        *,
+        prompt: str,
+        choices: Mapping[str, str],
+        next: str,
+        **optional: Unpack[_Retries],
     ) -> Self:
         """Add a :class:`LanguageNode` (optional fields as keywords)."""
         return self.add(
@@ -209,7 +297,13 @@ class FlowBuilder:
         return self.add(TransferNode(id=node_id, to=to))
 
     def record(
-        self, node_id: str, *, prompt: str, mailbox: str, next: str, **optional: Any
+        self,
+        node_id: str,
+        *,
+        prompt: str,
+        mailbox: str,
+        next: str,
+        **optional: Unpack[RecordOptions],
     ) -> Self:
         """Add a :class:`RecordNode` (voicemail; optional fields as keywords)."""
         return self.add(
@@ -224,7 +318,7 @@ class FlowBuilder:
         queue: str,
         next: str,
         declined: str,
-        **optional: Any,
+        **optional: Unpack[CallbackOptions],
     ) -> Self:
         """Add a :class:`CallbackNode` (optional fields as keywords)."""
         return self.add(
@@ -233,7 +327,15 @@ class FlowBuilder:
             )
         )
 
-    def survey(self, node_id: str, *, prompt: str, store: str, next: str, **optional: Any) -> Self:
+    def survey(
+        self,
+        node_id: str,
+        *,
+        prompt: str,
+        store: str,
+        next: str,
+        **optional: Unpack[SurveyOptions],
+    ) -> Self:
         """Add a :class:`SurveyNode` (optional fields as keywords)."""
         return self.add(SurveyNode(id=node_id, prompt=prompt, store=store, next=next, **optional))
 
