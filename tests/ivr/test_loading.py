@@ -349,3 +349,9 @@ def test_a_damaged_document_is_a_definition_error_never_a_crash(
         problems = error.problems
     # Either a flow, or at least one problem with its path: never another exception.
     assert problems is None or len(problems) > 0
+
+
+def test_the_json_example_is_the_toml_example() -> None:
+    from_toml = load_flow(EXAMPLES / "branch-office.toml")
+    from_json = load_flow(EXAMPLES / "branch-office.json")
+    assert flow_to_dict(from_json) == flow_to_dict(from_toml)

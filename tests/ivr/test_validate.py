@@ -7,8 +7,16 @@ from pathlib import Path
 import pytest
 
 from callcenter.calendars import BusinessCalendar
-from callcenter.errors import Severity
-from callcenter.ivr import REPEAT, Flow, FlowBuilder, Variant, check_flow, load_flow
+from callcenter.errors import DocumentError, Severity
+from callcenter.ivr import (
+    REPEAT,
+    Flow,
+    FlowBuilder,
+    Variant,
+    check_flow,
+    check_flow_file,
+    load_flow,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "ivr"
 
@@ -196,3 +204,20 @@ def test_hang_up_routes_may_only_use_nodes_without_the_caller() -> None:
         .build()
     )
     assert check_flow(fine).problems == ()
+
+
+def test_check_flow_file_reports_load_problems(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"name": "x", "start": "mian", "nodes": {"main": {"kind": "hangup"}}}')
+    report = check_flow_file(broken)
+    assert not report.ok
+    assert [p.path for p in report.errors] == ["start"]
+    assert report.best_keys is None
+    good = check_flow_file(EXAMPLES / "tianjin-400.toml", queues=["tracking"])
+    assert {p.path for p in good.errors} == {
+        "nodes.orders.queue",
+        "nodes.complaints.queue",
+        "nodes.agent.queue",
+    }
+    with pytest.raises(DocumentError):
+        check_flow_file(tmp_path / "missing.toml")

@@ -78,6 +78,7 @@ from ._model import Variant as Variant
 from ._session import Session as Session
 from ._validate import FlowReport as FlowReport
 from ._validate import check_flow as check_flow
+from ._validate import check_flow_file as check_flow_file
 
 __all__ = [
     "REPEAT",
@@ -143,6 +144,7 @@ __all__ = [
     "TransferNode",
     "Variant",
     "check_flow",
+    "check_flow_file",
     "flow_from_dict",
     "flow_to_dict",
     "flow_to_dot",

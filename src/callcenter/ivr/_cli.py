@@ -8,7 +8,6 @@ import json
 import sys
 from typing import TextIO
 
-from ..errors import DefinitionError
 from ._document import load_flow
 from ._events import (
     AskHost,
@@ -33,7 +32,7 @@ from ._flow import Flow
 from ._graph import flow_to_dot, flow_to_mermaid
 from ._model import KEYS
 from ._session import Session
-from ._validate import FlowReport, check_flow
+from ._validate import FlowReport, check_flow_file
 
 __all__ = ["register"]
 
@@ -129,39 +128,16 @@ def _report_json(report: FlowReport) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    try:
-        flow = load_flow(args.flow)
-    except DefinitionError as exc:
-        if args.json:
-            print(
-                json.dumps(
-                    {
-                        "flow": args.flow,
-                        "ok": False,
-                        "problems": [
-                            {"path": p.path, "severity": p.severity.value, "message": p.message}
-                            for p in exc.problems
-                        ],
-                    },
-                    ensure_ascii=False,
-                    indent=2,
-                )
-            )
-        else:
-            print(exc)
-        return 1
     queues = None if args.queues is None else [q.strip() for q in args.queues.split(",")]
-    report = check_flow(flow, queues=queues)
+    report = check_flow_file(args.flow, queues=queues)
     if args.json:
         print(_report_json(report))
     else:
         for problem in report.problems:
             print(problem)
         errors, warnings = len(report.errors), len(report.warnings)
-        print(f"{flow.name}: {errors} error(s), {warnings} warning(s), {len(flow.nodes)} nodes")
-        if report.best_keys is None:
-            print("no agent can be reached")
-        else:
+        print(f"{report.flow}: {errors} error(s), {warnings} warning(s)")
+        if report.best_keys is not None:
             bound = "" if report.exact else " (at least; search stopped)"
             print(
                 f"to an agent: best {report.best_keys} key(s), {report.best_seconds} s; "

@@ -23,12 +23,14 @@ the report says whether the figures are exact.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
+from pathlib import Path
 from typing import NamedTuple
 
 import attrs
 
-from ..errors import Problem, Severity, did_you_mean
+from ..calendars import BusinessCalendar
+from ..errors import DefinitionError, Problem, Severity, did_you_mean
 from ._flow import Flow
 from ._model import (
     CALLER_KINDS,
@@ -54,7 +56,7 @@ from ._model import (
     prompt_fields,
 )
 
-__all__ = ["FlowReport", "check_flow"]
+__all__ = ["FlowReport", "check_flow", "check_flow_file"]
 
 _WARNING = Severity.WARNING
 
@@ -564,3 +566,36 @@ def _calendar_warnings(flow: Flow) -> Iterator[Problem]:
                 "list every day, with [] for closed days",
                 severity=_WARNING,
             )
+
+
+def check_flow_file(
+    path: str | Path,
+    *,
+    queues: Collection[str] | None = None,
+    calendars: Mapping[str, BusinessCalendar] | None = None,
+) -> FlowReport:
+    """Load a flow file and check it; load problems come back in the report.
+
+    This is what ``callcenter ivr check`` runs. A file that loads is checked with
+    :func:`check_flow`; a file whose content is not a valid flow gives a report
+    holding the load problems (and no figures).
+
+    Raises:
+        DocumentError: The file cannot be read or parsed at all.
+    """
+    from ._document import load_flow
+
+    try:
+        flow = load_flow(path, calendars=calendars)
+    except DefinitionError as error:
+        return FlowReport(
+            flow=str(path),
+            problems=error.problems,
+            agents=(),
+            best_keys=None,
+            best_seconds=None,
+            worst_keys=None,
+            worst_seconds=None,
+            exact=True,
+        )
+    return check_flow(flow, queues=queues)
