@@ -276,7 +276,7 @@ class _Engine:
                 self._exit(Outcome.HANGUP)
                 self._end(SessionResult.ABANDONED)
                 return
-            nxt = self._run(node, out)
+            nxt = _RUNNERS[type(node)](self, node, out)
             if nxt is None:
                 return
             target = nxt

@@ -67,6 +67,7 @@ from ._model import INPUT_KINDS, KEYS, CollectNode, LookupNode, RecordNode, SayN
 __all__ = ["Session"]
 
 _STATE_VERSION = 1
+_INF = math.inf
 
 # Which node kinds each waiting phase can be in (checked when a state is loaded).
 _PHASE_KINDS: dict[int, type | tuple[type, ...]] = {
@@ -269,7 +270,8 @@ class Session(_Engine):
             InvalidArgumentError: Keys other than 0-9, * and #, or a bad ``now``.
             TimeWentBackwardsError: ``now`` is before the last time seen.
         """
-        now = self._check_now(now)
+        if type(now) is not float or not self._now <= now < _INF:  # fast path: a plain float
+            now = self._check_now(now)
         handler = _HANDLERS.get(type(event))
         if handler is None:
             raise InvalidArgumentError(
