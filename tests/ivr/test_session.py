@@ -317,6 +317,12 @@ def test_illegal_events_are_typed_errors_and_change_nothing() -> None:
     fresh = Session(lookup_flow(), session_id="x")
     with pytest.raises(IllegalTransitionError):
         fresh.handle(PromptFinished(), 0.0)
+    fresh.advance(10.0)
+    with pytest.raises(TimeWentBackwardsError):
+        fresh.begin(5.0)
+    assert fresh.phase == "new"
+    fresh.begin(10.0)
+    assert fresh.phase == "host"
 
 
 def test_hang_up_ends_the_session_as_abandoned_in_the_current_node() -> None:

@@ -51,7 +51,6 @@ from ._model import (
     LanguageNode,
     LookupNode,
     MenuNode,
-    Node,
     RecordNode,
     ReturnNode,
     SayNode,
@@ -280,10 +279,6 @@ class _Engine:
             if nxt is None:
                 return
             target = nxt
-
-    def _run(self, node: Node, out: list[Command]) -> str | None:
-        """Carry out a node; return the next node for nodes that need no caller."""
-        return _RUNNERS[type(node)](self, node, out)
 
     def _run_input(self, node: InputNode, out: list[Command]) -> None:
         self._ask(node, out, first=True)

@@ -234,8 +234,9 @@ class Session(_Engine):
         Raises:
             IllegalTransitionError: The session has already begun.
             InvalidArgumentError: ``now`` is not a finite number.
+            TimeWentBackwardsError: ``now`` is before a time given to :meth:`advance`.
         """
-        now = as_instant(now)
+        now = self._check_now(now)
         if self._phase != _NEW:
             raise IllegalTransitionError(
                 entity=f"session {self._id!r}", state=self.phase, action="begin", allowed=()
