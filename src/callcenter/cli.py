@@ -22,7 +22,11 @@ from .errors import CallCenterError, DefinitionError, DocumentError
 __all__ = ["build_parser", "main"]
 
 # The modules whose ``register(subparsers)`` adds a subcommand, in --help order.
-_COMMAND_MODULES: tuple[str, ...] = ("callcenter._calendar_cli", "callcenter.routing._cli")
+_COMMAND_MODULES: tuple[str, ...] = (
+    "callcenter._calendar_cli",
+    "callcenter.ivr._cli",
+    "callcenter.routing._cli",
+)
 
 _DESCRIPTION = """\
 Contact-center domain logic for logistics hotlines: IVR flows, skills-based

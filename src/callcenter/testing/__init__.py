@@ -5,6 +5,12 @@ Importing this package needs Hypothesis (``pip install callcenter[dev]``).
 
 from ._calendars import business_calendars as business_calendars
 from ._calendars import time_ranges as time_ranges
+from ._ivr import ScriptedCaller as ScriptedCaller
+from ._ivr import caller_scripts as caller_scripts
+from ._ivr import check_events as check_events
+from ._ivr import find_agent_path as find_agent_path
+from ._ivr import random_flows as random_flows
+from ._ivr import run_script as run_script
 from ._routing import agent_definitions as agent_definitions
 from ._routing import contacts as contacts
 from ._routing import queue_definitions as queue_definitions
@@ -17,16 +23,22 @@ from ._simulation import duration_models as duration_models
 from ._simulation import patience_models as patience_models
 
 __all__ = [
+    "ScriptedCaller",
     "agent_definitions",
     "arrival_profiles",
     "business_calendars",
+    "caller_scripts",
+    "check_events",
     "choices",
     "contacts",
     "duration_models",
+    "find_agent_path",
     "patience_models",
     "queue_definitions",
+    "random_flows",
     "routing_definitions",
     "rule_sets",
+    "run_script",
     "skill_requirements",
     "time_ranges",
 ]

@@ -1,0 +1,524 @@
+"""The sans-I/O session engine: one caller's way through a flow.
+
+A :class:`Session` is driven by three calls, each taking the time ``now``:
+
+* :meth:`Session.begin` once, when the call is answered;
+* :meth:`Session.handle` for every caller or host event;
+* :meth:`Session.advance` when :meth:`Session.next_deadline` has passed.
+
+Each returns the commands the adapter must carry out, in order. The engine never
+reads the clock, never sleeps and never does I/O; the host asks its own database when
+a :class:`~callcenter.ivr.AskHost` command comes and feeds the answer back.
+
+The state is small and flat (current node, phase, key buffer, retry counters,
+attributes, a return stack and one deadline), so :meth:`Session.to_dict` gives a
+dict of a few hundred bytes that a stateless webhook server can keep between
+requests.
+
+Phases (the transition table, as text):
+
+=========  ==========================================  ===========================
+phase      legal events                                leaves to
+=========  ==========================================  ===========================
+new        (none: call :meth:`~Session.begin`)         any
+play       PromptFinished, keys (ignored), hang-up     next node
+input      keys, speech, PromptFinished, hang-up       next node, or retry
+host       HostAnswered/NotFound/Failed, keys          next node
+           (ignored), hang-up
+record     PromptFinished (before), RecordingFinished  next node
+           hang-up
+ended      (none)                                      --
+=========  ==========================================  ===========================
+
+An event outside its phase raises :class:`~callcenter.errors.IllegalTransitionError`
+and changes nothing; a key that no option expects is a no-match, never an error.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .._clock import as_instant
+from ..errors import IllegalTransitionError, InvalidArgumentError, TimeWentBackwardsError
+from ._engine import _ENDED, _HOST, _INPUT, _NEW, _PHASE_NAMES, _PLAY, _RECORD, _Engine
+from ._events import (
+    CallerHungUp,
+    CallerStatus,
+    Command,
+    DigitsPressed,
+    HangUp,
+    HostAnswered,
+    HostFailed,
+    HostNotFound,
+    InputEvent,
+    NodeEntered,
+    Outcome,
+    PromptFinished,
+    RecordingFinished,
+    SessionEvent,
+    SessionResult,
+    SpeechHeard,
+)
+from ._flow import Flow
+from ._model import INPUT_KINDS, KEYS, CollectNode, LookupNode, RecordNode, SayNode
+
+__all__ = ["Session"]
+
+_STATE_VERSION = 1
+_INF = math.inf
+
+# Which node kinds each waiting phase can be in (checked when a state is loaded).
+_PHASE_KINDS: dict[int, type | tuple[type, ...]] = {
+    _PLAY: SayNode,
+    _INPUT: INPUT_KINDS,
+    _HOST: LookupNode,
+    _RECORD: RecordNode,
+}
+
+
+class Session(_Engine):
+    """One call's way through a :class:`~callcenter.ivr.Flow`.
+
+    Args:
+        flow: The flow (already reference-checked by its constructor).
+        session_id: An id for reports (the call id).
+        caller: The caller's number (attribute ``caller``).
+        dialled: The number dialled (attribute ``dialled``).
+        status: What the caller lists say: a blocked caller goes to the flow's
+            ``on_blocked`` node or is hung up at once; a VIP caller gets the
+            attribute ``caller_status = "vip"`` for branches to test.
+        attributes: Further attributes (call data from the adapter or the host).
+        language: The starting language (default: the flow's first language).
+
+    Raises:
+        InvalidArgumentError: ``language`` is not one of the flow's languages.
+
+    >>> from callcenter.ivr import FlowBuilder, DigitsPressed, PromptFinished
+    >>> flow = (FlowBuilder("demo", start="menu")
+    ...     .prompt("hello", zh="查询请按1")
+    ...     .menu("menu", prompt="hello", options={"1": "agent"}, on_no_input="agent",
+    ...           on_no_match="agent")
+    ...     .enqueue("agent", queue="general")
+    ...     .build())
+    >>> session = Session(flow, session_id="c1", caller="13800138000", dialled="4008001234")
+    >>> [type(c).__name__ for c in session.begin(now=0.0)]
+    ['Play', 'Listen']
+    >>> [type(c).__name__ for c in session.handle(DigitsPressed(digits="1"), now=2.0)]
+    ['Enqueue']
+    >>> session.result
+    <SessionResult.ENQUEUED: 'enqueued'>
+    """
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        flow: Flow,
+        *,
+        session_id: str,
+        caller: str = "",
+        dialled: str = "",
+        status: CallerStatus = CallerStatus.NORMAL,
+        attributes: Mapping[str, str] | None = None,
+        language: str | None = None,
+    ) -> None:
+        lang = flow.default_language if language is None else language
+        if lang not in flow.languages:
+            raise InvalidArgumentError(
+                name="language", expected=f"one of {list(flow.languages)}", got=language
+            )
+        self._flow = flow
+        self._id = session_id
+        self._attrs: dict[str, str] = {**flow.attributes, **(attributes or {})}
+        self._attrs["caller"] = caller
+        self._attrs["dialled"] = dialled
+        if status is not CallerStatus.NORMAL:
+            self._attrs["caller_status"] = status.value
+        self._blocked = status is CallerStatus.BLOCKED
+        self._gone = False
+        self._lang = lang
+        self._node: str = flow.start
+        self._phase = _NEW
+        self._playing = 0
+        self._buffer = ""
+        self._pending: str | None = None
+        self._ni = 0
+        self._nm = 0
+        self._steps = 0
+        self._stack: list[str] = []
+        self._deadline: float | None = None
+        self._request = 0
+        self._now = -math.inf
+        self._t = 0.0
+        self._seen: set[str] = set()
+        self._result: SessionResult | None = None
+        self._events: list[SessionEvent] = []
+
+    # ------------------------------------------------------------------ inspection
+
+    @property
+    def session_id(self) -> str:
+        """The session's id."""
+        return self._id
+
+    @property
+    def flow(self) -> Flow:
+        """The flow the session runs."""
+        return self._flow
+
+    @property
+    def node(self) -> str:
+        """The current node's id."""
+        return self._node
+
+    @property
+    def phase(self) -> str:
+        """``"new"``, ``"play"``, ``"input"``, ``"host"``, ``"record"`` or ``"ended"``."""
+        return _PHASE_NAMES[self._phase]
+
+    @property
+    def attributes(self) -> dict[str, str]:
+        """A copy of the session's attributes."""
+        return dict(self._attrs)
+
+    @property
+    def language(self) -> str:
+        """The caller's language."""
+        return self._lang
+
+    @property
+    def steps(self) -> int:
+        """Nodes entered so far (what the step guard counts)."""
+        return self._steps
+
+    @property
+    def ended(self) -> bool:
+        """Whether the session has ended."""
+        return self._phase == _ENDED
+
+    @property
+    def result(self) -> SessionResult | None:
+        """How the session ended, or ``None`` while it runs."""
+        return self._result
+
+    def next_deadline(self) -> float | None:
+        """When the session next needs :meth:`advance`, or ``None``."""
+        return self._deadline
+
+    def take_events(self) -> list[SessionEvent]:
+        """Return and forget the node and session events reported so far."""
+        events = self._events
+        self._events = []
+        return events
+
+    # ------------------------------------------------------------------ driving
+
+    def _check_now(self, now: float) -> float:
+        if type(now) is not float:
+            now = as_instant(now)
+        if not self._now <= now < math.inf:
+            if now != now or now == math.inf:
+                return as_instant(now)  # raises
+            raise TimeWentBackwardsError(now=now, last=self._now)
+        return now
+
+    def begin(self, now: float) -> list[Command]:
+        """Start the session at ``now``: enter the start node (or the blocked route).
+
+        Returns:
+            The first commands (usually a :class:`~callcenter.ivr.Play` and a
+            :class:`~callcenter.ivr.Listen`).
+
+        Raises:
+            IllegalTransitionError: The session has already begun.
+            InvalidArgumentError: ``now`` is not a finite number.
+            TimeWentBackwardsError: ``now`` is before a time given to :meth:`advance`.
+        """
+        now = self._check_now(now)
+        if self._phase != _NEW:
+            raise IllegalTransitionError(
+                entity=f"session {self._id!r}", state=self.phase, action="begin", allowed=()
+            )
+        self._now = self._t = now
+        out: list[Command] = []
+        if self._blocked:
+            if self._flow.on_blocked is None:
+                self._steps = 1
+                self._events.append(
+                    NodeEntered(session=self._id, node=self._node, kind="blocked", at=now)
+                )
+                out.append(HangUp(node=self._node, reason="blocked"))
+                self._end(SessionResult.BLOCKED)
+                return out
+            self._goto(self._flow.on_blocked, out)
+        else:
+            self._goto(self._flow.start, out)
+        return out
+
+    def handle(self, event: InputEvent, now: float) -> list[Command]:
+        """Feed one event at ``now``; returns the commands that follow.
+
+        Events are taken in the order they are fed, and a deadline fires only in
+        :meth:`advance`: a driver that wants a timeout due by ``now`` to count first
+        calls ``advance(now)`` before ``handle`` (the scripted caller does).
+
+        Raises:
+            IllegalTransitionError: The event is not legal in the session's phase
+                (e.g. a host answer when no lookup is pending, or anything after the
+                session ended). The session is unchanged.
+            InvalidArgumentError: Keys other than 0-9, * and #, or a bad ``now``.
+            TimeWentBackwardsError: ``now`` is before the last time seen.
+        """
+        if type(now) is not float or not self._now <= now < _INF:  # fast path: a plain float
+            now = self._check_now(now)
+        handler = _HANDLERS.get(type(event))
+        if handler is None:
+            raise InvalidArgumentError(
+                name="event", expected="one of the session input events", got=event
+            )
+        if self._phase == _ENDED or self._phase == _NEW:
+            self._illegal(event, ())
+        out: list[Command] = []
+        handler(self, event, now, out)
+        return out
+
+    # Each handler validates its event completely, then moves the clock and acts.
+
+    def _on_digits(self, event: DigitsPressed, now: float, out: list[Command]) -> None:
+        digits = event.digits
+        if not digits or not KEYS.issuperset(digits):
+            raise InvalidArgumentError(
+                name="digits", expected="one or more of the keys 0-9, * and #", got=digits
+            )
+        self._now = self._t = now
+        # Keys count only while a node listens. In other phases they are ignored: a
+        # prompt without barge-in plays on, a lookup goes on, and a recording is ended
+        # by the telephony side's report.
+        index, size = 0, len(digits)
+        nodes = self._flow.nodes
+        while index < size and self._phase == _INPUT:
+            node = nodes[self._node]
+            if type(node) is CollectNode and self._buffer and self._pending is None:
+                index = self._collect_digits(node, digits, index, out)
+            else:
+                self._key(digits[index], out)
+                index += 1
+
+    def _on_prompt_finished(self, event: PromptFinished, now: float, out: list[Command]) -> None:
+        phase = self._phase
+        if phase == _HOST or (phase == _RECORD and self._playing == 0):
+            self._illegal(event, ("RecordingFinished",) if phase == _RECORD else ())
+        self._now = self._t = now
+        self._prompt_finished(out)
+
+    def _on_speech(self, event: SpeechHeard, now: float, out: list[Command]) -> None:
+        self._now = self._t = now
+        if self._phase == _INPUT:
+            self._speech(event.text, out)
+
+    def _on_hang_up(self, event: CallerHungUp, now: float, out: list[Command]) -> None:
+        if self._gone:
+            self._illegal(event, ())
+        self._now = self._t = now
+        self._exit(Outcome.HANGUP)
+        if self._flow.on_hangup is None:
+            self._end(SessionResult.ABANDONED)
+        else:
+            # Wrap up without the caller: the nodes from on_hangup run until one that
+            # would need the caller, a hang-up, or the end of a lookup.
+            self._gone = True
+            self._goto(self._flow.on_hangup, out)
+
+    def _on_recording(self, event: RecordingFinished, now: float, out: list[Command]) -> None:
+        if self._phase != _RECORD or self._playing:
+            self._illegal(event, ())
+        self._now = self._t = now
+        self._recording_finished(event, out)
+
+    def _on_host(
+        self, event: HostAnswered | HostNotFound | HostFailed, now: float, out: list[Command]
+    ) -> None:
+        if self._phase != _HOST:
+            self._illegal(event, ())
+        if event.request != self._request:
+            raise IllegalTransitionError(
+                entity=f"session {self._id!r}",
+                state=f"waiting for the answer to request {self._request}",
+                action=f"accept an answer to request {event.request}",
+                allowed=(f"an answer to request {self._request}",),
+            )
+        if type(event) is HostAnswered:
+            pairs: list[tuple[object, object]] = list(event.values.items())
+            if not all(isinstance(k, str) and isinstance(v, str) for k, v in pairs):
+                raise InvalidArgumentError(
+                    name="values", expected="a mapping of text to text", got=event.values
+                )
+        self._now = self._t = now
+        self._host(event, out)
+
+    def advance(self, now: float) -> list[Command]:
+        """Let time pass to ``now``, firing the deadline if it is due.
+
+        Raises:
+            InvalidArgumentError: ``now`` is not a finite number.
+            TimeWentBackwardsError: ``now`` is before the last time seen.
+        """
+        now = self._check_now(now)
+        out: list[Command] = []
+        self._fire_due(now, out)
+        self._now = self._t = now
+        return out
+
+    # ------------------------------------------------------------------ state
+
+    def to_dict(self) -> dict[str, Any]:
+        """The session's state as a small JSON-ready dict (see :meth:`from_dict`).
+
+        Events not yet collected with :meth:`take_events` are not part of the state.
+
+        >>> from callcenter.ivr import FlowBuilder
+        >>> flow = (FlowBuilder("demo", start="bye").hangup("bye").build())
+        >>> session = Session(flow, session_id="c1", caller="1", dialled="2")
+        >>> sorted(session.to_dict())
+        ['a', 'f', 'id', 'n', 'p', 'v']
+        """
+        state: dict[str, Any] = {
+            "v": _STATE_VERSION,
+            "f": self._flow.name,
+            "id": self._id,
+            "n": self._node,
+            "p": self._phase,
+            "a": self._attrs,
+        }
+        if self._now != -math.inf:
+            state["t"] = self._now
+        optional: tuple[tuple[str, object, object], ...] = (
+            ("pl", self._playing, 0),
+            ("b", self._buffer, ""),
+            ("c", self._pending, None),
+            ("i", self._ni, 0),
+            ("m", self._nm, 0),
+            ("s", self._steps, 0),
+            ("k", self._stack, []),
+            ("d", self._deadline, None),
+            ("r", self._request, 0),
+            ("sn", sorted(self._seen), []),
+            ("x", self._blocked, False),
+            ("g", self._gone, False),
+            ("res", self._result.value if self._result else None, None),
+        )
+        for key, value, default in optional:
+            if value != default:
+                state[key] = list(value) if isinstance(value, list) else value
+        if self._lang != self._flow.default_language:
+            state["l"] = self._lang
+        state["a"] = dict(self._attrs)
+        return state
+
+    @classmethod
+    def from_dict(cls, flow: Flow, data: Mapping[str, Any]) -> Session:
+        """Rebuild a session from :meth:`to_dict` output, for the same flow.
+
+        Raises:
+            InvalidArgumentError: The data is not a session state of this flow (wrong
+                flow name, unknown node or language, malformed values).
+        """
+
+        def bad(name: str, expected: str, got: object) -> InvalidArgumentError:
+            return InvalidArgumentError(name=f"state.{name}", expected=expected, got=got)
+
+        if not isinstance(data, Mapping):
+            raise bad("", "a dict from Session.to_dict()", data)
+        if data.get("v") != _STATE_VERSION:
+            raise bad("v", f"state version {_STATE_VERSION}", data.get("v"))
+        if data.get("f") != flow.name:
+            raise bad("f", f"a session of flow {flow.name!r}", data.get("f"))
+        node = data.get("n")
+        if not isinstance(node, str) or node not in flow.nodes:
+            raise bad("n", "a node of the flow", node)
+        phase = data.get("p")
+        if not isinstance(phase, int) or not _NEW <= phase <= _ENDED:
+            raise bad("p", "a phase number 0-5", phase)
+        fitting = _PHASE_KINDS.get(phase)
+        if fitting is not None and not isinstance(flow.nodes[node], fitting):
+            raise bad("p", f"a phase that fits the {flow.nodes[node].KIND} node {node!r}", phase)
+        attributes = data.get("a")
+        if not isinstance(attributes, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in attributes.items()
+        ):
+            raise bad("a", "a dict of text to text", attributes)
+        language = data.get("l", flow.default_language)
+        if not isinstance(language, str) or language not in flow.languages:
+            raise bad("l", f"one of {list(flow.languages)}", language)
+        stack = data.get("k", [])
+        if not isinstance(stack, list) or not all(
+            isinstance(s, str) and s in flow.nodes for s in stack
+        ):
+            raise bad("k", "a list of node ids", stack)
+        seen = data.get("sn", [])
+        if not isinstance(seen, list) or not all(
+            isinstance(s, str) and s in flow.nodes for s in seen
+        ):
+            raise bad("sn", "a list of node ids", seen)
+        ints = {}
+        for key in ("pl", "i", "m", "s", "r"):
+            value = data.get(key, 0)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise bad(key, "a whole number >= 0", value)
+            ints[key] = value
+        buffer = data.get("b", "")
+        pending = data.get("c")
+        if not isinstance(buffer, str) or not KEYS.issuperset(buffer):
+            raise bad("b", "keys typed so far", buffer)
+        if pending is not None and not isinstance(pending, str):
+            raise bad("c", "a value to confirm, or nothing", pending)
+        times = {}
+        for key in ("t", "d"):
+            value = data.get(key)
+            if value is not None:
+                value = as_instant(value, name=f"state.{key}")
+            times[key] = value
+        result = data.get("res")
+        try:
+            result_value = None if result is None else SessionResult(str(result))
+        except ValueError:
+            raise bad("res", "a session result", result) from None
+        session = cls.__new__(cls)
+        session._flow = flow
+        session._id = str(data.get("id", ""))
+        session._attrs = dict(attributes)
+        session._blocked = bool(data.get("x", False))
+        session._gone = bool(data.get("g", False))
+        session._lang = language
+        session._node = node
+        session._phase = phase
+        session._playing = ints["pl"]
+        session._buffer = buffer
+        session._pending = pending
+        session._ni = ints["i"]
+        session._nm = ints["m"]
+        session._steps = ints["s"]
+        session._stack = list(stack)
+        session._deadline = times["d"]
+        session._request = ints["r"]
+        session._now = -math.inf if times["t"] is None else times["t"]
+        session._t = 0.0 if times["t"] is None else times["t"]
+        session._seen = set(seen)
+        session._result = result_value
+        session._events = []
+        return session
+
+
+# The event handlers, by event class: what each input does.
+_HANDLERS: dict[type, Callable[[Session, Any, float, list[Command]], None]] = {
+    DigitsPressed: Session._on_digits,
+    PromptFinished: Session._on_prompt_finished,
+    SpeechHeard: Session._on_speech,
+    CallerHungUp: Session._on_hang_up,
+    RecordingFinished: Session._on_recording,
+    HostAnswered: Session._on_host,
+    HostNotFound: Session._on_host,
+    HostFailed: Session._on_host,
+}

@@ -1,0 +1,144 @@
+"""Caller lists: the in-memory and the SQLite store behave the same, and SQLite persists."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from callcenter.errors import (
+    DuplicateIdError,
+    InvalidArgumentError,
+    SchemaVersionError,
+    UnknownIdError,
+)
+from callcenter.ivr import (
+    CallerLists,
+    CallerStatus,
+    ListKind,
+    MemoryCallerLists,
+    SQLiteCallerLists,
+)
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def lists(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CallerLists]:
+    if request.param == "memory":
+        yield MemoryCallerLists()
+    else:
+        store = SQLiteCallerLists(tmp_path / "lists.db")
+        yield store
+        store.close()
+
+
+def test_block_and_vip_with_reason_and_expiry(lists: CallerLists) -> None:
+    entry = lists.add(
+        "139 0000 0000", ListKind.BLOCK, reason="harassment", now=10.0, expires_at=1000.0
+    )
+    assert entry.number == "13900000000"
+    lists.add("13800138000", ListKind.VIP, reason="key account", now=10.0)
+    assert lists.status("139-0000-0000", now=999.0) is CallerStatus.BLOCKED
+    assert lists.status("13900000000", now=1000.0) is CallerStatus.NORMAL
+    assert lists.status("13800138000", now=5e9) is CallerStatus.VIP
+    assert lists.status("13700000000", now=0.0) is CallerStatus.NORMAL
+    # Blocking wins over VIP.
+    lists.add("13800138000", ListKind.BLOCK, now=20.0)
+    assert lists.status("13800138000", now=30.0) is CallerStatus.BLOCKED
+
+
+def test_add_edit_remove(lists: CallerLists) -> None:
+    lists.add("13900000000", ListKind.BLOCK, reason="spam", now=0.0)
+    with pytest.raises(DuplicateIdError):
+        lists.add("139-0000-0000", ListKind.BLOCK, now=1.0)
+    updated = lists.update("13900000000", ListKind.BLOCK, reason="abuse", expires_at=50.0)
+    assert updated.reason == "abuse"
+    assert updated.expires_at == 50.0
+    assert lists.get("13900000000", ListKind.BLOCK) == updated
+    forever = lists.update("13900000000", ListKind.BLOCK, expires_at=None)
+    assert forever.expires_at is None
+    assert forever.reason == "abuse"
+    lists.remove("13900000000", ListKind.BLOCK)
+    assert lists.get("13900000000", ListKind.BLOCK) is None
+    with pytest.raises(UnknownIdError):
+        lists.remove("13900000000", ListKind.BLOCK)
+    with pytest.raises(UnknownIdError):
+        lists.update("13900000000", ListKind.VIP, reason="x")
+    with pytest.raises(InvalidArgumentError):
+        lists.add("call me", ListKind.VIP, now=0.0)
+
+
+def test_entries_and_purge(lists: CallerLists) -> None:
+    lists.add("3", ListKind.VIP, now=0.0)
+    lists.add("2", ListKind.BLOCK, now=0.0, expires_at=5.0)
+    lists.add("1", ListKind.BLOCK, now=0.0)
+    assert [(e.kind, e.number) for e in lists.entries()] == [
+        (ListKind.BLOCK, "1"),
+        (ListKind.BLOCK, "2"),
+        (ListKind.VIP, "3"),
+    ]
+    assert [e.number for e in lists.entries(ListKind.VIP)] == ["3"]
+    assert lists.purge_expired(now=5.0) == 1
+    assert [e.number for e in lists.entries(ListKind.BLOCK)] == ["1"]
+
+
+def test_sqlite_keeps_the_lists_across_restarts(tmp_path: Path) -> None:
+    path = tmp_path / "lists.db"
+    with SQLiteCallerLists(path) as store:
+        store.add("13900000000", ListKind.BLOCK, reason="harassment", now=1.0)
+    with SQLiteCallerLists(path) as store:
+        entry = store.get("13900000000", ListKind.BLOCK)
+        assert entry is not None
+        assert entry.reason == "harassment"
+        assert entry.added_at == 1.0
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
+    db.close()
+    with pytest.raises(SchemaVersionError, match="99"):
+        SQLiteCallerLists(path)
+
+
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "update", "remove", "status", "purge"]),
+        st.sampled_from(["1", "2", "3"]),
+        st.sampled_from(list(ListKind)),
+        st.sampled_from([None, 5.0, 10.0]),
+        st.floats(min_value=0, max_value=20, allow_nan=False),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=OPS)
+def test_sqlite_and_memory_stores_agree(
+    ops: list[tuple[str, str, ListKind, float | None, float]], tmp_path: Path
+) -> None:
+    memory = MemoryCallerLists()
+    path = tmp_path / "agree.db"
+    path.unlink(missing_ok=True)
+    with SQLiteCallerLists(path) as sqlite_store:
+        for op, number, kind, expiry, now in ops:
+            results: list[object] = []
+            for store in (memory, sqlite_store):
+                try:
+                    if op == "add":
+                        results.append(store.add(number, kind, now=now, expires_at=expiry))
+                    elif op == "update":
+                        results.append(store.update(number, kind, reason=op, expires_at=expiry))
+                    elif op == "remove":
+                        store.remove(number, kind)
+                        results.append(None)
+                    elif op == "status":
+                        results.append(store.status(number, now))
+                    else:
+                        results.append(store.purge_expired(now))
+                except (DuplicateIdError, UnknownIdError) as exc:
+                    results.append(type(exc))
+            assert results[0] == results[1], op
+        assert memory.entries() == sqlite_store.entries()

@@ -1,0 +1,223 @@
+"""The validator: each finding on a flow built to show it, and the seed flows clean."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from callcenter.calendars import BusinessCalendar
+from callcenter.errors import DocumentError, Severity
+from callcenter.ivr import (
+    REPEAT,
+    Flow,
+    FlowBuilder,
+    Variant,
+    check_flow,
+    check_flow_file,
+    load_flow,
+)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "ivr"
+
+
+@pytest.fixture(scope="module")
+def tianjin() -> Flow:
+    return load_flow(EXAMPLES / "tianjin-400.toml")
+
+
+@pytest.fixture(scope="module")
+def guangzhou() -> Flow:
+    return load_flow(EXAMPLES / "guangzhou-3lang.toml")
+
+
+@pytest.fixture(scope="module")
+def branch_office() -> Flow:
+    return load_flow(EXAMPLES / "branch-office.toml")
+
+
+def paths(flow: Flow, severity: Severity) -> dict[str, str]:
+    return {p.path: p.message for p in check_flow(flow).problems if p.severity is severity}
+
+
+def base() -> FlowBuilder:
+    return (
+        FlowBuilder("v", start="menu", on_error="agent")
+        .prompt("p", zh=Variant(text="请选择", seconds=4.0))
+        .enqueue("agent", queue="general")
+        .hangup("bye")
+    )
+
+
+@pytest.mark.parametrize("name", ["tianjin", "guangzhou", "branch_office"])
+def test_seed_flows_are_clean(name: str, request: pytest.FixtureRequest) -> None:
+    report = check_flow(request.getfixturevalue(name))
+    assert report.problems == ()
+    assert report.ok
+    assert report.exact
+    assert report.best_keys is not None
+    assert report.worst_keys is not None
+    assert report.best_keys <= report.worst_keys
+    assert report.best_seconds is not None
+    assert report.worst_seconds is not None
+    assert report.best_seconds <= report.worst_seconds
+
+
+def test_dead_ends_and_silent_loops_are_errors() -> None:
+    flow = (
+        base()
+        .menu("menu", prompt="p", options={"1": "agent", "2": "a"})
+        .say("a", prompt="p", next="b")
+        .say("b", prompt="p", next="a")
+        .build()
+    )
+    errors = [(p.path, p.message) for p in check_flow(flow).errors]
+    dead = sorted(path for path, message in errors if message.startswith("dead end"))
+    assert dead == ["nodes.a", "nodes.b"]
+    assert any("a -> b" in message for _, message in errors)
+    assert len(errors) == 3
+
+
+def test_a_menu_whose_no_input_loops_back_is_unbounded() -> None:
+    flow = (
+        base()
+        .menu("menu", prompt="p", options={"1": "agent"}, on_no_input="sorry")
+        .say("sorry", prompt="p", next="menu")
+        .build()
+    )
+    errors = paths(flow, Severity.ERROR)
+    assert "loops forever through menu -> sorry" in errors["nodes.menu"]
+    bounded = (
+        base()
+        .menu("menu", prompt="p", options={"1": "agent"}, on_no_input="sorry")
+        .say("sorry", prompt="p", next="bye")
+        .build()
+    )
+    assert check_flow(bounded).ok
+
+
+def test_loops_driven_by_keys_are_not_errors() -> None:
+    flow = (
+        base()
+        .menu("menu", prompt="p", options={"1": "agent", "2": "info"})
+        .say("info", prompt="p", next="menu")
+        .build()
+    )
+    assert check_flow(flow).ok
+
+
+def test_unreachable_nodes_and_ambiguous_keys_are_warnings() -> None:
+    flow = (
+        base()
+        .global_key("0", "agent")
+        .menu("menu", prompt="p", options={"1": "agent", "10": "bye", "0": REPEAT})
+        .say("lost", prompt="p", next="bye")
+        .build()
+    )
+    warnings = paths(flow, Severity.WARNING)
+    assert "unreachable" in warnings["nodes.lost"]
+    assert "ambiguous key '1'" in warnings["nodes.menu.options.1"]
+    assert "hides the global key" in warnings["nodes.menu.options.0"]
+    assert check_flow(flow).ok
+
+
+def test_prompts_missing_in_a_language_without_fallback() -> None:
+    flow = (
+        FlowBuilder("l", start="s", languages=["zh", "yue", "en"], fallback={"yue": "zh"})
+        .prompt("p", zh="您好")
+        .prompt("unused", zh="未用")
+        .say("s", prompt="p", next="bye")
+        .hangup("bye")
+        .build()
+    )
+    report = check_flow(flow)
+    errors = {p.path: p.message for p in report.errors}
+    assert "no 'en' variant" in errors["nodes.s.prompt"]
+    assert not any("'yue'" in m for m in errors.values())
+    assert "never played" in {p.path: p.message for p in report.warnings}["prompts.unused"]
+
+
+def test_calendars_with_undefined_weekdays_and_unknown_queues() -> None:
+    calendar = BusinessCalendar(timezone="Asia/Shanghai", weekly={0: ["08:00-18:00"]})  # type: ignore[dict-item]
+    flow = (
+        base()
+        .calendar("office", calendar)
+        .hours("menu", calendar="office", open="agent", closed="bye")
+        .build()
+    )
+    report = check_flow(flow, queues=["tracking"])
+    warnings = {p.path: p.message for p in report.warnings}
+    assert "tuesday" in warnings["calendars.office.weekly"]
+    errors = {p.path: p.message for p in report.errors}
+    assert "no queue 'general'" in errors["nodes.agent.queue"]
+
+
+def test_worst_case_counts_retries_and_timeouts() -> None:
+    flow = (
+        FlowBuilder("w", start="menu", on_error="bye")
+        .prompt("p", zh=Variant(text="请选择", seconds=4.0))
+        .menu(
+            "menu",
+            prompt="p",
+            options={"1": "agent"},
+            timeout=5.0,
+            no_input_limit=3,
+            no_match_limit=2,
+            on_no_input="agent",
+            on_no_match="bye",
+        )
+        .enqueue("agent", queue="general")
+        .hangup("bye")
+        .build()
+    )
+    report = check_flow(flow)
+    # Best: listen to the prompt and press 1.
+    assert report.best_keys == 0  # three silences also reach the agent
+    assert report.best_seconds == 4.0
+    # Worst way to the agent: two no-inputs and one no-match, then the right key:
+    # 4 + 2 * (5 + 4) + 1 * 4 seconds and 1 + 1 keys; or three no-inputs and one
+    # no-match: 4 + 2 * 4 + 3 * 5 + 4 seconds.
+    assert report.worst_keys == 2
+    assert report.worst_seconds == 4 + 2 * 4 + 3 * 5 + 4
+    no_agent = FlowBuilder("n", start="bye").hangup("bye").build()
+    report = check_flow(no_agent)
+    assert report.best_keys is None
+    assert report.worst_seconds is None
+    assert "no agent" in report.warnings[0].message
+
+
+def test_hang_up_routes_may_only_use_nodes_without_the_caller() -> None:
+    flow = (
+        base()
+        .defaults(on_hangup="mark")
+        .menu("menu", prompt="p", options={"1": "agent"})
+        .set("mark", values={"x": "1"}, next="agent")
+        .build()
+    )
+    errors = {p.path: p.message for p in check_flow(flow).errors}
+    assert "reached from on_hangup" in errors["nodes.agent"]
+    fine = (
+        base()
+        .defaults(on_hangup="mark")
+        .menu("menu", prompt="p", options={"1": "agent"})
+        .set("mark", values={"x": "1"}, next="bye")
+        .build()
+    )
+    assert check_flow(fine).problems == ()
+
+
+def test_check_flow_file_reports_load_problems(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"name": "x", "start": "mian", "nodes": {"main": {"kind": "hangup"}}}')
+    report = check_flow_file(broken)
+    assert not report.ok
+    assert [p.path for p in report.errors] == ["start"]
+    assert report.best_keys is None
+    good = check_flow_file(EXAMPLES / "tianjin-400.toml", queues=["tracking"])
+    assert {p.path for p in good.errors} == {
+        "nodes.orders.queue",
+        "nodes.complaints.queue",
+        "nodes.agent.queue",
+    }
+    with pytest.raises(DocumentError):
+        check_flow_file(tmp_path / "missing.toml")
