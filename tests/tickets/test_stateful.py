@@ -205,8 +205,14 @@ class SlaMachine(RuleBasedStateMachine):
         actor = Actor(id="a2", roles={"supervisor"})
         fields = {f"f_{trigger}": "x"}
         if row is None:
+            before = self.desk.get(ticket_id)
+            deadline = self.desk.next_deadline()
+            self.desk.take_events()
             with pytest.raises(TriggerRefusedError):
                 self.desk.fire(ticket_id, trigger, actor=actor, now=self.now, fields=fields)
+            assert self.desk.get(ticket_id) is before
+            assert self.desk.next_deadline() == deadline
+            assert self.desk.take_events() == []
             return
         self.desk.fire(ticket_id, trigger, actor=actor, now=self.now, fields=fields)
         target = row["target"]
@@ -223,6 +229,19 @@ class SlaMachine(RuleBasedStateMachine):
             elif target not in self.waiting:
                 clock.since = self.now
         self.states[ticket_id] = target
+
+    @precondition(lambda self: self.desk.now is not None)
+    @rule(back=st.integers(min_value=1, max_value=50))
+    def time_going_back_is_refused(self, back: int) -> None:
+        snapshot = {t.id: t for t in self.desk.tickets()}
+        deadline = self.desk.next_deadline()
+        with pytest.raises(TimeWentBackwardsError):
+            self.desk.advance(self.now - back)
+        if snapshot:
+            with pytest.raises(TimeWentBackwardsError):
+                self.desk.fire(min(snapshot), TRIGGERS[0], actor="a1", now=self.now - back)
+        assert {t.id: t for t in self.desk.tickets()} == snapshot
+        assert self.desk.next_deadline() == deadline
 
     @rule(dt=st.integers(min_value=0, max_value=300))
     def tick(self, dt: int) -> None:

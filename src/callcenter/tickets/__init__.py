@@ -12,6 +12,11 @@
 * :func:`complaint_report` -- the complaint problem base's figures.
 """
 
+from ._analytics import CategoryTrend as CategoryTrend
+from ._analytics import Period as Period
+from ._analytics import ProblemBaseReport as ProblemBaseReport
+from ._analytics import complaint_report as complaint_report
+from ._analytics import period_label as period_label
 from ._builtin import APPOINTMENT as APPOINTMENT
 from ._builtin import BUILTIN_WORKFLOWS as BUILTIN_WORKFLOWS
 from ._builtin import CALLBACK as CALLBACK
@@ -77,6 +82,7 @@ __all__ = [
     "AppointmentState",
     "AuditEntry",
     "CallbackState",
+    "CategoryTrend",
     "ClaimState",
     "ComplaintState",
     "EnquiryState",
@@ -88,7 +94,9 @@ __all__ = [
     "MemoryTicketStore",
     "OrderState",
     "OwnershipTransferred",
+    "Period",
     "Priority",
+    "ProblemBaseReport",
     "SQLiteTicketStore",
     "ServiceAreas",
     "SlaBreached",
@@ -107,7 +115,9 @@ __all__ = [
     "Transition",
     "TriggerRefusedError",
     "Workflow",
+    "complaint_report",
     "load_workflow",
+    "period_label",
     "workflow_from_dict",
     "workflow_to_dict",
 ]

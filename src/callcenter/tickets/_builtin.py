@@ -90,7 +90,7 @@ COMPLAINT = Workflow(
     resolved={_C.RESOLVED, _C.FED_BACK},
     required_on_open=("customer_phone", "category", "description"),
     escalation_trigger="escalate",
-    # "处理投诉问题不过夜": every complaint is handled within 24 hours (seed 002).
+    # "处理投诉问题不过夜" (complaints never left overnight): handled within 24 hours.
     sla=_per_priority(_RESPONSE_TIMES, DAY),
     transitions=(
         Transition(
@@ -535,7 +535,7 @@ class SurveyState(enum.Enum):
 SURVEY = Workflow(
     name="survey",
     description="A satisfaction survey by phone or SMS; every 'unsatisfied' answer "
-    "opens a follow-up callback automatically (seed 002: 二次回访).",
+    "opens a follow-up callback automatically (二次回访).",
     states=SurveyState,
     initial=SurveyState.SENT,
     final={SurveyState.SATISFIED, SurveyState.UNSATISFIED, SurveyState.UNANSWERED},

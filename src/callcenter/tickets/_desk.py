@@ -10,7 +10,6 @@ returns with a :class:`~callcenter.tickets.TicketStore` if they must survive.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Iterator, Mapping
 
 from .._clock import Clock
@@ -84,7 +83,7 @@ class TicketDesk:
         self._tickets: dict[str, Ticket] = {}
         self._timers: TimerQueue[_TimerKey] = TimerQueue()
         self._clock = Clock()
-        self._ids = itertools.count(1)
+        self._next_number = 1
         self._prefix = id_prefix
         self._outbox: list[TicketEvent] = []
 
@@ -140,10 +139,13 @@ class TicketDesk:
         return wf
 
     def _new_id(self) -> str:
+        """The next free generated id (not taken until a ticket is stored under it)."""
+        number = self._next_number
         while True:
-            candidate = f"{self._prefix}{next(self._ids)}"
+            candidate = f"{self._prefix}{number}"
             if candidate not in self._tickets:
                 return candidate
+            number += 1
 
     def open(
         self,
@@ -377,6 +379,8 @@ class TicketDesk:
             self._outbox.extend(_transition_events(before, after))
 
     def _store(self, ticket: Ticket, before: Ticket | None) -> None:
+        if before is None and ticket.id == f"{self._prefix}{self._next_number}":
+            self._next_number += 1
         self._tickets[ticket.id] = ticket
         timers = self._timers
         for name, clock in (("first_response", ticket.response), ("resolution", ticket.resolution)):

@@ -96,18 +96,29 @@ _NO_TARGET = SlaTarget()
 
 def start_clock(policy: SlaPolicy, name: str, target: float, now: float) -> SlaClock:
     """A new clock of ``target`` seconds, running from ``now``."""
-    return _schedule(policy, SlaClock(name=name, target=target, running_since=now))
+    return _schedule(policy, SlaClock(name=name, target=target), now)
 
 
-def _schedule(policy: SlaPolicy, clock: SlaClock) -> SlaClock:
-    since = clock.running_since
-    if since is None:
-        return attrs.evolve(clock, deadline=None, warn_at=None)
-    deadline = policy.add(since, max(0.0, clock.target - clock.consumed))
-    warn_at = None
-    if not clock.warned:
-        warn_at = policy.add(since, max(0.0, clock.target * policy.warn_fraction - clock.consumed))
-    return attrs.evolve(clock, deadline=deadline, warn_at=warn_at)
+def _schedule(policy: SlaPolicy, clock: SlaClock, since: float | None) -> SlaClock:
+    """``clock`` running from ``since`` (or paused when ``None``), deadlines recomputed."""
+    deadline = warn_at = None
+    if since is not None:
+        deadline = policy.add(since, max(0.0, clock.target - clock.consumed))
+        if not clock.warned:
+            share = clock.target * policy.warn_fraction
+            warn_at = policy.add(since, max(0.0, share - clock.consumed))
+    return SlaClock(
+        name=clock.name,
+        target=clock.target,
+        consumed=clock.consumed,
+        running_since=since,
+        deadline=deadline,
+        warn_at=warn_at,
+        stopped_at=clock.stopped_at,
+        met=clock.met,
+        warned=clock.warned,
+        breached=clock.breached,
+    )
 
 
 def pause_clock(policy: SlaPolicy, clock: SlaClock, now: float) -> SlaClock:
@@ -115,32 +126,53 @@ def pause_clock(policy: SlaPolicy, clock: SlaClock, now: float) -> SlaClock:
     since = clock.running_since
     if since is None:
         return clock
-    consumed = clock.consumed + policy.measure(since, now)
-    return attrs.evolve(clock, consumed=consumed, running_since=None, deadline=None, warn_at=None)
+    return SlaClock(
+        name=clock.name,
+        target=clock.target,
+        consumed=clock.consumed + policy.measure(since, now),
+        stopped_at=clock.stopped_at,
+        met=clock.met,
+        warned=clock.warned,
+        breached=clock.breached,
+    )
 
 
 def resume_clock(policy: SlaPolicy, clock: SlaClock, now: float) -> SlaClock:
     """Count again from ``now``."""
     if clock.running_since is not None or clock.stopped_at is not None:
         return clock
-    return _schedule(policy, attrs.evolve(clock, running_since=now))
+    return _schedule(policy, clock, now)
 
 
 def stop_clock(policy: SlaPolicy, clock: SlaClock, now: float) -> SlaClock:
     """The goal is reached at ``now``: stop for good and record whether it was met."""
     if clock.stopped_at is not None:
         return clock
-    paused = pause_clock(policy, clock, now)
-    met = paused.consumed <= paused.target and not paused.breached
-    return attrs.evolve(paused, stopped_at=now, met=met)
+    since = clock.running_since
+    consumed = clock.consumed if since is None else clock.consumed + policy.measure(since, now)
+    return SlaClock(
+        name=clock.name,
+        target=clock.target,
+        consumed=consumed,
+        stopped_at=now,
+        met=consumed <= clock.target and not clock.breached,
+        warned=clock.warned,
+        breached=clock.breached,
+    )
 
 
 def reopen_clock(policy: SlaPolicy, clock: SlaClock, now: float, *, running: bool) -> SlaClock:
     """A stopped clock counts again (a reopened ticket), keeping what it consumed."""
     if clock.stopped_at is None:
         return clock
-    reopened = attrs.evolve(clock, stopped_at=None, met=None)
-    return resume_clock(policy, reopened, now) if running else reopened
+    reopened = SlaClock(
+        name=clock.name,
+        target=clock.target,
+        consumed=clock.consumed,
+        warned=clock.warned,
+        breached=clock.breached,
+    )
+    return _schedule(policy, reopened, now) if running else reopened
 
 
 def mark_clock(policy: SlaPolicy, clock: SlaClock, *, breach: bool) -> SlaClock:

@@ -502,9 +502,10 @@ class Workflow:
             if refusal is not None:
                 raise self._refuse(ticket, trigger, refusal)
         old = ticket.fields
+        touched = sorted({*given, *t.increments}) if t.increments else sorted(given)
         changes = tuple(
             FieldChange(name=key, old=old.get(key), new=merged[key])
-            for key in sorted(merged)
+            for key in touched
             if key not in old or old[key] != merged[key] or type(old[key]) is not type(merged[key])
         )
         entry = AuditEntry(
