@@ -357,3 +357,51 @@ def test_complaint_rebuilt_from_trail_after_everything(desk: TicketDesk) -> None
     desk.advance(40 * HOUR)
     final = desk.get(t.id)
     assert COMPLAINT.replay(final.id, final.trail) == final
+
+
+def test_ticket_fields_are_read_only(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    with pytest.raises(TypeError):
+        t.fields["category"] = "other"  # type: ignore[index]
+    assert t.fields["category"] == "late delivery"
+
+
+def test_replay_refuses_a_tampered_trail(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    t = desk.fire(t.id, "send_to_qa", actor="a1", now=1.0)
+    t = desk.fire(t.id, "dispatch", actor="a1", now=2.0, fields={"department": "o"})
+    with pytest.raises(InvalidArgumentError):
+        COMPLAINT.replay(t.id, (t.trail[0], t.trail[2]))
+    with pytest.raises(InvalidArgumentError):
+        COMPLAINT.replay(t.id, t.trail[1:])
+    with pytest.raises(InvalidArgumentError):
+        BUILTIN_WORKFLOWS["enquiry"].replay(t.id, t.trail)
+
+
+def test_a_follow_up_that_cannot_open_leaves_everything_unchanged() -> None:
+    import enum
+
+    from callcenter.tickets import Transition, Workflow
+
+    class Q(enum.Enum):
+        ASKED = "asked"
+        BAD = "bad"
+
+    survey = Workflow(
+        name="quick_survey",
+        states=Q,
+        initial=Q.ASKED,
+        final={Q.BAD},
+        transitions=[Transition(source=Q.ASKED, trigger="bad", target=Q.BAD, opens="claim")],
+    )
+    desk = TicketDesk([survey, BUILTIN_WORKFLOWS["claim"]])
+    t = desk.open("quick_survey", actor="a1", now=0.0, fields={"customer_phone": "1"})
+    desk.take_events()
+    with pytest.raises(InvalidArgumentError, match="waybill"):
+        desk.fire(t.id, "bad", actor="a1", now=1.0)
+    assert desk.get(t.id) is t
+    assert len(desk) == 1
+    assert desk.take_events() == []
+    assert desk.now == 0.0
+    nxt = desk.open("quick_survey", actor="a1", now=2.0, fields={"customer_phone": "1"})
+    assert nxt.id == "T2"

@@ -53,7 +53,11 @@ class TicketTransitioned:
 
 @attrs.frozen(kw_only=True)
 class TicketClosed:
-    """A ticket reached a final state (emitted after its :class:`TicketTransitioned`)."""
+    """A ticket reached a final state (emitted after its :class:`TicketTransitioned`).
+
+    A reopened ticket that closes again emits a second one; count closures by
+    ``ticket_id`` if each ticket should count once.
+    """
 
     at: float
     ticket_id: str

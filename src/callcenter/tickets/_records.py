@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 
 import attrs
 
@@ -164,6 +165,13 @@ class SlaClock:
         return self.breached or (self.deadline is not None and self.deadline <= now)
 
 
+def _frozen_fields(value: Mapping[str, FieldValue]) -> Mapping[str, FieldValue]:
+    # A read-only view over a private copy: a ticket never changes after it is built.
+    if type(value) is MappingProxyType:
+        return value
+    return MappingProxyType(dict(value))
+
+
 @attrs.frozen(kw_only=True)
 class Ticket:
     """A ticket: its workflow, state, owner, fields, SLA clocks and audit trail.
@@ -177,7 +185,7 @@ class Ticket:
             an explicit transfer).
         created_at: When it was opened.
         updated_at: When the trail last grew.
-        fields: The ticket's data (caller, category, waybill, department...).
+        fields: The ticket's data (caller, category, waybill, department...), read-only.
         closed: Whether the state is one of the workflow's final states.
         response: The first-response SLA clock, if the workflow sets one.
         resolution: The resolution SLA clock, if the workflow sets one.
@@ -191,7 +199,7 @@ class Ticket:
     owner: str
     created_at: float
     updated_at: float
-    fields: Mapping[str, FieldValue]
+    fields: Mapping[str, FieldValue] = attrs.field(converter=_frozen_fields)
     closed: bool = False
     response: SlaClock | None = None
     resolution: SlaClock | None = None

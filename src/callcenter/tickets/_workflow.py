@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, assert_never
 
 import attrs
 
@@ -587,11 +587,16 @@ class Workflow:
             InvalidArgumentError: The entry does not follow the ticket (wrong
                 sequence number or state, unknown transition).
         """
-        if entry.seq != len(ticket.trail) or entry.from_state != ticket.state:
+        if (
+            entry.seq != len(ticket.trail)
+            or entry.from_state != ticket.state
+            or entry.at < ticket.updated_at
+        ):
             raise InvalidArgumentError(
                 name="entry",
-                expected=f"entry {len(ticket.trail)} from state {ticket.state!r}",
-                got=f"entry {entry.seq} from state {entry.from_state!r}",
+                expected=f"entry {len(ticket.trail)} from state {ticket.state!r}, "
+                f"not before {ticket.updated_at!r}",
+                got=f"entry {entry.seq} from state {entry.from_state!r} at {entry.at!r}",
             )
         trail = (*ticket.trail, entry)
         kind = entry.kind
@@ -634,7 +639,9 @@ class Workflow:
             key = "response" if entry.trigger == "first_response" else "resolution"
             changes: dict[str, Any] = {key: marked, "updated_at": entry.at, "trail": trail}
             return attrs.evolve(ticket, **changes)
-        raise InvalidArgumentError(name="entry", expected="an entry after OPEN", got=kind)
+        if kind is EntryKind.OPEN:
+            raise InvalidArgumentError(name="entry", expected="an entry after OPEN", got=kind)
+        assert_never(kind)
 
     def _move_clocks(
         self, ticket: Ticket, t: Transition, to: str, at: float
