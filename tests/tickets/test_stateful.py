@@ -272,3 +272,72 @@ class SlaMachine(RuleBasedStateMachine):
 
 SlaMachine.TestCase.settings = settings(max_examples=100, stateful_step_count=50)
 TestSlaMachine = SlaMachine.TestCase
+
+
+class EscalatingDeskMachine(RuleBasedStateMachine):
+    """Random workflows whose resolution breach fires an escalation trigger.
+
+    No model of the escalations: checks that SLA events come once each, in deadline
+    order, that nothing due is left behind, and that every escalation is in the trail
+    right after its breach, fired by the SLA actor.
+    """
+
+    @initialize(doc=ticket_workflow_documents(sla=True, max_states=5, escalation=True))
+    def start(self, doc: dict[str, Any]) -> None:
+        self.workflow = workflow_from_dict(doc)
+        self.desk = TicketDesk([self.workflow])
+        self.now = 0.0
+        self.seen: set[tuple[str, str, str]] = set()
+
+    @precondition(lambda self: len(self.desk) < 3)
+    @rule(priority=st.sampled_from(list(Priority)))
+    def open_ticket(self, priority: Priority) -> None:
+        self.desk.open("generated", actor="a1", now=self.now, priority=priority)
+
+    @precondition(lambda self: len(self.desk) > 0)
+    @rule(data=st.data())
+    def fire(self, data: st.DataObject) -> None:
+        ticket = data.draw(st.sampled_from(list(self.desk.tickets())))
+        allowed = self.workflow.allowed_triggers(ticket.state)
+        if not allowed:
+            return
+        trigger = data.draw(st.sampled_from(allowed))
+        actor = Actor(id="a2", roles={"supervisor"})
+        fields = {f"f_{trigger}": "x"}
+        self.desk.fire(ticket.id, trigger, actor=actor, now=self.now, fields=fields)
+
+    @rule(dt=st.integers(min_value=0, max_value=1000))
+    def tick(self, dt: int) -> None:
+        self.now += dt
+        self.desk.take_events()
+        events = self.desk.advance(self.now)
+        times = [e.at for e in events]
+        assert times == sorted(times)
+        for e in events:
+            if isinstance(e, SlaWarning | SlaBreached):
+                key = (e.ticket_id, e.clock, type(e).__name__)
+                assert key not in self.seen, f"{key} given twice"
+                self.seen.add(key)
+            if isinstance(e, SlaBreached) and e.escalated_to is not None:
+                trail = self.desk.get(e.ticket_id).trail
+                index = next(
+                    i
+                    for i, entry in enumerate(trail)
+                    if entry.kind.value == "sla_breach" and entry.trigger == e.clock
+                )
+                escalation = trail[index + 1]
+                assert escalation.actor == "sla"
+                assert escalation.trigger == self.workflow.escalation_trigger
+                assert escalation.to_state == e.escalated_to
+        assert self.desk.take_events() == events
+        deadline = self.desk.next_deadline()
+        assert deadline is None or deadline > self.now
+
+    @invariant()
+    def trails_replay(self) -> None:
+        for ticket in self.desk.tickets():
+            check_ticket_trail(self.workflow, ticket)
+
+
+EscalatingDeskMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=40)
+TestEscalatingDeskMachine = EscalatingDeskMachine.TestCase

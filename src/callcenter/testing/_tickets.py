@@ -78,7 +78,14 @@ def ticket_workflow_documents(
         "transitions": transitions,
     }
     if escalation:
-        document["escalation_trigger"] = transitions[0]["trigger"]
+        # the tree's first edge leaves the initial state; the SLA actor, who fires
+        # escalations, holds no role and gives no field, so the trigger needs neither
+        trigger = transitions[0]["trigger"]
+        document["escalation_trigger"] = trigger
+        for row in transitions:
+            if row["trigger"] == trigger:
+                row.pop("requires", None)
+                row.pop("roles", None)
     if sla:
         targets: dict[str, dict[str, float]] = {}
         for level in Priority:
