@@ -76,6 +76,16 @@ def test_save_is_optimistic(store: TicketStore) -> None:
     assert store.get("C1") == theirs
     with pytest.raises(InvalidArgumentError):
         store.save(theirs, expected_version=theirs.version)
+    forged = COMPLAINT.fire(
+        COMPLAINT.fire(t, "send_to_qa", actor="x", now=3.0),
+        "dispatch",
+        actor="x",
+        now=4.0,
+        fields={"department": "o"},
+    )
+    with pytest.raises(InvalidArgumentError):  # same length as stored, different history
+        store.save(forged, expected_version=theirs.version)
+    assert store.get("C1") == theirs
     with pytest.raises(UnknownIdError):
         store.save(complaint("C9"), expected_version=0)
 

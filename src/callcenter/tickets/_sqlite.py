@@ -23,7 +23,7 @@ from typing import Any, Self
 import cattrs
 
 from .._clock import as_instant
-from ..errors import DuplicateIdError, SchemaVersionError, UnknownIdError
+from ..errors import DuplicateIdError, InvalidArgumentError, SchemaVersionError, UnknownIdError
 from ._records import AuditEntry, EntryKind, FieldChange, FieldValue, Priority, SlaClock, Ticket
 from ._store import check_query_limit, check_save, check_window
 
@@ -331,7 +331,8 @@ class SQLiteTicketStore:
             UnknownIdError: No such ticket.
             UpdateConflictError: Another writer saved first (the stored version is
                 not ``expected_version``); reload and retry.
-            InvalidArgumentError: The ticket has no new entries.
+            InvalidArgumentError: The ticket has no new entries, or its trail does not
+                extend the stored one (its entry before the new ones differs).
         """
         db = self._db
         db.execute("BEGIN IMMEDIATE")
@@ -340,6 +341,18 @@ class SQLiteTicketStore:
             if row is None:
                 raise UnknownIdError(kind="ticket", id=ticket.id)
             check_save(row[0], ticket.id, ticket, expected_version)
+            if expected_version:
+                last = db.execute(
+                    "SELECT seq, at, actor, kind, trigger, from_state, to_state, changes, "
+                    "comment FROM audit WHERE ticket_id = ? AND seq = ?",
+                    (ticket.id, expected_version - 1),
+                ).fetchone()
+                if last is None or _entry(last) != ticket.trail[expected_version - 1]:
+                    raise InvalidArgumentError(
+                        name="ticket",
+                        expected="a trail that extends the stored one",
+                        got=f"{ticket.id!r} with a different entry {expected_version - 1}",
+                    )
             assignments = ", ".join(f"{c.strip()} = ?" for c in _TICKET_COLUMNS.split(","))
             db.execute(
                 f"UPDATE tickets SET {assignments} WHERE id = ? AND version = ?",

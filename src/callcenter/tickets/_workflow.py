@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, assert_never
 
 import attrs
@@ -398,7 +399,7 @@ class Workflow:
             owner=owner,
             created_at=entry.at,
             updated_at=entry.at,
-            fields=values,
+            fields=MappingProxyType(values),
             closed=state in self._final,
             response=response,
             resolution=resolution,
@@ -620,7 +621,7 @@ class Workflow:
                 owner=ticket.owner,
                 created_at=ticket.created_at,
                 updated_at=entry.at,
-                fields=fields,
+                fields=MappingProxyType(fields),
                 closed=entry.to_state in self._final,
                 response=response,
                 resolution=resolution,
