@@ -196,3 +196,19 @@ def test_desk_refuses_a_missing_follow_up_workflow() -> None:
         TicketDesk([SURVEY])
     with pytest.raises(DefinitionError, match="twice"):
         TicketDesk([ENQUIRY, ENQUIRY])
+
+
+def test_key_errors_and_graph_errors_come_in_one_report() -> None:
+    with pytest.raises(DefinitionError) as info:
+        workflow_from_dict(
+            {
+                "name": "d",
+                "states": ["a", "b", "c"],
+                "initial": "a",
+                "final": ["b"],
+                "transitions": [{"trigger": "t", "source": "a", "target": "b", "colour": 1}],
+            }
+        )
+    paths = {p.path for p in info.value.problems}
+    assert "transitions.0.colour" in paths
+    assert "states.c" in paths  # unreachable, and no way out

@@ -33,7 +33,7 @@ from cattrs.gen import make_dict_structure_fn
 
 from .._loading import make_converter, read_document, structure_definition
 from ..calendars import BusinessCalendar
-from ..errors import Problem, did_you_mean
+from ..errors import DefinitionError, Problem, did_you_mean
 from ._check import TableRow, check_tables
 from ._records import FieldValue, Priority
 from ._sla import SlaPolicy, SlaTarget
@@ -231,8 +231,52 @@ def workflow_from_dict(
     def check(doc: _WorkflowDoc) -> Iterator[Problem]:
         return _check_doc(doc, known)
 
-    doc = structure_definition(CONVERTER, data, _WorkflowDoc, what=label, check=check)
+    try:
+        doc = structure_definition(CONVERTER, data, _WorkflowDoc, what=label, check=check)
+    except DefinitionError as error:
+        # A document that does not even structure may still have graph problems:
+        # find them in the raw tables too, so that one pass reports everything.
+        extra = [p for p in _raw_table_problems(data) if p not in error.problems]
+        if not extra:
+            raise
+        raise DefinitionError([*error.problems, *extra], what=label) from None
     return _build(doc, known)
+
+
+def _strings(value: object) -> list[str] | None:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None
+
+
+def _raw_table_problems(data: Mapping[str, Any]) -> list[Problem]:
+    """The graph problems of a raw document, as far as its tables can be read."""
+    states = _strings(data.get("states"))
+    initial = data.get("initial")
+    rows_data = data.get("transitions")
+    if states is None or not isinstance(initial, str) or not isinstance(rows_data, list):
+        return []
+    rows = []
+    for row in rows_data:
+        if not isinstance(row, Mapping):
+            return []
+        sources = _strings(row.get("source"))
+        trigger, target = row.get("trigger"), row.get("target")
+        if sources is None or not isinstance(trigger, str) or not isinstance(target, str):
+            return []
+        rows.append(TableRow(sources=tuple(sources), trigger=trigger, target=target))
+    escalation = data.get("escalation_trigger")
+    return check_tables(
+        states=states,
+        initial=initial,
+        final=_strings(data.get("final")) or [],
+        waiting=_strings(data.get("waiting")) or [],
+        resolved=_strings(data.get("resolved")) or [],
+        rows=rows,
+        escalation_trigger=escalation if isinstance(escalation, str) else None,
+    )
 
 
 def load_workflow(path: str | Path, *, guards: Mapping[str, Guard] | None = None) -> Workflow:
