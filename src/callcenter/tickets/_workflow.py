@@ -177,6 +177,9 @@ def _check_value(name: str, value: object) -> str | None:
     return f"field {name!r} must be text, a number, a boolean or None, got {type(value).__name__}"
 
 
+_NO_ROLES: frozenset[str] = frozenset()
+
+
 def _as_actor(actor: Actor | str) -> Actor:
     return actor if isinstance(actor, Actor) else Actor(id=actor)
 
@@ -223,6 +226,7 @@ class Workflow:
     description: str = ""
 
     _table: dict[tuple[str, str], Transition] = attrs.field(init=False, repr=False)
+    _targets: dict[tuple[str, str], str] = attrs.field(init=False, repr=False)
     _allowed: dict[str, tuple[str, ...]] = attrs.field(init=False, repr=False)
     _final: frozenset[str] = attrs.field(init=False, repr=False)
     _waiting: frozenset[str] = attrs.field(init=False, repr=False)
@@ -277,6 +281,7 @@ class Workflow:
                 allowed[source.value].append(t.trigger)
         put = object.__setattr__  # frozen: derived tables are set once, here
         put(self, "_table", table)
+        put(self, "_targets", {key: str(t.target.value) for key, t in table.items()})
         put(self, "_allowed", {k: tuple(sorted(v)) for k, v in allowed.items()})
         put(self, "_final", frozenset(s.value for s in self.final))
         put(self, "_waiting", frozenset(s.value for s in self.waiting))
@@ -460,8 +465,12 @@ class Workflow:
             InvalidArgumentError: A bad ``now`` or a ticket of another workflow.
         """
         at = self._check_time(ticket, now)
-        who = _as_actor(actor)
-        t = self._table.get((ticket.state, trigger))
+        if isinstance(actor, Actor):
+            who_id, roles = actor.id, actor.roles
+        else:
+            who_id, roles = actor, _NO_ROLES
+        row_key = (ticket.state, trigger)
+        t = self._table.get(row_key)
         if t is None:
             known = self.triggers()
             if trigger in known:
@@ -469,9 +478,9 @@ class Workflow:
             else:
                 reason = f"no such trigger in workflow {self.name!r}{did_you_mean(trigger, known)}"
             raise self._refuse(ticket, trigger, reason)
-        if t.roles and who.roles.isdisjoint(t.roles):
+        if t.roles and roles.isdisjoint(t.roles):
             raise self._refuse(
-                ticket, trigger, f"actor {who.id!r} needs one of the roles {sorted(t.roles)}"
+                ticket, trigger, f"actor {who_id!r} needs one of the roles {sorted(t.roles)}"
             )
         given = dict(fields) if fields else {}
         merged = dict(ticket.fields)
@@ -498,6 +507,7 @@ class Workflow:
                     f"field {name!r} must be one of {list(values)!r}, got {merged.get(name)!r}",
                 )
         if t.guard is not None:
+            who = Actor(id=who_id, roles=roles)
             context = GuardContext(ticket=ticket, fields=merged, given=given, now=at, actor=who)
             refusal = t.guard(context)
             if refusal is not None:
@@ -512,11 +522,11 @@ class Workflow:
         entry = AuditEntry(
             seq=len(ticket.trail),
             at=at,
-            actor=who.id,
+            actor=who_id,
             kind=EntryKind.TRANSITION,
             trigger=trigger,
             from_state=ticket.state,
-            to_state=t.target.value,
+            to_state=self._targets[row_key],
             changes=changes,
             comment=comment,
         )
@@ -602,8 +612,9 @@ class Workflow:
         trail = (*ticket.trail, entry)
         kind = entry.kind
         if kind is EntryKind.TRANSITION:
-            t = self._table.get((entry.from_state, entry.trigger))
-            if t is None or t.target.value != entry.to_state:
+            row_key = (entry.from_state, entry.trigger)
+            t = self._table.get(row_key)
+            if t is None or self._targets[row_key] != entry.to_state:
                 raise InvalidArgumentError(
                     name="entry",
                     expected=f"a transition of workflow {self.name!r}",
