@@ -42,3 +42,11 @@ def test_check_a_good_and_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_unknown_workflow_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["tickets", "diagram", "complant"]) == 1
     assert "did you mean 'complaint'" in capsys.readouterr().err
+
+
+def test_the_example_workflow_checks(capsys: pytest.CaptureFixture[str]) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "tickets" / "address_change.toml"
+    assert main(["tickets", "check", str(example)]) == 0
+    assert "'address_change' is valid (5 states, 5 transitions)" in capsys.readouterr().out
+    assert main(["tickets", "diagram", str(example)]) == 0
+    assert "checked --> applied: apply" in capsys.readouterr().out
