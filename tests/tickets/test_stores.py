@@ -20,6 +20,7 @@ from callcenter.errors import (
     UnknownIdError,
     UpdateConflictError,
 )
+from callcenter.testing import check_ticket_trail, ticket_histories
 from callcenter.tickets import (
     BUILTIN_WORKFLOWS,
     COMPLAINT,
@@ -292,3 +293,16 @@ def test_two_processes_lose_no_update(tmp_path: Path) -> None:
     assert [e.seq for e in final.trail] == list(range(2 * rounds + 1))
     desk = TicketDesk(BUILTIN_WORKFLOWS.values())
     assert desk.workflows["callback"].replay("CB1", final.trail) == final
+
+
+@settings(max_examples=60)
+@given(
+    st.sampled_from(sorted(BUILTIN_WORKFLOWS)).flatmap(
+        lambda name: ticket_histories(BUILTIN_WORKFLOWS[name])
+    )
+)
+def test_any_ticket_round_trips_through_sqlite(ticket: Ticket) -> None:
+    with SQLiteTicketStore(":memory:") as store:
+        store.add(ticket)
+        assert store.get(ticket.id) == ticket
+    check_ticket_trail(BUILTIN_WORKFLOWS[ticket.workflow], ticket)

@@ -6,9 +6,23 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ..tickets import Priority, Ticket, Workflow, workflow_from_dict
+from ..tickets import (
+    Actor,
+    FieldValue,
+    Priority,
+    Ticket,
+    TriggerRefusedError,
+    Workflow,
+    workflow_from_dict,
+)
 
-__all__ = ["check_ticket_trail", "ticket_workflow_documents", "ticket_workflows"]
+__all__ = [
+    "check_ticket_trail",
+    "field_values",
+    "ticket_histories",
+    "ticket_workflow_documents",
+    "ticket_workflows",
+]
 
 TRIGGERS = ("advance", "back", "hold", "resume", "finish", "poke", "escalate", "note")
 """The small trigger alphabet generated workflows draw from."""
@@ -119,3 +133,81 @@ def check_ticket_trail(workflow: Workflow, ticket: Ticket) -> None:
             previous = ticket.trail[index - 1]
             assert entry.at >= previous.at, f"entry {index} goes back in time"
             assert entry.from_state == previous.to_state, f"entry {index} does not chain"
+
+
+def field_values() -> st.SearchStrategy[FieldValue]:
+    """Values a ticket field may hold: text, whole numbers, finite floats, booleans, None."""
+    return st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(max_size=20),
+    )
+
+
+@st.composite
+def ticket_histories(
+    draw: st.DrawFn,
+    workflow: Workflow,
+    *,
+    fields: dict[str, FieldValue] | None = None,
+    max_steps: int = 12,
+) -> Ticket:
+    """Tickets of ``workflow`` after a random history of allowed triggers and transfers.
+
+    Each step fires a trigger defined in the current state with the fields it
+    requires (random values) plus random extra fields, by an actor holding every role
+    the workflow names, or transfers ownership. Steps a guard refuses are skipped.
+    Times advance by random whole seconds. ``fields`` are given when the ticket is
+    opened (required ones missing from it get random text); ``max_steps`` bounds the
+    steps after opening.
+    """
+    roles = frozenset(role for t in workflow.transitions for role in t.roles)
+    names = st.text(alphabet="abcdefghij_", min_size=1, max_size=6).filter(
+        lambda n: n not in ("owner", "priority")
+    )
+    now = float(draw(st.integers(min_value=0, max_value=2_000_000_000)))
+    opening = dict(fields or {})
+    for name in workflow.required_on_open:
+        opening.setdefault(name, draw(st.text(min_size=1, max_size=8)))
+    ticket = workflow.open(
+        "T-" + draw(st.text(alphabet="0123456789", min_size=1, max_size=6)),
+        actor=draw(st.sampled_from(["a1", "a2", "a3"])),
+        now=now,
+        fields=opening,
+        priority=draw(st.sampled_from(list(Priority))),
+        comment=draw(st.text(max_size=10)),
+    )
+    for _ in range(draw(st.integers(min_value=0, max_value=max_steps))):
+        now += draw(st.integers(min_value=0, max_value=5000))
+        allowed = workflow.allowed_triggers(ticket.state)
+        if not ticket.closed and draw(st.integers(min_value=0, max_value=5)) == 0:
+            to = draw(st.sampled_from(["a1", "a2", "a3", "b1"]))
+            if to != ticket.owner:
+                ticket = workflow.transfer(ticket, to=to, actor="sup", now=now)
+            continue
+        if not allowed:
+            break
+        trigger = draw(st.sampled_from(allowed))
+        transition = workflow.transition_for(ticket.state, trigger)
+        assert transition is not None
+        given: dict[str, FieldValue] = draw(st.dictionaries(names, field_values(), max_size=3))
+        for name in transition.requires:
+            given[name] = draw(st.text(min_size=1, max_size=8))
+        for name, values in transition.when.items():
+            given[name] = draw(st.sampled_from(values))
+        for name in transition.increments:
+            given.pop(name, None)
+        try:
+            ticket = workflow.fire(
+                ticket,
+                trigger,
+                actor=Actor(id=draw(st.sampled_from(["a1", "b2", "c3"])), roles=roles),
+                now=now,
+                fields=given,
+                comment=draw(st.text(max_size=10)),
+            )
+        except TriggerRefusedError:
+            continue  # a guard said no: that step did not happen
+    return ticket
