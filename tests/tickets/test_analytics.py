@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from callcenter.testing import ticket_histories
 from callcenter.tickets import (
     COMPLAINT,
     ENQUIRY,
@@ -127,3 +128,25 @@ def test_nearest_rank_against_its_definition(values: list[float]) -> None:
     at_or_below = sum(v <= p90 for v in ordered)
     assert at_or_below >= math.ceil(0.9 * len(ordered))
     assert sum(v < p90 for v in ordered) < math.ceil(0.9 * len(ordered))
+
+
+@settings(max_examples=50)
+@given(
+    st.lists(ticket_histories(COMPLAINT, fields={"region": "north"}), max_size=8),
+    st.sampled_from(list(Period)),
+)
+def test_report_totals_agree(tickets: list[Ticket], period: Period) -> None:
+    unique = list({t.id: t for t in tickets}.values())
+    report = complaint_report(unique, now=2_000_000_000.0, period=period, timezone="UTC")
+    assert report.total == len(unique)
+    for table in (report.by_category, report.by_department, report.by_region, report.by_period):
+        assert sum(table.values()) == report.total
+    assert report.closed == sum(t.closed for t in unique)
+    assert report.resolved <= report.total
+    if report.median_seconds_to_resolve is not None:
+        assert report.p90_seconds_to_resolve is not None
+        assert 0 <= report.median_seconds_to_resolve <= report.p90_seconds_to_resolve
+    for share in (report.reopen_rate, report.within_sla_share):
+        assert share is None or 0 <= share <= 1
+    for trend in report.rising:
+        assert trend.current > trend.previous
