@@ -232,6 +232,8 @@ class TicketDesk:
         Raises:
             UnknownIdError: No such ticket.
             TriggerRefusedError: The workflow refuses the trigger.
+            InvalidArgumentError: The follow-up ticket cannot be opened (a field its
+                workflow requires is missing from this ticket).
             TimeWentBackwardsError: ``now`` is before the desk's latest time.
         """
         at = self._clock.check(now)
