@@ -173,6 +173,21 @@ def test_closed_within_sla_event(desk: TicketDesk) -> None:
     closed = [e for e in desk.take_events() if isinstance(e, TicketClosed)]
     assert len(closed) == 1
     assert closed[0].within_sla is True
+    assert closed[0].first_response_met is True
+    assert closed[0].resolution_met is True
+
+
+def test_closed_late_event_names_the_missed_clock(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    run(desk, t, [("send_to_qa", {})])  # first response at 60 s
+    desk.advance(25 * HOUR)
+    t = desk.fire(t.id, "resolve", actor="q", now=25 * HOUR, fields={"resolution": "late"})
+    t = desk.fire(t.id, "feed_back", actor="q", now=25 * HOUR, fields={"feedback_channel": "sms"})
+    desk.fire(t.id, "close", actor="a1", now=25 * HOUR)
+    closed = [e for e in desk.take_events() if isinstance(e, TicketClosed)]
+    assert [(e.within_sla, e.first_response_met, e.resolution_met) for e in closed] == [
+        (False, True, False)
+    ]
 
 
 # ----------------------------------------------------------------------- ownership

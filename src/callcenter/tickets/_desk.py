@@ -439,6 +439,8 @@ def _transition_events(before: Ticket, after: Ticket) -> list[TicketEvent]:
                 state=after.state,
                 opened_at=after.created_at,
                 within_sla=None if not clocks else not after.sla_failed(entry.at),
+                first_response_met=None if after.response is None else after.response.met,
+                resolution_met=None if after.resolution is None else after.resolution.met,
             )
         )
     return events

@@ -66,6 +66,10 @@ class TicketClosed:
     opened_at: float
     within_sla: bool | None
     """Whether every SLA clock of the ticket was met; ``None`` when it has none."""
+    first_response_met: bool | None = None
+    """Whether the first response came in time; ``None`` without that clock."""
+    resolution_met: bool | None = None
+    """Whether it was resolved in time; ``None`` without that clock."""
 
 
 @attrs.frozen(kw_only=True)
