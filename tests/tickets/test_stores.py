@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from callcenter.errors import (
     DuplicateIdError,
@@ -306,3 +308,65 @@ def test_any_ticket_round_trips_through_sqlite(ticket: Ticket) -> None:
         store.add(ticket)
         assert store.get(ticket.id) == ticket
     check_ticket_trail(BUILTIN_WORKFLOWS[ticket.workflow], ticket)
+
+
+class TwoClientsMachine(RuleBasedStateMachine):
+    """Two clients of one SQLite file load, change and save tickets; a dict is the model."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tmp = tempfile.TemporaryDirectory()
+        path = Path(self.tmp.name) / "t.db"
+        self.clients = (SQLiteTicketStore(path), SQLiteTicketStore(path))
+        self.model: dict[str, Ticket] = {}
+        self.views: tuple[dict[str, Ticket], dict[str, Ticket]] = ({}, {})
+        self.now = 0.0
+        self.changes = 0
+
+    def teardown(self) -> None:
+        for client in self.clients:
+            client.close()
+        self.tmp.cleanup()
+
+    @rule(client=st.integers(min_value=0, max_value=1))
+    def add(self, client: int) -> None:
+        ticket = complaint(f"C{len(self.model)}", now=self.now)
+        self.clients[client].add(ticket)
+        self.model[ticket.id] = ticket
+
+    @precondition(lambda self: bool(self.model))
+    @rule(client=st.integers(min_value=0, max_value=1), data=st.data())
+    def load(self, client: int, data: st.DataObject) -> None:
+        ticket_id = data.draw(st.sampled_from(sorted(self.model)))
+        loaded = self.clients[client].get(ticket_id)
+        assert loaded == self.model[ticket_id]
+        self.views[client][ticket_id] = loaded
+
+    @rule(client=st.integers(min_value=0, max_value=1), data=st.data())
+    def change_and_save(self, client: int, data: st.DataObject) -> None:
+        view = self.views[client]
+        if not view:
+            return
+        ticket_id = data.draw(st.sampled_from(sorted(view)))
+        base = view[ticket_id]
+        self.now += 1.0
+        self.changes += 1
+        changed = COMPLAINT.transfer(base, to=f"x{self.changes}", actor="s", now=self.now)
+        if base.version != self.model[ticket_id].version:
+            with pytest.raises(UpdateConflictError):
+                self.clients[client].save(changed, expected_version=base.version)
+            return
+        self.clients[client].save(changed, expected_version=base.version)
+        self.model[ticket_id] = changed
+        view[ticket_id] = changed
+
+    @invariant()
+    def both_clients_see_the_model(self) -> None:
+        for client in self.clients:
+            assert len(client) == len(self.model)
+            for ticket_id, ticket in self.model.items():
+                assert client.get(ticket_id) == ticket
+
+
+TwoClientsMachine.TestCase.settings = settings(max_examples=30, stateful_step_count=25)
+TestTwoClientsMachine = TwoClientsMachine.TestCase
