@@ -24,25 +24,13 @@ import cattrs
 
 from .._clock import as_instant
 from ..errors import DuplicateIdError, InvalidArgumentError, SchemaVersionError, UnknownIdError
-from ._records import AuditEntry, EntryKind, FieldChange, FieldValue, Priority, SlaClock, Ticket
+from ._records import AuditEntry, EntryKind, FieldChange, Priority, SlaClock, Ticket
 from ._store import check_query_limit, check_save, check_window
 
 __all__ = ["SCHEMA_VERSION", "SQLiteTicketStore"]
 
 
-def _field_value(value: object, _: object) -> FieldValue:
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    raise ValueError(f"not a field value: {value!r}")
-
-
-def _converter() -> cattrs.Converter:
-    converter = cattrs.Converter()
-    converter.register_structure_hook_func(lambda t: t == FieldValue, _field_value)
-    return converter
-
-
-_CONVERTER = _converter()
+_CONVERTER = cattrs.Converter()  # snapshots of SLA clocks
 
 # ------------------------------------------------------------------------- schema
 
@@ -152,10 +140,10 @@ def _from_snapshot(text: str, trail: Sequence[AuditEntry]) -> Ticket:
         owner=data["owner"],
         created_at=data["created_at"],
         updated_at=data["updated_at"],
-        fields=_CONVERTER.structure(data["fields"], dict[str, FieldValue]),
+        fields=data["fields"],  # written by _snapshot from checked field values
         closed=data["closed"],
-        response=None if response is None else _CONVERTER.structure(response, SlaClock),
-        resolution=None if resolution is None else _CONVERTER.structure(resolution, SlaClock),
+        response=None if response is None else SlaClock(**response),
+        resolution=None if resolution is None else SlaClock(**resolution),
         trail=tuple(trail),
     )
 
