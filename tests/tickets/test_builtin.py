@@ -420,3 +420,43 @@ def test_a_follow_up_that_cannot_open_leaves_everything_unchanged() -> None:
     assert desk.now == 0.0
     nxt = desk.open("quick_survey", actor="a1", now=2.0, fields={"customer_phone": "1"})
     assert nxt.id == "T2"
+
+
+def test_an_escalation_that_opens_a_follow_up() -> None:
+    import enum
+
+    from callcenter.tickets import SlaPolicy, SlaTarget, Transition, Workflow
+
+    class R(enum.Enum):
+        OPEN = "open"
+        HANDED_OVER = "handed_over"
+        DONE = "done"
+
+    rush = Workflow(
+        name="rush",
+        states=R,
+        initial=R.OPEN,
+        final={R.DONE},
+        escalation_trigger="hand_over",
+        sla=SlaPolicy(targets={Priority.NORMAL: SlaTarget(resolution=100.0)}),
+        transitions=[
+            Transition(source=R.OPEN, trigger="hand_over", target=R.HANDED_OVER, opens="callback"),
+            Transition(source=(R.OPEN, R.HANDED_OVER), trigger="finish", target=R.DONE),
+        ],
+    )
+    desk = TicketDesk([rush, BUILTIN_WORKFLOWS["callback"]])
+    t = desk.open("rush", actor="a1", now=0.0, fields={"customer_phone": "1"})
+    events = desk.advance(200.0)
+    assert [type(e).__name__ for e in events] == [
+        "SlaWarning",
+        "SlaBreached",
+        "TicketTransitioned",
+        "TicketOpened",
+    ]
+    opened = events[-1]
+    assert isinstance(opened, TicketOpened)
+    assert opened.parent_id == t.id
+    follow = desk.get(opened.ticket_id)
+    assert follow.owner == "a1"  # the parent's owner
+    assert follow.workflow == "callback"
+    assert desk.get(t.id).state == "handed_over"

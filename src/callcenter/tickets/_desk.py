@@ -14,7 +14,13 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from .._clock import Clock
 from .._timers import TimerQueue
-from ..errors import DefinitionError, DuplicateIdError, Problem, UnknownIdError
+from ..errors import (
+    DefinitionError,
+    DuplicateIdError,
+    InvalidArgumentError,
+    Problem,
+    UnknownIdError,
+)
 from ._events import (
     OwnershipTransferred,
     SlaBreached,
@@ -309,7 +315,7 @@ class TicketDesk:
 
         Each is recorded in its ticket's trail (actor ``"sla"``) exactly once. A
         resolution breach fires the workflow's escalation trigger when it is allowed
-        in the ticket's state.
+        in the ticket's state; a follow-up it opens is owned by the ticket's owner.
 
         Returns:
             The events this call produced (they are also in :meth:`take_events`).
@@ -338,27 +344,33 @@ class TicketDesk:
                     )
                 )
                 continue
-            escalated = self._escalate(wf, after, clock, when)
+            escalation = self._escalate(wf, after, clock, when)
             produced.append(
                 SlaBreached(
                     at=when,
                     ticket_id=ticket_id,
                     workflow=wf.name,
                     clock=clock,
-                    escalated_to=None if escalated is None else escalated.state,
+                    escalated_to=None if escalation is None else escalation[0].state,
                 )
             )
-            if escalated is not None:
+            if escalation is not None:
+                escalated, follow_up = escalation
                 produced.extend(_transition_events(after, escalated))
+                if follow_up is not None:
+                    produced.append(_opened_event(follow_up, escalated.id))
         self._clock.commit(at)
         self._outbox.extend(produced)
         return produced
 
-    def _escalate(self, wf: Workflow, ticket: Ticket, clock: str, at: float) -> Ticket | None:
+    def _escalate(
+        self, wf: Workflow, ticket: Ticket, clock: str, at: float
+    ) -> tuple[Ticket, Ticket | None] | None:
         trigger = wf.escalation_trigger
         if clock != "resolution" or trigger is None:
             return None
-        if wf.transition_for(ticket.state, trigger) is None:
+        t = wf.transition_for(ticket.state, trigger)
+        if t is None:
             return None
         try:
             escalated = wf.fire(
@@ -368,10 +380,16 @@ class TicketDesk:
                 now=at,
                 comment="resolution SLA breached: escalated automatically",
             )
-        except TriggerRefusedError:
+            follow_up = None
+            if t.opens is not None:
+                # nobody fired it: the parent's owner owns the follow-up
+                follow_up = self._follow_up(escalated, t.opens, escalated.owner, at)
+        except (TriggerRefusedError, InvalidArgumentError):
             return None  # a guard or a missing field keeps it where it is
         self._commit(ticket, escalated, emit=False)
-        return escalated
+        if follow_up is not None:
+            self._store(follow_up, None)
+        return escalated, follow_up
 
     # ------------------------------------------------------------------ bookkeeping
 
