@@ -26,6 +26,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "callcenter._calendar_cli",
     "callcenter.ivr._cli",
     "callcenter.routing._cli",
+    "callcenter.tickets._cli",
 )
 
 _DESCRIPTION = """\

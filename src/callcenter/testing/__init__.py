@@ -21,6 +21,11 @@ from ._simulation import arrival_profiles as arrival_profiles
 from ._simulation import choices as choices
 from ._simulation import duration_models as duration_models
 from ._simulation import patience_models as patience_models
+from ._tickets import check_ticket_trail as check_ticket_trail
+from ._tickets import field_values as field_values
+from ._tickets import ticket_histories as ticket_histories
+from ._tickets import ticket_workflow_documents as ticket_workflow_documents
+from ._tickets import ticket_workflows as ticket_workflows
 
 __all__ = [
     "ScriptedCaller",
@@ -29,9 +34,11 @@ __all__ = [
     "business_calendars",
     "caller_scripts",
     "check_events",
+    "check_ticket_trail",
     "choices",
     "contacts",
     "duration_models",
+    "field_values",
     "find_agent_path",
     "patience_models",
     "queue_definitions",
@@ -40,5 +47,8 @@ __all__ = [
     "rule_sets",
     "run_script",
     "skill_requirements",
+    "ticket_histories",
+    "ticket_workflow_documents",
+    "ticket_workflows",
     "time_ranges",
 ]

@@ -1,0 +1,162 @@
+"""Checks of a workflow's tables, shared by Python definitions and loaded documents.
+
+The checks work on state *names* (the values of the state enum) so that a document
+with a misspelt state is reported with the same paths and words as a Python
+definition. Every problem is collected; none stops the others from being found.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from ..errors import Problem, did_you_mean
+from ._records import RESERVED_FIELDS
+
+__all__ = ["TableRow", "check_tables"]
+
+
+@attrs.frozen(kw_only=True)
+class TableRow:
+    """A transition as plain names, for checking."""
+
+    sources: tuple[str, ...]
+    trigger: str
+    target: str
+    fields: tuple[str, ...] = ()
+
+
+def _unknown(name: str, states: Sequence[str]) -> str:
+    return (
+        f"unknown state {name!r}{did_you_mean(name, states)}; expected one of: {', '.join(states)}"
+    )
+
+
+def check_tables(
+    *,
+    states: Sequence[str],
+    initial: str,
+    final: Iterable[str],
+    waiting: Iterable[str],
+    resolved: Iterable[str],
+    rows: Sequence[TableRow],
+    escalation_trigger: str | None,
+    required_on_open: Iterable[str] = (),
+) -> list[Problem]:
+    """Every problem of a workflow's tables, each with its path.
+
+    Finds unknown or duplicate states, triggers naming missing states, two
+    transitions for the same state and trigger, reserved field names, states that
+    cannot be reached from the initial state, and states that are not final but
+    have no transition out.
+    """
+    problems: list[Problem] = []
+    known = set(states)
+    seen: set[str] = set()
+    for index, name in enumerate(states):
+        if name in seen:
+            problems.append(
+                Problem(path=f"states.{index}", message=f"state {name!r} is listed twice")
+            )
+        seen.add(name)
+    if not states:
+        problems.append(Problem(path="states", message="a workflow needs at least one state"))
+    if initial not in known:
+        problems.append(Problem(path="initial", message=_unknown(initial, states)))
+    final_set: set[str] = set()
+    for key, group in (("final", final), ("waiting", waiting), ("resolved", resolved)):
+        for index, name in enumerate(group):
+            if name not in known:
+                problems.append(Problem(path=f"{key}.{index}", message=_unknown(name, states)))
+            elif key == "final":
+                final_set.add(name)
+    if not final_set and not any(p.path.startswith("final") for p in problems):
+        problems.append(
+            Problem(path="final", message="a workflow needs at least one final state; name one")
+        )
+    for index, name in enumerate(required_on_open):
+        if name in RESERVED_FIELDS:
+            problems.append(
+                Problem(
+                    path=f"required_on_open.{index}",
+                    message=f"field name {name!r} is reserved for the trail; pick another",
+                )
+            )
+    outgoing: dict[str, set[str]] = {name: set() for name in states}
+    defined: dict[tuple[str, str], int] = {}
+    triggers: set[str] = set()
+    for index, row in enumerate(rows):
+        where = f"transitions.{index}"
+        if not row.trigger:
+            problems.append(Problem(path=f"{where}.trigger", message="a trigger needs a name"))
+        triggers.add(row.trigger)
+        if not row.sources:
+            problems.append(
+                Problem(path=f"{where}.source", message="a transition needs at least one source")
+            )
+        target_ok = row.target in known
+        if not target_ok:
+            problems.append(Problem(path=f"{where}.target", message=_unknown(row.target, states)))
+        for position, source in enumerate(row.sources):
+            if source not in known:
+                problems.append(
+                    Problem(path=f"{where}.source.{position}", message=_unknown(source, states))
+                )
+                continue
+            earlier = defined.get((source, row.trigger))
+            if earlier is not None:
+                problems.append(
+                    Problem(
+                        path=f"{where}.trigger",
+                        message=f"trigger {row.trigger!r} from state {source!r} is already "
+                        f"defined by transitions.{earlier}; give one of them another trigger",
+                    )
+                )
+            else:
+                defined[(source, row.trigger)] = index
+            if target_ok and row.target != source:  # a self-loop is no way out
+                outgoing[source].add(row.target)
+        problems.extend(
+            Problem(
+                path=where, message=f"field name {name!r} is reserved for the trail; pick another"
+            )
+            for name in row.fields
+            if name in RESERVED_FIELDS
+        )
+    if escalation_trigger is not None and escalation_trigger not in triggers:
+        problems.append(
+            Problem(
+                path="escalation_trigger",
+                message=f"no transition has trigger {escalation_trigger!r}"
+                f"{did_you_mean(escalation_trigger, sorted(triggers))}",
+            )
+        )
+    if initial in known:
+        reached = {initial}
+        todo = deque([initial])
+        while todo:
+            for nxt in outgoing[todo.popleft()]:
+                if nxt not in reached:
+                    reached.add(nxt)
+                    todo.append(nxt)
+        problems.extend(
+            Problem(
+                path=f"states.{name}",
+                message=f"state {name!r} cannot be reached from the initial state "
+                f"{initial!r}; add a transition into it or remove it",
+            )
+            for name in states
+            if name not in reached
+        )
+    problems.extend(
+        Problem(
+            path=f"states.{name}",
+            message=f"state {name!r} is not final and has no transition out; "
+            "add one or list it under final",
+        )
+        for name in states
+        if name not in final_set and not outgoing[name]
+    )
+    return problems

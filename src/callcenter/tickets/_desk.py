@@ -1,0 +1,464 @@
+"""The ticket desk: many tickets, their workflows and their SLA clocks, sans I/O.
+
+:class:`TicketDesk` is the one object a host drives. It opens tickets, fires
+triggers, transfers ownership, and -- through ``next_deadline()`` / ``advance(now)``
+-- gives SLA warnings and breaches in deadline order, each exactly once, recording
+them in the ticket's trail and firing the workflow's escalation trigger on a breach.
+It never reads the clock and never touches a database: persist the tickets it
+returns with a :class:`~callcenter.tickets.TicketStore` if they must survive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+from .._clock import Clock
+from .._timers import TimerQueue
+from ..errors import (
+    DefinitionError,
+    DuplicateIdError,
+    InvalidArgumentError,
+    Problem,
+    UnknownIdError,
+)
+from ._events import (
+    OwnershipTransferred,
+    SlaBreached,
+    SlaWarning,
+    TicketClosed,
+    TicketEvent,
+    TicketOpened,
+    TicketTransitioned,
+)
+from ._records import Actor, FieldValue, Priority, Ticket
+from ._workflow import SLA_ACTOR, TriggerRefusedError, Workflow
+
+__all__ = ["TicketDesk"]
+
+_TimerKey = tuple[str, str, bool]  # (ticket id, clock name, is the breach)
+
+_FOLLOW_UP_COPIED = ("customer_phone", "customer_name", "waybill", "region", "category")
+
+
+class TicketDesk:
+    """Open, fire, transfer and time tickets of several workflows.
+
+    Args:
+        workflows: The workflows tickets may use (names must be unique, and every
+            workflow a transition ``opens`` must be among them).
+        id_prefix: Prefix of generated ticket ids (``T1``, ``T2``...).
+
+    Raises:
+        DefinitionError: Duplicate workflow names, or a follow-up workflow missing.
+
+    >>> from callcenter.tickets import ENQUIRY
+    >>> desk = TicketDesk([ENQUIRY])
+    >>> t = desk.open("enquiry", actor="a1", now=0.0,
+    ...               fields={"customer_phone": "13800000000", "question": "rates?"})
+    >>> desk.fire(t.id, "answer", actor="a1", now=60.0, fields={"answer": "see site"}).state
+    'answered'
+    >>> [type(e).__name__ for e in desk.take_events()]
+    ['TicketOpened', 'TicketTransitioned', 'TicketClosed']
+    """
+
+    def __init__(self, workflows: Iterable[Workflow], *, id_prefix: str = "T") -> None:
+        table: dict[str, Workflow] = {}
+        problems: list[Problem] = []
+        listed = list(workflows)
+        for index, wf in enumerate(listed):
+            if wf.name in table:
+                problems.append(
+                    Problem(
+                        path=f"workflows.{index}", message=f"workflow {wf.name!r} is listed twice"
+                    )
+                )
+            table[wf.name] = wf
+        problems.extend(
+            Problem(
+                path=f"workflows.{wf.name}.{t.trigger}",
+                message=f"opens a follow-up in workflow {t.opens!r}, "
+                "which the desk was not given; add it",
+            )
+            for wf in listed
+            for t in wf.transitions
+            if t.opens is not None and t.opens not in table
+        )
+        if problems:
+            raise DefinitionError(problems, what="ticket desk")
+        self._workflows = table
+        self._tickets: dict[str, Ticket] = {}
+        self._timers: TimerQueue[_TimerKey] = TimerQueue()
+        self._clock = Clock()
+        self._next_number = 1
+        self._prefix = id_prefix
+        self._outbox: list[TicketEvent] = []
+
+    # ------------------------------------------------------------------ questions
+
+    @property
+    def workflows(self) -> Mapping[str, Workflow]:
+        """The workflows by name."""
+        return self._workflows
+
+    @property
+    def now(self) -> float | None:
+        """The latest time the desk has accepted."""
+        return self._clock.now
+
+    def __len__(self) -> int:
+        return len(self._tickets)
+
+    def __contains__(self, ticket_id: object) -> bool:
+        return ticket_id in self._tickets
+
+    def get(self, ticket_id: str) -> Ticket:
+        """The ticket with this id.
+
+        Raises:
+            UnknownIdError: No such ticket on the desk.
+        """
+        ticket = self._tickets.get(ticket_id)
+        if ticket is None:
+            raise UnknownIdError(kind="ticket", id=ticket_id, known=self._tickets)
+        return ticket
+
+    def tickets(self) -> Iterator[Ticket]:
+        """Every ticket on the desk, in the order they were added."""
+        return iter(list(self._tickets.values()))
+
+    def allowed_triggers(self, ticket_id: str) -> tuple[str, ...]:
+        """The triggers defined in the ticket's current state."""
+        ticket = self.get(ticket_id)
+        return self._workflows[ticket.workflow].allowed_triggers(ticket.state)
+
+    def take_events(self) -> list[TicketEvent]:
+        """Every event since the last call, oldest first (and forget them)."""
+        events, self._outbox = self._outbox, []
+        return events
+
+    # ------------------------------------------------------------------ changes
+
+    def _workflow(self, name: str) -> Workflow:
+        wf = self._workflows.get(name)
+        if wf is None:
+            raise UnknownIdError(kind="workflow", id=name, known=self._workflows)
+        return wf
+
+    def _new_id(self) -> str:
+        """The next free generated id (not taken until a ticket is stored under it)."""
+        number = self._next_number
+        while True:
+            candidate = f"{self._prefix}{number}"
+            if candidate not in self._tickets:
+                return candidate
+            number += 1
+
+    def open(
+        self,
+        workflow: str,
+        *,
+        actor: Actor | str,
+        now: float,
+        fields: Mapping[str, FieldValue] | None = None,
+        priority: Priority | str = Priority.NORMAL,
+        comment: str = "",
+        ticket_id: str | None = None,
+    ) -> Ticket:
+        """Open a ticket; ``actor`` owns it until it is closed or transferred.
+
+        Returns:
+            The new ticket. Emits :class:`~callcenter.tickets.TicketOpened`.
+
+        Raises:
+            UnknownIdError: No such workflow.
+            DuplicateIdError: ``ticket_id`` is in use.
+            InvalidArgumentError: Bad fields or priority (see :meth:`Workflow.open`).
+            TimeWentBackwardsError: ``now`` is before the desk's latest time.
+        """
+        at = self._clock.check(now)
+        wf = self._workflow(workflow)
+        if ticket_id is not None and ticket_id in self._tickets:
+            raise DuplicateIdError(kind="ticket", id=ticket_id)
+        new_id = ticket_id if ticket_id is not None else self._new_id()
+        ticket = wf.open(
+            new_id, actor=actor, now=at, fields=fields, priority=priority, comment=comment
+        )
+        self._clock.commit(at)
+        self._store(ticket, None)
+        self._outbox.append(_opened_event(ticket, None))
+        return ticket
+
+    def add(self, ticket: Ticket) -> None:
+        """Put an existing ticket (e.g. loaded from a store) on the desk, with its clocks.
+
+        Raises:
+            UnknownIdError: The ticket's workflow is not on the desk.
+            DuplicateIdError: A ticket with its id is already on the desk.
+        """
+        self._workflow(ticket.workflow)
+        if ticket.id in self._tickets:
+            raise DuplicateIdError(kind="ticket", id=ticket.id)
+        self._store(ticket, None)
+
+    def remove(self, ticket_id: str) -> Ticket:
+        """Take a ticket off the desk (e.g. once closed and archived); returns it.
+
+        Raises:
+            UnknownIdError: No such ticket.
+        """
+        ticket = self.get(ticket_id)
+        del self._tickets[ticket_id]
+        for clock in ("first_response", "resolution"):
+            self._timers.cancel((ticket_id, clock, False))
+            self._timers.cancel((ticket_id, clock, True))
+        return ticket
+
+    def fire(
+        self,
+        ticket_id: str,
+        trigger: str,
+        *,
+        actor: Actor | str,
+        now: float,
+        fields: Mapping[str, FieldValue] | None = None,
+        comment: str = "",
+    ) -> Ticket:
+        """Fire ``trigger`` on a ticket (see :meth:`Workflow.fire`).
+
+        When the transition ``opens`` a follow-up workflow, the follow-up ticket is
+        opened in the same step, owned by ``actor``, with the ``parent_id`` field and
+        the customer's details copied. Nothing changes when anything is refused.
+
+        Returns:
+            The ticket after the transition. Emits
+            :class:`~callcenter.tickets.TicketTransitioned`, then
+            :class:`~callcenter.tickets.TicketClosed` when it reaches a final state
+            and :class:`~callcenter.tickets.TicketOpened` for a follow-up.
+
+        Raises:
+            UnknownIdError: No such ticket.
+            TriggerRefusedError: The workflow refuses the trigger.
+            InvalidArgumentError: The follow-up ticket cannot be opened (a field its
+                workflow requires is missing from this ticket).
+            TimeWentBackwardsError: ``now`` is before the desk's latest time.
+        """
+        at = self._clock.check(now)
+        before = self.get(ticket_id)
+        wf = self._workflows[before.workflow]
+        after = wf.fire(before, trigger, actor=actor, now=at, fields=fields, comment=comment)
+        follow_up: Ticket | None = None
+        t = wf.transition_for(before.state, trigger)
+        if t is not None and t.opens is not None:
+            follow_up = self._follow_up(after, t.opens, actor, at)
+        self._clock.commit(at)
+        self._commit(before, after)
+        if follow_up is not None:
+            self._store(follow_up, None)
+            self._outbox.append(_opened_event(follow_up, after.id))
+        return after
+
+    def _follow_up(self, parent: Ticket, workflow: str, actor: Actor | str, at: float) -> Ticket:
+        wf = self._workflows[workflow]
+        fields: dict[str, FieldValue] = {"parent_id": parent.id}
+        for name in (*_FOLLOW_UP_COPIED, *wf.required_on_open):
+            if name in parent.fields and name not in fields:
+                fields[name] = parent.fields[name]
+        fields.setdefault("reason", f"{parent.workflow} {parent.state}")
+        return wf.open(
+            self._new_id(),
+            actor=actor,
+            now=at,
+            fields=fields,
+            priority=parent.priority,
+            comment=f"follow-up of {parent.id}",
+        )
+
+    def transfer(
+        self, ticket_id: str, *, to: str, actor: Actor | str, now: float, comment: str = ""
+    ) -> Ticket:
+        """Hand ownership to agent ``to`` (see :meth:`Workflow.transfer`).
+
+        Returns:
+            The ticket. Emits :class:`~callcenter.tickets.OwnershipTransferred`.
+
+        Raises:
+            UnknownIdError: No such ticket.
+            IllegalTransitionError: The ticket is closed.
+            InvalidArgumentError: ``to`` is empty or already the owner.
+            TimeWentBackwardsError: ``now`` is before the desk's latest time.
+        """
+        at = self._clock.check(now)
+        before = self.get(ticket_id)
+        wf = self._workflows[before.workflow]
+        after = wf.transfer(before, to=to, actor=actor, now=at, comment=comment)
+        self._clock.commit(at)
+        self._tickets[ticket_id] = after
+        self._outbox.append(
+            OwnershipTransferred(
+                at=at,
+                ticket_id=ticket_id,
+                from_owner=before.owner,
+                to_owner=after.owner,
+                actor=after.trail[-1].actor,
+            )
+        )
+        return after
+
+    # ------------------------------------------------------------------ SLA clocks
+
+    def next_deadline(self) -> float | None:
+        """When the next SLA warning or breach is due, or ``None``. ``O(1)``."""
+        return self._timers.next_deadline()
+
+    def advance(self, now: float) -> list[TicketEvent]:
+        """Give every SLA warning and breach due by ``now``, in deadline order.
+
+        Each is recorded in its ticket's trail (actor ``"sla"``) exactly once. A
+        resolution breach fires the workflow's escalation trigger when it is allowed
+        in the ticket's state; a follow-up it opens is owned by the ticket's owner.
+
+        Returns:
+            The events this call produced (they are also in :meth:`take_events`).
+
+        Raises:
+            TimeWentBackwardsError: ``now`` is before the desk's latest time.
+        """
+        at = self._clock.check(now)
+        produced: list[TicketEvent] = []
+        while (due := self._timers.pop_due(at)) is not None:
+            deadline, (ticket_id, clock, breach) = due
+            before = self._tickets[ticket_id]
+            wf = self._workflows[before.workflow]
+            when = max(deadline, before.updated_at)
+            after = wf.note_sla(before, clock, breach=breach, at=when)
+            self._commit(before, after, emit=False)
+            if not breach:
+                chosen = after.response if clock == "first_response" else after.resolution
+                produced.append(
+                    SlaWarning(
+                        at=when,
+                        ticket_id=ticket_id,
+                        workflow=wf.name,
+                        clock=clock,
+                        deadline=None if chosen is None else chosen.deadline,
+                    )
+                )
+                continue
+            escalation = self._escalate(wf, after, clock, when)
+            produced.append(
+                SlaBreached(
+                    at=when,
+                    ticket_id=ticket_id,
+                    workflow=wf.name,
+                    clock=clock,
+                    escalated_to=None if escalation is None else escalation[0].state,
+                )
+            )
+            if escalation is not None:
+                escalated, follow_up = escalation
+                produced.extend(_transition_events(after, escalated))
+                if follow_up is not None:
+                    produced.append(_opened_event(follow_up, escalated.id))
+        self._clock.commit(at)
+        self._outbox.extend(produced)
+        return produced
+
+    def _escalate(
+        self, wf: Workflow, ticket: Ticket, clock: str, at: float
+    ) -> tuple[Ticket, Ticket | None] | None:
+        trigger = wf.escalation_trigger
+        if clock != "resolution" or trigger is None:
+            return None
+        t = wf.transition_for(ticket.state, trigger)
+        if t is None:
+            return None
+        try:
+            escalated = wf.fire(
+                ticket,
+                trigger,
+                actor=SLA_ACTOR,
+                now=at,
+                comment="resolution SLA breached: escalated automatically",
+            )
+            follow_up = None
+            if t.opens is not None:
+                # nobody fired it: the parent's owner owns the follow-up
+                follow_up = self._follow_up(escalated, t.opens, escalated.owner, at)
+        except (TriggerRefusedError, InvalidArgumentError):
+            return None  # a guard or a missing field keeps it where it is
+        self._commit(ticket, escalated, emit=False)
+        if follow_up is not None:
+            self._store(follow_up, None)
+        return escalated, follow_up
+
+    # ------------------------------------------------------------------ bookkeeping
+
+    def _commit(self, before: Ticket, after: Ticket, *, emit: bool = True) -> None:
+        self._store(after, before)
+        if emit:
+            self._outbox.extend(_transition_events(before, after))
+
+    def _store(self, ticket: Ticket, before: Ticket | None) -> None:
+        if before is None and ticket.id == f"{self._prefix}{self._next_number}":
+            self._next_number += 1
+        self._tickets[ticket.id] = ticket
+        timers = self._timers
+        for name, clock in (("first_response", ticket.response), ("resolution", ticket.resolution)):
+            old = None
+            if before is not None:
+                old = before.response if name == "first_response" else before.resolution
+            if clock is old and before is not None:
+                continue  # unchanged clock: its timers stand
+            warn_key = (ticket.id, name, False)
+            breach_key = (ticket.id, name, True)
+            if clock is None or clock.warn_at is None or clock.warned:
+                timers.cancel(warn_key)
+            else:
+                timers.schedule(warn_key, clock.warn_at)
+            if clock is None or clock.deadline is None or clock.breached:
+                timers.cancel(breach_key)
+            else:
+                timers.schedule(breach_key, clock.deadline)
+
+
+def _opened_event(ticket: Ticket, parent: str | None) -> TicketOpened:
+    return TicketOpened(
+        at=ticket.created_at,
+        ticket_id=ticket.id,
+        workflow=ticket.workflow,
+        state=ticket.state,
+        owner=ticket.owner,
+        priority=ticket.priority,
+        parent_id=parent,
+    )
+
+
+def _transition_events(before: Ticket, after: Ticket) -> list[TicketEvent]:
+    entry = after.trail[-1]
+    events: list[TicketEvent] = [
+        TicketTransitioned(
+            at=entry.at,
+            ticket_id=after.id,
+            workflow=after.workflow,
+            trigger=entry.trigger,
+            from_state=entry.from_state,
+            to_state=entry.to_state,
+            actor=entry.actor,
+            reopened=before.closed and not after.closed,
+        )
+    ]
+    if after.closed and not before.closed:
+        clocks = after.clocks()
+        events.append(
+            TicketClosed(
+                at=entry.at,
+                ticket_id=after.id,
+                workflow=after.workflow,
+                state=after.state,
+                opened_at=after.created_at,
+                within_sla=None if not clocks else not after.sla_failed(entry.at),
+                first_response_met=None if after.response is None else after.response.met,
+                resolution_met=None if after.resolution is None else after.resolution.met,
+            )
+        )
+    return events

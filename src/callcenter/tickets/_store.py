@@ -1,0 +1,223 @@
+"""The ticket store protocol and the in-memory store.
+
+A store keeps tickets with their audit trails. Updates are optimistic: a save names
+the version (trail length) it started from, and loses with
+:class:`~callcenter.errors.UpdateConflictError` when someone saved first -- reload,
+fire again, save again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Protocol, runtime_checkable
+
+from .._clock import as_instant
+from ..errors import DuplicateIdError, InvalidArgumentError, UnknownIdError, UpdateConflictError
+from ._records import Ticket
+
+__all__ = ["MemoryTicketStore", "TicketStore", "due_within", "sla_breached"]
+
+
+def sla_breached(ticket: Ticket, now: float) -> bool:
+    """Whether any SLA clock of ``ticket`` is missed as seen at ``now``."""
+    return ticket.sla_failed(now)
+
+
+def due_within(ticket: Ticket, now: float, seconds: float) -> bool:
+    """Whether a running SLA clock of ``ticket`` runs out in ``(now, now + seconds]``."""
+    end = now + seconds
+    return any(
+        c.deadline is not None and now < c.deadline <= end and c.stopped_at is None
+        for c in ticket.clocks()
+    )
+
+
+def check_query_limit(limit: int | None) -> None:
+    """Refuse a negative or non-integer ``limit``."""
+    if limit is not None and (type(limit) is not int or limit < 0):
+        raise InvalidArgumentError(name="limit", expected="a whole number >= 0 or None", got=limit)
+
+
+def check_window(seconds: float) -> float:
+    """Refuse a negative or non-finite window."""
+    value = as_instant(seconds, "seconds")
+    if value < 0:
+        raise InvalidArgumentError(name="seconds", expected="a number of seconds >= 0", got=seconds)
+    return value
+
+
+@runtime_checkable
+class TicketStore(Protocol):
+    """What every ticket store offers.
+
+    Query results are ordered by ticket id, and carry their full trails.
+    """
+
+    def add(self, ticket: Ticket) -> None:
+        """Store a new ticket. Raises DuplicateIdError if the id is taken."""
+        ...
+
+    def get(self, ticket_id: str) -> Ticket:
+        """The stored ticket. Raises UnknownIdError."""
+        ...
+
+    def save(self, ticket: Ticket, *, expected_version: int) -> None:
+        """Store a newer version of a ticket whose stored version is ``expected_version``.
+
+        Raises UpdateConflictError when the stored version differs, UnknownIdError
+        for an unknown ticket, InvalidArgumentError when the ticket's trail does not
+        extend the stored one.
+        """
+        ...
+
+    def query(
+        self,
+        *,
+        workflow: str | None = None,
+        state: str | None = None,
+        owner: str | None = None,
+        department: str | None = None,
+        customer_phone: str | None = None,
+        open_only: bool = False,
+        limit: int | None = None,
+    ) -> list[Ticket]:
+        """Tickets matching every criterion given."""
+        ...
+
+    def sla_breached(self, now: float, *, limit: int | None = None) -> list[Ticket]:
+        """Tickets with an SLA clock missed as seen at ``now``."""
+        ...
+
+    def sla_due_within(
+        self, now: float, seconds: float, *, limit: int | None = None
+    ) -> list[Ticket]:
+        """Tickets with a running SLA clock running out in ``(now, now + seconds]``."""
+        ...
+
+    def __len__(self) -> int: ...
+
+
+def check_save(stored_version: int, stored_id: str, ticket: Ticket, expected_version: int) -> None:
+    """The checks every store makes before a save (shared so they say the same thing)."""
+    if stored_version != expected_version:
+        raise UpdateConflictError(
+            kind="ticket",
+            id=stored_id,
+            expected_version=expected_version,
+            actual_version=stored_version,
+        )
+    if ticket.version <= expected_version:
+        raise InvalidArgumentError(
+            name="ticket",
+            expected=f"a ticket with more than {expected_version} trail entries",
+            got=f"{ticket.version} entries",
+        )
+
+
+class MemoryTicketStore:
+    """A :class:`TicketStore` in a dict: for tests, simulations and small hosts.
+
+    Queries scan every ticket (``O(n)``); use :class:`SQLiteTicketStore
+    <callcenter.tickets.SQLiteTicketStore>` for large volumes.
+
+    >>> from callcenter.tickets import ENQUIRY
+    >>> store = MemoryTicketStore()
+    >>> t = ENQUIRY.open("E1", actor="a1", now=0.0,
+    ...                  fields={"customer_phone": "139", "question": "hours?"})
+    >>> store.add(t)
+    >>> [x.id for x in store.query(customer_phone="139")]
+    ['E1']
+    """
+
+    def __init__(self, tickets: Iterable[Ticket] = ()) -> None:
+        self._tickets: dict[str, Ticket] = {}
+        for ticket in tickets:
+            self.add(ticket)
+
+    def __len__(self) -> int:
+        return len(self._tickets)
+
+    def __iter__(self) -> Iterator[Ticket]:
+        return iter(list(self._tickets.values()))
+
+    def add(self, ticket: Ticket) -> None:
+        """Store a new ticket.
+
+        Raises:
+            DuplicateIdError: A ticket with this id is stored.
+        """
+        if ticket.id in self._tickets:
+            raise DuplicateIdError(kind="ticket", id=ticket.id)
+        self._tickets[ticket.id] = ticket
+
+    def get(self, ticket_id: str) -> Ticket:
+        """The stored ticket.
+
+        Raises:
+            UnknownIdError: No such ticket.
+        """
+        ticket = self._tickets.get(ticket_id)
+        if ticket is None:
+            raise UnknownIdError(kind="ticket", id=ticket_id)
+        return ticket
+
+    def save(self, ticket: Ticket, *, expected_version: int) -> None:
+        """Store a newer version (see :meth:`TicketStore.save`).
+
+        Raises:
+            UnknownIdError: No such ticket.
+            UpdateConflictError: The stored version is not ``expected_version``.
+            InvalidArgumentError: The trail does not extend the stored one.
+        """
+        stored = self.get(ticket.id)
+        check_save(stored.version, ticket.id, ticket, expected_version)
+        if ticket.trail[:expected_version] != stored.trail:
+            raise InvalidArgumentError(
+                name="ticket", expected="a trail that extends the stored one", got=ticket.id
+            )
+        self._tickets[ticket.id] = ticket
+
+    def query(
+        self,
+        *,
+        workflow: str | None = None,
+        state: str | None = None,
+        owner: str | None = None,
+        department: str | None = None,
+        customer_phone: str | None = None,
+        open_only: bool = False,
+        limit: int | None = None,
+    ) -> list[Ticket]:
+        """Tickets matching every criterion given, by id. ``O(n)``."""
+        check_query_limit(limit)
+        found = [
+            t
+            for t in self._tickets.values()
+            if (workflow is None or t.workflow == workflow)
+            and (state is None or t.state == state)
+            and (owner is None or t.owner == owner)
+            and (department is None or t.department == department)
+            and (customer_phone is None or t.customer_phone == customer_phone)
+            and not (open_only and t.closed)
+        ]
+        found.sort(key=lambda t: t.id)
+        return found if limit is None else found[:limit]
+
+    def sla_breached(self, now: float, *, limit: int | None = None) -> list[Ticket]:
+        """Tickets with an SLA clock missed as seen at ``now``, by id. ``O(n)``."""
+        check_query_limit(limit)
+        at = as_instant(now)
+        found = sorted((t for t in self._tickets.values() if t.sla_failed(at)), key=lambda t: t.id)
+        return found if limit is None else found[:limit]
+
+    def sla_due_within(
+        self, now: float, seconds: float, *, limit: int | None = None
+    ) -> list[Ticket]:
+        """Tickets with a running clock running out in ``(now, now + seconds]``. ``O(n)``."""
+        check_query_limit(limit)
+        at = as_instant(now)
+        window = check_window(seconds)
+        found = sorted(
+            (t for t in self._tickets.values() if due_within(t, at, window)), key=lambda t: t.id
+        )
+        return found if limit is None else found[:limit]

@@ -1,0 +1,462 @@
+"""Every path of the built-in workflows, through the desk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from callcenter.errors import IllegalTransitionError, InvalidArgumentError
+from callcenter.testing import check_ticket_trail
+from callcenter.tickets import (
+    BUILTIN_WORKFLOWS,
+    COMPLAINT,
+    Actor,
+    EntryKind,
+    FieldValue,
+    Priority,
+    ServiceAreas,
+    SlaBreached,
+    SlaWarning,
+    Ticket,
+    TicketClosed,
+    TicketDesk,
+    TicketOpened,
+    TriggerRefusedError,
+)
+
+HOUR = 3600.0
+
+COMPLAINT_FIELDS = {
+    "customer_phone": "13800138000",
+    "category": "late delivery",
+    "description": "not arrived",
+}
+
+
+@pytest.fixture
+def desk() -> TicketDesk:
+    return TicketDesk(BUILTIN_WORKFLOWS.values())
+
+
+def run(desk: TicketDesk, ticket: Ticket, steps: list[tuple[str, dict[str, Any]]]) -> Ticket:
+    now = desk.now or 0.0
+    for trigger, fields in steps:
+        now += 60.0
+        ticket = desk.fire(ticket.id, trigger, actor="a1", now=now, fields=fields)
+    check_ticket_trail(desk.workflows[ticket.workflow], ticket)
+    return ticket
+
+
+def test_every_builtin_state_is_used_by_a_transition() -> None:
+    for wf in BUILTIN_WORKFLOWS.values():
+        touched = {wf.initial} | {t.target for t in wf.transitions}
+        touched |= {s for t in wf.transitions for s in t.source}
+        assert touched == set(wf.states), wf.name
+
+
+# ----------------------------------------------------------------------- complaint
+
+
+def test_complaint_answered_on_the_spot(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    t = run(desk, t, [("answer_on_spot", {"resolution": "explained the delay"})])
+    assert t.state == "closed"
+    assert t.closed
+    assert t.response is not None
+    assert t.response.met is True
+    assert t.resolution is not None
+    assert t.resolution.met is True
+
+
+def test_complaint_full_path_with_escalation_and_dispute(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    t = run(
+        desk,
+        t,
+        [
+            ("send_to_qa", {}),
+            ("dispatch", {"department": "office-7"}),
+            ("escalate", {}),
+            ("escalate", {}),
+            ("resolve", {"resolution": "refund"}),
+            ("feed_back", {"feedback_channel": "email"}),
+            ("close", {}),
+            ("dispute", {"dispute_reason": "refund too small"}),
+        ],
+    )
+    assert t.state == "in_qa"
+    assert not t.closed
+    assert t.owner == "a1"
+    assert [e.to_state for e in t.trail[3:6]] == ["at_branch", "at_head_office", "resolved"]
+    assert t.resolution is not None
+    assert t.resolution.running
+
+
+def test_complaint_cannot_escalate_beyond_head_office(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    t = run(desk, t, [("dispatch", {"department": "o"}), ("escalate", {}), ("escalate", {})])
+    with pytest.raises(TriggerRefusedError) as info:
+        desk.fire(t.id, "escalate", actor="a1", now=1000.0)
+    assert info.value.allowed == ("resolve",)
+
+
+def test_complaint_needs_its_fields_on_open(desk: TicketDesk) -> None:
+    with pytest.raises(InvalidArgumentError, match="category"):
+        desk.open("complaint", actor="a1", now=0.0, fields={"customer_phone": "1"})
+    assert len(desk) == 0
+    assert desk.take_events() == []
+
+
+def test_complaint_feedback_channel_must_be_known(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    t = run(desk, t, [("send_to_qa", {}), ("resolve", {"resolution": "ok"})])
+    with pytest.raises(TriggerRefusedError, match="fax"):
+        desk.fire(t.id, "feed_back", actor="a1", now=9999.0, fields={"feedback_channel": "fax"})
+    assert desk.get(t.id) is t
+
+
+def test_complaint_sla_breach_escalates_once_per_breach(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    desk.fire(t.id, "dispatch", actor="a1", now=10.0, fields={"department": "o"})
+    desk.take_events()
+    events = desk.advance(30 * HOUR)
+    kinds = [(type(e).__name__, getattr(e, "clock", None)) for e in events]
+    assert kinds == [
+        ("SlaWarning", "resolution"),
+        ("SlaBreached", "resolution"),
+        ("TicketTransitioned", None),
+    ]
+    breach = events[1]
+    assert isinstance(breach, SlaBreached)
+    assert breach.at == 24 * HOUR
+    assert breach.escalated_to == "at_branch"
+    assert desk.advance(100 * HOUR) == []
+    t = desk.get(t.id)
+    assert t.state == "at_branch"
+    assert [e.kind for e in t.trail[-3:]] == [
+        EntryKind.SLA_WARNING,
+        EntryKind.SLA_BREACH,
+        EntryKind.TRANSITION,
+    ]
+    assert t.trail[-1].actor == "sla"
+    assert t.sla_failed(100 * HOUR)
+
+
+def test_complaint_warning_at_80_percent_of_first_response(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS, priority="urgent")
+    assert desk.next_deadline() == pytest.approx(0.8 * 15 * 60)
+    events = desk.advance(0.8 * 15 * 60)
+    assert len(events) == 1
+    warning = events[0]
+    assert isinstance(warning, SlaWarning)
+    assert warning.clock == "first_response"
+    assert warning.deadline == 15 * 60
+    assert desk.get(t.id).response is not None
+
+
+def test_waiting_on_the_customer_pauses_both_clocks(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    t = desk.fire(t.id, "send_to_qa", actor="q", now=HOUR)
+    t = desk.fire(t.id, "ask_customer", actor="q", now=2 * HOUR, fields={"question": "?"})
+    assert t.resolution is not None
+    assert t.resolution.deadline is None
+    assert desk.advance(50 * HOUR) == []
+    t = desk.fire(t.id, "customer_replied", actor="q", now=50 * HOUR)
+    assert t.resolution is not None
+    assert t.resolution.deadline == 50 * HOUR + 22 * HOUR
+
+
+def test_closed_within_sla_event(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    run(desk, t, [("answer_on_spot", {"resolution": "ok"})])
+    closed = [e for e in desk.take_events() if isinstance(e, TicketClosed)]
+    assert len(closed) == 1
+    assert closed[0].within_sla is True
+    assert closed[0].first_response_met is True
+    assert closed[0].resolution_met is True
+
+
+def test_closed_late_event_names_the_missed_clock(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    run(desk, t, [("send_to_qa", {})])  # first response at 60 s
+    desk.advance(25 * HOUR)
+    t = desk.fire(t.id, "resolve", actor="q", now=25 * HOUR, fields={"resolution": "late"})
+    t = desk.fire(t.id, "feed_back", actor="q", now=25 * HOUR, fields={"feedback_channel": "sms"})
+    desk.fire(t.id, "close", actor="a1", now=25 * HOUR)
+    closed = [e for e in desk.take_events() if isinstance(e, TicketClosed)]
+    assert [(e.within_sla, e.first_response_met, e.resolution_met) for e in closed] == [
+        (False, True, False)
+    ]
+
+
+# ----------------------------------------------------------------------- ownership
+
+
+def test_first_contact_ownership_and_transfer(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    t = desk.fire(t.id, "dispatch", actor="b9", now=1.0, fields={"department": "o"})
+    assert t.owner == "a1"
+    t = desk.transfer(t.id, to="a2", actor="sup", now=2.0, comment="a1 on leave")
+    assert t.owner == "a2"
+    entry = t.trail[-1]
+    assert entry.kind is EntryKind.TRANSFER
+    assert entry.actor == "sup"
+    assert [(c.name, c.old, c.new) for c in entry.changes] == [("owner", "a1", "a2")]
+    with pytest.raises(InvalidArgumentError):
+        desk.transfer(t.id, to="a2", actor="sup", now=3.0)
+    t = run(desk, t, [("resolve", {"resolution": "x"}), ("feed_back", {"feedback_channel": "sms"})])
+    t = run(desk, t, [("close", {})])
+    with pytest.raises(IllegalTransitionError):
+        desk.transfer(t.id, to="a3", actor="sup", now=9999.0)
+    assert desk.get(t.id).owner == "a2"
+
+
+# ----------------------------------------------------------------------- others
+
+
+def test_enquiry_paths(desk: TicketDesk) -> None:
+    fields = {"customer_phone": "1", "question": "rates?"}
+    t = desk.open("enquiry", actor="a1", now=0.0, fields=fields)
+    assert run(desk, t, [("answer", {"answer": "see site"})]).state == "answered"
+    t = desk.open("enquiry", actor="a1", now=desk.now or 0.0, fields=fields)
+    t = run(desk, t, [("refer", {"department": "sales"}), ("answer", {"answer": "quote"})])
+    assert t.closed
+
+
+def test_order_routed_to_the_service_point_of_the_area(desk: TicketDesk) -> None:
+    areas = ServiceAreas({"1201": "TJ-central", "120103": "TJ-Hexi"})
+    fields = {"customer_phone": "1", "kind": "pickup", "area": "120103", "address": "x"}
+    t = desk.open("order", actor="a1", now=0.0, fields=fields)
+    t = run(
+        desk,
+        t,
+        [
+            ("route", areas.route_fields("120103")),
+            ("confirm", {}),
+            ("schedule", {"scheduled_at": 5000.0}),
+            ("fail", {"failure_reason": "nobody home"}),
+            ("schedule", {"scheduled_at": 9000.0}),
+            ("complete", {}),
+        ],
+    )
+    assert t.state == "completed"
+    assert t.fields["service_point"] == "TJ-Hexi"
+    assert t.fields["failed_attempts"] == 1
+    assert areas.route_fields("31") == {}
+    other = desk.open("order", actor="a1", now=desk.now or 0.0, fields=fields)
+    with pytest.raises(TriggerRefusedError, match="service_point"):
+        desk.fire(other.id, "route", actor="a1", now=desk.now or 0.0, fields={})
+
+
+def test_order_cancel_from_any_open_state(desk: TicketDesk) -> None:
+    fields = {"customer_phone": "1", "kind": "delivery", "area": "1", "address": "x"}
+    t = desk.open("order", actor="a1", now=0.0, fields=fields)
+    t = run(desk, t, [("route", {"service_point": "p"}), ("cancel", {"cancel_reason": "dup"})])
+    assert t.state == "cancelled"
+
+
+def test_appointment_window_rules(desk: TicketDesk) -> None:
+    fields = {"customer_phone": "1", "kind": "cash_collection", "address": "x"}
+    t = desk.open("appointment", actor="a1", now=0.0, fields=fields)
+    with pytest.raises(TriggerRefusedError, match="end after it starts"):
+        desk.fire(
+            t.id, "confirm", actor="a1", now=1.0, fields={"window_start": 10, "window_end": 5}
+        )
+    t = desk.fire(
+        t.id, "confirm", actor="a1", now=1.0, fields={"window_start": 100.0, "window_end": 200.0}
+    )
+    with pytest.raises(TriggerRefusedError, match="still open"):
+        desk.fire(t.id, "miss", actor="a1", now=150.0)
+    t = desk.fire(t.id, "miss", actor="a1", now=201.0)
+    t = desk.fire(
+        t.id, "reschedule", actor="a1", now=202.0, fields={"window_start": 300, "window_end": 400}
+    )
+    t = desk.fire(t.id, "arrive", actor="c1", now=310.0)
+    with pytest.raises(TriggerRefusedError, match="amount_collected"):
+        desk.fire(t.id, "complete", actor="c1", now=320.0)
+    t = desk.fire(t.id, "complete", actor="c1", now=320.0, fields={"amount_collected": 250.0})
+    assert t.state == "done"
+
+
+def test_callback_attempts_and_give_up(desk: TicketDesk) -> None:
+    t = desk.open("callback", actor="a1", now=0.0, fields={"customer_phone": "1", "reason": "r"})
+    with pytest.raises(TriggerRefusedError, match="keep trying"):
+        desk.fire(t.id, "give_up", actor="a1", now=1.0)
+    t = run(desk, t, [("attempt_failed", {"outcome": "busy"})] * 3)
+    assert t.fields["attempts"] == 3
+    with pytest.raises(TriggerRefusedError, match="attempts are used"):
+        desk.fire(t.id, "attempt_failed", actor="a1", now=9999.0, fields={"outcome": "busy"})
+    t = run(desk, t, [("give_up", {})])
+    assert t.state == "abandoned"
+
+
+def test_callback_reached(desk: TicketDesk) -> None:
+    t = desk.open("callback", actor="a1", now=0.0, fields={"customer_phone": "1", "reason": "r"})
+    t = run(desk, t, [("attempt_failed", {"outcome": "no_answer"}), ("reached", {"result": "ok"})])
+    assert t.state == "completed"
+    assert t.response is None  # callbacks have no first-response target
+
+
+def test_claim_needs_an_approver(desk: TicketDesk) -> None:
+    fields: dict[str, FieldValue] = {
+        "customer_phone": "1",
+        "waybill": "W1",
+        "loss_kind": "damage",
+        "claimed_amount": 500,
+    }
+    t = desk.open("claim", actor="a1", now=0.0, fields=fields)
+    t = run(
+        desk,
+        t,
+        [
+            ("investigate", {}),
+            ("request_documents", {"documents_requested": "photos"}),
+            ("documents_received", {}),
+        ],
+    )
+    with pytest.raises(TriggerRefusedError, match="exceeds"):
+        desk.fire(t.id, "assess", actor="a1", now=9000.0, fields={"compensation_amount": 900})
+    t = desk.fire(t.id, "assess", actor="a1", now=9000.0, fields={"compensation_amount": 300})
+    with pytest.raises(TriggerRefusedError, match="roles"):
+        desk.fire(t.id, "approve", actor="a1", now=9001.0)
+    approver = Actor(id="boss", roles={"claims_approver"})
+    t = desk.fire(t.id, "approve", actor=approver, now=9001.0)
+    assert t.resolution is not None
+    assert t.resolution.met is True
+    t = desk.fire(t.id, "pay", actor="fin", now=9002.0, fields={"payment_reference": "P-1"})
+    assert t.state == "paid"
+
+
+def test_claim_rejected(desk: TicketDesk) -> None:
+    fields: dict[str, FieldValue] = {
+        "customer_phone": "1",
+        "waybill": "W1",
+        "loss_kind": "theft",
+        "claimed_amount": 5,
+    }
+    t = desk.open("claim", actor="a1", now=0.0, fields=fields)
+    approver = Actor(id="boss", roles={"claims_approver"})
+    t = desk.fire(t.id, "investigate", actor="a1", now=1.0)
+    t = desk.fire(t.id, "reject", actor=approver, now=2.0, fields={"rejection_reason": "no proof"})
+    assert t.state == "rejected"
+
+
+def test_unsatisfied_survey_opens_a_follow_up(desk: TicketDesk) -> None:
+    s = desk.open("survey", actor="a5", now=0.0, fields={"customer_phone": "139", "channel": "sms"})
+    desk.take_events()
+    desk.fire(s.id, "answer_unsatisfied", actor="a5", now=10.0, fields={"comment": "rude courier"})
+    opened = [e for e in desk.take_events() if isinstance(e, TicketOpened)]
+    assert len(opened) == 1
+    follow = desk.get(opened[0].ticket_id)
+    assert opened[0].parent_id == s.id
+    assert follow.workflow == "callback"
+    assert follow.owner == "a5"
+    assert follow.fields["parent_id"] == s.id
+    assert follow.customer_phone == "139"
+
+
+def test_satisfied_survey_opens_nothing(desk: TicketDesk) -> None:
+    s = desk.open("survey", actor="a5", now=0.0, fields={"customer_phone": "139"})
+    desk.fire(s.id, "answer_satisfied", actor="a5", now=10.0)
+    assert len(desk) == 1
+
+
+def test_complaint_rebuilt_from_trail_after_everything(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS, priority=Priority.HIGH)
+    desk.fire(t.id, "send_to_qa", actor="q", now=10.0)
+    desk.fire(t.id, "ask_customer", actor="q", now=20.0, fields={"question": "?"})
+    desk.advance(5 * HOUR)
+    desk.fire(t.id, "customer_replied", actor="q", now=6 * HOUR)
+    desk.fire(t.id, "dispatch", actor="q", now=7 * HOUR, fields={"department": "o"})
+    desk.advance(40 * HOUR)
+    final = desk.get(t.id)
+    assert COMPLAINT.replay(final.id, final.trail) == final
+
+
+def test_ticket_fields_are_read_only(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    with pytest.raises(TypeError):
+        t.fields["category"] = "other"  # type: ignore[index]
+    assert t.fields["category"] == "late delivery"
+
+
+def test_replay_refuses_a_tampered_trail(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    t = desk.fire(t.id, "send_to_qa", actor="a1", now=1.0)
+    t = desk.fire(t.id, "dispatch", actor="a1", now=2.0, fields={"department": "o"})
+    with pytest.raises(InvalidArgumentError):
+        COMPLAINT.replay(t.id, (t.trail[0], t.trail[2]))
+    with pytest.raises(InvalidArgumentError):
+        COMPLAINT.replay(t.id, t.trail[1:])
+    with pytest.raises(InvalidArgumentError):
+        BUILTIN_WORKFLOWS["enquiry"].replay(t.id, t.trail)
+
+
+def test_a_follow_up_that_cannot_open_leaves_everything_unchanged() -> None:
+    import enum
+
+    from callcenter.tickets import Transition, Workflow
+
+    class Q(enum.Enum):
+        ASKED = "asked"
+        BAD = "bad"
+
+    survey = Workflow(
+        name="quick_survey",
+        states=Q,
+        initial=Q.ASKED,
+        final={Q.BAD},
+        transitions=[Transition(source=Q.ASKED, trigger="bad", target=Q.BAD, opens="claim")],
+    )
+    desk = TicketDesk([survey, BUILTIN_WORKFLOWS["claim"]])
+    t = desk.open("quick_survey", actor="a1", now=0.0, fields={"customer_phone": "1"})
+    desk.take_events()
+    with pytest.raises(InvalidArgumentError, match="waybill"):
+        desk.fire(t.id, "bad", actor="a1", now=1.0)
+    assert desk.get(t.id) is t
+    assert len(desk) == 1
+    assert desk.take_events() == []
+    assert desk.now == 0.0
+    nxt = desk.open("quick_survey", actor="a1", now=2.0, fields={"customer_phone": "1"})
+    assert nxt.id == "T2"
+
+
+def test_an_escalation_that_opens_a_follow_up() -> None:
+    import enum
+
+    from callcenter.tickets import SlaPolicy, SlaTarget, Transition, Workflow
+
+    class R(enum.Enum):
+        OPEN = "open"
+        HANDED_OVER = "handed_over"
+        DONE = "done"
+
+    rush = Workflow(
+        name="rush",
+        states=R,
+        initial=R.OPEN,
+        final={R.DONE},
+        escalation_trigger="hand_over",
+        sla=SlaPolicy(targets={Priority.NORMAL: SlaTarget(resolution=100.0)}),
+        transitions=[
+            Transition(source=R.OPEN, trigger="hand_over", target=R.HANDED_OVER, opens="callback"),
+            Transition(source=(R.OPEN, R.HANDED_OVER), trigger="finish", target=R.DONE),
+        ],
+    )
+    desk = TicketDesk([rush, BUILTIN_WORKFLOWS["callback"]])
+    t = desk.open("rush", actor="a1", now=0.0, fields={"customer_phone": "1"})
+    events = desk.advance(200.0)
+    assert [type(e).__name__ for e in events] == [
+        "SlaWarning",
+        "SlaBreached",
+        "TicketTransitioned",
+        "TicketOpened",
+    ]
+    opened = events[-1]
+    assert isinstance(opened, TicketOpened)
+    assert opened.parent_id == t.id
+    follow = desk.get(opened.ticket_id)
+    assert follow.owner == "a1"  # the parent's owner
+    assert follow.workflow == "callback"
+    assert desk.get(t.id).state == "handed_over"

@@ -1,0 +1,214 @@
+"""Workflow definitions: checks, documents, diagrams."""
+
+from __future__ import annotations
+
+import enum
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+
+from callcenter.errors import DefinitionError, DocumentError
+from callcenter.testing import ticket_workflow_documents
+from callcenter.tickets import (
+    BUILTIN_WORKFLOWS,
+    COMPLAINT,
+    ENQUIRY,
+    SURVEY,
+    TicketDesk,
+    Transition,
+    Workflow,
+    load_workflow,
+    workflow_from_dict,
+    workflow_to_dict,
+)
+from callcenter.tickets._builtin import (
+    _amount_ok,
+    _attempt_left,
+    _collected,
+    _out_of_attempts,
+    _window_ok,
+    _window_passed,
+)
+from callcenter.tickets._diagrams import workflows_page
+
+GUARDS = {
+    f.__name__: f
+    for f in (_amount_ok, _attempt_left, _collected, _out_of_attempts, _window_ok, _window_passed)
+}
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+class S(enum.Enum):
+    A = "a"
+    B = "b"
+    C = "c"
+    D = "d"
+
+
+class Other(enum.Enum):
+    X = "x"
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    with pytest.raises(DefinitionError) as info:
+        Workflow(
+            name="w",
+            states=S,
+            initial=S.A,
+            final={S.C},
+            transitions=[
+                Transition(source=S.A, trigger="go", target=S.B),
+                Transition(source=S.A, trigger="go", target=S.C),
+                Transition(source=S.B, trigger="loop", target=S.B),
+                Transition(source=S.B, trigger="odd", target=Other.X),
+            ],
+            escalation_trigger="escalat",
+        )
+    paths = sorted(p.path for p in info.value.problems)
+    messages = str(info.value)
+    assert "transitions.1.trigger" in paths  # duplicate (a, go)
+    assert "transitions.3.target" in paths  # not a state of S
+    assert "states.d" in paths  # unreachable, and a dead end
+    assert "states.b" in paths  # only a self-loop: no way out
+    assert "escalation_trigger" in paths
+    assert "did you mean 'escalate'" not in messages
+    assert "cannot be reached" in messages
+    assert "no transition out" in messages
+
+
+def test_a_workflow_needs_a_final_state() -> None:
+    with pytest.raises(DefinitionError, match="final"):
+        Workflow(
+            name="w",
+            states=Other,
+            initial=Other.X,
+            final=(),
+            transitions=[],
+        )
+
+
+def test_reserved_field_names_are_refused() -> None:
+    with pytest.raises(DefinitionError, match="reserved"):
+        Workflow(
+            name="w",
+            states=Other,
+            initial=Other.X,
+            final={Other.X},
+            transitions=[
+                Transition(source=Other.X, trigger="t", target=Other.X, requires=["owner"])
+            ],
+        )
+
+
+def test_document_problems_have_paths_and_hints() -> None:
+    doc: dict[str, Any] = {
+        "name": "d",
+        "states": ["open", "closed", "limbo"],
+        "initial": "open",
+        "final": ["closed"],
+        "transitions": [
+            {"trigger": "close", "source": "open", "target": "closd"},
+            {"trigger": "x", "source": ["opn"], "target": "closed", "guard": "nope"},
+        ],
+    }
+    with pytest.raises(DefinitionError) as info:
+        workflow_from_dict(doc)
+    found = {p.path: p.message for p in info.value.problems}
+    assert "did you mean 'closed'" in found["transitions.0.target"]
+    assert "did you mean 'open'" in found["transitions.1.source.0"]
+    assert "unknown guard 'nope'" in found["transitions.1.guard"]
+    assert "states.limbo" in found
+    assert "states.open" in found  # its only transitions point nowhere
+
+
+def test_document_unknown_keys_are_refused() -> None:
+    with pytest.raises(DefinitionError, match="did you mean 'target'"):
+        workflow_from_dict(
+            {
+                "name": "d",
+                "states": ["a"],
+                "initial": "a",
+                "final": ["a"],
+                "transitions": [{"trigger": "t", "source": "a", "targt": "a"}],
+            }
+        )
+
+
+@pytest.mark.parametrize("name", sorted(BUILTIN_WORKFLOWS))
+def test_builtin_workflows_round_trip_through_documents(name: str, tmp_path: Path) -> None:
+    wf = BUILTIN_WORKFLOWS[name]
+    document = workflow_to_dict(wf)
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    loaded = load_workflow(path, guards=GUARDS)
+    assert workflow_to_dict(loaded) == document
+    assert loaded.to_mermaid() == wf.to_mermaid()
+    assert loaded.to_dot() == wf.to_dot()
+
+
+def test_load_workflow_reports_unreadable_files(tmp_path: Path) -> None:
+    bad = tmp_path / "w.toml"
+    bad.write_text("name = [", encoding="utf-8")
+    with pytest.raises(DocumentError):
+        load_workflow(bad)
+
+
+@settings(max_examples=50)
+@given(ticket_workflow_documents())
+def test_generated_documents_load_and_round_trip(doc: dict[str, Any]) -> None:
+    wf = workflow_from_dict(doc)
+    again = workflow_from_dict(workflow_to_dict(wf))
+    assert workflow_to_dict(again) == workflow_to_dict(wf)
+    for state in wf.states:
+        assert wf.is_final(state) or any(
+            t.target != state for t in wf.transitions if state in t.source
+        )
+
+
+def test_mermaid_lists_every_transition() -> None:
+    text = COMPLAINT.to_mermaid()
+    rows = sum(len(t.source) for t in COMPLAINT.transitions)
+    arrows = [line for line in text.splitlines() if "-->" in line and "[*]" not in line]
+    assert len(arrows) == rows
+    assert "at_office --> at_branch: escalate" in text
+    assert "closed --> [*]" in text
+
+
+def test_dot_marks_final_and_waiting_states() -> None:
+    text = COMPLAINT.to_dot()
+    assert '"closed" [shape=doublecircle];' in text
+    assert '"awaiting_customer" [shape=box, style=dashed];' in text
+
+
+def test_checked_in_diagram_page_is_up_to_date() -> None:
+    page = DOCS / "reference" / "tickets-workflows.md"
+    assert page.read_text(encoding="utf-8") == workflows_page(), (
+        "regenerate with: python -m callcenter.tickets._diagrams "
+        "> docs/reference/tickets-workflows.md"
+    )
+
+
+def test_desk_refuses_a_missing_follow_up_workflow() -> None:
+    with pytest.raises(DefinitionError, match="callback"):
+        TicketDesk([SURVEY])
+    with pytest.raises(DefinitionError, match="twice"):
+        TicketDesk([ENQUIRY, ENQUIRY])
+
+
+def test_key_errors_and_graph_errors_come_in_one_report() -> None:
+    with pytest.raises(DefinitionError) as info:
+        workflow_from_dict(
+            {
+                "name": "d",
+                "states": ["a", "b", "c"],
+                "initial": "a",
+                "final": ["b"],
+                "transitions": [{"trigger": "t", "source": "a", "target": "b", "colour": 1}],
+            }
+        )
+    paths = {p.path for p in info.value.problems}
+    assert "transitions.0.colour" in paths
+    assert "states.c" in paths  # unreachable, and no way out

@@ -1,0 +1,343 @@
+"""Stateful tests: random triggers against naive models of a workflow and of SLA clocks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+from callcenter.errors import IllegalTransitionError, InvalidArgumentError, TimeWentBackwardsError
+from callcenter.testing import check_ticket_trail, ticket_workflow_documents
+from callcenter.testing._tickets import TRIGGERS
+from callcenter.tickets import (
+    Actor,
+    Priority,
+    SlaBreached,
+    SlaWarning,
+    Ticket,
+    TicketDesk,
+    TriggerRefusedError,
+    Workflow,
+    workflow_from_dict,
+)
+
+AGENTS = ("a1", "a2", "a3")
+
+
+def _row(doc: dict[str, Any], state: str, trigger: str) -> dict[str, Any] | None:
+    """The naive lookup: scan the document's table."""
+    for row in doc["transitions"]:
+        sources = row["source"] if isinstance(row["source"], list) else [row["source"]]
+        if state in sources and row["trigger"] == trigger:
+            found: dict[str, Any] = row
+            return found
+    return None
+
+
+class WorkflowMachine(RuleBasedStateMachine):
+    """One ticket of a random workflow, driven by random triggers, against a plain model."""
+
+    doc: dict[str, Any]
+    workflow: Workflow
+    ticket: Ticket
+
+    @initialize(doc=ticket_workflow_documents(sla=True))
+    def start(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
+        self.workflow = workflow_from_dict(doc)
+        self.now = 0.0
+        self.ticket = self.workflow.open("T1", actor="a1", now=self.now)
+        self.state = "s0"
+        self.fields: dict[str, Any] = {}
+        self.owner = "a1"
+        self.entries = 1
+
+    @rule(
+        trigger=st.sampled_from((*TRIGGERS, "bogus")),
+        give_field=st.booleans(),
+        supervisor=st.booleans(),
+        dt=st.integers(min_value=0, max_value=100),
+        agent=st.sampled_from(AGENTS),
+    )
+    def fire(self, trigger: str, give_field: bool, supervisor: bool, dt: int, agent: str) -> None:
+        self.now += dt
+        row = _row(self.doc, self.state, trigger)
+        given = {f"f_{trigger}": "x"} if give_field else {}
+        roles = {"supervisor"} if supervisor else set()
+        expected_ok = (
+            row is not None
+            and (not row.get("roles") or supervisor)
+            and all(name in given or name in self.fields for name in row.get("requires", []))
+        )
+        before = self.ticket
+        actor = Actor(id=agent, roles=roles)
+        if not expected_ok:
+            with pytest.raises(TriggerRefusedError) as info:
+                self.workflow.fire(before, trigger, actor=actor, now=self.now, fields=given)
+            assert info.value.ticket_id == "T1"
+            assert info.value.state == self.state
+            assert info.value.trigger == trigger
+            assert set(info.value.allowed) == {
+                t["trigger"] for t in self.doc["transitions"] if t["source"] == self.state
+            }
+            assert self.ticket is before
+            return
+        assert row is not None
+        self.ticket = self.workflow.fire(before, trigger, actor=actor, now=self.now, fields=given)
+        self.fields.update(given)
+        if row.get("increments"):
+            self.fields["attempts"] = self.fields.get("attempts", 0) + 1
+        self.state = row["target"]
+        self.entries += 1
+        assert self.ticket.trail[-1].actor == agent
+
+    @rule(to=st.sampled_from(AGENTS), dt=st.integers(min_value=0, max_value=100))
+    def transfer(self, to: str, dt: int) -> None:
+        self.now += dt
+        closed = self.state in self.doc["final"]
+        before = self.ticket
+        if closed or to == self.owner:
+            with pytest.raises((IllegalTransitionError, InvalidArgumentError)):
+                self.workflow.transfer(before, to=to, actor="a9", now=self.now)
+            assert self.ticket is before
+            return
+        self.ticket = self.workflow.transfer(before, to=to, actor="a9", now=self.now)
+        self.owner = to
+        self.entries += 1
+
+    @rule()
+    def time_going_back_is_refused(self) -> None:
+        before = self.ticket
+        with pytest.raises(TimeWentBackwardsError):
+            self.workflow.fire(before, TRIGGERS[0], actor="a1", now=-1.0)
+        assert self.ticket is before
+
+    @invariant()
+    def matches_model_and_replays(self) -> None:
+        ticket = self.ticket
+        assert ticket.state == self.state
+        assert dict(ticket.fields) == self.fields
+        assert ticket.owner == self.owner
+        assert ticket.version == self.entries
+        assert ticket.closed == (self.state in self.doc["final"])
+        check_ticket_trail(self.workflow, ticket)
+
+
+WorkflowMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=30)
+TestWorkflowMachine = WorkflowMachine.TestCase
+
+
+class _ModelClock:
+    def __init__(self, target: float, now: float, running: bool) -> None:
+        self.target = target
+        self.consumed = 0.0
+        self.since: float | None = now if running else None
+        self.stopped = False
+        self.reported: set[str] = set()
+
+    def used(self, now: float) -> float:
+        return self.consumed + (0.0 if self.since is None else now - self.since)
+
+    def pause(self, now: float) -> None:
+        if self.since is not None:
+            self.consumed += now - self.since
+            self.since = None
+
+    def crossings(self, until: float, warn_share: float) -> list[tuple[float, str]]:
+        """The moments the warning and breach thresholds are crossed, up to ``until``."""
+        found: list[tuple[float, str]] = []
+        if self.since is None:
+            return found
+        for kind, threshold in (("warning", self.target * warn_share), ("breach", self.target)):
+            if kind in self.reported:
+                continue
+            at = self.since + max(0.0, threshold - self.consumed)
+            if at <= until:
+                found.append((at, kind))
+        return found
+
+
+class SlaMachine(RuleBasedStateMachine):
+    """Several tickets on a desk; time moves only by advance(); SLA events against a model."""
+
+    @initialize(doc=ticket_workflow_documents(sla=True, max_states=5))
+    def start(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
+        self.workflow = workflow_from_dict(doc)
+        self.desk = TicketDesk([self.workflow])
+        self.now = 0.0
+        self.states: dict[str, str] = {}
+        self.clocks: dict[str, dict[str, _ModelClock]] = {}
+        self.waiting = set(doc.get("waiting", []))
+        self.stops = set(doc["final"]) | set(doc.get("resolved", []))
+
+    @precondition(lambda self: len(self.states) < 3)
+    @rule(priority=st.sampled_from(list(Priority)))
+    def open_ticket(self, priority: Priority) -> None:
+        ticket = self.desk.open("generated", actor="a1", now=self.now, priority=priority)
+        self.states[ticket.id] = "s0"
+        targets = self.doc["sla"]["targets"][priority.value]
+        running = "s0" not in self.waiting
+        self.clocks[ticket.id] = {
+            name: _ModelClock(targets[key], self.now, running)
+            for name, key in (("first_response", "first_response"), ("resolution", "resolution"))
+            if key in targets
+        }
+
+    @precondition(lambda self: bool(self.states))
+    @rule(data=st.data(), defined=st.integers(min_value=0, max_value=4))
+    def fire(self, data: st.DataObject, defined: int) -> None:
+        ticket_id = data.draw(st.sampled_from(sorted(self.states)))
+        state = self.states[ticket_id]
+        here = sorted(t["trigger"] for t in self.doc["transitions"] if t["source"] == state)
+        # mostly triggers defined here (so tickets move), sometimes any trigger
+        trigger = data.draw(st.sampled_from(here if here and defined else TRIGGERS))
+        row = _row(self.doc, state, trigger)
+        actor = Actor(id="a2", roles={"supervisor"})
+        fields = {f"f_{trigger}": "x"}
+        if row is None:
+            before = self.desk.get(ticket_id)
+            deadline = self.desk.next_deadline()
+            self.desk.take_events()
+            with pytest.raises(TriggerRefusedError):
+                self.desk.fire(ticket_id, trigger, actor=actor, now=self.now, fields=fields)
+            assert self.desk.get(ticket_id) is before
+            assert self.desk.next_deadline() == deadline
+            assert self.desk.take_events() == []
+            return
+        self.desk.fire(ticket_id, trigger, actor=actor, now=self.now, fields=fields)
+        target = row["target"]
+        for name, clock in self.clocks[ticket_id].items():
+            leaving_stop = state in self.stops and target not in self.stops
+            if clock.stopped and name == "resolution" and leaving_stop:
+                clock.stopped = False
+            if clock.stopped:
+                continue
+            stop = target in self.stops or (name == "first_response" and row.get("responds"))
+            clock.pause(self.now)
+            if stop:
+                clock.stopped = True
+            elif target not in self.waiting:
+                clock.since = self.now
+        self.states[ticket_id] = target
+
+    @precondition(lambda self: self.desk.now is not None)
+    @rule(back=st.integers(min_value=1, max_value=50))
+    def time_going_back_is_refused(self, back: int) -> None:
+        snapshot = {t.id: t for t in self.desk.tickets()}
+        deadline = self.desk.next_deadline()
+        with pytest.raises(TimeWentBackwardsError):
+            self.desk.advance(self.now - back)
+        if snapshot:
+            with pytest.raises(TimeWentBackwardsError):
+                self.desk.fire(min(snapshot), TRIGGERS[0], actor="a1", now=self.now - back)
+        assert {t.id: t for t in self.desk.tickets()} == snapshot
+        assert self.desk.next_deadline() == deadline
+
+    @rule(dt=st.integers(min_value=0, max_value=300))
+    def tick(self, dt: int) -> None:
+        self.now += dt
+        expected = []
+        for ticket_id, clocks in self.clocks.items():
+            for name, clock in clocks.items():
+                for at, kind in clock.crossings(self.now, 0.5):
+                    expected.append((at, ticket_id, name, kind))
+                    clock.reported.add(kind)
+        events = self.desk.advance(self.now)
+        got = [
+            (e.at, e.ticket_id, e.clock, "warning" if isinstance(e, SlaWarning) else "breach")
+            for e in events
+            if isinstance(e, SlaWarning | SlaBreached)
+        ]
+        assert [g[0] for g in got] == sorted(g[0] for g in got), "events out of deadline order"
+        assert sorted(got) == sorted(expected)
+        deadline = self.desk.next_deadline()
+        assert deadline is None or deadline > self.now
+
+    @invariant()
+    def trails_replay(self) -> None:
+        for ticket in self.desk.tickets():
+            check_ticket_trail(self.workflow, ticket)
+            assert ticket.state == self.states[ticket.id]
+
+
+SlaMachine.TestCase.settings = settings(max_examples=100, stateful_step_count=50)
+TestSlaMachine = SlaMachine.TestCase
+
+
+class EscalatingDeskMachine(RuleBasedStateMachine):
+    """Random workflows whose resolution breach fires an escalation trigger.
+
+    No model of the escalations: checks that SLA events come once each, in deadline
+    order, that nothing due is left behind, and that every escalation is in the trail
+    right after its breach, fired by the SLA actor.
+    """
+
+    @initialize(doc=ticket_workflow_documents(sla=True, max_states=5, escalation=True))
+    def start(self, doc: dict[str, Any]) -> None:
+        self.workflow = workflow_from_dict(doc)
+        self.desk = TicketDesk([self.workflow])
+        self.now = 0.0
+        self.seen: set[tuple[str, str, str]] = set()
+
+    @precondition(lambda self: len(self.desk) < 3)
+    @rule(priority=st.sampled_from(list(Priority)))
+    def open_ticket(self, priority: Priority) -> None:
+        self.desk.open("generated", actor="a1", now=self.now, priority=priority)
+
+    @precondition(lambda self: len(self.desk) > 0)
+    @rule(data=st.data())
+    def fire(self, data: st.DataObject) -> None:
+        ticket = data.draw(st.sampled_from(list(self.desk.tickets())))
+        allowed = self.workflow.allowed_triggers(ticket.state)
+        if not allowed:
+            return
+        trigger = data.draw(st.sampled_from(allowed))
+        actor = Actor(id="a2", roles={"supervisor"})
+        fields = {f"f_{trigger}": "x"}
+        self.desk.fire(ticket.id, trigger, actor=actor, now=self.now, fields=fields)
+
+    @rule(dt=st.integers(min_value=0, max_value=1000))
+    def tick(self, dt: int) -> None:
+        self.now += dt
+        self.desk.take_events()
+        events = self.desk.advance(self.now)
+        times = [e.at for e in events]
+        assert times == sorted(times)
+        for e in events:
+            if isinstance(e, SlaWarning | SlaBreached):
+                key = (e.ticket_id, e.clock, type(e).__name__)
+                assert key not in self.seen, f"{key} given twice"
+                self.seen.add(key)
+            if isinstance(e, SlaBreached) and e.escalated_to is not None:
+                trail = self.desk.get(e.ticket_id).trail
+                index = next(
+                    i
+                    for i, entry in enumerate(trail)
+                    if entry.kind.value == "sla_breach" and entry.trigger == e.clock
+                )
+                escalation = trail[index + 1]
+                assert escalation.actor == "sla"
+                assert escalation.trigger == self.workflow.escalation_trigger
+                assert escalation.to_state == e.escalated_to
+        assert self.desk.take_events() == events
+        deadline = self.desk.next_deadline()
+        assert deadline is None or deadline > self.now
+
+    @invariant()
+    def trails_replay(self) -> None:
+        for ticket in self.desk.tickets():
+            check_ticket_trail(self.workflow, ticket)
+
+
+EscalatingDeskMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=40)
+TestEscalatingDeskMachine = EscalatingDeskMachine.TestCase
