@@ -22,7 +22,7 @@ from .errors import CallCenterError, DefinitionError, DocumentError
 __all__ = ["build_parser", "main"]
 
 # The modules whose ``register(subparsers)`` adds a subcommand, in --help order.
-_COMMAND_MODULES: tuple[str, ...] = ("callcenter._calendar_cli",)
+_COMMAND_MODULES: tuple[str, ...] = ("callcenter._calendar_cli", "callcenter.metrics._cli")
 
 _DESCRIPTION = """\
 Contact-center domain logic for logistics hotlines: IVR flows, skills-based
