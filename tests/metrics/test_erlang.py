@@ -318,7 +318,7 @@ def test_erlang_a_matches_brute_force(n: int, a: float, ratio: float, t_ratio: f
         (perf.service_level_answered, "sl_answered"),
     ):
         exact = float(want[key])
-        # Relative where the level is at least one half; 1e-15 absolute below.
+        # Relative where the level is at least one half; 1e-14 absolute below.
         assert abs(got - exact) <= max(REL * exact, 1e-14) if exact < 0.5 else close(got, want[key])
 
 
