@@ -34,6 +34,18 @@ from ._kpis import repeat_contact_ids as repeat_contact_ids
 from ._kpis import service_level as service_level
 from ._kpis import transfer_rate as transfer_rate
 from ._kpis import utilization as utilization
+from ._monitor import AgentStateChanged as AgentStateChanged
+from ._monitor import ContactAbandoned as ContactAbandoned
+from ._monitor import ContactAnswered as ContactAnswered
+from ._monitor import ContactEnded as ContactEnded
+from ._monitor import ContactLeftQueue as ContactLeftQueue
+from ._monitor import ContactQueued as ContactQueued
+from ._monitor import ContactRinging as ContactRinging
+from ._monitor import ContactRingingStopped as ContactRingingStopped
+from ._monitor import LiveMonitor as LiveMonitor
+from ._monitor import MonitorEvent as MonitorEvent
+from ._monitor import MonitorSnapshot as MonitorSnapshot
+from ._monitor import QueueStatus as QueueStatus
 from ._records import AgentState as AgentState
 from ._records import AgentStateInterval as AgentStateInterval
 from ._records import ContactRecord as ContactRecord
@@ -60,15 +72,27 @@ __all__ = [
     "GRANULARITIES",
     "GROUP_DIMENSIONS",
     "AgentState",
+    "AgentStateChanged",
     "AgentStateInterval",
     "AgentStats",
+    "ContactAbandoned",
+    "ContactAnswered",
+    "ContactEnded",
+    "ContactLeftQueue",
+    "ContactQueued",
     "ContactRecord",
+    "ContactRinging",
+    "ContactRingingStopped",
     "IntervalForecast",
     "IntervalPlan",
     "KpiOptions",
     "KpiValues",
+    "LiveMonitor",
+    "MonitorEvent",
+    "MonitorSnapshot",
     "Outcome",
     "QueuePerformance",
+    "QueueStatus",
     "RecordSet",
     "Report",
     "ReportRow",
