@@ -31,8 +31,6 @@ import attrs
 
 from ..errors import InvalidArgumentError
 from ._records import (
-    ABANDONED_OUTCOMES,
-    OFFERED_OUTCOMES,
     AgentState,
     AgentStateInterval,
     ContactRecord,
@@ -127,6 +125,12 @@ class KpiOptions:
 
 
 _DEFAULT = KpiOptions()
+_ANSWERED = Outcome.ANSWERED
+_ABANDONED_IN_QUEUE = Outcome.ABANDONED_IN_QUEUE
+_ABANDONED_RINGING = Outcome.ABANDONED_RINGING
+_FINISHED_IN_IVR = Outcome.FINISHED_IN_IVR
+_ABANDONED_IN_IVR = Outcome.ABANDONED_IN_IVR
+_CALLBACK = Outcome.CALLBACK
 
 
 @attrs.frozen(kw_only=True)
@@ -254,18 +258,28 @@ class Tally:
 
     def add(self, record: ContactRecord, repeated: bool | None = None) -> None:
         """Count one record; ``repeated`` says whether its caller came back (FCR)."""
+        # Identity tests on the outcome: hashing enum members is slow, and this is the
+        # inner loop of every report.
         options = self.options
         outcome = record.outcome
-        if record.entered_ivr:
+        ivr_only = outcome is _FINISHED_IN_IVR or outcome is _ABANDONED_IN_IVR
+        if ivr_only or record.ivr_path or record.ivr_exited_at is not None:
             self.entered_ivr += 1
-            if outcome is Outcome.FINISHED_IN_IVR or (
-                options.ivr_hangups_contained and outcome is Outcome.ABANDONED_IN_IVR
+            if outcome is _FINISHED_IN_IVR or (
+                options.ivr_hangups_contained and outcome is _ABANDONED_IN_IVR
             ):
                 self.contained += 1
-        if outcome not in OFFERED_OUTCOMES:
+        if ivr_only:
             return
-        wait = self.wait_of(record)
-        if outcome in ABANDONED_OUTCOMES:
+        queued = record.queued_at
+        answered = outcome is _ANSWERED
+        wait: float | None = None
+        if queued is not None:
+            begin = queued if options.asa_from == "queued" else record.arrived_at
+            stop = record.answered_at if answered else record.ended_at
+            assert stop is not None
+            wait = stop - begin
+        if outcome is _ABANDONED_IN_QUEUE or outcome is _ABANDONED_RINGING:
             assert wait is not None  # records guarantee queued_at for abandons
             if wait < options.short_abandon_seconds:
                 self.short_abandoned += 1
@@ -279,19 +293,22 @@ class Tally:
         if record.first_offered_at is not None:
             self.rung += 1
             self.sum_ring += record.ring_seconds
-        if outcome is Outcome.CALLBACK:
+        if outcome is _CALLBACK:
             self.callbacks += 1
-        if outcome is not Outcome.ANSWERED:
+        if not answered:
             return
         assert wait is not None
         self.answered += 1
         if wait <= options.answer_time:
             self.answered_within += 1
         self.sum_wait += wait
-        self.sum_talk += record.talk_seconds
-        self.sum_hold += record.hold_seconds
-        self.sum_acw += record.after_contact_seconds
-        self.sum_handle += record.handle_seconds
+        talk = record.talk_seconds
+        hold = record.hold_seconds
+        acw = record.after_contact_seconds
+        self.sum_talk += talk
+        self.sum_hold += hold
+        self.sum_acw += acw
+        self.sum_handle += talk + hold + acw
         if record.transfers > 0:
             self.transferred += 1
         if repeated is not None and record.caller is not None:

@@ -74,6 +74,10 @@ DEFAULT_COLUMNS: tuple[str, ...] = (
 """The KPI columns of the daily report (any :class:`KpiValues` field may be asked for)."""
 
 _KPI_FIELDS = tuple(f.name for f in attrs.fields(KpiValues))
+_AGENT_COUNTERS = ("working", "available", "logged_in")
+_CONTACT_COUNTERS = tuple(
+    name for name in Tally.__slots__ if name not in ("options", "longest", *_AGENT_COUNTERS)
+)
 _MINUTES = {"15min": 900, "30min": 1800, "60min": 3600}
 
 
@@ -223,6 +227,7 @@ class _Periods:
         self.step = _MINUTES.get(granularity, 0)
         self._offsets: dict[int, float] = {}
         self._date_starts: dict[datetime.date, float] = {}
+        self._blocks: dict[int, float] = {}
 
     def _offset(self, instant: float) -> float:
         key = math.floor(instant / 900)
@@ -242,6 +247,18 @@ class _Periods:
         return start
 
     def start(self, instant: float) -> float:
+        block = math.floor(instant / 900)
+        cached = self._blocks.get(block)
+        if cached is not None:
+            return cached
+        first = self._start(block * 900.0)
+        if first == self._start(block * 900.0 + 899.999):
+            # Every period boundary falls on a 15-minute mark (true of every UTC
+            # offset in use today), so one block lies in one period.
+            self._blocks[block] = first
+        return self._start(instant)
+
+    def _start(self, instant: float) -> float:
         offset = self._offset(instant)
         local = instant + offset
         if self.step:
@@ -369,15 +386,22 @@ def build_report(
             found = tallies[(start, key)] = Tally(opts)
         return found
 
+    period_of = periods.start
+    single = dims[0] if len(dims) == 1 else None
     for record in records:
-        start = periods.start(record.arrived_at)
-        repeated = record.contact_id in repeats
-        tally(start, _record_groups(record, dims)).add(record, repeated)
-        if totals:
-            tally(start, all_key).add(record, repeated)
+        start = period_of(record.arrived_at)
+        if single == "queue":
+            queues = record.queues
+            key: tuple[str, ...] = (queues[-1] if queues else "",)
+        else:
+            key = _record_groups(record, dims)
+        found = tallies.get((start, key))
+        if found is None:
+            found = tallies[(start, key)] = Tally(opts)
+        found.add(record, record.contact_id in repeats)
     for interval in intervals:
         keys = _interval_groups(interval, dims)
-        if totals:
+        if totals and dims:
             keys.append(all_key)
         if not keys or interval.end <= interval.start:
             continue
@@ -388,6 +412,19 @@ def build_report(
             for key in keys:
                 tally(start, key).add_state(interval.state, stop - cursor)
             cursor = stop
+
+    if totals and dims:
+        # Total rows merge the group tallies of their period (agent time was counted
+        # into the totals directly: an interval may count under several queues).
+        for (start, key), counts in list(tallies.items()):
+            if key != all_key:
+                merged = tally(start, all_key)
+                for name in _CONTACT_COUNTERS:
+                    setattr(merged, name, getattr(merged, name) + getattr(counts, name))
+                if counts.longest is not None and (
+                    merged.longest is None or counts.longest > merged.longest
+                ):
+                    merged.longest = counts.longest
 
     def order(item: tuple[float, tuple[str, ...]]) -> tuple[float, bool, tuple[str, ...]]:
         return (item[0], item[1] == all_key and bool(dims), item[1])
