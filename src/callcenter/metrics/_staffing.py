@@ -247,7 +247,7 @@ def evaluate(
     Raises:
         InvalidArgumentError: On a bad argument.
 
-    Complexity: Erlang C O(sqrt(A) + |N - A|); Erlang A adds series of about
+    Complexity: Erlang C O(sqrt(A) + abs(N - A)); Erlang A adds series of about
     ``max(0, y - x) + 10 sqrt(y)`` terms, ``y = A * patience / aht``.
 
     >>> perf = evaluate(14, 10.0, 180, 20)
