@@ -391,3 +391,77 @@ def test_erlang_a_edges() -> None:
     many = evaluate(100_000, 10.0, 180.0, 20.0, patience=60.0)
     assert many.wait_probability == 0.0
     assert many.service_level == 1.0
+
+
+def decimal_erlang_a(n: int, a: float, aht: float, patience: float, t: float) -> dict[str, Decimal]:
+    """The Erlang A closed forms (module docstring of _erlang_a) in 40-digit decimals.
+
+    The formulas themselves are checked against the brute-force chain above on small
+    systems; this oracle checks the floating-point evaluation on large ones, where
+    the series are astronomically large and must be rescaled.
+    """
+    with localcontext() as ctx:
+        ctx.prec = 40
+        _, k = decimal_inverse(n, a, prec=40)
+        p, h = Decimal(patience), Decimal(aht)
+        x = n * p / h
+        y = Decimal(a) * p / h
+        theta = 1 / p
+        r = Decimal(1)
+        s, t1, g0, u, harmonic = Decimal(1), Decimal(0), x / (x + 1), Decimal(0), Decimal(0)
+        j = 0
+        while True:
+            j += 1
+            r = r * y / (x + j)
+            harmonic += 1 / (x + j)
+            s += r
+            t1 += j * r
+            g0 += r * x / (x + j + 1)
+            u += r * harmonic
+            if j > y - x and r < s * Decimal("1e-45"):
+                break
+        z = y * (-theta * Decimal(t)).exp()
+        term, series, i = Decimal(1), Decimal(1), 0
+        while True:
+            i += 1
+            term = term * z / (x + 1 + i)
+            series += term
+            if i > z - x and term < series * Decimal("1e-45"):
+                break
+        g_t = x / (x + 1) * series * (y - z - (n / h + theta) * Decimal(t)).exp()
+        den = k + s
+        served = k + g0
+        return {
+            "wait": s / den,
+            "abandon": t1 / y / den,
+            "sl_offered": (served - g_t) / den,
+            "sl_answered": (served - g_t) / served,
+            "asa": x / (Decimal(a) / h) * u / served,
+        }
+
+
+@settings(max_examples=12)
+@given(
+    st.sampled_from([1_000.0, 10_000.0]),
+    st.sampled_from([0.9, 0.99, 1.0, 1.02, 1.1]),
+    st.sampled_from([60.0, 300.0, 3_000.0]),
+    st.sampled_from([0.0, 20.0, 600.0]),
+)
+def test_erlang_a_large_systems_against_decimal(
+    a: float, load: float, patience: float, t: float
+) -> None:
+    n = round(a * load)
+    want = decimal_erlang_a(n, a, 180.0, patience, t)
+    perf = evaluate(n, a, 180.0, t, patience=patience)
+    assert close(perf.wait_probability, want["wait"])
+    assert close(perf.abandonment, want["abandon"])
+    assert close(perf.asa_seconds, want["asa"])
+    for got, key in (
+        (perf.service_level, "sl_offered"),
+        (perf.service_level_answered, "sl_answered"),
+    ):
+        exact = float(want[key])
+        if exact < 0.5:
+            assert abs(got - exact) <= max(REL * exact, 1e-14)
+        else:
+            assert close(got, want[key])
