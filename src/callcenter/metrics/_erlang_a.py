@@ -30,8 +30,10 @@ applications to call centers", 2005, and Garnett, Mandelbaum and Reiman,
 
 Every series has positive terms, and all of them are rescaled together by exact
 powers of two, so overload (where ``S`` is astronomically large) neither overflows
-nor loses digits. The only subtraction is ``G0 - G(t)``: a service level below
-one half is therefore exact to about 1e-14 *absolute* rather than relative.
+nor loses digits. A service level below one half would lose digits in
+``G0 - G(t)``; it is computed instead as ``x * integral_0^{theta t} exp(y (1 - e^-v)
+- (x + 1) v) dv`` (the incomplete-gamma difference after substituting
+``u = y e^-v``), by adaptive Gauss-Legendre quadrature of a log-concave integrand.
 """
 
 from __future__ import annotations
@@ -121,6 +123,94 @@ def _a_series(s: float, w: float) -> tuple[float, int]:
     return total, scale
 
 
+def _gauss_legendre(order: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Nodes and weights of Gauss-Legendre quadrature on [-1, 1], by Newton's method."""
+    nodes: list[float] = []
+    weights: list[float] = []
+    for i in range(1, order + 1):
+        x = math.cos(math.pi * (i - 0.25) / (order + 0.5))
+        for _ in range(100):
+            p0, p1 = 1.0, x
+            for k in range(2, order + 1):
+                p0, p1 = p1, ((2 * k - 1) * x * p1 - (k - 1) * p0) / k
+            derivative = order * (x * p1 - p0) / (x * x - 1.0)
+            step = p1 / derivative
+            x -= step
+            if abs(step) < 1e-17:
+                break
+        p0, p1 = 1.0, x
+        for k in range(2, order + 1):
+            p0, p1 = p1, ((2 * k - 1) * x * p1 - (k - 1) * p0) / k
+        derivative = order * (x * p1 - p0) / (x * x - 1.0)
+        nodes.append(x)
+        weights.append(2.0 / ((1.0 - x * x) * derivative * derivative))
+    return tuple(nodes), tuple(weights)
+
+
+_GL_NODES, _GL_WEIGHTS = _gauss_legendre(20)
+
+
+def _answered_within(x: float, y: float, tau: float, log_scale: float) -> float:
+    """``G0 - G(t)`` (contacts answered within ``t`` after waiting), without cancellation.
+
+    ``G0 - G(t) = x * integral_0^tau exp(psi(v)) dv`` with ``tau = theta t`` and
+    ``psi(v) = y (1 - exp(-v)) - (x + 1) v`` (substitute ``u = y exp(-v)`` in the
+    incomplete-gamma form). ``psi`` is concave, so the integrand is unimodal: it is
+    integrated around its peak, where it exceeds ``exp(-50)`` of the peak, by adaptive
+    20-point Gauss-Legendre panels. The result is divided by ``exp(log_scale)``.
+    """
+    if tau <= 0.0:
+        return 0.0
+    peak = math.log(y / (x + 1.0)) if y > x + 1.0 else 0.0
+    peak = min(peak, tau)
+    slope_at_peak = y * math.exp(-peak)
+
+    def rise(v: float) -> float:
+        # psi(v) - psi(peak), accurate for v near the peak.
+        d = v - peak
+        return -slope_at_peak * math.expm1(-d) - (x + 1.0) * d
+
+    def edge(inside: float, outside: float) -> float:
+        if rise(outside) >= -50.0:
+            return outside
+        for _ in range(200):
+            middle = 0.5 * (inside + outside)
+            if middle in (inside, outside):
+                break
+            if rise(middle) >= -50.0:
+                inside = middle
+            else:
+                outside = middle
+        return outside
+
+    low = edge(peak, 0.0)
+    high = edge(peak, tau)
+
+    def panel(a: float, b: float) -> float:
+        middle = 0.5 * (a + b)
+        half = 0.5 * (b - a)
+        return half * math.fsum(
+            w * math.exp(rise(middle + half * n))
+            for n, w in zip(_GL_NODES, _GL_WEIGHTS, strict=True)
+        )
+
+    pieces = [(low, peak), (peak, high)] if low < peak < high else [(low, high)]
+    stack = [(a, b, panel(a, b)) for a, b in pieces if b > a]
+    total_estimate = sum(value for _, _, value in stack)
+    parts: list[float] = []
+    while stack:
+        a, b, whole = stack.pop()
+        middle = 0.5 * (a + b)
+        left, right = panel(a, middle), panel(middle, b)
+        if abs(left + right - whole) <= 1e-16 * total_estimate or middle in (a, b):
+            parts.append(left + right)
+        else:
+            stack.append((a, middle, left))
+            stack.append((middle, b, right))
+    psi_peak = -y * math.expm1(-peak) - (x + 1.0) * peak
+    return x * math.fsum(parts) * _safe_exp(psi_peak - log_scale)
+
+
 class ErlangAValues:
     """The raw Erlang A quantities (internal; :func:`~callcenter.metrics.evaluate` wraps them)."""
 
@@ -183,9 +273,14 @@ def erlang_a_values(
     wait = s / den
     abandonment = h / den
     late = (h + g_t) / den
-    sl_offered = 1.0 - late if late <= 0.5 else (served - g_t) / den
     late_answered = g_t / served
-    sl_answered = 1.0 - late_answered if late_answered <= 0.5 else (served - g_t) / served
+    within = None
+    if late > 0.5 or late_answered > 0.5:
+        # A service level below one half: 1 - late would lose digits, so the answered
+        # share is integrated directly.
+        within = k + _answered_within(x, y, theta_t, scale * _SCALE_EXP * _LN2)
+    sl_offered = 1.0 - late if within is None or late <= 0.5 else within / den
+    sl_answered = 1.0 - late_answered if within is None or late_answered <= 0.5 else within / served
     asa = (x / lam) * u / served
     return ErlangAValues(
         min(1.0, wait),
