@@ -26,8 +26,8 @@ from callcenter.metrics import (
 def brute_force(
     a: float, aht: float, targets: StaffingTargets, patience: float | None = None
 ) -> int:
-    """Try every agent count from zero; the first that meets all targets."""
-    n = 0
+    """Try every agent count from one; the first that meets all targets."""
+    n = 1
     while True:
         if targets.met_by(evaluate(n, a, aht, targets.answer_time or 0.0, patience=patience)):
             return n
@@ -58,15 +58,23 @@ def test_erlang_c_search_equals_brute_force(
     st.floats(20.0, 900.0),
     st.sampled_from(["offered", "answered"]),
     st.one_of(st.none(), st.floats(0.01, 0.3)),
+    st.one_of(st.none(), st.floats(0.3, 1.0)),
 )
 def test_erlang_a_search_equals_brute_force(
-    a: float, sl: float, t: float, patience: float, basis: str, abandon: float | None
+    a: float,
+    sl: float,
+    t: float,
+    patience: float,
+    basis: str,
+    abandon: float | None,
+    occupancy: float | None,
 ) -> None:
     targets = StaffingTargets(
         service_level=sl,
         answer_time=t,
         service_level_basis=basis,  # type: ignore[arg-type]
         max_abandonment=abandon,
+        max_occupancy=occupancy,
     )
     perf = required_agents(a, 180.0, targets, patience=patience)
     assert perf.agents == brute_force(a, 180.0, targets, patience)
@@ -187,3 +195,15 @@ def test_staffing_command_reports_bad_input(capsys: pytest.CaptureFixture[str]) 
     status = main(["staffing", "--calls", "100", "--aht", "0", "--target-sl", "0.8"])
     assert status == 1
     assert "aht" in capsys.readouterr().err
+
+
+@settings(max_examples=40)
+@given(st.floats(0.5, 40.0), st.floats(0.5, 0.99), st.floats(10.0, 600.0))
+def test_erlang_a_occupancy_target_may_need_fewer_than_a_over_max(
+    a: float, occupancy: float, patience: float
+) -> None:
+    # Callers abandon, so Erlang A carries less than A: the Erlang C bound
+    # ceil(A / max_occupancy) must not be used as a starting point.
+    targets = StaffingTargets(max_occupancy=occupancy)
+    perf = required_agents(a, 180.0, targets, patience=patience)
+    assert perf.agents == brute_force(a, 180.0, targets, patience)

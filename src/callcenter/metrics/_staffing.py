@@ -377,7 +377,7 @@ def required_agents(
     patience: float | None = None,
     max_agents: int | None = None,
 ) -> QueuePerformance:
-    """The fewest agents that meet every target, with their expected performance.
+    """The fewest agents (at least one, unless there is no traffic) that meet every target.
 
     Erlang C starts at the smallest integer above ``traffic`` (and at
     ``ceil(A / max_occupancy)``, exactly) and walks up one agent at a time; Erlang A
@@ -412,7 +412,9 @@ def required_agents(
     limit = max_agents if max_agents is not None else 10 * math.ceil(a) + 1000
     exact_a = _exact(a, "traffic")
     start = 1 if p is not None else max(1, math.floor(exact_a) + 1)
-    if targets.max_occupancy is not None:
+    if targets.max_occupancy is not None and p is None:
+        # Erlang C carries all the traffic, so occupancy A / N <= max needs
+        # N >= A / max. (Erlang A carries less -- callers abandon -- so no such bound.)
         start = max(start, math.ceil(exact_a / _exact(targets.max_occupancy, "max_occupancy")))
     if a == 0:
         return _performance(None, 0, a, h, t, p)
