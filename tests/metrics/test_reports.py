@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callcenter.cli import main
-from callcenter.errors import InvalidArgumentError
+from callcenter.errors import DefinitionError, InvalidArgumentError
 from callcenter.metrics import (
     AgentState,
     AgentStateInterval,
@@ -264,3 +264,10 @@ def test_report_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         main(["report", str(tmp_path / "day.csv"), "--format", "csv", "--columns", "answered"]) == 0
     )
     assert capsys.readouterr().out.splitlines()[0] == "period_start,queue,answered"
+
+
+def test_a_bare_string_is_not_a_list_of_queues() -> None:
+    data = json.loads(records_to_json([answered_at(1_790_000_000.0)]))
+    data["records"][0]["queues"] = "enquiry"
+    with pytest.raises(DefinitionError, match=r"records\.0\.queues: expected a list of names"):
+        records_from_json(json.dumps(data))

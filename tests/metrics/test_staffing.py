@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -207,3 +208,15 @@ def test_erlang_a_occupancy_target_may_need_fewer_than_a_over_max(
     targets = StaffingTargets(max_occupancy=occupancy)
     perf = required_agents(a, 180.0, targets, patience=patience)
     assert perf.agents == brute_force(a, 180.0, targets, patience)
+
+
+def test_the_json_shown_in_the_how_to_is_what_the_command_prints(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    page = Path(__file__).parents[2] / "docs" / "how-to" / "metrics-staffing.md"
+    block = page.read_text(encoding="utf-8").split("```console")[1].split("```")[0]
+    command, shown = block.split("{", 1)
+    argv = command.replace("\\\n", " ").split()[2:]  # drop "$ callcenter"
+    assert argv[0] == "staffing"
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads("{" + shown)

@@ -52,7 +52,17 @@ class RecordSet:
     agent_states: tuple[AgentStateInterval, ...] = ()
 
 
+def _structure_names(value: object, _: type) -> tuple[str, ...]:
+    # A bare string would otherwise become a tuple of its characters.
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise ValueError(f"expected a list of names such as ['enquiry'], got {value!r}")
+    if not all(isinstance(item, str) for item in value):
+        raise ValueError(f"expected a list of names (strings), got {value!r}")
+    return tuple(value)
+
+
 _CONVERTER: cattrs.Converter = _loading.make_converter()
+_CONVERTER.register_structure_hook_func(lambda cl: cl == tuple[str, ...], _structure_names)
 
 
 def records_to_json(
