@@ -248,14 +248,6 @@ class Tally:
         self.available = 0.0
         self.logged_in = 0.0
 
-    def wait_of(self, record: ContactRecord) -> float | None:
-        """The wait used by every KPI, under :attr:`KpiOptions.asa_from`."""
-        if record.queued_at is None:
-            return None
-        start = record.queued_at if self.options.asa_from == "queued" else record.arrived_at
-        stop = record.answered_at if record.answered_at is not None else record.ended_at
-        return stop - start
-
     def add(self, record: ContactRecord, repeated: bool | None = None) -> None:
         """Count one record; ``repeated`` says whether its caller came back (FCR)."""
         # Identity tests on the outcome: hashing enum members is slow, and this is the

@@ -13,6 +13,10 @@ earlier than one already seen is refused. "Today" is the local date in the
 monitor's time zone; the daily counters restart at local midnight, while contacts
 still waiting stay waiting.
 
+A contact is tracked from :class:`ContactQueued` until it is abandoned, leaves the
+queue or ends after being answered; a contact transferred back into a queue is
+queued again under a new id (it is a new offer for that queue's counters).
+
 Live definitions (over contacts whose queue outcome is known so far):
 
 * answer rate = answered / (answered + abandoned + left), where *left* are contacts

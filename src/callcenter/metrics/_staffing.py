@@ -14,6 +14,7 @@ written as (``0.3`` is 3/10), so ``21 / (1 - 0.3)`` gives 30, not the 31 that
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections.abc import Iterable
 from fractions import Fraction
@@ -153,16 +154,17 @@ def _performance(
     answer_time: float,
     patience: float | None,
 ) -> QueuePerformance:
-    common = {
-        "agents": agents,
-        "traffic_erlangs": traffic,
-        "aht_seconds": aht,
-        "answer_time_seconds": answer_time,
-        "patience_seconds": patience,
-    }
+    common = functools.partial(
+        QueuePerformance,
+        agents=agents,
+        traffic_erlangs=traffic,
+        aht_seconds=aht,
+        answer_time_seconds=answer_time,
+        patience_seconds=patience,
+    )
     if patience is None:
         if traffic == 0:
-            return QueuePerformance(
+            return common(
                 model="erlang_c",
                 stable=True,
                 wait_probability=0.0,
@@ -171,10 +173,9 @@ def _performance(
                 asa_seconds=0.0,
                 abandonment=0.0,
                 occupancy=0.0,
-                **common,  # type: ignore[arg-type]
             )
         if agents <= traffic:
-            return QueuePerformance(
+            return common(
                 model="erlang_c",
                 stable=False,
                 wait_probability=1.0,
@@ -183,11 +184,10 @@ def _performance(
                 asa_seconds=math.inf,
                 abandonment=0.0,
                 occupancy=1.0,
-                **common,  # type: ignore[arg-type]
             )
         assert inv is not None
         wait, sl, asa = _c_values(agents, inv, aht, answer_time)
-        return QueuePerformance(
+        return common(
             model="erlang_c",
             stable=True,
             wait_probability=wait,
@@ -196,7 +196,6 @@ def _performance(
             asa_seconds=asa,
             abandonment=0.0,
             occupancy=traffic / agents,
-            **common,  # type: ignore[arg-type]
         )
     if inv is None or traffic == 0 or agents == 0:
         k, k_scale = 0.0, 0
@@ -204,7 +203,7 @@ def _performance(
         k, k_scale = inv.k, inv.scale
     values = erlang_a_values(agents, traffic, aht, patience, answer_time, k, k_scale)
     occupancy = 0.0 if agents == 0 else min(1.0, traffic * (1.0 - values.abandonment) / agents)
-    return QueuePerformance(
+    return common(
         model="erlang_a",
         stable=True,
         wait_probability=values.wait_probability,
@@ -213,7 +212,6 @@ def _performance(
         asa_seconds=values.asa_seconds,
         abandonment=values.abandonment,
         occupancy=occupancy,
-        **common,  # type: ignore[arg-type]
     )
 
 
