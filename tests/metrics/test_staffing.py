@@ -220,3 +220,48 @@ def test_the_json_shown_in_the_how_to_is_what_the_command_prints(
     assert argv[0] == "staffing"
     assert main(argv) == 0
     assert json.loads(capsys.readouterr().out) == json.loads("{" + shown)
+
+
+def test_staffing_command_plans_a_forecast(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    forecast = tmp_path / "forecast.csv"
+    forecast.write_text(
+        "start,calls,aht_seconds\n08:00,40,200\n08:30,100,180\n09:00,0,180\n", encoding="utf-8"
+    )
+    argv = ["staffing", "--forecast", str(forecast), "--target-sl", "0.8", "--shrinkage", "0.3"]
+    assert main([*argv, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["intervals"]
+    targets = StaffingTargets(service_level=0.8, answer_time=20)
+    plan = plan_intervals(
+        [
+            IntervalForecast(start="08:00", calls=40, aht_seconds=200),
+            IntervalForecast(start="08:30", calls=100, aht_seconds=180),
+            IntervalForecast(start="09:00", calls=0, aht_seconds=180),
+        ],
+        interval_seconds=1800,
+        targets=targets,
+        shrinkage=0.3,
+    )
+    assert [r["start"] for r in rows] == ["08:00", "08:30", "09:00"]
+    assert [r["agents"] for r in rows] == [p.agents for p in plan]
+    assert [r["agents_with_shrinkage"] for r in rows] == [p.scheduled_agents for p in plan]
+    assert main(argv) == 0
+    assert "08:30" in capsys.readouterr().out
+    forecast.write_text("start,calls\n08:00,many\n", encoding="utf-8")
+    assert main(argv) == 1
+    assert "rows.0" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["staffing", "--calls", "100", "--aht", "180"],  # no target
+        ["staffing", "--calls", "100", "--target-sl", "0.8"],  # no AHT
+        ["staffing", "--target-sl", "0.8", "--aht", "180"],  # no volume
+    ],
+)
+def test_staffing_command_line_mistakes_exit_2(argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
