@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from decimal import Decimal, localcontext
+from decimal import MAX_EMAX, MIN_EMIN, Decimal, localcontext
 from fractions import Fraction
 
 import pytest
@@ -49,6 +49,7 @@ def decimal_inverse(n: int, a: float, prec: int = 50) -> tuple[Decimal, Decimal]
     """1/B(N, A) and 1/B - 1 in 50-digit decimal arithmetic, from n = 0."""
     with localcontext() as ctx:
         ctx.prec = prec
+        ctx.Emax, ctx.Emin = MAX_EMAX, MIN_EMIN
         traffic = Decimal(a)  # exact value of the float
         inv = Decimal(1)
         k = Decimal(0)
@@ -475,3 +476,36 @@ def test_small_erlang_a_service_levels_keep_their_digits(
     perf = evaluate(n, a, 180.0, t, patience=patience)
     assert close(perf.service_level, want["sl_offered"])
     assert close(perf.service_level_answered, want["sl_answered"])
+
+
+@pytest.mark.parametrize(
+    ("n", "a"),
+    [
+        (1, 1e-300),
+        (2, 1e-155),
+        (3, 1e-300),
+        (50, 1e-20),
+        (3, 5e-324),
+        (7, 2.0**-31),
+        (7, 2.0**-29),
+        (100_000, 2.0**-29),
+    ],
+)
+def test_tiny_traffic_neither_overflows_nor_loses_digits(n: int, a: float) -> None:
+    # n / A overflows a float here; the recursion must carry the scale exactly.
+    inv, _ = decimal_inverse(n, a, prec=45)
+    exact = 1 / inv
+    got = erlang_b(n, a)
+    if exact > Decimal("1e-300"):
+        assert close(got, exact)
+    else:
+        assert 0.0 <= got < 1e-300
+    assert close(log_erlang_b(n, a), -inv.ln())
+    if n > 1:
+        c, sl, asa = decimal_c(n, a, 180.0, 20.0)
+        if c > Decimal("1e-300"):
+            assert close(erlang_c(n, a), c)
+            assert close(erlang_c_asa(n, a, 180.0), asa)
+        assert close(erlang_c_service_level(n, a, 180.0, 20.0), sl)
+        perf = evaluate(n, a, 180.0, 20.0, patience=60.0)
+        assert all(math.isfinite(v) for v in (perf.wait_probability, perf.service_level))

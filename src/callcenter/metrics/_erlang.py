@@ -17,6 +17,8 @@ How the numbers stay exact to about 1e-13 relative:
   error (below 100 %) is damped by ``prod (1 - B(n)) <= prod (n / A) <= exp(-40)``
   over ``n0 < n <= m`` (because ``B(n) >= 1 - n / A``), far below one rounding.
   This makes one evaluation at 2,000 Erlangs about 400 steps instead of 2,000.
+* For traffic below ``2**-30`` Erlangs, where ``n / A`` itself may overflow, the
+  power of two of ``A`` is carried as an exact exponent at every step.
 * Erlang C quantities are rewritten so that only positive terms are added:
   ``1 - C = (N - A) K / ((N - A) I + A)`` with ``K = I - 1`` kept separately, and
   the service level ``1 - C exp(-(N - A) t / h)`` uses ``expm1``, so a service level
@@ -56,6 +58,7 @@ _SCALE = 2.0**_SCALE_EXP
 _UNSCALE = 2.0**-_SCALE_EXP
 _LIMIT = 2.0**980
 _LN2 = math.log(2.0)
+_TINY_TRAFFIC = 2.0**-30
 
 
 def _check_agents(agents: object, *, allow_zero: bool = True) -> int:
@@ -98,14 +101,19 @@ class _Inverse:
 
     def advance_to(self, agents: int) -> None:
         a = self.traffic
+        if a < _TINY_TRAFFIC:
+            self._advance_tiny(agents)
+            return
         inv = self.inv
         k = self.k
         scale = self.scale
         one = 1.0 if scale == 0 else 0.0  # 2**(-960 * scale) is negligible beside I
+        # Rescale early enough that the next n * I / A cannot overflow.
+        limit = min(_LIMIT, 2.0**1020 / max(1.0, agents / a))
         for n in range(self.n + 1, agents + 1):
             k = n * inv / a
             inv = one + k
-            if inv > _LIMIT:
+            if inv > limit:
                 inv *= _UNSCALE
                 k *= _UNSCALE
                 scale += 1
@@ -113,6 +121,28 @@ class _Inverse:
         self.n = max(self.n, agents)
         self.inv = inv
         self.k = k
+        self.scale = scale
+
+    def _advance_tiny(self, agents: int) -> None:
+        # For traffic so small that n / A overflows (or nearly), the factor 2**e of
+        # A = m * 2**e is carried as an exact binary exponent, step by step.
+        mantissa, exponent = math.frexp(self.traffic)
+        bits = _SCALE_EXP * self.scale
+        inv, k = self.inv, self.k
+        for n in range(self.n + 1, agents + 1):
+            k = n * inv / mantissa
+            bits -= exponent
+            inv = k + math.ldexp(1.0, -bits) if bits < 1074 else k
+            if inv > 2.0**500:
+                inv = math.ldexp(inv, -500)
+                k = math.ldexp(k, -500)
+                bits += 500
+        # Back to whole 960-bit units, the representation the rest of the module uses.
+        scale = -(-bits // _SCALE_EXP) if bits > 0 else 0
+        shift = bits - _SCALE_EXP * scale
+        self.n = max(self.n, agents)
+        self.inv = math.ldexp(inv, shift)
+        self.k = math.ldexp(k, shift)
         self.scale = scale
 
     def erlang_b(self) -> float:

@@ -255,6 +255,9 @@ def erlang_a_values(
     x = agents * patience / aht
     y = traffic * patience / aht
     lam = traffic / aht
+    if y == 0.0 or lam == 0.0:
+        # Traffic so small that it underflows once scaled: nobody ever waits.
+        return ErlangAValues(0.0, 0.0, 1.0, 1.0, 0.0)
     s, h, g0, u, scale = _series(x, y)
     k = _safe_ldexp(k_mantissa, _SCALE_EXP * (k_scale - scale))
     den = k + s
