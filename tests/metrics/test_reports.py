@@ -271,3 +271,31 @@ def test_a_bare_string_is_not_a_list_of_queues() -> None:
     data["records"][0]["queues"] = "enquiry"
     with pytest.raises(DefinitionError, match=r"records\.0\.queues: expected a list of names"):
         records_from_json(json.dumps(data))
+
+
+def test_report_command_agent_stats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = 1_790_000_000.0
+    records = [answered_at(base), answered_at(base + 60), answered_at(base + 4000)]
+    records[1] = attrs.evolve(records[1], agents=("a2",), talk_seconds=30.0)
+    states = [
+        AgentStateInterval(agent_id="a1", state=AgentState.BUSY, start=base, end=base + 300),
+        AgentStateInterval(
+            agent_id="a1", state=AgentState.AVAILABLE, start=base + 300, end=base + 400
+        ),
+        AgentStateInterval(
+            agent_id="a2", state=AgentState.NOT_READY, start=base, end=base + 900, reason="lunch"
+        ),
+    ]
+    path = tmp_path / "day.json"
+    path.write_text(records_to_json(records, states), encoding="utf-8")
+    assert main(["report", str(path), "--agent-stats", "--format", "json"]) == 0
+    rows = {row["agent"]: row for row in json.loads(capsys.readouterr().out)["agents"]}
+    assert rows["a1"]["handled"] == 2
+    assert rows["a1"]["occupancy"] == 0.75
+    assert rows["a2"]["average_talk_seconds"] == 30.0
+    assert rows["a2"]["not_ready_seconds"] == {"lunch": 900.0}
+    assert rows["a2"]["utilization"] == 0.0
+    assert main(["report", str(path), "--agent-stats"]) == 0
+    table = capsys.readouterr().out
+    assert "not_ready_lunch_seconds" in table
+    assert "75.0%" in table

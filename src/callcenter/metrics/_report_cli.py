@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import json
+from typing import Any
 
 from ._io import load_records
-from ._kpis import KpiOptions
+from ._kpis import AgentStats, KpiOptions, agent_stats
 from ._reports import DEFAULT_COLUMNS, GRANULARITIES, GROUP_DIMENSIONS, build_report
 
 __all__ = ["register_report"]
@@ -60,7 +64,77 @@ def register_report(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="output format"
     )
+    parser.add_argument(
+        "--agent-stats",
+        action="store_true",
+        help="print per-agent figures instead (handled, average talk and after-contact "
+        "work, not-ready time by reason, occupancy, utilization) over the whole file",
+    )
     parser.set_defaults(handler=_run_report)
+
+
+def _agent_rows(stats: dict[str, AgentStats]) -> list[dict[str, Any]]:
+    return [
+        {
+            "agent": s.agent_id,
+            "handled": s.handled,
+            "average_talk_seconds": s.average_talk_seconds,
+            "average_acw_seconds": s.average_acw_seconds,
+            "not_ready_seconds": dict(s.not_ready_seconds),
+            "logged_in_seconds": s.logged_in_seconds,
+            "occupancy": s.occupancy,
+            "utilization": s.utilization,
+        }
+        for s in stats.values()
+    ]
+
+
+def _print_agent_stats(rows: list[dict[str, Any]], output: str) -> None:
+    if output == "json":
+        print(json.dumps({"agents": rows}, indent=2))
+        return
+    reasons = sorted({r for row in rows for r in row["not_ready_seconds"]})
+    columns = ["agent", "handled", "average_talk_seconds", "average_acw_seconds"]
+    columns += [f"not_ready_{reason or 'unspecified'}_seconds" for reason in reasons]
+    columns += ["occupancy", "utilization"]
+    table = []
+    for row in rows:
+        breaks: dict[str, float] = row["not_ready_seconds"]
+        values = {
+            **row,
+            **{f"not_ready_{r or 'unspecified'}_seconds": breaks.get(r) for r in reasons},
+        }
+        table.append([values[c] for c in columns])
+    if output == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(["" if v is None else v for v in line] for line in table)
+        print(out.getvalue(), end="")
+        return
+    cells = [[_cell(c, v) for c, v in zip(columns, line, strict=True)] for line in table]
+    widths = [max([len(c), *(len(line[i]) for line in cells)]) for i, c in enumerate(columns)]
+    print(
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(columns, widths, strict=True))
+        )
+    )
+    for line in cells:
+        print(
+            "  ".join(
+                v.ljust(w) if i == 0 else v.rjust(w)
+                for i, (v, w) in enumerate(zip(line, widths, strict=True))
+            )
+        )
+
+
+def _cell(column: str, value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.1f}" if column.endswith("_seconds") else f"{100 * value:.1f}%"
+    return str(value)
 
 
 def _run_report(args: argparse.Namespace) -> int:
@@ -71,6 +145,10 @@ def _run_report(args: argparse.Namespace) -> int:
         abandons=args.abandons,
         short_abandon_seconds=args.short_abandon,
     )
+    if args.agent_stats:
+        stats = agent_stats(data.records, data.agent_states, options)
+        _print_agent_stats(_agent_rows(stats), args.format)
+        return 0
     report = build_report(
         data.records,
         data.agent_states,
