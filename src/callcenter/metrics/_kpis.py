@@ -16,8 +16,9 @@ Populations (see :class:`~callcenter.metrics.Outcome`):
   waiting);
 * *waited*: answered plus abandoned (the service-level population).
 
-All KPI functions make one pass over their input: O(n) time, O(1) memory, except
-first-contact resolution (O(n log n), it sorts each caller's contacts).
+Each single-KPI function makes one pass over its input in O(n) time and O(1)
+memory; first-contact resolution and :func:`compute_kpis` (which includes it) keep
+the records and sort each caller's contacts, O(n log n).
 """
 
 from __future__ import annotations
