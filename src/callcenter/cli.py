@@ -27,6 +27,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "callcenter.ivr._cli",
     "callcenter.routing._cli",
     "callcenter.tickets._cli",
+    "callcenter.metrics._cli",
 )
 
 _DESCRIPTION = """\

@@ -1,3 +1,137 @@
 """Contact records, KPI definitions, reports, live monitoring and Erlang staffing."""
 
-__all__: list[str] = []
+from ._erlang import erlang_b as erlang_b
+from ._erlang import erlang_c as erlang_c
+from ._erlang import erlang_c_asa as erlang_c_asa
+from ._erlang import erlang_c_occupancy as erlang_c_occupancy
+from ._erlang import erlang_c_service_level as erlang_c_service_level
+from ._erlang import log_erlang_b as log_erlang_b
+from ._io import RecordSet as RecordSet
+from ._io import load_records as load_records
+from ._io import records_from_csv as records_from_csv
+from ._io import records_from_json as records_from_json
+from ._io import records_to_csv as records_to_csv
+from ._io import records_to_json as records_to_json
+from ._kpis import AgentStats as AgentStats
+from ._kpis import KpiOptions as KpiOptions
+from ._kpis import KpiValues as KpiValues
+from ._kpis import abandonment_rate as abandonment_rate
+from ._kpis import agent_stats as agent_stats
+from ._kpis import answer_rate as answer_rate
+from ._kpis import average_after_contact_time as average_after_contact_time
+from ._kpis import average_handle_time as average_handle_time
+from ._kpis import average_ring_time as average_ring_time
+from ._kpis import average_speed_of_answer as average_speed_of_answer
+from ._kpis import average_talk_time as average_talk_time
+from ._kpis import callback_rate as callback_rate
+from ._kpis import compute_kpis as compute_kpis
+from ._kpis import first_contact_resolution as first_contact_resolution
+from ._kpis import ivr_containment as ivr_containment
+from ._kpis import longest_wait as longest_wait
+from ._kpis import missed_contacts as missed_contacts
+from ._kpis import occupancy as occupancy
+from ._kpis import repeat_contact_ids as repeat_contact_ids
+from ._kpis import service_level as service_level
+from ._kpis import transfer_rate as transfer_rate
+from ._kpis import utilization as utilization
+from ._monitor import AgentStateChanged as AgentStateChanged
+from ._monitor import ContactAbandoned as ContactAbandoned
+from ._monitor import ContactAnswered as ContactAnswered
+from ._monitor import ContactEnded as ContactEnded
+from ._monitor import ContactLeftQueue as ContactLeftQueue
+from ._monitor import ContactQueued as ContactQueued
+from ._monitor import ContactRinging as ContactRinging
+from ._monitor import ContactRingingStopped as ContactRingingStopped
+from ._monitor import LiveMonitor as LiveMonitor
+from ._monitor import MonitorEvent as MonitorEvent
+from ._monitor import MonitorSnapshot as MonitorSnapshot
+from ._monitor import QueueStatus as QueueStatus
+from ._records import AgentState as AgentState
+from ._records import AgentStateInterval as AgentStateInterval
+from ._records import ContactRecord as ContactRecord
+from ._records import Outcome as Outcome
+from ._reports import DEFAULT_COLUMNS as DEFAULT_COLUMNS
+from ._reports import GRANULARITIES as GRANULARITIES
+from ._reports import GROUP_DIMENSIONS as GROUP_DIMENSIONS
+from ._reports import Report as Report
+from ._reports import ReportRow as ReportRow
+from ._reports import build_report as build_report
+from ._reports import daily_report as daily_report
+from ._staffing import IntervalForecast as IntervalForecast
+from ._staffing import IntervalPlan as IntervalPlan
+from ._staffing import QueuePerformance as QueuePerformance
+from ._staffing import StaffingTargets as StaffingTargets
+from ._staffing import evaluate as evaluate
+from ._staffing import plan_intervals as plan_intervals
+from ._staffing import required_agents as required_agents
+from ._staffing import scheduled_agents as scheduled_agents
+from ._staffing import traffic_erlangs as traffic_erlangs
+
+__all__ = [
+    "DEFAULT_COLUMNS",
+    "GRANULARITIES",
+    "GROUP_DIMENSIONS",
+    "AgentState",
+    "AgentStateChanged",
+    "AgentStateInterval",
+    "AgentStats",
+    "ContactAbandoned",
+    "ContactAnswered",
+    "ContactEnded",
+    "ContactLeftQueue",
+    "ContactQueued",
+    "ContactRecord",
+    "ContactRinging",
+    "ContactRingingStopped",
+    "IntervalForecast",
+    "IntervalPlan",
+    "KpiOptions",
+    "KpiValues",
+    "LiveMonitor",
+    "MonitorEvent",
+    "MonitorSnapshot",
+    "Outcome",
+    "QueuePerformance",
+    "QueueStatus",
+    "RecordSet",
+    "Report",
+    "ReportRow",
+    "StaffingTargets",
+    "abandonment_rate",
+    "agent_stats",
+    "answer_rate",
+    "average_after_contact_time",
+    "average_handle_time",
+    "average_ring_time",
+    "average_speed_of_answer",
+    "average_talk_time",
+    "build_report",
+    "callback_rate",
+    "compute_kpis",
+    "daily_report",
+    "erlang_b",
+    "erlang_c",
+    "erlang_c_asa",
+    "erlang_c_occupancy",
+    "erlang_c_service_level",
+    "evaluate",
+    "first_contact_resolution",
+    "ivr_containment",
+    "load_records",
+    "log_erlang_b",
+    "longest_wait",
+    "missed_contacts",
+    "occupancy",
+    "plan_intervals",
+    "records_from_csv",
+    "records_from_json",
+    "records_to_csv",
+    "records_to_json",
+    "repeat_contact_ids",
+    "required_agents",
+    "scheduled_agents",
+    "service_level",
+    "traffic_erlangs",
+    "transfer_rate",
+    "utilization",
+]

@@ -11,6 +11,8 @@ from ._ivr import check_events as check_events
 from ._ivr import find_agent_path as find_agent_path
 from ._ivr import random_flows as random_flows
 from ._ivr import run_script as run_script
+from ._metrics import agent_state_intervals as agent_state_intervals
+from ._metrics import contact_records as contact_records
 from ._routing import agent_definitions as agent_definitions
 from ._routing import contacts as contacts
 from ._routing import queue_definitions as queue_definitions
@@ -30,12 +32,14 @@ from ._tickets import ticket_workflows as ticket_workflows
 __all__ = [
     "ScriptedCaller",
     "agent_definitions",
+    "agent_state_intervals",
     "arrival_profiles",
     "business_calendars",
     "caller_scripts",
     "check_events",
     "check_ticket_trail",
     "choices",
+    "contact_records",
     "contacts",
     "duration_models",
     "field_values",

@@ -1,0 +1,172 @@
+"""Contact records and agent state intervals to and from JSON and CSV text.
+
+JSON: an object ``{"records": [...], "agent_states": [...]}`` whose items have the
+field names of :class:`ContactRecord` and :class:`AgentStateInterval` (enums by
+value, tuples as lists). CSV: one record per row, a header with field names, an
+empty cell for ``None`` (or the default), and tuples joined with ``|``
+(``enquiry|complaints``).
+
+Loading reports every problem of every record at once, each with its path
+(``records.17.answered_at: expected a time >= queued_at ...``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import attrs
+import cattrs
+
+from .. import _loading
+from ..errors import DefinitionError, DocumentError, Problem, did_you_mean
+from ._records import AgentStateInterval, ContactRecord
+
+__all__ = [
+    "RecordSet",
+    "load_records",
+    "records_from_csv",
+    "records_from_json",
+    "records_to_csv",
+    "records_to_json",
+]
+
+_TUPLE_FIELDS = frozenset({"queues", "agents", "ivr_path"})
+_FIELDS = tuple(f.name for f in attrs.fields(ContactRecord))
+
+
+@attrs.frozen(kw_only=True)
+class RecordSet:
+    """Contact records and agent state intervals read from one document.
+
+    Attributes:
+        records: The contact records, in file order.
+        agent_states: The agent state intervals, in file order.
+    """
+
+    records: tuple[ContactRecord, ...] = ()
+    agent_states: tuple[AgentStateInterval, ...] = ()
+
+
+def _structure_names(value: object, _: type) -> tuple[str, ...]:
+    # A bare string would otherwise become a tuple of its characters.
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise ValueError(f"expected a list of names such as ['enquiry'], got {value!r}")
+    if not all(isinstance(item, str) for item in value):
+        raise ValueError(f"expected a list of names (strings), got {value!r}")
+    return tuple(value)
+
+
+_CONVERTER: cattrs.Converter = _loading.make_converter()
+_CONVERTER.register_structure_hook_func(lambda cl: cl == tuple[str, ...], _structure_names)
+
+
+def records_to_json(
+    records: Iterable[ContactRecord],
+    agent_states: Iterable[AgentStateInterval] = (),
+    *,
+    indent: int | None = None,
+) -> str:
+    """Serialize records (and agent state intervals) as a JSON document."""
+    document = _CONVERTER.unstructure(
+        RecordSet(records=tuple(records), agent_states=tuple(agent_states))
+    )
+    return json.dumps(document, indent=indent)
+
+
+def _structure(data: object, what: str) -> RecordSet:
+    return _loading.structure_definition(_CONVERTER, data, RecordSet, what=what)
+
+
+def records_from_json(text: str, *, what: str = "records") -> RecordSet:
+    """Parse a JSON document made by :func:`records_to_json`.
+
+    Raises:
+        DocumentError: The text is not JSON.
+        DefinitionError: With every invalid field of every record, with its path.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DocumentError(path=what, detail=str(exc)) from None
+    return _structure(data, what)
+
+
+def records_to_csv(records: Iterable[ContactRecord]) -> str:
+    """Serialize records as CSV text (one row per record)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(_FIELDS)
+    for record in records:
+        row = []
+        for name in _FIELDS:
+            value = getattr(record, name)
+            if name in _TUPLE_FIELDS:
+                row.append("|".join(value))
+            elif value is None:
+                row.append("")
+            elif name == "outcome":
+                row.append(value.value)
+            else:
+                row.append(repr(value) if isinstance(value, float) else str(value))
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def records_from_csv(text: str, *, what: str = "records") -> RecordSet:
+    """Parse CSV text made by :func:`records_to_csv` (columns may be in any order).
+
+    Raises:
+        DefinitionError: Unknown columns, or invalid values (each with its row).
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    unknown = [name for name in reader.fieldnames or () if name not in _FIELDS]
+    if unknown:
+        problems = [
+            Problem(
+                path=f"columns.{name}",
+                message=f"unknown column {name!r}{did_you_mean(name, _FIELDS)}",
+            )
+            for name in unknown
+        ]
+        raise DefinitionError(problems, what=what)
+    rows: list[dict[str, Any]] = []
+    for row in reader:
+        item: dict[str, Any] = {}
+        for name, cell in row.items():
+            if name is None or cell is None:
+                continue
+            if name in _TUPLE_FIELDS:
+                item[name] = [part for part in cell.split("|") if part]
+            elif cell != "":
+                item[name] = cell
+        rows.append(item)
+    return _structure({"records": rows}, what)
+
+
+def load_records(path: str | Path) -> RecordSet:
+    """Read records from a ``.json`` or ``.csv`` file (the command line's edge).
+
+    Raises:
+        DocumentError: The file cannot be read, or has another suffix.
+        DefinitionError: Invalid records.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".json", ".csv"):
+        raise DocumentError(
+            path=str(path), detail=f"unknown file type {suffix!r}; expected .json or .csv"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DocumentError(path=str(path), detail=exc.strerror or str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise DocumentError(path=str(path), detail=f"not UTF-8 text ({exc.reason})") from None
+    if suffix == ".json":
+        return records_from_json(text, what=f"records {path}")
+    return records_from_csv(text, what=f"records {path}")

@@ -1,0 +1,656 @@
+"""KPI definitions over contact records and agent state intervals.
+
+Every KPI here is one documented formula (the docs page "KPI definitions" lists them
+all) with the variants vendors use as explicit :class:`KpiOptions`. A ratio over an
+empty population is ``None`` ("no data"), never a division by zero and never a
+made-up 0 or 100 %.
+
+Populations (see :class:`~callcenter.metrics.Outcome`):
+
+* *offered*: contacts that asked for an agent -- every outcome except
+  ``finished_in_ivr`` and ``abandoned_in_ivr`` -- minus short abandons;
+* *answered*: outcome ``answered``;
+* *abandoned*: ``abandoned_in_queue`` or ``abandoned_ringing`` with a wait of at
+  least ``short_abandon_seconds`` (shorter ones are *short abandons*, removed from
+  every population: a caller who hangs up after two seconds was never really
+  waiting);
+* *waited*: answered plus abandoned (the service-level population).
+
+Each single-KPI function makes one pass over its input in O(n) time and O(1)
+memory; first-contact resolution and :func:`compute_kpis` (which includes it) keep
+the records and sort each caller's contacts, O(n log n).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal
+
+import attrs
+
+from ..errors import InvalidArgumentError
+from ._records import (
+    AgentState,
+    AgentStateInterval,
+    ContactRecord,
+    Outcome,
+)
+
+__all__ = [
+    "AgentStats",
+    "KpiOptions",
+    "KpiValues",
+    "abandonment_rate",
+    "agent_stats",
+    "answer_rate",
+    "average_after_contact_time",
+    "average_handle_time",
+    "average_ring_time",
+    "average_speed_of_answer",
+    "average_talk_time",
+    "callback_rate",
+    "compute_kpis",
+    "first_contact_resolution",
+    "ivr_containment",
+    "longest_wait",
+    "missed_contacts",
+    "occupancy",
+    "repeat_contact_ids",
+    "service_level",
+    "transfer_rate",
+    "utilization",
+]
+
+AbandonPolicy = Literal["ignored", "against", "for"]
+
+
+def _non_negative(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        raise InvalidArgumentError(name=attribute.name, expected="seconds >= 0", got=value)
+
+
+def _one_of(*choices: str) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value not in choices:
+            expected = "one of " + ", ".join(repr(c) for c in choices)
+            raise InvalidArgumentError(name=attribute.name, expected=expected, got=value)
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
+class KpiOptions:
+    """The variants of the KPI definitions, chosen explicitly.
+
+    Attributes:
+        answer_time: Service-level threshold ``T`` in seconds (default 20).
+        abandons: How abandoned contacts enter the service level:
+            ``"ignored"``: ``answered within T / answered``;
+            ``"against"`` (default): ``answered within T / (answered + abandoned)``;
+            ``"for"``: ``(answered within T + abandoned within T) /
+            (answered + abandoned)``.
+        short_abandon_seconds: Abandons after a wait shorter than this are removed
+            from every population (default 0: none removed). With
+            ``abandons="against"`` and ``short_abandon_seconds = T`` this is the
+            common "abandons within T are not counted" definition.
+        asa_from: ``"queued"`` (default): ASA and waits start when the contact
+            entered the queue; ``"arrival"``: when it reached the center (IVR time
+            included).
+        fcr_window_seconds: A contact is resolved at first contact when the same
+            caller does not contact again within this many seconds after it ended
+            (default 86,400: one day).
+        ivr_hangups_contained: Whether callers who hang up in the IVR count as
+            contained by self-service (default False: only ``finished_in_ivr``).
+        reserved_as_busy: Whether ringing/reserved time counts as working time in
+            occupancy and utilization (default True).
+    """
+
+    answer_time: float = attrs.field(default=20.0, validator=_non_negative)
+    abandons: AbandonPolicy = attrs.field(
+        default="against", validator=_one_of("ignored", "against", "for")
+    )
+    short_abandon_seconds: float = attrs.field(default=0.0, validator=_non_negative)
+    asa_from: Literal["queued", "arrival"] = attrs.field(
+        default="queued", validator=_one_of("queued", "arrival")
+    )
+    fcr_window_seconds: float = attrs.field(default=86_400.0, validator=_non_negative)
+    ivr_hangups_contained: bool = False
+    reserved_as_busy: bool = True
+
+
+_DEFAULT = KpiOptions()
+_ANSWERED = Outcome.ANSWERED
+_ABANDONED_IN_QUEUE = Outcome.ABANDONED_IN_QUEUE
+_ABANDONED_RINGING = Outcome.ABANDONED_RINGING
+_FINISHED_IN_IVR = Outcome.FINISHED_IN_IVR
+_ABANDONED_IN_IVR = Outcome.ABANDONED_IN_IVR
+_CALLBACK = Outcome.CALLBACK
+
+
+@attrs.frozen(kw_only=True)
+class KpiValues:
+    """Every KPI of one population; ``None`` means no data.
+
+    Attributes:
+        offered: Contacts offered (short abandons excluded).
+        answered: Contacts answered.
+        abandoned: Contacts abandoned (short abandons excluded).
+        short_abandoned: Abandons shorter than ``short_abandon_seconds``.
+        missed: Offered contacts not answered.
+        answer_rate: ``answered / offered``.
+        abandonment_rate: ``abandoned / offered``.
+        service_level: See :attr:`KpiOptions.abandons`.
+        asa_seconds: Mean wait of answered contacts.
+        aht_seconds: Mean ``talk + hold + after-contact`` of answered contacts.
+        average_talk_seconds: Mean talk time of answered contacts.
+        average_hold_seconds: Mean hold time of answered contacts.
+        average_acw_seconds: Mean after-contact work of answered contacts.
+        average_ring_seconds: Mean ring time of contacts offered to an agent.
+        longest_wait_seconds: Longest wait of any answered or abandoned contact.
+        transfer_rate: Answered contacts transferred at least once / answered.
+        callback_rate: Contacts that chose a callback / offered.
+        ivr_containment: Contacts finished in the IVR / contacts that entered it.
+        fcr_rate: Answered contacts with a caller and no repeat within the window /
+            answered contacts with a caller (needs :func:`repeat_contact_ids`).
+        occupancy: Working time / (working + available) time of agents.
+        utilization: Working time / logged-in time of agents.
+    """
+
+    offered: int
+    answered: int
+    abandoned: int
+    short_abandoned: int
+    missed: int
+    answer_rate: float | None
+    abandonment_rate: float | None
+    service_level: float | None
+    asa_seconds: float | None
+    aht_seconds: float | None
+    average_talk_seconds: float | None
+    average_hold_seconds: float | None
+    average_acw_seconds: float | None
+    average_ring_seconds: float | None
+    longest_wait_seconds: float | None
+    transfer_rate: float | None
+    callback_rate: float | None
+    ivr_containment: float | None
+    fcr_rate: float | None
+    occupancy: float | None
+    utilization: float | None
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return None if denominator == 0 else numerator / denominator
+
+
+class Tally:
+    """Counters for one population, filled one record or interval at a time.
+
+    O(1) per record; :meth:`values` turns them into :class:`KpiValues`.
+    """
+
+    __slots__ = (
+        "abandoned",
+        "abandoned_within",
+        "answered",
+        "answered_within",
+        "available",
+        "callbacks",
+        "contained",
+        "entered_ivr",
+        "fcr_eligible",
+        "fcr_resolved",
+        "logged_in",
+        "longest",
+        "offered",
+        "options",
+        "rung",
+        "short_abandoned",
+        "sum_acw",
+        "sum_handle",
+        "sum_hold",
+        "sum_ring",
+        "sum_talk",
+        "sum_wait",
+        "transferred",
+        "working",
+    )
+
+    def __init__(self, options: KpiOptions = _DEFAULT) -> None:
+        self.options = options
+        self.offered = 0
+        self.answered = 0
+        self.abandoned = 0
+        self.short_abandoned = 0
+        self.answered_within = 0
+        self.abandoned_within = 0
+        self.sum_wait = 0.0
+        self.sum_handle = 0.0
+        self.sum_talk = 0.0
+        self.sum_hold = 0.0
+        self.sum_acw = 0.0
+        self.sum_ring = 0.0
+        self.rung = 0
+        self.longest: float | None = None
+        self.transferred = 0
+        self.callbacks = 0
+        self.entered_ivr = 0
+        self.contained = 0
+        self.fcr_eligible = 0
+        self.fcr_resolved = 0
+        self.working = 0.0
+        self.available = 0.0
+        self.logged_in = 0.0
+
+    def add(self, record: ContactRecord, repeated: bool | None = None) -> None:
+        """Count one record; ``repeated`` says whether its caller came back (FCR)."""
+        # Identity tests on the outcome: hashing enum members is slow, and this is the
+        # inner loop of every report.
+        options = self.options
+        outcome = record.outcome
+        ivr_only = outcome is _FINISHED_IN_IVR or outcome is _ABANDONED_IN_IVR
+        if ivr_only or record.ivr_path or record.ivr_exited_at is not None:
+            self.entered_ivr += 1
+            if outcome is _FINISHED_IN_IVR or (
+                options.ivr_hangups_contained and outcome is _ABANDONED_IN_IVR
+            ):
+                self.contained += 1
+        if ivr_only:
+            return
+        queued = record.queued_at
+        answered = outcome is _ANSWERED
+        wait: float | None = None
+        if queued is not None:
+            begin = queued if options.asa_from == "queued" else record.arrived_at
+            stop = record.answered_at if answered else record.ended_at
+            assert stop is not None
+            wait = stop - begin
+        if outcome is _ABANDONED_IN_QUEUE or outcome is _ABANDONED_RINGING:
+            assert wait is not None  # records guarantee queued_at for abandons
+            if wait < options.short_abandon_seconds:
+                self.short_abandoned += 1
+                return
+            self.abandoned += 1
+            if wait <= options.answer_time:
+                self.abandoned_within += 1
+        self.offered += 1
+        if wait is not None and (self.longest is None or wait > self.longest):
+            self.longest = wait
+        if record.first_offered_at is not None:
+            self.rung += 1
+            self.sum_ring += record.ring_seconds
+        if outcome is _CALLBACK:
+            self.callbacks += 1
+        if not answered:
+            return
+        assert wait is not None
+        self.answered += 1
+        if wait <= options.answer_time:
+            self.answered_within += 1
+        self.sum_wait += wait
+        talk = record.talk_seconds
+        hold = record.hold_seconds
+        acw = record.after_contact_seconds
+        self.sum_talk += talk
+        self.sum_hold += hold
+        self.sum_acw += acw
+        self.sum_handle += talk + hold + acw
+        if record.transfers > 0:
+            self.transferred += 1
+        if repeated is not None and record.caller is not None:
+            self.fcr_eligible += 1
+            if not repeated:
+                self.fcr_resolved += 1
+
+    def add_state(self, state: AgentState, seconds: float) -> None:
+        """Count ``seconds`` of logged-in agent time in ``state``."""
+        self.logged_in += seconds
+        if state is AgentState.AVAILABLE:
+            self.available += seconds
+        elif state is AgentState.RESERVED:
+            if self.options.reserved_as_busy:
+                self.working += seconds
+            else:
+                self.available += seconds
+        elif state is not AgentState.NOT_READY:
+            self.working += seconds
+
+    def values(self) -> KpiValues:
+        """The KPIs of everything counted so far."""
+        o = self.options
+        waited = self.answered + self.abandoned
+        if o.abandons == "ignored":
+            sl = _ratio(self.answered_within, self.answered)
+        elif o.abandons == "against":
+            sl = _ratio(self.answered_within, waited)
+        else:
+            sl = _ratio(self.answered_within + self.abandoned_within, waited)
+        return KpiValues(
+            offered=self.offered,
+            answered=self.answered,
+            abandoned=self.abandoned,
+            short_abandoned=self.short_abandoned,
+            missed=self.offered - self.answered,
+            answer_rate=_ratio(self.answered, self.offered),
+            abandonment_rate=_ratio(self.abandoned, self.offered),
+            service_level=sl,
+            asa_seconds=_ratio(self.sum_wait, self.answered),
+            aht_seconds=_ratio(self.sum_handle, self.answered),
+            average_talk_seconds=_ratio(self.sum_talk, self.answered),
+            average_hold_seconds=_ratio(self.sum_hold, self.answered),
+            average_acw_seconds=_ratio(self.sum_acw, self.answered),
+            average_ring_seconds=_ratio(self.sum_ring, self.rung),
+            longest_wait_seconds=self.longest,
+            transfer_rate=_ratio(self.transferred, self.answered),
+            callback_rate=_ratio(self.callbacks, self.offered),
+            ivr_containment=_ratio(self.contained, self.entered_ivr),
+            fcr_rate=_ratio(self.fcr_resolved, self.fcr_eligible),
+            occupancy=_ratio(self.working, self.working + self.available),
+            utilization=_ratio(self.working, self.logged_in),
+        )
+
+
+def repeat_contact_ids(records: Iterable[ContactRecord], window_seconds: float) -> set[str]:
+    """Ids of contacts whose caller contacted the center again within a window.
+
+    A contact ``c`` is *repeated* when another contact from the same caller arrived
+    after ``c`` arrived and no later than ``c.ended_at + window_seconds``.
+    Contacts without a caller are never repeated.
+
+    Args:
+        records: Every record that may hold a repeat (include the days after the
+            report period, or the last contacts look resolved).
+        window_seconds: The window.
+
+    Returns:
+        The set of repeated contact ids.
+
+    Complexity: O(n log n).
+    """
+    by_caller: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
+    for record in records:
+        if record.caller is not None:
+            by_caller[record.caller].append((record.arrived_at, record.ended_at, record.contact_id))
+    repeated: set[str] = set()
+    for contacts in by_caller.values():
+        contacts.sort()
+        for index in range(len(contacts) - 1):
+            _, ended, contact_id = contacts[index]
+            if contacts[index + 1][0] <= ended + window_seconds:
+                repeated.add(contact_id)
+    return repeated
+
+
+def compute_kpis(
+    records: Iterable[ContactRecord],
+    intervals: Iterable[AgentStateInterval] = (),
+    options: KpiOptions = _DEFAULT,
+    *,
+    repeats: set[str] | None = None,
+) -> KpiValues:
+    """Every KPI of a set of records and agent state intervals at once.
+
+    Args:
+        records: The contacts.
+        intervals: Agent state intervals (for occupancy and utilization).
+        options: The KPI variants.
+        repeats: Repeated contact ids from :func:`repeat_contact_ids`; when
+            ``None`` they are computed from ``records`` themselves.
+
+    Returns:
+        A :class:`KpiValues`.
+
+    Complexity: O(n) plus the repeat search.
+    """
+    records = list(records)
+    if repeats is None:
+        repeats = repeat_contact_ids(records, options.fcr_window_seconds)
+    tally = Tally(options)
+    for record in records:
+        tally.add(record, record.contact_id in repeats)
+    for interval in intervals:
+        tally.add_state(interval.state, interval.seconds)
+    return tally.values()
+
+
+def _tally(records: Iterable[ContactRecord], options: KpiOptions) -> KpiValues:
+    tally = Tally(options)
+    for record in records:
+        tally.add(record)
+    return tally.values()
+
+
+def service_level(records: Iterable[ContactRecord], options: KpiOptions = _DEFAULT) -> float | None:
+    """Share of contacts answered within ``T`` seconds, by ``options.abandons``.
+
+    * ``"ignored"``: ``A_T / A``;
+    * ``"against"``: ``A_T / (A + X)``;
+    * ``"for"``: ``(A_T + X_T) / (A + X)``;
+
+    where ``A`` counts answered contacts, ``A_T`` those answered with a wait
+    ``<= T``, ``X`` abandoned contacts (short abandons removed) and ``X_T`` those
+    abandoned with a wait ``<= T``. ``None`` when the denominator is 0.
+
+    >>> from callcenter.metrics import ContactRecord, Outcome
+    >>> fast = ContactRecord(contact_id="1", outcome=Outcome.ANSWERED, arrived_at=0,
+    ...     queued_at=0, answered_at=10, ended_at=100)
+    >>> gone = ContactRecord(contact_id="2", outcome=Outcome.ABANDONED_IN_QUEUE,
+    ...     arrived_at=0, queued_at=0, ended_at=5)
+    >>> service_level([fast, gone]), service_level([fast, gone], KpiOptions(abandons="for"))
+    (0.5, 1.0)
+    >>> service_level([], KpiOptions()) is None
+    True
+    """
+    return _tally(records, options).service_level
+
+
+def answer_rate(records: Iterable[ContactRecord], options: KpiOptions = _DEFAULT) -> float | None:
+    """``answered / offered`` (short abandons removed from offered)."""
+    return _tally(records, options).answer_rate
+
+
+def abandonment_rate(
+    records: Iterable[ContactRecord], options: KpiOptions = _DEFAULT
+) -> float | None:
+    """``abandoned / offered`` (short abandons removed from both)."""
+    return _tally(records, options).abandonment_rate
+
+
+def average_speed_of_answer(
+    records: Iterable[ContactRecord], options: KpiOptions = _DEFAULT
+) -> float | None:
+    """Mean wait of answered contacts: ``sum(answered_at - start) / answered``.
+
+    ``start`` is ``queued_at`` or ``arrived_at`` (``options.asa_from``).
+    """
+    return _tally(records, options).asa_seconds
+
+
+def average_handle_time(
+    records: Iterable[ContactRecord], options: KpiOptions = _DEFAULT
+) -> float | None:
+    """Mean of ``talk + hold + after-contact`` over answered contacts."""
+    return _tally(records, options).aht_seconds
+
+
+def average_talk_time(
+    records: Iterable[ContactRecord], options: KpiOptions = _DEFAULT
+) -> float | None:
+    """Mean talk time over answered contacts."""
+    return _tally(records, options).average_talk_seconds
+
+
+def average_after_contact_time(
+    records: Iterable[ContactRecord], options: KpiOptions = _DEFAULT
+) -> float | None:
+    """Mean after-contact work over answered contacts."""
+    return _tally(records, options).average_acw_seconds
+
+
+def average_ring_time(
+    records: Iterable[ContactRecord], options: KpiOptions = _DEFAULT
+) -> float | None:
+    """Mean ``ring_seconds`` over offered contacts that rang at an agent."""
+    return _tally(records, options).average_ring_seconds
+
+
+def longest_wait(records: Iterable[ContactRecord], options: KpiOptions = _DEFAULT) -> float | None:
+    """Longest wait of an offered contact that queued (short abandons excluded)."""
+    return _tally(records, options).longest_wait_seconds
+
+
+def transfer_rate(records: Iterable[ContactRecord], options: KpiOptions = _DEFAULT) -> float | None:
+    """Answered contacts with at least one transfer / answered contacts."""
+    return _tally(records, options).transfer_rate
+
+
+def callback_rate(records: Iterable[ContactRecord], options: KpiOptions = _DEFAULT) -> float | None:
+    """Contacts whose outcome is ``callback`` / offered contacts."""
+    return _tally(records, options).callback_rate
+
+
+def ivr_containment(
+    records: Iterable[ContactRecord], options: KpiOptions = _DEFAULT
+) -> float | None:
+    """Contacts finished in self-service / contacts that entered the IVR.
+
+    With ``options.ivr_hangups_contained`` callers who hung up in the IVR count as
+    contained too (a generous variant some vendors report).
+    """
+    return _tally(records, options).ivr_containment
+
+
+def missed_contacts(records: Iterable[ContactRecord], options: KpiOptions = _DEFAULT) -> int:
+    """Offered contacts that were not answered (short abandons excluded)."""
+    return _tally(records, options).missed
+
+
+def first_contact_resolution(
+    records: Iterable[ContactRecord],
+    options: KpiOptions = _DEFAULT,
+    *,
+    later_records: Iterable[ContactRecord] = (),
+) -> float | None:
+    """Share of answered contacts whose caller did not come back within the window.
+
+    ``resolved / eligible`` where *eligible* are answered contacts with a known
+    caller and *resolved* those not repeated (:func:`repeat_contact_ids` with
+    ``options.fcr_window_seconds``).
+
+    Args:
+        records: The contacts measured.
+        options: The KPI variants.
+        later_records: Contacts after the measured ones, searched for repeats only.
+
+    Complexity: O(n log n).
+    """
+    records = list(records)
+    repeats = repeat_contact_ids([*records, *later_records], options.fcr_window_seconds)
+    tally = Tally(options)
+    for record in records:
+        tally.add(record, record.contact_id in repeats)
+    return tally.values().fcr_rate
+
+
+def _state_tally(intervals: Iterable[AgentStateInterval], options: KpiOptions) -> KpiValues:
+    tally = Tally(options)
+    for interval in intervals:
+        tally.add_state(interval.state, interval.seconds)
+    return tally.values()
+
+
+def occupancy(
+    intervals: Iterable[AgentStateInterval], options: KpiOptions = _DEFAULT
+) -> float | None:
+    """``working / (working + available)`` agent time.
+
+    *Working* is busy + wrap-up (+ reserved, by ``options.reserved_as_busy``);
+    not-ready time is left out of both.
+    """
+    return _state_tally(intervals, options).occupancy
+
+
+def utilization(
+    intervals: Iterable[AgentStateInterval], options: KpiOptions = _DEFAULT
+) -> float | None:
+    """``working / logged-in`` agent time (not-ready time included in logged-in)."""
+    return _state_tally(intervals, options).utilization
+
+
+@attrs.frozen(kw_only=True)
+class AgentStats:
+    """Per-agent figures.
+
+    Attributes:
+        agent_id: The agent.
+        handled: Contacts the agent answered (first in ``agents``).
+        average_talk_seconds: Mean talk time of those contacts.
+        average_acw_seconds: Mean after-contact work of those contacts.
+        not_ready_seconds: Not-ready time by reason (``""`` for no reason).
+        logged_in_seconds: Time in any state.
+        occupancy: As :func:`occupancy`, for this agent.
+        utilization: As :func:`utilization`, for this agent.
+    """
+
+    agent_id: str
+    handled: int
+    average_talk_seconds: float | None
+    average_acw_seconds: float | None
+    not_ready_seconds: Mapping[str, float]
+    logged_in_seconds: float
+    occupancy: float | None
+    utilization: float | None
+
+
+def agent_stats(
+    records: Iterable[ContactRecord],
+    intervals: Iterable[AgentStateInterval] = (),
+    options: KpiOptions = _DEFAULT,
+) -> dict[str, AgentStats]:
+    """Per-agent handled count, averages, break time by reason and occupancy.
+
+    Returns:
+        Stats per agent id, for every agent that answered a contact or has an
+        interval, sorted by id.
+
+    Complexity: O(n).
+    """
+    tallies: dict[str, Tally] = {}
+    breaks: dict[str, dict[str, float]] = {}
+
+    def tally_of(agent: str) -> Tally:
+        if agent not in tallies:
+            tallies[agent] = Tally(options)
+            breaks[agent] = {}
+        return tallies[agent]
+
+    for record in records:
+        if record.outcome is Outcome.ANSWERED and record.agent is not None:
+            tally_of(record.agent).add(record)
+    for interval in intervals:
+        tally_of(interval.agent_id).add_state(interval.state, interval.seconds)
+        if interval.state is AgentState.NOT_READY:
+            reasons = breaks[interval.agent_id]
+            key = interval.reason or ""
+            reasons[key] = reasons.get(key, 0.0) + interval.seconds
+    result: dict[str, AgentStats] = {}
+    for agent in sorted(tallies):
+        values = tallies[agent].values()
+        result[agent] = AgentStats(
+            agent_id=agent,
+            handled=values.answered,
+            average_talk_seconds=values.average_talk_seconds,
+            average_acw_seconds=values.average_acw_seconds,
+            not_ready_seconds=dict(sorted(breaks[agent].items())),
+            logged_in_seconds=tallies[agent].logged_in,
+            occupancy=values.occupancy,
+            utilization=values.utilization,
+        )
+    return result

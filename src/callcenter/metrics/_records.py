@@ -1,0 +1,311 @@
+"""Contact records (one per contact, like a CDR) and agent state intervals.
+
+A :class:`ContactRecord` holds every timestamp a KPI needs, as POSIX seconds:
+
+``arrived_at <= ivr_exited_at <= queued_at <= first_offered_at <= answered_at``
+``<= ended_at <= wrap_up_ended_at``
+
+(each optional one may be ``None``; the ones present must be in this order). It is
+built from the events of the IVR and the ACD: arrival and IVR exit from the IVR
+session, queued / offered (ringing) / answered from the router, ended from the
+telephony hang-up, wrap-up end from the agent leaving after-contact work.
+
+An :class:`AgentStateInterval` says that an agent was in one state from ``start`` to
+``end``; occupancy, utilization and break time come from them.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterable
+
+import attrs
+
+from ..errors import InvalidArgumentError
+
+__all__ = ["AgentState", "AgentStateInterval", "ContactRecord", "Outcome"]
+
+
+class Outcome(enum.Enum):
+    """How a contact ended."""
+
+    ANSWERED = "answered"
+    """An agent answered it."""
+
+    ABANDONED_IN_QUEUE = "abandoned_in_queue"
+    """The caller hung up while waiting in a queue."""
+
+    ABANDONED_RINGING = "abandoned_ringing"
+    """The caller hung up while an agent's phone was ringing."""
+
+    ABANDONED_IN_IVR = "abandoned_in_ivr"
+    """The caller hung up in the IVR before asking for an agent."""
+
+    FINISHED_IN_IVR = "finished_in_ivr"
+    """Self-service completed the contact in the IVR."""
+
+    VOICEMAIL = "voicemail"
+    """The caller left a voicemail instead of waiting."""
+
+    CALLBACK = "callback"
+    """The caller asked to be called back instead of waiting."""
+
+    OVERFLOWED = "overflowed"
+    """The contact left the queue for another destination (another center, a number)."""
+
+    BLOCKED = "blocked"
+    """Refused before queueing: closed hours, a blocked caller, no line free."""
+
+    REJECTED_QUEUE_FULL = "rejected_queue_full"
+    """Refused because the queue was full."""
+
+
+OFFERED_OUTCOMES = frozenset(Outcome) - {Outcome.FINISHED_IN_IVR, Outcome.ABANDONED_IN_IVR}
+"""Outcomes of contacts that asked for an agent (the "offered" population)."""
+
+ABANDONED_OUTCOMES = frozenset({Outcome.ABANDONED_IN_QUEUE, Outcome.ABANDONED_RINGING})
+"""Outcomes that count as abandoned contacts."""
+
+_ORDER = (
+    "arrived_at",
+    "ivr_exited_at",
+    "queued_at",
+    "first_offered_at",
+    "answered_at",
+    "ended_at",
+    "wrap_up_ended_at",
+)
+
+
+def _check_instant(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidArgumentError(name=name, expected="finite POSIX seconds or None", got=value)
+
+
+def _finite_or_none(
+    instance: object, attribute: attrs.Attribute[float | None], value: object
+) -> None:
+    if value is not None:
+        _check_instant(attribute.name, value)
+
+
+def _finite(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+    if value is None:
+        raise InvalidArgumentError(name=attribute.name, expected="finite POSIX seconds", got=None)
+    _check_instant(attribute.name, value)
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise InvalidArgumentError(name="ids", expected="a sequence of strings", got=value)
+    return tuple(value)
+
+
+def _duration(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        raise InvalidArgumentError(name=attribute.name, expected="seconds >= 0", got=value)
+
+
+@attrs.frozen(kw_only=True)
+class ContactRecord:
+    """One finished contact, with every timestamp and duration the KPIs use.
+
+    Attributes:
+        contact_id: Unique id of the contact.
+        outcome: How it ended (:class:`Outcome`).
+        arrived_at: When it reached the center (the IVR or the ACD).
+        ended_at: When it ended (hang-up, or the end of the IVR session).
+        channel: ``"voice"``, ``"callback"``, ``"voicemail"``, ``"email"``, ``"sms"``,
+            ``"web"``, ``"fax"``... (free text, grouped as written).
+        dialled_number: The number the caller dialled (the hotline), if known.
+        caller: The caller's id or number, if known (first-contact resolution needs it).
+        queues: Queues the contact entered, in order; the last one is where it was
+            answered or lost and is the one reports group it under.
+        agents: Agents who handled it, in order; the first answered it.
+        skill_group: The skill group reports group it under, if different from the
+            queue.
+        ivr_exited_at: When it left the IVR for the ACD.
+        queued_at: When it entered the (first) queue.
+        first_offered_at: When an agent's phone first rang for it.
+        answered_at: When an agent answered.
+        wrap_up_ended_at: When the answering agent finished after-contact work.
+        ring_seconds: Total ringing time over every offer.
+        talk_seconds: Total talk time (without hold).
+        hold_seconds: Total hold time.
+        after_contact_seconds: After-contact work (wrap-up) time.
+        transfers: How many times it was transferred.
+        disposition: The wrap-up code the agent chose, if any.
+        ivr_path: The IVR nodes it went through, in order (empty: no IVR).
+
+    Raises:
+        InvalidArgumentError: A timestamp out of order, a negative duration, an
+            answered contact without ``answered_at`` (or the reverse), a contact
+            answered or abandoned in queue without ``queued_at``.
+    """
+
+    contact_id: str
+    outcome: Outcome
+    arrived_at: float = attrs.field(validator=_finite)
+    ended_at: float = attrs.field(validator=_finite)
+    channel: str = "voice"
+    dialled_number: str | None = None
+    caller: str | None = None
+    queues: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    agents: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    skill_group: str | None = None
+    ivr_exited_at: float | None = attrs.field(default=None, validator=_finite_or_none)
+    queued_at: float | None = attrs.field(default=None, validator=_finite_or_none)
+    first_offered_at: float | None = attrs.field(default=None, validator=_finite_or_none)
+    answered_at: float | None = attrs.field(default=None, validator=_finite_or_none)
+    wrap_up_ended_at: float | None = attrs.field(default=None, validator=_finite_or_none)
+    ring_seconds: float = attrs.field(default=0.0, validator=_duration)
+    talk_seconds: float = attrs.field(default=0.0, validator=_duration)
+    hold_seconds: float = attrs.field(default=0.0, validator=_duration)
+    after_contact_seconds: float = attrs.field(default=0.0, validator=_duration)
+    transfers: int = 0
+    disposition: str | None = None
+    ivr_path: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.outcome, Outcome):
+            raise InvalidArgumentError(name="outcome", expected="an Outcome", got=self.outcome)
+        last_name, last = "", -math.inf
+        for name in _ORDER:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if value < last:
+                raise InvalidArgumentError(
+                    name=name,
+                    expected=f"a time >= {last_name} ({last!r})",
+                    got=value,
+                )
+            last_name, last = name, value
+        answered = self.outcome is Outcome.ANSWERED
+        if answered != (self.answered_at is not None):
+            raise InvalidArgumentError(
+                name="answered_at",
+                expected="a time exactly when the outcome is 'answered'",
+                got=self.answered_at,
+            )
+        needs_queue = answered or self.outcome in ABANDONED_OUTCOMES
+        if needs_queue and self.queued_at is None:
+            raise InvalidArgumentError(
+                name="queued_at",
+                expected=f"a time for a contact whose outcome is {self.outcome.value!r}",
+                got=None,
+            )
+        if isinstance(self.transfers, bool) or not isinstance(self.transfers, int):
+            raise InvalidArgumentError(name="transfers", expected="an int >= 0", got=self.transfers)
+        if self.transfers < 0:
+            raise InvalidArgumentError(name="transfers", expected="an int >= 0", got=self.transfers)
+
+    @property
+    def queue(self) -> str | None:
+        """The queue reports group this contact under: the last one it entered."""
+        return self.queues[-1] if self.queues else None
+
+    @property
+    def agent(self) -> str | None:
+        """The agent who answered (the first in :attr:`agents`), or ``None``."""
+        return self.agents[0] if self.agents else None
+
+    @property
+    def offered(self) -> bool:
+        """Whether the contact asked for an agent (every outcome but the IVR ones)."""
+        return self.outcome in OFFERED_OUTCOMES
+
+    @property
+    def abandoned(self) -> bool:
+        """Whether the caller hung up in a queue or while ringing."""
+        return self.outcome in ABANDONED_OUTCOMES
+
+    @property
+    def entered_ivr(self) -> bool:
+        """Whether the contact went through the IVR."""
+        return (
+            bool(self.ivr_path)
+            or self.ivr_exited_at is not None
+            or self.outcome in (Outcome.FINISHED_IN_IVR, Outcome.ABANDONED_IN_IVR)
+        )
+
+    @property
+    def wait_seconds(self) -> float | None:
+        """Time in queue: from ``queued_at`` to the answer, or to the end if not answered.
+
+        ``None`` for a contact that never queued.
+        """
+        if self.queued_at is None:
+            return None
+        stop = self.answered_at if self.answered_at is not None else self.ended_at
+        return stop - self.queued_at
+
+    @property
+    def handle_seconds(self) -> float:
+        """Talk + hold + after-contact work."""
+        return self.talk_seconds + self.hold_seconds + self.after_contact_seconds
+
+
+class AgentState(enum.Enum):
+    """What an agent is doing, for state intervals."""
+
+    AVAILABLE = "available"
+    """Logged in and waiting for a contact."""
+
+    NOT_READY = "not_ready"
+    """Logged in but unavailable (a break, training, a meeting), with a reason."""
+
+    RESERVED = "reserved"
+    """A contact is ringing at the agent or is being offered."""
+
+    BUSY = "busy"
+    """Handling a contact (talking or holding)."""
+
+    WRAP_UP = "wrap_up"
+    """After-contact work."""
+
+
+@attrs.frozen(kw_only=True)
+class AgentStateInterval:
+    """An agent in one state from ``start`` to ``end`` (logged in all along).
+
+    Attributes:
+        agent_id: The agent.
+        state: The state.
+        start: When it began (POSIX seconds).
+        end: When it ended (``>= start``).
+        reason: For :attr:`AgentState.NOT_READY`, the reason code (``"lunch"``).
+        queues: Queues the agent served during the interval; reports by queue count
+            the interval under each of them.
+        skill_group: The agent's skill group, for reports by skill group.
+
+    Raises:
+        InvalidArgumentError: ``end < start`` or a non-finite time.
+    """
+
+    agent_id: str
+    state: AgentState
+    start: float = attrs.field(validator=_finite)
+    end: float = attrs.field(validator=_finite)
+    reason: str | None = None
+    queues: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    skill_group: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise InvalidArgumentError(
+                name="end", expected=f"a time >= start ({self.start!r})", got=self.end
+            )
+        if not isinstance(self.state, AgentState):
+            raise InvalidArgumentError(name="state", expected="an AgentState", got=self.state)
+
+    @property
+    def seconds(self) -> float:
+        """The interval's length."""
+        return self.end - self.start
