@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from callcenter.calendars import BusinessCalendar
+from callcenter.calendars import BusinessCalendar, Weekday
 from callcenter.errors import DocumentError, Severity
 from callcenter.ivr import (
     REPEAT,
@@ -138,7 +138,7 @@ def test_prompts_missing_in_a_language_without_fallback() -> None:
 
 
 def test_calendars_with_undefined_weekdays_and_unknown_queues() -> None:
-    calendar = BusinessCalendar(timezone="Asia/Shanghai", weekly={0: ["08:00-18:00"]})  # type: ignore[dict-item]
+    calendar = BusinessCalendar(timezone="Asia/Shanghai", weekly={Weekday.MONDAY: ["08:00-18:00"]})
     flow = (
         base()
         .calendar("office", calendar)
