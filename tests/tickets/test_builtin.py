@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from callcenter.errors import IllegalTransitionError, InvalidArgumentError
+from callcenter.errors import DuplicateIdError, IllegalTransitionError, InvalidArgumentError
 from callcenter.testing import check_ticket_trail
 from callcenter.tickets import (
     BUILTIN_WORKFLOWS,
@@ -460,3 +460,22 @@ def test_an_escalation_that_opens_a_follow_up() -> None:
     assert follow.owner == "a1"  # the parent's owner
     assert follow.workflow == "callback"
     assert desk.get(t.id).state == "handed_over"
+
+
+def test_add_and_remove_tickets(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    assert desk.next_deadline() is not None
+    removed = desk.remove(t.id)
+    assert removed is t
+    assert t.id not in desk
+    assert desk.next_deadline() is None  # its SLA timers went with it
+    assert desk.advance(100 * HOUR) == []
+    other = TicketDesk(BUILTIN_WORKFLOWS.values())
+    other.add(t)
+    with pytest.raises(DuplicateIdError):
+        other.add(t)
+    assert other.next_deadline() == 0.8 * HOUR  # the first-response warning
+    with pytest.raises(KeyError):
+        TicketDesk([BUILTIN_WORKFLOWS["enquiry"]]).add(t)
+    with pytest.raises(DuplicateIdError):
+        other.open("complaint", actor="a1", now=1.0, fields=COMPLAINT_FIELDS, ticket_id=t.id)

@@ -135,12 +135,12 @@ def check_tables(
         )
     if initial in known:
         reached = {initial}
-        todo = deque([initial])
-        while todo:
-            for nxt in outgoing[todo.popleft()]:
+        frontier = deque([initial])
+        while frontier:
+            for nxt in outgoing[frontier.popleft()]:
                 if nxt not in reached:
                     reached.add(nxt)
-                    todo.append(nxt)
+                    frontier.append(nxt)
         problems.extend(
             Problem(
                 path=f"states.{name}",
