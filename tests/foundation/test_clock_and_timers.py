@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -80,3 +81,30 @@ class TimerModel(RuleBasedStateMachine):
 
 
 TestTimerQueue = TimerModel.TestCase
+
+
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.integers(0, 4), st.integers(0, 1000).map(float)),
+        min_size=100,
+        max_size=600,
+    )
+)
+def test_timer_queue_survives_compaction(ops: list[tuple[bool, int, float]]) -> None:
+    # Few keys, many reschedules and cancels: dead entries pile up past the
+    # compaction threshold, and the queue must still drain in the model's order.
+    timers: TimerQueue[int] = TimerQueue()
+    model: dict[int, tuple[float, int]] = {}
+    for seq, (is_cancel, key, deadline) in enumerate(ops):
+        if is_cancel:
+            assert timers.cancel(key) == (key in model)
+            model.pop(key, None)
+        else:
+            timers.schedule(key, deadline)
+            model[key] = (deadline, seq)
+    drained = []
+    while (item := timers.pop_due(math.inf)) is not None:
+        drained.append(item)
+    assert drained == [(d, k) for k, (d, _) in sorted(model.items(), key=lambda kv: kv[1])]
+    assert len(timers) == 0
+    assert timers.next_deadline() is None
