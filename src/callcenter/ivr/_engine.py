@@ -208,8 +208,10 @@ class _Engine:
                 self._timeout(out)
 
     def _exit(self, outcome: Outcome, key: str | None = None) -> None:
-        self._events.append(
-            NodeExited(
+        if key is None and not self._ni and not self._nm:  # the usual case, built faster
+            event = NodeExited(session=self._id, node=self._node, outcome=outcome, at=self._t)
+        else:
+            event = NodeExited(
                 session=self._id,
                 node=self._node,
                 outcome=outcome,
@@ -218,7 +220,7 @@ class _Engine:
                 no_inputs=self._ni,
                 no_matches=self._nm,
             )
-        )
+        self._events.append(event)
 
     def _leave(
         self, outcome: Outcome, target: str | None, out: list[Command], key: str | None = None
