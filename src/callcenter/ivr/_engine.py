@@ -180,10 +180,10 @@ class _Engine:
     def _illegal(self, event: InputEvent, allowed: tuple[str, ...]) -> None:
         expected = {
             _NEW: ("begin()",),
-            _PLAY: ("PromptFinished", "DigitsPressed", "CallerHungUp"),
+            _PLAY: ("PromptFinished", "DigitsPressed", "SpeechHeard", "CallerHungUp"),
             _INPUT: ("DigitsPressed", "SpeechHeard", "PromptFinished", "CallerHungUp"),
             _HOST: ("HostAnswered", "HostNotFound", "HostFailed", "CallerHungUp"),
-            _RECORD: ("PromptFinished", "RecordingFinished", "CallerHungUp"),
+            _RECORD: ("PromptFinished", "RecordingFinished", "DigitsPressed", "CallerHungUp"),
             _ENDED: (),
         }[self._phase]
         raise IllegalTransitionError(

@@ -15,21 +15,6 @@ attributes, a return stack and one deadline), so :meth:`Session.to_dict` gives a
 dict of a few hundred bytes that a stateless webhook server can keep between
 requests.
 
-Phases (the transition table, as text):
-
-=========  ==========================================  ===========================
-phase      legal events                                leaves to
-=========  ==========================================  ===========================
-new        (none: call :meth:`~Session.begin`)         any
-play       PromptFinished, keys (ignored), hang-up     next node
-input      keys, speech, PromptFinished, hang-up       next node, or retry
-host       HostAnswered/NotFound/Failed, keys          next node
-           (ignored), hang-up
-record     PromptFinished (before), RecordingFinished  next node
-           hang-up
-ended      (none)                                      --
-=========  ==========================================  ===========================
-
 An event outside its phase raises :class:`~callcenter.errors.IllegalTransitionError`
 and changes nothing; a key that no option expects is a no-match, never an error.
 """
@@ -94,6 +79,21 @@ class Session(_Engine):
 
     Raises:
         InvalidArgumentError: ``language`` is not one of the flow's languages.
+
+    Phases (the transition table; :attr:`phase` names the current one):
+
+    =========  ===============================================  ====================
+    phase      legal events                                     leaves to
+    =========  ===============================================  ====================
+    new        none: call :meth:`begin`                         any
+    play       PromptFinished; keys, speech (ignored); hang-up  next node
+    input      keys, speech, PromptFinished, hang-up            next node, or retry
+    host       HostAnswered, HostNotFound, HostFailed; keys,    next node
+               speech (ignored); hang-up
+    record     PromptFinished (of the prompt before),           next node
+               RecordingFinished; keys (ignored); hang-up
+    ended      none                                             --
+    =========  ===============================================  ====================
 
     >>> from callcenter.ivr import FlowBuilder, DigitsPressed, PromptFinished
     >>> flow = (FlowBuilder("demo", start="menu")
