@@ -279,8 +279,8 @@ def test_keys_fed_together_or_one_by_one_give_the_same_call(keys: str) -> None:
     assert together.take_events() == apart.take_events()
 
 
-@settings(max_examples=150)
-@given(flow=random_flows())
+@settings(max_examples=200)
+@given(flow=random_flows(every_kind=True))
 def test_the_validator_predicts_what_a_silent_caller_meets(flow: Flow) -> None:
     report = check_flow(flow)
     caller = ScriptedCaller(flow, now=0.0)
