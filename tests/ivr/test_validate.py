@@ -12,6 +12,8 @@ from callcenter.ivr import (
     REPEAT,
     Flow,
     FlowBuilder,
+    Session,
+    SessionResult,
     Variant,
     check_flow,
     check_flow_file,
