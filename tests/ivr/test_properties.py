@@ -364,3 +364,14 @@ def test_a_tampered_state_is_refused_or_runs_without_crashing(
         except CallCenterError:
             pass
         now += 100
+
+
+@settings(max_examples=200)
+@given(flow=random_flows(every_kind=True), script=caller_scripts())
+def test_any_caller_on_any_flow_ends_with_well_formed_events(
+    flow: Flow, script: list[tuple[str, str]]
+) -> None:
+    caller = run_script(flow, script)  # checks the end and the events itself
+    assert caller.session.steps <= flow.max_steps
+    restored = Session.from_dict(flow, caller.session.to_dict())
+    assert restored.result is caller.session.result
