@@ -300,6 +300,14 @@ def test_illegal_events_are_typed_errors_and_change_nothing() -> None:
         session.handle(DigitsPressed(digits="1a"), 1.0)
     with pytest.raises(InvalidArgumentError):
         session.handle(HostAnswered(request=1, values={"a": 1}), 1.0)  # type: ignore[dict-item]
+    with pytest.raises(InvalidArgumentError):
+        session.handle(HostAnswered(request=1, values=[("a", "b")]), 1.0)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError):
+        session.handle(DigitsPressed(digits=5), 1.0)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError):
+        session.handle(SpeechHeard(text=None), 1.0)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError):
+        session.handle("1", 1.0)  # type: ignore[arg-type]
     session.handle(DigitsPressed(digits="5"), 2.0)  # keys while waiting: ignored
     with pytest.raises(TimeWentBackwardsError):
         session.advance(1.0)
@@ -440,6 +448,10 @@ def test_voicemail_and_survey_and_callback() -> None:
     assert session.phase == "record"
     commands = session.handle(PromptFinished(), 2.0)
     assert commands[0].mailbox == "vm"  # type: ignore[union-attr]
+    with pytest.raises(InvalidArgumentError):
+        session.handle(RecordingFinished(reference="rec-9", seconds=-1.0), 20.0)
+    with pytest.raises(InvalidArgumentError):
+        session.handle(RecordingFinished(reference=9, seconds=1.0), 20.0)  # type: ignore[arg-type]
     session.handle(RecordingFinished(reference="rec-9", seconds=12.0), 20.0)
     assert session.attributes["recording"] == "rec-9"
     assert session.result is SessionResult.COMPLETED

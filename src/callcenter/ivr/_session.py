@@ -288,7 +288,8 @@ class Session(_Engine):
 
     def _on_digits(self, event: DigitsPressed, now: float, out: list[Command]) -> None:
         digits = event.digits
-        if not digits or not KEYS.issuperset(digits):
+        given: object = digits
+        if not isinstance(given, str) or not digits or not KEYS.issuperset(digits):
             raise InvalidArgumentError(
                 name="digits", expected="one or more of the keys 0-9, * and #", got=digits
             )
@@ -314,6 +315,9 @@ class Session(_Engine):
         self._prompt_finished(out)
 
     def _on_speech(self, event: SpeechHeard, now: float, out: list[Command]) -> None:
+        text: object = event.text
+        if not isinstance(text, str):
+            raise InvalidArgumentError(name="text", expected="the recognised text", got=text)
         self._now = self._t = now
         if self._phase == _INPUT:
             self._speech(event.text, out)
@@ -334,6 +338,14 @@ class Session(_Engine):
     def _on_recording(self, event: RecordingFinished, now: float, out: list[Command]) -> None:
         if self._phase != _RECORD or self._playing:
             self._illegal(event, ())
+        reference: object = event.reference
+        if not isinstance(reference, str):
+            raise InvalidArgumentError(
+                name="reference", expected="the recording's name (text)", got=reference
+            )
+        seconds = as_instant(event.seconds, name="seconds")
+        if seconds < 0:
+            raise InvalidArgumentError(name="seconds", expected="a duration >= 0", got=seconds)
         self._now = self._t = now
         self._recording_finished(event, out)
 
@@ -350,8 +362,10 @@ class Session(_Engine):
                 allowed=(f"an answer to request {self._request}",),
             )
         if type(event) is HostAnswered:
-            pairs: list[tuple[object, object]] = list(event.values.items())
-            if not all(isinstance(k, str) and isinstance(v, str) for k, v in pairs):
+            values: object = event.values
+            if not isinstance(values, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in values.items()
+            ):
                 raise InvalidArgumentError(
                     name="values", expected="a mapping of text to text", got=event.values
                 )
