@@ -33,6 +33,7 @@ from ._events import (
     RequestCallback,
     SessionEnded,
     SessionEvent,
+    SessionPhase,
     SessionResult,
     SurveyAnswered,
     Transfer,
@@ -60,7 +61,16 @@ from ._model import (
 )
 
 _NEW, _PLAY, _INPUT, _HOST, _RECORD, _ENDED = range(6)
-_PHASE_NAMES = ("new", "play", "input", "host", "record", "ended")
+# Phases are small ints in the state (fast to compare, short when serialized); this
+# tuple names them.
+_PHASE_NAMES = (
+    SessionPhase.NEW,
+    SessionPhase.PLAY,
+    SessionPhase.INPUT,
+    SessionPhase.HOST,
+    SessionPhase.RECORD,
+    SessionPhase.ENDED,
+)
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
 _MAX_STACK = 8
 

@@ -35,6 +35,7 @@ __all__ = [
     "RequestCallback",
     "SessionEnded",
     "SessionEvent",
+    "SessionPhase",
     "SessionResult",
     "SpeechHeard",
     "SurveyAnswered",
@@ -251,6 +252,26 @@ class Outcome(enum.Enum):
     """The call left the IVR: enqueued, transferred or hung up by the flow."""
     HANGUP = "hangup"
     """The caller hung up in this node."""
+
+
+class SessionPhase(enum.StrEnum):
+    """What a session is waiting for (:attr:`callcenter.ivr.Session.phase`).
+
+    A text enum: ``session.phase == "input"`` works as well.
+    """
+
+    NEW = "new"
+    """Not begun: call ``begin``."""
+    PLAY = "play"
+    """A prompt without barge-in is playing."""
+    INPUT = "input"
+    """A node listens for keys (its prompt may still be playing)."""
+    HOST = "host"
+    """A lookup waits for the host's answer."""
+    RECORD = "record"
+    """A voicemail prompt plays, then a recording runs."""
+    ENDED = "ended"
+    """The session is over."""
 
 
 class SessionResult(enum.Enum):

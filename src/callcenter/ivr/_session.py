@@ -43,6 +43,7 @@ from ._events import (
     PromptFinished,
     RecordingFinished,
     SessionEvent,
+    SessionPhase,
     SessionResult,
     SpeechHeard,
 )
@@ -174,8 +175,8 @@ class Session(_Engine):
         return self._node
 
     @property
-    def phase(self) -> str:
-        """``"new"``, ``"play"``, ``"input"``, ``"host"``, ``"record"`` or ``"ended"``."""
+    def phase(self) -> SessionPhase:
+        """What the session waits for: new, play, input, host, record or ended."""
         return _PHASE_NAMES[self._phase]
 
     @property
