@@ -118,7 +118,7 @@ def test_try_hang_up_and_voicemail(
     assert main(["ivr", "try", path, "--at", "2026-11-23T23:00+08:00"]) == 0
     out = capsys.readouterr().out
     assert "=> recording into 'voicemail-tianjin'" in out
-    assert "session completed" in out
+    assert "session voicemail" in out
     assert main(["ivr", "try", path, "--at", "2026-11-23T23:00"]) == 2
 
 

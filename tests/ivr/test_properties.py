@@ -82,7 +82,13 @@ def test_random_callers_always_end_within_the_step_guard(
         assert isinstance(last, Enqueue)
     elif result is SessionResult.TRANSFERRED:
         assert isinstance(last, Transfer)
-    elif result in (SessionResult.COMPLETED, SessionResult.BLOCKED, SessionResult.ERROR):
+    elif result in (
+        SessionResult.COMPLETED,
+        SessionResult.VOICEMAIL,
+        SessionResult.CALLBACK,
+        SessionResult.BLOCKED,
+        SessionResult.ERROR,
+    ):
         assert isinstance(last, HangUp)
     else:
         assert result is SessionResult.ABANDONED

@@ -442,7 +442,8 @@ def test_voicemail_and_survey_and_callback() -> None:
     answers = [e for e in events if isinstance(e, SurveyAnswered)]
     assert answers[0].value == 4
     assert session.attributes["score"] == "4"
-    assert session.result is SessionResult.COMPLETED
+    assert session.attributes["callback_queue"] == "callbacks"
+    assert session.result is SessionResult.CALLBACK  # not contained: an agent calls back
     session, _ = started(flow)
     session.handle(DigitsPressed(digits="2"), 1.0)
     assert session.phase == "record"
@@ -454,7 +455,7 @@ def test_voicemail_and_survey_and_callback() -> None:
         session.handle(RecordingFinished(reference=9, seconds=1.0), 20.0)  # type: ignore[arg-type]
     session.handle(RecordingFinished(reference="rec-9", seconds=12.0), 20.0)
     assert session.attributes["recording"] == "rec-9"
-    assert session.result is SessionResult.COMPLETED
+    assert session.result is SessionResult.VOICEMAIL
 
 
 def test_transfer_renders_attributes() -> None:

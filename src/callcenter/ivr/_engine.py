@@ -184,10 +184,15 @@ class _Engine:
             self._goto(target, out)
 
     def _end(self, result: SessionResult) -> None:
-        if self._blocked and result is SessionResult.COMPLETED:
-            result = SessionResult.BLOCKED
-        elif self._gone and result is SessionResult.COMPLETED:
-            result = SessionResult.ABANDONED
+        if result is SessionResult.COMPLETED:
+            if self._blocked:
+                result = SessionResult.BLOCKED
+            elif self._gone:
+                result = SessionResult.ABANDONED
+            elif "recording" in self._attrs:
+                result = SessionResult.VOICEMAIL
+            elif "callback_queue" in self._attrs:
+                result = SessionResult.CALLBACK
         self._phase = _ENDED
         self._deadline = None
         self._playing = 0
@@ -503,6 +508,7 @@ class _Engine:
         elif cls is CallbackNode:
             node = cast("CallbackNode", node)
             if value == "accept":
+                self._attrs["callback_queue"] = node.queue
                 out.append(
                     RequestCallback(
                         node=node.id,
