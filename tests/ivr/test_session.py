@@ -522,6 +522,8 @@ def test_seed_tianjin_out_of_hours_voicemail(tianjin: Flow) -> None:
     caller.leave_message(seconds=30.0, reference="vm-1")
     caller.expect_hangup()
     assert caller.path == ["hours", "voicemail", "goodbye", "end"]
+    assert caller.session.result is SessionResult.VOICEMAIL
+    assert caller.session.attributes["recording"] == "vm-1"
 
 
 def test_hang_up_route_wraps_up_without_the_caller() -> None:
