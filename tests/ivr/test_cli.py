@@ -118,5 +118,34 @@ def test_try_hang_up_and_voicemail(
     assert main(["ivr", "try", path, "--at", "2026-11-23T23:00+08:00"]) == 0
     out = capsys.readouterr().out
     assert "=> recording into 'voicemail-tianjin'" in out
-    assert "session completed" in out
+    assert "session voicemail" in out
     assert main(["ivr", "try", path, "--at", "2026-11-23T23:00"]) == 2
+
+
+EXTERNAL = """
+name = "external"
+start = "h"
+[nodes.h]
+kind = "hours"
+calendar = "tianjin"
+open = "a"
+closed = "b"
+[nodes.a]
+kind = "enqueue"
+queue = "q"
+[nodes.b]
+kind = "hangup"
+"""
+
+
+def test_named_calendars_come_from_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    flow = tmp_path / "external.toml"
+    flow.write_text(EXTERNAL, encoding="utf-8")
+    calendar = EXAMPLES.parent / "calendars" / "tianjin-2026.toml"
+    assert main(["ivr", "check", str(flow)]) == 1
+    assert "unknown calendar 'tianjin'" in capsys.readouterr().out
+    assert main(["ivr", "check", str(flow), "--calendar", f"tianjin={calendar}"]) == 0
+    assert main(["ivr", "check", str(flow), "--calendar", "tianjin"]) == 2
+    assert main(["ivr", "graph", str(flow), "--calendar", f"tianjin={calendar}"]) == 0

@@ -142,3 +142,15 @@ def test_sqlite_and_memory_stores_agree(
                     results.append(type(exc))
             assert results[0] == results[1], op
         assert memory.entries() == sqlite_store.entries()
+
+
+def test_two_stores_on_one_file_see_each_others_changes(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    with SQLiteCallerLists(path) as first, SQLiteCallerLists(path) as second:
+        first.add("13900000000", ListKind.BLOCK, reason="spam", now=0.0)
+        assert second.status("13900000000", now=1.0) is CallerStatus.BLOCKED
+        second.remove("13900000000", ListKind.BLOCK)
+        assert first.get("13900000000", ListKind.BLOCK) is None
+        first.add("13800138000", ListKind.VIP, now=0.0)
+        with pytest.raises(DuplicateIdError):
+            second.add("13800138000", ListKind.VIP, now=0.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -355,3 +356,20 @@ def test_the_json_example_is_the_toml_example() -> None:
     from_toml = load_flow(EXAMPLES / "branch-office.toml")
     from_json = load_flow(EXAMPLES / "branch-office.json")
     assert flow_to_dict(from_json) == flow_to_dict(from_toml)
+
+
+def test_yaml_documents_mean_the_same_flow(tmp_path: Path) -> None:
+    yaml: Any = importlib.import_module("yaml")  # a dev dependency; optional for users
+
+    flow = load_flow(EXAMPLES / "guangzhou-3lang.toml")
+    path = tmp_path / "flow.yaml"
+    path.write_text(yaml.safe_dump(flow_to_dict(flow), allow_unicode=True), encoding="utf-8")
+    assert flow_to_dict(load_flow(path)) == flow_to_dict(flow)
+    broken = tmp_path / "broken.yml"
+    broken.write_text("name: [", encoding="utf-8")
+    with pytest.raises(DocumentError):
+        load_flow(broken)
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- a\n- b\n", encoding="utf-8")
+    with pytest.raises(DocumentError, match="mapping"):
+        load_flow(listed)

@@ -34,6 +34,7 @@ from callcenter.ivr import (
     Session,
     SessionEnded,
     SessionResult,
+    SpeechHeard,
     Transfer,
     check_flow,
     load_flow,
@@ -81,7 +82,13 @@ def test_random_callers_always_end_within_the_step_guard(
         assert isinstance(last, Enqueue)
     elif result is SessionResult.TRANSFERRED:
         assert isinstance(last, Transfer)
-    elif result in (SessionResult.COMPLETED, SessionResult.BLOCKED, SessionResult.ERROR):
+    elif result in (
+        SessionResult.COMPLETED,
+        SessionResult.VOICEMAIL,
+        SessionResult.CALLBACK,
+        SessionResult.BLOCKED,
+        SessionResult.ERROR,
+    ):
         assert isinstance(last, HangUp)
     else:
         assert result is SessionResult.ABANDONED
@@ -279,8 +286,8 @@ def test_keys_fed_together_or_one_by_one_give_the_same_call(keys: str) -> None:
     assert together.take_events() == apart.take_events()
 
 
-@settings(max_examples=150)
-@given(flow=random_flows())
+@settings(max_examples=200)
+@given(flow=random_flows(every_kind=True))
 def test_the_validator_predicts_what_a_silent_caller_meets(flow: Flow) -> None:
     report = check_flow(flow)
     caller = ScriptedCaller(flow, now=0.0)
@@ -364,3 +371,62 @@ def test_a_tampered_state_is_refused_or_runs_without_crashing(
         except CallCenterError:
             pass
         now += 100
+
+
+@settings(max_examples=200)
+@given(flow=random_flows(every_kind=True), script=caller_scripts())
+def test_any_caller_on_any_flow_ends_with_well_formed_events(
+    flow: Flow, script: list[tuple[str, str]]
+) -> None:
+    caller = run_script(flow, script)  # checks the end and the events itself
+    assert caller.session.steps <= flow.max_steps
+    restored = Session.from_dict(flow, caller.session.to_dict())
+    assert restored.result is caller.session.result
+
+
+ANY_EVENT = st.one_of(
+    st.builds(DigitsPressed, digits=st.text(max_size=6)),
+    st.builds(SpeechHeard, text=st.text(max_size=6)),
+    st.builds(PromptFinished),
+    st.builds(CallerHungUp),
+    st.builds(
+        HostAnswered,
+        request=st.integers(min_value=-1, max_value=3),
+        values=st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=2),
+    ),
+    st.builds(HostNotFound, request=st.integers(min_value=-1, max_value=3)),
+    st.builds(HostFailed, request=st.integers(min_value=-1, max_value=3)),
+    st.builds(
+        RecordingFinished,
+        reference=st.text(max_size=3),
+        seconds=st.floats(allow_nan=True, allow_infinity=True),
+    ),
+)
+
+
+@settings(max_examples=200)
+@given(
+    name=st.sampled_from(sorted(FLOWS)),
+    start=st.sampled_from(STARTS),
+    steps=st.lists(
+        st.tuples(ANY_EVENT, st.floats(min_value=-5, max_value=60) | st.just(float("nan"))),
+        max_size=15,
+    ),
+)
+def test_any_event_at_any_time_is_handled_or_refused_without_a_trace(
+    name: str, start: float, steps: list[tuple[object, float]]
+) -> None:
+    flow = FLOWS[name]
+    session = Session(flow, session_id="any", caller="13800138000", dialled="400")
+    session.begin(start)
+    now = start
+    for event, delta in steps:
+        before = session.to_dict()
+        session.take_events()
+        try:
+            session.handle(event, now + delta)  # type: ignore[arg-type]
+        except CallCenterError:
+            assert session.to_dict() == before
+            assert session.take_events() == []
+        else:
+            now += delta

@@ -300,6 +300,14 @@ def test_illegal_events_are_typed_errors_and_change_nothing() -> None:
         session.handle(DigitsPressed(digits="1a"), 1.0)
     with pytest.raises(InvalidArgumentError):
         session.handle(HostAnswered(request=1, values={"a": 1}), 1.0)  # type: ignore[dict-item]
+    with pytest.raises(InvalidArgumentError):
+        session.handle(HostAnswered(request=1, values=[("a", "b")]), 1.0)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError):
+        session.handle(DigitsPressed(digits=5), 1.0)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError):
+        session.handle(SpeechHeard(text=None), 1.0)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError):
+        session.handle("1", 1.0)  # type: ignore[arg-type]
     session.handle(DigitsPressed(digits="5"), 2.0)  # keys while waiting: ignored
     with pytest.raises(TimeWentBackwardsError):
         session.advance(1.0)
@@ -434,15 +442,20 @@ def test_voicemail_and_survey_and_callback() -> None:
     answers = [e for e in events if isinstance(e, SurveyAnswered)]
     assert answers[0].value == 4
     assert session.attributes["score"] == "4"
-    assert session.result is SessionResult.COMPLETED
+    assert session.attributes["callback_queue"] == "callbacks"
+    assert session.result is SessionResult.CALLBACK  # not contained: an agent calls back
     session, _ = started(flow)
     session.handle(DigitsPressed(digits="2"), 1.0)
     assert session.phase == "record"
     commands = session.handle(PromptFinished(), 2.0)
     assert commands[0].mailbox == "vm"  # type: ignore[union-attr]
+    with pytest.raises(InvalidArgumentError):
+        session.handle(RecordingFinished(reference="rec-9", seconds=-1.0), 20.0)
+    with pytest.raises(InvalidArgumentError):
+        session.handle(RecordingFinished(reference=9, seconds=1.0), 20.0)  # type: ignore[arg-type]
     session.handle(RecordingFinished(reference="rec-9", seconds=12.0), 20.0)
     assert session.attributes["recording"] == "rec-9"
-    assert session.result is SessionResult.COMPLETED
+    assert session.result is SessionResult.VOICEMAIL
 
 
 def test_transfer_renders_attributes() -> None:
@@ -509,6 +522,8 @@ def test_seed_tianjin_out_of_hours_voicemail(tianjin: Flow) -> None:
     caller.leave_message(seconds=30.0, reference="vm-1")
     caller.expect_hangup()
     assert caller.path == ["hours", "voicemail", "goodbye", "end"]
+    assert caller.session.result is SessionResult.VOICEMAIL
+    assert caller.session.attributes["recording"] == "vm-1"
 
 
 def test_hang_up_route_wraps_up_without_the_caller() -> None:

@@ -12,6 +12,8 @@ from callcenter.ivr import (
     REPEAT,
     Flow,
     FlowBuilder,
+    Session,
+    SessionResult,
     Variant,
     check_flow,
     check_flow_file,
@@ -221,3 +223,18 @@ def test_check_flow_file_reports_load_problems(tmp_path: Path) -> None:
     }
     with pytest.raises(DocumentError):
         check_flow_file(tmp_path / "missing.toml")
+
+
+def test_a_return_without_a_call_goes_to_on_error() -> None:
+    flow = (
+        FlowBuilder("r", start="back", on_error="agent")
+        .return_("back")
+        .enqueue("agent", queue="general")
+        .build()
+    )
+    report = check_flow(flow)
+    assert report.problems == ()
+    assert report.best_keys == 0
+    session = Session(flow, session_id="r")
+    session.begin(0.0)
+    assert session.result is SessionResult.ENQUEUED

@@ -41,6 +41,7 @@ from ._events import RecordingFinished as RecordingFinished
 from ._events import RequestCallback as RequestCallback
 from ._events import SessionEnded as SessionEnded
 from ._events import SessionEvent as SessionEvent
+from ._events import SessionPhase as SessionPhase
 from ._events import SessionResult as SessionResult
 from ._events import SpeechHeard as SpeechHeard
 from ._events import SurveyAnswered as SurveyAnswered
@@ -134,6 +135,7 @@ __all__ = [
     "Session",
     "SessionEnded",
     "SessionEvent",
+    "SessionPhase",
     "SessionResult",
     "SetAttributesNode",
     "SpeechHeard",

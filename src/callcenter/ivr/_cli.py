@@ -8,6 +8,9 @@ import json
 import sys
 from typing import TextIO
 
+from .._loading import read_document
+from ..calendars import BusinessCalendar
+from ..errors import DocumentError
 from ._document import load_flow
 from ._events import (
     AskHost,
@@ -61,6 +64,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check.add_argument("--queues", help="comma-separated queues the ACD has")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
+    _add_calendar_option(check)
     check.set_defaults(handler=_check)
 
     try_ = commands.add_parser(
@@ -87,6 +91,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=None,
         help="when the call comes, ISO date-time with offset (default: now)",
     )
+    _add_calendar_option(try_)
     try_.set_defaults(handler=_try)
 
     graph = commands.add_parser(
@@ -97,8 +102,30 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     graph.add_argument("flow", help="flow file (.toml or .json)")
     graph.add_argument("--format", choices=["dot", "mermaid"], default="dot")
     graph.add_argument("-o", "--output", help="write to this file instead of standard output")
+    _add_calendar_option(graph)
     graph.set_defaults(handler=_graph)
     parser.set_defaults(handler=lambda _args: _usage(parser))
+
+
+def _add_calendar_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--calendar",
+        action="append",
+        default=[],
+        metavar="NAME=FILE",
+        help="a calendar file for hours nodes that name NAME (repeatable)",
+    )
+
+
+def _calendars(args: argparse.Namespace) -> dict[str, BusinessCalendar]:
+    found: dict[str, BusinessCalendar] = {}
+    for item in args.calendar:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path:
+            raise DocumentError(path=item, detail="expected --calendar NAME=FILE")
+        data = read_document(path)
+        found[name] = BusinessCalendar.from_dict(data, what=f"calendar {path}")
+    return found
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -129,7 +156,7 @@ def _report_json(report: FlowReport) -> str:
 
 def _check(args: argparse.Namespace) -> int:
     queues = None if args.queues is None else [q.strip() for q in args.queues.split(",")]
-    report = check_flow_file(args.flow, queues=queues)
+    report = check_flow_file(args.flow, queues=queues, calendars=_calendars(args))
     if args.json:
         print(_report_json(report))
     else:
@@ -148,7 +175,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    flow = load_flow(args.flow)
+    flow = load_flow(args.flow, calendars=_calendars(args))
     text = flow_to_dot(flow) if args.format == "dot" else flow_to_mermaid(flow)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as handle:
@@ -159,7 +186,7 @@ def _graph(args: argparse.Namespace) -> int:
 
 
 def _try(args: argparse.Namespace) -> int:
-    flow = load_flow(args.flow)
+    flow = load_flow(args.flow, calendars=_calendars(args))
     start = args.at or datetime.datetime.now(datetime.UTC)
     if start.tzinfo is None:
         print("callcenter ivr try: --at needs a UTC offset, e.g. +08:00", file=sys.stderr)

@@ -8,12 +8,12 @@ node runners below are the transition table for entering a node, keyed by node c
 from __future__ import annotations
 
 import datetime
-import math
 import re
 from collections.abc import Callable
 from typing import Any, cast
 
 from ..errors import IllegalTransitionError
+from ._caches import ChoiceNode, InputNode, choices, holidays, open_at
 from ._events import (
     AskHost,
     Command,
@@ -33,6 +33,7 @@ from ._events import (
     RequestCallback,
     SessionEnded,
     SessionEvent,
+    SessionPhase,
     SessionResult,
     SurveyAnswered,
     Transfer,
@@ -60,68 +61,18 @@ from ._model import (
 )
 
 _NEW, _PLAY, _INPUT, _HOST, _RECORD, _ENDED = range(6)
-_PHASE_NAMES = ("new", "play", "input", "host", "record", "ended")
+# Phases are small ints in the state (fast to compare, short when serialized); this
+# tuple names them.
+_PHASE_NAMES = (
+    SessionPhase.NEW,
+    SessionPhase.PLAY,
+    SessionPhase.INPUT,
+    SessionPhase.HOST,
+    SessionPhase.RECORD,
+    SessionPhase.ENDED,
+)
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
 _MAX_STACK = 8
-
-ChoiceNode = MenuNode | LanguageNode | CallbackNode | SurveyNode
-InputNode = ChoiceNode | CollectNode
-
-
-def _choices(flow: Flow, node: ChoiceNode) -> tuple[dict[str, str], frozenset[str]]:
-    """Key to choice value for a choice node, and the proper prefixes of its keys (cached)."""
-    cache_key = ("choices", node.id)
-    cached = flow._cache.get(cache_key)
-    if cached is not None:
-        return cached  # type: ignore[return-value]
-    if isinstance(node, MenuNode):
-        table = dict(node.options)
-    elif isinstance(node, LanguageNode):
-        table = dict(node.choices)
-    elif isinstance(node, CallbackNode):
-        table = {node.accept_key: "accept", node.decline_key: "decline"}
-    else:
-        table = {str(d): str(d) for d in range(node.lowest, node.highest + 1)}
-    prefixes = frozenset(key[:i] for key in table for i in range(1, len(key)))
-    result = (table, prefixes)
-    flow._cache[cache_key] = result
-    return result
-
-
-def _holidays(flow: Flow, name: str) -> frozenset[datetime.date]:
-    cache_key = ("holidays", name)
-    cached = flow._cache.get(cache_key)
-    if cached is None:
-        cached = frozenset(h.date for h in flow.calendars[name].holidays)
-        flow._cache[cache_key] = cached
-    return cached  # type: ignore[return-value]
-
-
-def _open_at(flow: Flow, name: str, instant: float) -> bool:
-    """``flow.calendars[name].is_open(instant)``, remembering the stretch around it.
-
-    The answer holds until the next opening or closing, so a busy line asks the
-    calendar once per stretch instead of once per call.
-    """
-    cache_key = ("open", name)
-    cached = flow._cache.get(cache_key)
-    if cached is not None:
-        stretch: tuple[float, float, bool] = cached  # type: ignore[assignment]
-        if stretch[0] <= instant < stretch[1]:
-            return stretch[2]
-    calendar = flow.calendars[name]
-    answer = False
-    high = math.inf
-    for start, end in calendar.intervals_from(instant):
-        if start <= instant < end:
-            answer, high = True, end
-        elif instant < start:
-            high = start
-        else:
-            continue
-        break
-    flow._cache[cache_key] = (instant, high, answer)
-    return answer
 
 
 class _Engine:
@@ -180,10 +131,10 @@ class _Engine:
     def _illegal(self, event: InputEvent, allowed: tuple[str, ...]) -> None:
         expected = {
             _NEW: ("begin()",),
-            _PLAY: ("PromptFinished", "DigitsPressed", "CallerHungUp"),
+            _PLAY: ("PromptFinished", "DigitsPressed", "SpeechHeard", "CallerHungUp"),
             _INPUT: ("DigitsPressed", "SpeechHeard", "PromptFinished", "CallerHungUp"),
             _HOST: ("HostAnswered", "HostNotFound", "HostFailed", "CallerHungUp"),
-            _RECORD: ("PromptFinished", "RecordingFinished", "CallerHungUp"),
+            _RECORD: ("PromptFinished", "RecordingFinished", "DigitsPressed", "CallerHungUp"),
             _ENDED: (),
         }[self._phase]
         raise IllegalTransitionError(
@@ -208,8 +159,10 @@ class _Engine:
                 self._timeout(out)
 
     def _exit(self, outcome: Outcome, key: str | None = None) -> None:
-        self._events.append(
-            NodeExited(
+        if key is None and not self._ni and not self._nm:  # the usual case, built faster
+            event = NodeExited(session=self._id, node=self._node, outcome=outcome, at=self._t)
+        else:
+            event = NodeExited(
                 session=self._id,
                 node=self._node,
                 outcome=outcome,
@@ -218,7 +171,7 @@ class _Engine:
                 no_inputs=self._ni,
                 no_matches=self._nm,
             )
-        )
+        self._events.append(event)
 
     def _leave(
         self, outcome: Outcome, target: str | None, out: list[Command], key: str | None = None
@@ -231,10 +184,15 @@ class _Engine:
             self._goto(target, out)
 
     def _end(self, result: SessionResult) -> None:
-        if self._blocked and result is SessionResult.COMPLETED:
-            result = SessionResult.BLOCKED
-        elif self._gone and result is SessionResult.COMPLETED:
-            result = SessionResult.ABANDONED
+        if result is SessionResult.COMPLETED:
+            if self._blocked:
+                result = SessionResult.BLOCKED
+            elif self._gone:
+                result = SessionResult.ABANDONED
+            elif "recording" in self._attrs:
+                result = SessionResult.VOICEMAIL
+            elif "callback_queue" in self._attrs:
+                result = SessionResult.CALLBACK
         self._phase = _ENDED
         self._deadline = None
         self._playing = 0
@@ -314,13 +272,13 @@ class _Engine:
         self._end(SessionResult.ENQUEUED)
 
     def _run_hours(self, node: HoursNode, out: list[Command]) -> str:
-        if _open_at(self._flow, node.calendar, self._t):
+        if open_at(self._flow, node.calendar, self._t):
             self._exit(Outcome.OPEN)
             return node.open
         if node.holiday is not None:
             zone = self._flow.calendars[node.calendar].timezone
             date = datetime.datetime.fromtimestamp(self._t, zone).date()
-            if date in _holidays(self._flow, node.calendar):
+            if date in holidays(self._flow, node.calendar):
                 self._exit(Outcome.HOLIDAY)
                 return node.holiday
         self._exit(Outcome.CLOSED)
@@ -435,7 +393,7 @@ class _Engine:
             else:
                 longest = 1
                 if not isinstance(node, CollectNode):
-                    longest = max(len(k) for k in _choices(self._flow, node)[0])
+                    longest = max(len(k) for k in choices(self._flow, node)[0])
                 cached = Listen(
                     node=node.id,
                     max_digits=longest,
@@ -504,7 +462,7 @@ class _Engine:
             self._collect_key(node, ch, out)
             return
         node = cast("MenuNode | LanguageNode | CallbackNode | SurveyNode", node)
-        table, prefixes = _choices(self._flow, node)
+        table, prefixes = choices(self._flow, node)
         buf = self._buffer + ch
         if buf in prefixes:
             self._buffer = buf
@@ -550,6 +508,7 @@ class _Engine:
         elif cls is CallbackNode:
             node = cast("CallbackNode", node)
             if value == "accept":
+                self._attrs["callback_queue"] = node.queue
                 out.append(
                     RequestCallback(
                         node=node.id,
@@ -674,7 +633,7 @@ class _Engine:
         if not self._buffer:
             self._retry(node, Outcome.NO_INPUT, out)
             return
-        table, _ = _choices(self._flow, node)
+        table, _ = choices(self._flow, node)
         if self._buffer in table:
             self._choose(node, self._buffer, table[self._buffer], out)
         else:

@@ -35,6 +35,7 @@ __all__ = [
     "RequestCallback",
     "SessionEnded",
     "SessionEvent",
+    "SessionPhase",
     "SessionResult",
     "SpeechHeard",
     "SurveyAnswered",
@@ -253,6 +254,26 @@ class Outcome(enum.Enum):
     """The caller hung up in this node."""
 
 
+class SessionPhase(enum.StrEnum):
+    """What a session is waiting for (:attr:`callcenter.ivr.Session.phase`).
+
+    A text enum: ``session.phase == "input"`` works as well.
+    """
+
+    NEW = "new"
+    """Not begun: call ``begin``."""
+    PLAY = "play"
+    """A prompt without barge-in is playing."""
+    INPUT = "input"
+    """A node listens for keys (its prompt may still be playing)."""
+    HOST = "host"
+    """A lookup waits for the host's answer."""
+    RECORD = "record"
+    """A voicemail prompt plays, then a recording runs."""
+    ENDED = "ended"
+    """The session is over."""
+
+
 class SessionResult(enum.Enum):
     """How a session ended."""
 
@@ -260,6 +281,10 @@ class SessionResult(enum.Enum):
     TRANSFERRED = "transferred"
     COMPLETED = "completed"
     """The flow hung up: the caller was served by self-service (contained)."""
+    VOICEMAIL = "voicemail"
+    """The flow hung up after the caller left a message (work for an agent later)."""
+    CALLBACK = "callback"
+    """The flow hung up after the caller booked a callback (work for an agent later)."""
     ABANDONED = "abandoned"
     """The caller hung up in the IVR."""
     BLOCKED = "blocked"

@@ -70,6 +70,10 @@ class Flow:
         max_steps: The step guard: a session entering more nodes than this ends with
             an error outcome.
 
+    A flow is immutable once built. It keeps small caches (built prompts, key tables,
+    the calendar's current open or closed stretch) that its sessions fill as they
+    run; one flow can serve any number of sessions.
+
     Raises:
         DefinitionError: A reference names a node, prompt, calendar, language or
             queue that does not exist, or a key is not a telephone key; every such

@@ -248,9 +248,11 @@ class MemoryCallerLists:
 class SQLiteCallerLists:
     """Caller lists in an SQLite database file (or ``":memory:"``).
 
-    Every change is committed at once. The database holds a schema version; opening
-    one written by a newer version of this library raises
-    :class:`~callcenter.errors.SchemaVersionError`.
+    Every change is committed at once, so several processes can share one file
+    (SQLite locks it for each write). Like the :mod:`sqlite3` connection inside it, a
+    store belongs to the thread that opened it: open one per thread. The database
+    holds a schema version; opening one written by a newer version of this library
+    raises :class:`~callcenter.errors.SchemaVersionError`.
 
     Args:
         path: The database file; created if missing.

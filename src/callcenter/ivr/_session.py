@@ -15,21 +15,6 @@ attributes, a return stack and one deadline), so :meth:`Session.to_dict` gives a
 dict of a few hundred bytes that a stateless webhook server can keep between
 requests.
 
-Phases (the transition table, as text):
-
-=========  ==========================================  ===========================
-phase      legal events                                leaves to
-=========  ==========================================  ===========================
-new        (none: call :meth:`~Session.begin`)         any
-play       PromptFinished, keys (ignored), hang-up     next node
-input      keys, speech, PromptFinished, hang-up       next node, or retry
-host       HostAnswered/NotFound/Failed, keys          next node
-           (ignored), hang-up
-record     PromptFinished (before), RecordingFinished  next node
-           hang-up
-ended      (none)                                      --
-=========  ==========================================  ===========================
-
 An event outside its phase raises :class:`~callcenter.errors.IllegalTransitionError`
 and changes nothing; a key that no option expects is a no-match, never an error.
 """
@@ -58,6 +43,7 @@ from ._events import (
     PromptFinished,
     RecordingFinished,
     SessionEvent,
+    SessionPhase,
     SessionResult,
     SpeechHeard,
 )
@@ -94,6 +80,21 @@ class Session(_Engine):
 
     Raises:
         InvalidArgumentError: ``language`` is not one of the flow's languages.
+
+    Phases (the transition table; :attr:`phase` names the current one):
+
+    =========  ===============================================  ====================
+    phase      legal events                                     leaves to
+    =========  ===============================================  ====================
+    new        none: call :meth:`begin`                         any
+    play       PromptFinished; keys, speech (ignored); hang-up  next node
+    input      keys, speech, PromptFinished, hang-up            next node, or retry
+    host       HostAnswered, HostNotFound, HostFailed; keys,    next node
+               speech (ignored); hang-up
+    record     PromptFinished (of the prompt before),           next node
+               RecordingFinished; keys (ignored); hang-up
+    ended      none                                             --
+    =========  ===============================================  ====================
 
     >>> from callcenter.ivr import FlowBuilder, DigitsPressed, PromptFinished
     >>> flow = (FlowBuilder("demo", start="menu")
@@ -174,8 +175,8 @@ class Session(_Engine):
         return self._node
 
     @property
-    def phase(self) -> str:
-        """``"new"``, ``"play"``, ``"input"``, ``"host"``, ``"record"`` or ``"ended"``."""
+    def phase(self) -> SessionPhase:
+        """What the session waits for: new, play, input, host, record or ended."""
         return _PHASE_NAMES[self._phase]
 
     @property
@@ -288,7 +289,8 @@ class Session(_Engine):
 
     def _on_digits(self, event: DigitsPressed, now: float, out: list[Command]) -> None:
         digits = event.digits
-        if not digits or not KEYS.issuperset(digits):
+        given: object = digits
+        if not isinstance(given, str) or not digits or not KEYS.issuperset(digits):
             raise InvalidArgumentError(
                 name="digits", expected="one or more of the keys 0-9, * and #", got=digits
             )
@@ -314,6 +316,9 @@ class Session(_Engine):
         self._prompt_finished(out)
 
     def _on_speech(self, event: SpeechHeard, now: float, out: list[Command]) -> None:
+        text: object = event.text
+        if not isinstance(text, str):
+            raise InvalidArgumentError(name="text", expected="the recognised text", got=text)
         self._now = self._t = now
         if self._phase == _INPUT:
             self._speech(event.text, out)
@@ -334,6 +339,14 @@ class Session(_Engine):
     def _on_recording(self, event: RecordingFinished, now: float, out: list[Command]) -> None:
         if self._phase != _RECORD or self._playing:
             self._illegal(event, ())
+        reference: object = event.reference
+        if not isinstance(reference, str):
+            raise InvalidArgumentError(
+                name="reference", expected="the recording's name (text)", got=reference
+            )
+        seconds = as_instant(event.seconds, name="seconds")
+        if seconds < 0:
+            raise InvalidArgumentError(name="seconds", expected="a duration >= 0", got=seconds)
         self._now = self._t = now
         self._recording_finished(event, out)
 
@@ -350,8 +363,10 @@ class Session(_Engine):
                 allowed=(f"an answer to request {self._request}",),
             )
         if type(event) is HostAnswered:
-            pairs: list[tuple[object, object]] = list(event.values.items())
-            if not all(isinstance(k, str) and isinstance(v, str) for k, v in pairs):
+            values: object = event.values
+            if not isinstance(values, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in values.items()
+            ):
                 raise InvalidArgumentError(
                     name="values", expected="a mapping of text to text", got=event.values
                 )

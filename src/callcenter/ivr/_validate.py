@@ -221,13 +221,22 @@ def edges(flow: Flow, node: Node) -> list[Edge]:
             result.append(Edge("on_no_input", node.on_no_input, True, 0, seconds, 0, prompt))
         return result
     if isinstance(node, CallNode):
-        return [Edge("target", node.target, True, 0, 0.0)]
+        # Calls nested too deep go to on_error instead.
+        result = [Edge("target", node.target, True, 0, 0.0)]
+        if flow.on_error is not None:
+            result.append(Edge("on_error", flow.on_error, True, 0, 0.0))
+        return result
     if isinstance(node, ReturnNode):
-        return [
+        # Back to the next of any call (the graph does not know which), or to
+        # on_error when no call is open.
+        result = [
             Edge("return", call.next, True, 0, 0.0)
             for call in flow.nodes.values()
             if isinstance(call, CallNode)
         ]
+        if flow.on_error is not None:
+            result.append(Edge("on_error", flow.on_error, True, 0, 0.0))
+        return result
     assert isinstance(node, EnqueueNode | TransferNode | HangUpNode)
     return []
 
@@ -348,17 +357,24 @@ def _worst(flow: Flow, agents: set[str], limit: int) -> tuple[int | None, float 
         on_path.add(state)
         node = flow.nodes[node_id]
         if isinstance(node, ReturnNode):
+            step: tuple[str, tuple[str, ...]] | None = None
             if stack:
                 step = (stack[-1], stack[:-1])
-                if step not in on_path:
-                    visit(step[0], step[1], keys, seconds)
+            elif flow.on_error is not None:
+                step = (flow.on_error, stack)
+            if step is not None and step not in on_path:
+                visit(step[0], step[1], keys, seconds)
         else:
             for edge in edges(flow, node):
                 next_stack = stack
                 if isinstance(node, CallNode):
-                    if len(stack) >= 8:
+                    if edge.label == "on_error":
+                        if len(stack) < 8:
+                            continue  # only a call nested too deep goes there
+                    elif len(stack) >= 8:
                         continue
-                    next_stack = (*stack, node.next)
+                    else:
+                        next_stack = (*stack, node.next)
                 if (edge.target, next_stack) not in on_path:
                     visit(edge.target, next_stack, keys + edge.keys, seconds + edge.seconds)
         on_path.discard(state)

@@ -186,9 +186,13 @@ class ScriptedCaller:
         """Stay silent until the session ends (or ``limit`` seconds pass)."""
         end = self.now + limit
         while not self.session.ended and self.now < end:
-            if self._ask is not None and self.session.phase == "host":
+            self.listen()
+            if self.session.result is not None:
+                break
+            if self.session.phase == "host":
+                assert self._ask is not None
                 self.wait(self._ask.timeout)
-            elif self._record is not None and self.session.phase == "record":
+            elif self.session.phase == "record":
                 self.leave_message(seconds=0.0)
             else:
                 self._time_passes(min(end, self.now + 60.0))
@@ -469,12 +473,14 @@ def run_prefix(flow: Flow, script: Sequence[Action], *, now: float = 0.0) -> Scr
 
 
 @st.composite
-def random_flows(draw: st.DrawFn, *, max_nodes: int = 8) -> Flow:
+def random_flows(draw: st.DrawFn, *, max_nodes: int = 8, every_kind: bool = False) -> Flow:
     """Random valid flows of menus, collects, prompts, branches, sets and hand-offs.
 
-    Every reference resolves (so the flow loads), but nothing else is promised: the
-    flows may have dead ends, loops a silent caller never leaves and unreachable
-    nodes, which is what a validator test needs.
+    With ``every_kind`` the flows also hold host lookups, voicemail, surveys, callback
+    offers and subflow calls and returns. Every reference resolves (so the flow
+    loads), but nothing else is promised: the flows may have dead ends, loops a
+    silent caller never leaves and unreachable nodes, which is what a validator test
+    needs.
     """
     count = draw(st.integers(min_value=2, max_value=max_nodes))
     ids = [f"n{i}" for i in range(count)]
@@ -490,7 +496,10 @@ def random_flows(draw: st.DrawFn, *, max_nodes: int = 8) -> Flow:
     for i in range(count):
         builder.prompt(f"p{i}", zh=Variant(text=f"提示{i}", seconds=draw(seconds)))
     for i, node_id in enumerate(ids):
-        kind = draw(st.sampled_from(["menu", "say", "set", "branch", "collect", "handoff"]))
+        kinds = ["menu", "say", "set", "branch", "collect", "handoff"]
+        if every_kind:
+            kinds += ["lookup", "record", "survey", "callback", "call", "return"]
+        kind = draw(st.sampled_from(kinds))
         prompt = f"p{i}"
         if kind == "menu":
             keys = draw(st.lists(st.sampled_from("123456789"), min_size=1, max_size=3, unique=True))
@@ -528,8 +537,38 @@ def random_flows(draw: st.DrawFn, *, max_nodes: int = 8) -> Flow:
                 next=draw(target),
                 no_input_limit=draw(st.integers(min_value=1, max_value=3)),
             )
+        elif kind == "lookup":
+            builder.lookup(
+                node_id,
+                query="status",
+                next=draw(target),
+                not_found=draw(target),
+                timeout=draw(st.sampled_from([1.0, 4.0])),
+                on_failure=draw(st.none() | target),
+            )
+        elif kind == "record":
+            builder.record(
+                node_id,
+                prompt=prompt,
+                mailbox="vm",
+                next=draw(target),
+                max_seconds=30.0,
+                on_no_input=draw(st.none() | target),
+            )
+        elif kind == "survey":
+            builder.survey(node_id, prompt=prompt, store="score", next=draw(target))
+        elif kind == "callback":
+            builder.callback(
+                node_id, prompt=prompt, queue="callbacks", next=draw(target), declined=draw(target)
+            )
+        elif kind == "call":
+            builder.call(node_id, target=draw(target), next=draw(target))
+        elif kind == "return":
+            builder.return_(node_id)
+        elif draw(st.booleans()):
+            builder.enqueue(node_id, queue="q")
         else:
-            builder.enqueue(node_id, queue="q") if draw(st.booleans()) else builder.hangup(node_id)
+            builder.hangup(node_id)
     builder.enqueue("agent", queue="general")
     builder.hangup("bye")
     return builder.build()
