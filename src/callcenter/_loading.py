@@ -6,12 +6,13 @@ builds its own converter with :func:`make_converter` and calls
 :class:`~callcenter.errors.DefinitionError` listing *every* problem with a dotted path
 (``nodes.main_menu.options.1``) and, for unknown keys, a did-you-mean hint.
 
-Documents are read by :func:`read_document` (TOML or JSON by file suffix).
+Documents are read by :func:`read_document` (TOML, JSON or YAML by file suffix).
 """
 
 from __future__ import annotations
 
 import datetime
+import importlib
 import json
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
@@ -166,8 +167,24 @@ def structure_definition(
     return result
 
 
+def _parse_yaml(text: str, path: Path) -> object:
+    """Parse YAML with PyYAML's safe loader (an optional extra: ``callcenter[yaml]``)."""
+    try:
+        yaml: Any = importlib.import_module("yaml")
+    except ImportError:
+        raise DocumentError(
+            path=str(path), detail="reading YAML needs PyYAML: pip install 'callcenter[yaml]'"
+        ) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DocumentError(path=str(path), detail=str(exc)) from None
+
+
 def read_document(path: str | Path) -> dict[str, Any]:
-    """Read a TOML (``.toml``) or JSON (``.json``) document into a dict.
+    """Read a TOML (``.toml``), JSON (``.json``) or YAML (``.yaml``/``.yml``) document.
+
+    YAML needs PyYAML (the ``yaml`` extra); TOML and JSON need nothing.
 
     Raises:
         DocumentError: The file cannot be read or parsed (the message says where).
@@ -183,9 +200,12 @@ def read_document(path: str | Path) -> dict[str, Any]:
             data: object = tomllib.loads(raw.decode("utf-8"))
         elif suffix == ".json":
             data = json.loads(raw.decode("utf-8"))
+        elif suffix in (".yaml", ".yml"):
+            data = _parse_yaml(raw.decode("utf-8"), path)
         else:
             raise DocumentError(
-                path=str(path), detail=f"unknown file type {suffix!r}; expected .toml or .json"
+                path=str(path),
+                detail=f"unknown file type {suffix!r}; expected .toml, .json or .yaml",
             )
     except UnicodeDecodeError as exc:
         raise DocumentError(path=str(path), detail=f"not UTF-8 text ({exc.reason})") from None

@@ -86,6 +86,8 @@ def test_read_document(tmp_path: Path) -> None:
     (tmp_path / "b.json").write_text('{"x": [1, 2]}', encoding="utf-8")
     assert read_document(tmp_path / "a.toml") == {"x": 1, "y": {"z": "q"}}
     assert read_document(tmp_path / "b.json") == {"x": [1, 2]}
+    (tmp_path / "c.yaml").write_text("x: 1\ny: {z: q}\n", encoding="utf-8")
+    assert read_document(tmp_path / "c.yaml") == {"x": 1, "y": {"z": "q"}}
 
 
 @pytest.mark.parametrize(
@@ -96,7 +98,9 @@ def test_read_document(tmp_path: Path) -> None:
         ("bad.json", b"{", "Expecting"),
         ("list.json", b"[1]", "expected a table at the top"),
         ("latin.toml", b"x = '\xe9'", "not UTF-8"),
-        ("flow.yaml", b"x: 1", "unknown file type '.yaml'"),
+        ("flow.ini", b"x=1", "unknown file type '.ini'"),
+        ("bad.yaml", b"x: [1", "expected"),
+        ("list.yml", b"- 1", "expected a table at the top"),
     ],
 )
 def test_unreadable_documents(

@@ -371,5 +371,5 @@ def test_yaml_documents_mean_the_same_flow(tmp_path: Path) -> None:
         load_flow(broken)
     listed = tmp_path / "list.yaml"
     listed.write_text("- a\n- b\n", encoding="utf-8")
-    with pytest.raises(DocumentError, match="mapping"):
+    with pytest.raises(DocumentError, match="expected a table at the top"):
         load_flow(listed)

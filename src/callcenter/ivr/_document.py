@@ -9,7 +9,6 @@ table ``{ text, audio, seconds }``; ``calendars`` maps names to calendar documen
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ import cattrs
 
 from .. import _loading
 from ..calendars import BusinessCalendar
-from ..errors import DefinitionError, DocumentError, Problem, did_you_mean
+from ..errors import DefinitionError, Problem, did_you_mean
 from ._flow import Flow
 from ._model import NODE_KINDS, Node, Variant
 
@@ -221,36 +220,8 @@ def load_flow(path: str | Path, *, calendars: Mapping[str, BusinessCalendar] | N
         DocumentError: The file cannot be read or parsed.
         DefinitionError: The document is not a valid flow (every problem at once).
     """
-    if Path(path).suffix.lower() in (".yaml", ".yml"):
-        data = _read_yaml(Path(path))
-    else:
-        data = _loading.read_document(path)
+    data = _loading.read_document(path)
     return flow_from_dict(data, calendars=calendars, what=f"flow {path}")
-
-
-def _read_yaml(path: Path) -> dict[str, Any]:
-    """Read a YAML flow document (needs PyYAML: ``pip install callcenter[yaml]``)."""
-    try:
-        yaml: Any = importlib.import_module("yaml")
-    except ImportError:
-        raise DocumentError(
-            path=str(path), detail="reading YAML needs PyYAML: pip install 'callcenter[yaml]'"
-        ) from None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DocumentError(path=str(path), detail=exc.strerror or str(exc)) from None
-    except UnicodeDecodeError as exc:
-        raise DocumentError(path=str(path), detail=f"not UTF-8 text ({exc.reason})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DocumentError(path=str(path), detail=str(exc)) from None
-    if not isinstance(data, dict):
-        raise DocumentError(
-            path=str(path), detail=f"expected a mapping at the top, got {type(data).__name__}"
-        )
-    return data
 
 
 def _compact(instance: Any) -> dict[str, Any]:
