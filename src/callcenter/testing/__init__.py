@@ -5,6 +5,7 @@ Importing this package needs Hypothesis (``pip install callcenter[dev]``).
 
 from ._calendars import business_calendars as business_calendars
 from ._calendars import time_ranges as time_ranges
+from ._routing import RoutingEventChecker as RoutingEventChecker
 from ._routing import agent_definitions as agent_definitions
 from ._routing import contacts as contacts
 from ._routing import queue_definitions as queue_definitions
@@ -13,6 +14,7 @@ from ._routing import rule_sets as rule_sets
 from ._routing import skill_requirements as skill_requirements
 
 __all__ = [
+    "RoutingEventChecker",
     "agent_definitions",
     "business_calendars",
     "contacts",
