@@ -175,3 +175,21 @@ def test_unreadable_file_is_a_document_error(tmp_path: Path) -> None:
 def test_every_strategy_name_loads(strategy: Strategy) -> None:
     definition = load_definition({"queues": [{"id": "q", "strategy": strategy.value}]})
     assert definition.queues[0].strategy is strategy
+
+
+def test_shape_and_reference_problems_come_in_one_report() -> None:
+    with pytest.raises(DefinitionError) as info:
+        load_definition(
+            {
+                "queues": [{"id": "vip", "weight": "heavy"}, {"id": "general"}],
+                "agents": [{"id": "a", "queues": [{"queue": "genral"}], "skils": {}}],
+                "rules": {"default_queue": "vipp"},
+            }
+        )
+    paths = [p.path for p in info.value.problems]
+    assert "queues.0.weight" in paths
+    assert "agents.0.skils" in paths
+    assert "agents.0.queues.0.queue" in paths
+    assert "rules.default_queue" in paths
+    assert len(paths) == len(set(paths))
+    assert "did you mean 'general'" in str(info.value)

@@ -40,7 +40,7 @@ from callcenter.routing import (
     RoutingEngine,
     Strategy,
 )
-from callcenter.testing import contacts, routing_definitions
+from callcenter.testing import RoutingEventChecker, contacts, routing_definitions
 
 # ---------------------------------------------------------------------------- the model
 
@@ -537,6 +537,7 @@ class RoutingMachine(RuleBasedStateMachine):
         self.now = 0.0
         self.counter = 0
         self.state_seen: dict[str, AgentState] = {}
+        self.checker = RoutingEventChecker()
 
     @initialize(definition=routing_definitions(), seed=st.integers(0, 3), data=st.data())
     def setup(self, definition: RoutingDefinition, seed: int, data: st.DataObject) -> None:
@@ -546,7 +547,7 @@ class RoutingMachine(RuleBasedStateMachine):
         self.queue_ids = [q.id for q in definition.queues]
         self.state_seen = dict.fromkeys(self.agent_ids, AgentState.LOGGED_OUT)
         for aid in data.draw(st.lists(st.sampled_from(self.agent_ids), unique=True)):
-            self.engine.login(aid, self.now)
+            self.checker.feed(self.engine.login(aid, self.now))
             self.model.login(aid, self.now)
             self.state_seen[aid] = AgentState.AVAILABLE
 
@@ -555,6 +556,7 @@ class RoutingMachine(RuleBasedStateMachine):
         offered = [(e.contact_id, e.agent_id) for e in events if isinstance(e, ContactOffered)]
         assert offered == self.model.offers, (offered, self.model.offers)
         self.model.offers.clear()
+        self.checker.feed(events)
         last = None
         for e in events:
             assert e.at <= self.now
@@ -772,6 +774,16 @@ class RoutingMachine(RuleBasedStateMachine):
         assert set(placed) == set(self.model.contacts)
         assert not set(placed) & set(self.model.outcomes)
         assert len(placed) + len(self.model.outcomes) == self.counter
+
+    @invariant()
+    def every_contact_has_an_outcome_in_the_events(self) -> None:
+        if not hasattr(self, "model"):
+            return
+        assert self.checker.open_contacts == set(self.model.contacts)
+        for cid, c in self.model.contacts.items():
+            assert self.checker.phase(cid) == c.phase
+        for cid in self.model.outcomes:
+            assert self.checker.outcome(cid) is not None
 
     @invariant()
     def capacity_respected(self) -> None:

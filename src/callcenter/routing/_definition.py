@@ -252,20 +252,66 @@ def load_definition(
         DefinitionError: With every problem found (types, unknown keys, unknown
             queues, duplicates), each with its path.
 
-    Type and key problems are all reported together; cross-references are checked
-    once the document has the right shape, and are again all reported together:
+    Shape problems (types, unknown keys, bad values) and unknown-queue references
+    are reported together; the checks that need the whole definition built
+    (duplicates, overflow targets, step order) join them once the shape is right:
 
-    >>> definition = load_definition({"queues": [{"id": "vip", "max_wait": 60}], "agents": [
-    ...     {"id": "a1", "queues": [{"queue": "vipp"}]}]})
+    >>> definition = load_definition({"queues": [{"id": "vip", "max_wait": "soon"}],
+    ...     "agents": [{"id": "a1", "queues": [{"queue": "vipp"}]}]})
     Traceback (most recent call last):
     ...
     callcenter.errors.DefinitionError: invalid routing definition: 2 problems
-      queues.0.overflow: max_wait is set but overflow is missing; ...
+      queues.0.max_wait: ...
       agents.0.queues.0.queue: unknown queue 'vipp' (did you mean 'vip'?); ...
     """
-    return _loading.structure_definition(
-        _CONVERTER, data, RoutingDefinition, what=what, check=check_definition
-    )
+    try:
+        return _loading.structure_definition(
+            _CONVERTER, data, RoutingDefinition, what=what, check=check_definition
+        )
+    except DefinitionError as exc:
+        seen = {problem.path for problem in exc.problems}
+        extra = [p for p in _raw_reference_problems(data) if p.path not in seen]
+        if not extra:
+            raise
+        raise DefinitionError([*exc.problems, *extra], what=what) from None
+
+
+def _table_list(value: object) -> list[Mapping[str, Any]]:
+    if not isinstance(value, list):
+        return []
+    return [item if isinstance(item, Mapping) else {} for item in value]
+
+
+def _raw_reference_problems(data: Mapping[str, Any]) -> list[Problem]:
+    """Unknown-queue references found in the raw document, whatever its other faults.
+
+    Lets a document whose shape is wrong still have its queue names checked in the
+    same report. Entries that are not where they should be are skipped (their shape
+    problems are reported by the structuring step).
+    """
+    queues = _table_list(data.get("queues"))
+    known = [q["id"] for q in queues if isinstance(q.get("id"), str)]
+    problems: list[Problem] = []
+
+    def ref(path: str, value: object) -> None:
+        if isinstance(value, str):
+            problems.extend(_queue_ref(path, value, known))
+
+    for index, queue in enumerate(queues):
+        overflow = queue.get("overflow")
+        if isinstance(overflow, Mapping):
+            ref(f"queues.{index}.overflow.queue", overflow.get("queue"))
+        for step_index, step in enumerate(_table_list(queue.get("escalation"))):
+            ref(f"queues.{index}.escalation.{step_index}.move_to", step.get("move_to"))
+    for index, agent in enumerate(_table_list(data.get("agents"))):
+        for m_index, membership in enumerate(_table_list(agent.get("queues"))):
+            ref(f"agents.{index}.queues.{m_index}.queue", membership.get("queue"))
+    rules = data.get("rules")
+    if isinstance(rules, Mapping):
+        for index, rule in enumerate(_table_list(rules.get("rules"))):
+            ref(f"rules.rules.{index}.queue", rule.get("queue"))
+        ref("rules.default_queue", rules.get("default_queue"))
+    return problems
 
 
 def load_definition_file(path: str | Path) -> RoutingDefinition:

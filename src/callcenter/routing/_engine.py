@@ -16,52 +16,38 @@ cross-queue policy), and repeats while it has room.
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterable
-from typing import Any, ClassVar
-
-from .._clock import Clock, as_instant
+from .._clock import as_instant
 from ..errors import (
     DuplicateIdError,
-    IllegalTransitionError,
     InvalidArgumentError,
-    UnknownIdError,
 )
-from ._deadlines import DeadlineHeap
-from ._definition import RoutingDefinition, ensure_valid
+from ._core import EngineCore
+from ._definition import RoutingDefinition
 from ._events import (
     AgentSnapshot,
-    AgentStateChanged,
-    Candidate,
     ContactAbandoned,
     ContactAnswered,
     ContactCompleted,
-    ContactEscalated,
-    ContactLeft,
-    ContactOfferDeclined,
-    ContactOffered,
-    ContactOverflowed,
     ContactQueued,
     ContactRefused,
     ContactTransferred,
     DeclineReason,
     Event,
-    Exclusion,
     Explanation,
     LeaveReason,
     QueueSnapshot,
     RefusalReason,
     Snapshot,
 )
-from ._model import AgentState, Contact, CrossQueuePolicy, OverflowKind
-from ._runtime import AState, CState, Lane, Member, Phase, QState, Requirements, choose_member
+from ._model import AgentState, Contact
+from ._runtime import AState, CState, Phase
 
 __all__ = ["RoutingEngine"]
 
 _Item = tuple[float, float, int, str]
 
 
-class RoutingEngine:
+class RoutingEngine(EngineCore):
     """The ACD: queues, agents, offers and timers, driven by method calls.
 
     Args:
@@ -85,34 +71,6 @@ class RoutingEngine:
     >>> engine.accept("c1", now=8.0)[0].agent_id
     'li'
     """
-
-    def __init__(
-        self, definition: RoutingDefinition, *, seed: int = 0, explain: bool = False
-    ) -> None:
-        ensure_valid(definition)
-        self._definition = definition
-        self._clock = Clock()
-        self._rng = random.Random(seed)
-        self._explain = explain
-        self._policy = definition.cross_queue
-        self._queues: dict[str, QState] = {
-            q.id: QState(q, position) for position, q in enumerate(definition.queues)
-        }
-        self._agents: dict[str, AState] = {}
-        for index, defn in enumerate(definition.agents):
-            agent = AState(defn, index)
-            self._agents[defn.id] = agent
-            for membership in defn.queues:
-                queue = self._queues[membership.queue]
-                member = Member(agent, queue, membership.tier, membership.weight)
-                agent.members.append(member)
-                queue.members.append(member)
-        self._contacts: dict[str, CState] = {}
-        self._timers: DeadlineHeap[CState | AState] = DeadlineHeap()
-        self._seq = 0
-        self._reqs_cache: dict[tuple[str, tuple[Any, ...], bool], Requirements] = {}
-
-    # ------------------------------------------------------------------ properties
 
     @property
     def definition(self) -> RoutingDefinition:
@@ -165,361 +123,6 @@ class RoutingEngine:
         items = sorted(item for lane in q.lanes.values() for item in lane.items)
         return [item[3] for item in items]
 
-    # ------------------------------------------------------------------ lookups
-
-    def _contact(self, contact_id: str) -> CState:
-        c = self._contacts.get(contact_id)
-        if c is None:
-            raise UnknownIdError(kind="contact", id=str(contact_id), known=())
-        return c
-
-    def _agent(self, agent_id: str) -> AState:
-        a = self._agents.get(agent_id)
-        if a is None:
-            raise UnknownIdError(kind="agent", id=str(agent_id), known=self._agents)
-        return a
-
-    def _queue(self, queue_id: str) -> QState:
-        q = self._queues.get(queue_id)
-        if q is None:
-            raise UnknownIdError(kind="queue", id=str(queue_id), known=self._queues)
-        return q
-
-    @staticmethod
-    def _illegal(c: CState, action: str, allowed: Iterable[str]) -> IllegalTransitionError:
-        return IllegalTransitionError(
-            entity=f"contact {c.spec.id!r}", state=c.phase.value, action=action, allowed=allowed
-        )
-
-    _CONTACT_ACTIONS: ClassVar[dict[Phase, tuple[str, ...]]] = {
-        Phase.WAITING: ("abandon", "transfer", "set_priority", "remove"),
-        Phase.RINGING: ("accept", "reject", "abandon", "set_priority"),
-        Phase.ACTIVE: ("complete", "transfer"),
-    }
-
-    def _expect_phase(self, c: CState, action: str, *phases: Phase) -> None:
-        if c.phase not in phases:
-            raise self._illegal(c, action, self._CONTACT_ACTIONS[c.phase])
-
-    # ------------------------------------------------------------------ lanes and keys
-
-    def _requirements(self, q: QState, spec: Contact, relaxed: bool) -> Requirements:
-        cache_key = (q.id, spec.skills, relaxed)
-        reqs = self._reqs_cache.get(cache_key)
-        if reqs is None:
-            levels: dict[str, int] = {}
-            if q.defn.skill is not None:
-                levels[q.defn.skill] = q.defn.min_level
-            for requirement in spec.skills:
-                levels[requirement.skill] = max(
-                    levels.get(requirement.skill, 0), requirement.min_level
-                )
-            if relaxed:
-                levels = dict.fromkeys(levels, 0)
-            reqs = tuple(sorted(levels.items()))
-            self._reqs_cache[cache_key] = reqs
-        return reqs
-
-    @staticmethod
-    def _rekey(c: CState, vstart: float, seq: int) -> None:
-        rank = c.queue.defn.aging_rate * vstart - c.priority
-        c.key = (rank, vstart, seq, c.spec.id)
-
-    @staticmethod
-    def _place(c: CState) -> None:
-        q = c.queue
-        lane_key = (c.ch, c.reqs, c.max_tier, c.sticky)
-        lane = q.lanes.get(lane_key)
-        if lane is None:
-            lane = q.lanes[lane_key] = Lane(lane_key)
-        lane.items.add(c.key)
-        c.lane = lane
-        q.waiting += 1
-
-    @staticmethod
-    def _unplace(c: CState) -> None:
-        lane = c.lane
-        assert lane is not None
-        q = c.queue
-        items = lane.items
-        if items[0] == c.key:
-            del items[0]  # the usual case: the head is taken
-        else:
-            items.remove(c.key)
-        if not items:
-            del q.lanes[lane.key]
-        c.lane = None
-        q.waiting -= 1
-
-    def _schedule_contact(self, c: CState) -> None:
-        q = c.queue.defn
-        deadline: float | None = None
-        if c.sticky is not None:
-            deadline = c.queued_at + c.spec.sticky_for
-        if c.step < len(q.escalation):
-            at = c.queued_at + q.escalation[c.step].after
-            deadline = at if deadline is None else min(deadline, at)
-        if q.max_wait is not None:
-            at = c.queued_at + q.max_wait
-            deadline = at if deadline is None else min(deadline, at)
-        if deadline is None:
-            self._timers.cancel(c)
-        else:
-            self._timers.schedule(c, deadline)
-
-    def _enter(self, c: CState, q: QState, t: float, vstart: float, seq: int) -> None:
-        """Put a contact that is in no queue into ``q`` as a fresh waiting entry."""
-        c.queue = q
-        c.queued_at = t
-        c.phase = Phase.WAITING
-        c.step = 0
-        c.max_tier = q.defn.start_tier
-        c.reqs = self._requirements(q, c.spec, relaxed=False)
-        self._rekey(c, vstart, seq)
-        self._place(c)
-        self._schedule_contact(c)
-
-    # ------------------------------------------------------------------ agents
-
-    def _sync(self, a: AState, t: float, events: list[Event], reindex: bool = True) -> None:
-        new = a.derived_state()
-        old = a.state
-        reason = a.reason if new is AgentState.NOT_READY else None
-        if new is not old or (new is AgentState.NOT_READY and reason != a.state_reason):
-            events.append(
-                AgentStateChanged(
-                    at=t, agent_id=a.id, old=old, new=new, since=a.since, reason=reason
-                )
-            )
-            a.state = new
-            a.state_reason = reason
-            a.since = t
-            if new is AgentState.AVAILABLE:
-                a.idle_since = t
-        if reindex:
-            self._reindex(a)
-
-    @staticmethod
-    def _reindex(a: AState) -> None:
-        """Bring the queues' per-channel ready tables in line with the agent."""
-        mask = a.ready_mask()
-        changed = mask ^ a.ready
-        if changed:
-            a.ready = mask
-            for i in a.channels:
-                if changed >> i & 1:
-                    if mask >> i & 1:
-                        for m in a.members:
-                            m.queue.ready[i][a.id] = m
-                    else:
-                        for m in a.members:
-                            del m.queue.ready[i][a.id]
-
-    # ------------------------------------------------------------------ matching
-
-    @staticmethod
-    def _eligible(m: Member, c: CState) -> bool:
-        a = m.agent
-        return (
-            a.qualifies(c.reqs)
-            and (c.max_tier is None or m.tier <= c.max_tier)
-            and (c.sticky is None or a.id in c.sticky)
-            and (c.declined is None or a.id not in c.declined)
-        )
-
-    def _match_contact(self, c: CState, t: float, events: list[Event]) -> None:
-        q = c.queue
-        ready = q.ready[c.ch]
-        if not ready or c.phase is not Phase.WAITING:
-            return
-        candidates = [m for m in ready.values() if self._eligible(m, c)]
-        if candidates:
-            chosen, why = choose_member(q, candidates, self._rng)
-            self._offer(c, chosen, t, events, why)
-
-    def _head_for(self, a: AState, m: Member, mask: int) -> _Item | None:
-        best: _Item | None = None
-        contacts = self._contacts
-        tier = m.tier
-        agent_id = a.id
-        for lane in m.queue.lanes.values():
-            if (
-                (lane.max_tier is not None and tier > lane.max_tier)
-                or (lane.sticky is not None and agent_id not in lane.sticky)
-                or not mask >> lane.channel & 1
-                or not a.qualifies(lane.reqs)
-            ):
-                continue
-            items = lane.items
-            item = items[0]  # a lane in the table is never empty
-            declined = contacts[item[3]].declined
-            if declined is not None and agent_id in declined:
-                # Rare: skip the contacts this agent declined.
-                found = None
-                for later in items.islice(1):
-                    declined = contacts[later[3]].declined
-                    if declined is None or agent_id not in declined:
-                        found = later
-                        break
-                if found is None:
-                    continue
-                item = found
-            if best is None or item < best:
-                best = item
-        return best
-
-    def _match_agent(self, a: AState, t: float, events: list[Event]) -> None:
-        # The live mask, not the indexed one: _release defers re-indexing until the
-        # agent has taken what it will take, to spare the ready tables a round trip.
-        mask = a.ready_mask()
-        while mask:
-            best: tuple[tuple[float, ...], Member, CState] | None = None
-            for position, m in enumerate(a.members):
-                if not m.queue.lanes:
-                    continue
-                item = self._head_for(a, m, mask)
-                if item is None:
-                    continue
-                c = self._contacts[item[3]]
-                waited = t - item[1]
-                weighted = m.queue.defn.weight * waited
-                if self._policy is CrossQueuePolicy.OLDEST_WAIT:
-                    score: tuple[float, ...] = (-weighted, position)
-                else:
-                    aged = c.priority + m.queue.defn.aging_rate * waited
-                    score = (-aged, -weighted, position)
-                if best is None or score < best[0]:
-                    best = (score, m, c)
-            if best is None:
-                return
-            why = ""
-            if self._explain:
-                chosen = best[2]
-                why = (
-                    f"{a.id} had room and took the head of {best[1].queue.id!r} among its "
-                    f"queues by the {self._policy.value!r} policy (effective wait "
-                    f"{t - chosen.key[1]:g} s, priority {chosen.priority})"
-                )
-            self._offer(best[2], best[1], t, events, why)
-            mask = a.ready_mask()
-
-    def _offer(self, c: CState, m: Member, t: float, events: list[Event], why: str) -> None:
-        a = m.agent
-        q = c.queue
-        explanation = self._explanation(c, t, a.id, why) if self._explain else None
-        self._unplace(c)
-        c.phase = Phase.RINGING
-        c.agent = a
-        c.offered_at = t
-        a.offers[c.spec.id] = c
-        a.load[c.ch] += 1
-        q.ringing += 1
-        q.rr_last = a.index
-        deadline = t + q.defn.ring_timeout
-        self._timers.schedule(c, deadline)
-        events.append(
-            ContactOffered(
-                at=t,
-                contact_id=c.spec.id,
-                queue=q.id,
-                agent_id=a.id,
-                channel=c.spec.channel,
-                arrived_at=c.arrived_at,
-                queued_at=c.queued_at,
-                ring_deadline=deadline,
-                mobile_number=a.defn.mobile_number,
-                context=c.spec.context,
-                explanation=explanation,
-            )
-        )
-        self._sync(a, t, events)
-
-    def _return_offer(
-        self, c: CState, t: float, reason: DeclineReason, events: list[Event]
-    ) -> None:
-        a = c.agent
-        assert a is not None
-        assert c.offered_at is not None
-        q = c.queue
-        del a.offers[c.spec.id]
-        a.load[c.ch] -= 1
-        q.ringing -= 1
-        if c.declined is None:
-            c.declined = set()
-        c.declined.add(a.id)
-        events.append(
-            ContactOfferDeclined(
-                at=t,
-                contact_id=c.spec.id,
-                queue=q.id,
-                agent_id=a.id,
-                channel=c.spec.channel,
-                arrived_at=c.arrived_at,
-                queued_at=c.queued_at,
-                offered_at=c.offered_at,
-                reason=reason,
-            )
-        )
-        c.phase = Phase.WAITING
-        c.agent = None
-        c.offered_at = None
-        self._place(c)
-        self._schedule_contact(c)
-        if reason is DeclineReason.RING_TIMEOUT:
-            a.misses += 1
-            limit = q.defn.auto_pause_after
-            if limit and a.misses >= limit and not a.paused:
-                a.paused = True
-                a.reason = "missed offers"
-        self._sync(a, t, events)
-        self._match_contact(c, t, events)
-        self._match_agent(a, t, events)
-
-    # ------------------------------------------------------------------ explanations
-
-    def _verdict(self, m: Member, c: CState) -> Candidate:
-        a = m.agent
-        excluded: Exclusion | None = None
-        detail = ""
-        if not a.logged_in:
-            excluded = Exclusion.LOGGED_OUT
-        elif c.declined is not None and a.id in c.declined:
-            excluded, detail = Exclusion.DECLINED, "declined or missed this contact"
-        elif a.paused:
-            excluded, detail = Exclusion.NOT_READY, a.reason or ""
-        elif a.wrap:
-            excluded = Exclusion.WRAP_UP
-        elif not a.has_room(c.ch):
-            excluded = Exclusion.NO_CAPACITY
-            detail = f"{a.load[c.ch]} of {a.cap[c.ch]} {c.spec.channel.value} in use"
-        elif not a.qualifies(c.reqs):
-            excluded = Exclusion.LACKS_SKILL
-            missing = [
-                f"{skill}>={level} (has {a.skills.get(skill, 'none')})"
-                for skill, level in c.reqs
-                if a.skills.get(skill, -1) < level
-            ]
-            detail = "needs " + ", ".join(missing)
-        elif c.max_tier is not None and m.tier > c.max_tier:
-            excluded = Exclusion.TIER_NOT_OPEN
-            detail = f"tier {m.tier}; open up to tier {c.max_tier}"
-        elif c.sticky is not None and a.id not in c.sticky:
-            excluded = Exclusion.NOT_PREFERRED
-            detail = "preferred: " + ", ".join(sorted(c.sticky))
-        return Candidate(agent_id=a.id, tier=m.tier, excluded=excluded, detail=detail)
-
-    def _explanation(self, c: CState, t: float, chosen: str | None, why: str) -> Explanation:
-        q = c.queue
-        return Explanation(
-            contact_id=c.spec.id,
-            queue=q.id,
-            at=t,
-            strategy=q.defn.strategy,
-            candidates=tuple(self._verdict(m, c) for m in q.members),
-            chosen=chosen,
-            reason=why,
-        )
-
     def explain(self, contact_id: str) -> Explanation:
         """Say, for a contact, why each member of its queue can or cannot take it now.
 
@@ -537,8 +140,6 @@ class RoutingEngine:
             return self._explanation(c, t, None, why)
         assert c.agent is not None
         return self._explanation(c, t, c.agent.id, f"offered to {c.agent.id} ({c.phase.value})")
-
-    # ------------------------------------------------------------------ contact calls
 
     def enqueue(
         self, contact: Contact, queue: str, now: float, *, since: float | None = None
@@ -730,20 +331,6 @@ class RoutingEngine:
         self._clock.commit(t)
         return events
 
-    def _release(self, a: AState, c: CState, t: float, events: list[Event]) -> None:
-        """The agent's handling of ``c`` ended: talk time, wrap-up, next contact."""
-        assert c.answered_at is not None
-        del a.active[c.spec.id]
-        a.load[c.ch] -= 1
-        a.talk += t - c.answered_at
-        wrap = a.defn.wrap_up if a.defn.wrap_up is not None else c.queue.defn.wrap_up
-        if wrap > 0:
-            a.wrap = True
-            self._timers.schedule(a, t + wrap)
-        self._sync(a, t, events, reindex=False)
-        self._match_agent(a, t, events)
-        self._reindex(a)
-
     def abandon(self, contact_id: str, now: float) -> list[Event]:
         """The customer hung up while waiting or while the offer rang. ``O(log n)``.
 
@@ -798,22 +385,6 @@ class RoutingEngine:
         self._clock.commit(t)
         return events
 
-    def _leave(self, c: CState, t: float, reason: LeaveReason, events: list[Event]) -> None:
-        events.append(
-            ContactLeft(
-                at=t,
-                contact_id=c.spec.id,
-                queue=c.queue.id,
-                channel=c.spec.channel,
-                arrived_at=c.arrived_at,
-                queued_at=c.queued_at,
-                reason=reason,
-            )
-        )
-        del self._contacts[c.spec.id]
-        self._timers.cancel(c)
-        self._unplace(c)
-
     def transfer(self, contact_id: str, queue: str, now: float) -> list[Event]:
         """Move a waiting or answered contact to another queue, keeping its place.
 
@@ -867,28 +438,6 @@ class RoutingEngine:
         self._clock.commit(t)
         return events
 
-    def _move(self, c: CState, target: QState, t: float, events: list[Event]) -> None:
-        """Move a waiting contact to ``target`` keeping its place, then match it."""
-        self._unplace(c)
-        c.sticky = None
-        self._enter(c, target, t, c.key[1], c.key[2])
-        self._queued_event(c, t, events)
-        self._match_contact(c, t, events)
-
-    @staticmethod
-    def _queued_event(c: CState, t: float, events: list[Event]) -> None:
-        events.append(
-            ContactQueued(
-                at=t,
-                contact_id=c.spec.id,
-                queue=c.queue.id,
-                channel=c.spec.channel,
-                priority=c.priority,
-                arrived_at=c.arrived_at,
-                queued_at=t,
-            )
-        )
-
     def set_priority(self, contact_id: str, priority: int, now: float) -> list[Event]:
         """Change a waiting or ringing contact's priority. ``O(log n)``.
 
@@ -915,22 +464,6 @@ class RoutingEngine:
             self._place(c)
         self._clock.commit(t)
         return []
-
-    # ------------------------------------------------------------------ agent calls
-
-    def _agent_illegal(self, a: AState, action: str) -> IllegalTransitionError:
-        allowed: tuple[str, ...]
-        if not a.logged_in:
-            allowed = ("login",)
-        else:
-            allowed = ("set_not_ready", "set_ready")
-            if a.wrap:
-                allowed += ("end_wrap_up",)
-            if not a.offers and not a.active:
-                allowed += ("logout",)
-        return IllegalTransitionError(
-            entity=f"agent {a.id!r}", state=a.state.value, action=action, allowed=allowed
-        )
 
     def login(self, agent_id: str, now: float, *, ready: bool = True) -> list[Event]:
         """Log an agent in, ready (default) or not ready; counters start from zero.
@@ -1061,13 +594,6 @@ class RoutingEngine:
         self._clock.commit(t)
         return events
 
-    def _end_wrap(self, a: AState, t: float, events: list[Event]) -> None:
-        a.wrap = False
-        self._sync(a, t, events)
-        self._match_agent(a, t, events)
-
-    # ------------------------------------------------------------------ timers
-
     def advance(self, now: float) -> list[Event]:
         """Fire every timer due by ``now``, in deadline order.
 
@@ -1095,85 +621,6 @@ class RoutingEngine:
                 self._contact_timer(key, at, events)
         self._clock.commit(t)
         return events
-
-    def _contact_timer(self, c: CState, t: float, events: list[Event]) -> None:
-        q = c.queue
-        defn = q.defn
-        self._unplace(c)
-        if c.sticky is not None and c.queued_at + c.spec.sticky_for <= t:
-            c.sticky = None
-        move_to: str | None = None
-        while c.step < len(defn.escalation) and c.queued_at + defn.escalation[c.step].after <= t:
-            step = defn.escalation[c.step]
-            if step.any_tier:
-                c.max_tier = None
-            elif step.max_tier is not None and c.max_tier is not None:
-                c.max_tier = max(c.max_tier, step.max_tier)
-            if step.relax_skills:
-                c.reqs = self._requirements(q, c.spec, relaxed=True)
-            if step.priority_boost:
-                c.priority += step.priority_boost
-            events.append(
-                ContactEscalated(
-                    at=t,
-                    contact_id=c.spec.id,
-                    queue=q.id,
-                    channel=c.spec.channel,
-                    arrived_at=c.arrived_at,
-                    queued_at=c.queued_at,
-                    step=c.step,
-                )
-            )
-            c.step += 1
-            if step.move_to is not None:
-                move_to = step.move_to
-                break
-        self._rekey(c, c.key[1], c.key[2])
-        if move_to is not None:
-            target = self._queues[move_to]
-            events.append(
-                ContactTransferred(
-                    at=t,
-                    contact_id=c.spec.id,
-                    queue=q.id,
-                    agent_id=None,
-                    channel=c.spec.channel,
-                    arrived_at=c.arrived_at,
-                    queued_at=c.queued_at,
-                    to_queue=move_to,
-                    answered_at=None,
-                )
-            )
-            self._place(c)
-            self._move(c, target, t, events)
-            return
-        if defn.max_wait is not None and c.queued_at + defn.max_wait <= t:
-            assert defn.overflow is not None
-            kind = defn.overflow.kind
-            events.append(
-                ContactOverflowed(
-                    at=t,
-                    contact_id=c.spec.id,
-                    queue=q.id,
-                    channel=c.spec.channel,
-                    arrived_at=c.arrived_at,
-                    queued_at=c.queued_at,
-                    kind=kind,
-                    to_queue=defn.overflow.queue,
-                )
-            )
-            if kind is OverflowKind.QUEUE:
-                assert defn.overflow.queue is not None
-                self._place(c)
-                self._move(c, self._queues[defn.overflow.queue], t, events)
-            else:
-                del self._contacts[c.spec.id]
-            return
-        self._place(c)
-        self._schedule_contact(c)
-        self._match_contact(c, t, events)
-
-    # ------------------------------------------------------------------ snapshot
 
     def snapshot(self, now: float) -> Snapshot:
         """Per queue: waiting, ringing, longest wait, members by state; per agent: state.

@@ -87,11 +87,6 @@ class CState:
         self.sticky: frozenset[str] | None = None
         self.step = 0
 
-    @property
-    def vstart(self) -> float:
-        """The virtual start time (arrival minus age bonus)."""
-        return self.key[1]
-
     def __repr__(self) -> str:
         return f"<contact {self.spec.id} {self.phase.value} in {self.queue.id}>"
 
@@ -201,10 +196,6 @@ class AState:
         self.handled = 0
         self.talk = 0.0
         self.misses = 0
-
-    def accepts_work(self) -> bool:
-        """Logged in, not paused, not in wrap-up."""
-        return self.logged_in and not self.paused and not self.wrap
 
     def has_room(self, ch: int) -> bool:
         """Room for one more contact of channel index ``ch``."""

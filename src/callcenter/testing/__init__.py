@@ -13,6 +13,7 @@ from ._ivr import random_flows as random_flows
 from ._ivr import run_script as run_script
 from ._metrics import agent_state_intervals as agent_state_intervals
 from ._metrics import contact_records as contact_records
+from ._routing import RoutingEventChecker as RoutingEventChecker
 from ._routing import agent_definitions as agent_definitions
 from ._routing import contacts as contacts
 from ._routing import queue_definitions as queue_definitions
@@ -30,6 +31,7 @@ from ._tickets import ticket_workflow_documents as ticket_workflow_documents
 from ._tickets import ticket_workflows as ticket_workflows
 
 __all__ = [
+    "RoutingEventChecker",
     "ScriptedCaller",
     "agent_definitions",
     "agent_state_intervals",

@@ -20,10 +20,24 @@ from hypothesis import strategies as st
 
 from ..routing import (
     AgentDefinition,
+    AgentState,
+    AgentStateChanged,
     Channel,
     Contact,
+    ContactAbandoned,
+    ContactAnswered,
+    ContactCompleted,
+    ContactEscalated,
+    ContactLeft,
+    ContactOfferDeclined,
+    ContactOffered,
+    ContactOverflowed,
+    ContactQueued,
+    ContactRefused,
+    ContactTransferred,
     CrossQueuePolicy,
     EscalationStep,
+    Event,
     Membership,
     Overflow,
     OverflowKind,
@@ -36,6 +50,7 @@ from ..routing import (
 )
 
 __all__ = [
+    "RoutingEventChecker",
     "agent_definitions",
     "contacts",
     "queue_definitions",
@@ -233,3 +248,119 @@ def routing_definitions(
         rules=draw(rule_sets(names)),
         cross_queue=draw(st.sampled_from(CrossQueuePolicy)),
     )
+
+
+class RoutingEventChecker:
+    """Checks that a stream of routing events tells a coherent story.
+
+    Feed it every event an engine returns, in order. It raises ``AssertionError``
+    at the first event that could not have happened: a contact offered before it
+    was queued, answered by another agent than the one it rang at, completed
+    twice, an agent state change whose ``old`` is not the previous ``new``, time
+    going backwards... Metrics code and simulators can run it over their event
+    streams in tests.
+
+    >>> from callcenter.routing import (AgentDefinition, Contact, Membership,
+    ...     QueueDefinition, RoutingDefinition, RoutingEngine)
+    >>> engine = RoutingEngine(RoutingDefinition(queues=(QueueDefinition(id="q"),),
+    ...     agents=(AgentDefinition(id="a", queues=(Membership(queue="q"),)),)))
+    >>> checker = RoutingEventChecker()
+    >>> checker.feed(engine.login("a", 0))
+    >>> checker.feed(engine.enqueue(Contact(id="c1"), "q", 1))
+    >>> checker.feed(engine.accept("c1", 2))
+    >>> checker.phase("c1")
+    'active'
+    >>> checker.feed(engine.complete("c1", 9))
+    >>> checker.phase("c1"), checker.outcome("c1")
+    (None, 'ContactCompleted')
+    """
+
+    def __init__(self) -> None:
+        self._phase: dict[str, str] = {}
+        self._outcome: dict[str, str] = {}
+        self._agent: dict[str, str] = {}
+        self._offered_at: dict[str, float] = {}
+        self._answered_at: dict[str, float] = {}
+        self._agent_state: dict[str, tuple[AgentState, float]] = {}
+        self._last_at = float("-inf")
+
+    def phase(self, contact_id: str) -> str | None:
+        """``"waiting"``, ``"ringing"``, ``"active"``, ``"moving"`` or ``None`` (gone)."""
+        return self._phase.get(contact_id)
+
+    def outcome(self, contact_id: str) -> str | None:
+        """The name of the event that ended the contact, if it has ended."""
+        return self._outcome.get(contact_id)
+
+    @property
+    def open_contacts(self) -> frozenset[str]:
+        """Contacts that are waiting, ringing or being handled."""
+        return frozenset(self._phase)
+
+    def feed(self, events: Sequence[Event]) -> None:
+        """Check ``events`` (in order) against everything seen so far."""
+        for event in events:
+            self._check(event)
+
+    def _end(self, contact_id: str, event: Event) -> None:
+        del self._phase[contact_id]
+        self._outcome[contact_id] = type(event).__name__
+
+    def _check(self, e: Event) -> None:
+        assert e.at >= self._last_at, f"time went backwards at {e!r}"
+        self._last_at = e.at
+        if isinstance(e, AgentStateChanged):
+            old, since = self._agent_state.get(e.agent_id, (AgentState.LOGGED_OUT, e.since))
+            assert e.old is old, f"{e!r}: previous state was {old}"
+            assert e.since == since, f"{e!r}: previous state began at {since}"
+            self._agent_state[e.agent_id] = (e.new, e.at)
+            return
+        cid = e.contact_id
+        phase = self._phase.get(cid)
+        assert e.arrived_at <= e.queued_at <= e.at, f"timestamps out of order in {e!r}"
+        if isinstance(e, ContactRefused):
+            assert phase is None, f"{e!r} for a contact already in the engine"
+            self._outcome[cid] = type(e).__name__
+        elif isinstance(e, ContactQueued):
+            assert phase in (None, "moving"), f"{e!r} while {phase}"
+            self._phase[cid] = "waiting"
+        elif isinstance(e, ContactOffered):
+            assert phase == "waiting", f"{e!r} while {phase}"
+            assert e.ring_deadline > e.at
+            self._phase[cid] = "ringing"
+            self._agent[cid] = e.agent_id
+            self._offered_at[cid] = e.at
+        elif isinstance(e, ContactOfferDeclined | ContactAnswered):
+            assert phase == "ringing", f"{e!r} while {phase}"
+            assert e.agent_id == self._agent[cid], f"{e!r}: it rang at {self._agent[cid]}"
+            assert e.offered_at == self._offered_at[cid]
+            if isinstance(e, ContactAnswered):
+                self._phase[cid] = "active"
+                self._answered_at[cid] = e.at
+            else:
+                self._phase[cid] = "waiting"
+        elif isinstance(e, ContactCompleted):
+            assert phase == "active", f"{e!r} while {phase}"
+            assert e.agent_id == self._agent[cid]
+            assert e.answered_at == self._answered_at[cid]
+            self._end(cid, e)
+        elif isinstance(e, ContactAbandoned):
+            assert phase in ("waiting", "ringing"), f"{e!r} while {phase}"
+            assert (e.agent_id is not None) == (phase == "ringing")
+            self._end(cid, e)
+        elif isinstance(e, ContactTransferred):
+            assert phase in ("waiting", "active"), f"{e!r} while {phase}"
+            assert (e.agent_id is not None) == (phase == "active")
+            self._phase[cid] = "moving"
+        elif isinstance(e, ContactOverflowed):
+            assert phase == "waiting", f"{e!r} while {phase}"
+            if e.kind is OverflowKind.QUEUE:
+                self._phase[cid] = "moving"
+            else:
+                self._end(cid, e)
+        elif isinstance(e, ContactEscalated):
+            assert phase == "waiting", f"{e!r} while {phase}"
+        else:
+            assert isinstance(e, ContactLeft)
+            assert phase == "waiting", f"{e!r} while {phase}"
+            self._end(cid, e)
