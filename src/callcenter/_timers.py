@@ -10,25 +10,24 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Hashable
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 __all__ = ["TimerQueue"]
 
 K = TypeVar("K", bound=Hashable)
 
-_DEAD: Any = object()
-"""Marks a heap entry whose timer was cancelled or rescheduled (lazy deletion)."""
-
-_COMPACT_MIN = 64
+_COMPACT_SLACK = 64
 
 
 class TimerQueue(Generic[K]):
     """Deadlines keyed by a hashable key, at most one per key.
 
-    A binary heap with lazy deletion: cancelling marks the entry dead, and dead
-    entries are dropped when they reach the top or, once they outnumber the live
-    ones, all at once. So :meth:`next_deadline` -- asked on every step of a
-    simulation -- is usually one list lookup.
+    A binary heap of ``(deadline, seq, key)`` tuples with lazy deletion: each key's
+    live entry is the one whose ``seq`` the ``live`` table holds, so cancelling is one
+    dict deletion and rescheduling one push. Stale entries are dropped when they reach
+    the top, or all at once when they outnumber the live ones. The top of the heap is
+    kept live, so :meth:`next_deadline` -- asked on every step of a simulation -- is
+    one lookup.
 
     >>> timers: TimerQueue[str] = TimerQueue()
     >>> timers.schedule("ring:a1", 30.0)
@@ -41,72 +40,52 @@ class TimerQueue(Generic[K]):
     True
     >>> timers.cancel("ring:a1")
     True
-    >>> len(timers)
-    0
+    >>> len(timers), timers.next_deadline()
+    (0, None)
     """
 
-    __slots__ = ("_by_key", "_dead", "_heap", "_seq")
+    __slots__ = ("_heap", "_live", "_seq")
 
     def __init__(self) -> None:
-        # Entries are [deadline, seq, key]; seq is unique, so keys are never compared.
-        self._heap: list[list[Any]] = []
-        self._by_key: dict[K, list[Any]] = {}
+        # seq is unique, so tuples never compare keys (which need not be orderable).
+        self._heap: list[tuple[float, int, K]] = []
+        self._live: dict[K, int] = {}
         self._seq = 0
-        self._dead = 0
 
     def __len__(self) -> int:
-        return len(self._by_key)
+        return len(self._live)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._by_key
-
-    def deadline_of(self, key: K) -> float | None:
-        """The deadline scheduled for ``key``, or ``None``. ``O(1)``."""
-        entry = self._by_key.get(key)
-        return None if entry is None else float(entry[0])
+        return key in self._live
 
     def schedule(self, key: K, deadline: float) -> None:
-        """Set ``key``'s deadline, replacing any earlier one. ``O(log n)``."""
-        old = self._by_key.get(key)
-        if old is not None:
-            old[2] = _DEAD
-            self._dead += 1
-        entry = [deadline, self._seq, key]
+        """Set ``key``'s deadline, replacing any earlier one. Amortised ``O(log n)``."""
         self._seq += 1
-        heapq.heappush(self._heap, entry)
-        self._by_key[key] = entry
-        self._maybe_compact()
+        self._live[key] = self._seq
+        heapq.heappush(self._heap, (deadline, self._seq, key))
+        if len(self._heap) > 2 * len(self._live) + _COMPACT_SLACK:
+            live = self._live
+            self._heap = [entry for entry in self._heap if live.get(entry[2]) == entry[1]]
+            heapq.heapify(self._heap)
+        else:
+            self._purge()
 
     def cancel(self, key: K) -> bool:
         """Remove ``key``'s deadline. Returns whether there was one. ``O(1)`` amortised."""
-        entry = self._by_key.pop(key, None)
-        if entry is None:
+        if self._live.pop(key, None) is None:
             return False
-        entry[2] = _DEAD
-        self._dead += 1
-        self._maybe_compact()
+        self._purge()
         return True
 
-    def _maybe_compact(self) -> None:
-        if self._dead > _COMPACT_MIN and self._dead > len(self._by_key):
-            self._heap = [entry for entry in self._heap if entry[2] is not _DEAD]
-            heapq.heapify(self._heap)
-            self._dead = 0
-
-    def _top(self) -> list[Any] | None:
+    def _purge(self) -> None:
         heap = self._heap
-        while heap and heap[0][2] is _DEAD:
+        live = self._live
+        while heap and live.get(heap[0][2]) != heap[0][1]:
             heapq.heappop(heap)
-            self._dead -= 1
-        return heap[0] if heap else None
 
     def next_deadline(self) -> float | None:
-        """The earliest deadline, or ``None`` when nothing is scheduled. ``O(1)`` amortised."""
-        heap = self._heap
-        if heap and heap[0][2] is not _DEAD:
-            return float(heap[0][0])
-        top = self._top()
-        return None if top is None else float(top[0])
+        """The earliest deadline, or ``None`` when nothing is scheduled. ``O(1)``."""
+        return self._heap[0][0] if self._heap else None
 
     def pop_due(self, now: float) -> tuple[float, K] | None:
         """Remove and return the earliest ``(deadline, key)`` due by ``now``, else ``None``.
@@ -114,10 +93,10 @@ class TimerQueue(Generic[K]):
         Engines call this in a loop, firing one timer at a time, so that a timer
         scheduled while firing another is seen in its proper order. ``O(log n)``.
         """
-        top = self._top()
-        if top is None or top[0] > now:
+        heap = self._heap
+        if not heap or heap[0][0] > now:
             return None
-        heapq.heappop(self._heap)
-        deadline, _, key = top
-        del self._by_key[key]
-        return float(deadline), key
+        deadline, _, key = heapq.heappop(heap)
+        del self._live[key]
+        self._purge()
+        return deadline, key

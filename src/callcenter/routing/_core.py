@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from .._clock import Clock
+from .._timers import TimerQueue
 from ..errors import (
     IllegalTransitionError,
     UnknownIdError,
 )
-from ._deadlines import DeadlineHeap
 from ._definition import RoutingDefinition, ensure_valid
 from ._events import (
     AgentStateChanged,
@@ -68,7 +68,7 @@ class EngineCore:
                 agent.members.append(member)
                 queue.members.append(member)
         self._contacts: dict[str, CState] = {}
-        self._timers: DeadlineHeap[CState | AState] = DeadlineHeap()
+        self._timers: TimerQueue[CState | AState] = TimerQueue()
         self._seq = 0
         self._reqs_cache: dict[tuple[str, tuple[Any, ...], bool], Requirements] = {}
 
