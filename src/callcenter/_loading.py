@@ -12,6 +12,7 @@ Documents are read by :func:`read_document` (TOML, JSON or YAML by file suffix).
 from __future__ import annotations
 
 import datetime
+import enum
 import importlib
 import json
 import tomllib
@@ -64,13 +65,28 @@ def _structure_date(value: object, _: type) -> datetime.date:
     raise ValueError(f"expected a date such as 2026-10-01, got {value!r}")
 
 
+def _structure_enum(value: object, cl: type[enum.Enum]) -> enum.Enum:
+    try:
+        return cl(value)
+    except ValueError:
+        names = [str(member.value) for member in cl]
+        raise ValueError(
+            f"unknown {cl.__name__.lower()} {value!r}{did_you_mean(str(value), names)}; "
+            f"expected one of: {', '.join(names)}"
+        ) from None
+
+
 def make_converter() -> cattrs.Converter:
     """Return a converter set up the way every definition loader in the project wants.
 
     Unknown keys are refused (they are almost always typos), every field's error is
-    collected, and dates load from TOML dates or ISO strings.
+    collected, dates load from TOML dates or ISO strings, and an unknown enumeration
+    value is answered with the accepted values and a did-you-mean hint.
     """
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    converter.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _structure_enum
+    )
     converter.register_structure_hook(datetime.date, _structure_date)
     converter.register_unstructure_hook(datetime.date, lambda d: d.isoformat())
     return converter

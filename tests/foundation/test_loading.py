@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import enum
 from pathlib import Path
 
 import attrs
@@ -12,10 +13,16 @@ from callcenter._loading import make_converter, read_document, structure_definit
 from callcenter.errors import DefinitionError, DocumentError, Problem, Severity
 
 
+class Kind(enum.Enum):
+    PLAY = "play"
+    MENU = "menu"
+
+
 @attrs.frozen(kw_only=True)
 class Option:
     key: str
     target: str
+    kind: Kind = Kind.PLAY
 
 
 @attrs.frozen(kw_only=True)
@@ -37,7 +44,10 @@ def test_every_problem_has_a_dotted_path() -> None:
         "nodes": {
             "menu": {
                 "prompt": "welcome",
-                "options": [{"key": "1", "target": "track"}, {"key": "2", "targte": "x"}],
+                "options": [
+                    {"key": "1", "target": "track", "kind": "meny"},
+                    {"key": "2", "targte": "x"},
+                ],
                 "opens": "tomorrow",
             },
             "other": {"options": []},
@@ -52,6 +62,9 @@ def test_every_problem_has_a_dotted_path() -> None:
     assert "expected a date" in found["nodes.menu.opens"]
     assert found["nodes.other.prompt"] == "required field missing"
     assert "did you mean 'start'" in found["strat"]
+    assert found["nodes.menu.options.0.kind"] == (
+        "unknown kind 'meny' (did you mean 'menu'?); expected one of: play, menu"
+    )
 
 
 def test_check_hook_adds_semantic_problems_and_only_errors_fail() -> None:

@@ -33,7 +33,6 @@ problems at once, each with its path.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -49,7 +48,6 @@ from ._model import (
     CrossQueuePolicy,
     OverflowKind,
     QueueDefinition,
-    Strategy,
 )
 from ._rules import RuleSet
 
@@ -209,19 +207,6 @@ def _make_converter() -> cattrs.Converter:
             if not isinstance(level, int) or isinstance(level, bool):
                 raise ValueError(f"level of skill {key!r} must be an integer, got {level!r}")
         return dict(value)
-
-    def structure_enum(value: object, cl: type[enum.Enum]) -> enum.Enum:
-        names = [str(member.value) for member in cl]
-        try:
-            return cl(value)
-        except ValueError:
-            raise ValueError(
-                f"unknown {cl.__name__.lower()} {value!r}{did_you_mean(str(value), names)}; "
-                f"expected one of: {', '.join(names)}"
-            ) from None
-
-    for enum_type in (Strategy, CrossQueuePolicy, OverflowKind, Channel):
-        converter.register_structure_hook(enum_type, structure_enum)
 
     hooks: list[tuple[object, Any]] = [
         (Mapping[Channel, int], structure_capacity),
