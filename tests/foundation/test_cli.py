@@ -72,3 +72,28 @@ def test_console_script_runs_as_a_module() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.strip() == f"callcenter {__version__}"
+
+
+def test_the_cli_reference_shows_every_command() -> None:
+    import argparse
+    import re
+
+    from callcenter.cli import build_parser
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "reference" / "cli.md").read_text(
+        encoding="utf-8"
+    )
+    shown = set(re.findall(r"^```\{cli-help\} ?(.*)$", page, re.MULTILINE))
+
+    def leaves(parser: argparse.ArgumentParser, path: list[str]) -> list[str]:
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if not subs:
+            return [" ".join(path)]
+        return [
+            leaf for name, child in subs[0].choices.items() for leaf in leaves(child, [*path, name])
+        ]
+
+    commands = leaves(build_parser(), [])
+    assert commands, "no commands registered"
+    missing = [c for c in commands if c not in shown]
+    assert not missing, f"docs/reference/cli.md does not show: {missing}"
