@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import pytest
@@ -99,6 +100,29 @@ def test_complaint_cannot_escalate_beyond_head_office(desk: TicketDesk) -> None:
     with pytest.raises(TriggerRefusedError) as info:
         desk.fire(t.id, "escalate", actor="a1", now=1000.0)
     assert info.value.allowed == ("resolve",)
+
+
+def test_a_refused_trigger_says_why_before_what_is_allowed(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    with pytest.raises(TriggerRefusedError) as info:
+        desk.fire(t.id, "close", actor="a1", now=1.0)
+    error = info.value
+    assert isinstance(error, IllegalTransitionError)
+    assert str(error) == (
+        f"ticket {t.id!r} is recorded: cannot fire 'close' because the trigger is not "
+        "defined in this state; allowed now: 'answer_on_spot', 'dispatch', 'send_to_qa'"
+    )
+    assert error.args == (str(error),)  # one message, built once
+    assert (error.entity, error.state, error.action) == (
+        f"ticket {t.id!r}",
+        "recorded",
+        "fire 'close'",
+    )
+    assert error.reason == "the trigger is not defined in this state"
+    copy = pickle.loads(pickle.dumps(error))  # e.g. sent back from a worker process
+    assert type(copy) is TriggerRefusedError
+    assert str(copy) == str(error)
+    assert (copy.ticket_id, copy.trigger, copy.allowed) == (t.id, "close", error.allowed)
 
 
 def test_complaint_needs_its_fields_on_open(desk: TicketDesk) -> None:

@@ -31,7 +31,8 @@ from ._events import (
     TicketTransitioned,
 )
 from ._records import Actor, FieldValue, Priority, Ticket
-from ._workflow import SLA_ACTOR, TriggerRefusedError, Workflow
+from ._transition import SLA_ACTOR, TriggerRefusedError
+from ._workflow import Workflow
 
 __all__ = ["TicketDesk"]
 
