@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,7 +16,12 @@ from hypothesis.stateful import (
     rule,
 )
 
-from callcenter.errors import IllegalTransitionError, InvalidArgumentError, TimeWentBackwardsError
+from callcenter.errors import (
+    DuplicateIdError,
+    IllegalTransitionError,
+    InvalidArgumentError,
+    TimeWentBackwardsError,
+)
 from callcenter.testing import check_ticket_trail, ticket_workflow_documents
 from callcenter.testing._tickets import TRIGGERS
 from callcenter.tickets import (
@@ -167,24 +173,85 @@ class _ModelClock:
 
 
 class SlaMachine(RuleBasedStateMachine):
-    """Several tickets on a desk; time moves only by advance(); SLA events against a model."""
+    """Several tickets on a desk; SLA events against a model, whatever call moves time.
+
+    Time moves with every call: ``advance``, but also ``open``, ``fire`` and
+    ``transfer``, each of which must first give the SLA events due by its ``now``,
+    ahead of its own. A refused call must leave no trace: a shadow desk receives
+    only the calls that succeed, and the two desks must stay equal -- tickets,
+    events and their order, and the time.
+    """
 
     @initialize(doc=ticket_workflow_documents(sla=True, max_states=5))
     def start(self, doc: dict[str, Any]) -> None:
         self.doc = doc
         self.workflow = workflow_from_dict(doc)
         self.desk = TicketDesk([self.workflow])
+        self.shadow = TicketDesk([self.workflow])
         self.now = 0.0
         self.states: dict[str, str] = {}
+        self.owners: dict[str, str] = {}
         self.clocks: dict[str, dict[str, _ModelClock]] = {}
         self.waiting = set(doc.get("waiting", []))
         self.stops = set(doc["final"]) | set(doc.get("resolved", []))
 
+    def _due(self, until: float) -> list[tuple[float, str, str, str]]:
+        """The SLA events the model expects by ``until`` (not yet marked as given)."""
+        expected = []
+        for ticket_id, clocks in self.clocks.items():
+            for name, clock in clocks.items():
+                for at, kind in clock.crossings(until, 0.5):
+                    expected.append((at, ticket_id, name, kind))
+        return expected
+
+    def _given(self, expected: list[tuple[float, str, str, str]]) -> None:
+        for _, ticket_id, name, kind in expected:
+            self.clocks[ticket_id][name].reported.add(kind)
+
+    def _check_events(self, expected: list[tuple[float, str, str, str]], own: int) -> None:
+        """This call's events: the due SLA events in deadline order, then ``own`` others."""
+        events = self.desk.take_events()
+        assert events == self.shadow.take_events()
+        sla = [
+            (e.at, e.ticket_id, e.clock, "warning" if isinstance(e, SlaWarning) else "breach")
+            for e in events
+            if isinstance(e, SlaWarning | SlaBreached)
+        ]
+        assert len(events) == len(sla) + own
+        assert all(isinstance(e, SlaWarning | SlaBreached) for e in events[: len(sla)]), (
+            "an SLA event came after the call's own events"
+        )
+        assert [g[0] for g in sla] == sorted(g[0] for g in sla), "events out of deadline order"
+        assert sorted(sla) == sorted(expected)
+        self._given(expected)
+
+    def _refused(
+        self,
+        call: Callable[[TicketDesk], object],
+        error: type[Exception] | tuple[type[Exception], ...],
+    ) -> None:
+        """``call`` is refused and leaves the desk exactly as it was."""
+        snapshot = list(self.desk.tickets())
+        deadline = self.desk.next_deadline()
+        desk_now = self.desk.now
+        with pytest.raises(error):
+            call(self.desk)
+        assert list(self.desk.tickets()) == snapshot
+        assert self.desk.next_deadline() == deadline
+        assert self.desk.now == desk_now
+        assert self.desk.take_events() == []
+
     @precondition(lambda self: len(self.states) < 3)
-    @rule(priority=st.sampled_from(list(Priority)))
-    def open_ticket(self, priority: Priority) -> None:
-        ticket = self.desk.open("generated", actor="a1", now=self.now, priority=priority)
+    @rule(priority=st.sampled_from(list(Priority)), dt=st.integers(min_value=0, max_value=300))
+    def open_ticket(self, priority: Priority, dt: int) -> None:
+        self.now += dt
+        expected = self._due(self.now)
+        call: dict[str, Any] = {"actor": "a1", "now": self.now, "priority": priority}
+        ticket = self.desk.open("generated", **call)
+        self.shadow.open("generated", **call)
+        self._check_events(expected, own=1)
         self.states[ticket.id] = "s0"
+        self.owners[ticket.id] = "a1"
         targets = self.doc["sla"]["targets"][priority.value]
         running = "s0" not in self.waiting
         self.clocks[ticket.id] = {
@@ -194,8 +261,23 @@ class SlaMachine(RuleBasedStateMachine):
         }
 
     @precondition(lambda self: bool(self.states))
-    @rule(data=st.data(), defined=st.integers(min_value=0, max_value=4))
-    def fire(self, data: st.DataObject, defined: int) -> None:
+    @rule(data=st.data(), dt=st.integers(min_value=0, max_value=300))
+    def open_a_taken_id_is_refused(self, data: st.DataObject, dt: int) -> None:
+        taken = data.draw(st.sampled_from(sorted(self.states)))
+        self.now += dt
+        self._refused(
+            lambda desk: desk.open("generated", actor="a1", now=self.now, ticket_id=taken),
+            DuplicateIdError,
+        )
+
+    @precondition(lambda self: bool(self.states))
+    @rule(
+        data=st.data(),
+        defined=st.integers(min_value=0, max_value=4),
+        dt=st.integers(min_value=0, max_value=300),
+    )
+    def fire(self, data: st.DataObject, defined: int, dt: int) -> None:
+        self.now += dt
         ticket_id = data.draw(st.sampled_from(sorted(self.states)))
         state = self.states[ticket_id]
         here = sorted(t["trigger"] for t in self.doc["transitions"] if t["source"] == state)
@@ -205,17 +287,19 @@ class SlaMachine(RuleBasedStateMachine):
         actor = Actor(id="a2", roles={"supervisor"})
         fields = {f"f_{trigger}": "x"}
         if row is None:
-            before = self.desk.get(ticket_id)
-            deadline = self.desk.next_deadline()
-            self.desk.take_events()
-            with pytest.raises(TriggerRefusedError):
-                self.desk.fire(ticket_id, trigger, actor=actor, now=self.now, fields=fields)
-            assert self.desk.get(ticket_id) is before
-            assert self.desk.next_deadline() == deadline
-            assert self.desk.take_events() == []
+            self._refused(
+                lambda desk: desk.fire(
+                    ticket_id, trigger, actor=actor, now=self.now, fields=fields
+                ),
+                TriggerRefusedError,
+            )
             return
+        expected = self._due(self.now)
         self.desk.fire(ticket_id, trigger, actor=actor, now=self.now, fields=fields)
+        self.shadow.fire(ticket_id, trigger, actor=actor, now=self.now, fields=fields)
         target = row["target"]
+        closes = target in self.doc["final"] and state not in self.doc["final"]
+        self._check_events(expected, own=2 if closes else 1)
         for name, clock in self.clocks[ticket_id].items():
             leaving_stop = state in self.stops and target not in self.stops
             if clock.stopped and name == "resolution" and leaving_stop:
@@ -230,44 +314,66 @@ class SlaMachine(RuleBasedStateMachine):
                 clock.since = self.now
         self.states[ticket_id] = target
 
+    @precondition(lambda self: bool(self.states))
+    @rule(data=st.data(), to=st.sampled_from(AGENTS), dt=st.integers(min_value=0, max_value=300))
+    def transfer(self, data: st.DataObject, to: str, dt: int) -> None:
+        self.now += dt
+        ticket_id = data.draw(st.sampled_from(sorted(self.states)))
+        if self.states[ticket_id] in self.doc["final"] or to == self.owners[ticket_id]:
+            self._refused(
+                lambda desk: desk.transfer(ticket_id, to=to, actor="sup", now=self.now),
+                (IllegalTransitionError, InvalidArgumentError),
+            )
+            return
+        expected = self._due(self.now)
+        self.desk.transfer(ticket_id, to=to, actor="sup", now=self.now)
+        self.shadow.transfer(ticket_id, to=to, actor="sup", now=self.now)
+        self._check_events(expected, own=1)
+        self.owners[ticket_id] = to
+
     @precondition(lambda self: self.desk.now is not None)
     @rule(back=st.integers(min_value=1, max_value=50))
     def time_going_back_is_refused(self, back: int) -> None:
-        snapshot = {t.id: t for t in self.desk.tickets()}
-        deadline = self.desk.next_deadline()
-        with pytest.raises(TimeWentBackwardsError):
-            self.desk.advance(self.now - back)
-        if snapshot:
-            with pytest.raises(TimeWentBackwardsError):
-                self.desk.fire(min(snapshot), TRIGGERS[0], actor="a1", now=self.now - back)
-        assert {t.id: t for t in self.desk.tickets()} == snapshot
-        assert self.desk.next_deadline() == deadline
+        assert self.desk.now is not None
+        earlier = self.desk.now - back
+        self._refused(lambda desk: desk.advance(earlier), TimeWentBackwardsError)
+        if self.states:
+            first = min(self.states)
+            self._refused(
+                lambda desk: desk.fire(first, TRIGGERS[0], actor="a1", now=earlier),
+                TimeWentBackwardsError,
+            )
 
     @rule(dt=st.integers(min_value=0, max_value=300))
     def tick(self, dt: int) -> None:
         self.now += dt
-        expected = []
-        for ticket_id, clocks in self.clocks.items():
-            for name, clock in clocks.items():
-                for at, kind in clock.crossings(self.now, 0.5):
-                    expected.append((at, ticket_id, name, kind))
-                    clock.reported.add(kind)
+        expected = self._due(self.now)
         events = self.desk.advance(self.now)
+        assert events == self.shadow.advance(self.now)
+        assert self.desk.take_events() == events
+        self.shadow.take_events()
         got = [
             (e.at, e.ticket_id, e.clock, "warning" if isinstance(e, SlaWarning) else "breach")
             for e in events
             if isinstance(e, SlaWarning | SlaBreached)
         ]
+        assert len(got) == len(events)
         assert [g[0] for g in got] == sorted(g[0] for g in got), "events out of deadline order"
         assert sorted(got) == sorted(expected)
+        self._given(expected)
         deadline = self.desk.next_deadline()
         assert deadline is None or deadline > self.now
 
     @invariant()
-    def trails_replay(self) -> None:
-        for ticket in self.desk.tickets():
+    def trails_replay_and_the_shadow_agrees(self) -> None:
+        tickets = list(self.desk.tickets())
+        assert tickets == list(self.shadow.tickets())
+        assert self.desk.now == self.shadow.now
+        assert self.desk.next_deadline() == self.shadow.next_deadline()
+        for ticket in tickets:
             check_ticket_trail(self.workflow, ticket)
             assert ticket.state == self.states[ticket.id]
+            assert ticket.owner == self.owners[ticket.id]
 
 
 SlaMachine.TestCase.settings = settings(max_examples=100, stateful_step_count=50)
