@@ -26,11 +26,14 @@ from callcenter.testing import check_ticket_trail, ticket_workflow_documents
 from callcenter.testing._tickets import TRIGGERS
 from callcenter.tickets import (
     Actor,
+    EntryKind,
     Priority,
     SlaBreached,
     SlaWarning,
     Ticket,
     TicketDesk,
+    TicketOpened,
+    TicketTransitioned,
     TriggerRefusedError,
     Workflow,
     workflow_from_dict,
@@ -383,66 +386,119 @@ TestSlaMachine = SlaMachine.TestCase
 class EscalatingDeskMachine(RuleBasedStateMachine):
     """Random workflows whose resolution breach fires an escalation trigger.
 
-    No model of the escalations: checks that SLA events come once each, in deadline
-    order, that nothing due is left behind, and that every escalation is in the trail
-    right after its breach, fired by the SLA actor.
+    Time moves with every call, and calls may come long after deadlines. No model
+    of the escalations: checks that each call gives the SLA events due by its time
+    first, in deadline order; that every SLA event is in a trail and every SLA entry
+    of a trail was given as an event (nothing lost, nothing twice); that each level
+    of a clock warns and breaches at most once; that an escalation follows its
+    breach, fired by the SLA actor; and that a refused call changes nothing.
     """
 
     @initialize(doc=ticket_workflow_documents(sla=True, max_states=5, escalation=True))
     def start(self, doc: dict[str, Any]) -> None:
         self.workflow = workflow_from_dict(doc)
+        self.stops = set(doc["final"]) | set(doc.get("resolved", []))
         self.desk = TicketDesk([self.workflow])
         self.now = 0.0
-        self.seen: set[tuple[str, str, str]] = set()
+        self.given = 0  # SLA events given so far
+
+    def _check_call(self, events: list[Any]) -> None:
+        sla = [e for e in events if isinstance(e, SlaWarning | SlaBreached)]
+        times = [e.at for e in sla]
+        assert times == sorted(times), "SLA events out of deadline order"
+        self.given += len(sla)
+        for e in sla:
+            if isinstance(e, SlaBreached) and e.escalated_to is not None:
+                trail = self.desk.get(e.ticket_id).trail
+                index = next(
+                    i
+                    for i, entry in enumerate(trail)
+                    if entry.kind is EntryKind.SLA_BREACH
+                    and entry.trigger == e.clock
+                    and entry.at == e.at
+                )
+                escalation = trail[index + 1]
+                assert escalation.actor == "sla"
+                assert escalation.trigger == self.workflow.escalation_trigger
+                assert escalation.to_state == e.escalated_to
 
     @precondition(lambda self: len(self.desk) < 3)
-    @rule(priority=st.sampled_from(list(Priority)))
-    def open_ticket(self, priority: Priority) -> None:
+    @rule(priority=st.sampled_from(list(Priority)), dt=st.integers(min_value=0, max_value=1000))
+    def open_ticket(self, priority: Priority, dt: int) -> None:
+        self.now += dt
         self.desk.open("generated", actor="a1", now=self.now, priority=priority)
+        events = self.desk.take_events()
+        assert isinstance(events[-1], TicketOpened)
+        self._check_call(events)
 
     @precondition(lambda self: len(self.desk) > 0)
-    @rule(data=st.data())
-    def fire(self, data: st.DataObject) -> None:
+    @rule(data=st.data(), dt=st.integers(min_value=0, max_value=1000))
+    def fire(self, data: st.DataObject, dt: int) -> None:
+        self.now += dt
         ticket = data.draw(st.sampled_from(list(self.desk.tickets())))
-        allowed = self.workflow.allowed_triggers(ticket.state)
-        if not allowed:
-            return
+        # a trigger allowed before the due escalations, which may have moved the ticket
+        allowed = self.workflow.allowed_triggers(ticket.state) or TRIGGERS
         trigger = data.draw(st.sampled_from(allowed))
         actor = Actor(id="a2", roles={"supervisor"})
         fields = {f"f_{trigger}": "x"}
-        self.desk.fire(ticket.id, trigger, actor=actor, now=self.now, fields=fields)
+        snapshot = list(self.desk.tickets())
+        deadline = self.desk.next_deadline()
+        desk_now = self.desk.now
+        try:
+            self.desk.fire(ticket.id, trigger, actor=actor, now=self.now, fields=fields)
+        except TriggerRefusedError:
+            assert list(self.desk.tickets()) == snapshot
+            assert self.desk.next_deadline() == deadline
+            assert self.desk.now == desk_now
+            assert self.desk.take_events() == []
+            return
+        events = self.desk.take_events()
+        mine = [
+            i
+            for i, e in enumerate(events)
+            if isinstance(e, TicketTransitioned) and e.actor == "a2" and e.trigger == trigger
+        ]
+        assert len(mine) == 1, "the call's own transition is missing"
+        assert not any(isinstance(e, SlaWarning | SlaBreached) for e in events[mine[0] :]), (
+            "an SLA event came after the call's own events"
+        )
+        self._check_call(events)
 
     @rule(dt=st.integers(min_value=0, max_value=1000))
     def tick(self, dt: int) -> None:
         self.now += dt
         self.desk.take_events()
         events = self.desk.advance(self.now)
-        times = [e.at for e in events]
-        assert times == sorted(times)
-        for e in events:
-            if isinstance(e, SlaWarning | SlaBreached):
-                key = (e.ticket_id, e.clock, type(e).__name__)
-                assert key not in self.seen, f"{key} given twice"
-                self.seen.add(key)
-            if isinstance(e, SlaBreached) and e.escalated_to is not None:
-                trail = self.desk.get(e.ticket_id).trail
-                index = next(
-                    i
-                    for i, entry in enumerate(trail)
-                    if entry.kind.value == "sla_breach" and entry.trigger == e.clock
-                )
-                escalation = trail[index + 1]
-                assert escalation.actor == "sla"
-                assert escalation.trigger == self.workflow.escalation_trigger
-                assert escalation.to_state == e.escalated_to
         assert self.desk.take_events() == events
+        self._check_call(events)
         deadline = self.desk.next_deadline()
         assert deadline is None or deadline > self.now
+        for ticket in self.desk.tickets():  # nothing due is left behind
+            for clock in ticket.clocks():
+                if clock.deadline is not None and not clock.breached:
+                    assert clock.deadline > self.now
+                if clock.warn_at is not None:
+                    assert clock.warn_at > self.now
 
     @invariant()
-    def trails_replay(self) -> None:
+    def trails_replay_and_match_the_events(self) -> None:
+        entries = 0
         for ticket in self.desk.tickets():
             check_ticket_trail(self.workflow, ticket)
+            given: dict[str, set[EntryKind]] = {"first_response": set(), "resolution": set()}
+            for entry in ticket.trail:
+                if entry.kind in (EntryKind.SLA_WARNING, EntryKind.SLA_BREACH):
+                    entries += 1
+                    assert entry.kind not in given[entry.trigger], f"{entry} given twice"
+                    given[entry.trigger].add(entry.kind)
+                elif (
+                    entry.kind is EntryKind.TRANSITION
+                    and entry.trigger == self.workflow.escalation_trigger
+                    and EntryKind.SLA_BREACH in given["resolution"]
+                    and entry.to_state not in self.stops
+                ):
+                    given["resolution"] = set()  # the next level's own clock
+        assert entries == self.given
 
 
 EscalatingDeskMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=40)

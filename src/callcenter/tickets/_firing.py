@@ -35,6 +35,7 @@ from ._sla import (
     mark_clock,
     pause_clock,
     reopen_clock,
+    restart_clock,
     resume_clock,
     start_clock,
     stop_clock,
@@ -378,6 +379,12 @@ def _move_clocks(
     if resolution is not None:
         if stops:
             resolution = stop_clock(policy, resolution, at)
+        elif resolution.breached and t.trigger == wf.escalation_trigger:
+            # the level it climbs to gets its own time (the default: the same again)
+            seconds = wf._level_targets.get(to)
+            if seconds is None:
+                seconds = policy.target_for(ticket.priority).resolution or resolution.target
+            resolution = restart_clock(policy, resolution, seconds, at, running=running)
         elif resolution.stopped_at is not None:
             resolution = reopen_clock(policy, resolution, at, running=running)
         elif running:

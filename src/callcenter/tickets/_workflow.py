@@ -41,6 +41,10 @@ def _names(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _levels(value: Mapping[enum.Enum, float]) -> dict[enum.Enum, float]:
+    return dict(value)
+
+
 def _transitions(value: Iterable[Transition]) -> tuple[Transition, ...]:
     return tuple(value)
 
@@ -68,6 +72,16 @@ class Workflow:
         sla: SLA targets; ``None`` for no SLA clocks.
         escalation_trigger: A trigger the desk fires (as actor ``"sla"``) when the
             resolution SLA is breached and the trigger is allowed in the state.
+            Whenever this trigger moves a ticket whose resolution clock has
+            breached (fired by the desk or by a person), the level it leads to gets
+            a fresh resolution clock, with its own warning and breach -- so an
+            unresolved ticket keeps climbing while the trigger is allowed. The
+            clock keeps count in
+            :attr:`~callcenter.tickets.SlaClock.earlier_breaches` and is never
+            met again.
+        escalation_sla: Resolution seconds for the fresh clock of each level an
+            escalation leads to, by state; a level not listed gets the ticket's own
+            resolution target again.
         description: A sentence for the docs.
 
     Raises:
@@ -84,6 +98,7 @@ class Workflow:
     required_on_open: tuple[str, ...] = attrs.field(default=(), converter=_names)
     sla: SlaPolicy | None = None
     escalation_trigger: str | None = None
+    escalation_sla: Mapping[enum.Enum, float] = attrs.field(factory=dict, converter=_levels)
     description: str = ""
 
     _table: dict[tuple[str, str], Transition] = attrs.field(init=False, repr=False)
@@ -92,6 +107,7 @@ class Workflow:
     _final: frozenset[str] = attrs.field(init=False, repr=False)
     _waiting: frozenset[str] = attrs.field(init=False, repr=False)
     _stops: frozenset[str] = attrs.field(init=False, repr=False)
+    _level_targets: dict[str, float] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
@@ -131,6 +147,10 @@ class Workflow:
             rows=rows,
             escalation_trigger=self.escalation_trigger,
             required_on_open=self.required_on_open,
+            escalation_sla={
+                name_of(s, "escalation_sla"): seconds for s, seconds in self.escalation_sla.items()
+            },
+            has_sla=self.sla is not None,
         )
         if problems:
             raise DefinitionError(problems, what=f"workflow {self.name!r}")
@@ -147,6 +167,7 @@ class Workflow:
         put(self, "_final", frozenset(s.value for s in self.final))
         put(self, "_waiting", frozenset(s.value for s in self.waiting))
         put(self, "_stops", frozenset(s.value for s in self.final | self.resolved))
+        put(self, "_level_targets", {s.value: float(v) for s, v in self.escalation_sla.items()})
 
     # ------------------------------------------------------------------ questions
 
