@@ -65,7 +65,7 @@ class Batch:
         self._base = tickets
         self._timers = timers
         self._prefix = prefix
-        self._due: TimerQueue[TimerKey] = TimerQueue()
+        self._due: TimerQueue[TimerKey] | None = None  # made when something is due
         self._popped: list[tuple[float, TimerKey]] = []
         self._ops: list[tuple[TimerKey, float | None]] = []
         self._until: float | None = None
@@ -121,13 +121,17 @@ class Batch:
         if self._until is not None and deadline <= self._until:
             # due within the advance being run: given by this very batch
             self._ops.append((key, None))
+            if self._due is None:
+                self._due = TimerQueue()
             self._due.schedule(key, deadline)
         else:
-            self._due.cancel(key)
+            if self._due is not None:
+                self._due.cancel(key)
             self._ops.append((key, deadline))
 
     def _cancel(self, key: TimerKey) -> None:
-        self._due.cancel(key)
+        if self._due is not None:
+            self._due.cancel(key)
         self._ops.append((key, None))
 
     def take_due(self, until: float) -> None:
@@ -137,13 +141,19 @@ class Batch:
         run by this batch too, in deadline order with the others.
         """
         self._until = until
-        while (due := self._timers.pop_due(until)) is not None:
+        timers = self._timers
+        first = timers.next_deadline()
+        if first is None or first > until:
+            return
+        due_here: TimerQueue[TimerKey] = TimerQueue()
+        self._due = due_here
+        while (due := timers.pop_due(until)) is not None:
             self._popped.append(due)
-            self._due.schedule(due[1], due[0])
+            due_here.schedule(due[1], due[0])
 
     def pop_due(self) -> tuple[float, TimerKey] | None:
         """The next timer to run, in deadline order (ties in scheduling order)."""
-        if self._until is None:
+        if self._until is None or self._due is None:
             return None
         return self._due.pop_due(self._until)
 
