@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import settings
+from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -226,6 +226,8 @@ class SlaMachine(RuleBasedStateMachine):
         )
         assert [g[0] for g in sla] == sorted(g[0] for g in sla), "events out of deadline order"
         assert sorted(sla) == sorted(expected)
+        if sla and own:
+            event("a call gave the SLA events due before its own")
         self._given(expected)
 
     def _refused(
@@ -237,6 +239,8 @@ class SlaMachine(RuleBasedStateMachine):
         snapshot = list(self.desk.tickets())
         deadline = self.desk.next_deadline()
         desk_now = self.desk.now
+        if deadline is not None and deadline <= self.now:
+            event("a refused call with SLA events due")
         with pytest.raises(error):
             call(self.desk)
         assert list(self.desk.tickets()) == snapshot
@@ -407,6 +411,8 @@ class EscalatingDeskMachine(RuleBasedStateMachine):
         times = [e.at for e in sla]
         assert times == sorted(times), "SLA events out of deadline order"
         self.given += len(sla)
+        if any(isinstance(e, SlaBreached) and e.escalated_to for e in sla[1:]):
+            event("a call gave more than one level's breach")
         for e in sla:
             if isinstance(e, SlaBreached) and e.escalated_to is not None:
                 trail = self.desk.get(e.ticket_id).trail
@@ -447,6 +453,8 @@ class EscalatingDeskMachine(RuleBasedStateMachine):
         try:
             self.desk.fire(ticket.id, trigger, actor=actor, now=self.now, fields=fields)
         except TriggerRefusedError:
+            if deadline is not None and deadline <= self.now:
+                event("a refused call with SLA events due")
             assert list(self.desk.tickets()) == snapshot
             assert self.desk.next_deadline() == deadline
             assert self.desk.now == desk_now
