@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
+import attrs
 import pytest
 
 from callcenter.errors import DuplicateIdError, IllegalTransitionError, InvalidArgumentError
@@ -12,6 +14,7 @@ from callcenter.tickets import (
     BUILTIN_WORKFLOWS,
     COMPLAINT,
     Actor,
+    ComplaintState,
     EntryKind,
     FieldValue,
     Priority,
@@ -101,6 +104,29 @@ def test_complaint_cannot_escalate_beyond_head_office(desk: TicketDesk) -> None:
     assert info.value.allowed == ("resolve",)
 
 
+def test_a_refused_trigger_says_why_before_what_is_allowed(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    with pytest.raises(TriggerRefusedError) as info:
+        desk.fire(t.id, "close", actor="a1", now=1.0)
+    error = info.value
+    assert isinstance(error, IllegalTransitionError)
+    assert str(error) == (
+        f"ticket {t.id!r} is recorded: cannot fire 'close' because the trigger is not "
+        "defined in this state; allowed now: 'answer_on_spot', 'dispatch', 'send_to_qa'"
+    )
+    assert error.args == (str(error),)  # one message, built once
+    assert (error.entity, error.state, error.action) == (
+        f"ticket {t.id!r}",
+        "recorded",
+        "fire 'close'",
+    )
+    assert error.reason == "the trigger is not defined in this state"
+    copy = pickle.loads(pickle.dumps(error))  # e.g. sent back from a worker process
+    assert type(copy) is TriggerRefusedError
+    assert str(copy) == str(error)
+    assert (copy.ticket_id, copy.trigger, copy.allowed) == (t.id, "close", error.allowed)
+
+
 def test_complaint_needs_its_fields_on_open(desk: TicketDesk) -> None:
     with pytest.raises(InvalidArgumentError, match="category"):
         desk.open("complaint", actor="a1", now=0.0, fields={"customer_phone": "1"})
@@ -116,31 +142,94 @@ def test_complaint_feedback_channel_must_be_known(desk: TicketDesk) -> None:
     assert desk.get(t.id) is t
 
 
-def test_complaint_sla_breach_escalates_once_per_breach(desk: TicketDesk) -> None:
+def sla_story(events: list[Any]) -> list[tuple[str, float, str | None]]:
+    """(event, hours, the state the SLA escalated to) for the SLA events."""
+    return [
+        (type(e).__name__, round(e.at / HOUR, 6), getattr(e, "escalated_to", None))
+        for e in events
+        if isinstance(e, SlaWarning | SlaBreached)
+    ]
+
+
+def test_complaint_sla_climbs_level_by_level_to_head_office(desk: TicketDesk) -> None:
     t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
     desk.fire(t.id, "dispatch", actor="a1", now=10.0, fields={"department": "o"})
     desk.take_events()
-    events = desk.advance(30 * HOUR)
-    kinds = [(type(e).__name__, getattr(e, "clock", None)) for e in events]
-    assert kinds == [
-        ("SlaWarning", "resolution"),
-        ("SlaBreached", "resolution"),
-        ("TicketTransitioned", None),
-    ]
-    breach = events[1]
-    assert isinstance(breach, SlaBreached)
-    assert breach.at == 24 * HOUR
-    assert breach.escalated_to == "at_branch"
-    assert desk.advance(100 * HOUR) == []
+    events = desk.advance(100 * HOUR)
+    # each level gets its own 24 hours (the default: the same target again)
+    assert sla_story(events) == (
+        [
+            ("SlaWarning", 19.2, None),
+            ("SlaBreached", 24.0, "at_branch"),
+            ("SlaWarning", 43.2, None),
+            ("SlaBreached", 48.0, "at_head_office"),
+            ("SlaWarning", 67.2, None),
+            ("SlaBreached", 72.0, None),  # nowhere higher to go
+        ]
+    )
+    assert [e.at for e in events] == sorted(e.at for e in events)
+    assert desk.advance(500 * HOUR) == []  # every deadline given once
+    assert desk.next_deadline() is None
     t = desk.get(t.id)
-    assert t.state == "at_branch"
-    assert [e.kind for e in t.trail[-3:]] == [
-        EntryKind.SLA_WARNING,
-        EntryKind.SLA_BREACH,
-        EntryKind.TRANSITION,
+    assert t.state == "at_head_office"
+    escalations = [e for e in t.trail if e.trigger == "escalate"]
+    assert [(e.actor, e.at / HOUR, e.to_state) for e in escalations] == [
+        ("sla", 24.0, "at_branch"),
+        ("sla", 48.0, "at_head_office"),
     ]
-    assert t.trail[-1].actor == "sla"
+    assert t.resolution is not None
+    assert (t.resolution.earlier_breaches, t.resolution.breached) == (2, True)
     assert t.sla_failed(100 * HOUR)
+    t = run(desk, t, [("resolve", {"resolution": "refund"})])
+    closed_clock = t.resolution
+    assert closed_clock is not None
+    assert closed_clock.met is False  # the customer's promise was missed at the office
+
+
+def test_complaint_resolved_in_time_at_the_branch_still_missed_the_sla(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    desk.fire(t.id, "dispatch", actor="a1", now=10.0, fields={"department": "o"})
+    # no advance(): the resolve at 30 h gives the office's breach and escalation first
+    t = desk.fire(t.id, "resolve", actor="b1", now=30 * HOUR, fields={"resolution": "ok"})
+    assert [e.to_state for e in t.trail[-2:]] == ["at_branch", "resolved"]
+    assert t.resolution is not None
+    assert t.resolution.consumed == 6 * HOUR  # the branch's own clock, from 24 h
+    assert t.resolution.earlier_breaches == 1
+    assert t.resolution.met is False
+
+
+def test_complaint_per_level_targets(desk: TicketDesk) -> None:
+    strict = attrs.evolve(
+        COMPLAINT,
+        escalation_sla={
+            ComplaintState.AT_BRANCH: 4 * HOUR,
+            ComplaintState.AT_HEAD_OFFICE: 2 * HOUR,
+        },
+    )
+    desk = TicketDesk([strict])
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    desk.fire(t.id, "dispatch", actor="a1", now=10.0, fields={"department": "o"})
+    events = desk.advance(100 * HOUR)
+    assert [(kind, at) for kind, at, _ in sla_story(events)] == (
+        [
+            ("SlaWarning", 19.2),
+            ("SlaBreached", 24.0),
+            ("SlaWarning", 27.2),
+            ("SlaBreached", 28.0),
+            ("SlaWarning", 29.6),
+            ("SlaBreached", 30.0),
+        ]
+    )
+    check_ticket_trail(strict, desk.get(t.id))
+
+
+def test_a_person_escalating_before_the_breach_keeps_the_running_clock(desk: TicketDesk) -> None:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    t = run(desk, t, [("dispatch", {"department": "o"}), ("escalate", {})])
+    assert t.state == "at_branch"
+    assert t.resolution is not None
+    assert t.resolution.deadline == 24 * HOUR  # the same promise, not a new one
+    assert t.resolution.earlier_breaches == 0
 
 
 def test_complaint_warning_at_80_percent_of_first_response(desk: TicketDesk) -> None:
@@ -446,7 +535,7 @@ def test_an_escalation_that_opens_a_follow_up() -> None:
     )
     desk = TicketDesk([rush, BUILTIN_WORKFLOWS["callback"]])
     t = desk.open("rush", actor="a1", now=0.0, fields={"customer_phone": "1"})
-    events = desk.advance(200.0)
+    events = desk.advance(150.0)  # the level handed over to has its own 100 s from 100 s
     assert [type(e).__name__ for e in events] == [
         "SlaWarning",
         "SlaBreached",

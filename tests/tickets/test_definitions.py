@@ -212,3 +212,40 @@ def test_key_errors_and_graph_errors_come_in_one_report() -> None:
     paths = {p.path for p in info.value.problems}
     assert "transitions.0.colour" in paths
     assert "states.c" in paths  # unreachable, and no way out
+
+
+def test_per_level_escalation_targets_round_trip_through_documents() -> None:
+    document = workflow_to_dict(COMPLAINT)
+    document["escalation_sla"] = {"at_branch": 7200.0, "at_head_office": 3600.0}
+    loaded = workflow_from_dict(document)
+    assert {s.value: v for s, v in loaded.escalation_sla.items()} == {
+        "at_branch": 7200.0,
+        "at_head_office": 3600.0,
+    }
+    assert workflow_to_dict(loaded) == document
+
+
+def test_per_level_escalation_targets_are_checked() -> None:
+    document = workflow_to_dict(COMPLAINT)
+    document["escalation_sla"] = {"at_brnch": 7200.0, "resolved": 60.0, "at_branch": -1}
+    with pytest.raises(DefinitionError) as info:
+        workflow_from_dict(document)
+    messages = {p.path: p.message for p in info.value.problems}
+    assert "did you mean 'at_branch'" in messages["escalation_sla.at_brnch"]
+    assert "no 'escalate' transition leads to 'resolved'" in messages["escalation_sla.resolved"]
+    assert "seconds > 0" in messages["escalation_sla.at_branch"]
+    without = {k: v for k, v in document.items() if k != "escalation_trigger"}
+    without["escalation_sla"] = {"at_branch": 60.0}
+    with pytest.raises(DefinitionError, match="need an escalation_trigger"):
+        workflow_from_dict(without)
+    with pytest.raises(DefinitionError, match=r"escalation_sla.*seconds > 0"):
+        Workflow(
+            name="w",
+            states=S,
+            initial=S.A,
+            final={S.B},
+            transitions=[Transition(source=S.A, trigger="up", target=S.B)],
+            escalation_trigger="up",
+            sla=COMPLAINT.sla,
+            escalation_sla={S.B: float("inf")},
+        )

@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callcenter.calendars import BusinessCalendar
-from callcenter.errors import InvalidArgumentError
+from callcenter.errors import DuplicateIdError, InvalidArgumentError
 from callcenter.testing import business_calendars
 from callcenter.tickets import (
+    COMPLAINT,
     Priority,
     SlaBreached,
     SlaPolicy,
@@ -20,9 +21,12 @@ from callcenter.tickets import (
     SlaWarning,
     TicketDesk,
     Transition,
+    TriggerRefusedError,
     Workflow,
 )
 
+HOUR = 3600.0
+COMPLAINT_FIELDS = {"customer_phone": "13800138000", "category": "late", "description": "x"}
 START = 1767225600.0  # 2026-01-01T00:00:00Z, where the generated calendars' special days are
 
 
@@ -137,3 +141,81 @@ def test_desk_refuses_unknown_ids() -> None:
         desk.fire("T9", "done", actor="a", now=0.0)
     with pytest.raises(InvalidArgumentError):
         desk.open("w", actor="a", now=float("nan"))
+
+
+# ----------------------------------------------------------------- calls after a deadline
+
+
+def complaint_desk() -> tuple[TicketDesk, str]:
+    desk = TicketDesk([COMPLAINT])
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    desk.fire(t.id, "dispatch", actor="a1", now=10.0, fields={"department": "office"})
+    desk.take_events()
+    return desk, t.id
+
+
+def kinds(events: Sequence[object]) -> list[str]:
+    return [type(e).__name__ for e in events]
+
+
+def test_a_fire_after_the_deadline_gives_the_sla_events_first() -> None:
+    desk, ticket_id = complaint_desk()
+    # nobody called advance(): the breach at 24 h escalated to the branch before this
+    t = desk.fire(ticket_id, "resolve", actor="b1", now=30 * HOUR, fields={"resolution": "ok"})
+    events = desk.take_events()
+    assert kinds(events) == [
+        "SlaWarning",
+        "SlaBreached",
+        "TicketTransitioned",  # the escalation, by the SLA actor
+        "TicketTransitioned",  # this call's own
+    ]
+    breach = events[1]
+    assert isinstance(breach, SlaBreached)
+    assert (breach.at, breach.escalated_to) == (24 * HOUR, "at_branch")
+    assert [e.at for e in events] == pytest.approx(
+        [0.8 * 24 * HOUR, 24 * HOUR, 24 * HOUR, 30 * HOUR]
+    )
+    assert [(e.from_state, e.trigger, e.actor) for e in t.trail[-2:]] == [
+        ("at_office", "escalate", "sla"),
+        ("at_branch", "resolve", "b1"),
+    ]
+    assert desk.advance(100 * HOUR) == []  # given once: the clock is stopped now
+
+
+def test_open_and_transfer_also_give_the_due_sla_events_first() -> None:
+    desk, ticket_id = complaint_desk()
+    other = desk.open("complaint", actor="a2", now=20 * HOUR, fields=COMPLAINT_FIELDS)
+    assert kinds(desk.take_events()) == ["SlaWarning", "TicketOpened"]
+    desk.transfer(ticket_id, to="a3", actor="sup", now=25 * HOUR)
+    events = [e for e in desk.take_events() if e.ticket_id == ticket_id]
+    assert kinds(events) == ["SlaBreached", "TicketTransitioned", "OwnershipTransferred"]
+    # the other ticket's first response ran out meanwhile, and was given too
+    assert desk.get(other.id).response.breached  # type: ignore[union-attr]
+    assert desk.get(ticket_id).state == "at_branch"
+
+
+def test_a_refused_call_after_the_deadline_changes_nothing_and_loses_nothing() -> None:
+    desk, ticket_id = complaint_desk()
+    before = {t.id: t for t in desk.tickets()}
+    deadline = desk.next_deadline()
+    with pytest.raises(TriggerRefusedError):
+        desk.fire(ticket_id, "close", actor="a1", now=30 * HOUR)
+    with pytest.raises(DuplicateIdError):
+        desk.open("complaint", actor="a1", now=30 * HOUR, fields=COMPLAINT_FIELDS, ticket_id="T1")
+    with pytest.raises(InvalidArgumentError):
+        desk.transfer(ticket_id, to="a1", actor="sup", now=30 * HOUR)
+    assert {t.id: t for t in desk.tickets()} == before
+    assert desk.next_deadline() == deadline
+    assert desk.take_events() == []
+    assert desk.now == 10.0  # the refused calls did not move the desk's time either
+    assert kinds(desk.advance(30 * HOUR)) == ["SlaWarning", "SlaBreached", "TicketTransitioned"]
+
+
+def test_the_call_acts_on_the_ticket_as_the_due_escalation_left_it() -> None:
+    desk, ticket_id = complaint_desk()
+    # the person escalates from the office, but by 30 h the SLA already has
+    t = desk.fire(ticket_id, "escalate", actor="a1", now=30 * HOUR)
+    assert [(e.actor, e.to_state) for e in t.trail[-2:]] == [
+        ("sla", "at_branch"),
+        ("a1", "at_head_office"),
+    ]

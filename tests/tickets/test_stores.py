@@ -127,6 +127,20 @@ def test_sla_queries(store: TicketStore) -> None:
     assert [t.id for t in store.sla_breached(12 * HOUR)] == ["C1", "C2", "C3"]
 
 
+def test_a_ticket_climbing_on_a_fresh_clock_counts_as_breached(store: TicketStore) -> None:
+    desk = TicketDesk([COMPLAINT])
+    t = desk.open("complaint", actor="a1", now=0.0, fields=FIELDS)
+    desk.fire(t.id, "dispatch", actor="a1", now=60.0, fields={"department": "o"})
+    desk.advance(30 * HOUR)  # breached at the office at 24 h; the branch's clock runs
+    climbed = desk.get(t.id)
+    assert climbed.resolution is not None
+    assert climbed.resolution.earlier_breaches == 1
+    assert not climbed.resolution.breached
+    store.add(climbed)
+    assert store.get(t.id) == climbed
+    assert [x.id for x in store.sla_breached(30 * HOUR)] == [t.id]
+
+
 @settings(max_examples=25)
 @given(
     st.lists(

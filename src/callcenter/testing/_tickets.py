@@ -41,7 +41,9 @@ def ticket_workflow_documents(
     States are ``s0`` (initial) to ``sN``; triggers come from :data:`TRIGGERS`. Some
     transitions require a field (``f_<trigger>``) or count attempts, some states wait
     on the customer, and with ``sla`` every priority gets first-response and
-    resolution targets in whole seconds.
+    resolution targets in whole seconds. With ``escalation`` the document names an
+    escalation trigger (one that needs no role and no field), and with ``sla`` too
+    some levels it leads to get their own resolution seconds (``escalation_sla``).
     """
     count = draw(st.integers(min_value=2, max_value=max_states))
     states = [f"s{i}" for i in range(count)]
@@ -100,6 +102,14 @@ def ticket_workflow_documents(
             if row["trigger"] == trigger:
                 row.pop("requires", None)
                 row.pop("roles", None)
+        if sla:
+            # some levels an escalation reaches get their own resolution seconds
+            levels = sorted({row["target"] for row in transitions if row["trigger"] == trigger})
+            chosen = draw(st.lists(st.sampled_from(levels), unique=True, max_size=len(levels)))
+            if chosen:
+                document["escalation_sla"] = {
+                    level: float(draw(st.integers(min_value=10, max_value=500))) for level in chosen
+                }
     if sla:
         targets: dict[str, dict[str, float]] = {}
         for level in Priority:

@@ -7,8 +7,9 @@ definition. Every problem is collected; none stops the others from being found.
 
 from __future__ import annotations
 
+import math
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -44,13 +45,16 @@ def check_tables(
     rows: Sequence[TableRow],
     escalation_trigger: str | None,
     required_on_open: Iterable[str] = (),
+    escalation_sla: Mapping[str, object] | None = None,
+    has_sla: bool = True,
 ) -> list[Problem]:
     """Every problem of a workflow's tables, each with its path.
 
     Finds unknown or duplicate states, triggers naming missing states, two
     transitions for the same state and trigger, reserved field names, states that
     cannot be reached from the initial state, and states that are not final but
-    have no transition out.
+    have no transition out; and per-level escalation targets (``escalation_sla``)
+    that are not positive seconds, or name a state no escalation leads to.
     """
     problems: list[Problem] = []
     known = set(states)
@@ -133,6 +137,9 @@ def check_tables(
                 f"{did_you_mean(escalation_trigger, sorted(triggers))}",
             )
         )
+    problems += _check_levels(
+        escalation_sla or {}, rows, escalation_trigger, states, has_sla=has_sla
+    )
     if initial in known:
         reached = {initial}
         frontier = deque([initial])
@@ -159,4 +166,49 @@ def check_tables(
         for name in states
         if name not in final_set and not outgoing[name]
     )
+    return problems
+
+
+def _check_levels(
+    levels: Mapping[str, object],
+    rows: Sequence[TableRow],
+    escalation_trigger: str | None,
+    states: Sequence[str],
+    *,
+    has_sla: bool,
+) -> list[Problem]:
+    """The problems of the per-level resolution seconds of an escalating workflow."""
+    if not levels:
+        return []
+    if escalation_trigger is None or not has_sla:
+        return [
+            Problem(
+                path="escalation_sla",
+                message="per-level resolution targets need an escalation_trigger and an sla "
+                "policy; add both, or remove escalation_sla",
+            )
+        ]
+    reached = sorted({row.target for row in rows if row.trigger == escalation_trigger})
+    problems = []
+    for name, seconds in levels.items():
+        path = f"escalation_sla.{name}"
+        if name not in states:
+            problems.append(Problem(path=path, message=_unknown(name, states)))
+        elif name not in reached:
+            problems.append(
+                Problem(
+                    path=path,
+                    message=f"no {escalation_trigger!r} transition leads to {name!r}; "
+                    f"the levels an escalation reaches are: {', '.join(reached)}",
+                )
+            )
+        if (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, int | float)
+            or not math.isfinite(seconds)
+            or seconds <= 0
+        ):
+            problems.append(
+                Problem(path=path, message=f"expected a number of seconds > 0, got {seconds!r}")
+            )
     return problems

@@ -10,7 +10,8 @@ returns with a :class:`~callcenter.tickets.TicketStore` if they must survive.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TypeVar
 
 from .._clock import Clock
 from .._timers import TimerQueue
@@ -31,11 +32,13 @@ from ._events import (
     TicketTransitioned,
 )
 from ._records import Actor, FieldValue, Priority, Ticket
-from ._workflow import SLA_ACTOR, TriggerRefusedError, Workflow
+from ._staging import CLOCKS, Batch, TimerKey
+from ._transition import SLA_ACTOR, TriggerRefusedError
+from ._workflow import Workflow
 
 __all__ = ["TicketDesk"]
 
-_TimerKey = tuple[str, str, bool]  # (ticket id, clock name, is the breach)
+_R = TypeVar("_R")
 
 _FOLLOW_UP_COPIED = ("customer_phone", "customer_name", "waybill", "region", "category")
 
@@ -87,7 +90,7 @@ class TicketDesk:
             raise DefinitionError(problems, what="ticket desk")
         self._workflows = table
         self._tickets: dict[str, Ticket] = {}
-        self._timers: TimerQueue[_TimerKey] = TimerQueue()
+        self._timers: TimerQueue[TimerKey] = TimerQueue()
         self._clock = Clock()
         self._next_number = 1
         self._prefix = id_prefix
@@ -144,14 +147,37 @@ class TicketDesk:
             raise UnknownIdError(kind="workflow", id=name, known=self._workflows)
         return wf
 
-    def _new_id(self) -> str:
-        """The next free generated id (not taken until a ticket is stored under it)."""
-        number = self._next_number
-        while True:
-            candidate = f"{self._prefix}{number}"
-            if candidate not in self._tickets:
-                return candidate
-            number += 1
+    def _batch(self) -> Batch:
+        return Batch(
+            self._tickets, self._timers, next_number=self._next_number, prefix=self._prefix
+        )
+
+    def _run(self, now: float, call: Callable[[Batch, float], _R]) -> _R:
+        """Give the SLA events due by ``now``, then do ``call``: all of it, or nothing."""
+        at = self._clock.check(now)
+        batch = self._batch()
+        try:
+            batch.take_due(at)
+            self._run_timers(batch)
+            batch.stop_advancing()
+            result = call(batch, at)
+        except BaseException:
+            batch.rollback()
+            raise
+        self._finish(batch)
+        self._clock.commit(at)
+        return result
+
+    def _finish(self, batch: Batch) -> None:
+        batch.commit(self._tickets)
+        self._next_number = batch.next_number
+        self._outbox.extend(batch.events)
+
+    def _ticket(self, batch: Batch, ticket_id: str) -> Ticket:
+        ticket = batch.get(ticket_id)
+        if ticket is None:
+            raise UnknownIdError(kind="ticket", id=ticket_id, known=self._tickets)
+        return ticket
 
     def open(
         self,
@@ -166,8 +192,12 @@ class TicketDesk:
     ) -> Ticket:
         """Open a ticket; ``actor`` owns it until it is closed or transferred.
 
+        Like every call that takes ``now``, it first gives the SLA events due by
+        ``now`` (as :meth:`advance` would), and does nothing at all when refused.
+
         Returns:
-            The new ticket. Emits :class:`~callcenter.tickets.TicketOpened`.
+            The new ticket. Emits the SLA events due by ``now``, then
+            :class:`~callcenter.tickets.TicketOpened`.
 
         Raises:
             UnknownIdError: No such workflow.
@@ -175,21 +205,25 @@ class TicketDesk:
             InvalidArgumentError: Bad fields or priority (see :meth:`Workflow.open`).
             TimeWentBackwardsError: ``now`` is before the desk's latest time.
         """
-        at = self._clock.check(now)
         wf = self._workflow(workflow)
-        if ticket_id is not None and ticket_id in self._tickets:
-            raise DuplicateIdError(kind="ticket", id=ticket_id)
-        new_id = ticket_id if ticket_id is not None else self._new_id()
-        ticket = wf.open(
-            new_id, actor=actor, now=at, fields=fields, priority=priority, comment=comment
-        )
-        self._clock.commit(at)
-        self._store(ticket, None)
-        self._outbox.append(_opened_event(ticket, None))
-        return ticket
+
+        def call(batch: Batch, at: float) -> Ticket:
+            if ticket_id is not None and ticket_id in batch:
+                raise DuplicateIdError(kind="ticket", id=ticket_id)
+            new_id = ticket_id if ticket_id is not None else batch.new_id()
+            ticket = wf.open(
+                new_id, actor=actor, now=at, fields=fields, priority=priority, comment=comment
+            )
+            batch.store(ticket, None)
+            batch.events.append(_opened_event(ticket, None))
+            return ticket
+
+        return self._run(now, call)
 
     def add(self, ticket: Ticket) -> None:
         """Put an existing ticket (e.g. loaded from a store) on the desk, with its clocks.
+
+        Its SLA events already due are given by the next call that takes ``now``.
 
         Raises:
             UnknownIdError: The ticket's workflow is not on the desk.
@@ -198,7 +232,9 @@ class TicketDesk:
         self._workflow(ticket.workflow)
         if ticket.id in self._tickets:
             raise DuplicateIdError(kind="ticket", id=ticket.id)
-        self._store(ticket, None)
+        batch = self._batch()
+        batch.store(ticket, None)
+        self._finish(batch)
 
     def remove(self, ticket_id: str) -> Ticket:
         """Take a ticket off the desk (e.g. once closed and archived); returns it.
@@ -208,7 +244,7 @@ class TicketDesk:
         """
         ticket = self.get(ticket_id)
         del self._tickets[ticket_id]
-        for clock in ("first_response", "resolution"):
+        for clock in CLOCKS:
             self._timers.cancel((ticket_id, clock, False))
             self._timers.cancel((ticket_id, clock, True))
         return ticket
@@ -225,13 +261,18 @@ class TicketDesk:
     ) -> Ticket:
         """Fire ``trigger`` on a ticket (see :meth:`Workflow.fire`).
 
-        When the transition ``opens`` a follow-up workflow, the follow-up ticket is
-        opened in the same step, owned by ``actor``, with the ``parent_id`` field and
-        the customer's details copied. Nothing changes when anything is refused.
+        First the SLA events due by ``now`` are given, as :meth:`advance` would give
+        them -- an escalation among them may move this very ticket -- and then the
+        trigger is fired on the ticket as they left it. When the transition
+        ``opens`` a follow-up workflow, the follow-up ticket is opened in the same
+        step, owned by ``actor``, with the ``parent_id`` field and the customer's
+        details copied. When anything is refused nothing changes at all: the SLA
+        events stay due, for the next call.
 
         Returns:
-            The ticket after the transition. Emits
-            :class:`~callcenter.tickets.TicketTransitioned`, then
+            The ticket after the transition. Emits the SLA events due by ``now``
+            (see :meth:`advance`), then
+            :class:`~callcenter.tickets.TicketTransitioned`,
             :class:`~callcenter.tickets.TicketClosed` when it reaches a final state
             and :class:`~callcenter.tickets.TicketOpened` for a follow-up.
 
@@ -242,22 +283,27 @@ class TicketDesk:
                 workflow requires is missing from this ticket).
             TimeWentBackwardsError: ``now`` is before the desk's latest time.
         """
-        at = self._clock.check(now)
-        before = self.get(ticket_id)
-        wf = self._workflows[before.workflow]
-        after = wf.fire(before, trigger, actor=actor, now=at, fields=fields, comment=comment)
-        follow_up: Ticket | None = None
-        t = wf.transition_for(before.state, trigger)
-        if t is not None and t.opens is not None:
-            follow_up = self._follow_up(after, t.opens, actor, at)
-        self._clock.commit(at)
-        self._commit(before, after)
-        if follow_up is not None:
-            self._store(follow_up, None)
-            self._outbox.append(_opened_event(follow_up, after.id))
-        return after
 
-    def _follow_up(self, parent: Ticket, workflow: str, actor: Actor | str, at: float) -> Ticket:
+        def call(batch: Batch, at: float) -> Ticket:
+            before = self._ticket(batch, ticket_id)
+            wf = self._workflows[before.workflow]
+            after = wf.fire(before, trigger, actor=actor, now=at, fields=fields, comment=comment)
+            follow_up: Ticket | None = None
+            t = wf.transition_for(before.state, trigger)
+            if t is not None and t.opens is not None:
+                follow_up = self._follow_up(batch, after, t.opens, actor, at)
+            batch.store(after, before)
+            batch.events.extend(_transition_events(before, after))
+            if follow_up is not None:
+                batch.store(follow_up, None)
+                batch.events.append(_opened_event(follow_up, after.id))
+            return after
+
+        return self._run(now, call)
+
+    def _follow_up(
+        self, batch: Batch, parent: Ticket, workflow: str, actor: Actor | str, at: float
+    ) -> Ticket:
         wf = self._workflows[workflow]
         fields: dict[str, FieldValue] = {"parent_id": parent.id}
         for name in (*_FOLLOW_UP_COPIED, *wf.required_on_open):
@@ -265,7 +311,7 @@ class TicketDesk:
                 fields[name] = parent.fields[name]
         fields.setdefault("reason", f"{parent.workflow} {parent.state}")
         return wf.open(
-            self._new_id(),
+            batch.new_id(),
             actor=actor,
             now=at,
             fields=fields,
@@ -278,8 +324,11 @@ class TicketDesk:
     ) -> Ticket:
         """Hand ownership to agent ``to`` (see :meth:`Workflow.transfer`).
 
+        First gives the SLA events due by ``now``; does nothing at all when refused.
+
         Returns:
-            The ticket. Emits :class:`~callcenter.tickets.OwnershipTransferred`.
+            The ticket. Emits the SLA events due by ``now``, then
+            :class:`~callcenter.tickets.OwnershipTransferred`.
 
         Raises:
             UnknownIdError: No such ticket.
@@ -287,22 +336,24 @@ class TicketDesk:
             InvalidArgumentError: ``to`` is empty or already the owner.
             TimeWentBackwardsError: ``now`` is before the desk's latest time.
         """
-        at = self._clock.check(now)
-        before = self.get(ticket_id)
-        wf = self._workflows[before.workflow]
-        after = wf.transfer(before, to=to, actor=actor, now=at, comment=comment)
-        self._clock.commit(at)
-        self._tickets[ticket_id] = after
-        self._outbox.append(
-            OwnershipTransferred(
-                at=at,
-                ticket_id=ticket_id,
-                from_owner=before.owner,
-                to_owner=after.owner,
-                actor=after.trail[-1].actor,
+
+        def call(batch: Batch, at: float) -> Ticket:
+            before = self._ticket(batch, ticket_id)
+            wf = self._workflows[before.workflow]
+            after = wf.transfer(before, to=to, actor=actor, now=at, comment=comment)
+            batch.store(after, before)
+            batch.events.append(
+                OwnershipTransferred(
+                    at=at,
+                    ticket_id=ticket_id,
+                    from_owner=before.owner,
+                    to_owner=after.owner,
+                    actor=after.trail[-1].actor,
+                )
             )
-        )
-        return after
+            return after
+
+        return self._run(now, call)
 
     # ------------------------------------------------------------------ SLA clocks
 
@@ -316,6 +367,12 @@ class TicketDesk:
         Each is recorded in its ticket's trail (actor ``"sla"``) exactly once. A
         resolution breach fires the workflow's escalation trigger when it is allowed
         in the ticket's state; a follow-up it opens is owned by the ticket's owner.
+        The level an escalation leads to gets a fresh resolution clock (see
+        :class:`Workflow`), so an unresolved ticket keeps climbing; a deadline of the
+        fresh clock that is already due by ``now`` is given in this same call.
+
+        :meth:`open`, :meth:`fire` and :meth:`transfer` do the same first, so a host
+        that calls them after a deadline without calling ``advance`` loses nothing.
 
         Returns:
             The events this call produced (they are also in :meth:`take_events`).
@@ -323,15 +380,23 @@ class TicketDesk:
         Raises:
             TimeWentBackwardsError: ``now`` is before the desk's latest time.
         """
-        at = self._clock.check(now)
-        produced: list[TicketEvent] = []
-        while (due := self._timers.pop_due(at)) is not None:
+
+        def call(batch: Batch, at: float) -> list[TicketEvent]:
+            return list(batch.events)
+
+        return self._run(now, call)
+
+    def _run_timers(self, batch: Batch) -> None:
+        """Run the batch's due timers, one at a time, in deadline order."""
+        produced = batch.events
+        while (due := batch.pop_due()) is not None:
             deadline, (ticket_id, clock, breach) = due
-            before = self._tickets[ticket_id]
+            before = batch.get(ticket_id)
+            assert before is not None  # a ticket's timers go with it
             wf = self._workflows[before.workflow]
             when = max(deadline, before.updated_at)
             after = wf.note_sla(before, clock, breach=breach, at=when)
-            self._commit(before, after, emit=False)
+            batch.store(after, before)
             if not breach:
                 chosen = after.response if clock == "first_response" else after.resolution
                 produced.append(
@@ -344,7 +409,7 @@ class TicketDesk:
                     )
                 )
                 continue
-            escalation = self._escalate(wf, after, clock, when)
+            escalation = self._escalate(batch, wf, after, clock, when)
             produced.append(
                 SlaBreached(
                     at=when,
@@ -359,12 +424,9 @@ class TicketDesk:
                 produced.extend(_transition_events(after, escalated))
                 if follow_up is not None:
                     produced.append(_opened_event(follow_up, escalated.id))
-        self._clock.commit(at)
-        self._outbox.extend(produced)
-        return produced
 
     def _escalate(
-        self, wf: Workflow, ticket: Ticket, clock: str, at: float
+        self, batch: Batch, wf: Workflow, ticket: Ticket, clock: str, at: float
     ) -> tuple[Ticket, Ticket | None] | None:
         trigger = wf.escalation_trigger
         if clock != "resolution" or trigger is None:
@@ -383,42 +445,13 @@ class TicketDesk:
             follow_up = None
             if t.opens is not None:
                 # nobody fired it: the parent's owner owns the follow-up
-                follow_up = self._follow_up(escalated, t.opens, escalated.owner, at)
+                follow_up = self._follow_up(batch, escalated, t.opens, escalated.owner, at)
         except (TriggerRefusedError, InvalidArgumentError):
             return None  # a guard or a missing field keeps it where it is
-        self._commit(ticket, escalated, emit=False)
+        batch.store(escalated, ticket)
         if follow_up is not None:
-            self._store(follow_up, None)
+            batch.store(follow_up, None)
         return escalated, follow_up
-
-    # ------------------------------------------------------------------ bookkeeping
-
-    def _commit(self, before: Ticket, after: Ticket, *, emit: bool = True) -> None:
-        self._store(after, before)
-        if emit:
-            self._outbox.extend(_transition_events(before, after))
-
-    def _store(self, ticket: Ticket, before: Ticket | None) -> None:
-        if before is None and ticket.id == f"{self._prefix}{self._next_number}":
-            self._next_number += 1
-        self._tickets[ticket.id] = ticket
-        timers = self._timers
-        for name, clock in (("first_response", ticket.response), ("resolution", ticket.resolution)):
-            old = None
-            if before is not None:
-                old = before.response if name == "first_response" else before.resolution
-            if clock is old and before is not None:
-                continue  # unchanged clock: its timers stand
-            warn_key = (ticket.id, name, False)
-            breach_key = (ticket.id, name, True)
-            if clock is None or clock.warn_at is None or clock.warned:
-                timers.cancel(warn_key)
-            else:
-                timers.schedule(warn_key, clock.warn_at)
-            if clock is None or clock.deadline is None or clock.breached:
-                timers.cancel(breach_key)
-            else:
-                timers.schedule(breach_key, clock.deadline)
 
 
 def _opened_event(ticket: Ticket, parent: str | None) -> TicketOpened:

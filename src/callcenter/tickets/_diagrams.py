@@ -45,7 +45,15 @@ def workflow_page(workflow: Workflow, level: str = "##") -> str:
     if workflow.required_on_open:
         facts.append("Required on open: " + ", ".join(workflow.required_on_open) + ".")
     if workflow.escalation_trigger:
-        facts.append(f"A resolution SLA breach fires `{workflow.escalation_trigger}`.")
+        levels = "; ".join(
+            f"`{state.value}` {_hours(seconds)}"
+            for state, seconds in workflow.escalation_sla.items()
+        )
+        own = f" ({levels}; other levels: the ticket's own target)" if levels else ""
+        facts.append(
+            f"A resolution SLA breach fires `{workflow.escalation_trigger}`, and the level it "
+            f"reaches gets a fresh resolution clock{own or ' of the same target'}."
+        )
     if workflow.sla is not None:
         kind = "business" if workflow.sla.calendar is not None else "calendar"
         parts = [

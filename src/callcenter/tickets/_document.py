@@ -75,6 +75,7 @@ class _WorkflowDoc:
     resolved: list[str] = attrs.field(factory=list)
     required_on_open: list[str] = attrs.field(factory=list)
     escalation_trigger: str | None = None
+    escalation_sla: dict[str, float] = attrs.field(factory=dict)
     sla: _SlaDoc | None = None
     description: str = ""
 
@@ -138,6 +139,8 @@ def _check_doc(doc: _WorkflowDoc, guards: Mapping[str, Guard]) -> Iterator[Probl
         rows=rows,
         escalation_trigger=doc.escalation_trigger,
         required_on_open=doc.required_on_open,
+        escalation_sla=doc.escalation_sla,
+        has_sla=doc.sla is not None,
     )
     for index, t in enumerate(doc.transitions):
         if t.guard is not None and t.guard not in guards:
@@ -182,6 +185,7 @@ def _build(doc: _WorkflowDoc, guards: Mapping[str, Guard]) -> Workflow:
         resolved={member(s) for s in doc.resolved},
         required_on_open=tuple(doc.required_on_open),
         escalation_trigger=doc.escalation_trigger,
+        escalation_sla={member(s): seconds for s, seconds in doc.escalation_sla.items()},
         sla=sla,
         transitions=tuple(
             Transition(
@@ -212,9 +216,10 @@ def workflow_from_dict(
     ``target`` and optionally ``requires``, ``roles``, ``when``, ``increments``,
     ``guard`` (a name from ``guards``), ``responds``, ``opens``, ``description``),
     and optionally ``waiting``, ``resolved``, ``required_on_open``,
-    ``escalation_trigger``, ``description`` and ``sla`` (``targets`` per priority
-    with ``first_response`` and ``resolution`` in seconds, an optional
-    ``calendar`` table for business time, ``warn_fraction``).
+    ``escalation_trigger``, ``escalation_sla`` (resolution seconds per level an
+    escalation leads to, by state name), ``description`` and ``sla`` (``targets``
+    per priority with ``first_response`` and ``resolution`` in seconds, an
+    optional ``calendar`` table for business time, ``warn_fraction``).
 
     Args:
         data: The document.
@@ -339,6 +344,10 @@ def workflow_to_dict(workflow: Workflow) -> dict[str, Any]:
         result["required_on_open"] = list(workflow.required_on_open)
     if workflow.escalation_trigger is not None:
         result["escalation_trigger"] = workflow.escalation_trigger
+    if workflow.escalation_sla:
+        result["escalation_sla"] = {
+            str(state.value): seconds for state, seconds in workflow.escalation_sla.items()
+        }
     if workflow.description:
         result["description"] = workflow.description
     if workflow.sla is not None:

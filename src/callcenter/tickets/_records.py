@@ -140,6 +140,10 @@ class SlaClock:
             ``None`` while open.
         warned: Whether the warning was given (an ``SLA_WARNING`` entry exists).
         breached: Whether the breach was reported (an ``SLA_BREACH`` entry exists).
+        earlier_breaches: How many earlier levels this clock breached at. A breach
+            that escalates the ticket gives the next level a fresh clock (see
+            :class:`~callcenter.tickets.Workflow`); the promise to the customer was
+            missed all the same, so such a clock is never :attr:`met`.
     """
 
     name: str
@@ -152,6 +156,7 @@ class SlaClock:
     met: bool | None = None
     warned: bool = False
     breached: bool = False
+    earlier_breaches: int = 0
 
     @property
     def running(self) -> bool:
@@ -162,7 +167,9 @@ class SlaClock:
         """Whether the target is missed as seen at ``now`` (stopped late, or overdue)."""
         if self.met is not None:
             return not self.met
-        return self.breached or (self.deadline is not None and self.deadline <= now)
+        if self.breached or self.earlier_breaches:
+            return True
+        return self.deadline is not None and self.deadline <= now
 
 
 def _frozen_fields(value: Mapping[str, FieldValue]) -> Mapping[str, FieldValue]:

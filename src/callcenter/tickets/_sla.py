@@ -118,6 +118,7 @@ def _schedule(policy: SlaPolicy, clock: SlaClock, since: float | None) -> SlaClo
         met=clock.met,
         warned=clock.warned,
         breached=clock.breached,
+        earlier_breaches=clock.earlier_breaches,
     )
 
 
@@ -134,6 +135,7 @@ def pause_clock(policy: SlaPolicy, clock: SlaClock, now: float) -> SlaClock:
         met=clock.met,
         warned=clock.warned,
         breached=clock.breached,
+        earlier_breaches=clock.earlier_breaches,
     )
 
 
@@ -155,9 +157,10 @@ def stop_clock(policy: SlaPolicy, clock: SlaClock, now: float) -> SlaClock:
         target=clock.target,
         consumed=consumed,
         stopped_at=now,
-        met=consumed <= clock.target and not clock.breached,
+        met=consumed <= clock.target and not clock.breached and not clock.earlier_breaches,
         warned=clock.warned,
         breached=clock.breached,
+        earlier_breaches=clock.earlier_breaches,
     )
 
 
@@ -171,8 +174,25 @@ def reopen_clock(policy: SlaPolicy, clock: SlaClock, now: float, *, running: boo
         consumed=clock.consumed,
         warned=clock.warned,
         breached=clock.breached,
+        earlier_breaches=clock.earlier_breaches,
     )
     return _schedule(policy, reopened, now) if running else reopened
+
+
+def restart_clock(
+    policy: SlaPolicy, clock: SlaClock, target: float, now: float, *, running: bool
+) -> SlaClock:
+    """A fresh clock of ``target`` seconds for the next level after ``clock`` breached.
+
+    It counts from zero and gives its own warning and breach; the breach it
+    replaces is kept in :attr:`~callcenter.tickets.SlaClock.earlier_breaches`.
+    """
+    fresh = SlaClock(
+        name=clock.name,
+        target=target,
+        earlier_breaches=clock.earlier_breaches + int(clock.breached),
+    )
+    return _schedule(policy, fresh, now) if running else fresh
 
 
 def mark_clock(policy: SlaPolicy, clock: SlaClock, *, breach: bool) -> SlaClock:

@@ -149,7 +149,7 @@ def _from_snapshot(text: str, trail: Sequence[AuditEntry]) -> Ticket:
 
 
 def _sla_columns(ticket: Ticket) -> tuple[float | None, float | None, int]:
-    failed = any(c.met is False or c.breached for c in ticket.clocks())
+    failed = any(c.met is False or c.breached or c.earlier_breaches for c in ticket.clocks())
     response = ticket.response.deadline if ticket.response is not None else None
     resolution = ticket.resolution.deadline if ticket.resolution is not None else None
     return response, resolution, int(failed)
