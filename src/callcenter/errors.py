@@ -31,6 +31,7 @@ from __future__ import annotations
 import difflib
 import enum
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 
@@ -54,8 +55,23 @@ __all__ = [
 ]
 
 
+def _rebuild(cls: type[BaseException], args: tuple[object, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls, *args)
+    BaseException.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
+
 class CallCenterError(Exception):
-    """Root of every exception that ``callcenter`` raises on purpose."""
+    """Root of every exception that ``callcenter`` raises on purpose.
+
+    Every subclass pickles (the errors of a run in another process, such as a
+    what-if study's worker, come back intact), although most take keyword-only
+    arguments: the message and the attributes are restored as they were.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args, dict(self.__dict__))
 
 
 # --------------------------------------------------------------------------- definitions
@@ -214,16 +230,31 @@ class IllegalTransitionError(EngineError):
         state: Its current state, as text.
         action: What was attempted, e.g. ``"go available"`` or trigger ``"close"``.
         allowed: The actions that *are* allowed in this state.
+        reason: Why the action is refused, when the state alone does not say
+            (a guard that failed, a field that is missing); optional.
+
+    >>> print(IllegalTransitionError(entity="ticket 'T1'", state="recorded",
+    ...       action="fire 'close'", allowed=["dispatch"], reason="unresolved"))
+    ticket 'T1' is recorded: cannot fire 'close' because unresolved; allowed now: 'dispatch'
     """
 
     def __init__(
-        self, *, entity: str, state: str, action: str, allowed: Iterable[str] = ()
+        self,
+        *,
+        entity: str,
+        state: str,
+        action: str,
+        allowed: Iterable[str] = (),
+        reason: str = "",
     ) -> None:
         self.entity = entity
         self.state = state
         self.action = action
         self.allowed: tuple[str, ...] = tuple(allowed)
+        self.reason = reason
         message = f"{entity} is {state}: cannot {action}"
+        if reason:
+            message += f" because {reason}"
         message += f"; allowed now: {_quoted_list(list(self.allowed))}"
         super().__init__(message)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from callcenter import errors
@@ -48,6 +50,26 @@ def test_every_error_has_one_root_and_the_builtin_it_means(
     assert isinstance(error, CallCenterError)
     for base in bases:
         assert isinstance(error, base)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        DefinitionError([Problem(path="a", message="b", severity=Severity.WARNING)], what="flow"),
+        DocumentError(path="f.toml", detail="x"),
+        UnknownIdError(kind="agent", id="a1", known=["a2"]),
+        IllegalTransitionError(entity="e", state="s", action="a", allowed=["b"], reason="r"),
+        TimeWentBackwardsError(now=1.0, last=2.0),
+        WireError(protocol="SIP", detail="d", data=b"x"),
+        UpdateConflictError(kind="t", id="1", expected_version=1, actual_version=2),
+    ],
+)
+def test_errors_survive_pickling(error: CallCenterError) -> None:
+    # Errors raised in a worker process come back through pickle.
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is type(error)
+    assert str(again) == str(error)
+    assert vars(again) == vars(error)
 
 
 def test_every_public_exception_is_exported() -> None:

@@ -7,14 +7,12 @@ its table when it is built. The field checks here are shared by opening and firi
 from __future__ import annotations
 
 import enum
-import functools
 import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
 
 import attrs
 
-from ..errors import EngineError, IllegalTransitionError
+from ..errors import IllegalTransitionError
 from ._records import RESERVED_FIELDS, Actor, FieldValue, Ticket
 
 __all__ = [
@@ -60,32 +58,15 @@ class TriggerRefusedError(IllegalTransitionError):
     def __init__(
         self, *, ticket_id: str, state: str, trigger: str, allowed: Iterable[str], reason: str
     ) -> None:
-        # The parent's attributes, set here because the message is built here: the
-        # reason belongs between the refused action and the list of allowed triggers.
-        self.entity = f"ticket {ticket_id!r}"
-        self.state = state
-        self.action = f"fire {trigger!r}"
-        self.allowed: tuple[str, ...] = tuple(allowed)
         self.ticket_id = ticket_id
         self.trigger = trigger
-        self.reason = reason
-        shown = ", ".join(repr(name) for name in self.allowed) or "(none)"
-        message = (
-            f"{self.entity} is {state}: cannot {self.action} because {reason}; allowed now: {shown}"
+        super().__init__(
+            entity=f"ticket {ticket_id!r}",
+            state=state,
+            action=f"fire {trigger!r}",
+            allowed=allowed,
+            reason=reason,
         )
-        EngineError.__init__(self, message)
-
-    def __reduce__(self) -> tuple[Any, tuple[()]]:
-        # The arguments are keywords: rebuild from them (the default passes ``args``).
-        rebuild = functools.partial(
-            TriggerRefusedError,
-            ticket_id=self.ticket_id,
-            state=self.state,
-            trigger=self.trigger,
-            allowed=self.allowed,
-            reason=self.reason,
-        )
-        return rebuild, ()
 
 
 @attrs.frozen(kw_only=True)
