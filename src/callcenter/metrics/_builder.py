@@ -126,12 +126,29 @@ class _Contact:
     def clone(self) -> _Contact:
         """A shallow copy (every field is immutable), cheaper than :func:`copy.copy`."""
         new = _Contact.__new__(_Contact)
-        for name in _CONTACT_SLOTS:
-            setattr(new, name, getattr(self, name))
+        new.agents = self.agents
+        new.answered_at = self.answered_at
+        new.arrived_at = self.arrived_at
+        new.caller = self.caller
+        new.channel = self.channel
+        new.dialled = self.dialled
+        new.ended_at = self.ended_at
+        new.first_offered_at = self.first_offered_at
+        new.id = self.id
+        new.ivr_exited_at = self.ivr_exited_at
+        new.ivr_kinds = self.ivr_kinds
+        new.ivr_last_kind = self.ivr_last_kind
+        new.ivr_path = self.ivr_path
+        new.offered_at = self.offered_at
+        new.phase = self.phase
+        new.queued_at = self.queued_at
+        new.queues = self.queues
+        new.ring_seconds = self.ring_seconds
+        new.segment_start = self.segment_start
+        new.talk_seconds = self.talk_seconds
+        new.transfers = self.transfers
+        new.wrap_agent = self.wrap_agent
         return new
-
-
-_CONTACT_SLOTS = _Contact.__slots__
 
 
 class RecordBuilder:
@@ -243,7 +260,7 @@ class RecordBuilder:
         agent_change: tuple[str, tuple[_rt.AgentState, float, str | None]] | None = None
         intervals: list[AgentStateInterval] = []
         # Contacts waiting for a wrap-up that did not come: finished once time moves on.
-        if at > self._now:
+        if self._wrapping and at > self._now:
             for c in self._wrapping.values():
                 if c.wrap_agent is not None:
                     state = self._agents.get(c.wrap_agent)

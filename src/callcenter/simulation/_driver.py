@@ -14,7 +14,8 @@ event kernel:
   ring-no-answer probability; a waiting caller hangs up when their patience, drawn
   from the queue's model, runs out; an answered call ends after a handle time;
 * agents log in, take breaks and log out on their shifts (an agent whose shift ends
-  during a call finishes it first);
+  during a call finishes it first); an agent of the routing definition who is in no
+  staff group stays off duty;
 * a share of answered calls opens a ticket on a real
   :class:`~callcenter.tickets.TicketDesk`, whose SLA clocks run on the virtual clock;
 * every event of the ACD and every report of the IVR goes to a
@@ -27,6 +28,7 @@ scenario and seed give the same records, bit for bit.
 from __future__ import annotations
 
 import datetime
+import itertools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -200,7 +202,7 @@ class _Driver:
         self.rng_tickets = s["tickets"]
         self.rng_callers = s["callers"]
         self.start = scenario.day_start
-        self.end = self.start + 86400.0
+        self.end = self.start + scenario.days * 86400.0
         self.sim = Simulator(self.start)
         self.engine = RoutingEngine(scenario.routing, seed=s.seed_of("routing") % (2**32))
         self.builder = RecordBuilder(
@@ -227,12 +229,16 @@ class _Driver:
     def setup(self) -> None:
         for name, line in self.sc.lines.items():
             rng = self.streams[f"arrivals.{name}"]
-            times = (self.start + t for t in line.arrivals.times(rng) if t < 86400.0)
+            times = itertools.takewhile(
+                self.end.__gt__, (self.start + t for t in line.arrivals.times(rng))
+            )
             counter = iter(range(1, 10**9))
             self.sim.schedule_each(times, self._arrive, name, line, counter)
         for agent in self.sc.routing.agents:
             group = self.group.get(agent.id)
-            if group is None or group.shift is None:
+            if group is None:
+                continue  # in no staff group: off duty
+            if group.shift is None:
                 self.sim.schedule(self.start, self._shift, agent.id, "start")
                 continue
             self._plan_shift(agent.id, group)
@@ -240,7 +246,8 @@ class _Driver:
     def _plan_shift(self, agent: str, group: StaffGroup) -> None:
         assert group.shift is not None
         changes: list[ShiftChange] = []
-        for day in (self.sc.date - datetime.timedelta(days=1), self.sc.date):
+        for offset in range(-1, math.ceil(self.sc.days)):
+            day = self.sc.date + datetime.timedelta(days=offset)
             changes.extend(group.shift.changes(day, self.sc.timezone))
         changes.sort(key=lambda c: c.at)
         state = "end"
@@ -596,10 +603,11 @@ class _Driver:
     def run(self, progress: Callable[[float], None] | None) -> SimulationResult:
         self.setup()
         staffed: list[tuple[float, int]] = []
-        steps = 48
+        steps = max(1, round(48 * self.sc.days))
+        step = (self.end - self.start) / steps
         for k in range(steps):
             staffed.append((self.sim.now, len(self.logged_in)))
-            self.sim.run(until=self.start + (k + 1) * 1800.0)
+            self.sim.run(until=self.start + (k + 1) * step)
             if progress is not None:
                 progress((k + 1) / (steps + 1))
         self.sim.run(until=self.end + self.sc.drain_hours * 3600.0)

@@ -84,6 +84,9 @@ class QueueModel:
 class StaffGroup:
     """Agents who share a shift and a way of answering.
 
+    Only agents listed in a staff group work; the others of the routing definition
+    stay logged out.
+
     Attributes:
         agents: Agent ids of the routing definition.
         shift: Their working hours and breaks (``None``: logged in all day).
@@ -184,6 +187,7 @@ class _Document:
     timezone: str = "UTC"
     answer_time: float = 20.0
     drain_hours: float = 4.0
+    days: float = 1.0
     callers: CallerModel = attrs.field(factory=CallerModel)
     tickets: tuple[TicketModel, ...] = ()
     description: str = ""
@@ -206,7 +210,9 @@ class Scenario:
         callers: Caller behaviour in the IVR.
         tickets: Ticket models.
         answer_time: Service-level threshold, seconds.
-        drain_hours: Hours after midnight that calls in progress may still run.
+        drain_hours: Hours after the end that calls in progress may still run.
+        days: Length of the run in days from local midnight of :attr:`date`
+            (arrivals after it are dropped; shifts repeat each day).
         description: Free text.
     """
 
@@ -223,6 +229,7 @@ class Scenario:
     tickets: tuple[TicketModel, ...]
     answer_time: float = 20.0
     drain_hours: float = 4.0
+    days: float = 1.0
     description: str = ""
 
     @property
@@ -284,6 +291,8 @@ def _check(doc: _Document, base: Path | None, flows: dict[str, Flow]) -> Iterato
                     message=f"flow {flow_name!r} node {node.id!r} sends calls to queue "
                     f"{queue!r}, which the routing definition lacks",
                 )
+    if not doc.days > 0:
+        yield Problem(path="days", message=f"expected a number of days > 0, got {doc.days!r}")
     if routing:
         for queue in sorted(queues - set(doc.queues)):
             yield Problem(path=f"queues.{queue}", message="no handle_time model for this queue")
@@ -354,6 +363,7 @@ def scenario_from_dict(data: Mapping[str, Any], *, base: str | Path | None = Non
         tickets=doc.tickets,
         answer_time=doc.answer_time,
         drain_hours=doc.drain_hours,
+        days=doc.days,
         description=doc.description,
     )
 
