@@ -37,10 +37,13 @@ from callcenter.metrics import (
 )
 from callcenter.routing import (
     AgentDefinition,
+    AgentStateChanged,
     Channel,
     Contact,
     ContactAbandoned,
     ContactAnswered,
+    ContactCompleted,
+    ContactRefused,
     Event,
     Membership,
     Overflow,
@@ -381,6 +384,24 @@ def test_every_contact_gets_exactly_one_record_and_kpis_agree(
     def run(new: list[Event]) -> None:
         events.extend(new)
         records.extend(b.feed_all(new))
+        # A bad event at any point is refused and changes nothing.
+        if new:
+            before = _snapshot(b)
+            ghost = ContactAnswered(
+                at=b.now,
+                contact_id="ghost",
+                queue="q",
+                agent_id="a1",
+                channel=Channel.VOICE,
+                arrived_at=b.now,
+                queued_at=b.now,
+                offered_at=b.now,
+            )
+            with pytest.raises(IllegalTransitionError):
+                b.feed(ghost)
+            with pytest.raises(TimeWentBackwardsError):
+                b.feed(attrs.evolve(ghost, at=b.now - 1.0))
+            assert _snapshot(b) == before
 
     records: list[ContactRecord] = []
     t = 0.0
@@ -425,6 +446,24 @@ def test_every_contact_gets_exactly_one_record_and_kpis_agree(
             if s is not None
         ]
         assert stamps == sorted(stamps)
+    # A naive model: the outcome follows from the contact's last ACD event.
+    last: dict[str, Event] = {}
+    for e in events:
+        if not isinstance(e, AgentStateChanged):
+            last[e.contact_id] = e
+    naive = {
+        ContactCompleted: Outcome.ANSWERED,
+        ContactRefused: Outcome.REJECTED_QUEUE_FULL,
+    }
+    for r in records:
+        e = last[r.contact_id]
+        if isinstance(e, ContactAbandoned):
+            expected = (
+                Outcome.ABANDONED_IN_QUEUE if e.agent_id is None else Outcome.ABANDONED_RINGING
+            )
+        else:
+            expected = naive[type(e)]
+        assert r.outcome is expected
     answered = {e.contact_id for e in events if isinstance(e, ContactAnswered)}
     abandoned = {e.contact_id for e in events if isinstance(e, ContactAbandoned)}
     kpis = compute_kpis(records)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import json
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -260,3 +261,17 @@ def test_simulate_command_writes_records_and_report(tmp_path: Path) -> None:
 def test_simulate_command_refuses_a_bad_output_name(tmp_path: Path) -> None:
     status = main(["simulate", str(EXAMPLES / "railway.toml"), "--records-out", "x.txt"])
     assert status == 1
+
+
+def test_progress_bar_draws_on_its_stream_and_ends_the_line() -> None:
+    from callcenter.simulation._cli import _Progress
+
+    stream = io.StringIO()
+    bar = _Progress(stream)
+    bar(0.5)
+    bar(0.5)  # unchanged: nothing redrawn
+    bar(1.0)
+    text = stream.getvalue()
+    assert text.count("\r") == 2
+    assert "50%" in text
+    assert text.endswith("100%\n")

@@ -166,7 +166,7 @@ class RecordBuilder:
     run. Every call either succeeds completely or raises and leaves the builder
     exactly as it was.
 
-    Complexity: ``O(1)`` per event (a copy of one contact's small state).
+    Complexity: ``O(1)`` per event (plus the contacts whose wrap-up is pending).
 
     >>> from callcenter.routing import RoutingDefinition, RoutingEngine, Contact
     >>> from callcenter.routing import AgentDefinition, Membership, QueueDefinition
@@ -255,41 +255,35 @@ class RecordBuilder:
         at = event.at
         if not at >= self._now:
             raise TimeWentBackwardsError(now=at, last=self._now)
-        out: list[ContactRecord] = []
         changes: dict[str, _Contact | None] = {}
-        agent_change: tuple[str, tuple[_rt.AgentState, float, str | None]] | None = None
-        intervals: list[AgentStateInterval] = []
+        stale: list[ContactRecord] | None = None
         # Contacts waiting for a wrap-up that did not come: finished once time moves on.
         if self._wrapping and at > self._now:
             for c in self._wrapping.values():
                 if c.wrap_agent is not None:
                     state = self._agents.get(c.wrap_agent)
                     if state is None or state[0] is not _rt.AgentState.WRAP_UP:
-                        out.append(self._record(c, Outcome.ANSWERED, None))
+                        if stale is None:
+                            stale = []
+                        stale.append(self._record(c, Outcome.ANSWERED, None))
                         changes[c.id] = None
-        result = handler(self, event, changes)
-        if isinstance(result, tuple):
-            agent_change, interval, finished = result
-            if interval is not None:
-                intervals.append(interval)
-            out.extend(finished)
-        else:
-            out.extend(result)
-        # Everything validated: commit.
-        contacts, wrapping = self._contacts, self._wrapping
-        for cid, item in changes.items():
-            if item is None:
-                contacts.pop(cid, None)
-                wrapping.pop(cid, None)
-            else:
-                contacts[cid] = item
-                if item.phase == _WRAP:
-                    wrapping[cid] = item
-                else:
+        # The handler checks everything before it changes anything; it puts new,
+        # finished and wrapping contacts in ``changes``, committed below.
+        out: list[ContactRecord] = handler(self, event, changes)
+        if stale is not None:
+            out = stale + out
+        if changes:
+            contacts, wrapping = self._contacts, self._wrapping
+            for cid, item in changes.items():
+                if item is None:
+                    contacts.pop(cid, None)
                     wrapping.pop(cid, None)
-        if agent_change is not None:
-            self._agents[agent_change[0]] = agent_change[1]
-        self._intervals.extend(intervals)
+                else:
+                    contacts[cid] = item
+                    if item.phase == _WRAP:
+                        wrapping[cid] = item
+                    else:
+                        wrapping.pop(cid, None)
         self._now = at
         return out
 
@@ -367,7 +361,9 @@ class RecordBuilder:
             raise IllegalTransitionError(
                 entity=f"contact {cid!r}", state="unknown", action=action, allowed=()
             )
-        return found.clone()
+        # Handlers check everything before they change the contact in place; those
+        # that finish a record work on a clone (building the record may refuse).
+        return found
 
     @staticmethod
     def _expect(c: _Contact, action: str, *phases: str) -> None:
@@ -401,14 +397,13 @@ class RecordBuilder:
         # A callback node left by a match is an accepted offer (a decline is DECLINED).
         if e.outcome is _ivr.Outcome.MATCH and c.ivr_last_kind == "callback":
             c.ivr_kinds = c.ivr_kinds | {"callback-accepted"}
-        changes[c.id] = c
         return []
 
     def _on_survey(
         self, e: _ivr.SurveyAnswered, changes: dict[str, _Contact | None]
     ) -> list[ContactRecord]:
         c = self._live(e.session, changes, "answer a survey")
-        changes[c.id] = c
+        self._expect(c, "answer a survey", _IVR)
         return []
 
     def _on_session_ended(
@@ -416,6 +411,7 @@ class RecordBuilder:
     ) -> list[ContactRecord]:
         c = self._live(e.session, changes, "end an IVR session")
         self._expect(c, "end an IVR session", _IVR)
+        c = c.clone()
         c.caller = e.attributes.get("caller") or c.caller
         c.dialled = e.attributes.get("dialled") or c.dialled
         if e.result is _ivr.SessionResult.ENQUEUED:
@@ -459,10 +455,8 @@ class RecordBuilder:
         known = changes.get(e.contact_id, self._contacts.get(e.contact_id))
         if known is not None and known.phase in (_WAITING, _RINGING):
             # Re-queued after an overflow, a transfer or an escalation's move.
-            c = known.clone()
-            if not c.queues or c.queues[-1] != e.queue:
-                c.queues = (*c.queues, e.queue)
-            changes[c.id] = c
+            if not known.queues or known.queues[-1] != e.queue:
+                known.queues = (*known.queues, e.queue)
             return []
         c = self._start(e, changes)
         c.phase = _WAITING
@@ -495,7 +489,6 @@ class RecordBuilder:
         c.offered_at = e.at
         if c.first_offered_at is None:
             c.first_offered_at = e.at
-        changes[c.id] = c
         return []
 
     def _end_ring(self, c: _Contact, at: float) -> None:
@@ -510,7 +503,6 @@ class RecordBuilder:
         self._expect(c, "have its offer declined", _RINGING)
         self._end_ring(c, e.at)
         c.phase = _WAITING
-        changes[c.id] = c
         return []
 
     def _on_answered(
@@ -524,7 +516,6 @@ class RecordBuilder:
             c.answered_at = e.at
         c.segment_start = e.at
         c.agents = (*c.agents, e.agent_id)
-        changes[c.id] = c
         return []
 
     def _on_completed(
@@ -546,6 +537,7 @@ class RecordBuilder:
     ) -> list[ContactRecord]:
         c = self._live(e.contact_id, changes, "abandon")
         self._expect(c, "abandon", _WAITING, _RINGING)
+        c = c.clone()
         outcome = Outcome.ABANDONED_IN_QUEUE
         if c.phase == _RINGING:
             self._end_ring(c, e.at)
@@ -562,8 +554,8 @@ class RecordBuilder:
         if e.kind is _rt.OverflowKind.QUEUE:
             if e.to_queue is not None and c.queues[-1:] != (e.to_queue,):
                 c.queues = (*c.queues, e.to_queue)
-            changes[c.id] = c
             return []
+        c = c.clone()
         c.ended_at = e.at
         changes[c.id] = None
         outcome = Outcome.VOICEMAIL if e.kind is _rt.OverflowKind.VOICEMAIL else Outcome.CALLBACK
@@ -582,7 +574,6 @@ class RecordBuilder:
         c.transfers += 1
         if c.queues[-1:] != (e.to_queue,):
             c.queues = (*c.queues, e.to_queue)
-        changes[c.id] = c
         return []
 
     def _on_escalated(
@@ -590,7 +581,6 @@ class RecordBuilder:
     ) -> list[ContactRecord]:
         c = self._live(e.contact_id, changes, "be escalated")
         self._expect(c, "be escalated", _WAITING)
-        changes[c.id] = c
         return []
 
     def _on_left(
@@ -598,6 +588,7 @@ class RecordBuilder:
     ) -> list[ContactRecord]:
         c = self._live(e.contact_id, changes, "leave its queue")
         self._expect(c, "leave its queue", _WAITING)
+        c = c.clone()
         c.ended_at = e.at
         changes[c.id] = None
         return [self._record(c, Outcome.OVERFLOWED, None)]
@@ -606,11 +597,7 @@ class RecordBuilder:
 
     def _on_agent(
         self, e: _rt.AgentStateChanged, changes: dict[str, _Contact | None]
-    ) -> tuple[
-        tuple[str, tuple[_rt.AgentState, float, str | None]],
-        AgentStateInterval | None,
-        list[ContactRecord],
-    ]:
+    ) -> list[ContactRecord]:
         known = self._agents.get(e.agent_id)
         if known is not None and known[0] is not e.old:
             raise IllegalTransitionError(
@@ -640,7 +627,11 @@ class RecordBuilder:
                 ):
                     finished.append(self._record(pending, Outcome.ANSWERED, wrap_end))
                     changes[cid] = None
-        return (e.agent_id, (e.new, e.at, e.reason)), interval, finished
+        # Everything built: commit the agent's side.
+        self._agents[e.agent_id] = (e.new, e.at, e.reason)
+        if interval is not None:
+            self._intervals.append(interval)
+        return finished
 
 
 _HANDLERS: dict[type, Callable[..., Any]] = {

@@ -50,6 +50,7 @@ from ..ivr import (
     Record,
     RecordingFinished,
     Session,
+    SessionResult,
 )
 from ..metrics import (
     AgentStateInterval,
@@ -345,7 +346,13 @@ class _Driver:
             elif kind is Enqueue:
                 cmd: Enqueue = command  # type: ignore[assignment]
                 self._enqueue(call, cmd.queue, cmd.priority, cmd.skills, cmd.attributes, now)
-        if plays:
+        if session.ended:
+            if call.pending is not None:
+                self.sim.cancel(call.pending)
+                call.pending = None
+            if session.result is not SessionResult.ENQUEUED:
+                self.calls.pop(call.id, None)  # finished in the IVR
+        elif plays:
             self._later(call, now + seconds, self._prompts_done, plays, listen)
         elif listen:
             self._respond(call)
