@@ -17,6 +17,7 @@ from callcenter.errors import (
 )
 from callcenter.ivr import (
     CallerHungUp,
+    CallerStatus,
     Command,
     DigitsPressed,
     Flow,
@@ -297,6 +298,33 @@ def test_ivr_callback_accepted() -> None:
     _play_through(session, session.handle(DigitsPressed(digits="1"), 2.0), 2.0)
     (record,) = b.feed_all(session.take_events())
     assert record.outcome is Outcome.CALLBACK
+
+
+def test_ivr_blocked_caller_and_transfer_out() -> None:
+    b = RecordBuilder()
+    blocked = Session(_flow(), session_id="spam", caller="400", status=CallerStatus.BLOCKED)
+    blocked.begin(5.0)
+    (record,) = b.feed_all(blocked.take_events())
+    assert record.outcome is Outcome.BLOCKED
+    flow = (
+        FlowBuilder("out", start="menu")
+        .prompt("menu", zh="1 branch office")
+        .menu(
+            "menu",
+            prompt="menu",
+            options={"1": "office"},
+            on_no_input="office",
+            on_no_match="office",
+        )
+        .transfer("office", to="+86 22 0000 0000")
+        .build()
+    )
+    session = Session(flow, session_id="t", caller="138")
+    _play_through(session, session.begin(10.0), 10.0)
+    session.handle(DigitsPressed(digits="1"), 12.0)
+    (moved,) = b.feed_all(session.take_events())
+    assert moved.outcome is Outcome.OVERFLOWED
+    assert moved.ivr_exited_at == 12.0
 
 
 def test_ivr_then_acd_is_one_record_with_ivr_exit() -> None:

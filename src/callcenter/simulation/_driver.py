@@ -567,19 +567,27 @@ class _Driver:
                     model.workflow, actor=completed.agent_id, now=self.sim.now, fields=fields
                 )
                 delay = model.resolve_after.sample(rng)
-                self.sim.schedule(
-                    self.sim.now + delay, self._work_ticket, ticket.id, model, completed.agent_id
-                )
+                if model.steps:
+                    self.sim.schedule(
+                        self.sim.now + delay,
+                        self._work_ticket,
+                        ticket.id,
+                        model,
+                        completed.agent_id,
+                        0,
+                    )
                 self._on_tickets()
                 return
 
-    def _work_ticket(self, ticket_id: str, model: TicketModel, agent: str) -> None:
+    def _work_ticket(self, ticket_id: str, model: TicketModel, agent: str, index: int) -> None:
         assert self.desk is not None
-        for step in model.steps:
-            self.desk.fire(
-                ticket_id, step.trigger, actor=agent, now=self.sim.now, fields=step.fields
-            )
+        now = self.sim.now
+        step = model.steps[index]
+        self.desk.fire(ticket_id, step.trigger, actor=agent, now=now, fields=step.fields)
         self._on_tickets()
+        if index + 1 < len(model.steps):
+            after = model.steps[index + 1].after
+            self.sim.schedule(now + after, self._work_ticket, ticket_id, model, agent, index + 1)
 
     def _on_tickets(self, _: object = None) -> None:
         """Count what the desk did (what ``advance`` returns is also in its outbox)."""

@@ -148,10 +148,18 @@ class CallerModel:
 
 @attrs.frozen(kw_only=True)
 class TicketStep:
-    """A trigger fired on a ticket when it is worked on, with the fields it needs."""
+    """A trigger fired on a ticket when it is worked on, with the fields it needs.
+
+    Attributes:
+        trigger: The workflow's trigger.
+        fields: Fields the transition needs.
+        after: Seconds after the previous step (the first step comes
+            ``resolve_after`` after the call).
+    """
 
     trigger: str
     fields: Mapping[str, str] = attrs.field(factory=dict)
+    after: float = attrs.field(default=0.0, validator=_non_negative)
 
 
 @attrs.frozen(kw_only=True)
@@ -163,8 +171,8 @@ class TicketModel:
         share: The probability that one does.
         workflow: A built-in workflow name (``complaint``, ``enquiry``, ``order``...).
         fields: Fields given when the ticket is opened.
-        steps: Triggers fired, in order, once the ticket has been worked on.
-        resolve_after: Time from the end of the call to the steps.
+        steps: Triggers fired in order, each ``after`` seconds after the previous.
+        resolve_after: Time from the end of the call to the first step.
     """
 
     queue: str
