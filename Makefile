@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/callcenter calendar examples/calendars/tianjin-2026.toml --from 2026-09-19 --days 23
+	$(BIN)/callcenter simulate examples/scenarios/tianjin.toml
 
 test: lint typecheck pytest docs
 

@@ -28,6 +28,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "callcenter.routing._cli",
     "callcenter.tickets._cli",
     "callcenter.metrics._cli",
+    "callcenter.simulation._cli",
 )
 
 _DESCRIPTION = """\

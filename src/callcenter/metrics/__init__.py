@@ -1,5 +1,7 @@
 """Contact records, KPI definitions, reports, live monitoring and Erlang staffing."""
 
+from ._builder import BuilderEvent as BuilderEvent
+from ._builder import RecordBuilder as RecordBuilder
 from ._erlang import erlang_b as erlang_b
 from ._erlang import erlang_c as erlang_c
 from ._erlang import erlang_c_asa as erlang_c_asa
@@ -75,6 +77,7 @@ __all__ = [
     "AgentStateChanged",
     "AgentStateInterval",
     "AgentStats",
+    "BuilderEvent",
     "ContactAbandoned",
     "ContactAnswered",
     "ContactEnded",
@@ -93,6 +96,7 @@ __all__ = [
     "Outcome",
     "QueuePerformance",
     "QueueStatus",
+    "RecordBuilder",
     "RecordSet",
     "Report",
     "ReportRow",

@@ -1,6 +1,8 @@
 """A discrete-event driver that runs the library's engines on a virtual clock.
 
-This package provides the groundwork of the simulator:
+Write a day of a hotline as a scenario (:func:`load_scenario`) and run it with
+:func:`simulate`: simulated callers and agents around the real IVR sessions, ACD,
+ticket desk and record builder. The building blocks:
 
 * random models, each drawing from an explicit seeded :class:`random.Random` (one
   per purpose, from :class:`RandomStreams`):
@@ -34,10 +36,23 @@ from ._distributions import Exponential as Exponential
 from ._distributions import LogNormal as LogNormal
 from ._distributions import NoPatience as NoPatience
 from ._distributions import Patience as Patience
+from ._driver import SimulationResult as SimulationResult
+from ._driver import TicketSummary as TicketSummary
+from ._driver import scenario_figures as scenario_figures
+from ._driver import simulate as simulate
 from ._kernel import Event as Event
 from ._kernel import SimulationStalledError as SimulationStalledError
 from ._kernel import Simulator as Simulator
 from ._kernel import TimerSource as TimerSource
+from ._scenario import CallerModel as CallerModel
+from ._scenario import LineModel as LineModel
+from ._scenario import QueueModel as QueueModel
+from ._scenario import Scenario as Scenario
+from ._scenario import StaffGroup as StaffGroup
+from ._scenario import TicketModel as TicketModel
+from ._scenario import TicketStep as TicketStep
+from ._scenario import load_scenario as load_scenario
+from ._scenario import scenario_from_dict as scenario_from_dict
 from ._shifts import Shift as Shift
 from ._shifts import ShiftChange as ShiftChange
 from ._stats import ConfidenceInterval as ConfidenceInterval
@@ -55,6 +70,7 @@ from ._study import run_study as run_study
 
 __all__ = [
     "ArrivalProcess",
+    "CallerModel",
     "Choice",
     "ConfidenceInterval",
     "Deterministic",
@@ -62,17 +78,25 @@ __all__ = [
     "Empirical",
     "Event",
     "Exponential",
+    "LineModel",
     "LogNormal",
     "NoPatience",
     "Patience",
     "PoissonArrivals",
+    "QueueModel",
     "RandomStreams",
     "ReplayedArrivals",
+    "Scenario",
     "Shift",
     "ShiftChange",
+    "SimulationResult",
     "SimulationStalledError",
     "Simulator",
+    "StaffGroup",
     "StudyResult",
+    "TicketModel",
+    "TicketStep",
+    "TicketSummary",
     "TimerSource",
     "VariantResult",
     "arrivals_from_dict",
@@ -81,13 +105,17 @@ __all__ = [
     "confidence_interval",
     "derive_seed",
     "duration_from_dict",
+    "load_scenario",
     "mean",
     "model_to_dict",
     "patience_from_dict",
     "register_model_hooks",
     "run_study",
     "sample_variance",
+    "scenario_figures",
+    "scenario_from_dict",
     "shift_from_dict",
+    "simulate",
     "t_cdf",
     "t_quantile",
 ]

@@ -1,0 +1,640 @@
+"""The record builder: routing and IVR events in, contact records and agent intervals out.
+
+A host (or the simulator) feeds :class:`RecordBuilder` every event of the ACD
+(:mod:`callcenter.routing`) and every report of the IVR sessions
+(:mod:`callcenter.ivr`), in the order they happened. The builder keeps one small
+state per live contact and per agent, and hands back a :class:`ContactRecord` as
+soon as a contact is finished -- it has left (hung up, left the IVR, was refused or
+sent elsewhere) and any wrap-up of the agent who handled it has ended -- and an
+:class:`AgentStateInterval` as soon as an agent leaves a state.
+
+The IVR session id and the ACD contact id of one call must be the same string; a
+contact that never went through an IVR starts with its first ACD event.
+
+How events map to outcomes:
+
+* IVR session ended ``completed`` -> ``finished_in_ivr``; ``voicemail`` (the caller
+  left a message) -> ``voicemail``; ``callback`` (the caller booked a callback) ->
+  ``callback``; ``abandoned`` -> ``abandoned_in_ivr``; ``blocked`` or ``error``
+  -> ``blocked``; ``transferred`` (to an outside number) -> ``overflowed``;
+  ``enqueued`` -> the contact continues with its ACD events.
+* ACD: refused as full -> ``rejected_queue_full``, refused for want of agents ->
+  ``blocked``; abandoned while waiting -> ``abandoned_in_queue``, while an offer
+  rang -> ``abandoned_ringing``; overflowed to voicemail or callback -> ``voicemail``
+  or ``callback``; overflowed to another queue or transferred -> it goes on in that
+  queue; left the queue (no agents, removed by the host) -> ``overflowed``;
+  completed -> ``answered``, finished when the agent's wrap-up ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from .. import ivr as _ivr
+from .. import routing as _rt
+from ..errors import (
+    DuplicateIdError,
+    IllegalTransitionError,
+    InvalidArgumentError,
+    TimeWentBackwardsError,
+)
+from ._records import AgentState, AgentStateInterval, ContactRecord, Outcome
+
+__all__ = ["BuilderEvent", "RecordBuilder"]
+
+BuilderEvent = _rt.Event | _ivr.SessionEvent
+"""Anything :meth:`RecordBuilder.feed` takes: an ACD event or an IVR session report."""
+
+_STATE = {
+    _rt.AgentState.AVAILABLE: AgentState.AVAILABLE,
+    _rt.AgentState.RESERVED: AgentState.RESERVED,
+    _rt.AgentState.BUSY: AgentState.BUSY,
+    _rt.AgentState.WRAP_UP: AgentState.WRAP_UP,
+    _rt.AgentState.NOT_READY: AgentState.NOT_READY,
+}
+
+_IVR_END = {
+    _ivr.SessionResult.COMPLETED: Outcome.FINISHED_IN_IVR,
+    _ivr.SessionResult.VOICEMAIL: Outcome.VOICEMAIL,
+    _ivr.SessionResult.CALLBACK: Outcome.CALLBACK,
+    _ivr.SessionResult.ABANDONED: Outcome.ABANDONED_IN_IVR,
+    _ivr.SessionResult.BLOCKED: Outcome.BLOCKED,
+    _ivr.SessionResult.ERROR: Outcome.BLOCKED,
+    _ivr.SessionResult.TRANSFERRED: Outcome.OVERFLOWED,
+}
+
+# Phases of a contact in the builder.
+_IVR = "ivr"  # in an IVR session
+_HANDOFF = "handoff"  # the IVR enqueued it; its ACD events are still to come
+_WAITING = "waiting"  # in a queue
+_RINGING = "ringing"  # offered to an agent
+_ACTIVE = "active"  # answered, being handled
+_WRAP = "wrap"  # handling ended; waiting for the agent's wrap-up to end
+
+
+class _Contact:
+    """The builder's notes on one live contact (copied before every change)."""
+
+    __slots__ = (
+        "agents",
+        "answered_at",
+        "arrived_at",
+        "caller",
+        "channel",
+        "dialled",
+        "ended_at",
+        "first_offered_at",
+        "id",
+        "ivr_exited_at",
+        "ivr_path",
+        "offered_at",
+        "phase",
+        "queued_at",
+        "queues",
+        "ring_seconds",
+        "segment_start",
+        "talk_seconds",
+        "transfers",
+        "wrap_agent",
+    )
+
+    def __init__(self, contact_id: str, arrived_at: float, phase: str) -> None:
+        self.id = contact_id
+        self.arrived_at = arrived_at
+        self.phase = phase
+        self.channel = "voice"
+        self.caller: str | None = None
+        self.dialled: str | None = None
+        self.queues: tuple[str, ...] = ()
+        self.agents: tuple[str, ...] = ()
+        self.ivr_path: tuple[str, ...] = ()
+        self.ivr_exited_at: float | None = None
+        self.queued_at: float | None = None
+        self.first_offered_at: float | None = None
+        self.offered_at: float | None = None
+        self.answered_at: float | None = None
+        self.segment_start: float | None = None
+        self.ended_at: float | None = None
+        self.ring_seconds = 0.0
+        self.talk_seconds = 0.0
+        self.transfers = 0
+        self.wrap_agent: str | None = None
+
+    def clone(self) -> _Contact:
+        """A shallow copy (every field is immutable), cheaper than :func:`copy.copy`."""
+        new = _Contact.__new__(_Contact)
+        new.agents = self.agents
+        new.answered_at = self.answered_at
+        new.arrived_at = self.arrived_at
+        new.caller = self.caller
+        new.channel = self.channel
+        new.dialled = self.dialled
+        new.ended_at = self.ended_at
+        new.first_offered_at = self.first_offered_at
+        new.id = self.id
+        new.ivr_exited_at = self.ivr_exited_at
+        new.ivr_path = self.ivr_path
+        new.offered_at = self.offered_at
+        new.phase = self.phase
+        new.queued_at = self.queued_at
+        new.queues = self.queues
+        new.ring_seconds = self.ring_seconds
+        new.segment_start = self.segment_start
+        new.talk_seconds = self.talk_seconds
+        new.transfers = self.transfers
+        new.wrap_agent = self.wrap_agent
+        return new
+
+
+class RecordBuilder:
+    """Turns routing and IVR events into contact records and agent state intervals.
+
+    Args:
+        agent_queues: For each agent, the queues it serves (copied into its
+            intervals, so reports by queue count its time); e.g. from
+            ``{a.id: tuple(m.queue for m in a.queues) for a in definition.agents}``.
+        dialled_number: The hotline number written into every record.
+
+    Feed events with :meth:`feed` (or :meth:`feed_all`); each call returns the
+    records finished by that event. :meth:`take_intervals` collects the agent
+    intervals closed so far; :meth:`close` ends what is still open at the end of a
+    run. Every call either succeeds completely or raises and leaves the builder
+    exactly as it was.
+
+    Complexity: ``O(1)`` per event (plus the contacts whose wrap-up is pending).
+
+    >>> from callcenter.routing import RoutingDefinition, RoutingEngine, Contact
+    >>> from callcenter.routing import AgentDefinition, Membership, QueueDefinition
+    >>> engine = RoutingEngine(RoutingDefinition(
+    ...     queues=(QueueDefinition(id="q"),),
+    ...     agents=(AgentDefinition(id="a", queues=(Membership(queue="q"),)),)))
+    >>> builder = RecordBuilder()
+    >>> _ = builder.feed_all(engine.login("a", 0.0))
+    >>> _ = builder.feed_all(engine.enqueue(Contact(id="c1"), "q", 10.0))
+    >>> _ = builder.feed_all(engine.accept("c1", 12.0))
+    >>> [r.outcome.value for r in builder.feed_all(engine.complete("c1", 70.0))]
+    ['answered']
+    """
+
+    __slots__ = (
+        "_agent_queues",
+        "_agents",
+        "_contacts",
+        "_dialled",
+        "_intervals",
+        "_now",
+        "_wrapping",
+    )
+
+    def __init__(
+        self,
+        *,
+        agent_queues: Mapping[str, Iterable[str]] | None = None,
+        dialled_number: str | None = None,
+    ) -> None:
+        self._agent_queues = {k: tuple(v) for k, v in (agent_queues or {}).items()}
+        self._dialled = dialled_number
+        self._contacts: dict[str, _Contact] = {}
+        self._wrapping: dict[str, _Contact] = {}  # contacts in phase _WRAP
+        # agent -> (routing state, since, reason)
+        self._agents: dict[str, tuple[_rt.AgentState, float, str | None]] = {}
+        self._intervals: list[AgentStateInterval] = []
+        self._now = -float("inf")
+
+    # ------------------------------------------------------------------ inspection
+
+    @property
+    def open_contacts(self) -> int:
+        """Contacts seen and not finished yet."""
+        return len(self._contacts)
+
+    @property
+    def now(self) -> float:
+        """The time of the latest event fed (``-inf`` before the first)."""
+        return self._now
+
+    def take_intervals(self) -> list[AgentStateInterval]:
+        """Return and forget the agent state intervals closed so far."""
+        out = self._intervals
+        self._intervals = []
+        return out
+
+    # ------------------------------------------------------------------ feeding
+
+    def feed_all(self, events: Iterable[BuilderEvent]) -> list[ContactRecord]:
+        """Feed several events in order; returns the records they finished.
+
+        Each event is fed on its own: if one raises, the ones before it stay fed.
+        """
+        out: list[ContactRecord] = []
+        for event in events:
+            out.extend(self.feed(event))
+        return out
+
+    def feed(self, event: BuilderEvent) -> list[ContactRecord]:
+        """Feed one event; returns the contact records it finished (usually none).
+
+        Raises:
+            InvalidArgumentError: ``event`` is not a routing event nor an IVR report.
+            TimeWentBackwardsError: ``event.at`` is earlier than an event fed before.
+            UnknownIdError: An event about a contact the builder never saw start.
+            IllegalTransitionError: An event that cannot follow the contact's
+                previous ones (answered twice, queued after it hung up...).
+            DuplicateIdError: A new contact with the id of a live one.
+        """
+        handler = _HANDLERS.get(type(event))
+        if handler is None:
+            raise InvalidArgumentError(
+                name="event", expected="a callcenter.routing or callcenter.ivr event", got=event
+            )
+        at = event.at
+        if not at >= self._now:
+            raise TimeWentBackwardsError(now=at, last=self._now)
+        changes: dict[str, _Contact | None] = {}
+        stale: list[ContactRecord] | None = None
+        # Contacts waiting for a wrap-up that did not come: finished once time moves on.
+        if self._wrapping and at > self._now:
+            for c in self._wrapping.values():
+                if c.wrap_agent is not None:
+                    state = self._agents.get(c.wrap_agent)
+                    if state is None or state[0] is not _rt.AgentState.WRAP_UP:
+                        if stale is None:
+                            stale = []
+                        stale.append(self._record(c, Outcome.ANSWERED, None))
+                        changes[c.id] = None
+        # The handler checks everything before it changes anything; it puts new,
+        # finished and wrapping contacts in ``changes``, committed below.
+        out: list[ContactRecord] = handler(self, event, changes)
+        if stale is not None:
+            out = stale + out
+        if changes:
+            contacts, wrapping = self._contacts, self._wrapping
+            for cid, item in changes.items():
+                if item is None:
+                    contacts.pop(cid, None)
+                    wrapping.pop(cid, None)
+                else:
+                    contacts[cid] = item
+                    if item.phase == _WRAP:
+                        wrapping[cid] = item
+                    else:
+                        wrapping.pop(cid, None)
+        self._now = at
+        return out
+
+    def close(self, now: float) -> list[ContactRecord]:
+        """End the run at ``now``: close agent intervals and finish wrap-ups in progress.
+
+        Contacts still in the IVR or in a queue are left open (they have not
+        finished); :attr:`open_contacts` tells how many.
+
+        Raises:
+            TimeWentBackwardsError: ``now`` is earlier than the latest event.
+        """
+        if not now >= self._now:
+            raise TimeWentBackwardsError(now=now, last=self._now)
+        out: list[ContactRecord] = []
+        for c in list(self._wrapping.values()):
+            wrap_end = now if self._in_wrap(c) else None
+            out.append(self._record(c, Outcome.ANSWERED, wrap_end))
+            del self._contacts[c.id]
+        self._wrapping.clear()
+        for agent, (state, since, reason) in self._agents.items():
+            if state is not _rt.AgentState.LOGGED_OUT and now > since:
+                self._intervals.append(self._interval(agent, state, since, now, reason))
+            self._agents[agent] = (state, now, reason)
+        self._now = now
+        return out
+
+    # ------------------------------------------------------------------ helpers
+
+    def _in_wrap(self, c: _Contact) -> bool:
+        state = self._agents.get(c.wrap_agent or "")
+        return state is not None and state[0] is _rt.AgentState.WRAP_UP
+
+    def _interval(
+        self, agent: str, state: _rt.AgentState, start: float, end: float, reason: str | None
+    ) -> AgentStateInterval:
+        return AgentStateInterval(
+            agent_id=agent,
+            state=_STATE[state],
+            start=start,
+            end=end,
+            reason=reason if state is _rt.AgentState.NOT_READY else None,
+            queues=self._agent_queues.get(agent, ()),
+        )
+
+    def _record(self, c: _Contact, outcome: Outcome, wrap_end: float | None) -> ContactRecord:
+        ended = c.ended_at
+        assert ended is not None
+        answered = c.answered_at if outcome is Outcome.ANSWERED else None
+        return ContactRecord(
+            contact_id=c.id,
+            outcome=outcome,
+            arrived_at=c.arrived_at,
+            ended_at=ended,
+            channel=c.channel,
+            dialled_number=c.dialled or self._dialled,
+            caller=c.caller,
+            queues=c.queues,
+            agents=c.agents,
+            ivr_exited_at=c.ivr_exited_at,
+            queued_at=c.queued_at,
+            first_offered_at=c.first_offered_at,
+            answered_at=answered,
+            wrap_up_ended_at=wrap_end,
+            ring_seconds=c.ring_seconds,
+            talk_seconds=c.talk_seconds,
+            after_contact_seconds=0.0 if wrap_end is None else wrap_end - ended,
+            transfers=c.transfers,
+            ivr_path=c.ivr_path,
+        )
+
+    def _live(self, cid: str, changes: Mapping[str, _Contact | None], action: str) -> _Contact:
+        found = changes[cid] if cid in changes else self._contacts.get(cid)
+        if found is None:
+            raise IllegalTransitionError(
+                entity=f"contact {cid!r}", state="unknown", action=action, allowed=()
+            )
+        # Handlers check everything before they change the contact in place; those
+        # that finish a record work on a clone (building the record may refuse).
+        return found
+
+    @staticmethod
+    def _expect(c: _Contact, action: str, *phases: str) -> None:
+        if c.phase not in phases:
+            raise IllegalTransitionError(
+                entity=f"contact {c.id!r}", state=c.phase, action=action, allowed=phases
+            )
+
+    # ------------------------------------------------------------------ IVR
+
+    def _on_node_entered(
+        self, e: _ivr.NodeEntered, changes: dict[str, _Contact | None]
+    ) -> list[ContactRecord]:
+        known = changes.get(e.session, self._contacts.get(e.session))
+        if known is None:
+            c = _Contact(e.session, e.at, _IVR)
+        else:
+            c = known.clone()
+            self._expect(c, "enter an IVR node", _IVR)
+        c.ivr_path = (*c.ivr_path, e.node)
+        changes[c.id] = c
+        return []
+
+    def _on_node_exited(
+        self, e: _ivr.NodeExited, changes: dict[str, _Contact | None]
+    ) -> list[ContactRecord]:
+        c = self._live(e.session, changes, "leave an IVR node")
+        self._expect(c, "leave an IVR node", _IVR)
+        return []
+
+    def _on_survey(
+        self, e: _ivr.SurveyAnswered, changes: dict[str, _Contact | None]
+    ) -> list[ContactRecord]:
+        c = self._live(e.session, changes, "answer a survey")
+        self._expect(c, "answer a survey", _IVR)
+        return []
+
+    def _on_session_ended(
+        self, e: _ivr.SessionEnded, changes: dict[str, _Contact | None]
+    ) -> list[ContactRecord]:
+        c = self._live(e.session, changes, "end an IVR session")
+        self._expect(c, "end an IVR session", _IVR)
+        c = c.clone()
+        c.caller = e.attributes.get("caller") or c.caller
+        c.dialled = e.attributes.get("dialled") or c.dialled
+        if e.result is _ivr.SessionResult.ENQUEUED:
+            c.phase = _HANDOFF
+            c.ivr_exited_at = e.at
+            changes[c.id] = c
+            return []
+        outcome = _IVR_END[e.result]
+        if outcome is Outcome.OVERFLOWED:
+            c.ivr_exited_at = e.at
+        c.ended_at = e.at
+        changes[c.id] = None
+        return [self._record(c, outcome, None)]
+
+    # ------------------------------------------------------------------ ACD contacts
+
+    def _start(
+        self,
+        e: _rt.ContactQueued | _rt.ContactRefused,
+        changes: dict[str, _Contact | None],
+    ) -> _Contact:
+        known = changes.get(e.contact_id, self._contacts.get(e.contact_id))
+        if known is None:
+            c = _Contact(e.contact_id, min(e.arrived_at, e.at), _WAITING)
+            c.channel = e.channel.value
+            return c
+        if known.phase != _HANDOFF:
+            raise DuplicateIdError(kind="contact", id=e.contact_id)
+        c = known.clone()
+        c.channel = e.channel.value
+        return c
+
+    def _on_queued(
+        self, e: _rt.ContactQueued, changes: dict[str, _Contact | None]
+    ) -> list[ContactRecord]:
+        known = changes.get(e.contact_id, self._contacts.get(e.contact_id))
+        if known is not None and known.phase in (_WAITING, _RINGING):
+            # Re-queued after an overflow, a transfer or an escalation's move.
+            if not known.queues or known.queues[-1] != e.queue:
+                known.queues = (*known.queues, e.queue)
+            return []
+        c = self._start(e, changes)
+        c.phase = _WAITING
+        c.queues = (*c.queues, e.queue)
+        if c.queued_at is None:
+            c.queued_at = e.at
+        changes[c.id] = c
+        return []
+
+    def _on_refused(
+        self, e: _rt.ContactRefused, changes: dict[str, _Contact | None]
+    ) -> list[ContactRecord]:
+        c = self._start(e, changes)
+        c.queues = (*c.queues, e.queue)
+        c.ended_at = e.at
+        outcome = (
+            Outcome.REJECTED_QUEUE_FULL
+            if e.reason is _rt.RefusalReason.QUEUE_FULL
+            else Outcome.BLOCKED
+        )
+        changes[c.id] = None
+        return [self._record(c, outcome, None)]
+
+    def _on_offered(
+        self, e: _rt.ContactOffered, changes: dict[str, _Contact | None]
+    ) -> list[ContactRecord]:
+        c = self._live(e.contact_id, changes, "be offered")
+        self._expect(c, "be offered", _WAITING)
+        c.phase = _RINGING
+        c.offered_at = e.at
+        if c.first_offered_at is None:
+            c.first_offered_at = e.at
+        return []
+
+    def _end_ring(self, c: _Contact, at: float) -> None:
+        assert c.offered_at is not None
+        c.ring_seconds += at - c.offered_at
+        c.offered_at = None
+
+    def _on_declined(
+        self, e: _rt.ContactOfferDeclined, changes: dict[str, _Contact | None]
+    ) -> list[ContactRecord]:
+        c = self._live(e.contact_id, changes, "have its offer declined")
+        self._expect(c, "have its offer declined", _RINGING)
+        self._end_ring(c, e.at)
+        c.phase = _WAITING
+        return []
+
+    def _on_answered(
+        self, e: _rt.ContactAnswered, changes: dict[str, _Contact | None]
+    ) -> list[ContactRecord]:
+        c = self._live(e.contact_id, changes, "be answered")
+        self._expect(c, "be answered", _RINGING)
+        self._end_ring(c, e.at)
+        c.phase = _ACTIVE
+        if c.answered_at is None:
+            c.answered_at = e.at
+        c.segment_start = e.at
+        c.agents = (*c.agents, e.agent_id)
+        return []
+
+    def _on_completed(
+        self, e: _rt.ContactCompleted, changes: dict[str, _Contact | None]
+    ) -> list[ContactRecord]:
+        c = self._live(e.contact_id, changes, "complete")
+        self._expect(c, "complete", _ACTIVE)
+        assert c.segment_start is not None
+        c.talk_seconds += e.at - c.segment_start
+        c.segment_start = None
+        c.ended_at = e.at
+        c.phase = _WRAP
+        c.wrap_agent = e.agent_id
+        changes[c.id] = c
+        return []
+
+    def _on_abandoned(
+        self, e: _rt.ContactAbandoned, changes: dict[str, _Contact | None]
+    ) -> list[ContactRecord]:
+        c = self._live(e.contact_id, changes, "abandon")
+        self._expect(c, "abandon", _WAITING, _RINGING)
+        c = c.clone()
+        outcome = Outcome.ABANDONED_IN_QUEUE
+        if c.phase == _RINGING:
+            self._end_ring(c, e.at)
+            outcome = Outcome.ABANDONED_RINGING
+        c.ended_at = e.at
+        changes[c.id] = None
+        return [self._record(c, outcome, None)]
+
+    def _on_overflowed(
+        self, e: _rt.ContactOverflowed, changes: dict[str, _Contact | None]
+    ) -> list[ContactRecord]:
+        c = self._live(e.contact_id, changes, "overflow")
+        self._expect(c, "overflow", _WAITING)
+        if e.kind is _rt.OverflowKind.QUEUE:
+            if e.to_queue is not None and c.queues[-1:] != (e.to_queue,):
+                c.queues = (*c.queues, e.to_queue)
+            return []
+        c = c.clone()
+        c.ended_at = e.at
+        changes[c.id] = None
+        outcome = Outcome.VOICEMAIL if e.kind is _rt.OverflowKind.VOICEMAIL else Outcome.CALLBACK
+        return [self._record(c, outcome, None)]
+
+    def _on_transferred(
+        self, e: _rt.ContactTransferred, changes: dict[str, _Contact | None]
+    ) -> list[ContactRecord]:
+        c = self._live(e.contact_id, changes, "be transferred")
+        self._expect(c, "be transferred", _WAITING, _ACTIVE)
+        if c.phase == _ACTIVE:
+            assert c.segment_start is not None
+            c.talk_seconds += e.at - c.segment_start
+            c.segment_start = None
+        c.phase = _WAITING
+        c.transfers += 1
+        if c.queues[-1:] != (e.to_queue,):
+            c.queues = (*c.queues, e.to_queue)
+        return []
+
+    def _on_escalated(
+        self, e: _rt.ContactEscalated, changes: dict[str, _Contact | None]
+    ) -> list[ContactRecord]:
+        c = self._live(e.contact_id, changes, "be escalated")
+        self._expect(c, "be escalated", _WAITING)
+        return []
+
+    def _on_left(
+        self, e: _rt.ContactLeft, changes: dict[str, _Contact | None]
+    ) -> list[ContactRecord]:
+        c = self._live(e.contact_id, changes, "leave its queue")
+        self._expect(c, "leave its queue", _WAITING)
+        c = c.clone()
+        c.ended_at = e.at
+        changes[c.id] = None
+        return [self._record(c, Outcome.OVERFLOWED, None)]
+
+    # ------------------------------------------------------------------ agents
+
+    def _on_agent(
+        self, e: _rt.AgentStateChanged, changes: dict[str, _Contact | None]
+    ) -> list[ContactRecord]:
+        known = self._agents.get(e.agent_id)
+        if known is not None and known[0] is not e.old:
+            raise IllegalTransitionError(
+                entity=f"agent {e.agent_id!r}",
+                state=known[0].value,
+                action=f"change from {e.old.value} to {e.new.value}",
+                allowed=(known[0].value,),
+            )
+        reason = known[2] if known is not None else None
+        interval = None
+        if e.old is not _rt.AgentState.LOGGED_OUT and e.at > e.since:
+            interval = self._interval(e.agent_id, e.old, e.since, e.at, reason)
+        finished: list[ContactRecord] = []
+        leaving_wrap = e.old is _rt.AgentState.WRAP_UP
+        entering_wrap = e.new is _rt.AgentState.WRAP_UP
+        if not entering_wrap:
+            wrap_end = e.at if leaving_wrap else None
+            for c in self._wrapping.values():
+                if c.id not in changes and c.wrap_agent == e.agent_id:
+                    finished.append(self._record(c, Outcome.ANSWERED, wrap_end))
+                    changes[c.id] = None
+            for cid, pending in list(changes.items()):
+                if (
+                    pending is not None
+                    and pending.phase == _WRAP
+                    and pending.wrap_agent == e.agent_id
+                ):
+                    finished.append(self._record(pending, Outcome.ANSWERED, wrap_end))
+                    changes[cid] = None
+        # Everything built: commit the agent's side.
+        self._agents[e.agent_id] = (e.new, e.at, e.reason)
+        if interval is not None:
+            self._intervals.append(interval)
+        return finished
+
+
+_HANDLERS: dict[type, Callable[..., Any]] = {
+    _ivr.NodeEntered: RecordBuilder._on_node_entered,
+    _ivr.NodeExited: RecordBuilder._on_node_exited,
+    _ivr.SurveyAnswered: RecordBuilder._on_survey,
+    _ivr.SessionEnded: RecordBuilder._on_session_ended,
+    _rt.ContactQueued: RecordBuilder._on_queued,
+    _rt.ContactRefused: RecordBuilder._on_refused,
+    _rt.ContactOffered: RecordBuilder._on_offered,
+    _rt.ContactOfferDeclined: RecordBuilder._on_declined,
+    _rt.ContactAnswered: RecordBuilder._on_answered,
+    _rt.ContactCompleted: RecordBuilder._on_completed,
+    _rt.ContactAbandoned: RecordBuilder._on_abandoned,
+    _rt.ContactOverflowed: RecordBuilder._on_overflowed,
+    _rt.ContactTransferred: RecordBuilder._on_transferred,
+    _rt.ContactEscalated: RecordBuilder._on_escalated,
+    _rt.ContactLeft: RecordBuilder._on_left,
+    _rt.AgentStateChanged: RecordBuilder._on_agent,
+}

@@ -1,0 +1,387 @@
+"""Scenarios: a simulated day of a hotline, written in TOML and loaded through cattrs.
+
+A scenario names the routing definition (inline, or a file next to the scenario),
+the lines that callers dial (an arrival profile each, through an IVR flow file or
+straight to a queue), how callers behave in the IVR, the handle time and patience of
+each queue, the staff on shifts, and the share of calls that open a ticket. Every
+problem in the document is reported at once, with its path::
+
+    name = "demo"
+    date = 2026-10-08
+    timezone = "Asia/Shanghai"
+    routing = "hotline.toml"
+
+    [lines.main]
+    queue = "enquiry"
+    arrivals = { kind = "poisson", start = 28800, per_interval = [20, 30] }
+
+    [queues.enquiry]
+    handle_time = { kind = "exponential", mean = 180 }
+    patience = { kind = "exponential", mean = 120 }
+
+    [[staff]]
+    agents = ["a1", "a2"]
+    shift = { hours = "08:00-17:00", breaks = ["12:00-12:30"] }
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .. import _loading
+from ..errors import DefinitionError, DocumentError, Problem
+from ..ivr import Flow, load_flow
+from ..routing import RoutingDefinition, check_definition, load_definition
+from ..tickets import BUILTIN_WORKFLOWS
+from ._arrivals import ArrivalProcess
+from ._definitions import register_model_hooks
+from ._distributions import Choice, Deterministic, Duration, NoPatience, Patience
+from ._shifts import Shift
+
+__all__ = [
+    "CallerModel",
+    "LineModel",
+    "QueueModel",
+    "Scenario",
+    "StaffGroup",
+    "TicketModel",
+    "TicketStep",
+    "load_scenario",
+    "scenario_from_dict",
+]
+
+
+def _probability(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{attribute.name}: expected a probability in [0, 1], got {value!r}")
+
+
+def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not value >= 0.0:
+        raise ValueError(f"{attribute.name}: expected a number >= 0, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class QueueModel:
+    """How the callers and agents of one queue behave.
+
+    Attributes:
+        handle_time: Talk time of an answered call.
+        patience: How long a caller waits before hanging up (``none``: never).
+    """
+
+    handle_time: Duration
+    patience: Patience = attrs.field(factory=NoPatience)
+
+
+@attrs.frozen(kw_only=True)
+class StaffGroup:
+    """Agents who share a shift and a way of answering.
+
+    Only agents listed in a staff group work; the others of the routing definition
+    stay logged out.
+
+    Attributes:
+        agents: Agent ids of the routing definition.
+        shift: Their working hours and breaks (``None``: logged in all day).
+        ring_no_answer: Probability that an offer rings out unanswered.
+        answer_after: Seconds from the first ring to the answer.
+    """
+
+    agents: tuple[str, ...]
+    shift: Shift | None = None
+    ring_no_answer: float = attrs.field(default=0.0, validator=_probability)
+    answer_after: float = attrs.field(default=3.0, validator=_non_negative)
+
+
+@attrs.frozen(kw_only=True)
+class LineModel:
+    """A number callers dial: an arrival profile, then an IVR flow or a queue.
+
+    Attributes:
+        arrivals: Arrival times in seconds after local midnight of the scenario's date.
+        ivr: The IVR flow file (relative to the scenario file), or ``None``.
+        queue: The queue calls go to when there is no IVR.
+        dialled: The number dialled (written in the records).
+    """
+
+    arrivals: ArrivalProcess
+    ivr: str | None = None
+    queue: str | None = None
+    dialled: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class CallerModel:
+    """How simulated callers behave in the IVR.
+
+    Attributes:
+        menus: For an input node id, a choice among keys to press and the outcomes
+            ``no_input`` (stay silent), ``hang_up`` and ``enter`` (type the node's
+            ``inputs`` entry). Nodes without a model get silence.
+        inputs: For a collect node id, the keys typed on ``enter``.
+        think_time: Seconds between the end of a prompt and the caller's keys.
+        lookup_found: Probability that a host lookup finds what it looks for.
+        lookup_values: The values a successful lookup returns.
+        recording_seconds: Length of a voicemail message.
+        vip_share: Share of callers on the VIP list.
+        vip_agent: The agent VIP callers go to first, if any.
+        vip_sticky: Seconds during which only ``vip_agent`` may take a VIP call.
+    """
+
+    menus: Mapping[str, Choice] = attrs.field(factory=dict)
+    inputs: Mapping[str, str] = attrs.field(factory=dict)
+    think_time: float = attrs.field(default=2.0, validator=_non_negative)
+    lookup_found: float = attrs.field(default=0.9, validator=_probability)
+    lookup_values: Mapping[str, str] = attrs.field(factory=dict)
+    recording_seconds: float = attrs.field(default=30.0, validator=_non_negative)
+    vip_share: float = attrs.field(default=0.0, validator=_probability)
+    vip_agent: str | None = None
+    vip_sticky: float = attrs.field(default=30.0, validator=_non_negative)
+
+
+@attrs.frozen(kw_only=True)
+class TicketStep:
+    """A trigger fired on a ticket when it is worked on, with the fields it needs.
+
+    Attributes:
+        trigger: The workflow's trigger.
+        fields: Fields the transition needs.
+        after: Seconds after the previous step (the first step comes
+            ``resolve_after`` after the call).
+    """
+
+    trigger: str
+    fields: Mapping[str, str] = attrs.field(factory=dict)
+    after: float = attrs.field(default=0.0, validator=_non_negative)
+
+
+@attrs.frozen(kw_only=True)
+class TicketModel:
+    """A share of the answered calls of a queue that open a ticket.
+
+    Attributes:
+        queue: The queue whose answered calls may open a ticket.
+        share: The probability that one does.
+        workflow: A built-in workflow name (``complaint``, ``enquiry``, ``order``...).
+        fields: Fields given when the ticket is opened.
+        steps: Triggers fired in order, each ``after`` seconds after the previous.
+        resolve_after: Time from the end of the call to the first step.
+    """
+
+    queue: str
+    share: float = attrs.field(validator=_probability)
+    workflow: str
+    fields: Mapping[str, str] = attrs.field(factory=dict)
+    steps: tuple[TicketStep, ...] = ()
+    resolve_after: Duration = attrs.field(factory=lambda: Deterministic(value=3600.0))
+
+
+@attrs.frozen(kw_only=True)
+class _Document:
+    name: str
+    date: datetime.date
+    routing: dict[str, Any]
+    lines: dict[str, LineModel]
+    queues: dict[str, QueueModel]
+    staff: tuple[StaffGroup, ...] = ()
+    seed: int = 0
+    timezone: str = "UTC"
+    answer_time: float = 20.0
+    drain_hours: float = 4.0
+    days: float = 1.0
+    callers: CallerModel = attrs.field(factory=CallerModel)
+    tickets: tuple[TicketModel, ...] = ()
+    description: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Scenario:
+    """A loaded, checked scenario (see the module's documentation for the format).
+
+    Attributes:
+        name: The scenario's name.
+        date: The simulated day.
+        timezone: IANA zone of the day's wall clock (shifts, arrivals, report).
+        seed: The default seed.
+        routing: The routing definition the ACD runs.
+        lines: Lines by name.
+        flows: IVR flows by the path written in the lines.
+        queues: Queue behaviour by queue id.
+        staff: Staff groups.
+        callers: Caller behaviour in the IVR.
+        tickets: Ticket models.
+        answer_time: Service-level threshold, seconds.
+        drain_hours: Hours after the end that calls in progress may still run.
+        days: Length of the run in days from local midnight of :attr:`date`
+            (arrivals after it are dropped; shifts repeat each day).
+        description: Free text.
+    """
+
+    name: str
+    date: datetime.date
+    timezone: str
+    seed: int
+    routing: RoutingDefinition
+    lines: Mapping[str, LineModel]
+    flows: Mapping[str, Flow]
+    queues: Mapping[str, QueueModel]
+    staff: tuple[StaffGroup, ...]
+    callers: CallerModel
+    tickets: tuple[TicketModel, ...]
+    answer_time: float = 20.0
+    drain_hours: float = 4.0
+    days: float = 1.0
+    description: str = ""
+
+    @property
+    def day_start(self) -> float:
+        """Local midnight of :attr:`date`, in POSIX seconds."""
+        zone = zoneinfo.ZoneInfo(self.timezone)
+        return datetime.datetime.combine(self.date, datetime.time(), zone).timestamp()
+
+    def with_routing(self, routing: RoutingDefinition) -> Scenario:
+        """A copy that runs ``routing`` instead (a what-if variant: strategies, queues).
+
+        Raises:
+            DefinitionError: ``routing`` has problems.
+        """
+        problems = check_definition(routing)
+        if problems:
+            raise DefinitionError(problems, what="routing definition")
+        return attrs.evolve(self, routing=routing)
+
+    def with_staff(self, staff: tuple[StaffGroup, ...]) -> Scenario:
+        """A copy with other staff groups (a what-if variant: shifts, answering)."""
+        return attrs.evolve(self, staff=tuple(staff))
+
+
+_CONVERTER = register_model_hooks(_loading.make_converter())
+
+
+def _check(doc: _Document, base: Path | None, flows: dict[str, Flow]) -> Iterator[Problem]:
+    try:
+        zoneinfo.ZoneInfo(doc.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        yield Problem(path="timezone", message=f"unknown time zone {doc.timezone!r}")
+    routing: RoutingDefinition | None = None
+    try:
+        routing = load_definition(doc.routing)
+    except DefinitionError as exc:
+        for p in exc.problems:
+            yield Problem(path=_loading.join_path("routing", p.path), message=p.message)
+    queues = {q.id for q in routing.queues} if routing else set()
+    agents = {a.id for a in routing.agents} if routing else set()
+    for name, line in doc.lines.items():
+        path = f"lines.{name}"
+        if (line.ivr is None) == (line.queue is None):
+            yield Problem(path=path, message="give exactly one of 'ivr' (a flow file) or 'queue'")
+        if line.queue is not None and routing and line.queue not in queues:
+            yield Problem(path=f"{path}.queue", message=f"unknown queue {line.queue!r}")
+        if line.ivr is not None and line.ivr not in flows:
+            file = Path(line.ivr) if base is None else base / line.ivr
+            try:
+                flows[line.ivr] = load_flow(file)
+            except (DefinitionError, DocumentError) as exc:
+                yield Problem(path=f"{path}.ivr", message=str(exc))
+    for flow_name, flow in flows.items():
+        for node in flow.nodes.values():
+            queue = getattr(node, "queue", None)
+            if routing and isinstance(queue, str) and queue not in queues:
+                yield Problem(
+                    path="lines",
+                    message=f"flow {flow_name!r} node {node.id!r} sends calls to queue "
+                    f"{queue!r}, which the routing definition lacks",
+                )
+    if not doc.days > 0:
+        yield Problem(path="days", message=f"expected a number of days > 0, got {doc.days!r}")
+    if routing:
+        for queue in sorted(queues - set(doc.queues)):
+            yield Problem(path=f"queues.{queue}", message="no handle_time model for this queue")
+        for queue in sorted(set(doc.queues) - queues):
+            yield Problem(path=f"queues.{queue}", message="not a queue of the routing definition")
+        seen: set[str] = set()
+        for index, group in enumerate(doc.staff):
+            for agent in group.agents:
+                if agent not in agents:
+                    yield Problem(path=f"staff.{index}.agents", message=f"unknown agent {agent!r}")
+                if agent in seen:
+                    yield Problem(path=f"staff.{index}.agents", message=f"{agent!r} listed twice")
+                seen.add(agent)
+        if doc.callers.vip_agent is not None and doc.callers.vip_agent not in agents:
+            yield Problem(
+                path="callers.vip_agent", message=f"unknown agent {doc.callers.vip_agent!r}"
+            )
+        for index, ticket in enumerate(doc.tickets):
+            if ticket.queue not in queues:
+                yield Problem(path=f"tickets.{index}.queue", message=f"unknown {ticket.queue!r}")
+    names = set(BUILTIN_WORKFLOWS)
+    for index, ticket in enumerate(doc.tickets):
+        if ticket.workflow not in names:
+            yield Problem(
+                path=f"tickets.{index}.workflow",
+                message=f"expected one of {sorted(names)}, got {ticket.workflow!r}",
+            )
+
+
+def scenario_from_dict(data: Mapping[str, Any], *, base: str | Path | None = None) -> Scenario:
+    """Build a :class:`Scenario` from a parsed document.
+
+    Args:
+        data: The document (from TOML or JSON).
+        base: The directory that file names in the document are relative to; a
+            ``routing`` given as a string is read from there.
+
+    Raises:
+        DefinitionError: Every problem at once, each with its path.
+    """
+    base_path = None if base is None else Path(base)
+    raw = dict(data)
+    routing = raw.get("routing")
+    if isinstance(routing, str):
+        file = Path(routing) if base_path is None else base_path / routing
+        try:
+            raw["routing"] = _loading.read_document(file)
+        except DocumentError as exc:
+            raise DefinitionError(
+                [Problem(path="routing", message=str(exc))], what="scenario"
+            ) from None
+    what = f"scenario {raw.get('name', '?')!r}"
+    flows: dict[str, Flow] = {}
+    doc = _loading.structure_definition(
+        _CONVERTER, raw, _Document, what=what, check=lambda d: list(_check(d, base_path, flows))
+    )
+    return Scenario(
+        name=doc.name,
+        date=doc.date,
+        timezone=doc.timezone,
+        seed=doc.seed,
+        routing=load_definition(doc.routing),
+        lines=doc.lines,
+        flows=flows,
+        queues=doc.queues,
+        staff=doc.staff,
+        callers=doc.callers,
+        tickets=doc.tickets,
+        answer_time=doc.answer_time,
+        drain_hours=doc.drain_hours,
+        days=doc.days,
+        description=doc.description,
+    )
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario file (``.toml`` or ``.json``); file names in it are relative to it.
+
+    Raises:
+        DocumentError: The file cannot be read or parsed.
+        DefinitionError: Every problem of the scenario, each with its path.
+    """
+    path = Path(path)
+    return scenario_from_dict(_loading.read_document(path), base=path.parent)
