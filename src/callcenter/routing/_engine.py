@@ -25,12 +25,6 @@ from ._core import EngineCore
 from ._definition import RoutingDefinition
 from ._events import (
     AgentSnapshot,
-    ContactAbandoned,
-    ContactAnswered,
-    ContactCompleted,
-    ContactQueued,
-    ContactRefused,
-    ContactTransferred,
     DeclineReason,
     Event,
     Explanation,
@@ -38,6 +32,14 @@ from ._events import (
     QueueSnapshot,
     RefusalReason,
     Snapshot,
+)
+from ._fast_events import (
+    new_contact_abandoned,
+    new_contact_answered,
+    new_contact_completed,
+    new_contact_queued,
+    new_contact_refused,
+    new_contact_transferred,
 )
 from ._model import AgentState, Contact
 from ._runtime import AState, CState, Phase
@@ -190,7 +192,7 @@ class RoutingEngine(EngineCore):
             refusal = RefusalReason.NO_AGENTS
         if refusal is not None:
             events.append(
-                ContactRefused(
+                new_contact_refused(
                     at=t,
                     contact_id=contact.id,
                     queue=q.id,
@@ -207,9 +209,9 @@ class RoutingEngine(EngineCore):
             c.sticky = frozenset(contact.preferred_agents)
         self._contacts[contact.id] = c
         self._seq += 1
-        self._enter(c, q, t, arrived - contact.age_bonus, self._seq)
+        self._enter(c, q, t, arrived - contact.age_bonus, self._seq, fresh=True)
         events.append(
-            ContactQueued(
+            new_contact_queued(
                 at=t,
                 contact_id=contact.id,
                 queue=q.id,
@@ -247,8 +249,10 @@ class RoutingEngine(EngineCore):
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
         """
         t = self._clock.check(now)
-        c = self._contact(contact_id)
-        self._expect_phase(c, "accept", Phase.RINGING)
+        c = self._contacts.get(contact_id)
+        if c is None or c.phase is not Phase.RINGING:
+            c = self._contact(contact_id)
+            self._expect_phase(c, "accept", Phase.RINGING)
         a = c.agent
         assert a is not None
         assert c.offered_at is not None
@@ -261,7 +265,7 @@ class RoutingEngine(EngineCore):
         c.answered_at = t
         c.queue.ringing -= 1
         events: list[Event] = [
-            ContactAnswered(
+            new_contact_answered(
                 at=t,
                 contact_id=contact_id,
                 queue=c.queue.id,
@@ -307,14 +311,16 @@ class RoutingEngine(EngineCore):
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
         """
         t = self._clock.check(now)
-        c = self._contact(contact_id)
-        self._expect_phase(c, "complete", Phase.ACTIVE)
+        c = self._contacts.get(contact_id)
+        if c is None or c.phase is not Phase.ACTIVE:
+            c = self._contact(contact_id)
+            self._expect_phase(c, "complete", Phase.ACTIVE)
         a = c.agent
         assert a is not None
         assert c.offered_at is not None
         assert c.answered_at is not None
         events: list[Event] = [
-            ContactCompleted(
+            new_contact_completed(
                 at=t,
                 contact_id=contact_id,
                 queue=c.queue.id,
@@ -345,7 +351,7 @@ class RoutingEngine(EngineCore):
         self._expect_phase(c, "abandon", Phase.WAITING, Phase.RINGING)
         a = c.agent
         events: list[Event] = [
-            ContactAbandoned(
+            new_contact_abandoned(
                 at=t,
                 contact_id=contact_id,
                 queue=c.queue.id,
@@ -412,7 +418,7 @@ class RoutingEngine(EngineCore):
             )
         a = c.agent
         events: list[Event] = [
-            ContactTransferred(
+            new_contact_transferred(
                 at=t,
                 contact_id=contact_id,
                 queue=c.queue.id,

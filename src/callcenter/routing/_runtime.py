@@ -94,12 +94,51 @@ class CState:
 class Lane:
     """Contacts of one queue with identical eligibility, in queue order."""
 
-    __slots__ = ("channel", "items", "key", "max_tier", "reqs", "sticky")
+    __slots__ = (
+        "channel",
+        "declined",
+        "fits",
+        "head",
+        "items",
+        "key",
+        "max_tier",
+        "reqs",
+        "sticky",
+    )
 
     def __init__(self, key: LaneKey) -> None:
         self.key = key
         self.channel, self.reqs, self.max_tier, self.sticky = key
         self.items: SortedList[tuple[float, float, int, str]] = SortedList()
+        # The smallest key (``items[0]``), kept on every change: reading a SortedList
+        # by index runs Python code, and the head is read once per lane per scan.
+        self.head: tuple[float, float, int, str] = (0.0, 0.0, 0, "")
+        # How many contacts of the lane have declined or missed an agent.
+        self.declined = 0
+        # Per member: may that member's agent take this lane's contacts at all (skills,
+        # tier, sticky agents)? Those facts never change while the lane exists.
+        self.fits: dict[Member, bool] = {}
+
+    def add(self, key: tuple[float, float, int, str], declined: bool) -> None:
+        """Insert a contact's key. ``O(log n)``."""
+        items = self.items
+        if not items or key < self.head:
+            self.head = key
+        items.add(key)
+        if declined:
+            self.declined += 1
+
+    def discard(self, key: tuple[float, float, int, str], declined: bool) -> None:
+        """Remove a contact's key (present). ``O(log n)``; the head is the usual case."""
+        items = self.items
+        if key == self.head:
+            del items[0]
+            if items:
+                self.head = items[0]
+        else:
+            items.remove(key)
+        if declined:
+            self.declined -= 1
 
 
 class Member:
@@ -118,6 +157,7 @@ class QState:
     """A queue in motion."""
 
     __slots__ = (
+        "base_reqs",
         "defn",
         "id",
         "lanes",
@@ -134,6 +174,8 @@ class QState:
         self.defn = defn
         self.id = defn.id
         self.position = position
+        # What a contact with no skill needs of its own requires here.
+        self.base_reqs: Requirements = () if defn.skill is None else ((defn.skill, defn.min_level),)
         self.lanes: dict[LaneKey, Lane] = {}
         self.waiting = 0
         self.ringing = 0
