@@ -198,15 +198,18 @@ class EngineCore:
 
         ``fresh``: the contact is new to the engine (no timer to cancel).
         """
+        defn = q.defn
+        spec = c.spec
         c.queue = q
         c.queued_at = t
         c.phase = Phase.WAITING
         c.step = 0
-        c.max_tier = q.defn.start_tier
-        c.reqs = self._requirements(q, c.spec, relaxed=False)
-        self._rekey(c, vstart, seq)
+        c.max_tier = defn.start_tier
+        c.reqs = q.base_reqs if not spec.skills else self._requirements(q, spec, False)
+        c.key = (defn.aging_rate * vstart - c.priority, vstart, seq, spec.id)  # as _rekey
         self._place(c)
-        self._schedule_contact(c, fresh)
+        if not fresh or c.sticky is not None or defn.max_wait is not None or defn.escalation:
+            self._schedule_contact(c, fresh)
 
     def _sync(self, a: AState, t: float, events: list[Event], reindex: bool = True) -> None:
         # a.derived_state(), inlined: this runs two or three times per routing event.
@@ -288,42 +291,14 @@ class EngineCore:
             and a.qualifies(lane.reqs)
         )
 
-    def _head_for(self, m: Member, mask: int) -> tuple[_Item | None, int]:
-        """The best contact ``m``'s agent may take in ``m``'s queue, and the channels seen.
-
-        The second value has bit ``i`` set when some lane of channel ``i`` passed the
-        checks (whether or not its head was then usable), so the caller knows which
-        channels may still yield a contact after it took one.
-        """
-        best: _Item | None = None
-        seen = 0
-        for lane in m.queue.lanes.values():
-            bit = 1 << lane.channel
-            if not mask & bit:
-                continue
-            fits = lane.fits.get(m)
-            if fits is None:
-                fits = lane.fits[m] = self._fits(m, lane)
-            if not fits:
-                continue
-            seen |= bit
-            item = lane.head
-            if lane.declined:
-                agent_id = m.agent.id
-                contacts = self._contacts
-                # Rare: skip the contacts this agent declined.
-                found = None
-                for later in lane.items:
-                    declined = contacts[later[3]].declined
-                    if declined is None or agent_id not in declined:
-                        found = later
-                        break
-                if found is None:
-                    continue
-                item = found
-            if best is None or item < best:
-                best = item
-        return best, seen
+    def _first_not_declined(self, lane: Lane, agent_id: str) -> _Item | None:
+        """The best contact of ``lane`` that ``agent_id`` has not declined. ``O(k)``."""
+        contacts = self._contacts
+        for item in lane.items:
+            declined = contacts[item[3]].declined
+            if declined is None or agent_id not in declined:
+                return item
+        return None
 
     def _match_agent(self, a: AState, t: float, events: list[Event]) -> None:
         # The live mask, not the indexed one: _release defers re-indexing until the
@@ -335,22 +310,40 @@ class EngineCore:
             best_item: _Item | None = None
             best_member: Member | None = None
             best_score: tuple[float, ...] = ()
+            # Bit i: some lane of channel i passed the checks in this pass.
             seen = 0
             for position, m in enumerate(a.members):
-                if not m.queue.lanes:
+                lanes = m.queue.lanes
+                if not lanes:
                     continue
-                item, channels = self._head_for(m, mask)
-                seen |= channels
+                # The best contact the agent may take in this queue: the best head
+                # among the lanes it fits (a lane with declines: the first contact
+                # this agent did not decline).
+                item: _Item | None = None
+                for lane in lanes.values():
+                    bit = 1 << lane.channel
+                    if not mask & bit:
+                        continue
+                    fits = lane.fits.get(m)
+                    if fits is None:
+                        fits = lane.fits[m] = self._fits(m, lane)
+                    if not fits:
+                        continue
+                    seen |= bit
+                    head = self._first_not_declined(lane, a.id) if lane.declined else lane.head
+                    if head is not None and (item is None or head < item):
+                        item = head
                 if item is None:
                     continue
-                weighted = m.queue.defn.weight * (t - item[1])
+                defn = m.queue.defn
+                weighted = defn.weight * (t - item[1])
                 if oldest_wait:
                     # Strictly better only: ties stay with the earlier-listed queue.
                     if best_item is None or -weighted < best_score[0]:
                         best_item, best_member, best_score = item, m, (-weighted,)
                     continue
                 c = self._contacts[item[3]]
-                aged = c.priority + m.queue.defn.aging_rate * (t - item[1])
+                aged = c.priority + defn.aging_rate * (t - item[1])
                 score = (-aged, -weighted, position)
                 if best_item is None or score < best_score:
                     best_item, best_member, best_score = item, m, score

@@ -26,7 +26,9 @@ LaneKey = tuple[int, Requirements, int | None, frozenset[str] | None]
 # Channels are handled as small integers inside the engine: indexing a list by an int
 # is much cheaper than hashing an enum member (whose __hash__ runs in Python).
 CHANNELS: tuple[Channel, ...] = tuple(Channel)
-CHANNEL_INDEX: dict[Channel, int] = {channel: i for i, channel in enumerate(CHANNELS)}
+# Keyed by the member's identity: an enum member hashes in Python code
+# (``Enum.__hash__``), an int in C, and members are singletons.
+CHANNEL_INDEX_BY_ID: dict[int, int] = {id(channel): i for i, channel in enumerate(CHANNELS)}
 
 
 class Phase(enum.Enum):
@@ -69,7 +71,7 @@ class CState:
         priority: int,
     ) -> None:
         self.spec = spec
-        self.ch = CHANNEL_INDEX[spec.channel]
+        self.ch = CHANNEL_INDEX_BY_ID[id(spec.channel)]
         self.queue = queue
         self.arrived_at = arrived_at
         self.queued_at = queued_at
@@ -132,7 +134,7 @@ class Lane:
         """Remove a contact's key (present). ``O(log n)``; the head is the usual case."""
         items = self.items
         if key == self.head:
-            del items[0]
+            items.pop(0)  # SortedList's own fast path for the first item
             if items:
                 self.head = items[0]
         else:
