@@ -42,7 +42,7 @@ from ._fast_events import (
     new_contact_transferred,
 )
 from ._model import AgentState, Contact
-from ._runtime import AState, CState, Phase
+from ._runtime import CHANNEL_INDEX_BY_ID, AState, CState, Phase
 
 __all__ = ["RoutingEngine"]
 
@@ -162,8 +162,9 @@ class RoutingEngine(EngineCore):
             accept contacts then.
 
         Raises:
-            InvalidArgumentError: ``contact`` is not a :class:`Contact`, or ``since``
-                is not a time at or before ``now``.
+            InvalidArgumentError: ``contact`` is not a :class:`Contact` (or its
+                channel not a :class:`Channel`), or ``since`` is not a time at or
+                before ``now``.
             DuplicateIdError: A contact with this id is already in the engine.
             UnknownIdError: No such queue.
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
@@ -174,6 +175,10 @@ class RoutingEngine(EngineCore):
         t = self._clock.check(now)
         if not isinstance(contact, Contact):
             raise InvalidArgumentError(name="contact", expected="a Contact", got=contact)
+        if id(contact.channel) not in CHANNEL_INDEX_BY_ID:  # members are singletons
+            raise InvalidArgumentError(
+                name="contact.channel", expected="a Channel member", got=contact.channel
+            )
         if contact.id in self._contacts:
             raise DuplicateIdError(kind="contact", id=contact.id)
         q = self._queue(queue)
