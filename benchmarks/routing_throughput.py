@@ -204,6 +204,7 @@ def main() -> int:
         "events_per_second": round(args.events / best),
         "microseconds_per_event": round(best / args.events * 1e6, 3),
         "events_per_cpu_second": round(args.events / best_cpu),
+        "cpu_microseconds_per_event": round(best_cpu / args.events * 1e6, 3),
         "events_per_second_with_accept": round(args.events / best_with_accept),
         "bytes_per_waiting_contact": None if bytes_per is None else round(bytes_per, 1),
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -577,6 +577,13 @@ def state(e: RoutingEngine) -> Any:
         (lambda e: e.transfer("c2", "q", 10), InvalidArgumentError),
         (lambda e: e.complete("c2", 10), IllegalTransitionError),
         (lambda e: e.advance(float("nan")), InvalidArgumentError),
+        (lambda e: e.advance(float("inf")), InvalidArgumentError),
+        (lambda e: e.advance(4.5), TimeWentBackwardsError),
+        (lambda e: e.complete("c1", True), InvalidArgumentError),
+        (
+            lambda e: e.enqueue(Contact(id="z", channel=cast(Any, "voice")), "q", 10.0),
+            InvalidArgumentError,
+        ),
     ],
 )
 def test_bad_calls_raise_typed_errors_and_change_nothing(call: Any, error: type) -> None:

@@ -20,25 +20,45 @@ from ..errors import (
 )
 from ._definition import RoutingDefinition, ensure_valid
 from ._events import (
-    AgentStateChanged,
     Candidate,
-    ContactEscalated,
-    ContactLeft,
-    ContactOfferDeclined,
-    ContactOffered,
-    ContactOverflowed,
-    ContactQueued,
-    ContactTransferred,
     DeclineReason,
     Event,
     Exclusion,
     Explanation,
     LeaveReason,
 )
+from ._fast_events import (
+    new_agent_state_changed,
+    new_contact_escalated,
+    new_contact_left,
+    new_contact_offer_declined,
+    new_contact_offered,
+    new_contact_overflowed,
+    new_contact_queued,
+    new_contact_transferred,
+)
 from ._model import AgentState, Contact, CrossQueuePolicy, OverflowKind
 from ._runtime import AState, CState, Lane, Member, Phase, QState, Requirements, choose_member
 
 __all__ = ["EngineCore"]
+
+
+class _Clock(Clock):
+    """:class:`Clock` with a shortcut for the usual ``now``: a finite float, not earlier.
+
+    Anything else (ints, bad values, time going back) takes the shared checks, so
+    the errors are the same.
+    """
+
+    __slots__ = ()
+
+    def check(self, now: float) -> float:
+        last = self._now
+        # ``now - now`` is 0.0 for a finite float and NaN for infinities and NaN.
+        if type(now) is float and now - now == 0.0 and (last is None or now >= last):
+            return now
+        return super().check(now)
+
 
 _Item = tuple[float, float, int, str]
 
@@ -51,7 +71,7 @@ class EngineCore:
     ) -> None:
         ensure_valid(definition)
         self._definition = definition
-        self._clock = Clock()
+        self._clock = _Clock()
         self._rng = random.Random(seed)
         self._explain = explain
         self._policy = definition.cross_queue
@@ -107,6 +127,8 @@ class EngineCore:
             raise self._illegal(c, action, self._CONTACT_ACTIONS[c.phase])
 
     def _requirements(self, q: QState, spec: Contact, relaxed: bool) -> Requirements:
+        if not spec.skills and not relaxed:
+            return q.base_reqs
         cache_key = (q.id, spec.skills, relaxed)
         reqs = self._reqs_cache.get(cache_key)
         if reqs is None:
@@ -135,7 +157,7 @@ class EngineCore:
         lane = q.lanes.get(lane_key)
         if lane is None:
             lane = q.lanes[lane_key] = Lane(lane_key)
-        lane.items.add(c.key)
+        lane.add(c.key, c.declined is not None)
         c.lane = lane
         q.waiting += 1
 
@@ -144,17 +166,14 @@ class EngineCore:
         lane = c.lane
         assert lane is not None
         q = c.queue
-        items = lane.items
-        if items[0] == c.key:
-            del items[0]  # the usual case: the head is taken
-        else:
-            items.remove(c.key)
-        if not items:
+        lane.discard(c.key, c.declined is not None)
+        if not lane.items:
             del q.lanes[lane.key]
         c.lane = None
         q.waiting -= 1
 
-    def _schedule_contact(self, c: CState) -> None:
+    def _schedule_contact(self, c: CState, fresh: bool = False) -> None:
+        """Set the contact's next waiting timer; ``fresh``: it has none yet."""
         q = c.queue.defn
         deadline: float | None = None
         if c.sticky is not None:
@@ -166,29 +185,56 @@ class EngineCore:
             at = c.queued_at + q.max_wait
             deadline = at if deadline is None else min(deadline, at)
         if deadline is None:
+            if fresh:
+                return
             self._timers.cancel(c)
         else:
             self._timers.schedule(c, deadline)
 
-    def _enter(self, c: CState, q: QState, t: float, vstart: float, seq: int) -> None:
-        """Put a contact that is in no queue into ``q`` as a fresh waiting entry."""
+    def _enter(
+        self, c: CState, q: QState, t: float, vstart: float, seq: int, fresh: bool = False
+    ) -> None:
+        """Put a contact that is in no queue into ``q`` as a fresh waiting entry.
+
+        ``fresh``: the contact is new to the engine (no timer to cancel).
+        """
+        defn = q.defn
+        spec = c.spec
         c.queue = q
         c.queued_at = t
         c.phase = Phase.WAITING
         c.step = 0
-        c.max_tier = q.defn.start_tier
-        c.reqs = self._requirements(q, c.spec, relaxed=False)
-        self._rekey(c, vstart, seq)
+        c.max_tier = defn.start_tier
+        c.reqs = q.base_reqs if not spec.skills else self._requirements(q, spec, False)
+        c.key = (defn.aging_rate * vstart - c.priority, vstart, seq, spec.id)  # as _rekey
         self._place(c)
-        self._schedule_contact(c)
+        if not fresh or c.sticky is not None or defn.max_wait is not None or defn.escalation:
+            self._schedule_contact(c, fresh)
 
     def _sync(self, a: AState, t: float, events: list[Event], reindex: bool = True) -> None:
-        new = a.derived_state()
+        # a.derived_state(), inlined: this runs two or three times per routing event.
+        if not a.logged_in:
+            new = AgentState.LOGGED_OUT
+        elif a.active:
+            new = AgentState.BUSY
+        elif a.offers:
+            new = AgentState.RESERVED
+        elif a.wrap:
+            new = AgentState.WRAP_UP
+        elif a.paused:
+            new = AgentState.NOT_READY
+        else:
+            new = AgentState.AVAILABLE
         old = a.state
-        reason = a.reason if new is AgentState.NOT_READY else None
-        if new is not old or (new is AgentState.NOT_READY and reason != a.state_reason):
+        if new is AgentState.NOT_READY:
+            reason = a.reason
+            changed = new is not old or reason != a.state_reason
+        else:
+            reason = None
+            changed = new is not old
+        if changed:
             events.append(
-                AgentStateChanged(
+                new_agent_state_changed(
                     at=t, agent_id=a.id, old=old, new=new, since=a.since, reason=reason
                 )
             )
@@ -198,12 +244,11 @@ class EngineCore:
             if new is AgentState.AVAILABLE:
                 a.idle_since = t
         if reindex:
-            self._reindex(a)
+            self._reindex(a, a.ready_mask())
 
     @staticmethod
-    def _reindex(a: AState) -> None:
-        """Bring the queues' per-channel ready tables in line with the agent."""
-        mask = a.ready_mask()
+    def _reindex(a: AState, mask: int) -> None:
+        """Bring the queues' per-channel ready tables in line with ``mask`` (live)."""
         changed = mask ^ a.ready
         if changed:
             a.ready = mask
@@ -236,73 +281,102 @@ class EngineCore:
             chosen, why = choose_member(q, candidates, self._rng)
             self._offer(c, chosen, t, events, why)
 
-    def _head_for(self, a: AState, m: Member, mask: int) -> _Item | None:
-        best: _Item | None = None
+    @staticmethod
+    def _fits(m: Member, lane: Lane) -> bool:
+        """May ``m``'s agent take ``lane``'s contacts, channel room and declines aside."""
+        a = m.agent
+        return (
+            (lane.max_tier is None or m.tier <= lane.max_tier)
+            and (lane.sticky is None or a.id in lane.sticky)
+            and a.qualifies(lane.reqs)
+        )
+
+    def _first_not_declined(self, lane: Lane, agent_id: str) -> _Item | None:
+        """The best contact of ``lane`` that ``agent_id`` has not declined. ``O(k)``."""
         contacts = self._contacts
-        tier = m.tier
-        agent_id = a.id
-        for lane in m.queue.lanes.values():
-            if (
-                (lane.max_tier is not None and tier > lane.max_tier)
-                or (lane.sticky is not None and agent_id not in lane.sticky)
-                or not mask >> lane.channel & 1
-                or not a.qualifies(lane.reqs)
-            ):
-                continue
-            items = lane.items
-            item = items[0]  # a lane in the table is never empty
+        for item in lane.items:
             declined = contacts[item[3]].declined
-            if declined is not None and agent_id in declined:
-                # Rare: skip the contacts this agent declined.
-                found = None
-                for later in items.islice(1):
-                    declined = contacts[later[3]].declined
-                    if declined is None or agent_id not in declined:
-                        found = later
-                        break
-                if found is None:
-                    continue
-                item = found
-            if best is None or item < best:
-                best = item
-        return best
+            if declined is None or agent_id not in declined:
+                return item
+        return None
 
     def _match_agent(self, a: AState, t: float, events: list[Event]) -> None:
         # The live mask, not the indexed one: _release defers re-indexing until the
         # agent has taken what it will take, to spare the ready tables a round trip.
-        mask = a.ready_mask()
+        live = a.ready_mask()
+        mask = live
+        oldest_wait = self._policy is CrossQueuePolicy.OLDEST_WAIT
         while mask:
-            best: tuple[tuple[float, ...], Member, CState] | None = None
+            best_item: _Item | None = None
+            best_member: Member | None = None
+            best_score: tuple[float, ...] = ()
+            # Bit i: some lane of channel i passed the checks in this pass.
+            seen = 0
             for position, m in enumerate(a.members):
-                if not m.queue.lanes:
+                lanes = m.queue.lanes
+                if not lanes:
                     continue
-                item = self._head_for(a, m, mask)
+                # The best contact the agent may take in this queue: the best head
+                # among the lanes it fits (a lane with declines: the first contact
+                # this agent did not decline).
+                item: _Item | None = None
+                for lane in lanes.values():
+                    bit = 1 << lane.channel
+                    if not mask & bit:
+                        continue
+                    fits = lane.fits.get(m)
+                    if fits is None:
+                        fits = lane.fits[m] = self._fits(m, lane)
+                    if not fits:
+                        continue
+                    seen |= bit
+                    head = self._first_not_declined(lane, a.id) if lane.declined else lane.head
+                    if head is not None and (item is None or head < item):
+                        item = head
                 if item is None:
                     continue
+                defn = m.queue.defn
+                weighted = defn.weight * (t - item[1])
+                if oldest_wait:
+                    # Strictly better only: ties stay with the earlier-listed queue.
+                    if best_item is None or -weighted < best_score[0]:
+                        best_item, best_member, best_score = item, m, (-weighted,)
+                    continue
                 c = self._contacts[item[3]]
-                waited = t - item[1]
-                weighted = m.queue.defn.weight * waited
-                if self._policy is CrossQueuePolicy.OLDEST_WAIT:
-                    score: tuple[float, ...] = (-weighted, position)
-                else:
-                    aged = c.priority + m.queue.defn.aging_rate * waited
-                    score = (-aged, -weighted, position)
-                if best is None or score < best[0]:
-                    best = (score, m, c)
-            if best is None:
-                return
+                aged = c.priority + defn.aging_rate * (t - item[1])
+                score = (-aged, -weighted, position)
+                if best_item is None or score < best_score:
+                    best_item, best_member, best_score = item, m, score
+            if best_item is None or best_member is None:
+                break
+            chosen = self._contacts[best_item[3]]
             why = ""
             if self._explain:
-                chosen = best[2]
                 why = (
-                    f"{a.id} had room and took the head of {best[1].queue.id!r} among its "
-                    f"queues by the {self._policy.value!r} policy (effective wait "
+                    f"{a.id} had room and took the head of {best_member.queue.id!r} among "
+                    f"its queues by the {self._policy.value!r} policy (effective wait "
                     f"{t - chosen.key[1]:g} s, priority {chosen.priority})"
                 )
-            self._offer(best[2], best[1], t, events, why)
-            mask = a.ready_mask()
+            self._offer(chosen, best_member, t, events, why, reindex=False)
+            # An offer only takes room on its channel (the agent's other flags stay),
+            # and only removes a waiting contact: a channel that had no usable lane in
+            # this pass has none in the next.
+            ch = chosen.ch
+            if a.load[ch] >= a.cap[ch]:
+                live &= ~(1 << ch)
+            mask = live & seen
+        self._reindex(a, live)
 
-    def _offer(self, c: CState, m: Member, t: float, events: list[Event], why: str) -> None:
+    def _offer(
+        self,
+        c: CState,
+        m: Member,
+        t: float,
+        events: list[Event],
+        why: str,
+        *,
+        reindex: bool = True,
+    ) -> None:
         a = m.agent
         q = c.queue
         explanation = self._explanation(c, t, a.id, why) if self._explain else None
@@ -317,7 +391,7 @@ class EngineCore:
         deadline = t + q.defn.ring_timeout
         self._timers.schedule(c, deadline)
         events.append(
-            ContactOffered(
+            new_contact_offered(
                 at=t,
                 contact_id=c.spec.id,
                 queue=q.id,
@@ -331,7 +405,7 @@ class EngineCore:
                 explanation=explanation,
             )
         )
-        self._sync(a, t, events)
+        self._sync(a, t, events, reindex)
 
     def _return_offer(
         self, c: CState, t: float, reason: DeclineReason, events: list[Event]
@@ -347,7 +421,7 @@ class EngineCore:
             c.declined = set()
         c.declined.add(a.id)
         events.append(
-            ContactOfferDeclined(
+            new_contact_offer_declined(
                 at=t,
                 contact_id=c.spec.id,
                 queue=q.id,
@@ -428,12 +502,11 @@ class EngineCore:
             a.wrap = True
             self._timers.schedule(a, t + wrap)
         self._sync(a, t, events, reindex=False)
-        self._match_agent(a, t, events)
-        self._reindex(a)
+        self._match_agent(a, t, events)  # re-indexes the agent
 
     def _leave(self, c: CState, t: float, reason: LeaveReason, events: list[Event]) -> None:
         events.append(
-            ContactLeft(
+            new_contact_left(
                 at=t,
                 contact_id=c.spec.id,
                 queue=c.queue.id,
@@ -458,7 +531,7 @@ class EngineCore:
     @staticmethod
     def _queued_event(c: CState, t: float, events: list[Event]) -> None:
         events.append(
-            ContactQueued(
+            new_contact_queued(
                 at=t,
                 contact_id=c.spec.id,
                 queue=c.queue.id,
@@ -506,7 +579,7 @@ class EngineCore:
             if step.priority_boost:
                 c.priority += step.priority_boost
             events.append(
-                ContactEscalated(
+                new_contact_escalated(
                     at=t,
                     contact_id=c.spec.id,
                     queue=q.id,
@@ -524,7 +597,7 @@ class EngineCore:
         if move_to is not None:
             target = self._queues[move_to]
             events.append(
-                ContactTransferred(
+                new_contact_transferred(
                     at=t,
                     contact_id=c.spec.id,
                     queue=q.id,
@@ -543,7 +616,7 @@ class EngineCore:
             assert defn.overflow is not None
             kind = defn.overflow.kind
             events.append(
-                ContactOverflowed(
+                new_contact_overflowed(
                     at=t,
                     contact_id=c.spec.id,
                     queue=q.id,

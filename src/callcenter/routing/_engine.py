@@ -25,12 +25,6 @@ from ._core import EngineCore
 from ._definition import RoutingDefinition
 from ._events import (
     AgentSnapshot,
-    ContactAbandoned,
-    ContactAnswered,
-    ContactCompleted,
-    ContactQueued,
-    ContactRefused,
-    ContactTransferred,
     DeclineReason,
     Event,
     Explanation,
@@ -39,8 +33,16 @@ from ._events import (
     RefusalReason,
     Snapshot,
 )
+from ._fast_events import (
+    new_contact_abandoned,
+    new_contact_answered,
+    new_contact_completed,
+    new_contact_queued,
+    new_contact_refused,
+    new_contact_transferred,
+)
 from ._model import AgentState, Contact
-from ._runtime import AState, CState, Phase
+from ._runtime import CHANNEL_INDEX_BY_ID, AState, CState, Phase
 
 __all__ = ["RoutingEngine"]
 
@@ -160,8 +162,9 @@ class RoutingEngine(EngineCore):
             accept contacts then.
 
         Raises:
-            InvalidArgumentError: ``contact`` is not a :class:`Contact`, or ``since``
-                is not a time at or before ``now``.
+            InvalidArgumentError: ``contact`` is not a :class:`Contact` (or its
+                channel not a :class:`Channel`), or ``since`` is not a time at or
+                before ``now``.
             DuplicateIdError: A contact with this id is already in the engine.
             UnknownIdError: No such queue.
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
@@ -172,6 +175,10 @@ class RoutingEngine(EngineCore):
         t = self._clock.check(now)
         if not isinstance(contact, Contact):
             raise InvalidArgumentError(name="contact", expected="a Contact", got=contact)
+        if id(contact.channel) not in CHANNEL_INDEX_BY_ID:  # members are singletons
+            raise InvalidArgumentError(
+                name="contact.channel", expected="a Channel member", got=contact.channel
+            )
         if contact.id in self._contacts:
             raise DuplicateIdError(kind="contact", id=contact.id)
         q = self._queue(queue)
@@ -190,7 +197,7 @@ class RoutingEngine(EngineCore):
             refusal = RefusalReason.NO_AGENTS
         if refusal is not None:
             events.append(
-                ContactRefused(
+                new_contact_refused(
                     at=t,
                     contact_id=contact.id,
                     queue=q.id,
@@ -207,9 +214,9 @@ class RoutingEngine(EngineCore):
             c.sticky = frozenset(contact.preferred_agents)
         self._contacts[contact.id] = c
         self._seq += 1
-        self._enter(c, q, t, arrived - contact.age_bonus, self._seq)
+        self._enter(c, q, t, arrived - contact.age_bonus, self._seq, fresh=True)
         events.append(
-            ContactQueued(
+            new_contact_queued(
                 at=t,
                 contact_id=contact.id,
                 queue=q.id,
@@ -247,8 +254,10 @@ class RoutingEngine(EngineCore):
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
         """
         t = self._clock.check(now)
-        c = self._contact(contact_id)
-        self._expect_phase(c, "accept", Phase.RINGING)
+        c = self._contacts.get(contact_id)
+        if c is None or c.phase is not Phase.RINGING:
+            c = self._contact(contact_id)
+            self._expect_phase(c, "accept", Phase.RINGING)
         a = c.agent
         assert a is not None
         assert c.offered_at is not None
@@ -261,7 +270,7 @@ class RoutingEngine(EngineCore):
         c.answered_at = t
         c.queue.ringing -= 1
         events: list[Event] = [
-            ContactAnswered(
+            new_contact_answered(
                 at=t,
                 contact_id=contact_id,
                 queue=c.queue.id,
@@ -307,14 +316,16 @@ class RoutingEngine(EngineCore):
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
         """
         t = self._clock.check(now)
-        c = self._contact(contact_id)
-        self._expect_phase(c, "complete", Phase.ACTIVE)
+        c = self._contacts.get(contact_id)
+        if c is None or c.phase is not Phase.ACTIVE:
+            c = self._contact(contact_id)
+            self._expect_phase(c, "complete", Phase.ACTIVE)
         a = c.agent
         assert a is not None
         assert c.offered_at is not None
         assert c.answered_at is not None
         events: list[Event] = [
-            ContactCompleted(
+            new_contact_completed(
                 at=t,
                 contact_id=contact_id,
                 queue=c.queue.id,
@@ -345,7 +356,7 @@ class RoutingEngine(EngineCore):
         self._expect_phase(c, "abandon", Phase.WAITING, Phase.RINGING)
         a = c.agent
         events: list[Event] = [
-            ContactAbandoned(
+            new_contact_abandoned(
                 at=t,
                 contact_id=contact_id,
                 queue=c.queue.id,
@@ -412,7 +423,7 @@ class RoutingEngine(EngineCore):
             )
         a = c.agent
         events: list[Event] = [
-            ContactTransferred(
+            new_contact_transferred(
                 at=t,
                 contact_id=contact_id,
                 queue=c.queue.id,

@@ -26,7 +26,9 @@ LaneKey = tuple[int, Requirements, int | None, frozenset[str] | None]
 # Channels are handled as small integers inside the engine: indexing a list by an int
 # is much cheaper than hashing an enum member (whose __hash__ runs in Python).
 CHANNELS: tuple[Channel, ...] = tuple(Channel)
-CHANNEL_INDEX: dict[Channel, int] = {channel: i for i, channel in enumerate(CHANNELS)}
+# Keyed by the member's identity: an enum member hashes in Python code
+# (``Enum.__hash__``), an int in C, and members are singletons.
+CHANNEL_INDEX_BY_ID: dict[int, int] = {id(channel): i for i, channel in enumerate(CHANNELS)}
 
 
 class Phase(enum.Enum):
@@ -69,7 +71,7 @@ class CState:
         priority: int,
     ) -> None:
         self.spec = spec
-        self.ch = CHANNEL_INDEX[spec.channel]
+        self.ch = CHANNEL_INDEX_BY_ID[id(spec.channel)]
         self.queue = queue
         self.arrived_at = arrived_at
         self.queued_at = queued_at
@@ -94,12 +96,51 @@ class CState:
 class Lane:
     """Contacts of one queue with identical eligibility, in queue order."""
 
-    __slots__ = ("channel", "items", "key", "max_tier", "reqs", "sticky")
+    __slots__ = (
+        "channel",
+        "declined",
+        "fits",
+        "head",
+        "items",
+        "key",
+        "max_tier",
+        "reqs",
+        "sticky",
+    )
 
     def __init__(self, key: LaneKey) -> None:
         self.key = key
         self.channel, self.reqs, self.max_tier, self.sticky = key
         self.items: SortedList[tuple[float, float, int, str]] = SortedList()
+        # The smallest key (``items[0]``), kept on every change: reading a SortedList
+        # by index runs Python code, and the head is read once per lane per scan.
+        self.head: tuple[float, float, int, str] = (0.0, 0.0, 0, "")
+        # How many contacts of the lane have declined or missed an agent.
+        self.declined = 0
+        # Per member: may that member's agent take this lane's contacts at all (skills,
+        # tier, sticky agents)? Those facts never change while the lane exists.
+        self.fits: dict[Member, bool] = {}
+
+    def add(self, key: tuple[float, float, int, str], declined: bool) -> None:
+        """Insert a contact's key. ``O(log n)``."""
+        items = self.items
+        if not items or key < self.head:
+            self.head = key
+        items.add(key)
+        if declined:
+            self.declined += 1
+
+    def discard(self, key: tuple[float, float, int, str], declined: bool) -> None:
+        """Remove a contact's key (present). ``O(log n)``; the head is the usual case."""
+        items = self.items
+        if key == self.head:
+            items.pop(0)  # SortedList's own fast path for the first item
+            if items:
+                self.head = items[0]
+        else:
+            items.remove(key)
+        if declined:
+            self.declined -= 1
 
 
 class Member:
@@ -118,6 +159,7 @@ class QState:
     """A queue in motion."""
 
     __slots__ = (
+        "base_reqs",
         "defn",
         "id",
         "lanes",
@@ -134,6 +176,8 @@ class QState:
         self.defn = defn
         self.id = defn.id
         self.position = position
+        # What a contact with no skill needs of its own requires here.
+        self.base_reqs: Requirements = () if defn.skill is None else ((defn.skill, defn.min_level),)
         self.lanes: dict[LaneKey, Lane] = {}
         self.waiting = 0
         self.ringing = 0

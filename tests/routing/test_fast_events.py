@@ -1,0 +1,137 @@
+"""The engine's fast event constructors build exactly what the public constructors build."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any, get_args
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from callcenter.routing import (
+    AgentState,
+    Channel,
+    DeclineReason,
+    Event,
+    Explanation,
+    LeaveReason,
+    OverflowKind,
+    RefusalReason,
+    Strategy,
+)
+from callcenter.routing import _fast_events as fast
+
+EVENT_CLASSES: tuple[type, ...] = get_args(Event)
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + ch.lower() if ch.isupper() else ch for ch in name).lstrip("_")
+
+
+def _fast_for(cls: type) -> Callable[..., Any]:
+    builder: Callable[..., Any] = getattr(fast, "new_" + _snake(cls.__name__))
+    return builder
+
+
+times = st.floats(allow_nan=False, allow_infinity=False)
+ids = st.text(max_size=6)
+optional_ids = st.none() | ids
+explanations = st.none() | st.builds(
+    Explanation,
+    contact_id=ids,
+    queue=ids,
+    at=times,
+    strategy=st.sampled_from(Strategy),
+    candidates=st.just(()),
+    chosen=optional_ids,
+    reason=ids,
+)
+# One strategy per annotation used by the event classes.
+VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "float": times,
+    "float | None": st.none() | times,
+    "int": st.integers(-5, 5),
+    "str": ids,
+    "str | None": optional_ids,
+    "None": st.none(),
+    "Channel": st.sampled_from(Channel),
+    "AgentState": st.sampled_from(AgentState),
+    "RefusalReason": st.sampled_from(RefusalReason),
+    "DeclineReason": st.sampled_from(DeclineReason),
+    "LeaveReason": st.sampled_from(LeaveReason),
+    "OverflowKind": st.sampled_from(OverflowKind),
+    "Mapping[str, Any]": st.dictionaries(ids, st.integers(), max_size=2),
+    "Explanation | None": explanations,
+}
+
+
+@st.composite
+def event_kwargs(draw: st.DrawFn) -> tuple[type, dict[str, Any]]:
+    cls = draw(st.sampled_from(EVENT_CLASSES))
+    kwargs = {f.name: draw(VALUES[str(f.type)]) for f in attrs.fields(cls)}
+    return cls, kwargs
+
+
+def test_every_event_class_has_a_fast_constructor_with_the_same_signature() -> None:
+    assert len(EVENT_CLASSES) == 12
+    for cls in EVENT_CLASSES:
+        params = inspect.signature(_fast_for(cls)).parameters
+        fields = attrs.fields(cls)
+        assert list(params) == [f.name for f in fields], cls
+        for f in fields:
+            param = params[f.name]
+            assert param.kind is inspect.Parameter.KEYWORD_ONLY
+            expected = inspect.Parameter.empty if f.default is attrs.NOTHING else f.default
+            assert param.default == expected, (cls, f.name)
+            assert str(param.annotation) == str(f.type), (cls, f.name)
+
+
+@settings(max_examples=300)
+@given(event_kwargs())
+def test_fast_constructor_equals_the_public_constructor(
+    case: tuple[Any, dict[str, Any]],
+) -> None:
+    cls, kwargs = case
+    normal: Any = cls(**kwargs)
+    quick: Any = _fast_for(cls)(**kwargs)
+    assert quick.__class__ is cls  # the public class itself, not a look-alike
+    assert quick == normal
+    assert not quick != normal  # noqa: SIM202 (the generated __ne__ too)
+    assert hash(quick) == hash(normal)
+    assert repr(quick) == repr(normal)
+    # Every slot is filled with the very object given (asdict reads each slot).
+    assert attrs.asdict(quick, recurse=False) == attrs.asdict(normal, recurse=False)
+    for name, value in kwargs.items():
+        assert getattr(quick, name) is value
+    assert attrs.evolve(quick) == normal
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        quick.at = 0.0
+    with pytest.raises(AttributeError):
+        quick.not_a_field = 1
+
+
+@given(event_kwargs())
+def test_defaults_are_the_public_defaults(case: tuple[type, dict[str, Any]]) -> None:
+    cls, kwargs = case
+    defaulted = {f.name for f in attrs.fields(cls) if f.default is not attrs.NOTHING}
+    for name in defaulted:
+        del kwargs[name]
+    assert _fast_for(cls)(**kwargs) == cls(**kwargs)
+
+
+def test_a_field_that_is_not_a_plain_slot_is_refused() -> None:
+    @attrs.frozen
+    class NotSlotted:
+        at: float
+
+    @attrs.define(slots=False)
+    class Plain:
+        at: float
+
+    with pytest.raises(TypeError, match="fields"):
+        fast._setters(NotSlotted, "at", "extra")
+    with pytest.raises(TypeError, match="not a plain slot"):
+        fast._setters(Plain, "at")
