@@ -39,7 +39,9 @@ class Clock:
     __slots__ = ("_now",)
 
     def __init__(self, start: float | None = None) -> None:
-        self._now: float | None = None if start is None else self.check(start)
+        self._now: float | None = None
+        if start is not None:
+            self._now = self.check(start)
 
     @property
     def now(self) -> float | None:
@@ -56,6 +58,13 @@ class Clock:
             InvalidArgumentError: ``now`` is not a finite real number.
             TimeWentBackwardsError: ``now`` is earlier than the latest accepted time.
         """
+        last = self._now
+        # The usual case, first and cheap (engines call this on every input): a
+        # finite float not earlier than the last time. ``now - now`` is 0.0 for a
+        # finite float and NaN for infinities and NaN. Anything else takes the full
+        # checks below, so the errors are the same either way.
+        if type(now) is float and now - now == 0.0 and (last is None or now >= last):
+            return now
         value = as_instant(now)
         if self._now is not None and value < self._now:
             raise TimeWentBackwardsError(now=value, last=self._now)

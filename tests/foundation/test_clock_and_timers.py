@@ -116,3 +116,32 @@ def test_stale_entries_are_compacted() -> None:
     assert len(timers) == 3
     assert len(timers._heap) <= 2 * 3 + 64 + 1
     assert timers.next_deadline() == 1.0
+
+
+@given(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.integers(-(10**12), 10**12),
+        st.booleans(),
+    ),
+    st.one_of(st.none(), st.floats(-1e12, 1e12)),
+)
+def test_the_fast_path_decides_like_the_full_checks(now: object, last: float | None) -> None:
+    clock = Clock(last)
+    try:
+        got: float | Exception = clock.check(now)  # type: ignore[arg-type]
+    except Exception as error:  # compared below with the full checks' answer
+        got = error
+    try:
+        value = as_instant(now)
+        expected: float | Exception = value
+        if last is not None and value < last:
+            expected = TimeWentBackwardsError(now=value, last=last)
+    except InvalidArgumentError as error:
+        expected = error
+    assert type(got) is type(expected)
+    if isinstance(expected, Exception):
+        assert str(got) == str(expected)
+    else:
+        assert got == expected
+        assert type(got) is float

@@ -43,23 +43,6 @@ from ._runtime import AState, CState, Lane, Member, Phase, QState, Requirements,
 __all__ = ["EngineCore"]
 
 
-class _Clock(Clock):
-    """:class:`Clock` with a shortcut for the usual ``now``: a finite float, not earlier.
-
-    Anything else (ints, bad values, time going back) takes the shared checks, so
-    the errors are the same.
-    """
-
-    __slots__ = ()
-
-    def check(self, now: float) -> float:
-        last = self._now
-        # ``now - now`` is 0.0 for a finite float and NaN for infinities and NaN.
-        if type(now) is float and now - now == 0.0 and (last is None or now >= last):
-            return now
-        return super().check(now)
-
-
 _Item = tuple[float, float, int, str]
 
 
@@ -71,7 +54,7 @@ class EngineCore:
     ) -> None:
         ensure_valid(definition)
         self._definition = definition
-        self._clock = _Clock()
+        self._clock = Clock()
         self._rng = random.Random(seed)
         self._explain = explain
         self._policy = definition.cross_queue
