@@ -29,7 +29,7 @@ How events map to outcomes:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -308,6 +308,7 @@ class RecordBuilder:
     __slots__ = (
         "_agent_queues",
         "_agents",
+        "_changes",
         "_contacts",
         "_dialled",
         "_intervals",
@@ -324,6 +325,7 @@ class RecordBuilder:
         self._agent_queues = {k: tuple(v) for k, v in (agent_queues or {}).items()}
         self._dialled = dialled_number
         self._contacts: dict[str, _Contact] = {}
+        self._changes: dict[str, _Contact | None] = {}
         self._wrapping: dict[str, _Contact] = {}  # contacts in phase _WRAP
         # agent -> (routing state, since, reason)
         self._agents: dict[str, tuple[_rt.AgentState, float, str | None]] = {}
@@ -372,7 +374,11 @@ class RecordBuilder:
             last = self._now
             if not at >= last:
                 raise TimeWentBackwardsError(now=at, last=last)
-            changes: dict[str, _Contact | None] = {}
+            # One scratch dict for every event (fewer allocations for the collector);
+            # emptied here, since a handler that raised may have left entries.
+            changes = self._changes
+            if changes:
+                changes.clear()
             # Contacts waiting for a wrap-up that did not come: finished once time
             # moves on.
             if self._wrapping and at > last:
@@ -510,7 +516,7 @@ class RecordBuilder:
 
     def _on_node_entered(
         self, e: _ivr.NodeEntered, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         known = changes.get(e.session, self._contacts.get(e.session))
         if known is None:
             c = _Contact(e.session, e.at, _IVR)
@@ -519,25 +525,25 @@ class RecordBuilder:
             self._expect(c, "enter an IVR node", _IVR)
         c.ivr_path = (*c.ivr_path, e.node)
         changes[c.id] = c
-        return []
+        return ()
 
     def _on_node_exited(
         self, e: _ivr.NodeExited, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.session, changes, "leave an IVR node")
         self._expect(c, "leave an IVR node", _IVR)
-        return []
+        return ()
 
     def _on_survey(
         self, e: _ivr.SurveyAnswered, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.session, changes, "answer a survey")
         self._expect(c, "answer a survey", _IVR)
-        return []
+        return ()
 
     def _on_session_ended(
         self, e: _ivr.SessionEnded, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.session, changes, "end an IVR session")
         self._expect(c, "end an IVR session", _IVR)
         c = c.clone()
@@ -547,7 +553,7 @@ class RecordBuilder:
             c.phase = _HANDOFF
             c.ivr_exited_at = e.at
             changes[c.id] = c
-            return []
+            return ()
         outcome = _IVR_END[e.result]
         if outcome is Outcome.OVERFLOWED:
             c.ivr_exited_at = e.at
@@ -578,24 +584,24 @@ class RecordBuilder:
 
     def _on_queued(
         self, e: _rt.ContactQueued, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         known = changes.get(e.contact_id, self._contacts.get(e.contact_id))
         if known is not None and known.phase in (_WAITING, _RINGING):
             # Re-queued after an overflow, a transfer or an escalation's move.
             if not known.queues or known.queues[-1] != e.queue:
                 known.queues = (*known.queues, e.queue)
-            return []
+            return ()
         c = self._start(e, changes)
         c.phase = _WAITING
         c.queues = (*c.queues, e.queue)
         if c.queued_at is None:
             c.queued_at = e.at
         changes[c.id] = c
-        return []
+        return ()
 
     def _on_refused(
         self, e: _rt.ContactRefused, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._start(e, changes)
         c.queues = (*c.queues, e.queue)
         c.ended_at = e.at
@@ -609,14 +615,14 @@ class RecordBuilder:
 
     def _on_offered(
         self, e: _rt.ContactOffered, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "be offered")
         self._expect(c, "be offered", _WAITING)
         c.phase = _RINGING
         c.offered_at = e.at
         if c.first_offered_at is None:
             c.first_offered_at = e.at
-        return []
+        return ()
 
     def _end_ring(self, c: _Contact, at: float) -> None:
         assert c.offered_at is not None
@@ -625,16 +631,16 @@ class RecordBuilder:
 
     def _on_declined(
         self, e: _rt.ContactOfferDeclined, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "have its offer declined")
         self._expect(c, "have its offer declined", _RINGING)
         self._end_ring(c, e.at)
         c.phase = _WAITING
-        return []
+        return ()
 
     def _on_answered(
         self, e: _rt.ContactAnswered, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "be answered")
         self._expect(c, "be answered", _RINGING)
         self._end_ring(c, e.at)
@@ -643,11 +649,11 @@ class RecordBuilder:
             c.answered_at = e.at
         c.segment_start = e.at
         c.agents = (*c.agents, e.agent_id)
-        return []
+        return ()
 
     def _on_completed(
         self, e: _rt.ContactCompleted, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "complete")
         self._expect(c, "complete", _ACTIVE)
         assert c.segment_start is not None
@@ -657,11 +663,11 @@ class RecordBuilder:
         c.phase = _WRAP
         c.wrap_agent = e.agent_id
         changes[c.id] = c
-        return []
+        return ()
 
     def _on_abandoned(
         self, e: _rt.ContactAbandoned, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "abandon")
         self._expect(c, "abandon", _WAITING, _RINGING)
         c = c.clone()
@@ -675,13 +681,13 @@ class RecordBuilder:
 
     def _on_overflowed(
         self, e: _rt.ContactOverflowed, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "overflow")
         self._expect(c, "overflow", _WAITING)
         if e.kind is _rt.OverflowKind.QUEUE:
             if e.to_queue is not None and c.queues[-1:] != (e.to_queue,):
                 c.queues = (*c.queues, e.to_queue)
-            return []
+            return ()
         c = c.clone()
         c.ended_at = e.at
         changes[c.id] = None
@@ -690,7 +696,7 @@ class RecordBuilder:
 
     def _on_transferred(
         self, e: _rt.ContactTransferred, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "be transferred")
         self._expect(c, "be transferred", _WAITING, _ACTIVE)
         if c.phase == _ACTIVE:
@@ -701,18 +707,18 @@ class RecordBuilder:
         c.transfers += 1
         if c.queues[-1:] != (e.to_queue,):
             c.queues = (*c.queues, e.to_queue)
-        return []
+        return ()
 
     def _on_escalated(
         self, e: _rt.ContactEscalated, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "be escalated")
         self._expect(c, "be escalated", _WAITING)
-        return []
+        return ()
 
     def _on_left(
         self, e: _rt.ContactLeft, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "leave its queue")
         self._expect(c, "leave its queue", _WAITING)
         c = c.clone()
@@ -724,7 +730,7 @@ class RecordBuilder:
 
     def _on_agent(
         self, e: _rt.AgentStateChanged, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         agent_id, old, at = e.agent_id, e.old, e.at
         agents = self._agents
         known = agents.get(agent_id)
@@ -749,8 +755,9 @@ class RecordBuilder:
                 known[2] if known is not None and old is _NOT_READY else None,
                 self._agent_queues.get(agent_id, ()),
             )
-        finished: list[ContactRecord] = []
+        finished: Sequence[ContactRecord] = ()
         if e.new is not _WRAP_UP and (self._wrapping or changes):
+            finished = []
             wrap_end = at if old is _WRAP_UP else None
             for c in self._wrapping.values():
                 if c.id not in changes and c.wrap_agent == agent_id:
