@@ -522,7 +522,8 @@ class RecordBuilder:
             c = _Contact(e.session, e.at, _IVR)
         else:
             c = known.clone()
-            self._expect(c, "enter an IVR node", _IVR)
+            if c.phase != _IVR:
+                self._expect(c, "enter an IVR node", _IVR)
         c.ivr_path = (*c.ivr_path, e.node)
         changes[c.id] = c
         return ()
@@ -531,21 +532,24 @@ class RecordBuilder:
         self, e: _ivr.NodeExited, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.session, changes, "leave an IVR node")
-        self._expect(c, "leave an IVR node", _IVR)
+        if c.phase != _IVR:
+            self._expect(c, "leave an IVR node", _IVR)
         return ()
 
     def _on_survey(
         self, e: _ivr.SurveyAnswered, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.session, changes, "answer a survey")
-        self._expect(c, "answer a survey", _IVR)
+        if c.phase != _IVR:
+            self._expect(c, "answer a survey", _IVR)
         return ()
 
     def _on_session_ended(
         self, e: _ivr.SessionEnded, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.session, changes, "end an IVR session")
-        self._expect(c, "end an IVR session", _IVR)
+        if c.phase != _IVR:
+            self._expect(c, "end an IVR session", _IVR)
         c = c.clone()
         c.caller = e.attributes.get("caller") or c.caller
         c.dialled = e.attributes.get("dialled") or c.dialled
@@ -617,7 +621,8 @@ class RecordBuilder:
         self, e: _rt.ContactOffered, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "be offered")
-        self._expect(c, "be offered", _WAITING)
+        if c.phase != _WAITING:
+            self._expect(c, "be offered", _WAITING)
         c.phase = _RINGING
         c.offered_at = e.at
         if c.first_offered_at is None:
@@ -633,7 +638,8 @@ class RecordBuilder:
         self, e: _rt.ContactOfferDeclined, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "have its offer declined")
-        self._expect(c, "have its offer declined", _RINGING)
+        if c.phase != _RINGING:
+            self._expect(c, "have its offer declined", _RINGING)
         self._end_ring(c, e.at)
         c.phase = _WAITING
         return ()
@@ -642,7 +648,8 @@ class RecordBuilder:
         self, e: _rt.ContactAnswered, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "be answered")
-        self._expect(c, "be answered", _RINGING)
+        if c.phase != _RINGING:
+            self._expect(c, "be answered", _RINGING)
         self._end_ring(c, e.at)
         c.phase = _ACTIVE
         if c.answered_at is None:
@@ -655,7 +662,8 @@ class RecordBuilder:
         self, e: _rt.ContactCompleted, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "complete")
-        self._expect(c, "complete", _ACTIVE)
+        if c.phase != _ACTIVE:
+            self._expect(c, "complete", _ACTIVE)
         assert c.segment_start is not None
         c.talk_seconds += e.at - c.segment_start
         c.segment_start = None
@@ -683,7 +691,8 @@ class RecordBuilder:
         self, e: _rt.ContactOverflowed, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "overflow")
-        self._expect(c, "overflow", _WAITING)
+        if c.phase != _WAITING:
+            self._expect(c, "overflow", _WAITING)
         if e.kind is _rt.OverflowKind.QUEUE:
             if e.to_queue is not None and c.queues[-1:] != (e.to_queue,):
                 c.queues = (*c.queues, e.to_queue)
@@ -713,14 +722,16 @@ class RecordBuilder:
         self, e: _rt.ContactEscalated, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "be escalated")
-        self._expect(c, "be escalated", _WAITING)
+        if c.phase != _WAITING:
+            self._expect(c, "be escalated", _WAITING)
         return ()
 
     def _on_left(
         self, e: _rt.ContactLeft, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "leave its queue")
-        self._expect(c, "leave its queue", _WAITING)
+        if c.phase != _WAITING:
+            self._expect(c, "leave its queue", _WAITING)
         c = c.clone()
         c.ended_at = e.at
         changes[c.id] = None
