@@ -114,15 +114,16 @@ def run_simpy(customers: int, seed: int) -> tuple[int, float]:
 
 def measure(
     run: Callable[[int, int], tuple[int, float]], customers: int, seed: int, repeats: int
-) -> tuple[float, float, int]:
+) -> tuple[float, float, float, int]:
     run(max(customers // 50, 100), seed)  # warm-up
-    best = math.inf
+    best = best_cpu = math.inf
     result = (0, math.nan)
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = run(customers, seed)
+        best_cpu = min(best_cpu, time.process_time() - start_cpu)
         best = min(best, time.perf_counter() - start)
-    return result[0] / best, result[1], result[0]
+    return result[0] / best, result[0] / best_cpu, result[1], result[0]
 
 
 def main() -> int:
@@ -156,23 +157,28 @@ def main() -> int:
             engines[name] = other
         else:
             result[f"{name}_customers_per_second"] = None
+            result[f"{name}_customers_per_cpu_second"] = None
             print(f"{name} is not installed; skipped (pip install -e '.[bench]')", file=sys.stderr)
     for name, runner in engines.items():
         print(f"running {name}...", file=sys.stderr)
-        speed, wait_probability, count = measure(runner, args.customers, args.seed, args.repeats)
+        speed, cpu_speed, wait_probability, count = measure(
+            runner, args.customers, args.seed, args.repeats
+        )
         result[f"{name}_customers_per_second"] = round(speed, 1)
+        result[f"{name}_customers_per_cpu_second"] = round(cpu_speed, 1)
         result[f"{name}_wait_probability"] = wait_probability
         result[f"{name}_customers_simulated"] = count
         if name in others:
             module = importlib.import_module(name)
             result[f"{name}_version"] = getattr(module, "__version__", "unknown")
-    ours = result["callcenter_customers_per_second"]
-    assert isinstance(ours, float)
-    for name in ("ciw", "simpy"):
-        theirs = result.get(f"{name}_customers_per_second")
-        result[f"speedup_vs_{name}"] = (
-            round(ours / theirs, 2) if isinstance(theirs, float) else None
-        )
+    for suffix in ("", "_cpu"):
+        ours = result[f"callcenter_customers_per{suffix}_second"]
+        assert isinstance(ours, float)
+        for name in ("ciw", "simpy"):
+            theirs = result.get(f"{name}_customers_per{suffix}_second")
+            result[f"speedup{suffix}_vs_{name}"] = (
+                round(ours / theirs, 2) if isinstance(theirs, float) else None
+            )
     if args.json:
         print(json.dumps(result))
     else:

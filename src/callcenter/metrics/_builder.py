@@ -28,8 +28,11 @@ How events map to outcomes:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
+
+import attrs
 
 from .. import ivr as _ivr
 from .. import routing as _rt
@@ -40,6 +43,127 @@ from ..errors import (
     TimeWentBackwardsError,
 )
 from ._records import AgentState, AgentStateInterval, ContactRecord, Outcome
+
+# Trusted constructors. The builder makes its records and intervals only from state
+# it has already checked: every time is the finite ``at`` of an event fed in order
+# (so the timestamps are ordered and every duration is >= 0), answered contacts have
+# ``queued_at`` and ``answered_at``, every sequence is a tuple of strings. Running the
+# attrs validators again on each of them cost about a third of the builder's time, so
+# these fill the slots directly. tests/metrics/test_builder.py checks over random
+# valid inputs that they give objects equal (fields, hash) to the validated
+# constructors, and that they set every field of the class.
+_new = object.__new__
+_isfinite = math.isfinite
+
+
+def _check_time(name: str, value: object) -> None:
+    """Refuse anything but a finite int or float (as the records' validators would)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not _isfinite(value):
+        raise InvalidArgumentError(name=name, expected="finite POSIX seconds", got=value)
+
+
+_CR = {a.name: ContactRecord.__dict__[a.name].__set__ for a in attrs.fields(ContactRecord)}
+_CR_contact_id = _CR["contact_id"]
+_CR_outcome = _CR["outcome"]
+_CR_arrived_at = _CR["arrived_at"]
+_CR_ended_at = _CR["ended_at"]
+_CR_channel = _CR["channel"]
+_CR_dialled_number = _CR["dialled_number"]
+_CR_caller = _CR["caller"]
+_CR_queues = _CR["queues"]
+_CR_agents = _CR["agents"]
+_CR_skill_group = _CR["skill_group"]
+_CR_ivr_exited_at = _CR["ivr_exited_at"]
+_CR_queued_at = _CR["queued_at"]
+_CR_first_offered_at = _CR["first_offered_at"]
+_CR_answered_at = _CR["answered_at"]
+_CR_wrap_up_ended_at = _CR["wrap_up_ended_at"]
+_CR_ring_seconds = _CR["ring_seconds"]
+_CR_talk_seconds = _CR["talk_seconds"]
+_CR_hold_seconds = _CR["hold_seconds"]
+_CR_after_contact_seconds = _CR["after_contact_seconds"]
+_CR_transfers = _CR["transfers"]
+_CR_disposition = _CR["disposition"]
+_CR_ivr_path = _CR["ivr_path"]
+_AI = {
+    a.name: AgentStateInterval.__dict__[a.name].__set__ for a in attrs.fields(AgentStateInterval)
+}
+_AI_agent_id = _AI["agent_id"]
+_AI_state = _AI["state"]
+_AI_start = _AI["start"]
+_AI_end = _AI["end"]
+_AI_reason = _AI["reason"]
+_AI_queues = _AI["queues"]
+_AI_skill_group = _AI["skill_group"]
+
+
+def _trusted_record(
+    contact_id: str,
+    outcome: Outcome,
+    arrived_at: float,
+    ended_at: float,
+    channel: str,
+    dialled_number: str | None,
+    caller: str | None,
+    queues: tuple[str, ...],
+    agents: tuple[str, ...],
+    ivr_exited_at: float | None,
+    queued_at: float | None,
+    first_offered_at: float | None,
+    answered_at: float | None,
+    wrap_up_ended_at: float | None,
+    ring_seconds: float,
+    talk_seconds: float,
+    after_contact_seconds: float,
+    transfers: int,
+    ivr_path: tuple[str, ...],
+) -> ContactRecord:
+    """A :class:`ContactRecord` from values known valid, without running the validators."""
+    r: ContactRecord = _new(ContactRecord)
+    _CR_contact_id(r, contact_id)
+    _CR_outcome(r, outcome)
+    _CR_arrived_at(r, arrived_at)
+    _CR_ended_at(r, ended_at)
+    _CR_channel(r, channel)
+    _CR_dialled_number(r, dialled_number)
+    _CR_caller(r, caller)
+    _CR_queues(r, queues)
+    _CR_agents(r, agents)
+    _CR_skill_group(r, None)
+    _CR_ivr_exited_at(r, ivr_exited_at)
+    _CR_queued_at(r, queued_at)
+    _CR_first_offered_at(r, first_offered_at)
+    _CR_answered_at(r, answered_at)
+    _CR_wrap_up_ended_at(r, wrap_up_ended_at)
+    _CR_ring_seconds(r, ring_seconds)
+    _CR_talk_seconds(r, talk_seconds)
+    _CR_hold_seconds(r, 0.0)
+    _CR_after_contact_seconds(r, after_contact_seconds)
+    _CR_transfers(r, transfers)
+    _CR_disposition(r, None)
+    _CR_ivr_path(r, ivr_path)
+    return r
+
+
+def _trusted_interval(
+    agent_id: str,
+    state: AgentState,
+    start: float,
+    end: float,
+    reason: str | None,
+    queues: tuple[str, ...],
+) -> AgentStateInterval:
+    """An :class:`AgentStateInterval` from values known valid (``start <= end``, finite)."""
+    i: AgentStateInterval = _new(AgentStateInterval)
+    _AI_agent_id(i, agent_id)
+    _AI_state(i, state)
+    _AI_start(i, start)
+    _AI_end(i, end)
+    _AI_reason(i, reason)
+    _AI_queues(i, queues)
+    _AI_skill_group(i, None)
+    return i
+
 
 __all__ = ["BuilderEvent", "RecordBuilder"]
 
@@ -63,6 +187,10 @@ _IVR_END = {
     _ivr.SessionResult.ERROR: Outcome.BLOCKED,
     _ivr.SessionResult.TRANSFERRED: Outcome.OVERFLOWED,
 }
+
+_LOGGED_OUT = _rt.AgentState.LOGGED_OUT
+_NOT_READY = _rt.AgentState.NOT_READY
+_WRAP_UP = _rt.AgentState.WRAP_UP
 
 # Phases of a contact in the builder.
 _IVR = "ivr"  # in an IVR session
@@ -180,6 +308,7 @@ class RecordBuilder:
     __slots__ = (
         "_agent_queues",
         "_agents",
+        "_changes",
         "_contacts",
         "_dialled",
         "_intervals",
@@ -196,6 +325,7 @@ class RecordBuilder:
         self._agent_queues = {k: tuple(v) for k, v in (agent_queues or {}).items()}
         self._dialled = dialled_number
         self._contacts: dict[str, _Contact] = {}
+        self._changes: dict[str, _Contact | None] = {}
         self._wrapping: dict[str, _Contact] = {}  # contacts in phase _WRAP
         # agent -> (routing state, since, reason)
         self._agents: dict[str, tuple[_rt.AgentState, float, str | None]] = {}
@@ -226,62 +356,72 @@ class RecordBuilder:
         """Feed several events in order; returns the records they finished.
 
         Each event is fed on its own: if one raises, the ones before it stay fed.
+
+        Raises:
+            CallCenterError: What :meth:`feed` raises, for the first event refused.
         """
         out: list[ContactRecord] = []
+        handlers = _HANDLERS
         for event in events:
-            out.extend(self.feed(event))
+            handler = handlers.get(event.__class__)
+            if handler is None:
+                raise InvalidArgumentError(
+                    name="event", expected="a callcenter.routing or callcenter.ivr event", got=event
+                )
+            at = event.at
+            if at.__class__ is not float or not _isfinite(at):
+                _check_time("event.at", at)
+            last = self._now
+            if not at >= last:
+                raise TimeWentBackwardsError(now=at, last=last)
+            # One scratch dict for every event (fewer allocations for the collector);
+            # emptied here, since a handler that raised may have left entries.
+            changes = self._changes
+            if changes:
+                changes.clear()
+            # Contacts waiting for a wrap-up that did not come: finished once time
+            # moves on.
+            if self._wrapping and at > last:
+                for c in self._wrapping.values():
+                    if c.wrap_agent is not None:
+                        state = self._agents.get(c.wrap_agent)
+                        if state is None or state[0] is not _rt.AgentState.WRAP_UP:
+                            out.append(self._record(c, Outcome.ANSWERED, None))
+                            changes[c.id] = None
+            # The handler checks everything before it changes anything; it puts new,
+            # finished and wrapping contacts in ``changes``, committed below.
+            finished = handler(self, event, changes)
+            if finished:
+                out.extend(finished)
+            if changes:
+                contacts, wrapping = self._contacts, self._wrapping
+                for cid, item in changes.items():
+                    if item is None:
+                        contacts.pop(cid, None)
+                        wrapping.pop(cid, None)
+                    else:
+                        contacts[cid] = item
+                        if item.phase == _WRAP:
+                            wrapping[cid] = item
+                        else:
+                            wrapping.pop(cid, None)
+            self._now = at
         return out
 
     def feed(self, event: BuilderEvent) -> list[ContactRecord]:
         """Feed one event; returns the contact records it finished (usually none).
 
         Raises:
-            InvalidArgumentError: ``event`` is not a routing event nor an IVR report.
+            InvalidArgumentError: ``event`` is not a routing event nor an IVR report,
+                or one of its times (``at``, a contact's ``arrived_at``, an agent
+                state's ``since``) is not a finite number of seconds.
             TimeWentBackwardsError: ``event.at`` is earlier than an event fed before.
             UnknownIdError: An event about a contact the builder never saw start.
             IllegalTransitionError: An event that cannot follow the contact's
                 previous ones (answered twice, queued after it hung up...).
             DuplicateIdError: A new contact with the id of a live one.
         """
-        handler = _HANDLERS.get(type(event))
-        if handler is None:
-            raise InvalidArgumentError(
-                name="event", expected="a callcenter.routing or callcenter.ivr event", got=event
-            )
-        at = event.at
-        if not at >= self._now:
-            raise TimeWentBackwardsError(now=at, last=self._now)
-        changes: dict[str, _Contact | None] = {}
-        stale: list[ContactRecord] | None = None
-        # Contacts waiting for a wrap-up that did not come: finished once time moves on.
-        if self._wrapping and at > self._now:
-            for c in self._wrapping.values():
-                if c.wrap_agent is not None:
-                    state = self._agents.get(c.wrap_agent)
-                    if state is None or state[0] is not _rt.AgentState.WRAP_UP:
-                        if stale is None:
-                            stale = []
-                        stale.append(self._record(c, Outcome.ANSWERED, None))
-                        changes[c.id] = None
-        # The handler checks everything before it changes anything; it puts new,
-        # finished and wrapping contacts in ``changes``, committed below.
-        out: list[ContactRecord] = handler(self, event, changes)
-        if stale is not None:
-            out = stale + out
-        if changes:
-            contacts, wrapping = self._contacts, self._wrapping
-            for cid, item in changes.items():
-                if item is None:
-                    contacts.pop(cid, None)
-                    wrapping.pop(cid, None)
-                else:
-                    contacts[cid] = item
-                    if item.phase == _WRAP:
-                        wrapping[cid] = item
-                    else:
-                        wrapping.pop(cid, None)
-        self._now = at
-        return out
+        return self.feed_all((event,))
 
     def close(self, now: float) -> list[ContactRecord]:
         """End the run at ``now``: close agent intervals and finish wrap-ups in progress.
@@ -291,7 +431,9 @@ class RecordBuilder:
 
         Raises:
             TimeWentBackwardsError: ``now`` is earlier than the latest event.
+            InvalidArgumentError: ``now`` is not a finite number of seconds.
         """
+        _check_time("now", now)
         if not now >= self._now:
             raise TimeWentBackwardsError(now=now, last=self._now)
         out: list[ContactRecord] = []
@@ -316,39 +458,41 @@ class RecordBuilder:
     def _interval(
         self, agent: str, state: _rt.AgentState, start: float, end: float, reason: str | None
     ) -> AgentStateInterval:
-        return AgentStateInterval(
-            agent_id=agent,
-            state=_STATE[state],
-            start=start,
-            end=end,
-            reason=reason if state is _rt.AgentState.NOT_READY else None,
-            queues=self._agent_queues.get(agent, ()),
+        # Callers guarantee finite ``start <= end`` (see ``feed`` and ``_on_agent``).
+        return _trusted_interval(
+            agent,
+            _STATE[state],
+            start,
+            end,
+            reason if state is _rt.AgentState.NOT_READY else None,
+            self._agent_queues.get(agent, ()),
         )
 
     def _record(self, c: _Contact, outcome: Outcome, wrap_end: float | None) -> ContactRecord:
+        # Every time in ``c`` is the finite time of an event fed in order (``feed``
+        # refuses the others), so the record is valid by construction.
         ended = c.ended_at
         assert ended is not None
-        answered = c.answered_at if outcome is Outcome.ANSWERED else None
-        return ContactRecord(
-            contact_id=c.id,
-            outcome=outcome,
-            arrived_at=c.arrived_at,
-            ended_at=ended,
-            channel=c.channel,
-            dialled_number=c.dialled or self._dialled,
-            caller=c.caller,
-            queues=c.queues,
-            agents=c.agents,
-            ivr_exited_at=c.ivr_exited_at,
-            queued_at=c.queued_at,
-            first_offered_at=c.first_offered_at,
-            answered_at=answered,
-            wrap_up_ended_at=wrap_end,
-            ring_seconds=c.ring_seconds,
-            talk_seconds=c.talk_seconds,
-            after_contact_seconds=0.0 if wrap_end is None else wrap_end - ended,
-            transfers=c.transfers,
-            ivr_path=c.ivr_path,
+        return _trusted_record(
+            c.id,
+            outcome,
+            c.arrived_at,
+            ended,
+            c.channel,
+            c.dialled or self._dialled,
+            c.caller,
+            c.queues,
+            c.agents,
+            c.ivr_exited_at,
+            c.queued_at,
+            c.first_offered_at,
+            c.answered_at if outcome is Outcome.ANSWERED else None,
+            wrap_end,
+            c.ring_seconds,
+            c.talk_seconds,
+            0.0 if wrap_end is None else wrap_end - ended,
+            c.transfers,
+            c.ivr_path,
         )
 
     def _live(self, cid: str, changes: Mapping[str, _Contact | None], action: str) -> _Contact:
@@ -372,36 +516,40 @@ class RecordBuilder:
 
     def _on_node_entered(
         self, e: _ivr.NodeEntered, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         known = changes.get(e.session, self._contacts.get(e.session))
         if known is None:
             c = _Contact(e.session, e.at, _IVR)
         else:
             c = known.clone()
-            self._expect(c, "enter an IVR node", _IVR)
+            if c.phase != _IVR:
+                self._expect(c, "enter an IVR node", _IVR)
         c.ivr_path = (*c.ivr_path, e.node)
         changes[c.id] = c
-        return []
+        return ()
 
     def _on_node_exited(
         self, e: _ivr.NodeExited, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.session, changes, "leave an IVR node")
-        self._expect(c, "leave an IVR node", _IVR)
-        return []
+        if c.phase != _IVR:
+            self._expect(c, "leave an IVR node", _IVR)
+        return ()
 
     def _on_survey(
         self, e: _ivr.SurveyAnswered, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.session, changes, "answer a survey")
-        self._expect(c, "answer a survey", _IVR)
-        return []
+        if c.phase != _IVR:
+            self._expect(c, "answer a survey", _IVR)
+        return ()
 
     def _on_session_ended(
         self, e: _ivr.SessionEnded, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.session, changes, "end an IVR session")
-        self._expect(c, "end an IVR session", _IVR)
+        if c.phase != _IVR:
+            self._expect(c, "end an IVR session", _IVR)
         c = c.clone()
         c.caller = e.attributes.get("caller") or c.caller
         c.dialled = e.attributes.get("dialled") or c.dialled
@@ -409,7 +557,7 @@ class RecordBuilder:
             c.phase = _HANDOFF
             c.ivr_exited_at = e.at
             changes[c.id] = c
-            return []
+            return ()
         outcome = _IVR_END[e.result]
         if outcome is Outcome.OVERFLOWED:
             c.ivr_exited_at = e.at
@@ -426,7 +574,10 @@ class RecordBuilder:
     ) -> _Contact:
         known = changes.get(e.contact_id, self._contacts.get(e.contact_id))
         if known is None:
-            c = _Contact(e.contact_id, min(e.arrived_at, e.at), _WAITING)
+            arrived = min(e.arrived_at, e.at)
+            if arrived.__class__ is not float or not _isfinite(arrived):
+                _check_time("event.arrived_at", arrived)
+            c = _Contact(e.contact_id, arrived, _WAITING)
             c.channel = e.channel.value
             return c
         if known.phase != _HANDOFF:
@@ -437,24 +588,24 @@ class RecordBuilder:
 
     def _on_queued(
         self, e: _rt.ContactQueued, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         known = changes.get(e.contact_id, self._contacts.get(e.contact_id))
         if known is not None and known.phase in (_WAITING, _RINGING):
             # Re-queued after an overflow, a transfer or an escalation's move.
             if not known.queues or known.queues[-1] != e.queue:
                 known.queues = (*known.queues, e.queue)
-            return []
+            return ()
         c = self._start(e, changes)
         c.phase = _WAITING
         c.queues = (*c.queues, e.queue)
         if c.queued_at is None:
             c.queued_at = e.at
         changes[c.id] = c
-        return []
+        return ()
 
     def _on_refused(
         self, e: _rt.ContactRefused, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._start(e, changes)
         c.queues = (*c.queues, e.queue)
         c.ended_at = e.at
@@ -468,14 +619,15 @@ class RecordBuilder:
 
     def _on_offered(
         self, e: _rt.ContactOffered, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "be offered")
-        self._expect(c, "be offered", _WAITING)
+        if c.phase != _WAITING:
+            self._expect(c, "be offered", _WAITING)
         c.phase = _RINGING
         c.offered_at = e.at
         if c.first_offered_at is None:
             c.first_offered_at = e.at
-        return []
+        return ()
 
     def _end_ring(self, c: _Contact, at: float) -> None:
         assert c.offered_at is not None
@@ -484,31 +636,34 @@ class RecordBuilder:
 
     def _on_declined(
         self, e: _rt.ContactOfferDeclined, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "have its offer declined")
-        self._expect(c, "have its offer declined", _RINGING)
+        if c.phase != _RINGING:
+            self._expect(c, "have its offer declined", _RINGING)
         self._end_ring(c, e.at)
         c.phase = _WAITING
-        return []
+        return ()
 
     def _on_answered(
         self, e: _rt.ContactAnswered, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "be answered")
-        self._expect(c, "be answered", _RINGING)
+        if c.phase != _RINGING:
+            self._expect(c, "be answered", _RINGING)
         self._end_ring(c, e.at)
         c.phase = _ACTIVE
         if c.answered_at is None:
             c.answered_at = e.at
         c.segment_start = e.at
         c.agents = (*c.agents, e.agent_id)
-        return []
+        return ()
 
     def _on_completed(
         self, e: _rt.ContactCompleted, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "complete")
-        self._expect(c, "complete", _ACTIVE)
+        if c.phase != _ACTIVE:
+            self._expect(c, "complete", _ACTIVE)
         assert c.segment_start is not None
         c.talk_seconds += e.at - c.segment_start
         c.segment_start = None
@@ -516,11 +671,11 @@ class RecordBuilder:
         c.phase = _WRAP
         c.wrap_agent = e.agent_id
         changes[c.id] = c
-        return []
+        return ()
 
     def _on_abandoned(
         self, e: _rt.ContactAbandoned, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "abandon")
         self._expect(c, "abandon", _WAITING, _RINGING)
         c = c.clone()
@@ -534,13 +689,14 @@ class RecordBuilder:
 
     def _on_overflowed(
         self, e: _rt.ContactOverflowed, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "overflow")
-        self._expect(c, "overflow", _WAITING)
+        if c.phase != _WAITING:
+            self._expect(c, "overflow", _WAITING)
         if e.kind is _rt.OverflowKind.QUEUE:
             if e.to_queue is not None and c.queues[-1:] != (e.to_queue,):
                 c.queues = (*c.queues, e.to_queue)
-            return []
+            return ()
         c = c.clone()
         c.ended_at = e.at
         changes[c.id] = None
@@ -549,7 +705,7 @@ class RecordBuilder:
 
     def _on_transferred(
         self, e: _rt.ContactTransferred, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "be transferred")
         self._expect(c, "be transferred", _WAITING, _ACTIVE)
         if c.phase == _ACTIVE:
@@ -560,20 +716,22 @@ class RecordBuilder:
         c.transfers += 1
         if c.queues[-1:] != (e.to_queue,):
             c.queues = (*c.queues, e.to_queue)
-        return []
+        return ()
 
     def _on_escalated(
         self, e: _rt.ContactEscalated, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "be escalated")
-        self._expect(c, "be escalated", _WAITING)
-        return []
+        if c.phase != _WAITING:
+            self._expect(c, "be escalated", _WAITING)
+        return ()
 
     def _on_left(
         self, e: _rt.ContactLeft, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
+    ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, "leave its queue")
-        self._expect(c, "leave its queue", _WAITING)
+        if c.phase != _WAITING:
+            self._expect(c, "leave its queue", _WAITING)
         c = c.clone()
         c.ended_at = e.at
         changes[c.id] = None
@@ -583,38 +741,49 @@ class RecordBuilder:
 
     def _on_agent(
         self, e: _rt.AgentStateChanged, changes: dict[str, _Contact | None]
-    ) -> list[ContactRecord]:
-        known = self._agents.get(e.agent_id)
-        if known is not None and known[0] is not e.old:
+    ) -> Sequence[ContactRecord]:
+        agent_id, old, at = e.agent_id, e.old, e.at
+        agents = self._agents
+        known = agents.get(agent_id)
+        if known is not None and known[0] is not old:
             raise IllegalTransitionError(
-                entity=f"agent {e.agent_id!r}",
+                entity=f"agent {agent_id!r}",
                 state=known[0].value,
-                action=f"change from {e.old.value} to {e.new.value}",
+                action=f"change from {old.value} to {e.new.value}",
                 allowed=(known[0].value,),
             )
-        reason = known[2] if known is not None else None
         interval = None
-        if e.old is not _rt.AgentState.LOGGED_OUT and e.at > e.since:
-            interval = self._interval(e.agent_id, e.old, e.since, e.at, reason)
-        finished: list[ContactRecord] = []
-        leaving_wrap = e.old is _rt.AgentState.WRAP_UP
-        entering_wrap = e.new is _rt.AgentState.WRAP_UP
-        if not entering_wrap:
-            wrap_end = e.at if leaving_wrap else None
+        if old is not _LOGGED_OUT and at > e.since:
+            since = e.since
+            if since.__class__ is not float or not _isfinite(since):
+                _check_time("event.since", since)
+            # ``since`` is finite and before ``at``: a valid interval.
+            interval = _trusted_interval(
+                agent_id,
+                _STATE[old],
+                since,
+                at,
+                known[2] if known is not None and old is _NOT_READY else None,
+                self._agent_queues.get(agent_id, ()),
+            )
+        finished: Sequence[ContactRecord] = ()
+        if e.new is not _WRAP_UP and (self._wrapping or changes):
+            finished = []
+            wrap_end = at if old is _WRAP_UP else None
             for c in self._wrapping.values():
-                if c.id not in changes and c.wrap_agent == e.agent_id:
+                if c.id not in changes and c.wrap_agent == agent_id:
                     finished.append(self._record(c, Outcome.ANSWERED, wrap_end))
                     changes[c.id] = None
             for cid, pending in list(changes.items()):
                 if (
                     pending is not None
                     and pending.phase == _WRAP
-                    and pending.wrap_agent == e.agent_id
+                    and pending.wrap_agent == agent_id
                 ):
                     finished.append(self._record(pending, Outcome.ANSWERED, wrap_end))
                     changes[cid] = None
         # Everything built: commit the agent's side.
-        self._agents[e.agent_id] = (e.new, e.at, e.reason)
+        agents[agent_id] = (e.new, at, e.reason)
         if interval is not None:
             self._intervals.append(interval)
         return finished

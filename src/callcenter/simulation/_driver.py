@@ -191,6 +191,10 @@ class _Call:
         self.accept: Event | None = None  # the agent picking up
 
 
+# Events after which the caller is gone (an overflow only when not to another queue).
+_GONE = frozenset({ContactAbandoned, ContactRefused, ContactLeft, ContactOverflowed})
+
+
 class _Driver:
     def __init__(self, scenario: Scenario, seed: int) -> None:
         self.sc = scenario
@@ -477,7 +481,7 @@ class _Driver:
         contact = Contact(
             id=call.id,
             priority=priority + (1 if call.vip else 0),
-            skills=tuple(SkillRequirement(skill=s) for s in skills),
+            skills=tuple(SkillRequirement(skill=s) for s in skills) if skills else (),
             attributes=attributes,
             preferred_agents=() if vip_agent is None else (vip_agent,),
             sticky_for=0.0 if vip_agent is None else callers.vip_sticky,
@@ -491,7 +495,10 @@ class _Driver:
         calls = self.calls
         for e in events:
             kind = type(e)
-            if kind is ContactOffered:
+            if kind is AgentStateChanged:  # the most frequent event
+                if self.leaving:
+                    self._try_logouts()
+            elif kind is ContactOffered:
                 offered: ContactOffered = e  # type: ignore[assignment]
                 call = calls[offered.contact_id]
                 group = self.group.get(offered.agent_id, self.default_group)
@@ -522,13 +529,10 @@ class _Driver:
                 if call.accept is not None:
                     sim.cancel(call.accept)
                     call.accept = None
-            elif kind is ContactAbandoned or kind is ContactRefused or kind is ContactLeft:
+            elif kind in _GONE and (
+                kind is not ContactOverflowed or e.kind is not OverflowKind.QUEUE  # type: ignore[union-attr]
+            ):
                 self._gone(calls.pop(e.contact_id))  # type: ignore[union-attr]
-            elif kind is ContactOverflowed:
-                if e.kind is not OverflowKind.QUEUE:  # type: ignore[union-attr]
-                    self._gone(calls.pop(e.contact_id))  # type: ignore[union-attr]
-            elif kind is AgentStateChanged and self.leaving:
-                self._try_logouts()
 
     def _gone(self, call: _Call) -> None:
         for event in (call.abandon, call.accept):

@@ -110,7 +110,7 @@ class Event:
 
 
 class _Source(Generic[R]):
-    __slots__ = ("handler", "name", "source")
+    __slots__ = ("advance", "handler", "name", "next_deadline", "source")
 
     def __init__(
         self, source: TimerSource[R], handler: Callable[[R], object] | None, name: str
@@ -118,6 +118,9 @@ class _Source(Generic[R]):
         self.source = source
         self.handler = handler
         self.name = name
+        # Bound once: the loop calls them at every step.
+        self.next_deadline = source.next_deadline
+        self.advance = source.advance
 
 
 class Simulator:
@@ -388,7 +391,7 @@ class Simulator:
                 time = heap[0][0] if heap else _INF
                 chosen: _Source[Any] | None = None
                 for entry in sources:
-                    deadline = entry.source.next_deadline()
+                    deadline = entry.next_deadline()
                     # A source wins a tie against the calendar ("<="); among sources the
                     # first one added wins a tie (the strict "<").
                     if deadline is not None and (
@@ -413,7 +416,7 @@ class Simulator:
                 self._now = time
                 count += 1
                 if chosen is not None:
-                    result = chosen.source.advance(time)
+                    result = chosen.advance(time)
                     if chosen.handler is not None:
                         chosen.handler(result)
                 else:

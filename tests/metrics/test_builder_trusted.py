@@ -1,0 +1,162 @@
+"""The builder's trusted record constructors, and the checks that make them safe.
+
+The builder fills :class:`ContactRecord` and :class:`AgentStateInterval` slots
+directly instead of running their validators. These tests check that, for every
+valid input, the result is the same object the validated constructor gives, and that
+the builder refuses (with a typed error, changing nothing) the inputs that the
+validators would have caught later.
+"""
+
+from __future__ import annotations
+
+import math
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from callcenter.errors import InvalidArgumentError, TimeWentBackwardsError
+from callcenter.metrics import AgentState, AgentStateInterval, ContactRecord, Outcome, RecordBuilder
+from callcenter.metrics._builder import _trusted_interval, _trusted_record
+from callcenter.routing import AgentState as RoutingAgentState
+from callcenter.routing import AgentStateChanged, Channel, ContactQueued
+
+_TIMES = st.floats(min_value=-1e10, max_value=1e10, allow_nan=False) | st.integers(
+    min_value=-(10**10), max_value=10**10
+)
+_DURATIONS = st.floats(min_value=0.0, max_value=1e7, allow_nan=False) | st.integers(0, 10**7)
+_IDS = st.tuples() | st.lists(st.text(max_size=4), max_size=3).map(tuple)
+_OPTIONAL = ("ivr_exited_at", "queued_at", "first_offered_at", "answered_at")
+
+
+def _same(a: ContactRecord | AgentStateInterval, b: ContactRecord | AgentStateInterval) -> None:
+    assert type(a) is type(b)
+    assert a == b
+    assert hash(a) == hash(b)
+    assert repr(a) == repr(b)
+    for field in attrs.fields(type(a)):
+        x, y = getattr(a, field.name), getattr(b, field.name)
+        assert type(x) is type(y), field.name
+        assert x == y or (x != x and y != y), field.name
+
+
+@st.composite
+def _record_args(draw: st.DrawFn) -> dict[str, object]:
+    outcome = draw(st.sampled_from(list(Outcome)))
+    times = sorted(draw(st.lists(_TIMES, min_size=7, max_size=7)))
+    arrived, ivr_exit, queued, offered, answered, ended, wrap_end = times
+    present = {name: draw(st.booleans()) for name in _OPTIONAL}
+    present["answered_at"] = outcome is Outcome.ANSWERED
+    if outcome is Outcome.ANSWERED or outcome in (
+        Outcome.ABANDONED_IN_QUEUE,
+        Outcome.ABANDONED_RINGING,
+    ):
+        present["queued_at"] = True
+    values = dict(
+        zip(_OPTIONAL, (ivr_exit, queued, offered, answered), strict=True),
+    )
+    return {
+        "contact_id": draw(st.text(max_size=6)),
+        "outcome": outcome,
+        "arrived_at": arrived,
+        "ended_at": ended,
+        "channel": draw(st.sampled_from(["voice", "email", "callback"])),
+        "dialled_number": draw(st.none() | st.text(max_size=4)),
+        "caller": draw(st.none() | st.text(max_size=4)),
+        "queues": draw(_IDS),
+        "agents": draw(_IDS),
+        **{name: values[name] if present[name] else None for name in _OPTIONAL},
+        "wrap_up_ended_at": draw(st.sampled_from([None, wrap_end])),
+        "ring_seconds": draw(_DURATIONS),
+        "talk_seconds": draw(_DURATIONS),
+        "after_contact_seconds": draw(_DURATIONS),
+        "transfers": draw(st.integers(min_value=0, max_value=5)),
+        "ivr_path": draw(_IDS),
+    }
+
+
+@given(args=_record_args())
+def test_trusted_record_equals_the_validated_one(args: dict[str, object]) -> None:
+    validated = ContactRecord(**args)  # type: ignore[arg-type]
+    trusted = _trusted_record(**args)  # type: ignore[arg-type]
+    _same(trusted, validated)
+
+
+@given(
+    agent=st.text(max_size=5),
+    state=st.sampled_from(list(AgentState)),
+    times=st.lists(_TIMES, min_size=2, max_size=2).map(sorted),
+    reason=st.none() | st.text(max_size=5),
+    queues=_IDS,
+)
+def test_trusted_interval_equals_the_validated_one(
+    agent: str, state: AgentState, times: list[float], reason: str | None, queues: tuple[str, ...]
+) -> None:
+    start, end = times
+    validated = AgentStateInterval(
+        agent_id=agent, state=state, start=start, end=end, reason=reason, queues=queues
+    )
+    _same(_trusted_interval(agent, state, start, end, reason, queues), validated)
+
+
+def test_trusted_constructors_set_every_field() -> None:
+    """A field added to the record classes must be added to the trusted constructors."""
+    record = _trusted_record(
+        "c", Outcome.BLOCKED, 0.0, 1.0, "voice", None, None, (), (), None, None, None, None,
+        None, 0.0, 0.0, 0.0, 0, (),
+    )  # fmt: skip
+    interval = _trusted_interval("a", AgentState.BUSY, 0.0, 1.0, None, ())
+    for obj in (record, interval):
+        for field in attrs.fields(type(obj)):
+            getattr(obj, field.name)  # AttributeError if a slot was left empty
+        assert attrs.asdict(obj) == attrs.asdict(attrs.evolve(obj))
+
+
+def _state(b: RecordBuilder) -> tuple[object, ...]:
+    return (b.now, b.open_contacts, dict(b._agents), sorted(b._contacts), list(b._intervals))
+
+
+@pytest.mark.parametrize("bad", [math.inf, True, "12"])
+def test_non_finite_or_non_numeric_times_are_refused_and_change_nothing(bad: object) -> None:
+    b = RecordBuilder()
+    b.feed(
+        AgentStateChanged(
+            at=0.0, agent_id="a", old=RoutingAgentState.LOGGED_OUT,
+            new=RoutingAgentState.AVAILABLE, since=0.0,
+        )
+    )  # fmt: skip
+    before = _state(b)
+    queued = ContactQueued(
+        at=5.0,
+        contact_id="c",
+        queue="q",
+        channel=Channel.VOICE,
+        priority=0,
+        arrived_at=5.0,
+        queued_at=5.0,
+    )
+    with pytest.raises((InvalidArgumentError, TimeWentBackwardsError)):
+        b.feed(attrs.evolve(queued, at=bad))  # type: ignore[arg-type]
+    assert _state(b) == before
+    if isinstance(bad, float):
+        with pytest.raises(InvalidArgumentError):
+            b.feed(attrs.evolve(queued, arrived_at=-bad))
+        assert _state(b) == before
+        with pytest.raises(InvalidArgumentError):
+            b.close(bad)
+        assert _state(b) == before
+    changed = AgentStateChanged(
+        at=6.0,
+        agent_id="a",
+        old=RoutingAgentState.AVAILABLE,
+        new=RoutingAgentState.NOT_READY,
+        since=-math.inf,
+    )
+    with pytest.raises(InvalidArgumentError):
+        b.feed(changed)
+    assert _state(b) == before
+    b.feed(attrs.evolve(changed, since=0.0))
+    assert b.take_intervals() == [
+        AgentStateInterval(agent_id="a", state=AgentState.AVAILABLE, start=0.0, end=6.0)
+    ]
