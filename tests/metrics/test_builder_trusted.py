@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from callcenter.errors import InvalidArgumentError, TimeWentBackwardsError
 from callcenter.metrics import AgentState, AgentStateInterval, ContactRecord, Outcome, RecordBuilder
-from callcenter.metrics._builder import _trusted_interval, _trusted_record
+from callcenter.metrics._trusted import trusted_interval, trusted_record
 from callcenter.routing import AgentState as RoutingAgentState
 from callcenter.routing import AgentStateChanged, Channel, ContactQueued
 
@@ -79,7 +79,7 @@ def _record_args(draw: st.DrawFn) -> dict[str, object]:
 @given(args=_record_args())
 def test_trusted_record_equals_the_validated_one(args: dict[str, object]) -> None:
     validated = ContactRecord(**args)  # type: ignore[arg-type]
-    trusted = _trusted_record(**args)  # type: ignore[arg-type]
+    trusted = trusted_record(**args)  # type: ignore[arg-type]
     _same(trusted, validated)
 
 
@@ -97,16 +97,16 @@ def test_trusted_interval_equals_the_validated_one(
     validated = AgentStateInterval(
         agent_id=agent, state=state, start=start, end=end, reason=reason, queues=queues
     )
-    _same(_trusted_interval(agent, state, start, end, reason, queues), validated)
+    _same(trusted_interval(agent, state, start, end, reason, queues), validated)
 
 
 def test_trusted_constructors_set_every_field() -> None:
     """A field added to the record classes must be added to the trusted constructors."""
-    record = _trusted_record(
+    record = trusted_record(
         "c", Outcome.BLOCKED, 0.0, 1.0, "voice", None, None, (), (), None, None, None, None,
         None, 0.0, 0.0, 0.0, 0, (),
     )  # fmt: skip
-    interval = _trusted_interval("a", AgentState.BUSY, 0.0, 1.0, None, ())
+    interval = trusted_interval("a", AgentState.BUSY, 0.0, 1.0, None, ())
     for obj in (record, interval):
         for field in attrs.fields(type(obj)):
             getattr(obj, field.name)  # AttributeError if a slot was left empty

@@ -28,11 +28,8 @@ How events map to outcomes:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
-
-import attrs
 
 from .. import ivr as _ivr
 from .. import routing as _rt
@@ -43,127 +40,7 @@ from ..errors import (
     TimeWentBackwardsError,
 )
 from ._records import AgentState, AgentStateInterval, ContactRecord, Outcome
-
-# Trusted constructors. The builder makes its records and intervals only from state
-# it has already checked: every time is the finite ``at`` of an event fed in order
-# (so the timestamps are ordered and every duration is >= 0), answered contacts have
-# ``queued_at`` and ``answered_at``, every sequence is a tuple of strings. Running the
-# attrs validators again on each of them cost about a third of the builder's time, so
-# these fill the slots directly. tests/metrics/test_builder.py checks over random
-# valid inputs that they give objects equal (fields, hash) to the validated
-# constructors, and that they set every field of the class.
-_new = object.__new__
-_isfinite = math.isfinite
-
-
-def _check_time(name: str, value: object) -> None:
-    """Refuse anything but a finite int or float (as the records' validators would)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not _isfinite(value):
-        raise InvalidArgumentError(name=name, expected="finite POSIX seconds", got=value)
-
-
-_CR = {a.name: ContactRecord.__dict__[a.name].__set__ for a in attrs.fields(ContactRecord)}
-_CR_contact_id = _CR["contact_id"]
-_CR_outcome = _CR["outcome"]
-_CR_arrived_at = _CR["arrived_at"]
-_CR_ended_at = _CR["ended_at"]
-_CR_channel = _CR["channel"]
-_CR_dialled_number = _CR["dialled_number"]
-_CR_caller = _CR["caller"]
-_CR_queues = _CR["queues"]
-_CR_agents = _CR["agents"]
-_CR_skill_group = _CR["skill_group"]
-_CR_ivr_exited_at = _CR["ivr_exited_at"]
-_CR_queued_at = _CR["queued_at"]
-_CR_first_offered_at = _CR["first_offered_at"]
-_CR_answered_at = _CR["answered_at"]
-_CR_wrap_up_ended_at = _CR["wrap_up_ended_at"]
-_CR_ring_seconds = _CR["ring_seconds"]
-_CR_talk_seconds = _CR["talk_seconds"]
-_CR_hold_seconds = _CR["hold_seconds"]
-_CR_after_contact_seconds = _CR["after_contact_seconds"]
-_CR_transfers = _CR["transfers"]
-_CR_disposition = _CR["disposition"]
-_CR_ivr_path = _CR["ivr_path"]
-_AI = {
-    a.name: AgentStateInterval.__dict__[a.name].__set__ for a in attrs.fields(AgentStateInterval)
-}
-_AI_agent_id = _AI["agent_id"]
-_AI_state = _AI["state"]
-_AI_start = _AI["start"]
-_AI_end = _AI["end"]
-_AI_reason = _AI["reason"]
-_AI_queues = _AI["queues"]
-_AI_skill_group = _AI["skill_group"]
-
-
-def _trusted_record(
-    contact_id: str,
-    outcome: Outcome,
-    arrived_at: float,
-    ended_at: float,
-    channel: str,
-    dialled_number: str | None,
-    caller: str | None,
-    queues: tuple[str, ...],
-    agents: tuple[str, ...],
-    ivr_exited_at: float | None,
-    queued_at: float | None,
-    first_offered_at: float | None,
-    answered_at: float | None,
-    wrap_up_ended_at: float | None,
-    ring_seconds: float,
-    talk_seconds: float,
-    after_contact_seconds: float,
-    transfers: int,
-    ivr_path: tuple[str, ...],
-) -> ContactRecord:
-    """A :class:`ContactRecord` from values known valid, without running the validators."""
-    r: ContactRecord = _new(ContactRecord)
-    _CR_contact_id(r, contact_id)
-    _CR_outcome(r, outcome)
-    _CR_arrived_at(r, arrived_at)
-    _CR_ended_at(r, ended_at)
-    _CR_channel(r, channel)
-    _CR_dialled_number(r, dialled_number)
-    _CR_caller(r, caller)
-    _CR_queues(r, queues)
-    _CR_agents(r, agents)
-    _CR_skill_group(r, None)
-    _CR_ivr_exited_at(r, ivr_exited_at)
-    _CR_queued_at(r, queued_at)
-    _CR_first_offered_at(r, first_offered_at)
-    _CR_answered_at(r, answered_at)
-    _CR_wrap_up_ended_at(r, wrap_up_ended_at)
-    _CR_ring_seconds(r, ring_seconds)
-    _CR_talk_seconds(r, talk_seconds)
-    _CR_hold_seconds(r, 0.0)
-    _CR_after_contact_seconds(r, after_contact_seconds)
-    _CR_transfers(r, transfers)
-    _CR_disposition(r, None)
-    _CR_ivr_path(r, ivr_path)
-    return r
-
-
-def _trusted_interval(
-    agent_id: str,
-    state: AgentState,
-    start: float,
-    end: float,
-    reason: str | None,
-    queues: tuple[str, ...],
-) -> AgentStateInterval:
-    """An :class:`AgentStateInterval` from values known valid (``start <= end``, finite)."""
-    i: AgentStateInterval = _new(AgentStateInterval)
-    _AI_agent_id(i, agent_id)
-    _AI_state(i, state)
-    _AI_start(i, start)
-    _AI_end(i, end)
-    _AI_reason(i, reason)
-    _AI_queues(i, queues)
-    _AI_skill_group(i, None)
-    return i
-
+from ._trusted import _isfinite, check_time, trusted_interval, trusted_record
 
 __all__ = ["BuilderEvent", "RecordBuilder"]
 
@@ -370,7 +247,7 @@ class RecordBuilder:
                 )
             at = event.at
             if at.__class__ is not float or not _isfinite(at):
-                _check_time("event.at", at)
+                check_time("event.at", at)
             last = self._now
             if not at >= last:
                 raise TimeWentBackwardsError(now=at, last=last)
@@ -433,7 +310,7 @@ class RecordBuilder:
             TimeWentBackwardsError: ``now`` is earlier than the latest event.
             InvalidArgumentError: ``now`` is not a finite number of seconds.
         """
-        _check_time("now", now)
+        check_time("now", now)
         if not now >= self._now:
             raise TimeWentBackwardsError(now=now, last=self._now)
         out: list[ContactRecord] = []
@@ -459,7 +336,7 @@ class RecordBuilder:
         self, agent: str, state: _rt.AgentState, start: float, end: float, reason: str | None
     ) -> AgentStateInterval:
         # Callers guarantee finite ``start <= end`` (see ``feed`` and ``_on_agent``).
-        return _trusted_interval(
+        return trusted_interval(
             agent,
             _STATE[state],
             start,
@@ -473,7 +350,7 @@ class RecordBuilder:
         # refuses the others), so the record is valid by construction.
         ended = c.ended_at
         assert ended is not None
-        return _trusted_record(
+        return trusted_record(
             c.id,
             outcome,
             c.arrived_at,
@@ -576,7 +453,7 @@ class RecordBuilder:
         if known is None:
             arrived = min(e.arrived_at, e.at)
             if arrived.__class__ is not float or not _isfinite(arrived):
-                _check_time("event.arrived_at", arrived)
+                check_time("event.arrived_at", arrived)
             c = _Contact(e.contact_id, arrived, _WAITING)
             c.channel = e.channel.value
             return c
@@ -756,9 +633,9 @@ class RecordBuilder:
         if old is not _LOGGED_OUT and at > e.since:
             since = e.since
             if since.__class__ is not float or not _isfinite(since):
-                _check_time("event.since", since)
+                check_time("event.since", since)
             # ``since`` is finite and before ``at``: a valid interval.
-            interval = _trusted_interval(
+            interval = trusted_interval(
                 agent_id,
                 _STATE[old],
                 since,

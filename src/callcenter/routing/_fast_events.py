@@ -13,19 +13,17 @@ slots, same ``__eq__``, ``__hash__``, ``__repr__`` and immutability, as
 normal constructor.
 
 This is only safe because the event classes have no validators, converters,
-``__attrs_post_init__`` or cached hash; :func:`_setters` refuses a class whose
-fields are not plain slots, and the test fails if a class gains a field that its
-constructor here does not set. Public callers keep using the normal constructors.
+``__attrs_post_init__`` or cached hash; the shared
+:func:`callcenter._slots.slot_setters` refuses a class whose fields are not plain
+slots or are not all named. Public callers keep using the normal constructors.
 """
 
 from __future__ import annotations
 
-import types
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-import attrs
-
+from .._slots import new_instance, slot_setters
 from ._events import (
     AgentStateChanged,
     ContactAbandoned,
@@ -46,22 +44,8 @@ from ._events import (
 )
 from ._model import AgentState, Channel, OverflowKind
 
-_Setter = Callable[[object, Any], None]
-_new = object.__new__
-
-
-def _setters(cls: type, *names: str) -> tuple[_Setter, ...]:
-    """The slot setters of ``names`` (all of ``cls``'s fields, in order)."""
-    fields = tuple(field.name for field in attrs.fields(cls))
-    if names != fields:
-        raise TypeError(f"{cls.__name__}: fast constructor fields {names} != {fields}")
-    setters = []
-    for name in names:
-        descriptor = cls.__dict__.get(name)
-        if not isinstance(descriptor, types.MemberDescriptorType):
-            raise TypeError(f"{cls.__name__}.{name} is not a plain slot")
-        setters.append(descriptor.__set__)
-    return tuple(setters)
+_new = new_instance
+_setters = slot_setters
 
 
 (
