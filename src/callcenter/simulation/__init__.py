@@ -36,14 +36,14 @@ from ._distributions import Exponential as Exponential
 from ._distributions import LogNormal as LogNormal
 from ._distributions import NoPatience as NoPatience
 from ._distributions import Patience as Patience
-from ._driver import SimulationResult as SimulationResult
-from ._driver import TicketSummary as TicketSummary
 from ._driver import scenario_figures as scenario_figures
 from ._driver import simulate as simulate
 from ._kernel import Event as Event
 from ._kernel import SimulationStalledError as SimulationStalledError
 from ._kernel import Simulator as Simulator
 from ._kernel import TimerSource as TimerSource
+from ._results import SimulationResult as SimulationResult
+from ._results import TicketSummary as TicketSummary
 from ._scenario import CallerModel as CallerModel
 from ._scenario import LineModel as LineModel
 from ._scenario import QueueModel as QueueModel

@@ -11,7 +11,8 @@ from typing import TextIO
 
 from ..errors import InvalidArgumentError
 from ..metrics import records_to_csv, records_to_json
-from ._driver import SimulationResult, simulate
+from ._driver import simulate
+from ._results import SimulationResult
 from ._scenario import load_scenario
 
 __all__ = ["register"]

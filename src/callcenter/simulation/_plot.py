@@ -8,7 +8,7 @@ import zoneinfo
 from typing import Any
 
 from ..errors import InvalidArgumentError
-from ._driver import SimulationResult
+from ._results import SimulationResult
 
 __all__ = ["check_plotting", "plot_day"]
 
