@@ -22,15 +22,12 @@ import math
 import platform
 import sys
 import time
-from collections.abc import Callable, Generator
-from typing import Any
+from collections.abc import Callable
+
+from _mm8 import ARRIVALS_PER_HOUR, LOAD_ERLANGS, MEAN_SERVICE, SERVERS, run_ciw, run_simpy
 
 from callcenter.metrics import erlang_c
-from callcenter.simulation import RandomStreams, Scenario, scenario_from_dict, simulate
-
-ARRIVALS_PER_HOUR = 100
-MEAN_SERVICE = 240.0
-SERVERS = 8
+from callcenter.simulation import Scenario, scenario_from_dict, simulate
 
 
 def scenario(customers: int) -> Scenario:
@@ -69,49 +66,6 @@ def run_callcenter(customers: int, seed: int) -> tuple[int, float]:
     return len(records), waited / len(records)
 
 
-def run_ciw(customers: int, seed: int) -> tuple[int, float]:
-    import ciw
-
-    network = ciw.create_network(
-        arrival_distributions=[ciw.dists.Exponential(rate=ARRIVALS_PER_HOUR / 3600)],
-        service_distributions=[ciw.dists.Exponential(rate=1 / MEAN_SERVICE)],
-        number_of_servers=[SERVERS],
-    )
-    ciw.seed(seed)
-    simulation = ciw.Simulation(network)
-    simulation.simulate_until_max_customers(customers, method="Finish")
-    records = simulation.get_all_records()
-    return len(records), float(sum(r.waiting_time > 0 for r in records) / len(records))
-
-
-def run_simpy(customers: int, seed: int) -> tuple[int, float]:
-    import simpy
-
-    env = simpy.Environment()
-    agents = simpy.Resource(env, capacity=SERVERS)
-    streams = RandomStreams(seed)
-    arrival_rate = ARRIVALS_PER_HOUR / 3600
-    waited = 0
-
-    def customer() -> Generator[Any, Any, None]:
-        nonlocal waited
-        arrived = env.now
-        with agents.request() as request:
-            yield request
-            if env.now > arrived:
-                waited += 1
-            yield env.timeout(streams["service"].expovariate(1 / MEAN_SERVICE))
-
-    def source() -> Generator[Any, Any, None]:
-        for _ in range(customers):
-            env.process(customer())
-            yield env.timeout(streams["arrivals"].expovariate(arrival_rate))
-
-    env.process(source())
-    env.run()
-    return customers, waited / customers
-
-
 def measure(
     run: Callable[[int, int], tuple[int, float]], customers: int, seed: int, repeats: int
 ) -> tuple[float, float, float, int]:
@@ -145,7 +99,7 @@ def main() -> int:
         "customers": args.customers,
         "seed": args.seed,
         "repeats": args.repeats,
-        "erlang_c_wait_probability": erlang_c(SERVERS, ARRIVALS_PER_HOUR * MEAN_SERVICE / 3600),
+        "erlang_c_wait_probability": erlang_c(SERVERS, LOAD_ERLANGS),
     }
     engines: dict[str, Callable[[int, int], tuple[int, float]]] = {"callcenter": run_callcenter}
     others: dict[str, Callable[[int, int], tuple[int, float]]] = {

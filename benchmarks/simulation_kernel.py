@@ -24,23 +24,14 @@ import platform
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Generator
-from fractions import Fraction
-from typing import Any
+from collections.abc import Callable
+
+from _mm8 import ARRIVALS_PER_HOUR, LOAD_ERLANGS, MEAN_SERVICE, SERVERS, run_ciw, run_simpy
 
 from callcenter._timers import TimerQueue
+from callcenter.metrics import erlang_c
 from callcenter.simulation import Exponential, RandomStreams, Simulator
 from callcenter.simulation._reference import simulate_fifo_queue
-
-ARRIVALS_PER_HOUR = 100
-MEAN_SERVICE = 240.0
-SERVERS = 8
-
-
-def erlang_c(servers: int, load: Fraction) -> float:
-    top = load**servers / math.factorial(servers) * Fraction(servers) / (servers - load)
-    bottom = sum((load**k / math.factorial(k) for k in range(servers)), Fraction(0)) + top
-    return float(top / bottom)
 
 
 def run_callcenter(customers: int, seed: int) -> float:
@@ -114,49 +105,6 @@ def run_callcenter_with_source(customers: int, seed: int) -> float:
     return waited / customers
 
 
-def run_ciw(customers: int, seed: int) -> float:
-    import ciw
-
-    network = ciw.create_network(
-        arrival_distributions=[ciw.dists.Exponential(rate=ARRIVALS_PER_HOUR / 3600)],
-        service_distributions=[ciw.dists.Exponential(rate=1 / MEAN_SERVICE)],
-        number_of_servers=[SERVERS],
-    )
-    ciw.seed(seed)
-    simulation = ciw.Simulation(network)
-    simulation.simulate_until_max_customers(customers, method="Finish")
-    records = simulation.get_all_records()
-    return float(sum(r.waiting_time > 0 for r in records) / len(records))
-
-
-def run_simpy(customers: int, seed: int) -> float:
-    import simpy
-
-    env = simpy.Environment()
-    agents = simpy.Resource(env, capacity=SERVERS)
-    streams = RandomStreams(seed)  # the same streams as the kernel's model
-    arrival_rate = ARRIVALS_PER_HOUR / 3600
-    waited = 0
-
-    def customer() -> Generator[Any, Any, None]:
-        nonlocal waited
-        arrived = env.now
-        with agents.request() as request:
-            yield request
-            if env.now > arrived:
-                waited += 1
-            yield env.timeout(streams["service"].expovariate(1 / MEAN_SERVICE))
-
-    def source() -> Generator[Any, Any, None]:
-        for _ in range(customers):
-            env.process(customer())
-            yield env.timeout(streams["arrivals"].expovariate(arrival_rate))
-
-    env.process(source())
-    env.run()
-    return waited / customers
-
-
 def measure(
     run: Callable[[int, int], float], customers: int, seed: int, repeats: int
 ) -> tuple[float, float]:
@@ -178,7 +126,6 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
-    load = Fraction(ARRIVALS_PER_HOUR, 3600) * Fraction(int(MEAN_SERVICE))
     result: dict[str, object] = {
         "benchmark": "simulation_kernel",
         "python": platform.python_version(),
@@ -190,13 +137,16 @@ def main() -> int:
         "customers": args.customers,
         "seed": args.seed,
         "repeats": args.repeats,
-        "erlang_c_wait_probability": erlang_c(SERVERS, load),
+        "erlang_c_wait_probability": erlang_c(SERVERS, LOAD_ERLANGS),
     }
     engines: dict[str, Callable[[int, int], float]] = {
         "callcenter": run_callcenter,
         "callcenter_timer_source": run_callcenter_with_source,
     }
-    others: dict[str, Callable[[int, int], float]] = {"ciw": run_ciw, "simpy": run_simpy}
+    others: dict[str, Callable[[int, int], float]] = {
+        "ciw": lambda n, seed: run_ciw(n, seed)[1],
+        "simpy": lambda n, seed: run_simpy(n, seed)[1],
+    }
     for name, other in others.items():
         if importlib.util.find_spec(name) is not None:
             engines[name] = other
