@@ -71,5 +71,5 @@ class Clock:
         return value
 
     def commit(self, now: float) -> None:
-        """Accept ``now`` (already validated by :meth:`check`) as the latest time."""
-        self._now = float(now)
+        """Accept ``now`` as the latest time; it must be a value :meth:`check` returned."""
+        self._now = now

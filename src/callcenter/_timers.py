@@ -18,6 +18,10 @@ K = TypeVar("K", bound=Hashable)
 
 _COMPACT_SLACK = 64
 
+# Bound once: engines schedule and cancel on every routing event.
+_heappush = heapq.heappush
+_heappop = heapq.heappop
+
 
 class TimerQueue(Generic[K]):
     """Deadlines keyed by a hashable key, at most one per key.
@@ -60,28 +64,38 @@ class TimerQueue(Generic[K]):
 
     def schedule(self, key: K, deadline: float) -> None:
         """Set ``key``'s deadline, replacing any earlier one. Amortised ``O(log n)``."""
-        self._seq += 1
-        self._live[key] = self._seq
-        heapq.heappush(self._heap, (deadline, self._seq, key))
-        if len(self._heap) > 2 * len(self._live) + _COMPACT_SLACK:
-            live = self._live
-            self._heap = [entry for entry in self._heap if live.get(entry[2]) == entry[1]]
+        self._seq = seq = self._seq + 1
+        live = self._live
+        live[key] = seq
+        heap = self._heap
+        _heappush(heap, (deadline, seq, key))
+        if len(heap) > 2 * len(live) + _COMPACT_SLACK:
+            self._heap = [entry for entry in heap if live.get(entry[2]) == entry[1]]
             heapq.heapify(self._heap)
-        else:
+            return
+        # The top can only have gone stale if ``key`` was rescheduled from the top;
+        # the check is inlined, as this runs once per offer.
+        top = heap[0]
+        if live.get(top[2]) != top[1]:
             self._purge()
 
     def cancel(self, key: K) -> bool:
         """Remove ``key``'s deadline. Returns whether there was one. ``O(1)`` amortised."""
-        if self._live.pop(key, None) is None:
+        live = self._live
+        if live.pop(key, None) is None:
             return False
-        self._purge()
+        heap = self._heap
+        if heap:
+            top = heap[0]
+            if live.get(top[2]) != top[1]:
+                self._purge()
         return True
 
     def _purge(self) -> None:
         heap = self._heap
         live = self._live
         while heap and live.get(heap[0][2]) != heap[0][1]:
-            heapq.heappop(heap)
+            _heappop(heap)
 
     def next_deadline(self) -> float | None:
         """The earliest deadline, or ``None`` when nothing is scheduled. ``O(1)``."""
@@ -96,7 +110,7 @@ class TimerQueue(Generic[K]):
         heap = self._heap
         if not heap or heap[0][0] > now:
             return None
-        deadline, _, key = heapq.heappop(heap)
+        deadline, _, key = _heappop(heap)
         del self._live[key]
         self._purge()
         return deadline, key

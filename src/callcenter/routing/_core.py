@@ -37,8 +37,26 @@ from ._fast_events import (
     new_contact_queued,
     new_contact_transferred,
 )
-from ._model import AgentState, Contact, CrossQueuePolicy, OverflowKind
-from ._runtime import AState, CState, Lane, Member, Phase, QState, Requirements, choose_member
+from ._model import Contact, CrossQueuePolicy, OverflowKind
+from ._runtime import (
+    ACTIVE,
+    AVAILABLE,
+    BUSY,
+    LOGGED_OUT,
+    NOT_READY,
+    RESERVED,
+    RINGING,
+    WAITING,
+    WRAP_UP,
+    AState,
+    CState,
+    Lane,
+    Member,
+    Phase,
+    QState,
+    Requirements,
+    choose_member,
+)
 
 __all__ = ["EngineCore"]
 
@@ -58,6 +76,7 @@ class EngineCore:
         self._rng = random.Random(seed)
         self._explain = explain
         self._policy = definition.cross_queue
+        self._oldest_wait = definition.cross_queue is CrossQueuePolicy.OLDEST_WAIT
         self._queues: dict[str, QState] = {
             q.id: QState(q, position) for position, q in enumerate(definition.queues)
         }
@@ -100,9 +119,9 @@ class EngineCore:
         )
 
     _CONTACT_ACTIONS: ClassVar[dict[Phase, tuple[str, ...]]] = {
-        Phase.WAITING: ("abandon", "transfer", "set_priority", "remove"),
-        Phase.RINGING: ("accept", "reject", "abandon", "set_priority"),
-        Phase.ACTIVE: ("complete", "transfer"),
+        WAITING: ("abandon", "transfer", "set_priority", "remove"),
+        RINGING: ("accept", "reject", "abandon", "set_priority"),
+        ACTIVE: ("complete", "transfer"),
     }
 
     def _expect_phase(self, c: CState, action: str, *phases: Phase) -> None:
@@ -135,23 +154,40 @@ class EngineCore:
 
     @staticmethod
     def _place(c: CState) -> None:
+        """Insert a contact's key into the lane of its eligibility. ``O(log n)``."""
         q = c.queue
         lane_key = (c.ch, c.reqs, c.max_tier, c.sticky)
         lane = q.lanes.get(lane_key)
         if lane is None:
             lane = q.lanes[lane_key] = Lane(lane_key)
-        lane.add(c.key, c.declined is not None)
+        key = c.key
+        if not lane.n or key < lane.head:
+            lane.head = key
+        lane.n += 1
+        lane.items.add(key)
+        if c.declined is not None:
+            lane.declined += 1
         c.lane = lane
         q.waiting += 1
 
     @staticmethod
     def _unplace(c: CState) -> None:
+        """Take a contact's key out of its lane; ``O(log n)``, the head the usual case."""
         lane = c.lane
         assert lane is not None
         q = c.queue
-        lane.discard(c.key, c.declined is not None)
-        if not lane.items:
+        key = c.key
+        lane.n -= 1
+        if not lane.n:
             del q.lanes[lane.key]
+        elif key == lane.head:
+            items = lane.items
+            items.pop(0)  # SortedList's own fast path for the first item
+            lane.head = items[0]
+        else:
+            lane.items.remove(key)
+        if c.declined is not None:
+            lane.declined -= 1
         c.lane = None
         q.waiting -= 1
 
@@ -174,48 +210,41 @@ class EngineCore:
         else:
             self._timers.schedule(c, deadline)
 
-    def _enter(
-        self, c: CState, q: QState, t: float, vstart: float, seq: int, fresh: bool = False
-    ) -> None:
+    def _enter(self, c: CState, q: QState, t: float, vstart: float, seq: int) -> None:
         """Put a contact that is in no queue into ``q`` as a fresh waiting entry.
 
-        ``fresh``: the contact is new to the engine (no timer to cancel).
+        (``RoutingEngine.enqueue`` does the same, inlined, for a contact new to the
+        engine.)
         """
         defn = q.defn
         spec = c.spec
         c.queue = q
         c.queued_at = t
-        c.phase = Phase.WAITING
+        c.phase = WAITING
         c.step = 0
         c.max_tier = defn.start_tier
         c.reqs = q.base_reqs if not spec.skills else self._requirements(q, spec, False)
         c.key = (defn.aging_rate * vstart - c.priority, vstart, seq, spec.id)  # as _rekey
         self._place(c)
-        if not fresh or c.sticky is not None or defn.max_wait is not None or defn.escalation:
-            self._schedule_contact(c, fresh)
+        self._schedule_contact(c)
 
     def _sync(self, a: AState, t: float, events: list[Event], reindex: bool = True) -> None:
         # a.derived_state(), inlined: this runs two or three times per routing event.
         if not a.logged_in:
-            new = AgentState.LOGGED_OUT
+            new = LOGGED_OUT
         elif a.active:
-            new = AgentState.BUSY
+            new = BUSY
         elif a.offers:
-            new = AgentState.RESERVED
+            new = RESERVED
         elif a.wrap:
-            new = AgentState.WRAP_UP
+            new = WRAP_UP
         elif a.paused:
-            new = AgentState.NOT_READY
+            new = NOT_READY
         else:
-            new = AgentState.AVAILABLE
+            new = AVAILABLE
         old = a.state
-        if new is AgentState.NOT_READY:
-            reason = a.reason
-            changed = new is not old or reason != a.state_reason
-        else:
-            reason = None
-            changed = new is not old
-        if changed:
+        if new is not old or (new is NOT_READY and a.reason != a.state_reason):
+            reason = a.reason if new is NOT_READY else None
             events.append(
                 new_agent_state_changed(
                     at=t, agent_id=a.id, old=old, new=new, since=a.since, reason=reason
@@ -224,7 +253,7 @@ class EngineCore:
             a.state = new
             a.state_reason = reason
             a.since = t
-            if new is AgentState.AVAILABLE:
+            if new is AVAILABLE:
                 a.idle_since = t
         if reindex:
             self._reindex(a, a.ready_mask())
@@ -257,7 +286,7 @@ class EngineCore:
     def _match_contact(self, c: CState, t: float, events: list[Event]) -> None:
         q = c.queue
         ready = q.ready[c.ch]
-        if not ready or c.phase is not Phase.WAITING:
+        if not ready or c.phase is not WAITING:
             return
         candidates = [m for m in ready.values() if self._eligible(m, c)]
         if candidates:
@@ -288,15 +317,21 @@ class EngineCore:
         # agent has taken what it will take, to spare the ready tables a round trip.
         live = a.ready_mask()
         mask = live
-        oldest_wait = self._policy is CrossQueuePolicy.OLDEST_WAIT
+        oldest_wait = self._oldest_wait
+        members = a.members
+        aid = a.id
         while mask:
             best_item: _Item | None = None
             best_member: Member | None = None
-            best_score: tuple[float, ...] = ()
+            # OLDEST_WAIT ranks a queue by its weighted wait alone (higher wins);
+            # PRIORITY_FIRST by the score (-aged priority, -weighted wait, position),
+            # lower wins.
+            best_weighted = 0.0
+            best_score: tuple[float, float, int] = (0.0, 0.0, 0)
             # Bit i: some lane of channel i passed the checks in this pass.
             seen = 0
-            for position, m in enumerate(a.members):
-                lanes = m.queue.lanes
+            for m in members:
+                lanes = m.lanes
                 if not lanes:
                     continue
                 # The best contact the agent may take in this queue: the best head
@@ -304,7 +339,7 @@ class EngineCore:
                 # this agent did not decline).
                 item: _Item | None = None
                 for lane in lanes.values():
-                    bit = 1 << lane.channel
+                    bit = lane.bit
                     if not mask & bit:
                         continue
                     fits = lane.fits.get(m)
@@ -313,25 +348,25 @@ class EngineCore:
                     if not fits:
                         continue
                     seen |= bit
-                    head = self._first_not_declined(lane, a.id) if lane.declined else lane.head
+                    head = self._first_not_declined(lane, aid) if lane.declined else lane.head
                     if head is not None and (item is None or head < item):
                         item = head
                 if item is None:
                     continue
-                defn = m.queue.defn
-                weighted = defn.weight * (t - item[1])
+                weighted = m.queue_weight * (t - item[1])
                 if oldest_wait:
                     # Strictly better only: ties stay with the earlier-listed queue.
-                    if best_item is None or -weighted < best_score[0]:
-                        best_item, best_member, best_score = item, m, (-weighted,)
+                    if best_member is None or weighted > best_weighted:
+                        best_item, best_member, best_weighted = item, m, weighted
                     continue
                 c = self._contacts[item[3]]
-                aged = c.priority + defn.aging_rate * (t - item[1])
-                score = (-aged, -weighted, position)
-                if best_item is None or score < best_score:
+                aged = c.priority + m.queue.defn.aging_rate * (t - item[1])
+                score = (-aged, -weighted, m.position)
+                if best_member is None or score < best_score:
                     best_item, best_member, best_score = item, m, score
-            if best_item is None or best_member is None:
+            if best_member is None:
                 break
+            assert best_item is not None
             chosen = self._contacts[best_item[3]]
             why = ""
             if self._explain:
@@ -340,13 +375,11 @@ class EngineCore:
                     f"its queues by the {self._policy.value!r} policy (effective wait "
                     f"{t - chosen.key[1]:g} s, priority {chosen.priority})"
                 )
-            self._offer(chosen, best_member, t, events, why, reindex=False)
+            self._offer(chosen, best_member, t, events, why, False)
             # An offer only takes room on its channel (the agent's other flags stay),
             # and only removes a waiting contact: a channel that had no usable lane in
             # this pass has none in the next.
-            ch = chosen.ch
-            if a.load[ch] >= a.cap[ch]:
-                live &= ~(1 << ch)
+            live &= a.room
             mask = live & seen
         self._reindex(a, live)
 
@@ -357,26 +390,31 @@ class EngineCore:
         t: float,
         events: list[Event],
         why: str,
-        *,
         reindex: bool = True,
     ) -> None:
         a = m.agent
         q = c.queue
         explanation = self._explanation(c, t, a.id, why) if self._explain else None
         self._unplace(c)
-        c.phase = Phase.RINGING
+        cid = c.spec.id
+        c.phase = RINGING
         c.agent = a
         c.offered_at = t
-        a.offers[c.spec.id] = c
-        a.load[c.ch] += 1
+        a.offers[cid] = c
+        ch = c.ch
+        load = a.load
+        load[ch] += 1
+        if load[ch] >= a.cap[ch]:
+            a.room &= ~(1 << ch)
         q.ringing += 1
         q.rr_last = a.index
-        deadline = t + q.defn.ring_timeout
+        defn = q.defn
+        deadline = t + defn.ring_timeout
         self._timers.schedule(c, deadline)
         events.append(
             new_contact_offered(
                 at=t,
-                contact_id=c.spec.id,
+                contact_id=cid,
                 queue=q.id,
                 agent_id=a.id,
                 channel=c.spec.channel,
@@ -399,6 +437,7 @@ class EngineCore:
         q = c.queue
         del a.offers[c.spec.id]
         a.load[c.ch] -= 1
+        a.room |= 1 << c.ch
         q.ringing -= 1
         if c.declined is None:
             c.declined = set()
@@ -416,7 +455,7 @@ class EngineCore:
                 reason=reason,
             )
         )
-        c.phase = Phase.WAITING
+        c.phase = WAITING
         c.agent = None
         c.offered_at = None
         self._place(c)
@@ -479,12 +518,13 @@ class EngineCore:
         assert c.answered_at is not None
         del a.active[c.spec.id]
         a.load[c.ch] -= 1
+        a.room |= 1 << c.ch
         a.talk += t - c.answered_at
         wrap = a.defn.wrap_up if a.defn.wrap_up is not None else c.queue.defn.wrap_up
         if wrap > 0:
             a.wrap = True
             self._timers.schedule(a, t + wrap)
-        self._sync(a, t, events, reindex=False)
+        self._sync(a, t, events, False)
         self._match_agent(a, t, events)  # re-indexes the agent
 
     def _leave(self, c: CState, t: float, reason: LeaveReason, events: list[Event]) -> None:

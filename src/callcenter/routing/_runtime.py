@@ -39,6 +39,20 @@ class Phase(enum.Enum):
     ACTIVE = "active"
 
 
+# Enum members as module constants for the hot paths: on CPython 3.11 reading
+# ``AgentState.BUSY`` goes through the enum metaclass's attribute lookup (about 90 ns),
+# a module global costs about a tenth of that.
+WAITING = Phase.WAITING
+RINGING = Phase.RINGING
+ACTIVE = Phase.ACTIVE
+LOGGED_OUT = AgentState.LOGGED_OUT
+AVAILABLE = AgentState.AVAILABLE
+RESERVED = AgentState.RESERVED
+BUSY = AgentState.BUSY
+WRAP_UP = AgentState.WRAP_UP
+NOT_READY = AgentState.NOT_READY
+
+
 class CState:
     """A contact the engine knows (waiting, ringing or being handled)."""
 
@@ -65,27 +79,33 @@ class CState:
     def __init__(
         self,
         spec: Contact,
+        ch: int,
         queue: QState,
         arrived_at: float,
         queued_at: float,
         priority: int,
+        key: tuple[float, float, int, str],
+        reqs: Requirements,
+        max_tier: int | None,
     ) -> None:
+        # A fresh waiting entry of ``queue``: every slot is set once, here.
         self.spec = spec
-        self.ch = CHANNEL_INDEX_BY_ID[id(spec.channel)]
+        self.ch = ch
         self.queue = queue
         self.arrived_at = arrived_at
         self.queued_at = queued_at
         self.priority = priority
-        # The contact's id closes the key: no reference cycle, ids are unique.
-        self.key: tuple[float, float, int, str] = (0.0, 0.0, 0, spec.id)
+        # ``(rank, virtual start, seq, contact id)``; the id closes the key: no
+        # reference cycle, and ids are unique.
+        self.key = key
+        self.reqs = reqs
+        self.max_tier = max_tier
         self.lane: Lane | None = None
-        self.phase = Phase.WAITING
+        self.phase = WAITING
         self.agent: AState | None = None
         self.offered_at: float | None = None
         self.answered_at: float | None = None
         self.declined: set[str] | None = None
-        self.reqs: Requirements = ()
-        self.max_tier: int | None = None
         self.sticky: frozenset[str] | None = None
         self.step = 0
 
@@ -94,9 +114,16 @@ class CState:
 
 
 class Lane:
-    """Contacts of one queue with identical eligibility, in queue order."""
+    """Contacts of one queue with identical eligibility, in queue order.
+
+    The engine inserts and removes keys itself (``EngineCore._place`` and
+    ``_unplace``), keeping ``n`` and ``head`` in step with ``items``: reading a
+    ``SortedList``'s length or first item runs Python code, and both are read on
+    every routing event.
+    """
 
     __slots__ = (
+        "bit",
         "channel",
         "declined",
         "fits",
@@ -104,6 +131,7 @@ class Lane:
         "items",
         "key",
         "max_tier",
+        "n",
         "reqs",
         "sticky",
     )
@@ -111,9 +139,10 @@ class Lane:
     def __init__(self, key: LaneKey) -> None:
         self.key = key
         self.channel, self.reqs, self.max_tier, self.sticky = key
+        self.bit = 1 << self.channel
         self.items: SortedList[tuple[float, float, int, str]] = SortedList()
-        # The smallest key (``items[0]``), kept on every change: reading a SortedList
-        # by index runs Python code, and the head is read once per lane per scan.
+        # How many keys ``items`` holds, and the smallest (``items[0]``) when any.
+        self.n = 0
         self.head: tuple[float, float, int, str] = (0.0, 0.0, 0, "")
         # How many contacts of the lane have declined or missed an agent.
         self.declined = 0
@@ -121,38 +150,23 @@ class Lane:
         # tier, sticky agents)? Those facts never change while the lane exists.
         self.fits: dict[Member, bool] = {}
 
-    def add(self, key: tuple[float, float, int, str], declined: bool) -> None:
-        """Insert a contact's key. ``O(log n)``."""
-        items = self.items
-        if not items or key < self.head:
-            self.head = key
-        items.add(key)
-        if declined:
-            self.declined += 1
-
-    def discard(self, key: tuple[float, float, int, str], declined: bool) -> None:
-        """Remove a contact's key (present). ``O(log n)``; the head is the usual case."""
-        items = self.items
-        if key == self.head:
-            items.pop(0)  # SortedList's own fast path for the first item
-            if items:
-                self.head = items[0]
-        else:
-            items.remove(key)
-        if declined:
-            self.declined -= 1
-
 
 class Member:
     """An agent's membership of a queue, with the queue it belongs to."""
 
-    __slots__ = ("agent", "queue", "tier", "weight")
+    __slots__ = ("agent", "lanes", "position", "queue", "queue_weight", "tier", "weight")
 
     def __init__(self, agent: AState, queue: QState, tier: int, weight: float) -> None:
         self.agent = agent
         self.queue = queue
         self.tier = tier
         self.weight = weight
+        # Read for each of the agent's queues whenever it frees up: the queue's lanes
+        # (the same dict, never replaced), its cross-queue weight, and the place of
+        # this membership among the agent's (the last tie-break).
+        self.lanes = queue.lanes
+        self.queue_weight = queue.defn.weight
+        self.position = len(agent.members)
 
 
 class QState:
@@ -208,6 +222,7 @@ class AState:
         "paused",
         "ready",
         "reason",
+        "room",
         "since",
         "skills",
         "state",
@@ -224,6 +239,9 @@ class AState:
         self.cap: list[int] = [defn.capacity.get(channel, 0) for channel in CHANNELS]
         self.channels: tuple[int, ...] = tuple(i for i, n in enumerate(self.cap) if n > 0)
         self.load: list[int] = [0] * len(CHANNELS)
+        # Bit i set while ``load[i] < cap[i]``: kept by whoever changes ``load``, as
+        # it is read on every routing event.
+        self.room = sum(1 << i for i in self.channels)
         self.members: list[Member] = []
         self.logged_in = False
         self.paused = False
@@ -231,7 +249,7 @@ class AState:
         self.wrap = False
         self.offers: dict[str, CState] = {}
         self.active: dict[str, CState] = {}
-        self.state = AgentState.LOGGED_OUT
+        self.state = LOGGED_OUT
         self.state_reason: str | None = None
         # Bit i set: the agent is listed in its queues' ``ready[i]`` tables.
         self.ready = 0
@@ -249,13 +267,7 @@ class AState:
         """Bit ``i`` set when the agent can take a contact of channel index ``i`` now."""
         if not self.logged_in or self.paused or self.wrap:
             return 0
-        mask = 0
-        load = self.load
-        cap = self.cap
-        for i in self.channels:
-            if load[i] < cap[i]:
-                mask |= 1 << i
-        return mask
+        return self.room
 
     def derived_state(self) -> AgentState:
         """The reported state, from the flags (see :class:`AgentState`)."""
