@@ -256,7 +256,10 @@ class EngineCore:
             if new is AVAILABLE:
                 a.idle_since = t
         if reindex:
-            self._reindex(a, a.ready_mask())
+            # a.ready_mask(), inlined; most changes leave the ready tables as they are.
+            mask = 0 if not a.logged_in or a.paused or a.wrap else a.room
+            if mask != a.ready:
+                self._reindex(a, mask)
 
     @staticmethod
     def _reindex(a: AState, mask: int) -> None:
@@ -315,7 +318,7 @@ class EngineCore:
     def _match_agent(self, a: AState, t: float, events: list[Event]) -> None:
         # The live mask, not the indexed one: _release defers re-indexing until the
         # agent has taken what it will take, to spare the ready tables a round trip.
-        live = a.ready_mask()
+        live = 0 if not a.logged_in or a.paused or a.wrap else a.room  # a.ready_mask()
         mask = live
         oldest_wait = self._oldest_wait
         members = a.members
@@ -381,7 +384,8 @@ class EngineCore:
             # this pass has none in the next.
             live &= a.room
             mask = live & seen
-        self._reindex(a, live)
+        if live != a.ready:
+            self._reindex(a, live)
 
     def _offer(
         self,
