@@ -276,24 +276,26 @@ class EngineCore:
                         for m in a.members:
                             del m.queue.ready[i][a.id]
 
-    @staticmethod
-    def _eligible(m: Member, c: CState) -> bool:
-        a = m.agent
-        return (
-            a.qualifies(c.reqs)
-            and (c.max_tier is None or m.tier <= c.max_tier)
-            and (c.sticky is None or a.id in c.sticky)
-            and (c.declined is None or a.id not in c.declined)
-        )
-
     def _match_contact(self, c: CState, t: float, events: list[Event]) -> None:
         q = c.queue
         ready = q.ready[c.ch]
         if not ready or c.phase is not WAITING:
             return
-        candidates = [m for m in ready.values() if self._eligible(m, c)]
+        # A ready member may take the contact when it fits the contact's lane (skills,
+        # open tier, sticky agents; cached per lane) and has not declined it.
+        lane = c.lane
+        assert lane is not None
+        fits = lane.fits
+        declined = c.declined
+        candidates: list[Member] = []
+        for m in ready.values():
+            ok = fits.get(m)
+            if ok is None:
+                ok = fits[m] = self._fits(m, lane)
+            if ok and (declined is None or m.agent.id not in declined):
+                candidates.append(m)
         if candidates:
-            chosen, why = choose_member(q, candidates, self._rng)
+            chosen, why = choose_member(q, candidates, self._rng, self._explain)
             self._offer(c, chosen, t, events, why)
 
     @staticmethod
