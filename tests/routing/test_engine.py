@@ -48,6 +48,7 @@ from callcenter.routing import (
     RuleSet,
     SkillRequirement,
     Strategy,
+    load_definition,
 )
 
 
@@ -272,6 +273,59 @@ def test_chat_capacity_allows_concurrent_contacts() -> None:
     assert offers(e.enqueue(Contact(id="v"), "q", 4)) == []  # no voice capacity
     e.accept("m0", 5)
     assert offers(e.complete("m0", 6)) == [("m2", "a")]
+
+
+def test_agent_on_the_phone_is_not_offered_a_callback_until_the_call_ends() -> None:
+    # Voice and callback are exclusive by default: both are worked on the agent's phone.
+    capacity = {Channel.VOICE: 1, Channel.CALLBACK: 1, Channel.CHAT: 1}
+    e = engine(agents=[agent("a", capacity=capacity)])
+    e.login("a", 0)
+    assert offers(e.enqueue(Contact(id="v"), "q", 1)) == [("v", "a")]
+    e.accept("v", 2)
+    assert offers(e.enqueue(Contact(id="cb", channel=Channel.CALLBACK), "q", 3)) == []
+    (verdict,) = e.explain("cb").candidates
+    assert verdict.excluded is Exclusion.NO_CAPACITY
+    assert verdict.detail == "has a voice contact, exclusive with callback"
+    # A chat still comes alongside the call.
+    assert offers(e.enqueue(Contact(id="m", channel=Channel.CHAT), "q", 4)) == [("m", "a")]
+    e.accept("m", 4.5)
+    # The call ends: the callback is offered at once.
+    assert offers(e.complete("v", 5)) == [("cb", "a")]
+    # While the callback rings, a new voice call waits; declined, the callback lets
+    # the call through.
+    assert offers(e.enqueue(Contact(id="v2"), "q", 6)) == []
+    assert offers(e.reject("cb", 7)) == [("v2", "a")]
+    assert e.waiting("q") == ["cb"]
+
+
+def test_without_exclusive_channels_every_channel_is_independent() -> None:
+    e = engine(agents=[agent("a", exclusive_channels=frozenset())])
+    e.login("a", 0)
+    assert offers(e.enqueue(Contact(id="v"), "q", 1)) == [("v", "a")]
+    e.accept("v", 2)
+    assert offers(e.enqueue(Contact(id="cb", channel=Channel.CALLBACK), "q", 3)) == [("cb", "a")]
+
+
+def test_exclusive_channels_load_from_a_document() -> None:
+    definition = load_definition(
+        {
+            "queues": [{"id": "q"}],
+            "agents": [
+                {
+                    "id": "a",
+                    "queues": [{"queue": "q"}],
+                    "capacity": {"voice": 1, "chat": 2},
+                    "exclusive_channels": ["voice", "chat"],
+                }
+            ],
+        }
+    )
+    assert definition.agents[0].exclusive_channels == {Channel.VOICE, Channel.CHAT}
+    with pytest.raises(DefinitionError) as caught:
+        load_definition(
+            {"queues": [{"id": "q"}], "agents": [{"id": "a", "exclusive_channels": ["phone"]}]}
+        )
+    assert [p.path for p in caught.value.problems] == ["agents.0.exclusive_channels.0"]
 
 
 def test_mobile_seat_gets_its_number_on_the_offer() -> None:

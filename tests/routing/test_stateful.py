@@ -70,6 +70,7 @@ class MAgent:
     index: int
     skills: dict[str, int]
     capacity: dict[Channel, int]
+    exclusive: frozenset[Channel]
     members: list[tuple[str, int, float]]
     wrap_up: float | None
     logged_in: bool = False
@@ -96,6 +97,7 @@ class Model:
                 index=i,
                 skills=dict(a.skills),
                 capacity=dict(a.capacity),
+                exclusive=a.exclusive_channels,
                 members=[(m.queue, m.tier, m.weight) for m in a.queues],
                 wrap_up=a.wrap_up,
             )
@@ -122,12 +124,20 @@ class Model:
     def load(self, a: MAgent, channel: Channel) -> int:
         return sum(1 for cid in a.contacts if self.contacts[cid].spec.channel is channel)
 
+    def has_room(self, a: MAgent, channel: Channel) -> bool:
+        if self.load(a, channel) >= a.capacity.get(channel, 0):
+            return False
+        # An exclusive channel waits while another exclusive one is in use.
+        return channel not in a.exclusive or not any(
+            self.load(a, other) for other in a.exclusive if other is not channel
+        )
+
     def ready(self, a: MAgent) -> bool:
         return (
             a.logged_in
             and not a.paused
             and not a.wrap
-            and any(self.load(a, ch) < cap for ch, cap in a.capacity.items())
+            and any(self.has_room(a, ch) for ch in a.capacity)
         )
 
     def reqs(self, c: MContact) -> dict[str, int]:
@@ -149,7 +159,7 @@ class Model:
         tier = self.tier(a, c.queue)
         if tier is None or not self.ready(a):
             return False
-        if self.load(a, c.spec.channel) >= a.capacity.get(c.spec.channel, 0):
+        if not self.has_room(a, c.spec.channel):
             return False
         if any(a.skills.get(s, -1) < lvl for s, lvl in self.reqs(c).items()):
             return False
@@ -611,7 +621,13 @@ class RoutingMachine(RuleBasedStateMachine):
     def do_arrive(self, data: st.DataObject, count: int) -> None:
         for _ in range(count):
             self.counter += 1
-            spec = data.draw(contacts(ids=st.just(f"c{self.counter}"), agent_ids=self.agent_ids))
+            spec = data.draw(
+                contacts(
+                    ids=st.just(f"c{self.counter}"),
+                    agent_ids=self.agent_ids,
+                    channels=(Channel.VOICE, Channel.CALLBACK, Channel.CHAT),
+                )
+            )
             queue = data.draw(st.sampled_from(self.queue_ids))
             events = self.engine.enqueue(spec, queue, self.now)
             self.model.enqueue(spec, queue, self.now)
@@ -796,6 +812,12 @@ class RoutingMachine(RuleBasedStateMachine):
                     1 for cid in a.contacts if self.model.contacts[cid].spec.channel is channel
                 )
                 assert used <= m.capacity.get(channel, 0)
+            in_use = {
+                self.model.contacts[cid].spec.channel
+                for cid in a.contacts
+                if self.model.contacts[cid].spec.channel in m.exclusive
+            }
+            assert len(in_use) <= 1, f"{a.agent_id} holds exclusive channels {in_use}"
 
     @invariant()
     def work_conserving(self) -> None:

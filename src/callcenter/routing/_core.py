@@ -42,6 +42,7 @@ from ._runtime import (
     ACTIVE,
     AVAILABLE,
     BUSY,
+    CHANNELS,
     LOGGED_OUT,
     NOT_READY,
     RESERVED,
@@ -381,9 +382,10 @@ class EngineCore:
                     f"{t - chosen.key[1]:g} s, priority {chosen.priority})"
                 )
             self._offer(chosen, best_member, t, events, why, False)
-            # An offer only takes room on its channel (the agent's other flags stay),
-            # and only removes a waiting contact: a channel that had no usable lane in
-            # this pass has none in the next.
+            # An offer only takes room (on its channel, and on the other exclusive
+            # channels if its own is one; the agent's other flags stay), and only
+            # removes a waiting contact: a channel that had no usable lane in this
+            # pass has none in the next.
             live &= a.room
             mask = live & seen
         if live != a.ready:
@@ -407,11 +409,7 @@ class EngineCore:
         c.agent = a
         c.offered_at = t
         a.offers[cid] = c
-        ch = c.ch
-        load = a.load
-        load[ch] += 1
-        if load[ch] >= a.cap[ch]:
-            a.room &= ~(1 << ch)
+        a.take(c.ch)
         q.ringing += 1
         q.rr_last = a.index
         defn = q.defn
@@ -442,8 +440,7 @@ class EngineCore:
         assert c.offered_at is not None
         q = c.queue
         del a.offers[c.spec.id]
-        a.load[c.ch] -= 1
-        a.room |= 1 << c.ch
+        a.give_back(c.ch)
         q.ringing -= 1
         if c.declined is None:
             c.declined = set()
@@ -490,7 +487,11 @@ class EngineCore:
             excluded = Exclusion.WRAP_UP
         elif not a.has_room(c.ch):
             excluded = Exclusion.NO_CAPACITY
-            detail = f"{a.load[c.ch]} of {a.cap[c.ch]} {c.spec.channel.value} in use"
+            if a.load[c.ch] >= a.cap[c.ch]:
+                detail = f"{a.load[c.ch]} of {a.cap[c.ch]} {c.spec.channel.value} in use"
+            else:
+                held = [CHANNELS[i].value for i in a.channels if a.exclusive >> i & 1 and a.load[i]]
+                detail = f"has a {', '.join(held)} contact, exclusive with {c.spec.channel.value}"
         elif not a.qualifies(c.reqs):
             excluded = Exclusion.LACKS_SKILL
             missing = [
@@ -523,8 +524,7 @@ class EngineCore:
         """The agent's handling of ``c`` ended: talk time, wrap-up, next contact."""
         assert c.answered_at is not None
         del a.active[c.spec.id]
-        a.load[c.ch] -= 1
-        a.room |= 1 << c.ch
+        a.give_back(c.ch)
         a.talk += t - c.answered_at
         wrap = a.defn.wrap_up if a.defn.wrap_up is not None else c.queue.defn.wrap_up
         if wrap > 0:

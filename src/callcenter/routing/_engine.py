@@ -402,8 +402,7 @@ class RoutingEngine(EngineCore):
             self._unplace(c)
         else:
             del a.offers[contact_id]
-            a.load[c.ch] -= 1
-            a.room |= 1 << c.ch
+            a.give_back(c.ch)
             c.queue.ringing -= 1
             self._sync(a, t, events)
             self._match_agent(a, t, events)

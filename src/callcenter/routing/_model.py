@@ -251,6 +251,13 @@ class AgentDefinition:
         queues: Memberships, in the agent's own order of preference.
         capacity: Contacts at once per channel (default: one voice call, one
             callback); a channel missing here is never offered.
+        exclusive_channels: Channels that exclude each other: while the agent has
+            a contact offered or in hand on one of them, none of the others is
+            offered. The default, voice and callback, keeps an agent who is on the
+            phone from being offered a callback to make on that same phone (and the
+            other way round); chats and e-mails still come alongside, within their
+            capacity. Each channel's own capacity applies as well. Give an empty
+            set to make every channel independent.
         wrap_up: Seconds of after-contact work, overriding the queue's value.
         mobile_number: For a mobile seat, the external number to ring. The engine
             routes the agent like any other; the host dials the number.
@@ -260,5 +267,6 @@ class AgentDefinition:
     skills: Mapping[str, int] = attrs.field(factory=dict, eq=False)
     queues: tuple[Membership, ...] = ()
     capacity: Mapping[Channel, int] = attrs.field(factory=_default_capacity, eq=False)
+    exclusive_channels: frozenset[Channel] = frozenset({Channel.VOICE, Channel.CALLBACK})
     wrap_up: float | None = None
     mobile_number: str | None = None

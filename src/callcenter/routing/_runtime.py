@@ -210,6 +210,7 @@ class AState:
         "cap",
         "channels",
         "defn",
+        "exclusive",
         "handled",
         "id",
         "idle_since",
@@ -239,8 +240,15 @@ class AState:
         self.cap: list[int] = [defn.capacity.get(channel, 0) for channel in CHANNELS]
         self.channels: tuple[int, ...] = tuple(i for i, n in enumerate(self.cap) if n > 0)
         self.load: list[int] = [0] * len(CHANNELS)
-        # Bit i set while ``load[i] < cap[i]``: kept by whoever changes ``load``, as
-        # it is read on every routing event.
+        # Bits of the exclusive channels the agent has capacity on.
+        self.exclusive = sum(
+            1 << CHANNEL_INDEX_BY_ID[id(channel)]
+            for channel in defn.exclusive_channels
+            if defn.capacity.get(channel, 0) > 0
+        )
+        # Bit i set while the agent has room on channel i: ``load[i] < cap[i]`` and,
+        # for an exclusive channel, no contact on another exclusive one. Kept by
+        # ``take`` and ``give_back``, as it is read on every routing event.
         self.room = sum(1 << i for i in self.channels)
         self.members: list[Member] = []
         self.logged_in = False
@@ -261,7 +269,29 @@ class AState:
 
     def has_room(self, ch: int) -> bool:
         """Room for one more contact of channel index ``ch``."""
-        return self.load[ch] < self.cap[ch]
+        return bool(self.room >> ch & 1)
+
+    def take(self, ch: int) -> None:
+        """Count a contact of channel index ``ch`` offered to the agent."""
+        bit = 1 << ch
+        load = self.load
+        load[ch] += 1
+        if load[ch] >= self.cap[ch]:
+            self.room &= ~bit
+        if self.exclusive & bit:
+            # The other exclusive channels wait until this one is free again. (So at
+            # most one exclusive channel is ever in use.)
+            self.room &= ~(self.exclusive & ~bit)
+
+    def give_back(self, ch: int) -> None:
+        """Count a contact of channel index ``ch`` gone from the agent."""
+        bit = 1 << ch
+        self.load[ch] -= 1
+        # Below capacity now; and if ``ch`` is exclusive, no other exclusive channel
+        # is in use (``take`` saw to that), so nothing else blocks it.
+        self.room |= bit
+        if self.exclusive & bit and not self.load[ch]:
+            self.room |= self.exclusive
 
     def ready_mask(self) -> int:
         """Bit ``i`` set when the agent can take a contact of channel index ``i`` now."""

@@ -198,6 +198,17 @@ def agent_definitions(
                     {Channel.VOICE: 1},
                     {Channel.VOICE: 1, Channel.CHAT: 2},
                     {Channel.CHAT: 3},
+                    {Channel.VOICE: 1, Channel.CALLBACK: 1},
+                    {Channel.VOICE: 1, Channel.CALLBACK: 1, Channel.CHAT: 2},
+                )
+            )
+        ),
+        exclusive_channels=draw(
+            st.sampled_from(
+                (
+                    frozenset({Channel.VOICE, Channel.CALLBACK}),
+                    frozenset(),
+                    frozenset({Channel.VOICE, Channel.CALLBACK, Channel.CHAT}),
                 )
             )
         ),
