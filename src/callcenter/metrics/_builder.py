@@ -65,6 +65,11 @@ _IVR_END = {
     _ivr.SessionResult.TRANSFERRED: Outcome.OVERFLOWED,
 }
 
+# On the hot path enum members are looked up by their ``_value_`` (the documented
+# instance attribute holding the value): ``Enum.value`` is a Python-level property and
+# ``Enum.__hash__`` a Python-level method, each a function call per use.
+_STATE_OF_VALUE = {state._value_: interval_state for state, interval_state in _STATE.items()}
+
 _LOGGED_OUT = _rt.AgentState.LOGGED_OUT
 _NOT_READY = _rt.AgentState.NOT_READY
 _WRAP_UP = _rt.AgentState.WRAP_UP
@@ -239,51 +244,65 @@ class RecordBuilder:
         """
         out: list[ContactRecord] = []
         handlers = _HANDLERS
-        for event in events:
-            handler = handlers.get(event.__class__)
-            if handler is None:
-                raise InvalidArgumentError(
-                    name="event", expected="a callcenter.routing or callcenter.ivr event", got=event
-                )
-            at = event.at
-            if at.__class__ is not float or not _isfinite(at):
-                check_time("event.at", at)
-            last = self._now
-            if not at >= last:
-                raise TimeWentBackwardsError(now=at, last=last)
-            # One scratch dict for every event (fewer allocations for the collector);
-            # emptied here, since a handler that raised may have left entries.
-            changes = self._changes
-            if changes:
-                changes.clear()
-            # Contacts waiting for a wrap-up that did not come: finished once time
-            # moves on.
-            if self._wrapping and at > last:
-                for c in self._wrapping.values():
-                    if c.wrap_agent is not None:
-                        state = self._agents.get(c.wrap_agent)
-                        if state is None or state[0] is not _rt.AgentState.WRAP_UP:
-                            out.append(self._record(c, Outcome.ANSWERED, None))
-                            changes[c.id] = None
-            # The handler checks everything before it changes anything; it puts new,
-            # finished and wrapping contacts in ``changes``, committed below.
-            finished = handler(self, event, changes)
-            if finished:
-                out.extend(finished)
-            if changes:
-                contacts, wrapping = self._contacts, self._wrapping
-                for cid, item in changes.items():
-                    if item is None:
-                        contacts.pop(cid, None)
-                        wrapping.pop(cid, None)
-                    else:
-                        contacts[cid] = item
-                        if item.phase == _WRAP:
-                            wrapping[cid] = item
-                        else:
+        # The three dicts are never replaced, only changed: bound once per call.
+        changes, contacts, wrapping = self._changes, self._contacts, self._wrapping
+        last = self._now
+        # The per-event bookkeeping is kept out of the loop where it can be: the
+        # refusals go through the (free unless raised) ``try``, ``_now`` is stored once.
+        try:
+            for event in events:
+                try:
+                    handler = handlers[event.__class__]
+                except KeyError:
+                    raise InvalidArgumentError(
+                        name="event",
+                        expected="a callcenter.routing or callcenter.ivr event",
+                        got=event,
+                    ) from None
+                at = event.at
+                if at.__class__ is not float or not _isfinite(at):
+                    check_time("event.at", at)
+                if not at >= last:
+                    raise TimeWentBackwardsError(now=at, last=last)
+                if wrapping and at > last:
+                    self._finish_stale_wraps(out, changes)
+                # The handler checks everything before it changes anything; it puts
+                # new, finished and wrapping contacts in ``changes`` (one scratch dict
+                # for every event, fewer allocations), committed here.
+                finished = handler(self, event, changes)
+                if finished:
+                    out.extend(finished)
+                if changes:
+                    for cid, item in changes.items():
+                        if item is None:
+                            contacts.pop(cid, None)
                             wrapping.pop(cid, None)
-            self._now = at
+                        else:
+                            contacts[cid] = item
+                            if item.phase == _WRAP:
+                                wrapping[cid] = item
+                            elif wrapping:
+                                wrapping.pop(cid, None)
+                    changes.clear()
+                last = at
+        except BaseException:
+            changes.clear()  # what the refused event staged
+            raise
+        finally:
+            self._now = last  # the time of the last event fed
         return out
+
+    def _finish_stale_wraps(
+        self, out: list[ContactRecord], changes: dict[str, _Contact | None]
+    ) -> None:
+        """Finish the contacts waiting for a wrap-up that did not come, once time moves on."""
+        agents = self._agents
+        for c in self._wrapping.values():
+            if c.wrap_agent is not None:
+                state = agents.get(c.wrap_agent)
+                if state is None or state[0] is not _WRAP_UP:
+                    out.append(self._record(c, Outcome.ANSWERED, None))
+                    changes[c.id] = None
 
     def feed(self, event: BuilderEvent) -> list[ContactRecord]:
         """Feed one event; returns the contact records it finished (usually none).
@@ -444,35 +463,32 @@ class RecordBuilder:
 
     # ------------------------------------------------------------------ ACD contacts
 
-    def _start(
-        self,
-        e: _rt.ContactQueued | _rt.ContactRefused,
-        changes: dict[str, _Contact | None],
-    ) -> _Contact:
-        known = changes.get(e.contact_id, self._contacts.get(e.contact_id))
+    @staticmethod
+    def _start(e: _rt.ContactQueued | _rt.ContactRefused, known: _Contact | None) -> _Contact:
+        """The state of a contact starting in the ACD (``known``: what the builder has)."""
         if known is None:
             arrived = min(e.arrived_at, e.at)
             if arrived.__class__ is not float or not _isfinite(arrived):
                 check_time("event.arrived_at", arrived)
             c = _Contact(e.contact_id, arrived, _WAITING)
-            c.channel = e.channel.value
-            return c
-        if known.phase != _HANDOFF:
+        elif known.phase != _HANDOFF:
             raise DuplicateIdError(kind="contact", id=e.contact_id)
-        c = known.clone()
-        c.channel = e.channel.value
+        else:
+            c = known.clone()
+        c.channel = e.channel._value_
         return c
 
     def _on_queued(
         self, e: _rt.ContactQueued, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        known = changes.get(e.contact_id, self._contacts.get(e.contact_id))
+        cid = e.contact_id
+        known = changes[cid] if cid in changes else self._contacts.get(cid)
         if known is not None and known.phase in (_WAITING, _RINGING):
             # Re-queued after an overflow, a transfer or an escalation's move.
             if not known.queues or known.queues[-1] != e.queue:
                 known.queues = (*known.queues, e.queue)
             return ()
-        c = self._start(e, changes)
+        c = self._start(e, known)
         c.phase = _WAITING
         c.queues = (*c.queues, e.queue)
         if c.queued_at is None:
@@ -483,7 +499,8 @@ class RecordBuilder:
     def _on_refused(
         self, e: _rt.ContactRefused, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._start(e, changes)
+        cid = e.contact_id
+        c = self._start(e, changes[cid] if cid in changes else self._contacts.get(cid))
         c.queues = (*c.queues, e.queue)
         c.ended_at = e.at
         outcome = (
@@ -637,30 +654,35 @@ class RecordBuilder:
             # ``since`` is finite and before ``at``: a valid interval.
             interval = trusted_interval(
                 agent_id,
-                _STATE[old],
+                _STATE_OF_VALUE[old._value_],
                 since,
                 at,
-                known[2] if known is not None and old is _NOT_READY else None,
+                known[2] if old is _NOT_READY and known is not None else None,
                 self._agent_queues.get(agent_id, ()),
             )
+        new = e.new
         finished: Sequence[ContactRecord] = ()
-        if e.new is not _WRAP_UP and (self._wrapping or changes):
-            finished = []
+        wrapping = self._wrapping
+        if new is not _WRAP_UP and (wrapping or changes):
+            # The agent's wrap-up (if any) is over: finish the contacts it was for.
+            found = []
             wrap_end = at if old is _WRAP_UP else None
-            for c in self._wrapping.values():
-                if c.id not in changes and c.wrap_agent == agent_id:
-                    finished.append(self._record(c, Outcome.ANSWERED, wrap_end))
+            for c in wrapping.values():
+                if c.wrap_agent == agent_id and c.id not in changes:
+                    found.append(self._record(c, Outcome.ANSWERED, wrap_end))
                     changes[c.id] = None
-            for cid, pending in list(changes.items()):
-                if (
-                    pending is not None
-                    and pending.phase == _WRAP
-                    and pending.wrap_agent == agent_id
-                ):
-                    finished.append(self._record(pending, Outcome.ANSWERED, wrap_end))
-                    changes[cid] = None
+            if changes:
+                for cid, pending in list(changes.items()):
+                    if (
+                        pending is not None
+                        and pending.phase == _WRAP
+                        and pending.wrap_agent == agent_id
+                    ):
+                        found.append(self._record(pending, Outcome.ANSWERED, wrap_end))
+                        changes[cid] = None
+            finished = found
         # Everything built: commit the agent's side.
-        agents[agent_id] = (e.new, at, e.reason)
+        agents[agent_id] = (new, at, e.reason)
         if interval is not None:
             self._intervals.append(interval)
         return finished

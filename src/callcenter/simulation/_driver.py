@@ -135,6 +135,11 @@ class _Driver:
             agent_queues={a.id: tuple(m.queue for m in a.queues) for a in scenario.routing.agents}
         )
         self.records: list[ContactRecord] = []
+        # Bound once: ``_routing`` runs for every call into the engine.
+        self._feed = self.builder.feed_all
+        self._keep = self.records.extend
+        self._handle_time = {q: m.handle_time.sample for q, m in scenario.queues.items()}
+        self._patience = {q: m.patience.sample for q, m in scenario.queues.items()}
         self.calls: dict[str, _Call] = {}
         self.group: dict[str, StaffGroup] = {a: g for g in scenario.staff for a in g.agents}
         self.default_group = StaffGroup(agents=())
@@ -410,7 +415,7 @@ class _Driver:
         self._routing(self.engine.enqueue(contact, queue, now))
 
     def _routing(self, events: list[RoutingEvent]) -> None:
-        self.records.extend(self.builder.feed_all(events))
+        self._keep(self._feed(events))
         sim = self.sim
         now = sim.now
         calls = self.calls
@@ -431,7 +436,7 @@ class _Driver:
             elif kind is ContactQueued:
                 call = calls[e.contact_id]  # type: ignore[union-attr]
                 if call.abandon is None:
-                    patience = self.sc.queues[e.queue].patience.sample(self.rng_patience)  # type: ignore[union-attr]
+                    patience = self._patience[e.queue](self.rng_patience)  # type: ignore[union-attr]
                     if patience < _NEVER:
                         call.abandon = sim.schedule(now + patience, self._abandon, call)
             elif kind is ContactAnswered:
@@ -440,7 +445,7 @@ class _Driver:
                 if call.abandon is not None:
                     sim.cancel(call.abandon)
                     call.abandon = None
-                talk = self.sc.queues[e.queue].handle_time.sample(self.rng_handle)  # type: ignore[union-attr]
+                talk = self._handle_time[e.queue](self.rng_handle)  # type: ignore[union-attr]
                 sim.schedule(now + talk, self._complete, call)
             elif kind is ContactCompleted:
                 completed: ContactCompleted = e  # type: ignore[assignment]
