@@ -29,7 +29,7 @@ How events map to outcomes:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from .. import ivr as _ivr
 from .. import routing as _rt
@@ -402,6 +402,17 @@ class RecordBuilder:
         return found
 
     @staticmethod
+    def _refuse(cid: str, c: _Contact | None, action: str, *phases: str) -> NoReturn:
+        """Raise for an event about an unknown contact, or one not in ``phases``."""
+        if c is None:
+            raise IllegalTransitionError(
+                entity=f"contact {cid!r}", state="unknown", action=action, allowed=()
+            )
+        raise IllegalTransitionError(
+            entity=f"contact {cid!r}", state=c.phase, action=action, allowed=phases
+        )
+
+    @staticmethod
     def _expect(c: _Contact, action: str, *phases: str) -> None:
         if c.phase not in phases:
             raise IllegalTransitionError(
@@ -488,6 +499,18 @@ class RecordBuilder:
             if not known.queues or known.queues[-1] != e.queue:
                 known.queues = (*known.queues, e.queue)
             return ()
+        if known is None:
+            # A new contact, as ``_start`` makes it (inline: every call starts here).
+            at = e.at
+            arrived = min(e.arrived_at, at)
+            if arrived.__class__ is not float or not _isfinite(arrived):
+                check_time("event.arrived_at", arrived)
+            c = _Contact(cid, arrived, _WAITING)
+            c.channel = e.channel._value_
+            c.queues = (e.queue,)
+            c.queued_at = at
+            changes[cid] = c
+            return ()
         c = self._start(e, known)
         c.phase = _WAITING
         c.queues = (*c.queues, e.queue)
@@ -514,9 +537,12 @@ class RecordBuilder:
     def _on_offered(
         self, e: _rt.ContactOffered, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, "be offered")
-        if c.phase != _WAITING:
-            self._expect(c, "be offered", _WAITING)
+        # The three handlers every answered call goes through look the contact up
+        # inline (``_live`` is a call); ``_refuse`` says what was wrong.
+        cid = e.contact_id
+        c = changes[cid] if cid in changes else self._contacts.get(cid)
+        if c is None or c.phase != _WAITING:
+            self._refuse(cid, c, "be offered", _WAITING)
         c.phase = _RINGING
         c.offered_at = e.at
         if c.first_offered_at is None:
@@ -541,23 +567,29 @@ class RecordBuilder:
     def _on_answered(
         self, e: _rt.ContactAnswered, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, "be answered")
-        if c.phase != _RINGING:
-            self._expect(c, "be answered", _RINGING)
-        self._end_ring(c, e.at)
+        cid = e.contact_id
+        c = changes[cid] if cid in changes else self._contacts.get(cid)
+        if c is None or c.phase != _RINGING:
+            self._refuse(cid, c, "be answered", _RINGING)
+        at = e.at
+        offered_at = c.offered_at
+        assert offered_at is not None  # set when it started ringing
+        c.ring_seconds += at - offered_at
+        c.offered_at = None
         c.phase = _ACTIVE
         if c.answered_at is None:
-            c.answered_at = e.at
-        c.segment_start = e.at
+            c.answered_at = at
+        c.segment_start = at
         c.agents = (*c.agents, e.agent_id)
         return ()
 
     def _on_completed(
         self, e: _rt.ContactCompleted, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, "complete")
-        if c.phase != _ACTIVE:
-            self._expect(c, "complete", _ACTIVE)
+        cid = e.contact_id
+        c = changes[cid] if cid in changes else self._contacts.get(cid)
+        if c is None or c.phase != _ACTIVE:
+            self._refuse(cid, c, "complete", _ACTIVE)
         assert c.segment_start is not None
         c.talk_seconds += e.at - c.segment_start
         c.segment_start = None

@@ -28,9 +28,9 @@ scenario and seed give the same records, bit for bit.
 from __future__ import annotations
 
 import datetime
-import itertools
 import math
-from collections.abc import Callable
+import random
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -72,6 +72,7 @@ from ..routing import (
 )
 from ..routing import Event as RoutingEvent
 from ..tickets import BUILTIN_WORKFLOWS, SlaBreached, TicketClosed, TicketDesk, TicketOpened
+from ._distributions import NoPatience
 from ._kernel import Event, Simulator
 from ._results import SimulationResult, TicketSummary
 from ._scenario import LineModel, Scenario, StaffGroup, TicketModel
@@ -139,7 +140,11 @@ class _Driver:
         self._feed = self.builder.feed_all
         self._keep = self.records.extend
         self._handle_time = {q: m.handle_time.sample for q, m in scenario.queues.items()}
-        self._patience = {q: m.patience.sample for q, m in scenario.queues.items()}
+        # None for callers who never hang up (NoPatience draws nothing: an infinite wait).
+        self._patience = {
+            q: None if isinstance(m.patience, NoPatience) else m.patience.sample
+            for q, m in scenario.queues.items()
+        }
         self.calls: dict[str, _Call] = {}
         self.group: dict[str, StaffGroup] = {a: g for g in scenario.staff for a in g.agents}
         self.default_group = StaffGroup(agents=())
@@ -160,11 +165,10 @@ class _Driver:
     def setup(self) -> None:
         for name, line in self.sc.lines.items():
             rng = self.streams[f"arrivals.{name}"]
-            times = itertools.takewhile(
-                self.end.__gt__, (self.start + t for t in line.arrivals.times(rng))
-            )
             counter = iter(range(1, 10**9))
-            self.sim.schedule_each(times, self._arrive, name, line, counter)
+            self.sim.schedule_each(
+                self._arrival_times(line, rng), self._arrive, name, line, counter
+            )
         for agent in self.sc.routing.agents:
             group = self.group.get(agent.id)
             if group is None:
@@ -173,6 +177,15 @@ class _Driver:
                 self.sim.schedule(self.start, self._shift, agent.id, "start")
                 continue
             self._plan_shift(agent.id, group)
+
+    def _arrival_times(self, line: LineModel, rng: random.Random) -> Iterator[float]:
+        """The line's arrival instants on the simulation clock, up to the end of the day."""
+        start, end = self.start, self.end
+        for offset in line.arrivals.times(rng):
+            at = start + offset
+            if not at < end:
+                return
+            yield at
 
     def _plan_shift(self, agent: str, group: StaffGroup) -> None:
         assert group.shift is not None
@@ -230,8 +243,12 @@ class _Driver:
 
     # ------------------------------------------------------------------ arrivals and IVR
 
+    # The callbacks run for every customer (arrive, accept, complete, and ``_routing``
+    # after each engine call) read the kernel's clock as ``sim._now``: the public
+    # ``Simulator.now`` is a property, a function call each time.
+
     def _arrive(self, name: str, line: LineModel, counter: Any) -> None:
-        now = self.sim.now
+        now = self.sim._now
         cid = f"{name}-{next(counter)}"
         rng = self.rng_callers
         callers = self.sc.callers
@@ -417,7 +434,7 @@ class _Driver:
     def _routing(self, events: list[RoutingEvent]) -> None:
         self._keep(self._feed(events))
         sim = self.sim
-        now = sim.now
+        now = sim._now
         calls = self.calls
         for e in events:
             kind = type(e)
@@ -436,7 +453,8 @@ class _Driver:
             elif kind is ContactQueued:
                 call = calls[e.contact_id]  # type: ignore[union-attr]
                 if call.abandon is None:
-                    patience = self._patience[e.queue](self.rng_patience)  # type: ignore[union-attr]
+                    draw = self._patience[e.queue]  # type: ignore[union-attr]
+                    patience = _NEVER if draw is None else draw(self.rng_patience)
                     if patience < _NEVER:
                         call.abandon = sim.schedule(now + patience, self._abandon, call)
             elif kind is ContactAnswered:
@@ -449,7 +467,9 @@ class _Driver:
                 sim.schedule(now + talk, self._complete, call)
             elif kind is ContactCompleted:
                 completed: ContactCompleted = e  # type: ignore[assignment]
-                self._maybe_ticket(calls.pop(completed.contact_id), completed)
+                call = calls.pop(completed.contact_id)
+                if self.tickets_by_queue:
+                    self._maybe_ticket(call, completed)
             elif kind is ContactOfferDeclined:
                 call = calls[e.contact_id]  # type: ignore[union-attr]
                 if call.accept is not None:
@@ -471,7 +491,7 @@ class _Driver:
 
     def _accept(self, call: _Call) -> None:
         call.accept = None
-        self._routing(self.engine.accept(call.id, self.sim.now))
+        self._routing(self.engine.accept(call.id, self.sim._now))
 
     def _abandon(self, call: _Call) -> None:
         call.abandon = None
@@ -481,7 +501,7 @@ class _Driver:
         self._routing(self.engine.abandon(call.id, self.sim.now))
 
     def _complete(self, call: _Call) -> None:
-        self._routing(self.engine.complete(call.id, self.sim.now))
+        self._routing(self.engine.complete(call.id, self.sim._now))
 
     # ------------------------------------------------------------------ tickets
 
