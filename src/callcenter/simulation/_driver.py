@@ -83,6 +83,24 @@ __all__ = ["scenario_figures", "simulate"]
 
 _NEVER = math.inf
 
+# Callers' numbers: "1" and ten digits, uniform in [3000000000, 9999999999).
+_CALLER_BASE = 3_000_000_000
+_CALLER_SPAN = 9_999_999_999 - _CALLER_BASE
+
+
+def _below(getrandbits: Callable[[int], int], n: int) -> int:
+    """A uniform integer in ``[0, n)``, drawn as CPython's ``random.randrange(n)`` does.
+
+    Rejection sampling over ``n.bit_length()`` random bits: the same draws, hence the
+    same callers' numbers for a seed, without ``randrange``'s argument handling (two
+    Python calls and three conversions, for every customer).
+    """
+    k = n.bit_length()
+    r = getrandbits(k)
+    while r >= n:
+        r = getrandbits(k)
+    return r
+
 
 class _Call:
     """A simulated caller's state."""
@@ -252,7 +270,7 @@ class _Driver:
         cid = f"{name}-{next(counter)}"
         rng = self.rng_callers
         callers = self.sc.callers
-        caller = f"1{rng.randrange(3000000000, 9999999999)}"
+        caller = f"1{_CALLER_BASE + _below(rng.getrandbits, _CALLER_SPAN)}"
         vip = callers.vip_share > 0 and rng.random() < callers.vip_share
         call = _Call(cid, line, caller, vip)
         self.calls[cid] = call
