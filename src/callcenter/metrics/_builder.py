@@ -39,6 +39,15 @@ from ..errors import (
     InvalidArgumentError,
     TimeWentBackwardsError,
 )
+from ._builder_state import (
+    _ACTIVE,
+    _HANDOFF,
+    _IVR,
+    _RINGING,
+    _WAITING,
+    _WRAP,
+    _Contact,
+)
 from ._records import AgentState, AgentStateInterval, ContactRecord, Outcome
 from ._trusted import _isfinite, check_time, trusted_interval, trusted_record
 
@@ -70,91 +79,12 @@ _IVR_END = {
 # ``Enum.__hash__`` a Python-level method, each a function call per use.
 _STATE_OF_VALUE = {state._value_: interval_state for state, interval_state in _STATE.items()}
 
+# Enum members as module constants: on CPython 3.11 reading one through its class
+# (``Outcome.ANSWERED``) goes through the enum metaclass, several times slower.
 _LOGGED_OUT = _rt.AgentState.LOGGED_OUT
 _NOT_READY = _rt.AgentState.NOT_READY
 _WRAP_UP = _rt.AgentState.WRAP_UP
-
-# Phases of a contact in the builder.
-_IVR = "ivr"  # in an IVR session
-_HANDOFF = "handoff"  # the IVR enqueued it; its ACD events are still to come
-_WAITING = "waiting"  # in a queue
-_RINGING = "ringing"  # offered to an agent
-_ACTIVE = "active"  # answered, being handled
-_WRAP = "wrap"  # handling ended; waiting for the agent's wrap-up to end
-
-
-class _Contact:
-    """The builder's notes on one live contact (copied before every change)."""
-
-    __slots__ = (
-        "agents",
-        "answered_at",
-        "arrived_at",
-        "caller",
-        "channel",
-        "dialled",
-        "ended_at",
-        "first_offered_at",
-        "id",
-        "ivr_exited_at",
-        "ivr_path",
-        "offered_at",
-        "phase",
-        "queued_at",
-        "queues",
-        "ring_seconds",
-        "segment_start",
-        "talk_seconds",
-        "transfers",
-        "wrap_agent",
-    )
-
-    def __init__(self, contact_id: str, arrived_at: float, phase: str) -> None:
-        self.id = contact_id
-        self.arrived_at = arrived_at
-        self.phase = phase
-        self.channel = "voice"
-        self.caller: str | None = None
-        self.dialled: str | None = None
-        self.queues: tuple[str, ...] = ()
-        self.agents: tuple[str, ...] = ()
-        self.ivr_path: tuple[str, ...] = ()
-        self.ivr_exited_at: float | None = None
-        self.queued_at: float | None = None
-        self.first_offered_at: float | None = None
-        self.offered_at: float | None = None
-        self.answered_at: float | None = None
-        self.segment_start: float | None = None
-        self.ended_at: float | None = None
-        self.ring_seconds = 0.0
-        self.talk_seconds = 0.0
-        self.transfers = 0
-        self.wrap_agent: str | None = None
-
-    def clone(self) -> _Contact:
-        """A shallow copy (every field is immutable), cheaper than :func:`copy.copy`."""
-        new = _Contact.__new__(_Contact)
-        new.agents = self.agents
-        new.answered_at = self.answered_at
-        new.arrived_at = self.arrived_at
-        new.caller = self.caller
-        new.channel = self.channel
-        new.dialled = self.dialled
-        new.ended_at = self.ended_at
-        new.first_offered_at = self.first_offered_at
-        new.id = self.id
-        new.ivr_exited_at = self.ivr_exited_at
-        new.ivr_path = self.ivr_path
-        new.offered_at = self.offered_at
-        new.phase = self.phase
-        new.queued_at = self.queued_at
-        new.queues = self.queues
-        new.ring_seconds = self.ring_seconds
-        new.segment_start = self.segment_start
-        new.talk_seconds = self.talk_seconds
-        new.transfers = self.transfers
-        new.wrap_agent = self.wrap_agent
-        return new
+_ANSWERED = Outcome.ANSWERED
 
 
 class RecordBuilder:
@@ -382,7 +312,7 @@ class RecordBuilder:
             c.ivr_exited_at,
             c.queued_at,
             c.first_offered_at,
-            c.answered_at if outcome is Outcome.ANSWERED else None,
+            c.answered_at if outcome is _ANSWERED else None,
             wrap_end,
             c.ring_seconds,
             c.talk_seconds,
@@ -701,7 +631,7 @@ class RecordBuilder:
             wrap_end = at if old is _WRAP_UP else None
             for c in wrapping.values():
                 if c.wrap_agent == agent_id and c.id not in changes:
-                    found.append(self._record(c, Outcome.ANSWERED, wrap_end))
+                    found.append(self._record(c, _ANSWERED, wrap_end))
                     changes[c.id] = None
             if changes:
                 for cid, pending in list(changes.items()):
@@ -710,7 +640,7 @@ class RecordBuilder:
                         and pending.phase == _WRAP
                         and pending.wrap_agent == agent_id
                     ):
-                        found.append(self._record(pending, Outcome.ANSWERED, wrap_end))
+                        found.append(self._record(pending, _ANSWERED, wrap_end))
                         changes[cid] = None
             finished = found
         # Everything built: commit the agent's side.
