@@ -388,6 +388,29 @@ def test_bad_events_are_typed_errors_and_change_nothing() -> None:
     assert b.open_contacts == 1
 
 
+def test_feed_all_keeps_the_events_before_a_refused_one() -> None:
+    engine = _engine()
+    good = engine.login("a1", 0.0) + engine.enqueue(Contact(id="c"), "q", 10.0)
+    answered = engine.accept("c", 12.0)
+    completed = engine.complete("c", 50.0)
+    answer = answered[0]
+    assert isinstance(answer, ContactAnswered)
+    for bad in (
+        attrs.evolve(answer, contact_id="ghost"),  # refused by its handler
+        attrs.evolve(answer, at=1.0),  # refused before its handler: time went back
+    ):
+        b, reference = RecordBuilder(), RecordBuilder()
+        reference.feed_all(good)
+        with pytest.raises(CallCenterError):
+            b.feed_all([*good, bad, *answered])
+        assert _snapshot(b) == _snapshot(reference)
+        assert b.now == 10.0
+        # Nothing of the refused event is left behind: the builder goes on as normal.
+        (record,) = b.feed_all(answered + completed)
+        assert (record.contact_id, record.outcome) == ("c", Outcome.ANSWERED)
+        assert b.open_contacts == 0
+
+
 # ---------------------------------------------------------------------- properties
 
 

@@ -29,7 +29,7 @@ How events map to outcomes:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from .. import ivr as _ivr
 from .. import routing as _rt
@@ -38,6 +38,15 @@ from ..errors import (
     IllegalTransitionError,
     InvalidArgumentError,
     TimeWentBackwardsError,
+)
+from ._builder_state import (
+    _ACTIVE,
+    _HANDOFF,
+    _IVR,
+    _RINGING,
+    _WAITING,
+    _WRAP,
+    _Contact,
 )
 from ._records import AgentState, AgentStateInterval, ContactRecord, Outcome
 from ._trusted import _isfinite, check_time, trusted_interval, trusted_record
@@ -65,91 +74,17 @@ _IVR_END = {
     _ivr.SessionResult.TRANSFERRED: Outcome.OVERFLOWED,
 }
 
+# On the hot path enum members are looked up by their ``_value_`` (the documented
+# instance attribute holding the value): ``Enum.value`` is a Python-level property and
+# ``Enum.__hash__`` a Python-level method, each a function call per use.
+_STATE_OF_VALUE = {state._value_: interval_state for state, interval_state in _STATE.items()}
+
+# Enum members as module constants: on CPython 3.11 reading one through its class
+# (``Outcome.ANSWERED``) goes through the enum metaclass, several times slower.
 _LOGGED_OUT = _rt.AgentState.LOGGED_OUT
 _NOT_READY = _rt.AgentState.NOT_READY
 _WRAP_UP = _rt.AgentState.WRAP_UP
-
-# Phases of a contact in the builder.
-_IVR = "ivr"  # in an IVR session
-_HANDOFF = "handoff"  # the IVR enqueued it; its ACD events are still to come
-_WAITING = "waiting"  # in a queue
-_RINGING = "ringing"  # offered to an agent
-_ACTIVE = "active"  # answered, being handled
-_WRAP = "wrap"  # handling ended; waiting for the agent's wrap-up to end
-
-
-class _Contact:
-    """The builder's notes on one live contact (copied before every change)."""
-
-    __slots__ = (
-        "agents",
-        "answered_at",
-        "arrived_at",
-        "caller",
-        "channel",
-        "dialled",
-        "ended_at",
-        "first_offered_at",
-        "id",
-        "ivr_exited_at",
-        "ivr_path",
-        "offered_at",
-        "phase",
-        "queued_at",
-        "queues",
-        "ring_seconds",
-        "segment_start",
-        "talk_seconds",
-        "transfers",
-        "wrap_agent",
-    )
-
-    def __init__(self, contact_id: str, arrived_at: float, phase: str) -> None:
-        self.id = contact_id
-        self.arrived_at = arrived_at
-        self.phase = phase
-        self.channel = "voice"
-        self.caller: str | None = None
-        self.dialled: str | None = None
-        self.queues: tuple[str, ...] = ()
-        self.agents: tuple[str, ...] = ()
-        self.ivr_path: tuple[str, ...] = ()
-        self.ivr_exited_at: float | None = None
-        self.queued_at: float | None = None
-        self.first_offered_at: float | None = None
-        self.offered_at: float | None = None
-        self.answered_at: float | None = None
-        self.segment_start: float | None = None
-        self.ended_at: float | None = None
-        self.ring_seconds = 0.0
-        self.talk_seconds = 0.0
-        self.transfers = 0
-        self.wrap_agent: str | None = None
-
-    def clone(self) -> _Contact:
-        """A shallow copy (every field is immutable), cheaper than :func:`copy.copy`."""
-        new = _Contact.__new__(_Contact)
-        new.agents = self.agents
-        new.answered_at = self.answered_at
-        new.arrived_at = self.arrived_at
-        new.caller = self.caller
-        new.channel = self.channel
-        new.dialled = self.dialled
-        new.ended_at = self.ended_at
-        new.first_offered_at = self.first_offered_at
-        new.id = self.id
-        new.ivr_exited_at = self.ivr_exited_at
-        new.ivr_path = self.ivr_path
-        new.offered_at = self.offered_at
-        new.phase = self.phase
-        new.queued_at = self.queued_at
-        new.queues = self.queues
-        new.ring_seconds = self.ring_seconds
-        new.segment_start = self.segment_start
-        new.talk_seconds = self.talk_seconds
-        new.transfers = self.transfers
-        new.wrap_agent = self.wrap_agent
-        return new
+_ANSWERED = Outcome.ANSWERED
 
 
 class RecordBuilder:
@@ -239,51 +174,65 @@ class RecordBuilder:
         """
         out: list[ContactRecord] = []
         handlers = _HANDLERS
-        for event in events:
-            handler = handlers.get(event.__class__)
-            if handler is None:
-                raise InvalidArgumentError(
-                    name="event", expected="a callcenter.routing or callcenter.ivr event", got=event
-                )
-            at = event.at
-            if at.__class__ is not float or not _isfinite(at):
-                check_time("event.at", at)
-            last = self._now
-            if not at >= last:
-                raise TimeWentBackwardsError(now=at, last=last)
-            # One scratch dict for every event (fewer allocations for the collector);
-            # emptied here, since a handler that raised may have left entries.
-            changes = self._changes
-            if changes:
-                changes.clear()
-            # Contacts waiting for a wrap-up that did not come: finished once time
-            # moves on.
-            if self._wrapping and at > last:
-                for c in self._wrapping.values():
-                    if c.wrap_agent is not None:
-                        state = self._agents.get(c.wrap_agent)
-                        if state is None or state[0] is not _rt.AgentState.WRAP_UP:
-                            out.append(self._record(c, Outcome.ANSWERED, None))
-                            changes[c.id] = None
-            # The handler checks everything before it changes anything; it puts new,
-            # finished and wrapping contacts in ``changes``, committed below.
-            finished = handler(self, event, changes)
-            if finished:
-                out.extend(finished)
-            if changes:
-                contacts, wrapping = self._contacts, self._wrapping
-                for cid, item in changes.items():
-                    if item is None:
-                        contacts.pop(cid, None)
-                        wrapping.pop(cid, None)
-                    else:
-                        contacts[cid] = item
-                        if item.phase == _WRAP:
-                            wrapping[cid] = item
-                        else:
+        # The three dicts are never replaced, only changed: bound once per call.
+        changes, contacts, wrapping = self._changes, self._contacts, self._wrapping
+        last = self._now
+        # The per-event bookkeeping is kept out of the loop where it can be: the
+        # refusals go through the (free unless raised) ``try``, ``_now`` is stored once.
+        try:
+            for event in events:
+                try:
+                    handler = handlers[event.__class__]
+                except KeyError:
+                    raise InvalidArgumentError(
+                        name="event",
+                        expected="a callcenter.routing or callcenter.ivr event",
+                        got=event,
+                    ) from None
+                at = event.at
+                if at.__class__ is not float or not _isfinite(at):
+                    check_time("event.at", at)
+                if not at >= last:
+                    raise TimeWentBackwardsError(now=at, last=last)
+                if wrapping and at > last:
+                    self._finish_stale_wraps(out, changes)
+                # The handler checks everything before it changes anything; it puts
+                # new, finished and wrapping contacts in ``changes`` (one scratch dict
+                # for every event, fewer allocations), committed here.
+                finished = handler(self, event, changes)
+                if finished:
+                    out.extend(finished)
+                if changes:
+                    for cid, item in changes.items():
+                        if item is None:
+                            contacts.pop(cid, None)
                             wrapping.pop(cid, None)
-            self._now = at
+                        else:
+                            contacts[cid] = item
+                            if item.phase == _WRAP:
+                                wrapping[cid] = item
+                            elif wrapping:
+                                wrapping.pop(cid, None)
+                    changes.clear()
+                last = at
+        except BaseException:
+            changes.clear()  # what the refused event staged
+            raise
+        finally:
+            self._now = last  # the time of the last event fed
         return out
+
+    def _finish_stale_wraps(
+        self, out: list[ContactRecord], changes: dict[str, _Contact | None]
+    ) -> None:
+        """Finish the contacts waiting for a wrap-up that did not come, once time moves on."""
+        agents = self._agents
+        for c in self._wrapping.values():
+            if c.wrap_agent is not None:
+                state = agents.get(c.wrap_agent)
+                if state is None or state[0] is not _WRAP_UP:
+                    out.append(self._record(c, Outcome.ANSWERED, None))
+                    changes[c.id] = None
 
     def feed(self, event: BuilderEvent) -> list[ContactRecord]:
         """Feed one event; returns the contact records it finished (usually none).
@@ -363,7 +312,7 @@ class RecordBuilder:
             c.ivr_exited_at,
             c.queued_at,
             c.first_offered_at,
-            c.answered_at if outcome is Outcome.ANSWERED else None,
+            c.answered_at if outcome is _ANSWERED else None,
             wrap_end,
             c.ring_seconds,
             c.talk_seconds,
@@ -381,6 +330,17 @@ class RecordBuilder:
         # Handlers check everything before they change the contact in place; those
         # that finish a record work on a clone (building the record may refuse).
         return found
+
+    @staticmethod
+    def _refuse(cid: str, c: _Contact | None, action: str, *phases: str) -> NoReturn:
+        """Raise for an event about an unknown contact, or one not in ``phases``."""
+        if c is None:
+            raise IllegalTransitionError(
+                entity=f"contact {cid!r}", state="unknown", action=action, allowed=()
+            )
+        raise IllegalTransitionError(
+            entity=f"contact {cid!r}", state=c.phase, action=action, allowed=phases
+        )
 
     @staticmethod
     def _expect(c: _Contact, action: str, *phases: str) -> None:
@@ -444,35 +404,44 @@ class RecordBuilder:
 
     # ------------------------------------------------------------------ ACD contacts
 
-    def _start(
-        self,
-        e: _rt.ContactQueued | _rt.ContactRefused,
-        changes: dict[str, _Contact | None],
-    ) -> _Contact:
-        known = changes.get(e.contact_id, self._contacts.get(e.contact_id))
+    @staticmethod
+    def _start(e: _rt.ContactQueued | _rt.ContactRefused, known: _Contact | None) -> _Contact:
+        """The state of a contact starting in the ACD (``known``: what the builder has)."""
         if known is None:
             arrived = min(e.arrived_at, e.at)
             if arrived.__class__ is not float or not _isfinite(arrived):
                 check_time("event.arrived_at", arrived)
             c = _Contact(e.contact_id, arrived, _WAITING)
-            c.channel = e.channel.value
-            return c
-        if known.phase != _HANDOFF:
+        elif known.phase != _HANDOFF:
             raise DuplicateIdError(kind="contact", id=e.contact_id)
-        c = known.clone()
-        c.channel = e.channel.value
+        else:
+            c = known.clone()
+        c.channel = e.channel._value_
         return c
 
     def _on_queued(
         self, e: _rt.ContactQueued, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        known = changes.get(e.contact_id, self._contacts.get(e.contact_id))
+        cid = e.contact_id
+        known = changes[cid] if cid in changes else self._contacts.get(cid)
         if known is not None and known.phase in (_WAITING, _RINGING):
             # Re-queued after an overflow, a transfer or an escalation's move.
             if not known.queues or known.queues[-1] != e.queue:
                 known.queues = (*known.queues, e.queue)
             return ()
-        c = self._start(e, changes)
+        if known is None:
+            # A new contact, as ``_start`` makes it (inline: every call starts here).
+            at = e.at
+            arrived = min(e.arrived_at, at)
+            if arrived.__class__ is not float or not _isfinite(arrived):
+                check_time("event.arrived_at", arrived)
+            c = _Contact(cid, arrived, _WAITING)
+            c.channel = e.channel._value_
+            c.queues = (e.queue,)
+            c.queued_at = at
+            changes[cid] = c
+            return ()
+        c = self._start(e, known)
         c.phase = _WAITING
         c.queues = (*c.queues, e.queue)
         if c.queued_at is None:
@@ -483,7 +452,8 @@ class RecordBuilder:
     def _on_refused(
         self, e: _rt.ContactRefused, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._start(e, changes)
+        cid = e.contact_id
+        c = self._start(e, changes[cid] if cid in changes else self._contacts.get(cid))
         c.queues = (*c.queues, e.queue)
         c.ended_at = e.at
         outcome = (
@@ -497,9 +467,12 @@ class RecordBuilder:
     def _on_offered(
         self, e: _rt.ContactOffered, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, "be offered")
-        if c.phase != _WAITING:
-            self._expect(c, "be offered", _WAITING)
+        # The three handlers every answered call goes through look the contact up
+        # inline (``_live`` is a call); ``_refuse`` says what was wrong.
+        cid = e.contact_id
+        c = changes[cid] if cid in changes else self._contacts.get(cid)
+        if c is None or c.phase != _WAITING:
+            self._refuse(cid, c, "be offered", _WAITING)
         c.phase = _RINGING
         c.offered_at = e.at
         if c.first_offered_at is None:
@@ -524,23 +497,29 @@ class RecordBuilder:
     def _on_answered(
         self, e: _rt.ContactAnswered, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, "be answered")
-        if c.phase != _RINGING:
-            self._expect(c, "be answered", _RINGING)
-        self._end_ring(c, e.at)
+        cid = e.contact_id
+        c = changes[cid] if cid in changes else self._contacts.get(cid)
+        if c is None or c.phase != _RINGING:
+            self._refuse(cid, c, "be answered", _RINGING)
+        at = e.at
+        offered_at = c.offered_at
+        assert offered_at is not None  # set when it started ringing
+        c.ring_seconds += at - offered_at
+        c.offered_at = None
         c.phase = _ACTIVE
         if c.answered_at is None:
-            c.answered_at = e.at
-        c.segment_start = e.at
+            c.answered_at = at
+        c.segment_start = at
         c.agents = (*c.agents, e.agent_id)
         return ()
 
     def _on_completed(
         self, e: _rt.ContactCompleted, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, "complete")
-        if c.phase != _ACTIVE:
-            self._expect(c, "complete", _ACTIVE)
+        cid = e.contact_id
+        c = changes[cid] if cid in changes else self._contacts.get(cid)
+        if c is None or c.phase != _ACTIVE:
+            self._refuse(cid, c, "complete", _ACTIVE)
         assert c.segment_start is not None
         c.talk_seconds += e.at - c.segment_start
         c.segment_start = None
@@ -637,30 +616,35 @@ class RecordBuilder:
             # ``since`` is finite and before ``at``: a valid interval.
             interval = trusted_interval(
                 agent_id,
-                _STATE[old],
+                _STATE_OF_VALUE[old._value_],
                 since,
                 at,
-                known[2] if known is not None and old is _NOT_READY else None,
+                known[2] if old is _NOT_READY and known is not None else None,
                 self._agent_queues.get(agent_id, ()),
             )
+        new = e.new
         finished: Sequence[ContactRecord] = ()
-        if e.new is not _WRAP_UP and (self._wrapping or changes):
-            finished = []
+        wrapping = self._wrapping
+        if new is not _WRAP_UP and (wrapping or changes):
+            # The agent's wrap-up (if any) is over: finish the contacts it was for.
+            found = []
             wrap_end = at if old is _WRAP_UP else None
-            for c in self._wrapping.values():
-                if c.id not in changes and c.wrap_agent == agent_id:
-                    finished.append(self._record(c, Outcome.ANSWERED, wrap_end))
+            for c in wrapping.values():
+                if c.wrap_agent == agent_id and c.id not in changes:
+                    found.append(self._record(c, _ANSWERED, wrap_end))
                     changes[c.id] = None
-            for cid, pending in list(changes.items()):
-                if (
-                    pending is not None
-                    and pending.phase == _WRAP
-                    and pending.wrap_agent == agent_id
-                ):
-                    finished.append(self._record(pending, Outcome.ANSWERED, wrap_end))
-                    changes[cid] = None
+            if changes:
+                for cid, pending in list(changes.items()):
+                    if (
+                        pending is not None
+                        and pending.phase == _WRAP
+                        and pending.wrap_agent == agent_id
+                    ):
+                        found.append(self._record(pending, _ANSWERED, wrap_end))
+                        changes[cid] = None
+            finished = found
         # Everything built: commit the agent's side.
-        agents[agent_id] = (e.new, at, e.reason)
+        agents[agent_id] = (new, at, e.reason)
         if interval is not None:
             self._intervals.append(interval)
         return finished

@@ -28,9 +28,9 @@ scenario and seed give the same records, bit for bit.
 from __future__ import annotations
 
 import datetime
-import itertools
 import math
-from collections.abc import Callable
+import random
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -72,6 +72,7 @@ from ..routing import (
 )
 from ..routing import Event as RoutingEvent
 from ..tickets import BUILTIN_WORKFLOWS, SlaBreached, TicketClosed, TicketDesk, TicketOpened
+from ._distributions import NoPatience
 from ._kernel import Event, Simulator
 from ._results import SimulationResult, TicketSummary
 from ._scenario import LineModel, Scenario, StaffGroup, TicketModel
@@ -81,6 +82,24 @@ from ._streams import RandomStreams
 __all__ = ["scenario_figures", "simulate"]
 
 _NEVER = math.inf
+
+# Callers' numbers: "1" and ten digits, uniform in [3000000000, 9999999999).
+_CALLER_BASE = 3_000_000_000
+_CALLER_SPAN = 9_999_999_999 - _CALLER_BASE
+
+
+def _below(getrandbits: Callable[[int], int], n: int) -> int:
+    """A uniform integer in ``[0, n)``, drawn as CPython's ``random.randrange(n)`` does.
+
+    Rejection sampling over ``n.bit_length()`` random bits: the same draws, hence the
+    same callers' numbers for a seed, without ``randrange``'s argument handling (two
+    Python calls and three conversions, for every customer).
+    """
+    k = n.bit_length()
+    r = getrandbits(k)
+    while r >= n:
+        r = getrandbits(k)
+    return r
 
 
 class _Call:
@@ -135,6 +154,15 @@ class _Driver:
             agent_queues={a.id: tuple(m.queue for m in a.queues) for a in scenario.routing.agents}
         )
         self.records: list[ContactRecord] = []
+        # Bound once: ``_routing`` runs for every call into the engine.
+        self._feed = self.builder.feed_all
+        self._keep = self.records.extend
+        self._handle_time = {q: m.handle_time.sample for q, m in scenario.queues.items()}
+        # None for callers who never hang up (NoPatience draws nothing: an infinite wait).
+        self._patience = {
+            q: None if isinstance(m.patience, NoPatience) else m.patience.sample
+            for q, m in scenario.queues.items()
+        }
         self.calls: dict[str, _Call] = {}
         self.group: dict[str, StaffGroup] = {a: g for g in scenario.staff for a in g.agents}
         self.default_group = StaffGroup(agents=())
@@ -155,11 +183,10 @@ class _Driver:
     def setup(self) -> None:
         for name, line in self.sc.lines.items():
             rng = self.streams[f"arrivals.{name}"]
-            times = itertools.takewhile(
-                self.end.__gt__, (self.start + t for t in line.arrivals.times(rng))
-            )
             counter = iter(range(1, 10**9))
-            self.sim.schedule_each(times, self._arrive, name, line, counter)
+            self.sim.schedule_each(
+                self._arrival_times(line, rng), self._arrive, name, line, counter
+            )
         for agent in self.sc.routing.agents:
             group = self.group.get(agent.id)
             if group is None:
@@ -168,6 +195,15 @@ class _Driver:
                 self.sim.schedule(self.start, self._shift, agent.id, "start")
                 continue
             self._plan_shift(agent.id, group)
+
+    def _arrival_times(self, line: LineModel, rng: random.Random) -> Iterator[float]:
+        """The line's arrival instants on the simulation clock, up to the end of the day."""
+        start, end = self.start, self.end
+        for offset in line.arrivals.times(rng):
+            at = start + offset
+            if not at < end:
+                return
+            yield at
 
     def _plan_shift(self, agent: str, group: StaffGroup) -> None:
         assert group.shift is not None
@@ -225,12 +261,16 @@ class _Driver:
 
     # ------------------------------------------------------------------ arrivals and IVR
 
+    # The callbacks run for every customer (arrive, accept, complete, and ``_routing``
+    # after each engine call) read the kernel's clock as ``sim._now``: the public
+    # ``Simulator.now`` is a property, a function call each time.
+
     def _arrive(self, name: str, line: LineModel, counter: Any) -> None:
-        now = self.sim.now
+        now = self.sim._now
         cid = f"{name}-{next(counter)}"
         rng = self.rng_callers
         callers = self.sc.callers
-        caller = f"1{rng.randrange(3000000000, 9999999999)}"
+        caller = f"1{_CALLER_BASE + _below(rng.getrandbits, _CALLER_SPAN)}"
         vip = callers.vip_share > 0 and rng.random() < callers.vip_share
         call = _Call(cid, line, caller, vip)
         self.calls[cid] = call
@@ -410,9 +450,9 @@ class _Driver:
         self._routing(self.engine.enqueue(contact, queue, now))
 
     def _routing(self, events: list[RoutingEvent]) -> None:
-        self.records.extend(self.builder.feed_all(events))
+        self._keep(self._feed(events))
         sim = self.sim
-        now = sim.now
+        now = sim._now
         calls = self.calls
         for e in events:
             kind = type(e)
@@ -431,7 +471,8 @@ class _Driver:
             elif kind is ContactQueued:
                 call = calls[e.contact_id]  # type: ignore[union-attr]
                 if call.abandon is None:
-                    patience = self.sc.queues[e.queue].patience.sample(self.rng_patience)  # type: ignore[union-attr]
+                    draw = self._patience[e.queue]  # type: ignore[union-attr]
+                    patience = _NEVER if draw is None else draw(self.rng_patience)
                     if patience < _NEVER:
                         call.abandon = sim.schedule(now + patience, self._abandon, call)
             elif kind is ContactAnswered:
@@ -440,11 +481,13 @@ class _Driver:
                 if call.abandon is not None:
                     sim.cancel(call.abandon)
                     call.abandon = None
-                talk = self.sc.queues[e.queue].handle_time.sample(self.rng_handle)  # type: ignore[union-attr]
+                talk = self._handle_time[e.queue](self.rng_handle)  # type: ignore[union-attr]
                 sim.schedule(now + talk, self._complete, call)
             elif kind is ContactCompleted:
                 completed: ContactCompleted = e  # type: ignore[assignment]
-                self._maybe_ticket(calls.pop(completed.contact_id), completed)
+                call = calls.pop(completed.contact_id)
+                if self.tickets_by_queue:
+                    self._maybe_ticket(call, completed)
             elif kind is ContactOfferDeclined:
                 call = calls[e.contact_id]  # type: ignore[union-attr]
                 if call.accept is not None:
@@ -466,7 +509,7 @@ class _Driver:
 
     def _accept(self, call: _Call) -> None:
         call.accept = None
-        self._routing(self.engine.accept(call.id, self.sim.now))
+        self._routing(self.engine.accept(call.id, self.sim._now))
 
     def _abandon(self, call: _Call) -> None:
         call.abandon = None
@@ -476,7 +519,7 @@ class _Driver:
         self._routing(self.engine.abandon(call.id, self.sim.now))
 
     def _complete(self, call: _Call) -> None:
-        self._routing(self.engine.complete(call.id, self.sim.now))
+        self._routing(self.engine.complete(call.id, self.sim._now))
 
     # ------------------------------------------------------------------ tickets
 

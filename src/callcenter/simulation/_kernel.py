@@ -45,6 +45,8 @@ R = TypeVar("R")
 R_co = TypeVar("R_co", covariant=True)
 
 _INF = math.inf
+_heappop = heapq.heappop
+_heappush = heapq.heappush
 
 
 class TimerSource(Protocol[R_co]):
@@ -198,7 +200,7 @@ class Simulator:
         if not valid:
             self._refuse(time)
         event = Event(time, callback, args)
-        heapq.heappush(self._heap, (time, next(self._seq), event))
+        _heappush(self._heap, (time, next(self._seq), event))
         return event
 
     def schedule_after(self, delay: float, callback: Callable[[*Ts], object], *args: *Ts) -> Event:
@@ -376,19 +378,27 @@ class Simulator:
         return count
 
     def _loop(self, limit: float, budget: int, stop: Callable[[], bool] | None) -> tuple[int, bool]:
+        # The hot loop of every run: names are bound to locals, the clock is kept in
+        # ``now`` (only this loop moves it) and written back to ``_now`` at each step.
         heap = self._heap
         sources = self._sources
-        heappop = heapq.heappop
+        heappop = _heappop
         stall_limit = self._stall_limit
         same_instant = 0
         count = 0
+        now = self._now
         try:
             while count != budget:
-                # Drop cancelled entries at the head.
-                while heap and heap[0][2].callback is None:
-                    heappop(heap)
-                    self._dead -= 1
-                time = heap[0][0] if heap else _INF
+                if heap:
+                    head = heap[0]
+                    event = head[2]
+                    if event.callback is None:  # cancelled: drop it and look again
+                        heappop(heap)
+                        self._dead -= 1
+                        continue
+                    time = head[0]
+                else:
+                    time = _INF
                 chosen: _Source[Any] | None = None
                 for entry in sources:
                     deadline = entry.next_deadline()
@@ -401,8 +411,8 @@ class Simulator:
                         time = deadline
                 if time > limit or time == _INF:
                     return count, True
-                if time <= self._now:
-                    time = self._now
+                if time <= now:
+                    time = now
                     same_instant += 1
                     if same_instant >= stall_limit:
                         culprit = (
@@ -413,20 +423,20 @@ class Simulator:
                         raise SimulationStalledError(now=time, steps=same_instant, culprit=culprit)
                 else:
                     same_instant = 0
-                self._now = time
+                self._now = now = time
                 count += 1
                 if chosen is not None:
                     result = chosen.advance(time)
                     if chosen.handler is not None:
                         chosen.handler(result)
                 else:
-                    event = heappop(heap)[2]
+                    # The head is live (cancelled ones were dropped above): ``event``.
+                    heappop(heap)
                     callback = event.callback
                     args = event.args
                     event.callback = None
                     event.args = ()
-                    assert callback is not None  # the head is live (cancelled ones were dropped)
-                    callback(*args)
+                    callback(*args)  # type: ignore[misc]
                 if stop is not None and stop():
                     break
             return count, False
