@@ -24,12 +24,10 @@ from ..errors import (
 from ._core import EngineCore
 from ._definition import RoutingDefinition
 from ._events import (
-    AgentSnapshot,
     DeclineReason,
     Event,
     Explanation,
     LeaveReason,
-    QueueSnapshot,
     RefusalReason,
     Snapshot,
 )
@@ -45,12 +43,12 @@ from ._model import AgentState, Contact
 from ._runtime import (
     ACTIVE,
     CHANNEL_INDEX_BY_ID,
-    LOGGED_OUT,
     RINGING,
     WAITING,
     AState,
     CState,
 )
+from ._snapshot import take_snapshot
 
 __all__ = ["RoutingEngine"]
 
@@ -671,37 +669,4 @@ class RoutingEngine(EngineCore):
         Raises:
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
         """
-        t = self._clock.check(now)
-        queues = []
-        for q in self._queues.values():
-            oldest = min(
-                (
-                    self._contacts[item[3]].queued_at
-                    for lane in q.lanes.values()
-                    for item in lane.items
-                ),
-                default=None,
-            )
-            by_state = dict.fromkeys(AgentState, 0)
-            for m in q.members:
-                by_state[m.agent.state] += 1
-            queues.append(
-                QueueSnapshot(
-                    queue=q.id,
-                    waiting=q.waiting,
-                    ringing=q.ringing,
-                    longest_wait=0.0 if oldest is None else t - oldest,
-                    agents_by_state=by_state,
-                )
-            )
-        agents = tuple(
-            AgentSnapshot(
-                agent_id=a.id,
-                state=a.state,
-                reason=a.state_reason,
-                time_in_state=t - a.since if a.state is not LOGGED_OUT else 0.0,
-                contacts=(*a.offers, *a.active),
-            )
-            for a in self._agents.values()
-        )
-        return Snapshot(at=t, queues=tuple(queues), agents=agents)
+        return take_snapshot(self, self._clock.check(now))
