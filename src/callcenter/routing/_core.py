@@ -409,7 +409,13 @@ class EngineCore:
         c.agent = a
         c.offered_at = t
         a.offers[cid] = c
-        a.take(c.ch)
+        ch = c.ch  # a.take(ch), inlined
+        load = a.load
+        load[ch] += 1
+        room = a.room & a.take_mask[ch]
+        if load[ch] >= a.cap[ch]:
+            room &= ~(1 << ch)
+        a.room = room
         q.ringing += 1
         q.rr_last = a.index
         defn = q.defn
@@ -524,7 +530,10 @@ class EngineCore:
         """The agent's handling of ``c`` ended: talk time, wrap-up, next contact."""
         assert c.answered_at is not None
         del a.active[c.spec.id]
-        a.give_back(c.ch)
+        ch = c.ch  # a.give_back(ch), inlined
+        load = a.load
+        load[ch] -= 1
+        a.room |= (1 << ch) if load[ch] else a.free_mask[ch]
         a.talk += t - c.answered_at
         wrap = a.defn.wrap_up if a.defn.wrap_up is not None else c.queue.defn.wrap_up
         if wrap > 0:

@@ -211,6 +211,7 @@ class AState:
         "channels",
         "defn",
         "exclusive",
+        "free_mask",
         "handled",
         "id",
         "idle_since",
@@ -228,6 +229,7 @@ class AState:
         "skills",
         "state",
         "state_reason",
+        "take_mask",
         "talk",
         "wrap",
     )
@@ -250,6 +252,16 @@ class AState:
         # for an exclusive channel, no contact on another exclusive one. Kept by
         # ``take`` and ``give_back``, as it is read on every routing event.
         self.room = sum(1 << i for i in self.channels)
+        # Per channel index: what a contact taken on it leaves of ``room`` (all but
+        # the other exclusive channels, if it is one), and what the channel's last
+        # contact gone gives back (the channel, and the exclusive ones with it).
+        self.take_mask: list[int] = []
+        self.free_mask: list[int] = []
+        for i in range(len(CHANNELS)):
+            bit = 1 << i
+            exclusive = self.exclusive & bit
+            self.take_mask.append(~(self.exclusive & ~bit) if exclusive else -1)
+            self.free_mask.append(bit | self.exclusive if exclusive else bit)
         self.members: list[Member] = []
         self.logged_in = False
         self.paused = False
@@ -272,26 +284,29 @@ class AState:
         return bool(self.room >> ch & 1)
 
     def take(self, ch: int) -> None:
-        """Count a contact of channel index ``ch`` offered to the agent."""
-        bit = 1 << ch
+        """Count a contact of channel index ``ch`` offered to the agent.
+
+        The other exclusive channels, if ``ch`` is one, wait until it is free again,
+        so at most one exclusive channel is ever in use. (Inlined in
+        ``EngineCore._offer``.)
+        """
         load = self.load
         load[ch] += 1
+        room = self.room & self.take_mask[ch]
         if load[ch] >= self.cap[ch]:
-            self.room &= ~bit
-        if self.exclusive & bit:
-            # The other exclusive channels wait until this one is free again. (So at
-            # most one exclusive channel is ever in use.)
-            self.room &= ~(self.exclusive & ~bit)
+            room &= ~(1 << ch)
+        self.room = room
 
     def give_back(self, ch: int) -> None:
-        """Count a contact of channel index ``ch`` gone from the agent."""
-        bit = 1 << ch
-        self.load[ch] -= 1
-        # Below capacity now; and if ``ch`` is exclusive, no other exclusive channel
-        # is in use (``take`` saw to that), so nothing else blocks it.
-        self.room |= bit
-        if self.exclusive & bit and not self.load[ch]:
-            self.room |= self.exclusive
+        """Count a contact of channel index ``ch`` gone from the agent.
+
+        The channel is below capacity again; once its last contact is gone, the
+        exclusive channels it held back are free too (``take`` let no other be in
+        use). (Inlined in ``EngineCore._release``.)
+        """
+        load = self.load
+        load[ch] -= 1
+        self.room |= (1 << ch) if load[ch] else self.free_mask[ch]
 
     def ready_mask(self) -> int:
         """Bit ``i`` set when the agent can take a contact of channel index ``i`` now."""
