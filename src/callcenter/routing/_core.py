@@ -409,7 +409,10 @@ class EngineCore:
         c.agent = a
         c.offered_at = t
         a.offers[cid] = c
-        ch = c.ch  # a.take(ch), inlined
+        # Count the offer against the agent's room: its channel is full at capacity,
+        # and while it holds an exclusive channel the other exclusive ones wait (so
+        # at most one is ever in use; AState.give_back relies on it).
+        ch = c.ch
         load = a.load
         load[ch] += 1
         room = a.room & a.take_mask[ch]

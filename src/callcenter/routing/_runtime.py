@@ -249,8 +249,9 @@ class AState:
             if defn.capacity.get(channel, 0) > 0
         )
         # Bit i set while the agent has room on channel i: ``load[i] < cap[i]`` and,
-        # for an exclusive channel, no contact on another exclusive one. Kept by
-        # ``take`` and ``give_back``, as it is read on every routing event.
+        # for an exclusive channel, no contact on another exclusive one. Kept where
+        # the load changes (``EngineCore._offer``, ``give_back``), as it is read on
+        # every routing event.
         self.room = sum(1 << i for i in self.channels)
         # Per channel index: what a contact taken on it leaves of ``room`` (all but
         # the other exclusive channels, if it is one), and what the channel's last
@@ -283,26 +284,13 @@ class AState:
         """Room for one more contact of channel index ``ch``."""
         return bool(self.room >> ch & 1)
 
-    def take(self, ch: int) -> None:
-        """Count a contact of channel index ``ch`` offered to the agent.
-
-        The other exclusive channels, if ``ch`` is one, wait until it is free again,
-        so at most one exclusive channel is ever in use. (Inlined in
-        ``EngineCore._offer``.)
-        """
-        load = self.load
-        load[ch] += 1
-        room = self.room & self.take_mask[ch]
-        if load[ch] >= self.cap[ch]:
-            room &= ~(1 << ch)
-        self.room = room
-
     def give_back(self, ch: int) -> None:
         """Count a contact of channel index ``ch`` gone from the agent.
 
         The channel is below capacity again; once its last contact is gone, the
-        exclusive channels it held back are free too (``take`` let no other be in
-        use). (Inlined in ``EngineCore._release``.)
+        exclusive channels it held back are free too (an offer on an exclusive
+        channel, ``EngineCore._offer``, lets no other be in use). (Inlined in
+        ``EngineCore._release``.)
         """
         load = self.load
         load[ch] -= 1
