@@ -33,7 +33,6 @@ from ._events import (
     RequestCallback,
     SessionEnded,
     SessionEvent,
-    SessionPhase,
     SessionResult,
     SurveyAnswered,
     Transfer,
@@ -59,18 +58,8 @@ from ._model import (
     SurveyNode,
     TransferNode,
 )
+from ._phases import _ENDED, _HOST, _INPUT, _PLAY, _RECORD, ACCEPTS, PHASE_NAMES
 
-_NEW, _PLAY, _INPUT, _HOST, _RECORD, _ENDED = range(6)
-# Phases are small ints in the state (fast to compare, short when serialized); this
-# tuple names them.
-_PHASE_NAMES = (
-    SessionPhase.NEW,
-    SessionPhase.PLAY,
-    SessionPhase.INPUT,
-    SessionPhase.HOST,
-    SessionPhase.RECORD,
-    SessionPhase.ENDED,
-)
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
 _MAX_STACK = 8
 
@@ -129,19 +118,11 @@ class _Engine:
     # ------------------------------------------------------------------ validation
 
     def _illegal(self, event: InputEvent, allowed: tuple[str, ...]) -> None:
-        expected = {
-            _NEW: ("begin()",),
-            _PLAY: ("PromptFinished", "DigitsPressed", "SpeechHeard", "CallerHungUp"),
-            _INPUT: ("DigitsPressed", "SpeechHeard", "PromptFinished", "CallerHungUp"),
-            _HOST: ("HostAnswered", "HostNotFound", "HostFailed", "CallerHungUp"),
-            _RECORD: ("PromptFinished", "RecordingFinished", "DigitsPressed", "CallerHungUp"),
-            _ENDED: (),
-        }[self._phase]
         raise IllegalTransitionError(
             entity=f"session {self._id!r} at node {self._node!r}",
-            state=_PHASE_NAMES[self._phase],
+            state=PHASE_NAMES[self._phase],
             action=f"handle {type(event).__name__}",
-            allowed=allowed or expected,
+            allowed=allowed or ACCEPTS[self._phase],
         )
 
     # ------------------------------------------------------------------ moving

@@ -27,7 +27,7 @@ from typing import Any
 
 from .._clock import as_instant
 from ..errors import IllegalTransitionError, InvalidArgumentError, TimeWentBackwardsError
-from ._engine import _ENDED, _HOST, _INPUT, _NEW, _PHASE_NAMES, _PLAY, _RECORD, _Engine
+from ._engine import _Engine
 from ._events import (
     CallerHungUp,
     CallerStatus,
@@ -49,6 +49,7 @@ from ._events import (
 )
 from ._flow import Flow
 from ._model import INPUT_KINDS, KEYS, CollectNode, LookupNode, RecordNode, SayNode
+from ._phases import _ENDED, _HOST, _INPUT, _NEW, _PLAY, _RECORD, PHASE_NAMES
 
 __all__ = ["Session"]
 
@@ -177,7 +178,7 @@ class Session(_Engine):
     @property
     def phase(self) -> SessionPhase:
         """What the session waits for: new, play, input, host, record or ended."""
-        return _PHASE_NAMES[self._phase]
+        return PHASE_NAMES[self._phase]
 
     @property
     def attributes(self) -> dict[str, str]:
