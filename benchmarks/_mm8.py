@@ -6,15 +6,46 @@ queue, nobody abandons. Each runner returns ``(customers served, share who waite
 
 from __future__ import annotations
 
+import argparse
+import platform
 from collections.abc import Generator
 from typing import Any
 
+from callcenter.metrics import erlang_c
 from callcenter.simulation import RandomStreams
 
 ARRIVALS_PER_HOUR = 100
 MEAN_SERVICE = 240.0
 SERVERS = 8
 LOAD_ERLANGS = ARRIVALS_PER_HOUR * MEAN_SERVICE / 3600
+
+
+def parse_args(doc: str | None) -> argparse.Namespace:
+    """The options every M/M/8 benchmark takes: ``--json``, ``--customers``, ``--repeats``,
+    ``--seed``."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON line")
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    return parser.parse_args()
+
+
+def header(benchmark: str, model: str, args: argparse.Namespace) -> dict[str, object]:
+    """The first keys of an M/M/8 benchmark's JSON object: what ran, on what, and Erlang C."""
+    return {
+        "benchmark": benchmark,
+        "python": platform.python_version(),
+        "machine": platform.platform(),
+        "model": model,
+        "arrivals_per_hour": ARRIVALS_PER_HOUR,
+        "mean_service_seconds": MEAN_SERVICE,
+        "servers": SERVERS,
+        "customers": args.customers,
+        "seed": args.seed,
+        "repeats": args.repeats,
+        "erlang_c_wait_probability": erlang_c(SERVERS, LOAD_ERLANGS),
+    }
 
 
 def run_ciw(customers: int, seed: int) -> tuple[int, float]:

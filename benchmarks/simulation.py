@@ -23,21 +23,26 @@ simulator whose own code cost nothing would run at that speed.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import importlib.util
 import json
 import math
-import platform
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
-from _mm8 import ARRIVALS_PER_HOUR, LOAD_ERLANGS, MEAN_SERVICE, SERVERS, run_ciw, run_simpy
+from _mm8 import (
+    ARRIVALS_PER_HOUR,
+    MEAN_SERVICE,
+    SERVERS,
+    header,
+    parse_args,
+    run_ciw,
+    run_simpy,
+)
 
 import callcenter.simulation._driver as driver_module
-from callcenter.metrics import erlang_c
 from callcenter.routing import RoutingEngine
 from callcenter.simulation import Scenario, scenario_from_dict, simulate
 
@@ -161,26 +166,8 @@ def measure(
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--json", action="store_true", help="print one JSON line")
-    parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-
-    result: dict[str, object] = {
-        "benchmark": "simulation",
-        "python": platform.python_version(),
-        "machine": platform.platform(),
-        "model": "M/M/8 through the ACD and the record builder",
-        "arrivals_per_hour": ARRIVALS_PER_HOUR,
-        "mean_service_seconds": MEAN_SERVICE,
-        "servers": SERVERS,
-        "customers": args.customers,
-        "seed": args.seed,
-        "repeats": args.repeats,
-        "erlang_c_wait_probability": erlang_c(SERVERS, LOAD_ERLANGS),
-    }
+    args = parse_args(__doc__)
+    result = header("simulation", "M/M/8 through the ACD and the record builder", args)
     engines: dict[str, Callable[[int, int], tuple[int, float]]] = {"callcenter": run_callcenter}
     others: dict[str, Callable[[int, int], tuple[int, float]]] = {
         "ciw": run_ciw,

@@ -16,20 +16,25 @@ Each figure is the best of ``--repeats`` timed runs after a short warm-up run.
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import json
 import math
-import platform
 import sys
 import time
 from collections import deque
 from collections.abc import Callable
 
-from _mm8 import ARRIVALS_PER_HOUR, LOAD_ERLANGS, MEAN_SERVICE, SERVERS, run_ciw, run_simpy
+from _mm8 import (
+    ARRIVALS_PER_HOUR,
+    MEAN_SERVICE,
+    SERVERS,
+    header,
+    parse_args,
+    run_ciw,
+    run_simpy,
+)
 
 from callcenter._timers import TimerQueue
-from callcenter.metrics import erlang_c
 from callcenter.simulation import Exponential, RandomStreams, Simulator
 from callcenter.simulation._reference import simulate_fifo_queue
 
@@ -119,26 +124,8 @@ def measure(
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", action="store_true", help="print one JSON line")
-    parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-
-    result: dict[str, object] = {
-        "benchmark": "simulation_kernel",
-        "python": platform.python_version(),
-        "machine": platform.platform(),
-        "model": "M/M/8 FIFO",
-        "arrivals_per_hour": ARRIVALS_PER_HOUR,
-        "mean_service_seconds": MEAN_SERVICE,
-        "servers": SERVERS,
-        "customers": args.customers,
-        "seed": args.seed,
-        "repeats": args.repeats,
-        "erlang_c_wait_probability": erlang_c(SERVERS, LOAD_ERLANGS),
-    }
+    args = parse_args(__doc__)
+    result = header("simulation_kernel", "M/M/8 FIFO", args)
     engines: dict[str, Callable[[int, int], float]] = {
         "callcenter": run_callcenter,
         "callcenter_timer_source": run_callcenter_with_source,

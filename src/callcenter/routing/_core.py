@@ -230,7 +230,8 @@ class EngineCore:
         self._schedule_contact(c)
 
     def _sync(self, a: AState, t: float, events: list[Event], reindex: bool = True) -> None:
-        # a.derived_state(), inlined: this runs two or three times per routing event.
+        # The reported state, from the flags (first match wins). This runs two or
+        # three times per routing event.
         if not a.logged_in:
             new = LOGGED_OUT
         elif a.active:
@@ -257,7 +258,8 @@ class EngineCore:
             if new is AVAILABLE:
                 a.idle_since = t
         if reindex:
-            # a.ready_mask(), inlined; most changes leave the ready tables as they are.
+            # Readiness: the channels with room, unless logged out, paused or in
+            # wrap-up. Most changes leave the ready tables as they are.
             mask = 0 if not a.logged_in or a.paused or a.wrap else a.room
             if mask != a.ready:
                 self._reindex(a, mask)
@@ -321,7 +323,7 @@ class EngineCore:
     def _match_agent(self, a: AState, t: float, events: list[Event]) -> None:
         # The live mask, not the indexed one: _release defers re-indexing until the
         # agent has taken what it will take, to spare the ready tables a round trip.
-        live = 0 if not a.logged_in or a.paused or a.wrap else a.room  # a.ready_mask()
+        live = 0 if not a.logged_in or a.paused or a.wrap else a.room  # readiness, as in _sync
         mask = live
         oldest_wait = self._oldest_wait
         members = a.members

@@ -296,26 +296,6 @@ class AState:
         load[ch] -= 1
         self.room |= (1 << ch) if load[ch] else self.free_mask[ch]
 
-    def ready_mask(self) -> int:
-        """Bit ``i`` set when the agent can take a contact of channel index ``i`` now."""
-        if not self.logged_in or self.paused or self.wrap:
-            return 0
-        return self.room
-
-    def derived_state(self) -> AgentState:
-        """The reported state, from the flags (see :class:`AgentState`)."""
-        if not self.logged_in:
-            return AgentState.LOGGED_OUT
-        if self.active:
-            return AgentState.BUSY
-        if self.offers:
-            return AgentState.RESERVED
-        if self.wrap:
-            return AgentState.WRAP_UP
-        if self.paused:
-            return AgentState.NOT_READY
-        return AgentState.AVAILABLE
-
     def qualifies(self, reqs: Requirements) -> bool:
         """Has every required skill at the required level."""
         skills = self.skills
