@@ -166,6 +166,17 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return f" (did you mean {matches[0]!r}?)" if matches else ""
 
 
+def _short_repr(value: object, limit: int = 80) -> str:
+    # Bounded and safe: a 5,000-digit int has no repr, a hostile __repr__ may raise.
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 100:
+        return f"an int of {value.bit_length()} bits"
+    try:
+        text = repr(value)
+    except Exception:  # the message must not fail, whatever came
+        text = f"<{type(value).__name__} object>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _quoted_list(items: Sequence[str], limit: int = 10) -> str:
     shown = ", ".join(repr(item) for item in items[:limit])
     if len(items) > limit:
@@ -289,7 +300,7 @@ class InvalidArgumentError(EngineError, ValueError):
         self.name = name
         self.expected = expected
         self.got = got
-        super().__init__(f"{name}: expected {expected}, got {got!r}")
+        super().__init__(f"{name}: expected {expected}, got {_short_repr(got)}")
 
 
 # --------------------------------------------------------------------------- the wire
