@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import difflib
 import enum
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Sequence, Sized
 from typing import Any
 
 import attrs
@@ -204,13 +205,23 @@ class UnknownIdError(EngineError, KeyError):
             did-you-mean hint (optional).
     """
 
+    HINT_LIMIT = 200
+    """At most this many known ids are looked at for the hint, so that refusing a stale
+    id costs the same with 100,000 tickets as with ten (a burst of stale requests must
+    not stall an engine)."""
+
     def __init__(self, *, kind: str, id: str, known: Iterable[str] = ()) -> None:
         self.kind = kind
         self.id = id
-        known_list = sorted(known)
-        message = f"unknown {kind} {id!r}"
-        if known_list:
-            hint = did_you_mean(id, known_list)
+        sample = list(itertools.islice(known, self.HINT_LIMIT + 1))
+        message = f"unknown {kind} {_short_repr(id)}"
+        if len(sample) > self.HINT_LIMIT:
+            count = len(known) if isinstance(known, Sized) else None
+            many = f"{count:,}" if count is not None else "many"
+            message += f"; {many} {kind}s are known, and this is not one of them"
+        elif sample:
+            known_list = sorted(str(k) for k in sample)
+            hint = did_you_mean(str(id), known_list)
             message += hint if hint else f"; expected one of: {_quoted_list(known_list)}"
         super().__init__(message)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from collections.abc import Iterator
 
 import pytest
 
@@ -138,3 +139,27 @@ def test_wire_errors_shorten_long_input() -> None:
     binary = WireError(protocol="AGI", detail="bad", data=b"y" * 500)
     assert "..." in str(binary)
     assert str(WireError(protocol="SIP", detail="empty")) == "malformed SIP input: empty"
+
+
+def test_unknown_id_hint_reads_a_bounded_number_of_known_ids() -> None:
+    consumed = 0
+
+    def known() -> Iterator[str]:
+        nonlocal consumed
+        for i in range(100_000):
+            consumed += 1
+            yield f"T{i}"
+
+    err = UnknownIdError(kind="ticket", id="T-x", known=known())
+    assert consumed <= UnknownIdError.HINT_LIMIT + 1
+    assert "T-x" in str(err)
+    sized = UnknownIdError(kind="ticket", id="T-x", known={f"T{i}": 1 for i in range(5_000)})
+    assert "5,000 tickets are known" in str(sized)
+    small = UnknownIdError(kind="ticket", id="T2", known=["T1", "T3"])
+    assert "did you mean" in str(small) or "expected one of" in str(small)
+
+
+def test_error_messages_survive_values_without_a_repr() -> None:
+    err = InvalidArgumentError(name="priority", expected="a number", got=10**5000)
+    assert "priority" in str(err)
+    assert len(str(err)) < 200
