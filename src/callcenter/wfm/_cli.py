@@ -180,7 +180,8 @@ def _plan(args: argparse.Namespace) -> int:
     model = fit_forecast(history, calendar=calendar, holidays=args.holidays)
     forecast = model.forecast(date)
     print()
-    print(f"forecast for {date} ({forecast.kind}): {forecast.total:.0f} contacts")
+    like = "" if forecast.profile == forecast.kind else f", forecast as a {forecast.profile}"
+    print(f"forecast for {date} ({forecast.kind}{like}): {forecast.total:.0f} contacts")
     for queue in forecast.queues:
         print(f"  {queue:<14}{sum(forecast.calls(queue)):>8.0f}")
     groups = scenario_groups(scenario) if scenario else {q: (q, (q,)) for q in forecast.queues}

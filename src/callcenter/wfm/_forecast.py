@@ -86,6 +86,8 @@ class DayForecast:
     Attributes:
         date: The local date.
         kind: Its kind of day (``"thursday"``, ``"holiday"``...).
+        profile: The kind of day whose factor and profile forecast it (a holiday
+            forecast like a Sunday: ``"sunday"``).
         timezone: IANA zone of the intervals.
         interval_seconds: Length of an interval.
         queues: Per queue, one :class:`~callcenter.metrics.IntervalForecast` per
@@ -95,6 +97,7 @@ class DayForecast:
 
     date: datetime.date
     kind: str
+    profile: str
     timezone: str
     interval_seconds: int
     queues: Mapping[str, tuple[IntervalForecast, ...]]
@@ -271,7 +274,8 @@ class ForecastModel:
             )
         return DayForecast(
             date=date,
-            kind=kind,
+            kind=day_kind(date, self.calendar),
+            profile=kind,
             timezone=self.timezone,
             interval_seconds=step,
             queues=queues,
