@@ -298,10 +298,12 @@ class Roster:
 
     def format_table(self) -> str:
         """The shifts as a text table, one placement per line."""
-        lines = [f"{'group':<12}{'template':<12}{'shift':<13}{'breaks':<26}{'heads':>6}"]
+        g = max([len("group"), *(len(p.group) for p in self.placements)]) + 2
+        t = max([len("template"), *(len(p.template) for p in self.placements)]) + 2
+        lines = [f"{'group':<{g}}{'template':<{t}}{'shift':<13}{'breaks':<26}{'heads':>6}"]
         for p in self.placements:
             breaks = ", ".join(f"{_clock(s)}-{_clock(e)}" for s, e in p.breaks) or "-"
-            lines.append(f"{p.group:<12}{p.template:<12}{p.hours:<13}{breaks:<26}{p.heads:>6}")
+            lines.append(f"{p.group:<{g}}{p.template:<{t}}{p.hours:<13}{breaks:<26}{p.heads:>6}")
         lines.append(
             f"{self.heads()} heads, cost {self.cost:g}, shortfall {self.shortfall:g} "
             f"agent-intervals ({self.method}: {self.status}, {self.seconds:.2f} s)"
