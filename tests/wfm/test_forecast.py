@@ -5,6 +5,8 @@ import math
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from callcenter.calendars import BusinessCalendar, Holiday, MakeupWorkday, Weekday
 from callcenter.errors import InvalidArgumentError
@@ -245,3 +247,42 @@ def test_bad_inputs_raise_library_errors() -> None:
         backtest(exact_history(100.0, 0.0), weeks=0)
     with pytest.raises(InvalidArgumentError, match="queue"):
         model.forecast(MONDAY).calls("nope")
+
+
+@settings(max_examples=25)
+@given(
+    factors=st.lists(st.floats(0.2, 3.0), min_size=7, max_size=7),
+    level=st.floats(10.0, 1000.0),
+    slope=st.floats(-0.5, 5.0),
+    peak=st.integers(16, 39),
+)
+def test_any_exact_seasonal_history_is_recovered(
+    factors: list[float], level: float, slope: float, peak: int
+) -> None:
+    mean = sum(factors) / 7
+    true = [f / mean for f in factors]  # they average 1 over whole weeks
+    profile = [0.0] * 48
+    for i in range(16, 40):
+        profile[i] = 1.0 + (3.0 if i == peak else 0.0)
+    total = sum(profile)
+    profile = [p / total for p in profile]
+    volumes = {}
+    for n in range(21):
+        date = MONDAY + datetime.timedelta(days=n)
+        volumes[date] = tuple((level + slope * n) * true[date.weekday()] * p for p in profile)
+    fit = fit_forecast(history_from_days({"q": volumes}, aht=100.0)).fits["q"]
+    assert fit.slope == pytest.approx(slope, rel=1e-6, abs=1e-6)
+    assert fit.level == pytest.approx(level, rel=1e-6)
+    for index, name in enumerate(WEEKDAYS):
+        assert fit.factors[name] == pytest.approx(true[index], rel=1e-6)
+        assert fit.profiles[name] == pytest.approx(profile, abs=1e-9)
+
+
+def test_the_history_before_a_date_is_a_training_set() -> None:
+    history = exact_history(level=100.0, slope=0.0, days=14)
+    cut = history.before(MONDAY + datetime.timedelta(days=7))
+    assert cut.dates == history.dates[:7]
+    assert cut.volumes["q"] == {d: history.volumes["q"][d] for d in cut.dates}
+    assert history.day_total("q", MONDAY + datetime.timedelta(days=99)) == 0.0
+    with pytest.raises(InvalidArgumentError, match="date"):
+        history.before(MONDAY)

@@ -182,10 +182,13 @@ def test_the_plan_command_runs_the_loop(
             str(TIANJIN),
             "--seed",
             "3",
+            "--plot",
+            str(tmp_path / "day.png"),
         ]
     )
     out = capsys.readouterr().out
     assert status == 0
+    assert (tmp_path / "day.png").read_bytes().startswith(b"\x89PNG")
     assert "backtest skipped" in out  # two weeks of history: no full week before a held-out one
     assert "forecast for 2026-10-08 (thursday)" in out
     assert "milp: optimal" in out
