@@ -32,10 +32,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=(
             "Read contact records, forecast the day's contacts and handle time per "
             "queue and half hour (weekday x intraday profile with a trend; holidays "
-            "and make-up days from --calendar), size each skill group by Erlang C for "
-            "the target, choose the shifts of least cost (HiGHS through scipy: the "
-            "'wfm' extra), and with --scenario simulate the day with that roster and "
-            "print its service level per interval against the target."
+            "and make-up days from --calendar), size each skill group by Erlang C (Erlang A "
+            "with --patience) for the target, choose the shifts of least cost (HiGHS "
+            "through scipy: the 'wfm' extra), and with --scenario simulate the day with "
+            "that roster and print its service level per interval against the target."
         ),
     )
     parser.add_argument("records", help="contact records, .csv or .json")
@@ -48,7 +48,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--calendar", help="calendar file with holidays and make-up days")
     parser.add_argument(
-        "--timezone", help="IANA zone of the history (default: the scenario's, else UTC)"
+        "--timezone",
+        help="IANA zone of the history (default: the scenario's, else the calendar's, else UTC)",
     )
     parser.add_argument(
         "--holidays",
@@ -61,6 +62,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--shrinkage", type=float, default=0.0, help="share of rostered time off the phones (0)"
+    )
+    parser.add_argument(
+        "--patience", type=float, help="mean caller patience in seconds: size with Erlang A"
     )
     parser.add_argument(
         "--full-time", type=float, default=9.0, help="full-time shift hours, 1 h lunch (9)"
@@ -190,6 +194,7 @@ def _plan(args: argparse.Namespace) -> int:
         targets=targets,
         groups={g: queues for g, (_, queues) in groups.items()},
         shrinkage=args.shrinkage,
+        patience=args.patience,
     )
     templates = default_templates(requirements, full_time=args.full_time, part_time=args.part_time)
     roster = solve_roster(requirements, templates, max_part_time_share=args.part_time_share)
