@@ -233,6 +233,8 @@ def test_bad_inputs_raise_library_errors() -> None:
     )
     with pytest.raises(InvalidArgumentError, match="at least one contact"):
         History.from_records([ivr_only], timezone="UTC")
+    with pytest.raises(InvalidArgumentError, match="ContactRecord"):
+        History.from_records([{"contact_id": "1"}], timezone="UTC")  # type: ignore[list-item]
     history = exact_history(level=100.0, slope=0.0, days=5)  # Monday to Friday
     model = fit_forecast(history)
     with pytest.raises(InvalidArgumentError, match="kind of day"):

@@ -163,6 +163,8 @@ def test_check_day_refuses_bad_arguments(plan: Plan) -> None:
         simulate_history(plan.scenario, start=DAY, days=1, weekly=(1, 1))
     with pytest.raises(InvalidArgumentError, match="days"):
         simulate_history(plan.scenario, start=DAY, days=0)
+    with pytest.raises(InvalidArgumentError, match="start"):
+        simulate_history(plan.scenario, start="2026-10-08", days=1)  # type: ignore[arg-type]
 
 
 def test_the_plan_command_runs_the_loop(

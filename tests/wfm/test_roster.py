@@ -266,3 +266,11 @@ def test_without_scipy_the_core_imports_and_the_solver_names_the_extra() -> None
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert "callcenter[wfm]" in done.stdout
+
+
+def test_templates_need_a_name_and_a_group_and_the_solver_needs_templates() -> None:
+    with pytest.raises(DefinitionError) as caught:
+        ShiftTemplate(name="", group=3, starts=["08:00"], hours=4)  # type: ignore[arg-type]
+    assert {p.path for p in caught.value.problems} == {"name", "group"}
+    with pytest.raises(InvalidArgumentError, match="ShiftTemplate"):
+        solve_roster({"g": day({})}, ["early"], interval_seconds=HOUR)  # type: ignore[list-item]

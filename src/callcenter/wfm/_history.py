@@ -137,6 +137,10 @@ class History:
         handle: dict[str, dict[datetime.date, list[float]]] = {}
         answered: dict[str, dict[datetime.date, list[float]]] = {}
         for record in records:
+            if not isinstance(record, ContactRecord):
+                raise InvalidArgumentError(
+                    name="records", expected="ContactRecord objects", got=record
+                )
             if record.outcome not in _OFFERED or not record.queues:
                 continue
             at = record.queued_at if record.queued_at is not None else record.arrived_at

@@ -84,6 +84,8 @@ def simulate_history(
     Raises:
         InvalidArgumentError: A bad argument, or a line whose arrivals are not Poisson.
     """
+    if not isinstance(start, datetime.date):
+        raise InvalidArgumentError(name="start", expected="a datetime.date", got=start)
     days = int(check_argument("days", days, minimum=1, maximum=3660, integer=True))
     factors = tuple(weekly)
     if len(factors) != 7 or any(number_problem(f, minimum=0) for f in factors):

@@ -149,6 +149,10 @@ class ShiftTemplate:
 
     def __attrs_post_init__(self) -> None:
         problems = Problems()
+        for field in ("name", "group"):
+            value: object = getattr(self, field)
+            if not isinstance(value, str) or not value:
+                problems.add(field, f"expected a non-empty string, got {value!r}")
         problems.number("hours", self.hours, minimum=0, exclusive_minimum=True, maximum=24)
         if self.cost is not None:
             problems.number("cost", self.cost, minimum=0, maximum=1e12)
@@ -368,6 +372,9 @@ def _build(
     chosen = tuple(templates)
     if not chosen:
         raise InvalidArgumentError(name="templates", expected="at least one shift template", got=())
+    for t in chosen:
+        if not isinstance(t, ShiftTemplate):
+            raise InvalidArgumentError(name="templates", expected="ShiftTemplate objects", got=t)
     names = [t.name for t in chosen]
     for t in chosen:
         if t.group not in required:
