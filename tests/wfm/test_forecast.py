@@ -288,3 +288,6 @@ def test_the_history_before_a_date_is_a_training_set() -> None:
     assert history.day_total("q", MONDAY + datetime.timedelta(days=99)) == 0.0
     with pytest.raises(InvalidArgumentError, match="date"):
         history.before(MONDAY)
+    with pytest.raises(InvalidArgumentError, match="dates"):
+        history.only((MONDAY - datetime.timedelta(days=1),))
+    assert history.only((MONDAY,)).dates == (MONDAY,)

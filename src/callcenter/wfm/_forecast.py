@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime
 import math
 import zoneinfo
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Literal
 
 import attrs
@@ -327,9 +327,9 @@ def fit_forecast(
         kinds[d] = "sunday" if kind == "holiday" and rule == "sunday" else kind
     if rule == "sunday":
         # Holidays are not Sundays: learning a Sunday from them would blur both.
-        keep = [d for d in history.dates if day_kind(d, calendar) != "holiday"]
+        keep = tuple(d for d in history.dates if day_kind(d, calendar) != "holiday")
         if keep and len(keep) < len(history.dates):
-            history = _only(history, keep)
+            history = history.only(keep)
     fits = {q: _fit_queue(history, q, kinds, trend, prior) for q in history.queues}
     return ForecastModel(
         timezone=history.timezone,
@@ -337,21 +337,6 @@ def fit_forecast(
         fits=fits,
         calendar=calendar,
         holidays=rule,
-    )
-
-
-def _only(history: History, dates: list[datetime.date]) -> History:
-    def cut(
-        source: Mapping[str, Mapping[datetime.date, tuple[float, ...]]],
-    ) -> dict[str, dict[datetime.date, tuple[float, ...]]]:
-        return {q: {d: source[q][d] for d in dates} for q in history.queues}
-
-    return attrs.evolve(
-        history,
-        dates=tuple(dates),
-        volumes=cut(history.volumes),
-        handle_seconds=cut(history.handle_seconds),
-        handled=cut(history.handled),
     )
 
 
@@ -477,15 +462,14 @@ def backtest(
             for queue in history.queues:
                 if queue not in day.queues:
                     continue
-                predicted = day.calls(queue)
                 actual = volumes[queue][date]
-                methods: dict[str, Callable[[int], float]] = {
-                    "model": lambda s: predicted[s],  # noqa: B023
-                    "last_week": lambda s: volumes[queue][back[0]][s],  # noqa: B023
-                    "four_weeks": lambda s: (
-                        math.fsum(volumes[queue][d][s] for d in past) / len(past)  # noqa: B023
-                    ),
+                seen = volumes[queue]
+                slots = range(history.slots)
+                forecasts = {
+                    "model": day.calls(queue),
+                    "last_week": seen[back[0]],
+                    "four_weeks": [math.fsum(seen[d][s] for d in past) / len(past) for s in slots],
                 }
-                for name, method in methods.items():
-                    pairs[name].extend((method(s), actual[s]) for s in range(history.slots))
+                for name, values in forecasts.items():
+                    pairs[name].extend((values[s], actual[s]) for s in slots)
     return Backtest(weeks=starts, methods=tuple(_accuracy(name, p) for name, p in pairs.items()))

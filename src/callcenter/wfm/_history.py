@@ -190,6 +190,22 @@ class History:
             raise InvalidArgumentError(
                 name="date", expected=f"a date after {self.dates[0]}", got=date
             )
+        return self.only(dates)
+
+    def only(self, dates: tuple[datetime.date, ...]) -> History:
+        """The history of ``dates`` alone (a holiday-free history, say).
+
+        Raises:
+            InvalidArgumentError: A date outside the history.
+        """
+        known = set(self.dates)
+        for date in dates:
+            if date not in known:
+                raise InvalidArgumentError(
+                    name="dates",
+                    expected=f"dates from {self.dates[0]} to {self.dates[-1]}",
+                    got=date,
+                )
 
         def cut(
             source: Mapping[str, Mapping[datetime.date, tuple[float, ...]]],
