@@ -29,6 +29,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "callcenter.tickets._cli",
     "callcenter.metrics._cli",
     "callcenter.simulation._cli",
+    "callcenter.wfm._cli",
 )
 
 _DESCRIPTION = """\
