@@ -30,6 +30,7 @@ from callcenter.ivr import (
 )
 from callcenter.metrics import (
     AgentState,
+    Category,
     ContactRecord,
     Outcome,
     RecordBuilder,
@@ -286,8 +287,14 @@ def test_ivr_outcomes(keys: str | None, outcome: Outcome) -> None:
     assert record.caller == "138"
     assert record.dialled_number == "400"
     assert record.entered_ivr
-    # A voicemail counts as offered (the caller asked for someone), the others not.
-    assert record.offered == (outcome is Outcome.VOICEMAIL)
+    # None of them reached a queue: a voicemail left in the IVR is IVR-only work.
+    assert not record.offered
+    expected = {
+        Outcome.FINISHED_IN_IVR: Category.SELF_SERVICE,
+        Outcome.VOICEMAIL: Category.IVR_OTHER,
+        Outcome.ABANDONED_IN_IVR: Category.IVR_HANGUP,
+    }
+    assert record.category is expected[outcome]
 
 
 def test_ivr_callback_accepted() -> None:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from callcenter.errors import InvalidArgumentError
 from callcenter.metrics import (
     AgentState,
+    Category,
     AgentStateInterval,
     ContactRecord,
     KpiOptions,
@@ -43,11 +44,16 @@ options_strategy = st.builds(
     KpiOptions,
     answer_time=st.sampled_from([0.0, 10.0, 20.0, 60.0]),
     abandons=st.sampled_from(["ignored", "against", "for"]),
-    short_abandon_seconds=st.sampled_from([0.0, 5.0, 20.0]),
+    short_abandon_seconds=st.sampled_from([None, 0.0, 5.0, 20.0]),
+    flowouts_in_service_level=st.booleans(),
     asa_from=st.sampled_from(["queued", "arrival"]),
     fcr_window_seconds=st.sampled_from([0.0, 3_600.0, 86_400.0]),
     ivr_hangups_contained=st.booleans(),
     reserved_as_busy=st.booleans(),
+    talk_time=st.sampled_from(["answer_to_hangup", "talk_only"]),
+    transfer_credit=st.sampled_from(["every_agent", "first_agent"]),
+    answer_rate_counts_out_of_hours=st.booleans(),
+    answer_rate_counts_blocked=st.booleans(),
 )
 
 
@@ -60,8 +66,16 @@ interval_lists = st.lists(agent_state_intervals(), max_size=30)
 
 # --------------------------------------------------------------------------- the oracle
 
-IVR_ONLY = (Outcome.FINISHED_IN_IVR, Outcome.ABANDONED_IN_IVR)
 ABANDONS = (Outcome.ABANDONED_IN_QUEUE, Outcome.ABANDONED_RINGING)
+FLOWOUTS = (Outcome.VOICEMAIL, Outcome.CALLBACK, Outcome.OVERFLOWED)
+
+
+def reached_queue(r: ContactRecord) -> bool:
+    return bool(r.queues) or r.queued_at is not None
+
+
+def ivr_only(rs: list[ContactRecord], outcome: Outcome) -> list[ContactRecord]:
+    return [r for r in rs if not reached_queue(r) and r.outcome is outcome]
 
 
 def wait(r: ContactRecord, o: KpiOptions) -> float:
@@ -73,11 +87,22 @@ def wait(r: ContactRecord, o: KpiOptions) -> float:
 
 
 def is_short(r: ContactRecord, o: KpiOptions) -> bool:
-    return r.outcome in ABANDONS and wait(r, o) < o.short_abandon_seconds
+    limit = o.short_abandon_seconds
+    return r.outcome in ABANDONS and limit is not None and wait(r, o) <= limit
 
 
 def offered(rs: list[ContactRecord], o: KpiOptions) -> list[ContactRecord]:
-    return [r for r in rs if r.outcome not in IVR_ONLY and not is_short(r, o)]
+    """Offered contacts the rates count: reached a queue, short abandons apart."""
+    return [r for r in rs if reached_queue(r) and not is_short(r, o)]
+
+
+def answerable(rs: list[ContactRecord], o: KpiOptions) -> list[ContactRecord]:
+    extra: list[ContactRecord] = []
+    if o.answer_rate_counts_out_of_hours:
+        extra += ivr_only(rs, Outcome.OUT_OF_HOURS)
+    if o.answer_rate_counts_blocked:
+        extra += ivr_only(rs, Outcome.BLOCKED)
+    return offered(rs, o) + extra
 
 
 def answered(rs: list[ContactRecord]) -> list[ContactRecord]:
@@ -86,6 +111,10 @@ def answered(rs: list[ContactRecord]) -> list[ContactRecord]:
 
 def abandoned(rs: list[ContactRecord], o: KpiOptions) -> list[ContactRecord]:
     return [r for r in rs if r.outcome in ABANDONS and not is_short(r, o)]
+
+
+def flowed_out(rs: list[ContactRecord]) -> list[ContactRecord]:
+    return [r for r in rs if reached_queue(r) and r.outcome in FLOWOUTS]
 
 
 def frac(a: float, b: float) -> Fraction | None:
@@ -99,13 +128,14 @@ def mean(values: list[float]) -> Fraction | None:
 def oracle_sl(rs: list[ContactRecord], o: KpiOptions) -> Fraction | None:
     ans = answered(rs)
     ab = abandoned(rs, o)
+    flows = len(flowed_out(rs)) if o.flowouts_in_service_level else 0
     ans_t = len([r for r in ans if wait(r, o) <= o.answer_time])
     ab_t = len([r for r in ab if wait(r, o) <= o.answer_time])
     if o.abandons == "ignored":
-        return frac(ans_t, len(ans))
+        return frac(ans_t, len(ans) + flows)
     if o.abandons == "against":
-        return frac(ans_t, len(ans) + len(ab))
-    return frac(ans_t + ab_t, len(ans) + len(ab))
+        return frac(ans_t, len(ans) + len(ab) + flows)
+    return frac(ans_t + ab_t, len(ans) + len(ab) + flows)
 
 
 def oracle_longest(rs: list[ContactRecord], o: KpiOptions) -> float | None:
@@ -114,14 +144,30 @@ def oracle_longest(rs: list[ContactRecord], o: KpiOptions) -> float | None:
 
 
 def oracle_containment(rs: list[ContactRecord], o: KpiOptions) -> Fraction | None:
-    entered = [r for r in rs if r.ivr_path or r.ivr_exited_at is not None or r.outcome in IVR_ONLY]
+    def entered(r: ContactRecord) -> bool:
+        if not reached_queue(r):
+            if r.outcome in (Outcome.FINISHED_IN_IVR, Outcome.ABANDONED_IN_IVR):
+                return True
+            if r.outcome in (Outcome.OUT_OF_HOURS, Outcome.BLOCKED):
+                return False
+        return bool(r.ivr_path) or r.ivr_exited_at is not None
+
+    went = [r for r in rs if entered(r)]
     contained = [
         r
-        for r in entered
-        if r.outcome is Outcome.FINISHED_IN_IVR
-        or (o.ivr_hangups_contained and r.outcome is Outcome.ABANDONED_IN_IVR)
+        for r in went
+        if not reached_queue(r)
+        and (
+            r.outcome is Outcome.FINISHED_IN_IVR
+            or (o.ivr_hangups_contained and r.outcome is Outcome.ABANDONED_IN_IVR)
+        )
     ]
-    return frac(len(contained), len(entered))
+    return frac(len(contained), len(went))
+
+
+def oracle_talk(rs: list[ContactRecord], o: KpiOptions) -> Fraction | None:
+    hold = o.talk_time == "answer_to_hangup"
+    return mean([r.talk_seconds + (r.hold_seconds if hold else 0.0) for r in answered(rs)])
 
 
 def oracle_fcr(rs: list[ContactRecord], o: KpiOptions) -> Fraction | None:
@@ -172,7 +218,10 @@ def same(got: float | int | None, want: Fraction | float | int | None) -> bool:
 
 ORACLES: dict[str, tuple[Callable[..., object], Callable[..., object]]] = {
     "service_level": (service_level, oracle_sl),
-    "answer_rate": (answer_rate, lambda rs, o: frac(len(answered(rs)), len(offered(rs, o)))),
+    "answer_rate": (
+        answer_rate,
+        lambda rs, o: frac(len(answered(rs)), len(answerable(rs, o))),
+    ),
     "abandonment_rate": (
         abandonment_rate,
         lambda rs, o: frac(len(abandoned(rs, o)), len(offered(rs, o))),
@@ -184,7 +233,7 @@ ORACLES: dict[str, tuple[Callable[..., object], Callable[..., object]]] = {
             [r.talk_seconds + r.hold_seconds + r.after_contact_seconds for r in answered(rs)]
         ),
     ),
-    "talk": (average_talk_time, lambda rs, o: mean([r.talk_seconds for r in answered(rs)])),
+    "talk": (average_talk_time, oracle_talk),
     "acw": (
         average_after_contact_time,
         lambda rs, o: mean([r.after_contact_seconds for r in answered(rs)]),
@@ -192,7 +241,11 @@ ORACLES: dict[str, tuple[Callable[..., object], Callable[..., object]]] = {
     "ring": (
         average_ring_time,
         lambda rs, o: mean(
-            [r.ring_seconds for r in offered(rs, o) if r.first_offered_at is not None]
+            [
+                r.ring_seconds
+                for r in offered(rs, o)
+                if r.first_offered_at is not None or r.ring_seconds > 0
+            ]
         ),
     ),
     "longest": (longest_wait, oracle_longest),
@@ -202,12 +255,10 @@ ORACLES: dict[str, tuple[Callable[..., object], Callable[..., object]]] = {
     ),
     "callback": (
         callback_rate,
-        lambda rs, o: frac(
-            len([r for r in rs if r.outcome is Outcome.CALLBACK]), len(offered(rs, o))
-        ),
+        lambda rs, o: frac(len([r for r in rs if r.outcome is Outcome.CALLBACK]), len(rs)),
     ),
     "containment": (ivr_containment, oracle_containment),
-    "missed": (missed_contacts, lambda rs, o: len(offered(rs, o)) - len(answered(rs))),
+    "missed": (missed_contacts, lambda rs, o: len(answerable(rs, o)) - len(answered(rs))),
     "fcr": (first_contact_resolution, oracle_fcr),
 }
 
@@ -229,9 +280,31 @@ def test_compute_kpis_agrees_with_each_definition(
     assert same(values.fcr_rate, oracle_fcr(rs, o))
     assert same(values.occupancy, oracle_occupancy(ivs, o))
     assert same(values.utilization, oracle_utilization(ivs, o))
-    assert values.offered == len(offered(rs, o))
-    assert values.answered + values.missed == values.offered
+    assert values.offered == len([r for r in rs if reached_queue(r)])
+    assert values.answered + values.missed == len(answerable(rs, o))
     assert values.short_abandoned == len([r for r in rs if is_short(r, o)])
+
+
+@given(rs=record_lists, o=options_strategy)
+def test_the_counts_form_one_tree(rs: list[ContactRecord], o: KpiOptions) -> None:
+    v = compute_kpis(rs, (), o)
+    assert v.total == len(rs) == v.ivr_only + v.offered
+    assert v.ivr_only == v.self_service + v.ivr_hangup + v.out_of_hours + v.blocked + v.ivr_other
+    assert v.offered == v.answered + v.abandoned + v.short_abandoned + v.flowed_out + v.other
+    # Each leaf is the count of the records in that category.
+    leaves = {
+        Category.SELF_SERVICE: v.self_service,
+        Category.IVR_HANGUP: v.ivr_hangup,
+        Category.OUT_OF_HOURS: v.out_of_hours,
+        Category.BLOCKED: v.blocked,
+        Category.IVR_OTHER: v.ivr_other,
+        Category.ANSWERED: v.answered,
+        Category.ABANDONED: v.abandoned + v.short_abandoned,
+        Category.FLOWED_OUT: v.flowed_out,
+        Category.OTHER: v.other,
+    }
+    for category, count in leaves.items():
+        assert count == len([r for r in rs if r.category is category]), category
 
 
 @given(ivs=interval_lists, o=options_strategy)
@@ -243,13 +316,18 @@ def test_occupancy_and_utilization(ivs: list[AgentStateInterval], o: KpiOptions)
 @given(rs=record_lists, ivs=interval_lists, o=options_strategy)
 def test_agent_stats(rs: list[ContactRecord], ivs: list[AgentStateInterval], o: KpiOptions) -> None:
     stats = agent_stats(rs, ivs, o)
-    agents = {r.agents[0] for r in answered(rs)} | {i.agent_id for i in ivs}
-    assert set(stats) == agents
+    every = o.transfer_credit == "every_agent"
+    took = {a for r in answered(rs) for a in (r.agents if every else r.agents[:1])}
+    assert set(stats) == took | {i.agent_id for i in ivs}
     for agent, s in stats.items():
         mine = [r for r in answered(rs) if r.agents[0] == agent]
         theirs = [i for i in ivs if i.agent_id == agent]
-        assert s.handled == len(mine)
-        assert same(s.average_talk_seconds, mean([r.talk_seconds for r in mine]))
+        volume = [r for r in answered(rs) if agent in (r.agents if every else r.agents[:1])]
+        assert s.handled == len(volume)
+        breaks = [i for i in theirs if i.state is AgentState.NOT_READY]
+        assert s.breaks == len(breaks)
+        assert same(s.average_break_seconds, mean([i.seconds for i in breaks]))
+        assert same(s.average_talk_seconds, oracle_talk(mine, o))
         assert same(s.average_acw_seconds, mean([r.after_contact_seconds for r in mine]))
         assert same(s.occupancy, oracle_occupancy(theirs, o))
         assert same(s.utilization, oracle_utilization(theirs, o))

@@ -50,6 +50,7 @@ from ._monitor import MonitorSnapshot as MonitorSnapshot
 from ._monitor import QueueStatus as QueueStatus
 from ._records import AgentState as AgentState
 from ._records import AgentStateInterval as AgentStateInterval
+from ._records import Category as Category
 from ._records import ContactRecord as ContactRecord
 from ._records import Outcome as Outcome
 from ._reports import DEFAULT_COLUMNS as DEFAULT_COLUMNS
@@ -78,6 +79,7 @@ __all__ = [
     "AgentStateInterval",
     "AgentStats",
     "BuilderEvent",
+    "Category",
     "ContactAbandoned",
     "ContactAnswered",
     "ContactEnded",

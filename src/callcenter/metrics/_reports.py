@@ -409,8 +409,9 @@ def build_report(
         while cursor < interval.end:
             start = periods.start(cursor)
             stop = min(interval.end, periods.end(start))
+            first = cursor == interval.start
             for key in keys:
-                tally(start, key).add_state(interval.state, stop - cursor)
+                tally(start, key).add_state(interval.state, stop - cursor, starts=first)
             cursor = stop
 
     if totals and dims:
