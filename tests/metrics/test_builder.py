@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from callcenter import ivr
 from callcenter.errors import (
     CallCenterError,
     IllegalTransitionError,
@@ -541,3 +542,42 @@ def _known(engine: RoutingEngine, arrived: int) -> list[str]:
             continue
         out.append(f"c{i}")
     return out
+
+
+@pytest.mark.parametrize(
+    "result",
+    [ivr.SessionResult.VOICEMAIL, ivr.SessionResult.ABANDONED, ivr.SessionResult.COMPLETED],
+)
+def test_a_call_while_closed_is_out_of_hours_whatever_it_did(result: ivr.SessionResult) -> None:
+    b = RecordBuilder()
+    events: list[ivr.SessionEvent] = [
+        ivr.NodeEntered(session="c", node="hours", kind="hours", at=0.0),
+        ivr.NodeExited(session="c", node="hours", outcome=ivr.Outcome.CLOSED, at=0.0),
+        ivr.NodeEntered(session="c", node="vm", kind="record", at=0.0),
+        ivr.SessionEnded(session="c", result=result, node="vm", at=40.0, steps=2, attributes={}),
+    ]
+    (record,) = b.feed_all(events)
+    assert record.outcome is Outcome.OUT_OF_HOURS
+    assert record.category is Category.OUT_OF_HOURS
+    values = compute_kpis([record])
+    assert (values.total, values.out_of_hours, values.offered) == (1, 1, 0)
+    assert values.answer_rate is None
+    assert values.ivr_containment is None
+
+
+def test_an_open_hours_node_changes_nothing() -> None:
+    b = RecordBuilder()
+    events: list[ivr.SessionEvent] = [
+        ivr.NodeEntered(session="c", node="hours", kind="hours", at=0.0),
+        ivr.NodeExited(session="c", node="hours", outcome=ivr.Outcome.OPEN, at=0.0),
+        ivr.SessionEnded(
+            session="c",
+            result=ivr.SessionResult.COMPLETED,
+            node="bye",
+            at=9.0,
+            steps=2,
+            attributes={},
+        ),
+    ]
+    (record,) = b.feed_all(events)
+    assert record.outcome is Outcome.FINISHED_IN_IVR

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from callcenter.errors import InvalidArgumentError
 from callcenter.metrics import (
     AgentState,
-    Category,
     AgentStateInterval,
+    Category,
     ContactRecord,
     KpiOptions,
     Outcome,
@@ -440,3 +440,161 @@ def test_first_contact_resolution_window_is_inclusive() -> None:
     assert first_contact_resolution([first], options, later_records=[late]) == 1.0
     # Unknown callers are not eligible.
     assert first_contact_resolution([call(4, 0, caller=None)], options) is None
+
+
+# ----------------------------------------------------------------- vendor definitions
+
+
+def _waited(i: int, outcome: Outcome, seconds: float) -> ContactRecord:
+    """A contact that queued at 0 and was answered, abandoned or flowed out after ``seconds``."""
+    answered_at = seconds if outcome is Outcome.ANSWERED else None
+    return ContactRecord(
+        contact_id=str(i),
+        outcome=outcome,
+        arrived_at=0,
+        queued_at=0,
+        queues=("q",),
+        answered_at=answered_at,
+        ended_at=seconds + (60 if answered_at is not None else 0),
+        agents=("a1",) if answered_at is not None else (),
+    )
+
+
+def test_one_boundary_rule_for_within_t_and_short_abandons() -> None:
+    # Answered after 5 s and 40 s, one abandon after exactly 20 s, T = 20.
+    records = [
+        _waited(1, Outcome.ANSWERED, 5),
+        _waited(2, Outcome.ANSWERED, 40),
+        _waited(3, Outcome.ABANDONED_IN_QUEUE, 20),
+    ]
+    # The abandon is within 20 s for the "for" variant...
+    assert service_level(records, KpiOptions(answer_time=20, abandons="for")) == 2 / 3
+    # ... and, by the same rule, a short abandon with a 20 s threshold.
+    short = KpiOptions(answer_time=20, short_abandon_seconds=20)
+    assert service_level(records, short) == 1 / 2
+    assert compute_kpis(records, (), short).short_abandoned == 1
+    # An answer after exactly T is within T.
+    assert service_level([_waited(4, Outcome.ANSWERED, 20)], KpiOptions(answer_time=20)) == 1.0
+
+
+# Cisco Unified ICM/CCE, Database Schema Handbook, "ServiceLevelType" field values:
+# 1 "ignore abandoned calls" (removed from the calculation), 2 "abandoned calls have
+# negative impact" (as though they exceeded the threshold), 3 "abandoned calls have
+# positive impact" (as though answered within the threshold). ICM counts the calls
+# abandoned within the threshold apart (ServiceLevelAband); a call abandoned after the
+# threshold exceeded it under every type. So, with A_T answered within T, X_T
+# abandoned within T and N = answered + abandoned:
+#   type 1 = A_T / (N - X_T), type 2 = A_T / N, type 3 = (A_T + X_T) / N.
+CISCO_TYPES = {
+    1: KpiOptions(answer_time=20, abandons="against", short_abandon_seconds=20),
+    2: KpiOptions(answer_time=20, abandons="against"),
+    3: KpiOptions(answer_time=20, abandons="for"),
+}
+
+
+@pytest.mark.parametrize(
+    ("waits", "expected"),
+    [
+        # answered 5 s and 40 s, abandoned at exactly 20 s (within T)
+        (([5, 40], [20]), {1: Fraction(1, 2), 2: Fraction(1, 3), 3: Fraction(2, 3)}),
+        # one more abandon after 50 s (beyond T: it counts against under every type)
+        (([5, 40], [20, 50]), {1: Fraction(1, 3), 2: Fraction(1, 4), 3: Fraction(2, 4)}),
+        # answered 3, 12, 19, 25 s; abandoned 8 and 30 s
+        (([3, 12, 19, 25], [8, 30]), {1: Fraction(3, 5), 2: Fraction(3, 6), 3: Fraction(4, 6)}),
+    ],
+)
+def test_cisco_service_level_types(
+    waits: tuple[list[float], list[float]], expected: dict[int, Fraction]
+) -> None:
+    answered_waits, abandoned_waits = waits
+    records = [_waited(i, Outcome.ANSWERED, w) for i, w in enumerate(answered_waits)]
+    records += [
+        _waited(100 + i, Outcome.ABANDONED_IN_QUEUE, w) for i, w in enumerate(abandoned_waits)
+    ]
+    for cisco_type, options in CISCO_TYPES.items():
+        assert same(service_level(records, options), expected[cisco_type]), cisco_type
+
+
+# Genesys Cloud, "Configure the service level calculation": service level =
+# (answered - answered that missed the target) / (answered + abandoned
+# [+ flow-outs when "Include Flowouts"] [- short abandons when "Include Short
+# Abandons" is off] [- abandons when "Include Abandons" is off]).
+# Worked figures: 300 answered, 200 of them within 20 s; 100 abandoned, 50 of them
+# within a 10 s short-abandon threshold; 50 flow-outs.
+def _genesys_day() -> list[ContactRecord]:
+    records = [_waited(i, Outcome.ANSWERED, 10) for i in range(200)]
+    records += [_waited(200 + i, Outcome.ANSWERED, 45) for i in range(100)]
+    records += [_waited(300 + i, Outcome.ABANDONED_IN_QUEUE, 4) for i in range(50)]
+    records += [_waited(350 + i, Outcome.ABANDONED_IN_QUEUE, 90) for i in range(50)]
+    records += [_waited(400 + i, Outcome.VOICEMAIL, 120) for i in range(50)]
+    return records
+
+
+@pytest.mark.parametrize(
+    ("flowouts", "short_abandons", "abandons", "expected"),
+    [
+        (False, True, True, 200 / 400),  # 200 / (300 + 100)
+        (False, False, True, 200 / 350),  # 200 / (300 + 100 - 50) = 57.14 %
+        (True, False, True, 200 / 400),  # 200 / (300 + 100 - 50 + 50)
+        (True, True, True, 200 / 450),  # 200 / (300 + 100 + 50)
+        (False, False, False, 200 / 300),  # 200 / (300 + 100 - 50 - 50)
+        (True, False, False, 200 / 350),  # 200 / (300 + 50)
+    ],
+)
+def test_genesys_service_level_options(
+    flowouts: bool, short_abandons: bool, abandons: bool, expected: float
+) -> None:
+    options = KpiOptions(
+        answer_time=20,
+        abandons="against" if abandons else "ignored",
+        short_abandon_seconds=None if short_abandons else 10,
+        flowouts_in_service_level=flowouts,
+    )
+    assert service_level(_genesys_day(), options) == pytest.approx(expected)
+
+
+def test_ring_time_without_an_offer_time() -> None:
+    # A CDR export carries a ring duration but not when the phone started ringing.
+    record = ContactRecord(
+        contact_id="1",
+        outcome=Outcome.ANSWERED,
+        arrived_at=0,
+        queued_at=0,
+        answered_at=10,
+        ended_at=100,
+        ring_seconds=6,
+        queues=("q",),
+        agents=("a1",),
+    )
+    assert average_ring_time([record]) == 6.0
+
+
+def test_out_of_hours_and_blocked_are_apart_from_the_answer_rate() -> None:
+    answered_one = _waited(1, Outcome.ANSWERED, 5)
+    closed = ContactRecord(
+        contact_id="2", outcome=Outcome.OUT_OF_HOURS, arrived_at=0, ended_at=30, ivr_path=("h",)
+    )
+    blocked = ContactRecord(contact_id="3", outcome=Outcome.BLOCKED, arrived_at=0, ended_at=1)
+    records = [answered_one, closed, blocked]
+    values = compute_kpis(records)
+    assert (values.total, values.offered, values.out_of_hours, values.blocked) == (3, 1, 1, 1)
+    assert values.answer_rate == 1.0
+    assert values.missed == 0
+    assert values.ivr_containment is None  # neither could be served by the IVR
+    both = KpiOptions(answer_rate_counts_out_of_hours=True, answer_rate_counts_blocked=True)
+    assert answer_rate(records, both) == 1 / 3
+    assert missed_contacts(records, both) == 2
+
+
+def test_talk_time_includes_hold_unless_asked() -> None:
+    record = attrs.evolve(_waited(1, Outcome.ANSWERED, 5), talk_seconds=100, hold_seconds=20)
+    assert average_talk_time([record]) == 120
+    assert average_talk_time([record], KpiOptions(talk_time="talk_only")) == 100
+
+
+def test_transfer_credit() -> None:
+    record = attrs.evolve(_waited(1, Outcome.ANSWERED, 5), agents=("a1", "a2"), transfers=1)
+    every = agent_stats([record])
+    assert (every["a1"].handled, every["a2"].handled) == (1, 1)
+    first = agent_stats([record], (), KpiOptions(transfer_credit="first_agent"))
+    assert set(first) == {"a1"}

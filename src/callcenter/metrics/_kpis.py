@@ -147,9 +147,7 @@ class KpiOptions:
     abandons: AbandonPolicy = attrs.field(
         default="against", validator=_one_of("ignored", "against", "for")
     )
-    short_abandon_seconds: float | None = attrs.field(
-        default=None, validator=_non_negative_or_none
-    )
+    short_abandon_seconds: float | None = attrs.field(default=None, validator=_non_negative_or_none)
     flowouts_in_service_level: bool = True
     asa_from: Literal["queued", "arrival"] = attrs.field(
         default="queued", validator=_one_of("queued", "arrival")
@@ -607,8 +605,10 @@ def service_level(records: Iterable[ContactRecord], options: KpiOptions = _DEFAU
 
 
 def answer_rate(records: Iterable[ContactRecord], options: KpiOptions = _DEFAULT) -> float | None:
-    """``answered / (offered - short abandons)``, plus out-of-hours and blocked callers
-    in the denominator when the options ask for them."""
+    """``answered / (offered - short abandons)``.
+
+    Out-of-hours and blocked callers join the denominator when the options ask.
+    """
     return _tally(records, options).answer_rate
 
 
@@ -639,8 +639,10 @@ def average_handle_time(
 def average_talk_time(
     records: Iterable[ContactRecord], options: KpiOptions = _DEFAULT
 ) -> float | None:
-    """Mean talk time over answered contacts (hold included unless
-    ``options.talk_time == "talk_only"``)."""
+    """Mean talk time over answered contacts.
+
+    Hold is included unless ``options.talk_time == "talk_only"``.
+    """
     return _tally(records, options).average_talk_seconds
 
 

@@ -403,9 +403,7 @@ class LiveMonitor:
                             got=event.outcome,
                         )
                     action = kind.__name__.removeprefix("Contact").lower()
-                    self._require(
-                        event.contact_id, contact, action, _Phase.WAITING, _Phase.RINGING
-                    )
+                    self._require(event.contact_id, contact, action, _Phase.WAITING, _Phase.RINGING)
         date = self._local_date(at)  # may refuse a time the calendar cannot show
         self._roll(date)
         self._clock.commit(at)

@@ -294,8 +294,11 @@ class ContactRecord:
 
     @property
     def category(self) -> Category:
-        """Its leaf in the tree of contacts (:class:`Category`); short abandons are
-        reported as :attr:`Category.ABANDONED` (the threshold is a KPI option)."""
+        """Its leaf in the tree of contacts (:class:`Category`).
+
+        Short abandons are reported as :attr:`Category.ABANDONED` (the threshold is
+        a KPI option).
+        """
         if self.queues or self.queued_at is not None:
             return _QUEUE_CATEGORY.get(self.outcome, Category.OTHER)
         return _IVR_CATEGORY.get(self.outcome, Category.IVR_OTHER)
