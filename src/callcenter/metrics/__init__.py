@@ -69,6 +69,8 @@ from ._staffing import plan_intervals as plan_intervals
 from ._staffing import required_agents as required_agents
 from ._staffing import scheduled_agents as scheduled_agents
 from ._staffing import traffic_erlangs as traffic_erlangs
+from ._summary import format_agent_table as format_agent_table
+from ._summary import format_summary as format_summary
 
 __all__ = [
     "DEFAULT_COLUMNS",
@@ -122,6 +124,8 @@ __all__ = [
     "erlang_c_service_level",
     "evaluate",
     "first_contact_resolution",
+    "format_agent_table",
+    "format_summary",
     "ivr_containment",
     "load_records",
     "log_erlang_b",

@@ -206,6 +206,11 @@ class KpiValues:
         other: Reached a queue and ended any other way (refused: queue full, no
             agent).
         missed: Contacts in the answer rate's denominator not answered.
+        answered_within: Answered contacts that waited at most ``answer_time``.
+        abandoned_within: Abandoned contacts (short ones apart) that waited at most
+            ``answer_time``.
+        through_ivr: Contacts that went through the IVR while the center was open
+            and were not blocked (the IVR containment's denominator).
         answer_rate: ``answered / (offered - short_abandoned [+ out_of_hours]
             [+ blocked])`` (see :class:`KpiOptions`).
         abandonment_rate: ``abandoned / (offered - short_abandoned)``.
@@ -247,6 +252,9 @@ class KpiValues:
     flowed_out: int
     other: int
     missed: int
+    answered_within: int
+    abandoned_within: int
+    through_ivr: int
     answer_rate: float | None
     abandonment_rate: float | None
     service_level: float | None
@@ -487,6 +495,9 @@ class Tally:
             flowed_out=self.flowed_out,
             other=self.other,
             missed=answerable - self.answered,
+            answered_within=self.answered_within,
+            abandoned_within=self.abandoned_within,
+            through_ivr=self.entered_ivr,
             answer_rate=_ratio(self.answered, answerable),
             abandonment_rate=_ratio(self.abandoned, counted),
             service_level=sl,
