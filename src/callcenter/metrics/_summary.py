@@ -139,19 +139,18 @@ def format_agent_table(stats: Mapping[str, AgentStats], *, title: str | None = N
         "avg_break_s",
         "occupancy",
     )
-    rows: list[Sequence[str]] = []
-    for s in stats.values():
-        rows.append(
-            (
-                s.agent_id,
-                str(s.handled),
-                _secs(s.average_talk_seconds).removesuffix(" s"),
-                _secs(s.average_acw_seconds).removesuffix(" s"),
-                str(s.breaks),
-                _secs(s.average_break_seconds).removesuffix(" s"),
-                _rate(s.occupancy).strip(),
-            )
+    rows: list[Sequence[str]] = [
+        (
+            s.agent_id,
+            str(s.handled),
+            _secs(s.average_talk_seconds).removesuffix(" s"),
+            _secs(s.average_acw_seconds).removesuffix(" s"),
+            str(s.breaks),
+            _secs(s.average_break_seconds).removesuffix(" s"),
+            _rate(s.occupancy).strip(),
         )
+        for s in stats.values()
+    ]
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
 
     def line(values: Sequence[str]) -> str:
