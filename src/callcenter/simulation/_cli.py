@@ -129,7 +129,7 @@ def _simulate(args: argparse.Namespace) -> int:
         text = (
             records_to_csv(result.records)
             if _suffix(args.records_out, "--records-out") == ".csv"
-            else records_to_json(result.records, result.intervals)
+            else records_to_json(result.records, result.intervals, timezone=result.timezone)
         )
         Path(args.records_out).write_text(text, encoding="utf-8")
     if args.report_out is not None:
