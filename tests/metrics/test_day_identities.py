@@ -26,7 +26,7 @@ def check_tree(v: KpiValues, options: KpiOptions) -> None:
         assert v.service_level == pytest.approx(v.answered_within / waited)
 
 
-@pytest.mark.parametrize("name", ["tianjin.toml", "railway.toml"])
+@pytest.mark.parametrize("name", ["tianjin.toml", "tianjin-large.toml", "railway.toml"])
 def test_every_row_of_a_simulated_day_adds_up(name: str) -> None:
     result = simulate(load_scenario(EXAMPLES / name))
     options = KpiOptions(answer_time=result.answer_time)
