@@ -150,6 +150,7 @@ def test_interval_plan() -> None:
             assert p.agents == required_agents(a, item.aht_seconds, targets).agents
         assert p.scheduled_agents == scheduled_agents(p.agents, 0.3)
     assert plan[2].agents == 0
+    assert plan[2].performance.service_level is None
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
@@ -246,8 +247,14 @@ def test_staffing_command_plans_a_forecast(
     assert [r["start"] for r in rows] == ["08:00", "08:30", "09:00"]
     assert [r["agents"] for r in rows] == [p.agents for p in plan]
     assert [r["agents_with_shrinkage"] for r in rows] == [p.scheduled_agents for p in plan]
+    # An interval without calls has no service level (no data), not 100 %.
+    assert rows[2]["service_level"] is None
     assert main(argv) == 0
-    assert "08:30" in capsys.readouterr().out
+    table = capsys.readouterr().out
+    assert "08:30" in table
+    (idle,) = [line for line in table.splitlines() if line.startswith("09:00")]
+    assert idle.split()[-1] == "-"
+    assert "100.0%" not in idle
     forecast.write_text("start,calls\n08:00,many\n", encoding="utf-8")
     assert main(argv) == 1
     assert "rows.0" in capsys.readouterr().err

@@ -139,6 +139,11 @@ def _read_forecast(path: str) -> list[IntervalForecast]:
     return forecast
 
 
+def _share(value: float | None) -> str:
+    """A share as a 6-wide percentage; ``-`` for no data (an interval without calls)."""
+    return f"{'-':>6}" if value is None else f"{value:>6.1%}"
+
+
 def _run_plan(args: argparse.Namespace) -> int:
     if args.agents is not None:
         args.parser.error("--agents evaluates one interval; use --calls, not --forecast")
@@ -164,7 +169,7 @@ def _run_plan(args: argparse.Namespace) -> int:
     for row in rows:
         print(
             f"{row['start']:<20} {row['calls']:>7g} {row['traffic_erlangs']:>8.2f} "
-            f"{row['agents']:>6} {row['agents_with_shrinkage']:>9} {row['service_level']:>6.1%}"
+            f"{row['agents']:>6} {row['agents_with_shrinkage']:>9} {_share(row['service_level'])}"
         )
     return 0
 
@@ -194,7 +199,8 @@ def _run_staffing(args: argparse.Namespace) -> int:
     print(f"agents on the phones    {doc['agents']}")
     print(f"agents with shrinkage   {doc['agents_with_shrinkage']}")
     print(f"waiting probability     {doc['wait_probability']:.4f}")
-    print(f"service level ({args.answer_time:g} s)   {doc['service_level']:.4f}")
+    level = doc["service_level"]
+    print(f"service level ({args.answer_time:g} s)   {'-' if level is None else f'{level:.4f}'}")
     asa = doc["asa_seconds"]
     print(f"ASA                     {'unstable' if asa is None else f'{asa:.1f} s'}")
     print(f"occupancy               {doc['occupancy']:.4f}")
