@@ -6,7 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from callcenter.metrics import KpiOptions, KpiValues, agent_stats, build_report, compute_kpis
+from callcenter.metrics import (
+    Category,
+    ContactRecord,
+    KpiOptions,
+    KpiValues,
+    Outcome,
+    agent_stats,
+    build_report,
+    compute_kpis,
+    ivr_node_report,
+)
 from callcenter.simulation import load_scenario, simulate
 from callcenter.simulation._cli import day_text
 
@@ -54,3 +64,47 @@ def test_every_row_of_a_simulated_day_adds_up(name: str) -> None:
     text = day_text(result)
     assert text.startswith("Day summary")
     assert f"{day.total:,}" in text.splitlines()[1]
+
+
+@pytest.mark.parametrize("name", ["tianjin.toml", "railway.toml"])
+def test_the_ivr_node_report_accounts_for_every_caller(name: str) -> None:
+    result = simulate(load_scenario(EXAMPLES / name))
+    day = compute_kpis(result.records)
+    nodes = ivr_node_report(result.records)
+    through_ivr = [r for r in result.records if r.ivr_path]
+    assert sum(n.hang_ups for n in nodes) == len(
+        [r for r in through_ivr if r.category is Category.IVR_HANGUP]
+    )
+    assert sum(n.to_queue for n in nodes) == len([r for r in through_ivr if r.offered])
+    assert sum(n.hang_ups + n.to_queue + n.ended_here for n in nodes) == len(through_ivr)
+    for n in nodes:
+        assert n.went_on >= 0
+        assert n.entries >= n.contacts
+    if through_ivr:
+        assert sum(n.ended_here for n in nodes) <= day.ivr_only
+
+
+def test_ivr_node_report_by_hand() -> None:
+    def record(i: int, outcome: Outcome, path: tuple[str, ...], queued: bool) -> ContactRecord:
+        return ContactRecord(
+            contact_id=str(i),
+            outcome=outcome,
+            arrived_at=0,
+            queued_at=10 if queued else None,
+            answered_at=20 if outcome is Outcome.ANSWERED else None,
+            ended_at=30,
+            queues=("q",) if queued else (),
+            ivr_path=path,
+        )
+
+    records = [
+        record(1, Outcome.FINISHED_IN_IVR, ("main", "track", "status"), False),
+        record(2, Outcome.ABANDONED_IN_IVR, ("main", "main"), False),
+        record(3, Outcome.ANSWERED, ("main", "agent"), True),
+        record(4, Outcome.ANSWERED, (), True),
+    ]
+    nodes = {n.node: n for n in ivr_node_report(records)}
+    assert list(nodes) == ["main", "agent", "status", "track"]
+    main = nodes["main"]
+    assert (main.entries, main.contacts, main.hang_ups, main.went_on) == (4, 3, 1, 3)
+    assert (nodes["agent"].to_queue, nodes["status"].ended_here) == (1, 1)

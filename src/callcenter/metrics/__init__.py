@@ -14,6 +14,9 @@ from ._io import records_from_csv as records_from_csv
 from ._io import records_from_json as records_from_json
 from ._io import records_to_csv as records_to_csv
 from ._io import records_to_json as records_to_json
+from ._ivr_report import IvrNodeStats as IvrNodeStats
+from ._ivr_report import format_ivr_nodes as format_ivr_nodes
+from ._ivr_report import ivr_node_report as ivr_node_report
 from ._kpis import AgentStats as AgentStats
 from ._kpis import KpiOptions as KpiOptions
 from ._kpis import KpiValues as KpiValues
@@ -92,6 +95,7 @@ __all__ = [
     "ContactRingingStopped",
     "IntervalForecast",
     "IntervalPlan",
+    "IvrNodeStats",
     "KpiOptions",
     "KpiValues",
     "LiveMonitor",
@@ -125,8 +129,10 @@ __all__ = [
     "evaluate",
     "first_contact_resolution",
     "format_agent_table",
+    "format_ivr_nodes",
     "format_summary",
     "ivr_containment",
+    "ivr_node_report",
     "load_records",
     "log_erlang_b",
     "longest_wait",

@@ -17,7 +17,9 @@ from ..metrics import (
     agent_stats,
     build_report,
     format_agent_table,
+    format_ivr_nodes,
     format_summary,
+    ivr_node_report,
     records_to_csv,
     records_to_json,
 )
@@ -206,6 +208,13 @@ def day_text(result: SimulationResult, *, intervals: bool = False) -> str:
             agent_stats(result.records, result.intervals, options),
             title=f"By agent, {date}: handled = contacts taken (transfers credit each agent); "
             "talk from answer to hang-up",
+        )
+    )
+    parts.append(
+        format_ivr_nodes(
+            ivr_node_report(result.records),
+            title=f"By IVR node, {date}: entries = hang_ups + to_queue + ended_here + went_on "
+            "(to another node)",
         )
     )
     if intervals:
