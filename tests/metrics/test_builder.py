@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections import Counter
 
 import attrs
@@ -581,3 +582,24 @@ def test_an_open_hours_node_changes_nothing() -> None:
     ]
     (record,) = b.feed_all(events)
     assert record.outcome is Outcome.FINISHED_IN_IVR
+
+
+def test_an_ivr_result_the_builder_does_not_know_ends_in_the_ivr() -> None:
+    # A later IVR version may report how a call ended in new words (say, a hang-up
+    # after the caller was served); the contact still ends, in the IVR.
+    future = enum.Enum("FutureResult", {"SERVED": "served"})
+    b = RecordBuilder()
+    events: list[ivr.SessionEvent] = [
+        ivr.NodeEntered(session="c", node="menu", kind="menu", at=0.0),
+        ivr.SessionEnded(
+            session="c",
+            result=future.SERVED,  # type: ignore[arg-type]
+            node="menu",
+            at=9.0,
+            steps=1,
+            attributes={},
+        ),
+    ]
+    (record,) = b.feed_all(events)
+    assert record.outcome is Outcome.FINISHED_IN_IVR
+    assert b.open_contacts == 0
