@@ -365,9 +365,6 @@ class Tally:
         options = self.options
         outcome = record.outcome
         self.total += 1
-        if outcome is _CALLBACK:
-            self.callbacks += 1
-        went_through_ivr = bool(record.ivr_path) or record.ivr_exited_at is not None
         queued = record.queued_at
         if queued is None and not record.queues:
             # Never reached a queue: one of the IVR-only leaves.
@@ -386,10 +383,12 @@ class Tally:
                 self.blocked += 1
             else:
                 self.ivr_other += 1
-                if went_through_ivr:
+                if outcome is _CALLBACK:
+                    self.callbacks += 1
+                if record.ivr_path or record.ivr_exited_at is not None:
                     self.entered_ivr += 1
             return
-        if went_through_ivr:
+        if record.ivr_path or record.ivr_exited_at is not None:
             self.entered_ivr += 1
         self.offered += 1
         answered = outcome is _ANSWERED
@@ -410,6 +409,8 @@ class Tally:
                 self.abandoned_within += 1
         elif outcome is _VOICEMAIL or outcome is _CALLBACK or outcome is _OVERFLOWED:
             self.flowed_out += 1
+            if outcome is _CALLBACK:
+                self.callbacks += 1
         elif not answered:
             self.other += 1
         if wait is not None and (self.longest is None or wait > self.longest):
