@@ -2,14 +2,14 @@
 
 Every count is a leaf or a branch of one tree (see
 :class:`~callcenter.metrics.Category`), so the lines add up, and every rate is
-printed with its numerator and denominator::
+printed with its numerator and denominator (an excerpt)::
 
-    total calls                 1,515
-      ended in the IVR            577  38.1% of total calls
-        self-service              ...
-      offered to a queue          938  61.9% of total calls
-        answered                  812  86.6% of offered
-    answer rate  86.6%  = answered 812 / (offered 938 - short abandons 0)
+    total calls (every call that reached the hotline)        546
+      ended in the IVR (never reached a queue)               224   41.0% of total calls
+        self-service                                         139   62.1% of ended in the IVR
+      offered to a queue                                     322   59.0% of total calls
+        answered                                             304   94.4% of offered
+    answer rate      94.4%  = answered 304 / (offered 322 - short abandons 0)
 """
 
 from __future__ import annotations
