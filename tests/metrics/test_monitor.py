@@ -326,9 +326,20 @@ def test_an_unhashable_queue_is_refused_before_the_clock_moves() -> None:
         monitor.handle(ContactQueued(contact_id="c2", queue=["q"], at=50))  # type: ignore[arg-type]
     with pytest.raises(InvalidArgumentError, match="contact_id"):
         monitor.handle(ContactAbandoned(contact_id=["c1"], at=50))  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="reason"):
+        monitor.handle(
+            AgentStateChanged(
+                agent_id="a1",
+                state=AgentState.NOT_READY,
+                reason=["lunch"],  # type: ignore[arg-type]
+                at=50,
+            )
+        )
     # All or nothing: the refused events left the clock at 10.
     monitor.handle(ContactAbandoned(contact_id="c1", at=20))
-    assert monitor.snapshot(20).queues["q"].abandoned == 1
+    snap = monitor.snapshot(20)
+    assert snap.queues["q"].abandoned == 1
+    assert snap.agents == {}
 
 
 def test_a_time_the_calendar_cannot_show_is_refused_cleanly() -> None:

@@ -175,7 +175,7 @@ _LEAVING = (Outcome.VOICEMAIL, Outcome.CALLBACK, Outcome.OVERFLOWED)
 
 def _check_id(name: str, value: object) -> None:
     if type(value) is not str:
-        raise InvalidArgumentError(name=name, expected="an id (a string)", got=value)
+        raise InvalidArgumentError(name=name, expected="a string", got=value)
 
 
 class _Phase(enum.Enum):
@@ -377,6 +377,8 @@ class LiveMonitor:
         # Validate everything first; mutate only after.
         if isinstance(event, AgentStateChanged):
             _check_id("agent_id", event.agent_id)
+            if event.reason is not None:
+                _check_id("reason", event.reason)
             if event.state is not None and not isinstance(event.state, AgentState):
                 raise InvalidArgumentError(
                     name="state", expected="an AgentState or None", got=event.state
