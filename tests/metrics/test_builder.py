@@ -584,16 +584,21 @@ def test_an_open_hours_node_changes_nothing() -> None:
     assert record.outcome is Outcome.FINISHED_IN_IVR
 
 
+class FutureResult(enum.Enum):
+    """A result a later IVR version might report."""
+
+    SERVED = "served"
+
+
 def test_an_ivr_result_the_builder_does_not_know_ends_in_the_ivr() -> None:
     # A later IVR version may report how a call ended in new words (say, a hang-up
     # after the caller was served); the contact still ends, in the IVR.
-    future = enum.Enum("FutureResult", {"SERVED": "served"})
     b = RecordBuilder()
     events: list[ivr.SessionEvent] = [
         ivr.NodeEntered(session="c", node="menu", kind="menu", at=0.0),
         ivr.SessionEnded(
             session="c",
-            result=future.SERVED,  # type: ignore[arg-type]
+            result=FutureResult.SERVED,  # type: ignore[arg-type]
             node="menu",
             at=9.0,
             steps=1,
