@@ -1,19 +1,23 @@
 # Two commands do everything on a fresh machine that has python3, pip and make:
 #   make run    the main job
 #   make test   every check: lint, format, types, tests (with doctests), docs
-# Both create .venv and install the project into it when needed.
+# Both create .venv and install into it what they need, when they need it: the main
+# job needs the package and its three dependencies only; the checks add the dev extra
+# (test, lint, type and docs tools).
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.run-stamp
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help install run test lint typecheck pytest docs bench clean
+.PHONY: help install run test lint typecheck pytest docs bench dist clean
 
 help:
-	@echo "make run   - the main job (see README.md)"
+	@echo "make run   - the main job (see README.md); installs the package only"
 	@echo "make test  - every check: ruff, mypy --strict, pytest (Hypothesis profile ci), docs"
 	@echo "make bench - the benchmarks, as JSON lines"
+	@echo "make dist  - build the wheel into dist/ (pip install 'dist/callcenter-*.whl[plot]')"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
@@ -21,15 +25,26 @@ $(BIN)/python:
 	  || $(PYTHON) -m pip install --user virtualenv; \
 	  $(PYTHON) -m virtualenv $(VENV); }
 
+# The package and its runtime dependencies (attrs, cattrs, sortedcontainers).
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+# Everything to develop: the package with its dev extra.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $(STAMP) $(RUN_STAMP)
 
 install: $(STAMP)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/callcenter simulate examples/scenarios/tianjin.toml
+
+dist: | $(BIN)/python
+	rm -rf dist
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
+	@ls dist/*.whl
 
 test: lint typecheck pytest docs
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections import Counter
 
 import attrs
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from callcenter import ivr
 from callcenter.errors import (
     CallCenterError,
     IllegalTransitionError,
@@ -30,6 +32,7 @@ from callcenter.ivr import (
 )
 from callcenter.metrics import (
     AgentState,
+    Category,
     ContactRecord,
     Outcome,
     RecordBuilder,
@@ -286,8 +289,14 @@ def test_ivr_outcomes(keys: str | None, outcome: Outcome) -> None:
     assert record.caller == "138"
     assert record.dialled_number == "400"
     assert record.entered_ivr
-    # A voicemail counts as offered (the caller asked for someone), the others not.
-    assert record.offered == (outcome is Outcome.VOICEMAIL)
+    # None of them reached a queue: a voicemail left in the IVR is IVR-only work.
+    assert not record.offered
+    expected = {
+        Outcome.FINISHED_IN_IVR: Category.SELF_SERVICE,
+        Outcome.VOICEMAIL: Category.IVR_OTHER,
+        Outcome.ABANDONED_IN_IVR: Category.IVR_HANGUP,
+    }
+    assert record.category is expected[outcome]
 
 
 def test_ivr_callback_accepted() -> None:
@@ -534,3 +543,68 @@ def _known(engine: RoutingEngine, arrived: int) -> list[str]:
             continue
         out.append(f"c{i}")
     return out
+
+
+@pytest.mark.parametrize(
+    "result",
+    [ivr.SessionResult.VOICEMAIL, ivr.SessionResult.ABANDONED, ivr.SessionResult.COMPLETED],
+)
+def test_a_call_while_closed_is_out_of_hours_whatever_it_did(result: ivr.SessionResult) -> None:
+    b = RecordBuilder()
+    events: list[ivr.SessionEvent] = [
+        ivr.NodeEntered(session="c", node="hours", kind="hours", at=0.0),
+        ivr.NodeExited(session="c", node="hours", outcome=ivr.Outcome.CLOSED, at=0.0),
+        ivr.NodeEntered(session="c", node="vm", kind="record", at=0.0),
+        ivr.SessionEnded(session="c", result=result, node="vm", at=40.0, steps=2, attributes={}),
+    ]
+    (record,) = b.feed_all(events)
+    assert record.outcome is Outcome.OUT_OF_HOURS
+    assert record.category is Category.OUT_OF_HOURS
+    values = compute_kpis([record])
+    assert (values.total, values.out_of_hours, values.offered) == (1, 1, 0)
+    assert values.answer_rate is None
+    assert values.ivr_containment is None
+
+
+def test_an_open_hours_node_changes_nothing() -> None:
+    b = RecordBuilder()
+    events: list[ivr.SessionEvent] = [
+        ivr.NodeEntered(session="c", node="hours", kind="hours", at=0.0),
+        ivr.NodeExited(session="c", node="hours", outcome=ivr.Outcome.OPEN, at=0.0),
+        ivr.SessionEnded(
+            session="c",
+            result=ivr.SessionResult.COMPLETED,
+            node="bye",
+            at=9.0,
+            steps=2,
+            attributes={},
+        ),
+    ]
+    (record,) = b.feed_all(events)
+    assert record.outcome is Outcome.FINISHED_IN_IVR
+
+
+class FutureResult(enum.Enum):
+    """A result a later IVR version might report."""
+
+    SERVED = "served"
+
+
+def test_an_ivr_result_the_builder_does_not_know_ends_in_the_ivr() -> None:
+    # A later IVR version may report how a call ended in new words (say, a hang-up
+    # after the caller was served); the contact still ends, in the IVR.
+    b = RecordBuilder()
+    events: list[ivr.SessionEvent] = [
+        ivr.NodeEntered(session="c", node="menu", kind="menu", at=0.0),
+        ivr.SessionEnded(
+            session="c",
+            result=FutureResult.SERVED,  # type: ignore[arg-type]
+            node="menu",
+            at=9.0,
+            steps=1,
+            attributes={},
+        ),
+    ]
+    (record,) = b.feed_all(events)
+    assert record.outcome is Outcome.FINISHED_IN_IVR
+    assert b.open_contacts == 0

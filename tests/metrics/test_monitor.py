@@ -10,6 +10,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from callcenter import routing
 from callcenter.errors import (
     DuplicateIdError,
     EngineError,
@@ -84,7 +85,7 @@ def naive_snapshot(log: list[MonitorEvent], now: float) -> dict[str, object]:
         elif isinstance(e, ContactAbandoned | ContactLeftQueue):
             phase[cid] = "gone"
             concluded_at[cid] = e.at
-            if isinstance(e, ContactAbandoned) and e.at - queued_at[cid] < SHORT:
+            if isinstance(e, ContactAbandoned) and e.at - queued_at[cid] <= SHORT:
                 short.add(cid)
             elif on_day:
                 if isinstance(e, ContactAbandoned):
@@ -272,3 +273,97 @@ def test_errors_name_what_to_do() -> None:
     with pytest.raises(InvalidArgumentError, match="timezone"):
         LiveMonitor(timezone="Nowhere/Atlantis")
     assert monitor.snapshot(12).queues["q"].waiting == 1
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        routing.ContactAnswered(
+            contact_id="c1",
+            queue="q",
+            agent_id="a1",
+            channel=routing.Channel.VOICE,
+            arrived_at=10.0,
+            queued_at=10.0,
+            offered_at=15.0,
+            at=20.0,
+        ),
+        routing.ContactQueued(
+            contact_id="c2",
+            queue="q",
+            channel=routing.Channel.VOICE,
+            priority=0,
+            arrived_at=20.0,
+            queued_at=20.0,
+            at=20.0,
+        ),
+        routing.ContactAbandoned(
+            contact_id="c1",
+            queue="q",
+            agent_id=None,
+            channel=routing.Channel.VOICE,
+            arrived_at=10.0,
+            queued_at=10.0,
+            offered_at=None,
+            at=20.0,
+        ),
+    ],
+)
+def test_events_of_another_package_are_refused_by_name(event: object) -> None:
+    monitor = LiveMonitor()
+    monitor.handle(ContactQueued(contact_id="c1", queue="q", at=10))
+    with pytest.raises(InvalidArgumentError, match=r"from callcenter\.routing"):
+        monitor.handle(event)  # type: ignore[arg-type]
+    # Refused without a trace: the contact still waits, the clock did not move.
+    board = monitor.snapshot(10).queues["q"]
+    assert (board.waiting, board.answered, board.abandoned) == (1, 0, 0)
+
+
+def test_an_unhashable_queue_is_refused_before_the_clock_moves() -> None:
+    monitor = LiveMonitor()
+    monitor.handle(ContactQueued(contact_id="c1", queue="q", at=10))
+    with pytest.raises(InvalidArgumentError, match="queue"):
+        monitor.handle(ContactQueued(contact_id="c2", queue=["q"], at=50))  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="contact_id"):
+        monitor.handle(ContactAbandoned(contact_id=["c1"], at=50))  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="reason"):
+        monitor.handle(
+            AgentStateChanged(
+                agent_id="a1",
+                state=AgentState.NOT_READY,
+                reason=["lunch"],  # type: ignore[arg-type]
+                at=50,
+            )
+        )
+    # All or nothing: the refused events left the clock at 10.
+    monitor.handle(ContactAbandoned(contact_id="c1", at=20))
+    snap = monitor.snapshot(20)
+    assert snap.queues["q"].abandoned == 1
+    assert snap.agents == {}
+
+
+def test_a_time_the_calendar_cannot_show_is_refused_cleanly() -> None:
+    monitor = LiveMonitor(timezone=ZONE)
+    monitor.handle(ContactQueued(contact_id="c1", queue="q", at=10))
+    with pytest.raises(InvalidArgumentError):
+        monitor.handle(ContactAbandoned(contact_id="c1", at=1e300))
+    monitor.handle(ContactAbandoned(contact_id="c1", at=20))
+    assert monitor.snapshot(30).queues["q"].abandoned == 1
+
+
+def test_refusing_an_unknown_contact_does_not_read_every_known_one() -> None:
+    monitor = LiveMonitor()
+    for i in range(1_000):
+        monitor.handle(ContactQueued(contact_id=f"c{i}", queue="q", at=float(i)))
+    with pytest.raises(UnknownIdError, match="1,000 contacts are known"):
+        monitor.handle(ContactAbandoned(contact_id="stale", at=2_000.0))
+
+
+def test_a_short_abandon_is_one_within_the_threshold() -> None:
+    monitor = LiveMonitor(short_abandon_seconds=5)
+    monitor.handle(ContactQueued(contact_id="c1", queue="q", at=0))
+    monitor.handle(ContactAbandoned(contact_id="c1", at=5))  # exactly 5 s: short
+    monitor.handle(ContactQueued(contact_id="c2", queue="q", at=10))
+    monitor.handle(ContactAbandoned(contact_id="c2", at=15.5))
+    board = monitor.snapshot(20).queues["q"]
+    assert (board.offered, board.abandoned) == (1, 1)

@@ -253,15 +253,17 @@ def test_report_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     base = 1_790_000_000.0
     records = [answered_at(base), answered_at(base + 60, "other"), answered_at(base + 4000)]
     (tmp_path / "day.csv").write_text(records_to_csv(records), encoding="utf-8")
-    assert main(["report", str(tmp_path / "day.csv"), "--period", "60min", "--totals"]) == 0
+    day = str(tmp_path / "day.csv")
+    assert main(["report", day, "--period", "60min", "--totals", "--timezone", "UTC"]) == 0
     out = capsys.readouterr().out
+    assert out.startswith(f"All 3 contacts of {day} (UTC)")
     assert "(all)" in out
     assert "other" in out
-    assert main(["report", str(tmp_path / "day.csv"), "--format", "json", "--by", "none"]) == 0
+    assert main(["report", day, "--format", "json", "--by", "none", "--timezone", "UTC"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["rows"][0]["offered"] == 3
     assert (
-        main(["report", str(tmp_path / "day.csv"), "--format", "csv", "--columns", "answered"]) == 0
+        main(["report", day, "--format", "csv", "--columns", "answered", "--timezone", "UTC"]) == 0
     )
     assert capsys.readouterr().out.splitlines()[0] == "period_start,queue,answered"
 
@@ -299,3 +301,37 @@ def test_report_command_agent_stats(tmp_path: Path, capsys: pytest.CaptureFixtur
     table = capsys.readouterr().out
     assert "not_ready_lunch_seconds" in table
     assert "75.0%" in table
+
+
+def test_report_takes_the_zone_from_the_file_or_requires_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 23:30 in Beijing on 8 October is 15:30 UTC: one Beijing day, not two UTC dates.
+    late = datetime.datetime(2026, 10, 8, 23, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    early = late - datetime.timedelta(hours=15)  # 08:30 the same Beijing day
+    records = [answered_at(early.timestamp()), answered_at(late.timestamp())]
+    (tmp_path / "day.csv").write_text(records_to_csv(records), encoding="utf-8")
+    assert main(["report", str(tmp_path / "day.csv")]) == 1
+    assert "--timezone" in capsys.readouterr().err
+    path = tmp_path / "day.json"
+    path.write_text(records_to_json(records, timezone="Asia/Shanghai"), encoding="utf-8")
+    assert main(["report", str(path), "--format", "json", "--by", "none"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["timezone"] == "Asia/Shanghai"
+    assert [row["period_start"][:10] for row in document["rows"]] == ["2026-10-08"]
+
+
+def test_records_accept_iso_8601_times_with_an_offset() -> None:
+    text = (
+        "contact_id,outcome,queues,arrived_at,queued_at,answered_at,ended_at\n"
+        "1,answered,enquiry,2026-10-08T09:30:00+08:00,2026-10-08T09:30:20+08:00,"
+        "2026-10-08T01:30:31Z,1791423200\n"
+    )
+    (record,) = records_from_csv(text).records
+    assert (
+        record.arrived_at == datetime.datetime(2026, 10, 8, 1, 30, tzinfo=datetime.UTC).timestamp()
+    )
+    assert record.wait_seconds == 11
+    naive = text.replace("+08:00,2026-10-08T09:30:20", ",2026-10-08T09:30:20")
+    with pytest.raises(DefinitionError, match=r"records\.0\.arrived_at: an ISO 8601 time needs"):
+        records_from_csv(naive)

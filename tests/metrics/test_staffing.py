@@ -246,8 +246,14 @@ def test_staffing_command_plans_a_forecast(
     assert [r["start"] for r in rows] == ["08:00", "08:30", "09:00"]
     assert [r["agents"] for r in rows] == [p.agents for p in plan]
     assert [r["agents_with_shrinkage"] for r in rows] == [p.scheduled_agents for p in plan]
+    # An interval without calls has no service level (no data), not 100 %.
+    assert rows[2]["service_level"] is None
     assert main(argv) == 0
-    assert "08:30" in capsys.readouterr().out
+    table = capsys.readouterr().out
+    assert "08:30" in table
+    (idle,) = [line for line in table.splitlines() if line.startswith("09:00")]
+    assert idle.split()[-1] == "-"
+    assert "100.0%" not in idle
     forecast.write_text("start,calls\n08:00,many\n", encoding="utf-8")
     assert main(argv) == 1
     assert "rows.0" in capsys.readouterr().err

@@ -14,6 +14,9 @@ from ._io import records_from_csv as records_from_csv
 from ._io import records_from_json as records_from_json
 from ._io import records_to_csv as records_to_csv
 from ._io import records_to_json as records_to_json
+from ._ivr_report import IvrNodeStats as IvrNodeStats
+from ._ivr_report import format_ivr_nodes as format_ivr_nodes
+from ._ivr_report import ivr_node_report as ivr_node_report
 from ._kpis import AgentStats as AgentStats
 from ._kpis import KpiOptions as KpiOptions
 from ._kpis import KpiValues as KpiValues
@@ -50,6 +53,7 @@ from ._monitor import MonitorSnapshot as MonitorSnapshot
 from ._monitor import QueueStatus as QueueStatus
 from ._records import AgentState as AgentState
 from ._records import AgentStateInterval as AgentStateInterval
+from ._records import Category as Category
 from ._records import ContactRecord as ContactRecord
 from ._records import Outcome as Outcome
 from ._reports import DEFAULT_COLUMNS as DEFAULT_COLUMNS
@@ -68,6 +72,8 @@ from ._staffing import plan_intervals as plan_intervals
 from ._staffing import required_agents as required_agents
 from ._staffing import scheduled_agents as scheduled_agents
 from ._staffing import traffic_erlangs as traffic_erlangs
+from ._summary import format_agent_table as format_agent_table
+from ._summary import format_summary as format_summary
 
 __all__ = [
     "DEFAULT_COLUMNS",
@@ -78,6 +84,7 @@ __all__ = [
     "AgentStateInterval",
     "AgentStats",
     "BuilderEvent",
+    "Category",
     "ContactAbandoned",
     "ContactAnswered",
     "ContactEnded",
@@ -88,6 +95,7 @@ __all__ = [
     "ContactRingingStopped",
     "IntervalForecast",
     "IntervalPlan",
+    "IvrNodeStats",
     "KpiOptions",
     "KpiValues",
     "LiveMonitor",
@@ -120,7 +128,11 @@ __all__ = [
     "erlang_c_service_level",
     "evaluate",
     "first_contact_resolution",
+    "format_agent_table",
+    "format_ivr_nodes",
+    "format_summary",
     "ivr_containment",
+    "ivr_node_report",
     "load_records",
     "log_erlang_b",
     "longest_wait",

@@ -17,7 +17,10 @@ How events map to outcomes:
   left a message) -> ``voicemail``; ``callback`` (the caller booked a callback) ->
   ``callback``; ``abandoned`` -> ``abandoned_in_ivr``; ``blocked`` or ``error``
   -> ``blocked``; ``transferred`` (to an outside number) -> ``overflowed``;
-  ``enqueued`` -> the contact continues with its ACD events.
+  ``enqueued`` -> the contact continues with its ACD events. A session that left
+  an hours node by its closed or holiday way and ended in the IVR (not transferred
+  out) -> ``out_of_hours``, whatever its result. A result this builder does not
+  know counts as ``finished_in_ivr`` (the flow ended the call).
 * ACD: refused as full -> ``rejected_queue_full``, refused for want of agents ->
   ``blocked``; abandoned while waiting -> ``abandoned_in_queue``, while an offer
   rang -> ``abandoned_ringing``; overflowed to voicemail or callback -> ``voicemail``
@@ -73,6 +76,10 @@ _IVR_END = {
     _ivr.SessionResult.ERROR: Outcome.BLOCKED,
     _ivr.SessionResult.TRANSFERRED: Outcome.OVERFLOWED,
 }
+
+# The ways out of an hours node that mean "closed": a contact that took one and
+# ended in the IVR is an out-of-hours contact, whatever it did there.
+_CLOSED_WAYS = frozenset({_ivr.Outcome.CLOSED, _ivr.Outcome.HOLIDAY})
 
 # On the hot path enum members are looked up by their ``_value_`` (the documented
 # instance attribute holding the value): ``Enum.value`` is a Python-level property and
@@ -371,6 +378,10 @@ class RecordBuilder:
         c = self._live(e.session, changes, "leave an IVR node")
         if c.phase != _IVR:
             self._expect(c, "leave an IVR node", _IVR)
+        if e.outcome in _CLOSED_WAYS and not c.closed:
+            c = c.clone()
+            c.closed = True
+            changes[c.id] = c
         return ()
 
     def _on_survey(
@@ -395,7 +406,9 @@ class RecordBuilder:
             c.ivr_exited_at = e.at
             changes[c.id] = c
             return ()
-        outcome = _IVR_END[e.result]
+        outcome = _IVR_END.get(e.result, Outcome.FINISHED_IN_IVR)
+        if c.closed and outcome is not Outcome.OVERFLOWED:
+            outcome = Outcome.OUT_OF_HOURS
         if outcome is Outcome.OVERFLOWED:
             c.ivr_exited_at = e.at
         c.ended_at = e.at

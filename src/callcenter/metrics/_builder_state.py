@@ -20,6 +20,7 @@ class _Contact:
         "arrived_at",
         "caller",
         "channel",
+        "closed",
         "dialled",
         "ended_at",
         "first_offered_at",
@@ -43,6 +44,7 @@ class _Contact:
         self.phase = phase
         self.channel = "voice"
         self.caller: str | None = None
+        self.closed = False  # the IVR found the center closed (an hours node)
         self.dialled: str | None = None
         self.queues: tuple[str, ...] = ()
         self.agents: tuple[str, ...] = ()
@@ -67,6 +69,7 @@ class _Contact:
         new.arrived_at = self.arrived_at
         new.caller = self.caller
         new.channel = self.channel
+        new.closed = self.closed
         new.dialled = self.dialled
         new.ended_at = self.ended_at
         new.first_offered_at = self.first_offered_at

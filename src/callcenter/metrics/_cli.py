@@ -92,13 +92,16 @@ def staffing_document(perf: QueuePerformance, shrinkage: float) -> dict[str, Any
         "agents_with_shrinkage": scheduled_agents(perf.agents, shrinkage),
         "stable": perf.stable,
         "wait_probability": perf.wait_probability,
-        "service_level": perf.service_level,
+        # No calls, no data: an interval without traffic has no service level.
+        "service_level": perf.service_level if perf.traffic_erlangs else None,
         "asa_seconds": _number(perf.asa_seconds),
         "occupancy": perf.occupancy,
     }
     if perf.model == "erlang_a":
         doc["abandonment"] = perf.abandonment
-        doc["service_level_answered"] = perf.service_level_answered
+        doc["service_level_answered"] = (
+            perf.service_level_answered if perf.traffic_erlangs else None
+        )
     return doc
 
 
@@ -139,6 +142,11 @@ def _read_forecast(path: str) -> list[IntervalForecast]:
     return forecast
 
 
+def _share(value: float | None) -> str:
+    """A share as a 6-wide percentage; ``-`` for no data (an interval without calls)."""
+    return f"{'-':>6}" if value is None else f"{value:>6.1%}"
+
+
 def _run_plan(args: argparse.Namespace) -> int:
     if args.agents is not None:
         args.parser.error("--agents evaluates one interval; use --calls, not --forecast")
@@ -164,7 +172,7 @@ def _run_plan(args: argparse.Namespace) -> int:
     for row in rows:
         print(
             f"{row['start']:<20} {row['calls']:>7g} {row['traffic_erlangs']:>8.2f} "
-            f"{row['agents']:>6} {row['agents_with_shrinkage']:>9} {row['service_level']:>6.1%}"
+            f"{row['agents']:>6} {row['agents_with_shrinkage']:>9} {_share(row['service_level'])}"
         )
     return 0
 
@@ -194,7 +202,8 @@ def _run_staffing(args: argparse.Namespace) -> int:
     print(f"agents on the phones    {doc['agents']}")
     print(f"agents with shrinkage   {doc['agents_with_shrinkage']}")
     print(f"waiting probability     {doc['wait_probability']:.4f}")
-    print(f"service level ({args.answer_time:g} s)   {doc['service_level']:.4f}")
+    level = doc["service_level"]
+    print(f"service level ({args.answer_time:g} s)   {'-' if level is None else f'{level:.4f}'}")
     asa = doc["asa_seconds"]
     print(f"ASA                     {'unstable' if asa is None else f'{asa:.1f} s'}")
     print(f"occupancy               {doc['occupancy']:.4f}")

@@ -2,9 +2,12 @@
 
 JSON: an object ``{"records": [...], "agent_states": [...]}`` whose items have the
 field names of :class:`ContactRecord` and :class:`AgentStateInterval` (enums by
-value, tuples as lists). CSV: one record per row, a header with field names, an
-empty cell for ``None`` (or the default), and tuples joined with ``|``
-(``enquiry|complaints``).
+value, tuples as lists), and an optional ``"timezone"`` (the IANA zone of the
+center, which reports use for their days). CSV: one record per row, a header with
+field names, an empty cell for ``None`` (or the default), and tuples joined with
+``|`` (``enquiry|complaints``). Times are POSIX seconds or ISO 8601 texts with a
+UTC offset (``2026-10-08T09:30:00+08:00``, ``...Z``), so a CDR export needs no
+conversion.
 
 Loading reports every problem of every record at once, each with its path
 (``records.17.answered_at: expected a time >= queued_at ...``).
@@ -13,6 +16,7 @@ Loading reports every problem of every record at once, each with its path
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 from collections.abc import Iterable
@@ -36,6 +40,69 @@ __all__ = [
 ]
 
 _TUPLE_FIELDS = frozenset({"queues", "agents", "ivr_path"})
+_TIME_FIELDS = frozenset(
+    {
+        "arrived_at",
+        "ended_at",
+        "ivr_exited_at",
+        "queued_at",
+        "first_offered_at",
+        "answered_at",
+        "wrap_up_ended_at",
+        "start",
+        "end",
+    }
+)
+
+
+class _BadTime:
+    """Stands for a time text that is not a number nor an ISO 8601 time with an offset.
+
+    The converter turns a time field into a float with ``float(value)``; this value's
+    ``__float__`` raises the message the problem report shows at the field's path.
+    """
+
+    def __init__(self, text: str, reason: str) -> None:
+        self.text = text
+        self.reason = reason
+
+    def __float__(self) -> float:
+        raise ValueError(f"{self.reason}, got {self.text[:60]!r}")
+
+
+def _instant(value: object) -> object:
+    """POSIX seconds from an ISO 8601 text with a UTC offset; anything else unchanged."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    try:
+        float(text)
+    except ValueError:
+        pass
+    else:
+        return value  # POSIX seconds as text (CSV)
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return _BadTime(text, "expected POSIX seconds or an ISO 8601 time with an offset")
+    if moment.tzinfo is None:
+        return _BadTime(
+            text, "an ISO 8601 time needs its UTC offset (2026-10-08T09:30:00+08:00 or ...Z)"
+        )
+    return moment.timestamp()
+
+
+def _times(items: object) -> object:
+    if not isinstance(items, list):
+        return items
+    return [
+        {k: _instant(v) if k in _TIME_FIELDS else v for k, v in item.items()}
+        if isinstance(item, dict)
+        else item
+        for item in items
+    ]
+
+
 _FIELDS = tuple(f.name for f in attrs.fields(ContactRecord))
 
 
@@ -46,10 +113,12 @@ class RecordSet:
     Attributes:
         records: The contact records, in file order.
         agent_states: The agent state intervals, in file order.
+        timezone: The center's IANA time zone, when the document gives it.
     """
 
     records: tuple[ContactRecord, ...] = ()
     agent_states: tuple[AgentStateInterval, ...] = ()
+    timezone: str | None = None
 
 
 def _structure_names(value: object, _: type) -> tuple[str, ...]:
@@ -70,15 +139,23 @@ def records_to_json(
     agent_states: Iterable[AgentStateInterval] = (),
     *,
     indent: int | None = None,
+    timezone: str | None = None,
 ) -> str:
-    """Serialize records (and agent state intervals) as a JSON document."""
+    """Serialize records (and agent state intervals) as a JSON document.
+
+    ``timezone``: the center's IANA zone, written for ``callcenter report``'s days.
+    """
     document = _CONVERTER.unstructure(
-        RecordSet(records=tuple(records), agent_states=tuple(agent_states))
+        RecordSet(records=tuple(records), agent_states=tuple(agent_states), timezone=timezone)
     )
+    if timezone is None:
+        document.pop("timezone", None)
     return json.dumps(document, indent=indent)
 
 
 def _structure(data: object, what: str) -> RecordSet:
+    if isinstance(data, dict):
+        data = {k: _times(v) if k in ("records", "agent_states") else v for k, v in data.items()}
     return _loading.structure_definition(_CONVERTER, data, RecordSet, what=what)
 
 

@@ -23,8 +23,12 @@ Live definitions (over contacts whose queue outcome is known so far):
   that went to voicemail, a callback or an overflow destination;
 * service level = answered within ``T`` / (answered + abandoned), i.e. the
   ``"against"`` variant of :func:`~callcenter.metrics.service_level`; abandons
-  shorter than ``short_abandon_seconds`` are not counted anywhere (and no longer
-  count as offered).
+  after a wait of at most ``short_abandon_seconds`` are not counted anywhere (and no
+  longer count as offered): the same "within" rule (``wait <= X``) as the
+  reports'.
+
+Only this module's events are accepted: a :mod:`callcenter.routing` event with the
+same name (``ContactAnswered``) is refused with an error that names its package.
 
 >>> monitor = LiveMonitor(timezone="Asia/Shanghai", answer_time=20)
 >>> monitor.handle(ContactQueued(contact_id="c1", queue="enquiry", at=1_790_000_000))
@@ -156,7 +160,22 @@ MonitorEvent = (
 )
 """Every event the monitor accepts."""
 
+_EVENT_TYPES: tuple[type, ...] = (
+    ContactQueued,
+    ContactRinging,
+    ContactRingingStopped,
+    ContactAnswered,
+    ContactAbandoned,
+    ContactLeftQueue,
+    ContactEnded,
+    AgentStateChanged,
+)
 _LEAVING = (Outcome.VOICEMAIL, Outcome.CALLBACK, Outcome.OVERFLOWED)
+
+
+def _check_id(name: str, value: object) -> None:
+    if type(value) is not str:
+        raise InvalidArgumentError(name=name, expected="a string", got=value)
 
 
 class _Phase(enum.Enum):
@@ -251,7 +270,8 @@ class LiveMonitor:
     Args:
         timezone: IANA zone whose local midnight restarts the daily counters.
         answer_time: Service-level threshold ``T`` in seconds.
-        short_abandon_seconds: Abandons after a shorter wait are not counted.
+        short_abandon_seconds: Abandons after a wait of at most this many seconds
+            are not counted (default ``None``: every abandon counts).
         queues: Queues to show even before their first contact.
 
     Raises:
@@ -265,7 +285,7 @@ class LiveMonitor:
         *,
         timezone: str = "UTC",
         answer_time: float = 20.0,
-        short_abandon_seconds: float = 0.0,
+        short_abandon_seconds: float | None = None,
         queues: Iterable[str] = (),
     ) -> None:
         try:
@@ -274,15 +294,14 @@ class LiveMonitor:
             raise InvalidArgumentError(
                 name="timezone", expected="an IANA time zone such as 'Asia/Shanghai'", got=timezone
             ) from None
-        pairs: tuple[tuple[str, object], ...] = (
-            ("answer_time", answer_time),
-            ("short_abandon_seconds", short_abandon_seconds),
-        )
+        pairs: tuple[tuple[str, object], ...] = (("answer_time", answer_time),)
+        if short_abandon_seconds is not None:
+            pairs += (("short_abandon_seconds", short_abandon_seconds),)
         for name, value in pairs:
             if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
                 raise InvalidArgumentError(name=name, expected="seconds >= 0", got=value)
         self._answer_time = float(answer_time)
-        self._short = float(short_abandon_seconds)
+        self._short = None if short_abandon_seconds is None else float(short_abandon_seconds)
         self._clock = Clock()
         self._date: datetime.date | None = None
         self._queues: dict[str, _QueueCounters] = {q: _QueueCounters() for q in queues}
@@ -292,10 +311,14 @@ class LiveMonitor:
     # ------------------------------------------------------------------ time
 
     def _local_date(self, at: float) -> datetime.date:
-        return datetime.datetime.fromtimestamp(at, self._tz).date()
+        try:
+            return datetime.datetime.fromtimestamp(at, self._tz).date()
+        except (OverflowError, OSError, ValueError):
+            raise InvalidArgumentError(
+                name="at", expected="POSIX seconds within the calendar's range", got=at
+            ) from None
 
-    def _roll(self, at: float) -> None:
-        date = self._local_date(at)
+    def _roll(self, date: datetime.date) -> None:
         if self._date is None:
             self._date = date
         elif date != self._date:
@@ -324,42 +347,67 @@ class LiveMonitor:
         """Apply one event.
 
         Raises:
+            InvalidArgumentError: An event that is not one of this module's (a
+                :mod:`callcenter.routing` event, say: translate it first), a bad
+                time, an id that is not a string, or a :class:`ContactLeftQueue`
+                whose outcome is not voicemail, callback or overflowed.
             TimeWentBackwardsError: ``event.at`` is earlier than an event already seen.
             UnknownIdError: The contact is not in a queue or talking.
             DuplicateIdError: A contact queued twice.
             IllegalTransitionError: An event its contact's phase does not allow
                 (e.g. answering a contact that is already answered).
-            InvalidArgumentError: A bad time, or a :class:`ContactLeftQueue` whose
-                outcome is not voicemail, callback or overflowed.
 
-        After any error the monitor is unchanged.
+        After any error the monitor is unchanged. Complexity: O(1) (refusing an
+        unknown contact included).
         """
+        kind = type(event)
+        if kind not in _EVENT_TYPES:
+            module = getattr(kind, "__module__", "") or ""
+            package = ".".join(module.split(".")[:2]) if module else "an unknown module"
+            raise InvalidArgumentError(
+                name="event",
+                expected=(
+                    "a callcenter.metrics monitor event ("
+                    + ", ".join(t.__name__ for t in _EVENT_TYPES)
+                    + f"); this is a {kind.__name__} from {package}"
+                ),
+                got=event,
+            )
         at = self._clock.check(event.at)
         # Validate everything first; mutate only after.
-        if isinstance(event, ContactQueued):
-            if event.contact_id in self._contacts:
-                raise DuplicateIdError(kind="contact", id=event.contact_id)
-        elif isinstance(event, AgentStateChanged):
+        if isinstance(event, AgentStateChanged):
+            _check_id("agent_id", event.agent_id)
+            if event.reason is not None:
+                _check_id("reason", event.reason)
             if event.state is not None and not isinstance(event.state, AgentState):
                 raise InvalidArgumentError(
                     name="state", expected="an AgentState or None", got=event.state
                 )
         else:
-            contact = self._contact(event.contact_id)
-            if isinstance(event, ContactEnded):
-                self._require(event.contact_id, contact, "end", _Phase.ANSWERED)
-            elif isinstance(event, ContactRingingStopped):
-                self._require(event.contact_id, contact, "stop ringing", _Phase.RINGING)
+            _check_id("contact_id", event.contact_id)
+            if isinstance(event, ContactQueued):
+                _check_id("queue", event.queue)
+                if event.contact_id in self._contacts:
+                    raise DuplicateIdError(kind="contact", id=event.contact_id)
             else:
-                if isinstance(event, ContactLeftQueue) and event.outcome not in _LEAVING:
-                    raise InvalidArgumentError(
-                        name="outcome",
-                        expected="Outcome.VOICEMAIL, Outcome.CALLBACK or Outcome.OVERFLOWED",
-                        got=event.outcome,
-                    )
-                action = type(event).__name__.removeprefix("Contact").lower()
-                self._require(event.contact_id, contact, action, _Phase.WAITING, _Phase.RINGING)
-        self._roll(at)
+                if isinstance(event, ContactRinging | ContactAnswered):
+                    _check_id("agent_id", event.agent_id)
+                contact = self._contact(event.contact_id)
+                if isinstance(event, ContactEnded):
+                    self._require(event.contact_id, contact, "end", _Phase.ANSWERED)
+                elif isinstance(event, ContactRingingStopped):
+                    self._require(event.contact_id, contact, "stop ringing", _Phase.RINGING)
+                else:
+                    if isinstance(event, ContactLeftQueue) and event.outcome not in _LEAVING:
+                        raise InvalidArgumentError(
+                            name="outcome",
+                            expected="Outcome.VOICEMAIL, Outcome.CALLBACK or Outcome.OVERFLOWED",
+                            got=event.outcome,
+                        )
+                    action = kind.__name__.removeprefix("Contact").lower()
+                    self._require(event.contact_id, contact, action, _Phase.WAITING, _Phase.RINGING)
+        date = self._local_date(at)  # may refuse a time the calendar cannot show
+        self._roll(date)
         self._clock.commit(at)
         self._apply(event, at)
 
@@ -396,7 +444,7 @@ class LiveMonitor:
         elif isinstance(event, ContactAbandoned):
             del counters.waiting[event.contact_id]
             del self._contacts[event.contact_id]
-            if at - contact.queued_at < self._short:
+            if self._short is not None and at - contact.queued_at <= self._short:
                 counters.offered -= 1  # a short abandon was never really offered
             else:
                 counters.abandoned += 1
@@ -416,7 +464,7 @@ class LiveMonitor:
             TimeWentBackwardsError: ``now`` is earlier than the last event.
         """
         at = self._clock.check(now)
-        self._roll(at)
+        self._roll(self._local_date(at))
         self._clock.commit(at)
         ringing: dict[str, int] = {}
         for contact in self._contacts.values():

@@ -24,7 +24,7 @@ import attrs
 
 from ..errors import InvalidArgumentError
 
-__all__ = ["AgentState", "AgentStateInterval", "ContactRecord", "Outcome"]
+__all__ = ["AgentState", "AgentStateInterval", "Category", "ContactRecord", "Outcome"]
 
 
 class Outcome(enum.Enum):
@@ -55,14 +55,85 @@ class Outcome(enum.Enum):
     """The contact left the queue for another destination (another center, a number)."""
 
     BLOCKED = "blocked"
-    """Refused before queueing: closed hours, a blocked caller, no line free."""
+    """Refused: a blocked caller or an IVR failure (no queue), or no agent to queue for."""
 
     REJECTED_QUEUE_FULL = "rejected_queue_full"
     """Refused because the queue was full."""
 
+    OUT_OF_HOURS = "out_of_hours"
+    """The center was closed (the IVR took a closed or holiday way) and the contact
+    ended in the IVR, whatever it did there (heard a message, left a voicemail, hung
+    up)."""
 
-OFFERED_OUTCOMES = frozenset(Outcome) - {Outcome.FINISHED_IN_IVR, Outcome.ABANDONED_IN_IVR}
-"""Outcomes of contacts that asked for an agent (the "offered" population)."""
+
+class Category(enum.Enum):
+    """Where a contact sits in the tree of a day's contacts (one leaf per contact).
+
+    ``total = IVR only + offered``;
+    ``IVR only = self_service + ivr_hangup + out_of_hours + blocked + ivr_other``;
+    ``offered = answered + abandoned + short_abandoned + flowed_out + other``.
+
+    A contact is *offered* when it reached a queue (it has a queue or a
+    ``queued_at``); every other contact ended in the IVR (or before it). Short
+    abandons depend on the threshold of :class:`~callcenter.metrics.KpiOptions`, so
+    :attr:`ContactRecord.category` reports them as ``abandoned``.
+    """
+
+    SELF_SERVICE = "self_service"
+    """Ended in the IVR by self-service (``finished_in_ivr``)."""
+    IVR_HANGUP = "ivr_hangup"
+    """Hung up in the IVR before reaching a queue (``abandoned_in_ivr``)."""
+    OUT_OF_HOURS = "out_of_hours"
+    """Called while the center was closed (``out_of_hours``)."""
+    BLOCKED = "blocked"
+    """Refused before any queue: a blocked caller, an IVR failure (``blocked``)."""
+    IVR_OTHER = "ivr_other"
+    """Any other end without a queue: a voicemail or callback left in the IVR, a
+    transfer out of the IVR."""
+    ANSWERED = "answered"
+    """Reached a queue and an agent answered."""
+    ABANDONED = "abandoned"
+    """Reached a queue; the caller hung up waiting or ringing."""
+    SHORT_ABANDONED = "short_abandoned"
+    """An abandon whose wait was at most the short-abandon threshold."""
+    FLOWED_OUT = "flowed_out"
+    """Left the queue unanswered for voicemail, a callback or another destination."""
+    OTHER = "other"
+    """Reached a queue and ended any other way: refused (queue full, no agent)."""
+
+
+IVR_ONLY_CATEGORIES = frozenset(
+    {
+        Category.SELF_SERVICE,
+        Category.IVR_HANGUP,
+        Category.OUT_OF_HOURS,
+        Category.BLOCKED,
+        Category.IVR_OTHER,
+    }
+)
+"""The leaves of contacts that never reached a queue."""
+
+_IVR_CATEGORY = {
+    Outcome.FINISHED_IN_IVR: Category.SELF_SERVICE,
+    Outcome.ABANDONED_IN_IVR: Category.IVR_HANGUP,
+    Outcome.OUT_OF_HOURS: Category.OUT_OF_HOURS,
+    Outcome.BLOCKED: Category.BLOCKED,
+}
+_QUEUE_CATEGORY = {
+    Outcome.ANSWERED: Category.ANSWERED,
+    Outcome.ABANDONED_IN_QUEUE: Category.ABANDONED,
+    Outcome.ABANDONED_RINGING: Category.ABANDONED,
+    Outcome.VOICEMAIL: Category.FLOWED_OUT,
+    Outcome.CALLBACK: Category.FLOWED_OUT,
+    Outcome.OVERFLOWED: Category.FLOWED_OUT,
+}
+
+OFFERED_OUTCOMES = frozenset(Outcome) - {
+    Outcome.FINISHED_IN_IVR,
+    Outcome.ABANDONED_IN_IVR,
+    Outcome.OUT_OF_HOURS,
+}
+"""Outcomes a contact that reached a queue can have."""
 
 ABANDONED_OUTCOMES = frozenset({Outcome.ABANDONED_IN_QUEUE, Outcome.ABANDONED_RINGING})
 """Outcomes that count as abandoned contacts."""
@@ -218,8 +289,19 @@ class ContactRecord:
 
     @property
     def offered(self) -> bool:
-        """Whether the contact asked for an agent (every outcome but the IVR ones)."""
-        return self.outcome in OFFERED_OUTCOMES
+        """Whether the contact reached a queue (it has a queue or a ``queued_at``)."""
+        return bool(self.queues) or self.queued_at is not None
+
+    @property
+    def category(self) -> Category:
+        """Its leaf in the tree of contacts (:class:`Category`).
+
+        Short abandons are reported as :attr:`Category.ABANDONED` (the threshold is
+        a KPI option).
+        """
+        if self.queues or self.queued_at is not None:
+            return _QUEUE_CATEGORY.get(self.outcome, Category.OTHER)
+        return _IVR_CATEGORY.get(self.outcome, Category.IVR_OTHER)
 
     @property
     def abandoned(self) -> bool:
@@ -232,7 +314,8 @@ class ContactRecord:
         return (
             bool(self.ivr_path)
             or self.ivr_exited_at is not None
-            or self.outcome in (Outcome.FINISHED_IN_IVR, Outcome.ABANDONED_IN_IVR)
+            or self.outcome
+            in (Outcome.FINISHED_IN_IVR, Outcome.ABANDONED_IN_IVR, Outcome.OUT_OF_HOURS)
         )
 
     @property

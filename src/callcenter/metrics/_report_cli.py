@@ -8,9 +8,11 @@ import io
 import json
 from typing import Any
 
+from ..errors import InvalidArgumentError
 from ._io import load_records
-from ._kpis import AgentStats, KpiOptions, agent_stats
+from ._kpis import AgentStats, KpiOptions, agent_stats, compute_kpis
 from ._reports import DEFAULT_COLUMNS, GRANULARITIES, GROUP_DIMENSIONS, build_report
+from ._summary import format_summary
 
 __all__ = ["register_report"]
 
@@ -23,7 +25,9 @@ def register_report(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
         description=(
             "Read contact records (and agent state intervals, in JSON) from a .json or "
             ".csv file and print their KPIs per period and group, as a table, CSV or "
-            "JSON. Periods are wall-clock periods in --timezone."
+            "JSON. Periods are wall-clock periods in the center's time zone (--timezone, "
+            "or the one the file gives). Times in the file are POSIX seconds or ISO 8601 "
+            "with a UTC offset. As a table, a summary of every contact comes first."
         ),
     )
     parser.add_argument("file", help="records file (.json or .csv)")
@@ -39,7 +43,12 @@ def register_report(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
         help="comma-separated dimensions among " + ", ".join(GROUP_DIMENSIONS) + ", or "
         "'none' (default: queue)",
     )
-    parser.add_argument("--timezone", default="UTC", help="IANA time zone (default: UTC)")
+    parser.add_argument(
+        "--timezone",
+        default=None,
+        help="IANA time zone of the periods, e.g. Asia/Shanghai (default: the one the "
+        "records file gives; required when it gives none, as a CSV file never does)",
+    )
     parser.add_argument(
         "--answer-time", type=float, default=20.0, help="service-level threshold, s (20)"
     )
@@ -52,8 +61,9 @@ def register_report(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument(
         "--short-abandon",
         type=float,
-        default=0.0,
-        help="abandons shorter than this many seconds are not counted (default: 0)",
+        default=None,
+        help="abandons after a wait of at most this many seconds are short abandons, "
+        "left out of the rates (default: none)",
     )
     parser.add_argument("--totals", action="store_true", help="add an '(all)' row per period")
     parser.add_argument(
@@ -67,8 +77,9 @@ def register_report(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument(
         "--agent-stats",
         action="store_true",
-        help="print per-agent figures instead (handled, average talk and after-contact "
-        "work, not-ready time by reason, occupancy, utilization) over the whole file",
+        help="print per-agent figures instead (contacts taken, average talk and "
+        "after-contact work, not-ready time by reason, breaks and average break, "
+        "occupancy, utilization) over the whole file",
     )
     parser.set_defaults(handler=_run_report)
 
@@ -81,6 +92,8 @@ def _agent_rows(stats: dict[str, AgentStats]) -> list[dict[str, Any]]:
             "average_talk_seconds": s.average_talk_seconds,
             "average_acw_seconds": s.average_acw_seconds,
             "not_ready_seconds": dict(s.not_ready_seconds),
+            "breaks": s.breaks,
+            "average_break_seconds": s.average_break_seconds,
             "logged_in_seconds": s.logged_in_seconds,
             "occupancy": s.occupancy,
             "utilization": s.utilization,
@@ -96,7 +109,7 @@ def _print_agent_stats(rows: list[dict[str, Any]], output: str) -> None:
     reasons = sorted({r for row in rows for r in row["not_ready_seconds"]})
     columns = ["agent", "handled", "average_talk_seconds", "average_acw_seconds"]
     columns += [f"not_ready_{reason or 'unspecified'}_seconds" for reason in reasons]
-    columns += ["occupancy", "utilization"]
+    columns += ["breaks", "average_break_seconds", "occupancy", "utilization"]
     table = []
     for row in rows:
         breaks: dict[str, float] = row["not_ready_seconds"]
@@ -149,12 +162,20 @@ def _run_report(args: argparse.Namespace) -> int:
         stats = agent_stats(data.records, data.agent_states, options)
         _print_agent_stats(_agent_rows(stats), args.format)
         return 0
+    timezone = args.timezone or data.timezone
+    if timezone is None:
+        raise InvalidArgumentError(
+            name="--timezone",
+            expected="the center's IANA time zone (e.g. --timezone Asia/Shanghai): "
+            f"{args.file} does not give one, and a day in UTC is not the center's day",
+            got=None,
+        )
     report = build_report(
         data.records,
         data.agent_states,
         granularity=args.period,
         group_by=by,
-        timezone=args.timezone,
+        timezone=timezone,
         options=options,
         totals=args.totals,
     )
@@ -164,5 +185,12 @@ def _run_report(args: argparse.Namespace) -> int:
     elif args.format == "json":
         print(report.to_json(columns))
     else:
-        print(report.format_table(columns), end="")
+        title = f"All {len(data.records):,} contacts of {args.file} ({timezone})"
+        print(
+            format_summary(
+                compute_kpis(data.records, data.agent_states, options), options, title=title
+            )
+        )
+        by_words = ", ".join(by) if by else "period"
+        print(report.format_table(columns, title=f"By {args.period} and {by_words}"), end="")
     return 0

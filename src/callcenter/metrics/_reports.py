@@ -61,9 +61,14 @@ ALL = "(all)"
 """The group value of total rows."""
 
 DEFAULT_COLUMNS: tuple[str, ...] = (
+    "total",
+    "ivr_only",
     "offered",
     "answered",
     "abandoned",
+    "short_abandoned",
+    "flowed_out",
+    "other",
     "answer_rate",
     "service_level",
     "asa_seconds",
@@ -74,7 +79,7 @@ DEFAULT_COLUMNS: tuple[str, ...] = (
 """The KPI columns of the daily report (any :class:`KpiValues` field may be asked for)."""
 
 _KPI_FIELDS = tuple(f.name for f in attrs.fields(KpiValues))
-_AGENT_COUNTERS = ("working", "available", "logged_in")
+_AGENT_COUNTERS = ("working", "available", "logged_in", "not_ready", "breaks")
 _CONTACT_COUNTERS = tuple(
     name for name in Tally.__slots__ if name not in ("options", "longest", *_AGENT_COUNTERS)
 )
@@ -186,21 +191,29 @@ class Report:
         }
         return json.dumps(document, indent=indent)
 
-    def format_table(self, kpis: Sequence[str] = DEFAULT_COLUMNS) -> str:
-        """A fixed-width text table: rates as percentages, seconds with one decimal."""
+    def format_table(self, kpis: Sequence[str] = DEFAULT_COLUMNS, *, title: str = "") -> str:
+        """A fixed-width text table: rates as percentages, seconds with one decimal.
+
+        Periods of a day or longer show their date, shorter ones their start time;
+        a group value that is empty shows as ``(no queue)`` (``(no agent)``...).
+        ``title`` is printed first when given.
+        """
         columns = self.columns(kpis)
+        label = "%Y-%m-%d %H:%M" if self.granularity in _MINUTES else "%Y-%m-%d"
         cells = [
             [
                 (
-                    row.period_start.strftime("%Y-%m-%d %H:%M")
+                    row.period_start.strftime(label)
                     if c == "period_start"
-                    else (_format_cell(c, row.value(c)) or "(none)")
+                    else (_format_cell(c, row.value(c)) or f"(no {c.replace('_', ' ')})")
                 )
                 for c in columns
             ]
             for row in self.rows
         ]
         headers = [c.replace("_seconds", "_s") for c in columns]
+        if self.granularity not in _MINUTES:
+            headers[0] = self.granularity
         widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
         text_columns = 1 + len(self.group_by)
 
@@ -211,7 +224,8 @@ class Report:
             ]
             return "  ".join(parts).rstrip()
 
-        lines = [line(headers), line(["-" * w for w in widths])]
+        lines = [title] if title else []
+        lines += [line(headers), line(["-" * w for w in widths])]
         lines.extend(line(r) for r in cells)
         if not cells:
             lines.append("(no contacts)")
@@ -409,8 +423,9 @@ def build_report(
         while cursor < interval.end:
             start = periods.start(cursor)
             stop = min(interval.end, periods.end(start))
+            first = cursor == interval.start
             for key in keys:
-                tally(start, key).add_state(interval.state, stop - cursor)
+                tally(start, key).add_state(interval.state, stop - cursor, starts=first)
             cursor = stop
 
     if totals and dims:

@@ -123,7 +123,10 @@ class QueuePerformance:
             bound); always True for Erlang A.
         wait_probability: Share of contacts that wait at all.
         service_level: Share answered within ``t`` over offered contacts (Erlang A:
-            abandoned contacts count against it).
+            abandoned contacts count against it). Without traffic the model's
+            value is 1.0 (nobody waits); ``callcenter staffing`` shows such an
+            interval's service level as no data (``-``, JSON ``null``), as the
+            reports do.
         service_level_answered: Share answered within ``t`` over answered contacts
             (equal to ``service_level`` for Erlang C).
         asa_seconds: Mean wait of answered contacts (``inf`` when unstable).

@@ -16,7 +16,7 @@ _QUEUED = {
     Outcome.CALLBACK,
     Outcome.OVERFLOWED,
 }
-_IVR_ONLY = {Outcome.FINISHED_IN_IVR, Outcome.ABANDONED_IN_IVR}
+_IVR_ONLY = {Outcome.FINISHED_IN_IVR, Outcome.ABANDONED_IN_IVR, Outcome.OUT_OF_HOURS}
 _SECONDS = st.integers(min_value=0, max_value=600).map(float)
 
 
@@ -87,6 +87,8 @@ def contact_records(
             wrap_end = t + acw
             disposition = draw(st.none() | st.sampled_from(["resolved", "ticket", "info"]))
     ended = t
+    # A refused contact may have been refused at a queue or before any (blocked).
+    reached = queued is not None or draw(st.booleans())
     return ContactRecord(
         contact_id=contact_id or draw(st.uuids()).hex,
         outcome=outcome,
@@ -95,9 +97,9 @@ def contact_records(
         channel=draw(st.sampled_from(channels)),
         dialled_number="4008001234",
         caller=draw(st.none() | st.sampled_from(callers)),
-        queues=(queue,),
+        queues=(queue,) if reached else (),
         agents=agent_ids,
-        skill_group=queue,
+        skill_group=queue if reached else None,
         ivr_exited_at=ivr_exit,
         queued_at=queued,
         first_offered_at=offered_at,
