@@ -28,7 +28,8 @@ from callcenter.wfm import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-TIANJIN = ROOT / "examples" / "scenarios" / "tianjin.toml"
+# The 13-seat day: enough calls per half hour for interval service levels to mean something.
+TIANJIN = ROOT / "examples" / "scenarios" / "tianjin-large.toml"
 DAY = datetime.date(2026, 10, 8)  # a Thursday
 TARGETS = StaffingTargets(service_level=0.8, answer_time=20)
 
