@@ -191,3 +191,10 @@ def test_choice_is_immutable_and_compares_by_content() -> None:
     assert choice == Choice(probabilities={"x": 0.5, "y": 0.5})
     assert hash(choice) == hash(Choice(probabilities={"x": 0.5, "y": 0.5}))
     assert choice != Choice(probabilities={"y": 0.5, "x": 0.5})
+
+
+def test_empirical_spread_of_tiny_and_huge_samples_neither_underflows_nor_overflows() -> None:
+    tiny = Empirical(samples=(0.0, 2.7e-203))
+    assert tiny.std == pytest.approx(1.35e-203)
+    huge = Empirical(samples=(0.0, 1e300))
+    assert huge.std == pytest.approx(5e299)

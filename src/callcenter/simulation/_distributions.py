@@ -201,7 +201,13 @@ class Empirical:
     def std(self) -> float:
         """The population standard deviation of the samples (what a draw has)."""
         mean = self.mean
-        return math.sqrt(math.fsum((x - mean) ** 2 for x in self.samples) / len(self.samples))
+        # Scaled by the largest deviation, so squares of tiny samples do not underflow
+        # to zero (and huge ones do not overflow).
+        scale = max(abs(x - mean) for x in self.samples)
+        if scale == 0.0:
+            return 0.0
+        spread = math.fsum(((x - mean) / scale) ** 2 for x in self.samples)
+        return scale * math.sqrt(spread / len(self.samples))
 
     def sample(self, rng: random.Random) -> float:
         """Draw one of the samples, each with probability ``1 / len(samples)``."""
