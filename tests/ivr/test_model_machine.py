@@ -130,6 +130,8 @@ class NaiveCall:
                     self.typed = ""
             elif key == node.terminator:
                 self.finish_value(node)
+            elif key not in "0123456789":  # only digits are stored
+                self.fail("no_match")
             else:
                 self.typed += key
                 if len(self.typed) >= node.max_digits:

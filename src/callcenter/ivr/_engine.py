@@ -40,6 +40,7 @@ from ._events import (
 from ._flow import Flow
 from ._model import (
     CALLER_KINDS,
+    DIGITS,
     REPEAT,
     BranchNode,
     CallbackNode,
@@ -72,6 +73,7 @@ class _Engine:
         "_blocked",
         "_buffer",
         "_deadline",
+        "_done",
         "_events",
         "_flow",
         "_gone",
@@ -96,6 +98,7 @@ class _Engine:
     _blocked: bool
     _buffer: str
     _deadline: float | None
+    _done: bool
     _events: list[SessionEvent]
     _flow: Flow
     _gone: bool
@@ -169,14 +172,18 @@ class _Engine:
             if self._blocked:
                 result = SessionResult.BLOCKED
             elif self._gone:
-                result = SessionResult.ABANDONED
+                result = self._after_hangup()
             elif "recording" in self._attrs:
                 result = SessionResult.VOICEMAIL
             elif "callback_queue" in self._attrs:
                 result = SessionResult.CALLBACK
+        elif result is SessionResult.ABANDONED:
+            result = self._after_hangup()
         self._phase = _ENDED
         self._deadline = None
         self._playing = 0
+        self._buffer = ""
+        self._pending = None
         self._result = result
         self._events.append(
             SessionEnded(
@@ -188,6 +195,16 @@ class _Engine:
                 attributes=dict(self._attrs),
             )
         )
+
+    def _after_hangup(self) -> SessionResult:
+        """The result of a call the caller hung up: what they had completed, if anything."""
+        if "recording" in self._attrs:
+            return SessionResult.VOICEMAIL
+        if "callback_queue" in self._attrs:
+            return SessionResult.CALLBACK
+        if self._done:
+            return SessionResult.COMPLETED
+        return SessionResult.ABANDONED
 
     def _goto(self, target: str, out: list[Command]) -> None:
         """Enter ``target`` and run every node that needs no caller, until one waits."""
@@ -517,48 +534,63 @@ class _Engine:
 
     def _collect_key(self, node: CollectNode, ch: str, out: list[Command]) -> None:
         if self._pending is not None:
-            if ch == "1":
+            if ch == node.confirm_key:
                 value = self._pending
                 self._attrs[node.store] = value
                 self._leave(Outcome.MATCH, node.next, out, key=None)
-            else:
+            elif ch == node.reenter_key:
+                # Asked for, so not a mistake: no retry is used up.
+                self._ask(node, out, first=False)
+            elif ch != node.terminator:  # the terminator only ends collection
                 self._retry(node, Outcome.NO_MATCH, out)
             return
         if not self._buffer:
             if ch in node.keys:
                 self._leave(Outcome.MATCH, node.keys[ch], out, key=ch)
                 return
-            if node.use_global_keys and ch in self._flow.global_keys and ch != node.terminator:
+            if (
+                node.use_global_keys
+                and ch in self._flow.global_keys
+                and ch != node.terminator
+                and ch != node.clear_key
+            ):
                 self._global(node, ch, out)
                 return
-        if ch == node.terminator:
+        if ch in DIGITS:
+            self._buffer += ch
+            if len(self._buffer) >= node.max_digits:
+                self._finish_collect(node, out)
+            else:
+                self._deadline = self._t + node.inter_digit_timeout
+        elif ch == node.terminator:
             self._finish_collect(node, out)
-            return
-        self._buffer += ch
-        if len(self._buffer) >= node.max_digits:
-            self._finish_collect(node, out)
+        elif ch == node.clear_key:
+            self._buffer = ""
+            self._deadline = self._t + node.timeout
         else:
-            self._deadline = self._t + node.inter_digit_timeout
+            self._retry(node, Outcome.NO_MATCH, out)
 
     def _collect_digits(
         self, node: CollectNode, digits: str, index: int, out: list[Command]
     ) -> int:
-        """Take the keys of a value being typed in one go (same result as key by key)."""
+        """Take the digits of a value being typed in one go (same result as key by key).
+
+        Stops at the first key that is not a digit, which the caller of this method
+        then handles as a single key.
+        """
         self._playing = 0
-        terminator = node.terminator
-        end = digits.find(terminator, index) if terminator is not None else -1
-        stop = len(digits) if end < 0 else end
-        take = min(stop - index, node.max_digits - len(self._buffer))
-        self._buffer += digits[index : index + take]
-        index += take
+        end = index
+        limit = min(len(digits), index + node.max_digits - len(self._buffer))
+        while end < limit and digits[end] in DIGITS:
+            end += 1
+        self._buffer += digits[index:end]
         if len(self._buffer) >= node.max_digits:
+            if end < len(digits) and digits[end] == node.terminator:
+                end += 1  # a terminator after a full value only ends collection
             self._finish_collect(node, out)
-        elif index == end:
-            self._finish_collect(node, out)
-            index += 1
-        else:
+        elif end == index or end == len(digits):
             self._deadline = self._t + node.inter_digit_timeout
-        return index
+        return end
 
     def _finish_collect(self, node: CollectNode, out: list[Command]) -> None:
         value = self._buffer
@@ -590,7 +622,7 @@ class _Engine:
                 self._buffer = digits[: node.max_digits]
                 self._finish_collect(node, out)
             elif self._pending is not None and words in ("yes", "是", "对", "係"):
-                self._collect_key(node, "1", out)
+                self._collect_key(node, node.confirm_key, out)
             else:
                 self._retry(node, Outcome.NO_MATCH, out)
             return

@@ -38,8 +38,10 @@ from ._events import (
     HostFailed,
     HostNotFound,
     InputEvent,
+    Listen,
     NodeEntered,
     Outcome,
+    Play,
     PromptFinished,
     RecordingFinished,
     SessionEvent,
@@ -48,21 +50,13 @@ from ._events import (
     SpeechHeard,
 )
 from ._flow import Flow
-from ._model import INPUT_KINDS, KEYS, CollectNode, LookupNode, RecordNode, SayNode
-from ._phases import _ENDED, _HOST, _INPUT, _NEW, _PLAY, _RECORD, PHASE_NAMES
+from ._model import DIGITS, KEYS, CollectNode
+from ._phases import _ENDED, _HOST, _INPUT, _NEW, _RECORD, PHASE_NAMES
+from ._state import STATE_VERSION, read_state, sign_state, verify_state
 
 __all__ = ["Session"]
 
-_STATE_VERSION = 1
 _INF = math.inf
-
-# Which node kinds each waiting phase can be in (checked when a state is loaded).
-_PHASE_KINDS: dict[int, type | tuple[type, ...]] = {
-    _PLAY: SayNode,
-    _INPUT: INPUT_KINDS,
-    _HOST: LookupNode,
-    _RECORD: RecordNode,
-}
 
 
 class Session(_Engine):
@@ -140,6 +134,7 @@ class Session(_Engine):
             self._attrs["caller_status"] = status.value
         self._blocked = status is CallerStatus.BLOCKED
         self._gone = False
+        self._done = False
         self._lang = lang
         self._node: str = flow.start
         self._phase = _NEW
@@ -303,11 +298,32 @@ class Session(_Engine):
         nodes = self._flow.nodes
         while index < size and self._phase == _INPUT:
             node = nodes[self._node]
-            if type(node) is CollectNode and self._buffer and self._pending is None:
-                index = self._collect_digits(node, digits, index, out)
-            else:
-                self._key(digits[index], out)
-                index += 1
+            ch = digits[index]
+            if type(node) is CollectNode:
+                if self._pending is not None and ch == node.terminator:
+                    index += 1  # the terminator only ends collection, never confirms
+                    continue
+                if self._buffer and self._pending is None and ch in DIGITS:
+                    if out:
+                        _interrupted(out)
+                    index = self._collect_digits(node, digits, index, out)
+                    continue
+            if out:
+                _interrupted(out)
+            self._key(ch, out)
+            index += 1
+        if size > 1 and out:
+            self._in_force(out)
+
+    def _in_force(self, out: list[Command]) -> None:
+        """Keep only the last :class:`Listen` of a batch, and only while the session listens."""
+        last = -1
+        if self._phase == _INPUT:
+            for index in range(len(out) - 1, -1, -1):
+                if type(out[index]) is Listen:
+                    last = index
+                    break
+        out[:] = [c for i, c in enumerate(out) if type(c) is not Listen or i == last]
 
     def _on_prompt_finished(self, event: PromptFinished, now: float, out: list[Command]) -> None:
         phase = self._phase
@@ -328,6 +344,7 @@ class Session(_Engine):
         if self._gone:
             self._illegal(event, ())
         self._now = self._t = now
+        self._done = getattr(self._flow.nodes[self._node], "on_hangup", None) == "completed"
         self._exit(Outcome.HANGUP)
         if self._flow.on_hangup is None:
             self._end(SessionResult.ABANDONED)
@@ -401,7 +418,7 @@ class Session(_Engine):
         ['a', 'f', 'id', 'n', 'p', 'v']
         """
         state: dict[str, Any] = {
-            "v": _STATE_VERSION,
+            "v": STATE_VERSION,
             "f": self._flow.name,
             "id": self._id,
             "n": self._node,
@@ -423,6 +440,7 @@ class Session(_Engine):
             ("sn", sorted(self._seen), []),
             ("x", self._blocked, False),
             ("g", self._gone, False),
+            ("dn", self._done, False),
             ("res", self._result.value if self._result else None, None),
         )
         for key, value, default in optional:
@@ -437,94 +455,79 @@ class Session(_Engine):
     def from_dict(cls, flow: Flow, data: Mapping[str, Any]) -> Session:
         """Rebuild a session from :meth:`to_dict` output, for the same flow.
 
+        Every field is checked against the flow first (types, node ids, the phase
+        that fits the node, the keys typed so far, a value waiting for
+        confirmation, retry counters, the return stack, times), so a state that was
+        edited while stored cannot put the session where the flow never goes. A
+        state kept outside the host's control should also be signed: see
+        :meth:`to_token`.
+
         Raises:
-            InvalidArgumentError: The data is not a session state of this flow (wrong
-                flow name, unknown node or language, malformed values).
+            InvalidArgumentError: The data is not a state a session of this flow can
+                be in; the error names the field.
         """
-
-        def bad(name: str, expected: str, got: object) -> InvalidArgumentError:
-            return InvalidArgumentError(name=f"state.{name}", expected=expected, got=got)
-
-        if not isinstance(data, Mapping):
-            raise bad("", "a dict from Session.to_dict()", data)
-        if data.get("v") != _STATE_VERSION:
-            raise bad("v", f"state version {_STATE_VERSION}", data.get("v"))
-        if data.get("f") != flow.name:
-            raise bad("f", f"a session of flow {flow.name!r}", data.get("f"))
-        node = data.get("n")
-        if not isinstance(node, str) or node not in flow.nodes:
-            raise bad("n", "a node of the flow", node)
-        phase = data.get("p")
-        if not isinstance(phase, int) or not _NEW <= phase <= _ENDED:
-            raise bad("p", "a phase number 0-5", phase)
-        fitting = _PHASE_KINDS.get(phase)
-        if fitting is not None and not isinstance(flow.nodes[node], fitting):
-            raise bad("p", f"a phase that fits the {flow.nodes[node].KIND} node {node!r}", phase)
-        attributes = data.get("a")
-        if not isinstance(attributes, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in attributes.items()
-        ):
-            raise bad("a", "a dict of text to text", attributes)
-        language = data.get("l", flow.default_language)
-        if not isinstance(language, str) or language not in flow.languages:
-            raise bad("l", f"one of {list(flow.languages)}", language)
-        stack = data.get("k", [])
-        if not isinstance(stack, list) or not all(
-            isinstance(s, str) and s in flow.nodes for s in stack
-        ):
-            raise bad("k", "a list of node ids", stack)
-        seen = data.get("sn", [])
-        if not isinstance(seen, list) or not all(
-            isinstance(s, str) and s in flow.nodes for s in seen
-        ):
-            raise bad("sn", "a list of node ids", seen)
-        ints = {}
-        for key in ("pl", "i", "m", "s", "r"):
-            value = data.get(key, 0)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise bad(key, "a whole number >= 0", value)
-            ints[key] = value
-        buffer = data.get("b", "")
-        pending = data.get("c")
-        if not isinstance(buffer, str) or not KEYS.issuperset(buffer):
-            raise bad("b", "keys typed so far", buffer)
-        if pending is not None and not isinstance(pending, str):
-            raise bad("c", "a value to confirm, or nothing", pending)
-        times = {}
-        for key in ("t", "d"):
-            value = data.get(key)
-            if value is not None:
-                value = as_instant(value, name=f"state.{key}")
-            times[key] = value
-        result = data.get("res")
-        try:
-            result_value = None if result is None else SessionResult(str(result))
-        except ValueError:
-            raise bad("res", "a session result", result) from None
+        fields = read_state(flow, data)
         session = cls.__new__(cls)
         session._flow = flow
-        session._id = str(data.get("id", ""))
-        session._attrs = dict(attributes)
-        session._blocked = bool(data.get("x", False))
-        session._gone = bool(data.get("g", False))
-        session._lang = language
-        session._node = node
-        session._phase = phase
-        session._playing = ints["pl"]
-        session._buffer = buffer
-        session._pending = pending
-        session._ni = ints["i"]
-        session._nm = ints["m"]
-        session._steps = ints["s"]
-        session._stack = list(stack)
-        session._deadline = times["d"]
-        session._request = ints["r"]
-        session._now = -math.inf if times["t"] is None else times["t"]
-        session._t = 0.0 if times["t"] is None else times["t"]
-        session._seen = set(seen)
-        session._result = result_value
+        session._id = fields["id"]
+        session._attrs = fields["attributes"]
+        session._blocked = fields["blocked"]
+        session._gone = fields["gone"]
+        session._done = fields["done"]
+        session._lang = fields["language"]
+        session._node = fields["node"]
+        session._phase = fields["phase"]
+        session._playing = fields["playing"]
+        session._buffer = fields["buffer"]
+        session._pending = fields["pending"]
+        session._ni = fields["no_inputs"]
+        session._nm = fields["no_matches"]
+        session._steps = fields["steps"]
+        session._stack = fields["stack"]
+        session._deadline = fields["deadline"]
+        session._request = fields["request"]
+        now = fields["now"]
+        session._now = -math.inf if now is None else now
+        session._t = 0.0 if now is None else now
+        session._seen = fields["seen"]
+        session._result = fields["result"]
         session._events = []
         return session
+
+    def to_token(self, *, key: bytes, key_id: str) -> str:
+        """The state of :meth:`to_dict`, signed with a host key (HMAC-SHA256).
+
+        For a host that hands the state to a client between requests; read it back
+        with :meth:`from_token`. The token is signed, not encrypted: it holds the
+        session's attributes in the clear.
+
+        Raises:
+            InvalidArgumentError: The key is shorter than 16 bytes or the key id
+                is not 1-64 letters, digits, ``_`` or ``-``.
+        """
+        return sign_state(self.to_dict(), key=key, key_id=key_id)
+
+    @classmethod
+    def from_token(cls, flow: Flow, token: str, *, keys: Mapping[str, bytes]) -> Session:
+        """Rebuild a session from a :meth:`to_token` token after checking its signature.
+
+        Args:
+            flow: The session's flow.
+            token: The token.
+            keys: Key id to key, every key still accepted (old and new while keys
+                are rotated).
+
+        Raises:
+            InvalidArgumentError: The token is malformed, its key id unknown, its
+                signature wrong (checked in constant time), or its state not one of
+                this flow.
+        """
+        return cls.from_dict(flow, verify_state(token, keys=keys))
+
+
+def _interrupted(out: list[Command]) -> None:
+    """Drop the prompts a further key of the same batch has barged in on."""
+    out[:] = [c for c in out if type(c) is not Play]
 
 
 # The event handlers, by event class: what each input does.
