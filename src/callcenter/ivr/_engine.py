@@ -66,7 +66,12 @@ _MAX_STACK = 8
 
 
 class _Engine:
-    """What a session does; the state it works on is declared here, stored by Session."""
+    """What a session does; the state it works on is declared here, stored by Session.
+
+    The attributes, the return stack and the set of nodes heard are never changed in
+    place but replaced by a changed copy (they change far less often than the engine
+    is called), so a call can keep the ones it found and put them back if it fails.
+    """
 
     __slots__ = (
         "_attrs",
@@ -283,8 +288,8 @@ class _Engine:
         return node.closed
 
     def _run_set(self, node: SetAttributesNode, out: list[Command]) -> str:
-        for key, value in node.values.items():
-            self._attrs[key] = self._render(value)
+        values = {key: self._render(value) for key, value in node.values.items()}
+        self._attrs = {**self._attrs, **values}
         self._exit(Outcome.NEXT)
         return node.next
 
@@ -315,7 +320,7 @@ class _Engine:
         if len(self._stack) >= _MAX_STACK:
             self._exit(Outcome.ERROR)
             return self._error_target(out)
-        self._stack.append(node.next)
+        self._stack = [*self._stack, node.next]
         self._exit(Outcome.NEXT)
         return node.target
 
@@ -324,7 +329,9 @@ class _Engine:
             self._exit(Outcome.ERROR)
             return self._error_target(out)
         self._exit(Outcome.NEXT)
-        return self._stack.pop()
+        target = self._stack[-1]
+        self._stack = self._stack[:-1]
+        return target
 
     def _run_hangup(self, node: HangUpNode, out: list[Command]) -> None:
         if not self._gone:  # after a caller hang-up the line is already down
@@ -414,7 +421,7 @@ class _Engine:
             self._play(apology, True, out)
         seen = node.id in self._seen
         if first and not seen:
-            self._seen.add(node.id)
+            self._seen = self._seen | {node.id}
         prompt = node.prompt
         if (not first or seen) and node.short_prompt is not None:
             prompt = node.short_prompt
@@ -487,7 +494,7 @@ class _Engine:
         self._buffer = ""
         self._pending = None
         self._deadline = None
-        self._seen.add(node.id)
+        self._seen = self._seen | {node.id}
         self._play(node.prompt, True, out)
         self._listen(node, out)
 
@@ -501,12 +508,12 @@ class _Engine:
         elif cls is LanguageNode:
             node = cast("LanguageNode", node)
             self._lang = value
-            self._attrs["language"] = value
+            self._attrs = {**self._attrs, "language": value}
             self._leave(Outcome.MATCH, node.next, out, key=key)
         elif cls is CallbackNode:
             node = cast("CallbackNode", node)
             if value == "accept":
-                self._attrs["callback_queue"] = node.queue
+                self._attrs = {**self._attrs, "callback_queue": node.queue}
                 out.append(
                     RequestCallback(
                         node=node.id,
@@ -520,7 +527,7 @@ class _Engine:
                 self._leave(Outcome.DECLINED, node.declined, out, key=key)
         else:
             node = cast("SurveyNode", node)
-            self._attrs[node.store] = value
+            self._attrs = {**self._attrs, node.store: value}
             self._events.append(
                 SurveyAnswered(
                     session=self._id,
@@ -536,7 +543,7 @@ class _Engine:
         if self._pending is not None:
             if ch == node.confirm_key:
                 value = self._pending
-                self._attrs[node.store] = value
+                self._attrs = {**self._attrs, node.store: value}
                 self._leave(Outcome.MATCH, node.next, out, key=None)
             elif ch == node.reenter_key:
                 # Asked for, so not a mistake: no retry is used up.
@@ -609,7 +616,7 @@ class _Engine:
             self._play(node.confirm_prompt, True, out, value=value)
             self._listen(node, out, confirm=True)
             return
-        self._attrs[node.store] = value
+        self._attrs = {**self._attrs, node.store: value}
         self._leave(Outcome.MATCH, node.next, out)
 
     def _speech(self, text: str, out: list[Command]) -> None:
@@ -679,8 +686,7 @@ class _Engine:
         self._deadline = None
         if type(event) is HostAnswered:
             prefix = node.into
-            for key, value in event.values.items():
-                self._attrs[prefix + key] = value
+            self._attrs = {**self._attrs, **{prefix + k: v for k, v in event.values.items()}}
             self._leave(Outcome.FOUND, node.next, out)
         elif type(event) is HostNotFound:
             self._leave(Outcome.NOT_FOUND, node.not_found, out)
@@ -691,7 +697,7 @@ class _Engine:
         node = self._flow.nodes[self._node]
         node = cast("RecordNode", node)
         if event.seconds > 0 and event.reference:
-            self._attrs["recording"] = event.reference
+            self._attrs = {**self._attrs, "recording": event.reference}
             self._leave(Outcome.MATCH, node.next, out)
         else:
             self._leave(Outcome.NO_INPUT, node.on_no_input or node.next, out)

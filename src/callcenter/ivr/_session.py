@@ -26,7 +26,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._clock import as_instant
-from ..errors import IllegalTransitionError, InvalidArgumentError, TimeWentBackwardsError
+from ..errors import (
+    CallCenterError,
+    IllegalTransitionError,
+    InvalidArgumentError,
+    TimeWentBackwardsError,
+)
 from ._engine import _Engine
 from ._events import (
     CallerHungUp,
@@ -238,20 +243,21 @@ class Session(_Engine):
             raise IllegalTransitionError(
                 entity=f"session {self._id!r}", state=self.phase, action="begin", allowed=()
             )
+        saved = self._save()
         self._now = self._t = now
         out: list[Command] = []
-        if self._blocked:
-            if self._flow.on_blocked is None:
+        try:
+            if self._blocked and self._flow.on_blocked is None:
                 self._steps = 1
                 self._events.append(
                     NodeEntered(session=self._id, node=self._node, kind="blocked", at=now)
                 )
                 out.append(HangUp(node=self._node, reason="blocked"))
                 self._end(SessionResult.BLOCKED)
-                return out
-            self._goto(self._flow.on_blocked, out)
-        else:
-            self._goto(self._flow.start, out)
+            else:
+                self._goto(self._flow.on_blocked if self._blocked else self._flow.start, out)
+        except Exception as error:
+            raise self._undo(saved, error, now) from error
         return out
 
     def handle(self, event: InputEvent, now: float) -> list[Command]:
@@ -278,8 +284,75 @@ class Session(_Engine):
         if self._phase == _ENDED or self._phase == _NEW:
             self._illegal(event, ())
         out: list[Command] = []
-        handler(self, event, now, out)
+        saved = self._save()
+        try:
+            handler(self, event, now, out)
+        except Exception as error:
+            raise self._undo(saved, error, now) from error
         return out
+
+    # All or nothing: a call that fails half-way (a calendar that cannot answer for
+    # ``now``, say) puts back the state it found.
+
+    def _save(self) -> tuple[Any, ...]:
+        return (
+            self._node,
+            self._phase,
+            self._buffer,
+            self._pending,
+            self._ni,
+            self._nm,
+            self._steps,
+            self._deadline,
+            self._request,
+            self._playing,
+            self._now,
+            self._t,
+            self._lang,
+            self._gone,
+            self._done,
+            self._result,
+            len(self._events),
+            self._attrs,
+            self._stack,
+            self._seen,
+        )
+
+    def _undo(self, saved: tuple[Any, ...], error: Exception, now: float) -> Exception:
+        """Put back the state of ``saved``; return the library error to raise for ``error``."""
+        (
+            self._node,
+            self._phase,
+            self._buffer,
+            self._pending,
+            self._ni,
+            self._nm,
+            self._steps,
+            self._deadline,
+            self._request,
+            self._playing,
+            self._now,
+            self._t,
+            self._lang,
+            self._gone,
+            self._done,
+            self._result,
+            events,
+            self._attrs,
+            self._stack,
+            self._seen,
+        ) = saved
+        del self._events[events:]
+        if isinstance(error, CallCenterError):
+            return error
+        if isinstance(error, ArithmeticError | ValueError | OSError):
+            # What datetime and zoneinfo raise for a time they cannot represent.
+            return InvalidArgumentError(
+                name="now",
+                expected=f"a time the flow's calendars can answer for ({error})",
+                got=now,
+            )
+        return error
 
     # Each handler validates its event completely, then moves the clock and acts.
 
@@ -400,7 +473,12 @@ class Session(_Engine):
         """
         now = self._check_now(now)
         out: list[Command] = []
-        self._fire_due(now, out)
+        if self._deadline is not None and self._deadline <= now:
+            saved = self._save()
+            try:
+                self._fire_due(now, out)
+            except Exception as error:
+                raise self._undo(saved, error, now) from error
         self._now = self._t = now
         return out
 
