@@ -17,9 +17,10 @@ import attrs
 import cattrs
 
 from .. import _loading
+from .._checks import number_problem
 from ..calendars import BusinessCalendar
 from ..errors import DefinitionError, Problem, did_you_mean
-from ._flow import Flow
+from ._flow import MAX_STEPS, Flow
 from ._model import NODE_KINDS, Node, Variant
 
 __all__ = ["flow_from_dict", "flow_to_dict", "load_flow"]
@@ -164,7 +165,7 @@ _PROMPT_FIELDS = ("prompt", "short_prompt", "no_input_prompt", "no_match_prompt"
 
 
 def _raw_reference_problems(data: Mapping[str, Any]) -> list[Problem]:
-    """Unknown node and prompt names in a document that did not structure."""
+    """Unknown node and prompt names (and a bad step guard) in a document that did not structure."""
     nodes = data.get("nodes")
     if not isinstance(nodes, Mapping):
         return []
@@ -172,6 +173,10 @@ def _raw_reference_problems(data: Mapping[str, Any]) -> list[Problem]:
     prompts = data.get("prompts")
     prompt_ids = [str(k) for k in prompts] if isinstance(prompts, Mapping) else None
     problems: list[Problem] = []
+    if "max_steps" in data:
+        message = number_problem(data["max_steps"], minimum=1, maximum=MAX_STEPS, integer=True)
+        if message is not None:
+            problems.append(Problem(path="max_steps", message=message))
 
     def node_ref(path: str, value: object) -> None:
         if isinstance(value, str) and value not in nodes and value != "@repeat":
