@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import attrs
 import pytest
 
 from callcenter.cli import main
@@ -214,7 +215,7 @@ def test_a_hang_up_after_what_the_caller_came_for_is_not_abandoned() -> None:
 
 def test_a_completed_hang_up_survives_the_hang_up_route() -> None:
     flow = hangup_flow()
-    wrapped = Flow(**{**_fields(flow), "on_hangup": "bye"})
+    wrapped = attrs.evolve(flow, on_hangup="bye")
     session = Session(wrapped, session_id="w")
     session.begin(0.0)
     session.handle(DigitsPressed(digits="3"), 1.0)
@@ -222,12 +223,6 @@ def test_a_completed_hang_up_survives_the_hang_up_route() -> None:
     assert session.result is SessionResult.COMPLETED
     restored = Session.from_dict(wrapped, session.to_dict())
     assert restored.result is SessionResult.COMPLETED
-
-
-def _fields(flow: Flow) -> dict[str, object]:
-    import attrs
-
-    return {f.name: getattr(flow, f.name) for f in attrs.fields(Flow) if f.init}
 
 
 def test_on_hangup_takes_only_a_known_meaning() -> None:

@@ -94,7 +94,7 @@ def test_every_bad_number_of_a_flow_is_reported_at_once_with_its_full_path(
     assert not report.ok
 
 
-@pytest.mark.parametrize("path,value", BAD_NUMBERS)
+@pytest.mark.parametrize(("path", "value"), BAD_NUMBERS, ids=[path for path, _ in BAD_NUMBERS])
 def test_each_bad_number_alone_stops_the_load(path: str, value: object) -> None:
     document = tianjin_document()
     _put(document, path, value)

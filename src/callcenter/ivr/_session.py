@@ -25,7 +25,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .._clock import as_instant
+from .._checks import LARGEST, check_argument
 from ..errors import (
     CallCenterError,
     IllegalTransitionError,
@@ -61,7 +61,8 @@ from ._state import STATE_VERSION, read_state, sign_state, verify_state
 
 __all__ = ["Session"]
 
-_INF = math.inf
+_LARGEST = LARGEST
+_NOW_EXPECTED = f"a finite number of POSIX seconds of at most {LARGEST:g} in size"
 
 
 class Session(_Engine):
@@ -219,10 +220,12 @@ class Session(_Engine):
 
     def _check_now(self, now: float) -> float:
         if type(now) is not float:
-            now = as_instant(now)
-        if not self._now <= now < math.inf:
-            if now != now or now == math.inf:
-                return as_instant(now)  # raises
+            if isinstance(now, bool) or not isinstance(now, int) or not -LARGEST <= now <= LARGEST:
+                raise InvalidArgumentError(name="now", expected=_NOW_EXPECTED, got=now)
+            now = float(now)
+        if not self._now <= now <= _LARGEST or now < -_LARGEST:
+            if now != now or not -_LARGEST <= now <= _LARGEST:
+                raise InvalidArgumentError(name="now", expected=_NOW_EXPECTED, got=now)
             raise TimeWentBackwardsError(now=now, last=self._now)
         return now
 
@@ -247,7 +250,8 @@ class Session(_Engine):
         self._now = self._t = now
         out: list[Command] = []
         try:
-            if self._blocked and self._flow.on_blocked is None:
+            target = self._flow.on_blocked if self._blocked else self._flow.start
+            if target is None:
                 self._steps = 1
                 self._events.append(
                     NodeEntered(session=self._id, node=self._node, kind="blocked", at=now)
@@ -255,7 +259,7 @@ class Session(_Engine):
                 out.append(HangUp(node=self._node, reason="blocked"))
                 self._end(SessionResult.BLOCKED)
             else:
-                self._goto(self._flow.on_blocked if self._blocked else self._flow.start, out)
+                self._goto(target, out)
         except Exception as error:
             raise self._undo(saved, error, now) from error
         return out
@@ -274,7 +278,7 @@ class Session(_Engine):
             InvalidArgumentError: Keys other than 0-9, * and #, or a bad ``now``.
             TimeWentBackwardsError: ``now`` is before the last time seen.
         """
-        if type(now) is not float or not self._now <= now < _INF:  # fast path: a plain float
+        if type(now) is not float or not self._now <= now <= _LARGEST:  # fast path: a plain float
             now = self._check_now(now)
         handler = _HANDLERS.get(type(event))
         if handler is None:
@@ -435,9 +439,7 @@ class Session(_Engine):
             raise InvalidArgumentError(
                 name="reference", expected="the recording's name (text)", got=reference
             )
-        seconds = as_instant(event.seconds, name="seconds")
-        if seconds < 0:
-            raise InvalidArgumentError(name="seconds", expected="a duration >= 0", got=seconds)
+        check_argument("seconds", event.seconds, minimum=0)
         self._now = self._t = now
         self._recording_finished(event, out)
 

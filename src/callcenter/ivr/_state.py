@@ -27,9 +27,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .._clock import as_instant
+from .._checks import LARGEST, check_argument
 from ..errors import InvalidArgumentError
-from ._caches import choices
+from ._caches import ChoiceNode, choices
 from ._events import SessionResult
 from ._flow import Flow
 from ._model import DIGITS, INPUT_KINDS, CallNode, CollectNode, LookupNode, RecordNode, SayNode
@@ -225,7 +225,9 @@ def _retries(node: object, limit: str, phase: int) -> int:
 
 def _time(data: Mapping[str, Any], key: str) -> float | None:
     value = data.get(key)
-    return None if value is None else as_instant(value, name=f"state.{key}")
+    if value is None:
+        return None
+    return check_argument(f"state.{key}", value, minimum=-LARGEST, maximum=LARGEST)
 
 
 def _typed(flow: Flow, node: object, phase: int, data: Mapping[str, Any]) -> tuple[str, str | None]:
@@ -248,7 +250,7 @@ def _typed(flow: Flow, node: object, phase: int, data: Mapping[str, Any]) -> tup
     elif buffer or pending is not None:
         if pending is not None:
             raise _bad("c", "nothing: only a collect node confirms a value", pending)
-        if isinstance(node, INPUT_KINDS) and buffer in choices(flow, node)[1]:
+        if isinstance(node, ChoiceNode) and buffer in choices(flow, node)[1]:
             return buffer, None
         raise _bad("b", "the start of one of the node's options", buffer)
     return buffer, pending
@@ -304,7 +306,8 @@ def sign_state(state: Mapping[str, Any], *, key: bytes, key_id: str) -> str:
     {'v': 1}
     """
     _check_key(key, "key")
-    if not isinstance(key_id, str) or _KEY_ID.fullmatch(key_id) is None:
+    given_id: object = key_id
+    if not isinstance(given_id, str) or _KEY_ID.fullmatch(given_id) is None:
         raise InvalidArgumentError(
             name="key_id", expected="1-64 letters, digits, '_' or '-'", got=key_id
         )
@@ -336,7 +339,8 @@ def verify_state(token: str, *, keys: Mapping[str, bytes]) -> dict[str, Any]:
         InvalidArgumentError: The token is malformed, names an unknown key, or its
             signature does not match.
     """
-    if not isinstance(token, str) or len(token) > _MAX_TOKEN:
+    given: object = token
+    if not isinstance(given, str) or len(given) > _MAX_TOKEN:
         raise InvalidArgumentError(name="token", expected="a signed session state", got=token)
     parts = token.split(".")
     if len(parts) != 4 or parts[0] != _TOKEN_PREFIX:
