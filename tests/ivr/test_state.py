@@ -249,30 +249,7 @@ def test_hostile_calls_are_refused_with_library_errors_and_change_nothing(
 
 
 STATE_FIELDS = sorted(
-    [
-        "v",
-        "f",
-        "id",
-        "n",
-        "p",
-        "a",
-        "t",
-        "pl",
-        "b",
-        "c",
-        "i",
-        "m",
-        "s",
-        "k",
-        "d",
-        "r",
-        "sn",
-        "x",
-        "g",
-        "dn",
-        "res",
-        "l",
-    ]
+    "v f id n p a t pl b c i m s k d r sn x g dn tm res l".split(" "),  # noqa: SIM905
 )
 
 

@@ -97,6 +97,7 @@ class _Engine:
         "_stack",
         "_steps",
         "_t",
+        "_term",
     )
 
     _attrs: dict[str, str]
@@ -122,6 +123,7 @@ class _Engine:
     _stack: list[str]
     _steps: int
     _t: float
+    _term: str
 
     # ------------------------------------------------------------------ validation
 
@@ -189,6 +191,7 @@ class _Engine:
         self._playing = 0
         self._buffer = ""
         self._pending = None
+        self._term = ""
         self._result = result
         self._events.append(
             SessionEnded(
@@ -592,8 +595,6 @@ class _Engine:
             end += 1
         self._buffer += digits[index:end]
         if len(self._buffer) >= node.max_digits:
-            if end < len(digits) and digits[end] == node.terminator:
-                end += 1  # a terminator after a full value only ends collection
             self._finish_collect(node, out)
         elif end == index or end == len(digits):
             self._deadline = self._t + node.inter_digit_timeout
@@ -602,6 +603,10 @@ class _Engine:
     def _finish_collect(self, node: CollectNode, out: list[Command]) -> None:
         value = self._buffer
         self._deadline = None
+        if len(value) >= node.max_digits and node.terminator is not None:
+            # The caller may still press the terminator out of habit: it only ends
+            # this value, whatever node listens next (VoiceXML's termchar).
+            self._term = node.terminator
         if not value:
             self._retry(node, Outcome.NO_INPUT, out)
             return

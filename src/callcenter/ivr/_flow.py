@@ -72,6 +72,9 @@ class Flow:
         attributes: Attributes every session starts with.
         max_steps: The step guard: a session entering more nodes than this ends with
             an error outcome.
+        expects_agent: ``False`` for a flow that never hands a call to an agent on
+            purpose (a survey, an announcement): the validator then does not warn
+            that no agent can be reached.
 
     A flow is immutable once built. It keeps small caches (built prompts, key tables,
     the calendar's current open or closed stretch) that its sessions fill as they
@@ -99,6 +102,7 @@ class Flow:
     on_hangup: str | None = None
     attributes: dict[str, str] = attrs.field(factory=dict, converter=_frozen_map)
     max_steps: int = 200
+    expects_agent: bool = True
 
     _chains: dict[str, tuple[str, ...]] = attrs.field(init=False, repr=False)
     _resolved: dict[tuple[str, str], tuple[str, Variant]] = attrs.field(init=False, repr=False)

@@ -141,6 +141,7 @@ class Session(_Engine):
         self._blocked = status is CallerStatus.BLOCKED
         self._gone = False
         self._done = False
+        self._term = ""
         self._lang = lang
         self._node: str = flow.start
         self._phase = _NEW
@@ -290,6 +291,8 @@ class Session(_Engine):
         out: list[Command] = []
         saved = self._save()
         try:
+            if self._term and handler is not Session._on_digits:
+                self._term = ""  # something else happened since the full value
             handler(self, event, now, out)
         except Exception as error:
             raise self._undo(saved, error, now) from error
@@ -315,6 +318,7 @@ class Session(_Engine):
             self._lang,
             self._gone,
             self._done,
+            self._term,
             self._result,
             len(self._events),
             self._attrs,
@@ -340,6 +344,7 @@ class Session(_Engine):
             self._lang,
             self._gone,
             self._done,
+            self._term,
             self._result,
             events,
             self._attrs,
@@ -372,6 +377,8 @@ class Session(_Engine):
         # prompt without barge-in plays on, a lookup goes on, and a recording is ended
         # by the telephony side's report.
         index, size = 0, len(digits)
+        if self._term:
+            index = self._skip_terminator(digits, 0)
         nodes = self._flow.nodes
         while index < size and self._phase == _INPUT:
             node = nodes[self._node]
@@ -384,13 +391,26 @@ class Session(_Engine):
                     if out:
                         _interrupted(out)
                     index = self._collect_digits(node, digits, index, out)
+                    if self._term:
+                        index = self._skip_terminator(digits, index)
                     continue
             if out:
                 _interrupted(out)
             self._key(ch, out)
             index += 1
+            if self._term:
+                index = self._skip_terminator(digits, index)
         if size > 1 and out:
             self._in_force(out)
+
+    def _skip_terminator(self, digits: str, index: int) -> int:
+        """Pass over a terminator pressed right after a full value (it only ended it)."""
+        if index < len(digits):
+            term = self._term
+            self._term = ""
+            if digits[index] == term:
+                return index + 1
+        return index
 
     def _in_force(self, out: list[Command]) -> None:
         """Keep only the last :class:`Listen` of a batch, and only while the session listens."""
@@ -478,6 +498,7 @@ class Session(_Engine):
         if self._deadline is not None and self._deadline <= now:
             saved = self._save()
             try:
+                self._term = ""
                 self._fire_due(now, out)
             except Exception as error:
                 raise self._undo(saved, error, now) from error
@@ -521,6 +542,7 @@ class Session(_Engine):
             ("x", self._blocked, False),
             ("g", self._gone, False),
             ("dn", self._done, False),
+            ("tm", self._term, ""),
             ("res", self._result.value if self._result else None, None),
         )
         for key, value, default in optional:
@@ -554,6 +576,7 @@ class Session(_Engine):
         session._blocked = fields["blocked"]
         session._gone = fields["gone"]
         session._done = fields["done"]
+        session._term = fields["term"]
         session._lang = fields["language"]
         session._node = fields["node"]
         session._phase = fields["phase"]

@@ -40,31 +40,8 @@ __all__ = ["STATE_VERSION", "read_state", "sign_state", "verify_state"]
 STATE_VERSION = 1
 
 _KEYS = frozenset(
-    [
-        "v",
-        "f",
-        "id",
-        "n",
-        "p",
-        "a",
-        "t",
-        "pl",
-        "b",
-        "c",
-        "i",
-        "m",
-        "s",
-        "k",
-        "d",
-        "r",
-        "sn",
-        "x",
-        "g",
-        "dn",
-        "res",
-        "l",
-    ]
-)
+    ("v", "f", "id", "n", "p", "a", "t", "pl", "b", "c", "i", "m", "s", "k", "d", "r")
+) | frozenset(("sn", "x", "g", "dn", "tm", "res", "l"))
 _PHASE_KINDS: dict[int, type | tuple[type, ...]] = {
     _PLAY: SayNode,
     _INPUT: INPUT_KINDS,
@@ -168,6 +145,10 @@ def read_state(flow: Flow, data: object) -> dict[str, Any]:
     no_matches = _whole(data, "m", _retries(node, "no_match_limit", phase))
     buffer, pending = _typed(flow, node, phase, data)
     blocked, gone, done = _flag(data, "x"), _flag(data, "g"), _flag(data, "dn")
+    term = data.get("tm", "")
+    terminators = {n.terminator for n in flow.nodes.values() if isinstance(n, CollectNode)}
+    if term != "" and (term not in terminators or phase in (_NEW, _ENDED)):
+        raise _bad("tm", "the terminator of a collect node just left, or nothing", term)
     if gone and (flow.on_hangup is None or phase not in (_HOST, _ENDED)):
         raise _bad("g", "false while the caller is on the line", gone)
     now = _time(data, "t")
@@ -207,6 +188,7 @@ def read_state(flow: Flow, data: object) -> dict[str, Any]:
         "blocked": blocked,
         "gone": gone,
         "done": done,
+        "term": term,
         "now": now,
         "deadline": deadline,
         "result": result,

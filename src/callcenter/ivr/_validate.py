@@ -23,6 +23,9 @@ the report says whether the figures are exact.
 
 from __future__ import annotations
 
+import heapq
+import math
+import re
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
@@ -91,6 +94,10 @@ class FlowReport:
         worst_seconds: Longest time on a way to an agent.
         exact: Whether the worst-case search finished (else the worst figures are
             lower bounds).
+        best_keys_path: The nodes, start to agent, of a way with ``best_keys``.
+        best_seconds_path: The nodes of a way with ``best_seconds``.
+        worst_keys_path: The nodes of a way with ``worst_keys``.
+        worst_seconds_path: The nodes of a way with ``worst_seconds``.
     """
 
     flow: str
@@ -101,6 +108,10 @@ class FlowReport:
     worst_keys: int | None
     worst_seconds: float | None
     exact: bool
+    best_keys_path: tuple[str, ...] = ()
+    best_seconds_path: tuple[str, ...] = ()
+    worst_keys_path: tuple[str, ...] = ()
+    worst_seconds_path: tuple[str, ...] = ()
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -310,77 +321,103 @@ def _silent_cycles(graph: dict[str, list[Edge]], nodes: Collection[str]) -> list
     return found
 
 
-def _best(
-    flow: Flow, graph: dict[str, list[Edge]], agents: set[str]
-) -> tuple[int | None, float | None]:
-    import heapq
+def _shortest(
+    flow: Flow, graph: dict[str, list[Edge]], agents: set[str], weight: str
+) -> tuple[float, tuple[str, ...]] | None:
+    """Dijkstra from the start to the nearest agent by ``weight``: the cost and the way."""
+    dist: dict[str, float] = {flow.start: 0.0}
+    before: dict[str, str] = {}
+    heap = [(0.0, flow.start)]
+    while heap:
+        d, node = heapq.heappop(heap)
+        if node in agents:
+            way = [node]
+            while way[-1] in before:
+                way.append(before[way[-1]])
+            return d, tuple(reversed(way))
+        if d > dist.get(node, math.inf):
+            continue
+        for edge in graph[node]:
+            nd = d + float(getattr(edge, weight))
+            if nd < dist.get(edge.target, math.inf):
+                dist[edge.target] = nd
+                before[edge.target] = node
+                heapq.heappush(heap, (nd, edge.target))
+    return None
 
-    def shortest(weight: str) -> float | None:
-        dist: dict[str, float] = {flow.start: 0.0}
-        heap = [(0.0, flow.start)]
-        while heap:
-            d, node = heapq.heappop(heap)
-            if node in agents:
-                return d
-            if d > dist.get(node, float("inf")):
-                continue
-            for edge in graph[node]:
-                nd = d + float(getattr(edge, weight))
-                if nd < dist.get(edge.target, float("inf")):
-                    dist[edge.target] = nd
-                    heapq.heappush(heap, (nd, edge.target))
-        return None
 
-    keys = shortest("least_keys")
-    seconds = shortest("least_seconds")
-    return (None if keys is None else int(keys)), seconds
+class _Worst:
+    """The longest ways to an agent (by keys and by seconds), searched without recursion."""
 
+    def __init__(self, flow: Flow, agents: set[str], limit: int) -> None:
+        self.flow = flow
+        self.agents = agents
+        self.budget = limit
+        self.exact = True
+        self.keys: int | None = None
+        self.seconds: float | None = None
+        self.keys_path: tuple[str, ...] = ()
+        self.seconds_path: tuple[str, ...] = ()
 
-def _worst(flow: Flow, agents: set[str], limit: int) -> tuple[int | None, float | None, bool]:
-    best_keys: int | None = None
-    best_seconds: float | None = None
-    budget = limit
-    on_path: set[tuple[str, tuple[str, ...]]] = set()
-    exact = True
-
-    def visit(node_id: str, stack: tuple[str, ...], keys: int, seconds: float) -> None:
-        nonlocal best_keys, best_seconds, budget, exact
-        budget -= 1
-        if budget < 0:
-            exact = False
-            return
-        if node_id in agents:
-            best_keys = keys if best_keys is None else max(best_keys, keys)
-            best_seconds = seconds if best_seconds is None else max(best_seconds, seconds)
-            return
-        state = (node_id, stack)
-        on_path.add(state)
+    def _steps(
+        self, node_id: str, stack: tuple[str, ...]
+    ) -> Iterator[tuple[str, tuple[str, ...], int, float]]:
+        flow = self.flow
         node = flow.nodes[node_id]
         if isinstance(node, ReturnNode):
-            step: tuple[str, tuple[str, ...]] | None = None
             if stack:
-                step = (stack[-1], stack[:-1])
+                yield stack[-1], stack[:-1], 0, 0.0
             elif flow.on_error is not None:
-                step = (flow.on_error, stack)
-            if step is not None and step not in on_path:
-                visit(step[0], step[1], keys, seconds)
-        else:
-            for edge in edges(flow, node):
-                next_stack = stack
-                if isinstance(node, CallNode):
-                    if edge.label == "on_error":
-                        if len(stack) < 8:
-                            continue  # only a call nested too deep goes there
-                    elif len(stack) >= 8:
-                        continue
-                    else:
-                        next_stack = (*stack, node.next)
-                if (edge.target, next_stack) not in on_path:
-                    visit(edge.target, next_stack, keys + edge.keys, seconds + edge.seconds)
-        on_path.discard(state)
+                yield flow.on_error, stack, 0, 0.0
+            return
+        for edge in edges(flow, node):
+            next_stack = stack
+            if isinstance(node, CallNode):
+                if edge.label == "on_error":
+                    if len(stack) < 8:
+                        continue  # only a call nested too deep goes there
+                elif len(stack) >= 8:
+                    continue
+                else:
+                    next_stack = (*stack, node.next)
+            yield edge.target, next_stack, edge.keys, edge.seconds
 
-    visit(flow.start, (), 0, 0.0)
-    return best_keys, best_seconds, exact
+    def run(self) -> None:
+        if self.flow.start in self.agents:
+            self.keys, self.seconds = 0, 0.0
+            self.keys_path = self.seconds_path = (self.flow.start,)
+            return
+        start: tuple[str, tuple[str, ...]] = (self.flow.start, ())
+        on_path: set[tuple[str, tuple[str, ...]]] = {start}
+        way = [self.flow.start]
+        work = [(start, 0, 0.0, self._steps(*start))]
+        self.budget -= 1
+        while work:
+            state, keys, seconds, steps = work[-1]
+            step = next(steps, None)
+            if step is None:
+                work.pop()
+                on_path.discard(state)
+                way.pop()
+                continue
+            target, stack, more_keys, more_seconds = step
+            if (target, stack) in on_path:
+                continue
+            self.budget -= 1
+            if self.budget < 0:
+                self.exact = False
+                return
+            total_keys, total_seconds = keys + more_keys, seconds + more_seconds
+            if target in self.agents:
+                if self.keys is None or total_keys > self.keys:
+                    self.keys, self.keys_path = total_keys, (*way, target)
+                if self.seconds is None or total_seconds > self.seconds:
+                    self.seconds, self.seconds_path = total_seconds, (*way, target)
+                continue
+            child = (target, stack)
+            on_path.add(child)
+            way.append(target)
+            work.append((child, total_keys, total_seconds, self._steps(*child)))
 
 
 def check_flow(
@@ -468,29 +505,38 @@ def check_flow(
         if node_id not in reachable
     )
     problems.extend(_key_warnings(flow))
+    problems.extend(_placeholder_warnings(flow))
     problems.extend(_calendar_warnings(flow))
-    best_keys, best_seconds = _best(flow, graph, agents)
-    if best_keys is None:
-        problems.append(
-            Problem(
-                path=f"nodes.{flow.start}",
-                message="no agent can be reached from the start node",
-                severity=_WARNING,
+    fewest = _shortest(flow, graph, agents, "least_keys")
+    quickest = _shortest(flow, graph, agents, "least_seconds")
+    worst = _Worst(flow, agents, path_limit)
+    if fewest is None or quickest is None:
+        if flow.expects_agent:
+            problems.append(
+                Problem(
+                    path=f"nodes.{flow.start}",
+                    message="no agent can be reached from the start node (set "
+                    "expects_agent = false if the flow never hands a call to an agent "
+                    "on purpose)",
+                    severity=_WARNING,
+                )
             )
-        )
-        worst_keys, worst_seconds, exact = None, None, True
     else:
-        worst_keys, worst_seconds, exact = _worst(flow, agents, path_limit)
+        worst.run()
     problems.sort(key=lambda p: p.severity is _WARNING)
     return FlowReport(
         flow=flow.name,
         problems=tuple(problems),
         agents=tuple(sorted(agents)),
-        best_keys=best_keys,
-        best_seconds=None if best_seconds is None else round(best_seconds, 2),
-        worst_keys=worst_keys,
-        worst_seconds=None if worst_seconds is None else round(worst_seconds, 2),
-        exact=exact,
+        best_keys=None if fewest is None else int(fewest[0]),
+        best_seconds=None if quickest is None else round(quickest[0], 2),
+        worst_keys=worst.keys,
+        worst_seconds=None if worst.seconds is None else round(worst.seconds, 2),
+        exact=worst.exact,
+        best_keys_path=() if fewest is None else fewest[1],
+        best_seconds_path=() if quickest is None else quickest[1],
+        worst_keys_path=worst.keys_path,
+        worst_seconds_path=worst.seconds_path,
     )
 
 
@@ -559,6 +605,17 @@ def _key_warnings(flow: Flow) -> Iterator[Problem]:
                         message=f"option {key!r} hides the global key {key!r} in this menu",
                         severity=_WARNING,
                     )
+        if isinstance(node, CollectNode):
+            for key in sorted(node.keys):
+                if key.isdigit() and _value_may_start_with(node, key):
+                    yield Problem(
+                        path=f"{base}.keys.{key}",
+                        message=f"escape key {key!r} is taken as a way out when pressed "
+                        f"first, so a value starting with {key!r} can never be entered; "
+                        "use a non-digit escape key, or a pattern that says values never "
+                        f"start with {key!r}",
+                        severity=_WARNING,
+                    )
         if isinstance(node, CollectNode) and node.use_global_keys:
             digits = sorted(k for k in flow.global_keys if k.isdigit() and k not in node.keys)
             if digits:
@@ -569,6 +626,72 @@ def _key_warnings(flow: Flow) -> Iterator[Problem]:
                     "use_global_keys = false if values may",
                     severity=_WARNING,
                 )
+
+
+def _value_may_start_with(node: CollectNode, digit: str) -> bool:
+    """Whether a value the collect accepts may start with ``digit`` (sampled, not proven)."""
+    if node.pattern is None:
+        return True
+    pattern = re.compile(node.pattern)
+    for length in sorted({node.min_digits, node.max_digits}):
+        for fill in "0123456789":
+            if pattern.fullmatch(digit + fill * (length - 1)) is not None:
+                return True
+    return False
+
+
+_BUILT_IN = frozenset(("caller", "dialled", "caller_status", "language", "recording"))
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
+
+
+def _placeholder_warnings(flow: Flow) -> Iterator[Problem]:
+    """Placeholders naming an attribute that no node sets and the flow does not declare."""
+    known = set(_BUILT_IN) | set(flow.attributes) | {"callback_queue"}
+    prefixes: list[str] = []
+    for node in flow.nodes.values():
+        if isinstance(node, CollectNode | SurveyNode):
+            known.add(node.store)
+        elif isinstance(node, SetAttributesNode):
+            known.update(node.values)
+        elif isinstance(node, LookupNode):
+            if not node.into:
+                return  # a lookup may set any attribute: nothing can be said
+            prefixes.append(node.into)
+
+    def unknown(text: str | None, extra: Collection[str] = ()) -> Iterator[str]:
+        for name in _PLACEHOLDER.findall(text or ""):
+            if name not in known and name not in extra and not name.startswith(tuple(prefixes)):
+                yield name
+
+    confirms = {n.confirm_prompt for n in flow.nodes.values() if isinstance(n, CollectNode)}
+    for prompt_id, variants in flow.prompts.items():
+        extra = ("value",) if prompt_id in confirms else ()
+        for lang, variant in variants.items():
+            for name in unknown(variant.text, extra):
+                yield _placeholder_problem(f"prompts.{prompt_id}.{lang}", name)
+    for node_id, node in flow.nodes.items():
+        texts: list[tuple[str, str]] = []
+        if isinstance(node, SetAttributesNode):
+            texts = [(f"values.{k}", v) for k, v in node.values.items()]
+        elif isinstance(node, LookupNode):
+            texts = [(f"arguments.{k}", v) for k, v in node.arguments.items()]
+        elif isinstance(node, EnqueueNode):
+            texts = [(f"attributes.{k}", v) for k, v in node.attributes.items()]
+        elif isinstance(node, TransferNode):
+            texts = [("to", node.to)]
+        for field, text in texts:
+            for name in unknown(text):
+                yield _placeholder_problem(f"nodes.{node_id}.{field}", name)
+
+
+def _placeholder_problem(path: str, name: str) -> Problem:
+    return Problem(
+        path=path,
+        message=f"placeholder {{{name}}} names an attribute that no node sets and the "
+        "flow's attributes do not declare, so it is replaced by an empty text; declare "
+        "it under attributes (with a default) if the host sets it",
+        severity=_WARNING,
+    )
 
 
 def _calendar_warnings(flow: Flow) -> Iterator[Problem]:
