@@ -64,7 +64,12 @@ STARTS = [
 ]
 
 
-@settings(max_examples=150)
+# The random callers are the engine's main fuzzing: they run twice the active
+# profile's examples (10,000 under ``thorough``).
+RANDOM_CALLERS = settings(max_examples=2 * settings.default.max_examples)
+
+
+@RANDOM_CALLERS
 @given(
     name=st.sampled_from(sorted(FLOWS)),
     start=st.sampled_from(STARTS),
@@ -386,7 +391,7 @@ def test_a_tampered_state_is_refused_or_runs_without_crashing(
         now += 100
 
 
-@settings(max_examples=200)
+@RANDOM_CALLERS
 @given(flow=random_flows(every_kind=True), script=caller_scripts())
 def test_any_caller_on_any_flow_ends_with_well_formed_events(
     flow: Flow, script: list[tuple[str, str]]
