@@ -66,7 +66,7 @@ STARTS = [
 
 # The random callers are the engine's main fuzzing: they run twice the active
 # profile's examples (10,000 under ``thorough``).
-RANDOM_CALLERS = settings(max_examples=2 * settings.default.max_examples)
+RANDOM_CALLERS = settings(max_examples=2 * settings().max_examples)
 
 
 @RANDOM_CALLERS

@@ -278,3 +278,20 @@ def test_an_edited_state_is_refused_or_runs_with_library_errors_only(
         except CallCenterError:
             pass
         now += 60
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"session_id": 7},
+        {"session_id": "x" * 300},
+        {"caller": None},
+        {"attributes": {"vip": True}},
+        {"attributes": ["vip"]},
+        {"language": ["zh"]},
+        {"status": "vip"},
+    ],
+)
+def test_a_session_is_refused_what_it_could_not_store(arguments: dict[str, Any]) -> None:
+    with pytest.raises(InvalidArgumentError):
+        Session(FLOWS["tianjin-400"], **{"session_id": "s", **arguments})

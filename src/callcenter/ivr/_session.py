@@ -57,7 +57,7 @@ from ._events import (
 from ._flow import Flow
 from ._model import DIGITS, KEYS, CollectNode
 from ._phases import _ENDED, _HOST, _INPUT, _NEW, _RECORD, PHASE_NAMES
-from ._state import STATE_VERSION, read_state, sign_state, verify_state
+from ._state import MAX_ID, STATE_VERSION, read_state, sign_state, verify_state
 
 __all__ = ["Session"]
 
@@ -80,7 +80,9 @@ class Session(_Engine):
         language: The starting language (default: the flow's first language).
 
     Raises:
-        InvalidArgumentError: ``language`` is not one of the flow's languages.
+        InvalidArgumentError: ``language`` is not one of the flow's languages, an id
+            or number is not a text of at most 256 characters, or an attribute is
+            not text.
 
     Phases (the transition table; :attr:`phase` names the current one):
 
@@ -126,11 +128,26 @@ class Session(_Engine):
         attributes: Mapping[str, str] | None = None,
         language: str | None = None,
     ) -> None:
-        lang = flow.default_language if language is None else language
-        if lang not in flow.languages:
+        lang: object = flow.default_language if language is None else language
+        if not isinstance(lang, str) or lang not in flow.languages:
             raise InvalidArgumentError(
                 name="language", expected=f"one of {list(flow.languages)}", got=language
             )
+        given: tuple[object, ...] = (session_id, caller, dialled)
+        for name, value in zip(("session_id", "caller", "dialled"), given, strict=True):
+            if not isinstance(value, str) or len(value) > MAX_ID:
+                raise InvalidArgumentError(
+                    name=name, expected=f"a text of at most {MAX_ID} characters", got=value
+                )
+        extra: object = attributes or {}
+        if not isinstance(extra, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in extra.items()
+        ):
+            raise InvalidArgumentError(
+                name="attributes", expected="a mapping of text to text", got=attributes
+            )
+        if not isinstance(status, CallerStatus):
+            raise InvalidArgumentError(name="status", expected="a CallerStatus", got=status)
         self._flow = flow
         self._id = session_id
         self._attrs: dict[str, str] = {**flow.attributes, **(attributes or {})}

@@ -35,7 +35,7 @@ from ._flow import Flow
 from ._model import DIGITS, INPUT_KINDS, CallNode, CollectNode, LookupNode, RecordNode, SayNode
 from ._phases import _ENDED, _HOST, _INPUT, _NEW, _PLAY, _RECORD
 
-__all__ = ["STATE_VERSION", "read_state", "sign_state", "verify_state"]
+__all__ = ["MAX_ID", "STATE_VERSION", "read_state", "sign_state", "verify_state"]
 
 STATE_VERSION = 1
 
@@ -50,7 +50,8 @@ _PHASE_KINDS: dict[int, type | tuple[type, ...]] = {
 }
 _MAX_STACK = 8
 _MAX_PLAYING = 3  # an apology and a prompt, or a confirmation, in one phase
-_MAX_ID = 256
+MAX_ID = 256
+"""The longest session id, caller or dialled number a session takes."""
 _MAX_TOKEN = 1_000_000
 _KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _TOKEN_PREFIX = "cs1"
@@ -108,8 +109,8 @@ def read_state(flow: Flow, data: object) -> dict[str, Any]:
     if data.get("f") != flow.name:
         raise _bad("f", f"a session of flow {flow.name!r}", data.get("f"))
     session_id = data.get("id", "")
-    if not isinstance(session_id, str) or len(session_id) > _MAX_ID:
-        raise _bad("id", f"a text of at most {_MAX_ID} characters", session_id)
+    if not isinstance(session_id, str) or len(session_id) > MAX_ID:
+        raise _bad("id", f"a text of at most {MAX_ID} characters", session_id)
     node_id = data.get("n")
     if not isinstance(node_id, str) or node_id not in flow.nodes:
         raise _bad("n", "a node of the flow", node_id)
