@@ -94,7 +94,7 @@ def at_confirmation() -> tuple[Flow, Session]:
         ("k", ["ask"]),  # not the return point of any call
         ("sn", ["agent"]),  # a node that plays no prompt
         ("t", math.nan),
-        ("d", -5.0),  # a deadline before the last call
+        ("d", "soon"),
         ("id", 5),
         ("v", True),
         ("res", "enqueued"),  # a result while the session runs
