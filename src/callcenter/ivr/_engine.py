@@ -91,6 +91,7 @@ class _Engine:
         "_pending",
         "_phase",
         "_playing",
+        "_reach",
         "_request",
         "_result",
         "_seen",
@@ -117,6 +118,7 @@ class _Engine:
     _pending: str | None
     _phase: int
     _playing: int
+    _reach: frozenset[str]
     _request: int
     _result: SessionResult | None
     _seen: set[str]
@@ -589,10 +591,12 @@ class _Engine:
         then handles as a single key.
         """
         self._playing = 0
-        end = index
         limit = min(len(digits), index + node.max_digits - len(self._buffer))
-        while end < limit and digits[end] in DIGITS:
-            end += 1
+        end = limit
+        if not digits[index:limit].isdigit():  # (the keys are 0-9, * and #: checked)
+            end = index
+            while end < limit and digits[end] in DIGITS:
+                end += 1
         self._buffer += digits[index:end]
         if len(self._buffer) >= node.max_digits:
             self._finish_collect(node, out)

@@ -32,6 +32,7 @@ from ..errors import (
     InvalidArgumentError,
     TimeWentBackwardsError,
 )
+from ._caches import calendar_reach
 from ._engine import _Engine
 from ._events import (
     CallerHungUp,
@@ -133,22 +134,32 @@ class Session(_Engine):
             raise InvalidArgumentError(
                 name="language", expected=f"one of {list(flow.languages)}", got=language
             )
-        given: tuple[object, ...] = (session_id, caller, dialled)
-        for name, value in zip(("session_id", "caller", "dialled"), given, strict=True):
-            if not isinstance(value, str) or len(value) > MAX_ID:
-                raise InvalidArgumentError(
-                    name=name, expected=f"a text of at most {MAX_ID} characters", got=value
-                )
-        extra: object = attributes or {}
-        if not isinstance(extra, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in extra.items()
+        if (
+            type(session_id) is not str
+            or type(caller) is not str
+            or type(dialled) is not str
+            or len(session_id) > MAX_ID
+            or len(caller) > MAX_ID
+            or len(dialled) > MAX_ID
+        ):
+            given: tuple[object, ...] = (session_id, caller, dialled)
+            for name, value in zip(("session_id", "caller", "dialled"), given, strict=True):
+                if not isinstance(value, str) or len(value) > MAX_ID:
+                    raise InvalidArgumentError(
+                        name=name, expected=f"a text of at most {MAX_ID} characters", got=value
+                    )
+        extra: object = attributes
+        if extra and (
+            not isinstance(extra, Mapping)
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in extra.items())
         ):
             raise InvalidArgumentError(
                 name="attributes", expected="a mapping of text to text", got=attributes
             )
-        if not isinstance(status, CallerStatus):
+        if status.__class__ is not CallerStatus:
             raise InvalidArgumentError(name="status", expected="a CallerStatus", got=status)
         self._flow = flow
+        self._reach = calendar_reach(flow)
         self._id = session_id
         self._attrs: dict[str, str] = {**flow.attributes, **(attributes or {})}
         self._attrs["caller"] = caller
@@ -306,7 +317,7 @@ class Session(_Engine):
         if self._phase == _ENDED or self._phase == _NEW:
             self._illegal(event, ())
         out: list[Command] = []
-        saved = self._save()
+        saved = self._save() if self._node in self._reach else None
         try:
             if self._term and handler is not Session._on_digits:
                 self._term = ""  # something else happened since the full value
@@ -315,8 +326,9 @@ class Session(_Engine):
             raise self._undo(saved, error, now) from error
         return out
 
-    # All or nothing: a call that fails half-way (a calendar that cannot answer for
-    # ``now``, say) puts back the state it found.
+    # All or nothing: every input is checked before anything changes; a call that can
+    # still fail half-way (one that may reach a calendar, which may not be able to
+    # answer for ``now``) keeps a snapshot and puts back the state it found.
 
     def _save(self) -> tuple[Any, ...]:
         return (
@@ -343,8 +355,15 @@ class Session(_Engine):
             self._seen,
         )
 
-    def _undo(self, saved: tuple[Any, ...], error: Exception, now: float) -> Exception:
-        """Put back the state of ``saved``; return the library error to raise for ``error``."""
+    def _undo(self, saved: tuple[Any, ...] | None, error: Exception, now: float) -> Exception:
+        """Put back the state of ``saved``; return the library error to raise for ``error``.
+
+        Without a snapshot (a call that cannot reach a calendar, which no input
+        makes fail half-way once it has been checked) the error is a defect of the
+        engine and goes up as it is.
+        """
+        if saved is None:
+            return error
         (
             self._node,
             self._phase,
@@ -417,7 +436,7 @@ class Session(_Engine):
             index += 1
             if self._term:
                 index = self._skip_terminator(digits, index)
-        if size > 1 and out:
+        if size > 1 and len(out) > 1:
             self._in_force(out)
 
     def _skip_terminator(self, digits: str, index: int) -> int:
@@ -513,7 +532,7 @@ class Session(_Engine):
         now = self._check_now(now)
         out: list[Command] = []
         if self._deadline is not None and self._deadline <= now:
-            saved = self._save()
+            saved = self._save() if self._node in self._reach else None
             try:
                 self._term = ""
                 self._fire_due(now, out)
@@ -588,6 +607,7 @@ class Session(_Engine):
         fields = read_state(flow, data)
         session = cls.__new__(cls)
         session._flow = flow
+        session._reach = calendar_reach(flow)
         session._id = fields["id"]
         session._attrs = fields["attributes"]
         session._blocked = fields["blocked"]
