@@ -120,3 +120,19 @@ def test_prompt_waits_are_kept_across_waits_and_the_clock_stops_at_the_end() -> 
     assert silent.now == end
     assert ScriptedCaller(flow).session.session_id != ScriptedCaller(flow).session.session_id
     assert ScriptedCaller(flow, session_id="call-7").session.session_id == "call-7"
+
+
+def test_values_of_the_wrong_type_are_refused_not_converted() -> None:
+    document = tianjin_document()
+    document["nodes"]["orders"]["queue"] = ["orders", "general"]
+    document["nodes"]["track"]["use_global_keys"] = "no"
+    document["nodes"]["complaints"]["priority"] = 1.5
+    document["nodes"]["track"]["max_digits"] = "12"
+    with pytest.raises(DefinitionError) as caught:
+        flow_from_dict(document)
+    assert {p.path for p in caught.value.problems} >= {
+        "nodes.orders.queue",
+        "nodes.track.use_global_keys",
+        "nodes.complaints.priority",
+        "nodes.track.max_digits",
+    }
