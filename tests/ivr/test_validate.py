@@ -244,7 +244,7 @@ def test_a_return_without_a_call_goes_to_on_error() -> None:
 
 def _route_cost(flow: Flow, way: tuple[str, ...], weight: str) -> float:
     """The cost of a way by following, edge by edge, the cheapest edge between two nodes."""
-    from callcenter.ivr._validate import edges
+    from callcenter.ivr._routes import edges
 
     total = 0.0
     for source, target in itertools.pairwise(way):

@@ -50,7 +50,7 @@ def calendar_reach(flow: Flow) -> frozenset[str]:
     cached = flow._cache.get("calendar_reach")
     if cached is not None:
         return cached  # type: ignore[return-value]
-    from ._validate import edges
+    from ._routes import edges
 
     sources: dict[str, set[str]] = {node_id: set() for node_id in flow.nodes}
     for node_id, node in flow.nodes.items():

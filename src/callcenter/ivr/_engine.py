@@ -23,11 +23,9 @@ from ._events import (
     HostFailed,
     HostNotFound,
     InputEvent,
-    Listen,
     NodeEntered,
     NodeExited,
     Outcome,
-    Play,
     Record,
     RecordingFinished,
     RequestCallback,
@@ -60,12 +58,12 @@ from ._model import (
     TransferNode,
 )
 from ._phases import _ENDED, _HOST, _INPUT, _PLAY, _RECORD, ACCEPTS, PHASE_NAMES
+from ._prompts import _Prompts
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
 _MAX_STACK = 8
 
 
-class _Engine:
+class _Engine(_Prompts):
     """What a session does; the state it works on is declared here, stored by Session.
 
     The attributes, the return stack and the set of nodes heard are never changed in
@@ -90,7 +88,6 @@ class _Engine:
         "_now",
         "_pending",
         "_phase",
-        "_playing",
         "_reach",
         "_request",
         "_result",
@@ -117,7 +114,6 @@ class _Engine:
     _now: float
     _pending: str | None
     _phase: int
-    _playing: int
     _reach: frozenset[str]
     _request: int
     _result: SessionResult | None
@@ -352,67 +348,6 @@ class _Engine:
         return target
 
     # ------------------------------------------------------------------ prompts
-
-    def _render(self, text: str) -> str:
-        if "{" not in text:
-            return text
-        attrs = self._attrs
-        return _PLACEHOLDER.sub(lambda m: attrs.get(m[1], ""), text)
-
-    def _play(self, prompt: str, barge_in: bool, out: list[Command], value: str = "") -> None:
-        flow = self._flow
-        cache_key = (prompt, self._lang, self._node, barge_in)
-        cached = flow._cache.get(cache_key)
-        if isinstance(cached, Play):
-            out.append(cached)
-            self._playing += 1
-            return
-        lang, variant = flow.variant(prompt, self._lang)
-        text = variant.text
-        dynamic = text is not None and "{" in text
-        if text is not None and dynamic:
-            text = _PLACEHOLDER.sub(
-                lambda m: value if m[1] == "value" else self._attrs.get(m[1], ""), text
-            )
-        command = Play(
-            node=self._node,
-            prompt=prompt,
-            language=lang,
-            text=text,
-            audio=variant.audio,
-            seconds=variant.duration,
-            barge_in=barge_in,
-        )
-        if not dynamic:
-            flow._cache[cache_key] = command
-        out.append(command)
-        self._playing += 1
-
-    def _listen(self, node: InputNode, out: list[Command], confirm: bool = False) -> None:
-        cache_key = ("listen", node.id, confirm)
-        cached = self._flow._cache.get(cache_key)
-        if not isinstance(cached, Listen):
-            if isinstance(node, CollectNode) and not confirm:
-                cached = Listen(
-                    node=node.id,
-                    max_digits=node.max_digits,
-                    terminator=node.terminator,
-                    timeout=node.timeout,
-                    inter_digit_timeout=node.inter_digit_timeout,
-                )
-            else:
-                longest = 1
-                if not isinstance(node, CollectNode):
-                    longest = max(len(k) for k in choices(self._flow, node)[0])
-                cached = Listen(
-                    node=node.id,
-                    max_digits=longest,
-                    terminator=None,
-                    timeout=node.timeout,
-                    inter_digit_timeout=getattr(node, "inter_digit_timeout", 2.0),
-                )
-            self._flow._cache[cache_key] = cached
-        out.append(cached)
 
     def _ask(
         self, node: InputNode, out: list[Command], *, first: bool, apology: str | None = None
