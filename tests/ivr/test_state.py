@@ -219,14 +219,16 @@ CALLS = st.one_of(
 @given(
     name=st.sampled_from(sorted(FLOWS)),
     start=st.sampled_from([START, START + 11 * 3600, 0.0]),
+    begun=st.booleans(),
     calls=st.lists(CALLS, max_size=25),
 )
 def test_hostile_calls_are_refused_with_library_errors_and_change_nothing(
-    name: str, start: float, calls: list[tuple[str, object, object]]
+    name: str, start: float, begun: bool, calls: list[tuple[str, object, object]]
 ) -> None:
     flow = FLOWS[name]
     session = Session(flow, session_id="hostile", caller="13800138000", dialled="400")
-    session.begin(start)
+    if begun:
+        session.begin(start)
     now = start
     for kind, event, delta in calls:
         when: object = now + delta if isinstance(delta, float) and math.isfinite(delta) else delta

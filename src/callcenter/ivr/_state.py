@@ -156,8 +156,8 @@ def read_state(flow: Flow, data: object) -> dict[str, Any]:
         raise _bad("g", "false while the caller is on the line", gone)
     now = _time(data, "t")
     deadline = _time(data, "d")
-    if (now is None) != (phase == _NEW):
-        raise _bad("t", "the time of the last call, once (and only once) begun", data.get("t"))
+    if now is None and phase != _NEW:
+        raise _bad("t", "the time of the last call once the session has begun", data.get("t"))
     if deadline is not None and phase not in (_INPUT, _HOST):
         # (It may be before the last call: deadlines fire only in advance().)
         raise _bad("d", "no deadline unless listening or asking the host", deadline)
