@@ -314,7 +314,7 @@ def _by_date(items: Iterable[Holiday | MakeupWorkday]) -> dict[datetime.date, An
     return table
 
 
-@attrs.frozen(kw_only=True, eq=False)
+@attrs.frozen(kw_only=True)
 class BusinessCalendar:
     """Opening hours in a time zone, with holidays, make-up days and overrides.
 
@@ -343,12 +343,15 @@ class BusinessCalendar:
     overrides: tuple[Override, ...] = attrs.field(default=(), converter=_overrides)
     name: str = ""
 
-    _holiday_by_date: dict[datetime.date, Holiday] = attrs.field(init=False, repr=False)
-    _makeup_by_date: dict[datetime.date, MakeupWorkday] = attrs.field(init=False, repr=False)
-    _last_special: datetime.date | None = attrs.field(init=False, repr=False)
-    _weekly_state: str = attrs.field(init=False, repr=False)
+    # Derived from the fields above: left out of equality and hashing.
+    _holiday_by_date: dict[datetime.date, Holiday] = attrs.field(init=False, repr=False, eq=False)
+    _makeup_by_date: dict[datetime.date, MakeupWorkday] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+    _last_special: datetime.date | None = attrs.field(init=False, repr=False, eq=False)
+    _weekly_state: str = attrs.field(init=False, repr=False, eq=False)
     _cache: dict[datetime.date, tuple[tuple[float, float], ...]] = attrs.field(
-        init=False, repr=False, factory=dict
+        init=False, repr=False, factory=dict, eq=False
     )
 
     def __attrs_post_init__(self) -> None:

@@ -43,7 +43,8 @@ def test_check_passes_the_examples(name: str, capsys: pytest.CaptureFixture[str]
     assert main(["ivr", "check", str(EXAMPLES / f"{name}.toml")]) == 0
     out = capsys.readouterr().out
     assert "0 error(s), 0 warning(s)" in out
-    assert "to an agent: best" in out
+    assert "to an agent, fewest keys:" in out
+    assert "to an agent, longest time:" in out
 
 
 def test_check_exit_statuses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +16,7 @@ from callcenter.errors import (
     DuplicateIdError,
     InvalidArgumentError,
     SchemaVersionError,
+    StoreError,
     UnknownIdError,
 )
 from callcenter.ivr import (
@@ -22,6 +25,7 @@ from callcenter.ivr import (
     ListKind,
     MemoryCallerLists,
     SQLiteCallerLists,
+    normalize_number,
 )
 
 
@@ -138,7 +142,7 @@ def test_sqlite_and_memory_stores_agree(
                         results.append(store.status(number, now))
                     else:
                         results.append(store.purge_expired(now))
-                except (DuplicateIdError, UnknownIdError) as exc:
+                except (DuplicateIdError, UnknownIdError, InvalidArgumentError) as exc:
                     results.append(type(exc))
             assert results[0] == results[1], op
         assert memory.entries() == sqlite_store.entries()
@@ -154,3 +158,105 @@ def test_two_stores_on_one_file_see_each_others_changes(tmp_path: Path) -> None:
         first.add("13800138000", ListKind.VIP, now=0.0)
         with pytest.raises(DuplicateIdError):
             second.add("13800138000", ListKind.VIP, now=0.0)
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("+8613900000000", "13900000000"),
+        ("008613900000000", "13900000000"),
+        ("+86 139-0000-0000", "13900000000"),
+        ("+86 10 1234 5678", "01012345678"),
+        ("+86 (0)10 1234 5678", "01012345678"),
+        ("0086 22 2345 6789", "02223456789"),
+        ("0044 20 7946 0000", "+442079460000"),
+        ("+1 212 555 0100", "+12125550100"),
+    ],
+)
+def test_international_and_chinese_national_forms_are_one_number(
+    lists: CallerLists, written: str, stored: str
+) -> None:
+    lists.add(stored, ListKind.BLOCK, now=0.0)
+    assert lists.status(written, now=1.0) is CallerStatus.BLOCKED
+    assert normalize_number(written) == stored
+
+
+@pytest.mark.parametrize("bad", [None, 13900000000, "", "+", "12a", "1" * 10_000, "+" + "8" * 25])
+def test_malformed_numbers_are_typed_errors(lists: CallerLists, bad: object) -> None:
+    with pytest.raises(InvalidArgumentError):
+        normalize_number(bad)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError):
+        lists.add(bad, ListKind.BLOCK, now=0.0)  # type: ignore[arg-type]
+    assert lists.entries() == []
+
+
+def test_an_entry_cannot_expire_before_it_was_added(lists: CallerLists) -> None:
+    with pytest.raises(InvalidArgumentError):
+        lists.add("13900000000", ListKind.BLOCK, now=100.0, expires_at=50.0)
+    assert lists.entries() == []
+    lists.add("13900000000", ListKind.BLOCK, now=100.0, expires_at=150.0)
+    with pytest.raises(InvalidArgumentError):
+        lists.update("13900000000", ListKind.BLOCK, expires_at=100.0)
+    entry = lists.get("13900000000", ListKind.BLOCK)
+    assert entry is not None
+    assert entry.expires_at == 150.0
+    with pytest.raises(InvalidArgumentError):
+        lists.add("13800000000", ListKind.VIP, now=math.nan)
+
+
+def test_a_closed_store_raises_a_library_error(tmp_path: Path) -> None:
+    store = SQLiteCallerLists(tmp_path / "closed.db")
+    store.close()
+    for call in (
+        lambda: store.status("13900000000", now=0.0),
+        lambda: store.add("13900000000", ListKind.BLOCK, now=0.0),
+        lambda: store.entries(),
+        lambda: store.purge_expired(0.0),
+    ):
+        with pytest.raises(StoreError, match="closed"):
+            call()
+
+
+def _damaged(path: Path, kind: str) -> None:
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "foreign":
+        db = sqlite3.connect(path)
+        db.execute("CREATE TABLE orders (id INTEGER)")
+        db.commit()
+        db.close()
+    elif kind == "garbage":
+        path.write_bytes(b"not a database at all\n" * 200)
+    else:  # truncated: the first half of a real caller-list file
+        with SQLiteCallerLists(path) as store:
+            for index in range(300):
+                store.add(f"1390000{index:04d}", ListKind.BLOCK, reason="x" * 50, now=0.0)
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+
+
+def _open_and_read(path: Path) -> None:
+    store = SQLiteCallerLists(path)
+    store.entries()
+    store.status("13900000000", now=0.0)
+
+
+@pytest.mark.parametrize("kind", ["directory", "foreign", "garbage", "truncated"])
+def test_an_unusable_file_gives_a_library_error_naming_it(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "lists.db"
+    _damaged(path, kind)
+    before = path.read_bytes() if path.is_file() else None
+    with pytest.raises(StoreError, match=r"lists\.db"):
+        _open_and_read(path)
+    if before is not None:
+        assert path.read_bytes() == before
+
+
+def test_a_file_without_permission_gives_a_library_error(tmp_path: Path) -> None:
+    path = tmp_path / "locked.db"
+    SQLiteCallerLists(path).close()
+    path.chmod(0)
+    if os.geteuid() == 0:  # root opens any file: use a place nobody may create one
+        path = Path("/proc/locked.db")
+    with pytest.raises(StoreError, match=r"locked\.db"):
+        _open_and_read(path)

@@ -89,7 +89,7 @@ def test_builder_and_document_mean_the_same_flow(tianjin: Flow) -> None:
         store="waybill",
         min_digits=12,
         max_digits=12,
-        pattern="[0-9]{12}",
+        pattern="[1-9][0-9]{11}",
         keys={"0": "agent_tracking"},
         next="lookup",
         no_input_prompt="sorry_no_input",

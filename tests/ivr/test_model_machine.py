@@ -46,6 +46,7 @@ class NaiveCall:
         self.steps = 0
         self.no_inputs = self.no_matches = 0
         self.typed = ""
+        self.term = ""  # a terminator that would only end the value just entered
         self.result: SessionResult | None = None
         self.enter(flow.start)
 
@@ -77,6 +78,7 @@ class NaiveCall:
                 return  # say, menu, collect: waits
 
     def prompt_ended(self) -> None:
+        self.term = ""
         node = self.flow.nodes[self.node]
         if isinstance(node, SayNode):
             self.enter(node.next)
@@ -109,7 +111,14 @@ class NaiveCall:
             self.attributes[node.store] = self.typed
             self.enter(node.next)
 
+    def finish_full_value(self, node: CollectNode) -> None:
+        self.finish_value(node)
+        self.term = node.terminator or ""
+
     def key(self, key: str) -> None:
+        term, self.term = self.term, ""
+        if key == term:
+            return
         node = self.flow.nodes[self.node]
         global_target = self.flow.global_keys.get(key)
         if isinstance(node, MenuNode):
@@ -130,13 +139,16 @@ class NaiveCall:
                     self.typed = ""
             elif key == node.terminator:
                 self.finish_value(node)
+            elif key not in "0123456789":  # only digits are stored
+                self.fail("no_match")
             else:
                 self.typed += key
                 if len(self.typed) >= node.max_digits:
-                    self.finish_value(node)
+                    self.finish_full_value(node)
         # keys during a prompt without barge-in are ignored
 
     def silence(self) -> None:
+        self.term = ""
         node = self.flow.nodes[self.node]
         if isinstance(node, CollectNode) and self.typed:
             self.finish_value(node)

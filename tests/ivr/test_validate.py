@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
+import attrs
 import pytest
 
 from callcenter.calendars import BusinessCalendar, Weekday
@@ -238,3 +240,132 @@ def test_a_return_without_a_call_goes_to_on_error() -> None:
     session = Session(flow, session_id="r")
     session.begin(0.0)
     assert session.result is SessionResult.ENQUEUED
+
+
+def _route_cost(flow: Flow, way: tuple[str, ...], weight: str) -> float:
+    """The cost of a way by following, edge by edge, the cheapest edge between two nodes."""
+    from callcenter.ivr._routes import edges
+
+    total = 0.0
+    for source, target in itertools.pairwise(way):
+        costs = [getattr(e, weight) for e in edges(flow, flow.nodes[source]) if e.target == target]
+        assert costs, f"no edge {source} -> {target}"
+        total += min(costs) if weight.startswith("least") else max(costs)
+    return total
+
+
+def test_each_best_and_worst_figure_comes_with_its_way(tianjin: Flow) -> None:
+    report = check_flow(tianjin)
+    for way in (
+        report.best_keys_path,
+        report.best_seconds_path,
+        report.worst_keys_path,
+        report.worst_seconds_path,
+    ):
+        assert way[0] == tianjin.start
+        assert way[-1] in report.agents
+    assert _route_cost(tianjin, report.best_seconds_path, "least_seconds") == pytest.approx(
+        report.best_seconds
+    )
+    assert _route_cost(tianjin, report.best_keys_path, "least_keys") == report.best_keys
+    assert _route_cost(tianjin, report.worst_seconds_path, "seconds") == pytest.approx(
+        report.worst_seconds
+    )
+
+
+def test_ivr_check_prints_each_route_on_its_own_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from callcenter.cli import main
+
+    assert main(["ivr", "check", str(EXAMPLES / "tianjin-400.toml")]) == 0
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("to an agent")]
+    assert [ln.split(":")[0] for ln in lines] == [
+        "to an agent, fewest keys",
+        "to an agent, shortest time",
+        "to an agent, most keys",
+        "to an agent, longest time",
+    ]
+    assert all(" via hours -> " in ln for ln in lines)
+
+
+def test_a_digit_escape_key_that_makes_values_impossible_is_warned() -> None:
+    def flow(pattern: str | None) -> Flow:
+        return (
+            base()
+            .collect(
+                "menu",
+                prompt="p",
+                store="waybill",
+                next="agent",
+                min_digits=12,
+                max_digits=12,
+                pattern=pattern,
+                keys={"0": "agent"},
+            )
+            .build()
+        )
+
+    assert "nodes.menu.keys.0" in paths(flow(None), Severity.WARNING)
+    assert "nodes.menu.keys.0" in paths(flow("[0-9]{12}"), Severity.WARNING)
+    assert "nodes.menu.keys.0" not in paths(flow("[1-9][0-9]{11}"), Severity.WARNING)
+
+
+def test_a_placeholder_for_an_attribute_nobody_sets_is_warned() -> None:
+    flow = (
+        base()
+        .prompt("status", zh="运单{waybill}的状态:{waybill.status},{customer_name}您好")
+        .prompt("confirm", zh="您输入的是{value}")
+        .collect("menu", prompt="p", store="waybill", next="look", confirm_prompt="confirm")
+        .lookup("look", query="q", next="say", not_found="agent", into="waybill.")
+        .say("say", prompt="status", next="transfer")
+        .transfer("transfer", to="{branch_phone}")
+        .build()
+    )
+    warned = paths(flow, Severity.WARNING)
+    assert "customer_name" in warned["prompts.status.zh"]
+    assert "branch_phone" in warned["nodes.transfer.to"]
+    assert "prompts.confirm.zh" not in warned
+    declared = attrs.evolve(flow, attributes={"customer_name": "", "branch_phone": "110"})
+    assert not any("placeholder" in m for m in paths(declared, Severity.WARNING).values())
+
+
+def test_a_survey_flow_can_say_it_needs_no_agent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from callcenter.cli import main
+
+    survey = tmp_path / "survey.toml"
+    survey.write_text(
+        """
+name = "survey"
+start = "ask"
+expects_agent = false
+[prompts]
+q.zh = "请为本次服务打分,1到5分"
+[nodes.ask]
+kind = "survey"
+prompt = "q"
+store = "score"
+next = "bye"
+on_no_match = "bye"
+[nodes.bye]
+kind = "hangup"
+""",
+        encoding="utf-8",
+    )
+    assert main(["ivr", "check", "--strict", str(survey)]) == 0
+    assert "0 warning(s)" in capsys.readouterr().out
+    survey.write_text(survey.read_text(encoding="utf-8").replace("expects_agent = false", ""))
+    assert main(["ivr", "check", "--strict", str(survey)]) == 1
+
+
+def test_a_path_of_thousands_of_nodes_is_checked_without_recursion() -> None:
+    builder = FlowBuilder("long", start="s0", on_error="agent").prompt("p", zh="请稍候")
+    count = 3000
+    for index in range(count):
+        builder.say(f"s{index}", prompt="p", next=f"s{index + 1}" if index + 1 < count else "agent")
+    builder.enqueue("agent", queue="general")
+    flow = builder.build()
+    report = check_flow(flow)
+    assert report.ok
+    assert len(report.worst_seconds_path) == count + 1
+    assert report.worst_seconds == pytest.approx(report.best_seconds)

@@ -77,6 +77,8 @@ from ._model import SurveyNode as SurveyNode
 from ._model import TransferNode as TransferNode
 from ._model import Variant as Variant
 from ._session import Session as Session
+from ._state import sign_state as sign_state
+from ._state import verify_state as verify_state
 from ._validate import FlowReport as FlowReport
 from ._validate import check_flow as check_flow
 from ._validate import check_flow_file as check_flow_file
@@ -153,4 +155,6 @@ __all__ = [
     "flow_to_mermaid",
     "load_flow",
     "normalize_number",
+    "sign_state",
+    "verify_state",
 ]

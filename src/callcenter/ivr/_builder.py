@@ -50,6 +50,7 @@ class _Retries(TypedDict, total=False):
     on_no_match: str | None
     no_input_prompt: str | None
     no_match_prompt: str | None
+    on_hangup: str | None
 
 
 class MenuOptions(_Retries, total=False):
@@ -68,6 +69,9 @@ class CollectOptions(_Retries, total=False):
     inter_digit_timeout: float
     pattern: str | None
     confirm_prompt: str | None
+    confirm_key: str
+    reenter_key: str | None
+    clear_key: str | None
     keys: Mapping[str, str]
     use_global_keys: bool
 
@@ -79,6 +83,7 @@ class LookupOptions(TypedDict, total=False):
     on_failure: str | None
     into: str
     timeout: float
+    on_hangup: str | None
 
 
 class RecordOptions(TypedDict, total=False):
@@ -87,6 +92,7 @@ class RecordOptions(TypedDict, total=False):
     max_seconds: float
     terminator: str | None
     on_no_input: str | None
+    on_hangup: str | None
 
 
 class CallbackOptions(_Retries, total=False):
@@ -189,9 +195,9 @@ class FlowBuilder:
 
     # ------------------------------------------------------------------ node kinds
 
-    def say(self, node_id: str, *, prompt: str, next: str) -> Self:
+    def say(self, node_id: str, *, prompt: str, next: str, on_hangup: str | None = None) -> Self:
         """Add a :class:`SayNode`."""
-        return self.add(SayNode(id=node_id, prompt=prompt, next=next))
+        return self.add(SayNode(id=node_id, prompt=prompt, next=next, on_hangup=on_hangup))
 
     def menu(
         self,

@@ -12,9 +12,9 @@ import datetime
 import math
 
 from ._flow import Flow
-from ._model import CallbackNode, CollectNode, LanguageNode, MenuNode, SurveyNode
+from ._model import CallbackNode, CollectNode, HoursNode, LanguageNode, MenuNode, SurveyNode
 
-__all__ = ["ChoiceNode", "InputNode", "choices", "holidays", "open_at"]
+__all__ = ["ChoiceNode", "InputNode", "calendar_reach", "choices", "holidays", "open_at"]
 
 ChoiceNode = MenuNode | LanguageNode | CallbackNode | SurveyNode
 InputNode = ChoiceNode | CollectNode
@@ -37,6 +37,36 @@ def choices(flow: Flow, node: ChoiceNode) -> tuple[dict[str, str], frozenset[str
     prefixes = frozenset(key[:i] for key in table for i in range(1, len(key)))
     result = (table, prefixes)
     flow._cache[cache_key] = result
+    return result
+
+
+def calendar_reach(flow: Flow) -> frozenset[str]:
+    """The nodes from which a call may reach an ``hours`` node (cached).
+
+    Asking a calendar is the one step of a call that depends on something outside
+    the engine, so only a call made at one of these nodes can fail half-way; the
+    session keeps a snapshot of its state for those calls only.
+    """
+    cached = flow._cache.get("calendar_reach")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    from ._routes import edges
+
+    sources: dict[str, set[str]] = {node_id: set() for node_id in flow.nodes}
+    for node_id, node in flow.nodes.items():
+        for edge in edges(flow, node):
+            sources[edge.target].add(node_id)
+        if flow.on_hangup is not None:
+            sources[flow.on_hangup].add(node_id)
+    found = {i for i, n in flow.nodes.items() if isinstance(n, HoursNode)}
+    pending = list(found)
+    while pending:
+        for source in sources[pending.pop()]:
+            if source not in found:
+                found.add(source)
+                pending.append(source)
+    result = frozenset(found)
+    flow._cache["calendar_reach"] = result
     return result
 
 

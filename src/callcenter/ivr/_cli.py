@@ -148,6 +148,10 @@ def _report_json(report: FlowReport) -> str:
             "worst_keys": report.worst_keys,
             "worst_seconds": report.worst_seconds,
             "exact": report.exact,
+            "best_keys_path": list(report.best_keys_path),
+            "best_seconds_path": list(report.best_seconds_path),
+            "worst_keys_path": list(report.worst_keys_path),
+            "worst_seconds_path": list(report.worst_seconds_path),
         },
         ensure_ascii=False,
         indent=2,
@@ -166,10 +170,13 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{report.flow}: {errors} error(s), {warnings} warning(s)")
         if report.best_keys is not None:
             bound = "" if report.exact else " (at least; search stopped)"
-            print(
-                f"to an agent: best {report.best_keys} key(s), {report.best_seconds} s; "
-                f"worst {report.worst_keys} key(s), {report.worst_seconds} s{bound}"
-            )
+            for label, figure, way in (
+                ("fewest keys", f"{report.best_keys} key(s)", report.best_keys_path),
+                ("shortest time", f"{report.best_seconds} s", report.best_seconds_path),
+                ("most keys", f"{report.worst_keys} key(s){bound}", report.worst_keys_path),
+                ("longest time", f"{report.worst_seconds} s{bound}", report.worst_seconds_path),
+            ):
+                print(f"to an agent, {label}: {figure} via {' -> '.join(way)}")
     failing = report.errors or (args.strict and report.warnings)
     return 1 if failing else 0
 

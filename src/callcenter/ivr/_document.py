@@ -17,9 +17,10 @@ import attrs
 import cattrs
 
 from .. import _loading
+from .._checks import LARGEST, number_problem, short_repr
 from ..calendars import BusinessCalendar
 from ..errors import DefinitionError, Problem, did_you_mean
-from ._flow import Flow
+from ._flow import MAX_STEPS, Flow
 from ._model import NODE_KINDS, Node, Variant
 
 __all__ = ["flow_from_dict", "flow_to_dict", "load_flow"]
@@ -81,8 +82,50 @@ def _structure_nodes(value: object, _: object) -> dict[str, Node]:
     return nodes
 
 
+def _strict(converter: cattrs.Converter) -> cattrs.Converter:
+    """Take text, whole numbers, numbers and true/false only as they are written.
+
+    Without this, ``"no"`` would load as true, ``1.5`` as the whole number 1 and a
+    list as its repr text.
+    """
+
+    def text(value: object, _: object) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"expected a text, got {type(value).__name__} {short_repr(value)}")
+        return value
+
+    def whole(value: object, _: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(
+                f"expected a whole number, got {type(value).__name__} {short_repr(value)}"
+            )
+        return value
+
+    def number(value: object, _: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"expected a number, got {type(value).__name__} {short_repr(value)}")
+        if isinstance(value, int) and abs(value) > LARGEST:
+            raise ValueError(
+                f"expected a number of at most {LARGEST:g} in size, got {short_repr(value)}"
+            )
+        return float(value)
+
+    def flag(value: object, _: object) -> bool:
+        if not isinstance(value, bool):
+            raise ValueError(
+                f"expected true or false, got {type(value).__name__} {short_repr(value)}"
+            )
+        return value
+
+    converter.register_structure_hook(str, text)
+    converter.register_structure_hook(int, whole)
+    converter.register_structure_hook(float, number)
+    converter.register_structure_hook(bool, flag)
+    return converter
+
+
 def _make_converter() -> cattrs.Converter:
-    converter = _loading.make_converter()
+    converter = _strict(_loading.make_converter())
     converter.register_structure_hook(Variant, _structure_variant)
     converter.register_structure_hook(BusinessCalendar, _structure_calendar)
     nodes_type = dict[str, Node]
@@ -91,7 +134,7 @@ def _make_converter() -> cattrs.Converter:
     return converter
 
 
-_VARIANT_CONVERTER = _loading.make_converter()
+_VARIANT_CONVERTER = _strict(_loading.make_converter())
 _VARIANT_STRUCTURE = _VARIANT_CONVERTER.structure
 CONVERTER = _make_converter()
 
@@ -164,7 +207,7 @@ _PROMPT_FIELDS = ("prompt", "short_prompt", "no_input_prompt", "no_match_prompt"
 
 
 def _raw_reference_problems(data: Mapping[str, Any]) -> list[Problem]:
-    """Unknown node and prompt names in a document that did not structure."""
+    """Unknown node and prompt names (and a bad step guard) in a document that did not structure."""
     nodes = data.get("nodes")
     if not isinstance(nodes, Mapping):
         return []
@@ -172,6 +215,10 @@ def _raw_reference_problems(data: Mapping[str, Any]) -> list[Problem]:
     prompts = data.get("prompts")
     prompt_ids = [str(k) for k in prompts] if isinstance(prompts, Mapping) else None
     problems: list[Problem] = []
+    if "max_steps" in data:
+        message = number_problem(data["max_steps"], minimum=1, maximum=MAX_STEPS, integer=True)
+        if message is not None:
+            problems.append(Problem(path="max_steps", message=message))
 
     def node_ref(path: str, value: object) -> None:
         if isinstance(value, str) and value not in nodes and value != "@repeat":

@@ -23,11 +23,9 @@ from ._events import (
     HostFailed,
     HostNotFound,
     InputEvent,
-    Listen,
     NodeEntered,
     NodeExited,
     Outcome,
-    Play,
     Record,
     RecordingFinished,
     RequestCallback,
@@ -40,6 +38,7 @@ from ._events import (
 from ._flow import Flow
 from ._model import (
     CALLER_KINDS,
+    DIGITS,
     REPEAT,
     BranchNode,
     CallbackNode,
@@ -59,19 +58,25 @@ from ._model import (
     TransferNode,
 )
 from ._phases import _ENDED, _HOST, _INPUT, _PLAY, _RECORD, ACCEPTS, PHASE_NAMES
+from ._prompts import _Prompts
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.]*)\}")
 _MAX_STACK = 8
 
 
-class _Engine:
-    """What a session does; the state it works on is declared here, stored by Session."""
+class _Engine(_Prompts):
+    """What a session does; the state it works on is declared here, stored by Session.
+
+    The attributes, the return stack and the set of nodes heard are never changed in
+    place but replaced by a changed copy (they change far less often than the engine
+    is called), so a call can keep the ones it found and put them back if it fails.
+    """
 
     __slots__ = (
         "_attrs",
         "_blocked",
         "_buffer",
         "_deadline",
+        "_done",
         "_events",
         "_flow",
         "_gone",
@@ -83,19 +88,21 @@ class _Engine:
         "_now",
         "_pending",
         "_phase",
-        "_playing",
+        "_reach",
         "_request",
         "_result",
         "_seen",
         "_stack",
         "_steps",
         "_t",
+        "_term",
     )
 
     _attrs: dict[str, str]
     _blocked: bool
     _buffer: str
     _deadline: float | None
+    _done: bool
     _events: list[SessionEvent]
     _flow: Flow
     _gone: bool
@@ -107,13 +114,14 @@ class _Engine:
     _now: float
     _pending: str | None
     _phase: int
-    _playing: int
+    _reach: frozenset[str]
     _request: int
     _result: SessionResult | None
     _seen: set[str]
     _stack: list[str]
     _steps: int
     _t: float
+    _term: str
 
     # ------------------------------------------------------------------ validation
 
@@ -169,14 +177,19 @@ class _Engine:
             if self._blocked:
                 result = SessionResult.BLOCKED
             elif self._gone:
-                result = SessionResult.ABANDONED
+                result = self._after_hangup()
             elif "recording" in self._attrs:
                 result = SessionResult.VOICEMAIL
             elif "callback_queue" in self._attrs:
                 result = SessionResult.CALLBACK
+        elif result is SessionResult.ABANDONED:
+            result = self._after_hangup()
         self._phase = _ENDED
         self._deadline = None
         self._playing = 0
+        self._buffer = ""
+        self._pending = None
+        self._term = ""
         self._result = result
         self._events.append(
             SessionEnded(
@@ -188,6 +201,16 @@ class _Engine:
                 attributes=dict(self._attrs),
             )
         )
+
+    def _after_hangup(self) -> SessionResult:
+        """The result of a call the caller hung up: what they had completed, if anything."""
+        if "recording" in self._attrs:
+            return SessionResult.VOICEMAIL
+        if "callback_queue" in self._attrs:
+            return SessionResult.CALLBACK
+        if self._done:
+            return SessionResult.COMPLETED
+        return SessionResult.ABANDONED
 
     def _goto(self, target: str, out: list[Command]) -> None:
         """Enter ``target`` and run every node that needs no caller, until one waits."""
@@ -266,8 +289,8 @@ class _Engine:
         return node.closed
 
     def _run_set(self, node: SetAttributesNode, out: list[Command]) -> str:
-        for key, value in node.values.items():
-            self._attrs[key] = self._render(value)
+        values = {key: self._render(value) for key, value in node.values.items()}
+        self._attrs = {**self._attrs, **values}
         self._exit(Outcome.NEXT)
         return node.next
 
@@ -298,7 +321,7 @@ class _Engine:
         if len(self._stack) >= _MAX_STACK:
             self._exit(Outcome.ERROR)
             return self._error_target(out)
-        self._stack.append(node.next)
+        self._stack = [*self._stack, node.next]
         self._exit(Outcome.NEXT)
         return node.target
 
@@ -307,7 +330,9 @@ class _Engine:
             self._exit(Outcome.ERROR)
             return self._error_target(out)
         self._exit(Outcome.NEXT)
-        return self._stack.pop()
+        target = self._stack[-1]
+        self._stack = self._stack[:-1]
+        return target
 
     def _run_hangup(self, node: HangUpNode, out: list[Command]) -> None:
         if not self._gone:  # after a caller hang-up the line is already down
@@ -324,67 +349,6 @@ class _Engine:
 
     # ------------------------------------------------------------------ prompts
 
-    def _render(self, text: str) -> str:
-        if "{" not in text:
-            return text
-        attrs = self._attrs
-        return _PLACEHOLDER.sub(lambda m: attrs.get(m[1], ""), text)
-
-    def _play(self, prompt: str, barge_in: bool, out: list[Command], value: str = "") -> None:
-        flow = self._flow
-        cache_key = (prompt, self._lang, self._node, barge_in)
-        cached = flow._cache.get(cache_key)
-        if isinstance(cached, Play):
-            out.append(cached)
-            self._playing += 1
-            return
-        lang, variant = flow.variant(prompt, self._lang)
-        text = variant.text
-        dynamic = text is not None and "{" in text
-        if text is not None and dynamic:
-            text = _PLACEHOLDER.sub(
-                lambda m: value if m[1] == "value" else self._attrs.get(m[1], ""), text
-            )
-        command = Play(
-            node=self._node,
-            prompt=prompt,
-            language=lang,
-            text=text,
-            audio=variant.audio,
-            seconds=variant.duration,
-            barge_in=barge_in,
-        )
-        if not dynamic:
-            flow._cache[cache_key] = command
-        out.append(command)
-        self._playing += 1
-
-    def _listen(self, node: InputNode, out: list[Command], confirm: bool = False) -> None:
-        cache_key = ("listen", node.id, confirm)
-        cached = self._flow._cache.get(cache_key)
-        if not isinstance(cached, Listen):
-            if isinstance(node, CollectNode) and not confirm:
-                cached = Listen(
-                    node=node.id,
-                    max_digits=node.max_digits,
-                    terminator=node.terminator,
-                    timeout=node.timeout,
-                    inter_digit_timeout=node.inter_digit_timeout,
-                )
-            else:
-                longest = 1
-                if not isinstance(node, CollectNode):
-                    longest = max(len(k) for k in choices(self._flow, node)[0])
-                cached = Listen(
-                    node=node.id,
-                    max_digits=longest,
-                    terminator=None,
-                    timeout=node.timeout,
-                    inter_digit_timeout=getattr(node, "inter_digit_timeout", 2.0),
-                )
-            self._flow._cache[cache_key] = cached
-        out.append(cached)
-
     def _ask(
         self, node: InputNode, out: list[Command], *, first: bool, apology: str | None = None
     ) -> None:
@@ -397,7 +361,7 @@ class _Engine:
             self._play(apology, True, out)
         seen = node.id in self._seen
         if first and not seen:
-            self._seen.add(node.id)
+            self._seen = self._seen | {node.id}
         prompt = node.prompt
         if (not first or seen) and node.short_prompt is not None:
             prompt = node.short_prompt
@@ -470,7 +434,7 @@ class _Engine:
         self._buffer = ""
         self._pending = None
         self._deadline = None
-        self._seen.add(node.id)
+        self._seen = self._seen | {node.id}
         self._play(node.prompt, True, out)
         self._listen(node, out)
 
@@ -484,12 +448,12 @@ class _Engine:
         elif cls is LanguageNode:
             node = cast("LanguageNode", node)
             self._lang = value
-            self._attrs["language"] = value
+            self._attrs = {**self._attrs, "language": value}
             self._leave(Outcome.MATCH, node.next, out, key=key)
         elif cls is CallbackNode:
             node = cast("CallbackNode", node)
             if value == "accept":
-                self._attrs["callback_queue"] = node.queue
+                self._attrs = {**self._attrs, "callback_queue": node.queue}
                 out.append(
                     RequestCallback(
                         node=node.id,
@@ -503,7 +467,7 @@ class _Engine:
                 self._leave(Outcome.DECLINED, node.declined, out, key=key)
         else:
             node = cast("SurveyNode", node)
-            self._attrs[node.store] = value
+            self._attrs = {**self._attrs, node.store: value}
             self._events.append(
                 SurveyAnswered(
                     session=self._id,
@@ -517,52 +481,71 @@ class _Engine:
 
     def _collect_key(self, node: CollectNode, ch: str, out: list[Command]) -> None:
         if self._pending is not None:
-            if ch == "1":
+            if ch == node.confirm_key:
                 value = self._pending
-                self._attrs[node.store] = value
+                self._attrs = {**self._attrs, node.store: value}
                 self._leave(Outcome.MATCH, node.next, out, key=None)
-            else:
+            elif ch == node.reenter_key:
+                # Asked for, so not a mistake: no retry is used up.
+                self._ask(node, out, first=False)
+            elif ch != node.terminator:  # the terminator only ends collection
                 self._retry(node, Outcome.NO_MATCH, out)
             return
         if not self._buffer:
             if ch in node.keys:
                 self._leave(Outcome.MATCH, node.keys[ch], out, key=ch)
                 return
-            if node.use_global_keys and ch in self._flow.global_keys and ch != node.terminator:
+            if (
+                node.use_global_keys
+                and ch in self._flow.global_keys
+                and ch != node.terminator
+                and ch != node.clear_key
+            ):
                 self._global(node, ch, out)
                 return
-        if ch == node.terminator:
+        if ch in DIGITS:
+            self._buffer += ch
+            if len(self._buffer) >= node.max_digits:
+                self._finish_collect(node, out)
+            else:
+                self._deadline = self._t + node.inter_digit_timeout
+        elif ch == node.terminator:
             self._finish_collect(node, out)
-            return
-        self._buffer += ch
-        if len(self._buffer) >= node.max_digits:
-            self._finish_collect(node, out)
+        elif ch == node.clear_key:
+            self._buffer = ""
+            self._deadline = self._t + node.timeout
         else:
-            self._deadline = self._t + node.inter_digit_timeout
+            self._retry(node, Outcome.NO_MATCH, out)
 
     def _collect_digits(
         self, node: CollectNode, digits: str, index: int, out: list[Command]
     ) -> int:
-        """Take the keys of a value being typed in one go (same result as key by key)."""
+        """Take the digits of a value being typed in one go (same result as key by key).
+
+        Stops at the first key that is not a digit, which the caller of this method
+        then handles as a single key.
+        """
         self._playing = 0
-        terminator = node.terminator
-        end = digits.find(terminator, index) if terminator is not None else -1
-        stop = len(digits) if end < 0 else end
-        take = min(stop - index, node.max_digits - len(self._buffer))
-        self._buffer += digits[index : index + take]
-        index += take
+        limit = min(len(digits), index + node.max_digits - len(self._buffer))
+        end = limit
+        if not digits[index:limit].isdigit():  # (the keys are 0-9, * and #: checked)
+            end = index
+            while end < limit and digits[end] in DIGITS:
+                end += 1
+        self._buffer += digits[index:end]
         if len(self._buffer) >= node.max_digits:
             self._finish_collect(node, out)
-        elif index == end:
-            self._finish_collect(node, out)
-            index += 1
-        else:
+        elif end == index or end == len(digits):
             self._deadline = self._t + node.inter_digit_timeout
-        return index
+        return end
 
     def _finish_collect(self, node: CollectNode, out: list[Command]) -> None:
         value = self._buffer
         self._deadline = None
+        if len(value) >= node.max_digits and node.terminator is not None:
+            # The caller may still press the terminator out of habit: it only ends
+            # this value, whatever node listens next (VoiceXML's termchar).
+            self._term = node.terminator
         if not value:
             self._retry(node, Outcome.NO_INPUT, out)
             return
@@ -577,7 +560,7 @@ class _Engine:
             self._play(node.confirm_prompt, True, out, value=value)
             self._listen(node, out, confirm=True)
             return
-        self._attrs[node.store] = value
+        self._attrs = {**self._attrs, node.store: value}
         self._leave(Outcome.MATCH, node.next, out)
 
     def _speech(self, text: str, out: list[Command]) -> None:
@@ -590,7 +573,7 @@ class _Engine:
                 self._buffer = digits[: node.max_digits]
                 self._finish_collect(node, out)
             elif self._pending is not None and words in ("yes", "是", "对", "係"):
-                self._collect_key(node, "1", out)
+                self._collect_key(node, node.confirm_key, out)
             else:
                 self._retry(node, Outcome.NO_MATCH, out)
             return
@@ -647,8 +630,7 @@ class _Engine:
         self._deadline = None
         if type(event) is HostAnswered:
             prefix = node.into
-            for key, value in event.values.items():
-                self._attrs[prefix + key] = value
+            self._attrs = {**self._attrs, **{prefix + k: v for k, v in event.values.items()}}
             self._leave(Outcome.FOUND, node.next, out)
         elif type(event) is HostNotFound:
             self._leave(Outcome.NOT_FOUND, node.not_found, out)
@@ -659,7 +641,7 @@ class _Engine:
         node = self._flow.nodes[self._node]
         node = cast("RecordNode", node)
         if event.seconds > 0 and event.reference:
-            self._attrs["recording"] = event.reference
+            self._attrs = {**self._attrs, "recording": event.reference}
             self._leave(Outcome.MATCH, node.next, out)
         else:
             self._leave(Outcome.NO_INPUT, node.on_no_input or node.next, out)

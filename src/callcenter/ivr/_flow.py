@@ -14,6 +14,7 @@ from typing import TypeAlias
 
 import attrs
 
+from .._checks import number_problem
 from ..calendars import BusinessCalendar
 from ..errors import DefinitionError, Problem, did_you_mean
 from ._model import (
@@ -29,7 +30,6 @@ from ._model import (
     LookupNode,
     MenuNode,
     Node,
-    RecordNode,
     SurveyNode,
     Variant,
     _frozen_map,
@@ -39,6 +39,9 @@ from ._model import (
 )
 
 __all__ = ["Flow"]
+
+MAX_STEPS = 100_000
+"""The largest step guard a flow may set."""
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -69,6 +72,9 @@ class Flow:
         attributes: Attributes every session starts with.
         max_steps: The step guard: a session entering more nodes than this ends with
             an error outcome.
+        expects_agent: ``False`` for a flow that never hands a call to an agent on
+            purpose (a survey, an announcement): the validator then does not warn
+            that no agent can be reached.
 
     A flow is immutable once built. It keeps small caches (built prompts, key tables,
     the calendar's current open or closed stretch) that its sessions fill as they
@@ -96,6 +102,7 @@ class Flow:
     on_hangup: str | None = None
     attributes: dict[str, str] = attrs.field(factory=dict, converter=_frozen_map)
     max_steps: int = 200
+    expects_agent: bool = True
 
     _chains: dict[str, tuple[str, ...]] = attrs.field(init=False, repr=False)
     _resolved: dict[tuple[str, str], tuple[str, Variant]] = attrs.field(init=False, repr=False)
@@ -115,6 +122,19 @@ class Flow:
                         resolved[prompt_id, lang] = (candidate, variants[candidate])
                         break
         object.__setattr__(self, "_resolved", resolved)
+
+    def __eq__(self, other: object) -> bool:
+        """Flows are equal when every field given to the constructor is equal."""
+        if not isinstance(other, Flow):
+            return NotImplemented
+        return self is other or all(
+            getattr(self, field.name) == getattr(other, field.name)
+            for field in attrs.fields(Flow)
+            if field.init
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.start, len(self.nodes)))
 
     @property
     def default_language(self) -> str:
@@ -170,8 +190,9 @@ class Flow:
                         message=f"language {lang!r} is not declared in languages "
                         f"{list(self.languages)}{did_you_mean(lang, self.languages)}",
                     )
-        if self.max_steps < 1:
-            yield Problem(path="max_steps", message=f"expected at least 1, got {self.max_steps}")
+        message = number_problem(self.max_steps, minimum=1, maximum=MAX_STEPS, integer=True)
+        if message is not None:
+            yield Problem(path="max_steps", message=message)
         yield from target("start", self.start)
         for name in ("on_no_input", "on_no_match", "on_error", "on_blocked", "on_hangup"):
             value = getattr(self, name)
@@ -226,15 +247,6 @@ class Flow:
                         path=f"{base}.on_{outcome}",
                         message=f"no route for {outcome.replace('_', '-')}: set on_{outcome} "
                         f"here, or on_{outcome} or on_error for the whole flow",
-                    )
-            for limit in ("no_input_limit", "no_match_limit"):
-                if getattr(node, limit) < 1:
-                    yield Problem(path=f"{base}.{limit}", message="expected at least 1")
-            for name in ("timeout", "inter_digit_timeout"):
-                seconds: float = getattr(node, name, 1.0)
-                if not seconds > 0:
-                    yield Problem(
-                        path=f"{base}.{name}", message=f"expected seconds > 0, got {seconds}"
                     )
 
 
@@ -315,17 +327,11 @@ def _kind_problems(flow: Flow, base: str, node: Node) -> Iterator[Problem]:
             if node.accept_key == node.decline_key:
                 yield Problem(path=f"{base}.decline_key", message="must differ from accept_key")
     elif isinstance(node, SurveyNode):
-        if not 0 <= node.lowest <= node.highest <= 9:
+        if not node.lowest <= node.highest:
             yield Problem(
                 path=f"{base}.lowest",
                 message=f"expected 0 <= lowest <= highest <= 9, got {node.lowest}..{node.highest}",
             )
-    elif isinstance(node, LookupNode):
-        if not node.timeout > 0:
-            yield Problem(path=f"{base}.timeout", message="expected seconds > 0")
-    elif isinstance(node, RecordNode):
-        if not node.max_seconds > 0:
-            yield Problem(path=f"{base}.max_seconds", message="expected seconds > 0")
     elif isinstance(node, BranchNode):
         for index, rule in enumerate(node.rules):
             if not rule.when:

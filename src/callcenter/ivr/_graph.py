@@ -6,7 +6,7 @@ import json
 
 from ._flow import Flow
 from ._model import REPEAT, EnqueueNode, HangUpNode, Node, RecordNode, TransferNode
-from ._validate import edges
+from ._routes import edges
 
 __all__ = ["flow_to_dot", "flow_to_mermaid"]
 

@@ -13,6 +13,8 @@ from typing import ClassVar, TypeAlias
 
 import attrs
 
+from .._checks import LARGEST, Problems
+
 __all__ = [
     "REPEAT",
     "BranchNode",
@@ -41,6 +43,40 @@ REPEAT = "@repeat"
 """A global-key target that replays the current node's prompt (``"*" = "@repeat"``)."""
 
 KEYS = frozenset("0123456789*#")
+DIGITS = frozenset("0123456789")
+
+MAX_SECONDS = 3600.0
+"""The longest timeout, prompt or recording a flow may declare (an hour)."""
+MAX_LIMIT = 100
+"""The most retries (no-input or no-match limit) a node may allow."""
+MAX_DIGITS = 64
+"""The most keys a collect node may take."""
+HANGUP_RESULTS = ("completed", "abandoned")
+"""What a node's ``on_hangup`` may say a hang-up there means."""
+
+
+def _seconds_field(problems: Problems, name: str, value: object) -> None:
+    problems.number(name, value, minimum=0, exclusive_minimum=True, maximum=MAX_SECONDS)
+
+
+def _check_retries(problems: Problems, node: object) -> None:
+    for name in ("timeout", "inter_digit_timeout"):
+        if hasattr(node, name):
+            _seconds_field(problems, name, getattr(node, name))
+    for name in ("no_input_limit", "no_match_limit"):
+        problems.number(name, getattr(node, name), minimum=1, maximum=MAX_LIMIT, integer=True)
+    _check_on_hangup(problems, node)
+
+
+def _check_on_hangup(problems: Problems, node: object) -> None:
+    value = getattr(node, "on_hangup", None)
+    if value is not None and value not in HANGUP_RESULTS:
+        problems.add(
+            "on_hangup",
+            f"expected one of {', '.join(map(repr, HANGUP_RESULTS))}, got {value!r}",
+        )
+
+
 _CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
@@ -75,16 +111,15 @@ class Variant:
 
     text: str | None = None
     audio: str | None = None
-    seconds: float | None = attrs.field(default=None)
-
-    @seconds.validator
-    def _check_seconds(self, _: attrs.Attribute[float | None], value: float | None) -> None:
-        if value is not None and not value >= 0:
-            raise ValueError(f"seconds must be a duration >= 0, got {value!r}")
+    seconds: float | None = None
 
     def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        if self.seconds is not None:
+            problems.number("seconds", self.seconds, minimum=0, maximum=MAX_SECONDS)
         if self.text is None and self.audio is None:
-            raise ValueError("a prompt variant needs a text, an audio file, or both")
+            problems.add("", "a prompt variant needs a text, an audio file, or both")
+        problems.raise_if_any(what="prompt variant")
 
     @property
     def duration(self) -> float:
@@ -101,12 +136,24 @@ class Variant:
 
 @attrs.frozen(kw_only=True)
 class SayNode:
-    """Play a prompt, then go to ``next``. Keys pressed meanwhile are ignored."""
+    """Play a prompt, then go to ``next``. Keys pressed meanwhile are ignored.
+
+    ``on_hangup = "completed"`` says that a caller who hangs up while this prompt
+    plays (a goodbye, a status read out) got what they came for: the session's
+    result is then ``completed``, not ``abandoned``. Every node that holds the
+    caller takes ``on_hangup``.
+    """
 
     KIND: ClassVar[str] = "say"
     id: str
     prompt: str
     next: str
+    on_hangup: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        _check_on_hangup(problems, self)
+        problems.raise_if_any(what=f"{self.KIND} node {self.id!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -131,6 +178,8 @@ class MenuNode:
             flow's ``on_no_match``, then ``on_error``).
         no_input_prompt: Played before the re-prompt after a no-input.
         no_match_prompt: Played before the re-prompt after a no-match.
+        on_hangup: What a hang-up at this node means: ``"completed"`` (the caller
+            got what they came for) or ``"abandoned"`` (the default).
     """
 
     KIND: ClassVar[str] = "menu"
@@ -147,6 +196,12 @@ class MenuNode:
     on_no_match: str | None = None
     no_input_prompt: str | None = None
     no_match_prompt: str | None = None
+    on_hangup: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        _check_retries(problems, self)
+        problems.raise_if_any(what=f"{self.KIND} node {self.id!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -155,7 +210,12 @@ class CollectNode:
 
     Collection ends at the ``terminator`` key, at ``max_digits`` digits, or when
     ``inter_digit_timeout`` passes after a digit. A value shorter than ``min_digits``
-    or not matching ``pattern`` is a no-match.
+    or not matching ``pattern`` is a no-match. Only digits are stored: a ``*`` or
+    ``#`` that is neither the terminator nor the ``clear_key`` is a no-match.
+
+    The terminator only ends collection (VoiceXML's ``termchar``): pressed after a
+    value that already has ``max_digits`` digits, or while the value is being
+    confirmed, it is ignored, so ``123456789012#`` never answers the confirmation.
 
     Args:
         prompt: Played on the first attempt; ``short_prompt`` on later ones.
@@ -168,7 +228,13 @@ class CollectNode:
         inter_digit_timeout: Seconds after a digit before the input counts as ended.
         pattern: A regular expression the whole value must match.
         confirm_prompt: If set, played after a valid value (``{value}`` in its text
-            is the value); key ``1`` accepts, any other key collects again.
+            is the value); ``confirm_key`` accepts it, ``reenter_key`` collects it
+            again (not counted as a mistake), any other key is a no-match.
+        confirm_key: The key that accepts the value being confirmed.
+        reenter_key: The key that asks to enter the value again; ``None`` for none.
+        clear_key: A non-digit key that clears the digits typed so far (the caller
+            starts again without a no-match); ``None`` (the default): such a key is
+            a no-match.
         keys: Keys that, pressed as the first key, leave to another node instead of
             starting the value (``{"0": "agent"}``).
         use_global_keys: Whether the flow's global keys work as the first key.
@@ -190,6 +256,9 @@ class CollectNode:
     inter_digit_timeout: float = 3.0
     pattern: str | None = None
     confirm_prompt: str | None = None
+    confirm_key: str = "1"
+    reenter_key: str | None = "2"
+    clear_key: str | None = None
     keys: dict[str, str] = attrs.field(factory=dict, converter=_frozen_map)
     use_global_keys: bool = True
     no_input_limit: int = 3
@@ -198,6 +267,25 @@ class CollectNode:
     on_no_match: str | None = None
     no_input_prompt: str | None = None
     no_match_prompt: str | None = None
+    on_hangup: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        _check_retries(problems, self)
+        for name in ("min_digits", "max_digits"):
+            problems.number(name, getattr(self, name), minimum=1, maximum=MAX_DIGITS, integer=True)
+        for name in ("confirm_key", "reenter_key", "clear_key", "terminator"):
+            key = getattr(self, name)
+            if key is not None and (not isinstance(key, str) or key not in KEYS):
+                problems.add(name, f"expected one key (0-9, * or #), got {key!r}")
+        if self.confirm_key == self.reenter_key:
+            problems.add("reenter_key", "must differ from confirm_key")
+        if self.clear_key is not None:
+            if self.clear_key in DIGITS:
+                problems.add("clear_key", "a digit cannot clear the entry: it is part of it")
+            if self.clear_key == self.terminator:
+                problems.add("clear_key", "must differ from the terminator")
+        problems.raise_if_any(what=f"{self.KIND} node {self.id!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -341,6 +429,13 @@ class LookupNode:
     on_failure: str | None = None
     into: str = ""
     timeout: float = 5.0
+    on_hangup: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        _seconds_field(problems, "timeout", self.timeout)
+        _check_on_hangup(problems, self)
+        problems.raise_if_any(what=f"{self.KIND} node {self.id!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -360,6 +455,12 @@ class LanguageNode:
     on_no_match: str | None = None
     no_input_prompt: str | None = None
     no_match_prompt: str | None = None
+    on_hangup: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        _check_retries(problems, self)
+        problems.raise_if_any(what=f"{self.KIND} node {self.id!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -372,6 +473,11 @@ class EnqueueNode:
     priority: int = 0
     skills: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     attributes: dict[str, str] = attrs.field(factory=dict, converter=_frozen_map)
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        problems.number("priority", self.priority, minimum=-LARGEST, integer=True)
+        problems.raise_if_any(what=f"{self.KIND} node {self.id!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -404,6 +510,13 @@ class RecordNode:
     max_seconds: float = 120.0
     terminator: str | None = "#"
     on_no_input: str | None = None
+    on_hangup: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        _seconds_field(problems, "max_seconds", self.max_seconds)
+        _check_on_hangup(problems, self)
+        problems.raise_if_any(what=f"{self.KIND} node {self.id!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -430,6 +543,12 @@ class CallbackNode:
     on_no_match: str | None = None
     no_input_prompt: str | None = None
     no_match_prompt: str | None = None
+    on_hangup: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        _check_retries(problems, self)
+        problems.raise_if_any(what=f"{self.KIND} node {self.id!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -455,6 +574,14 @@ class SurveyNode:
     on_no_match: str | None = None
     no_input_prompt: str | None = None
     no_match_prompt: str | None = None
+    on_hangup: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        _check_retries(problems, self)
+        for name in ("lowest", "highest"):
+            problems.number(name, getattr(self, name), minimum=0, maximum=9, integer=True)
+        problems.raise_if_any(what=f"{self.KIND} node {self.id!r}")
 
 
 @attrs.frozen(kw_only=True)

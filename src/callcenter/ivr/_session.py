@@ -25,8 +25,14 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .._clock import as_instant
-from ..errors import IllegalTransitionError, InvalidArgumentError, TimeWentBackwardsError
+from .._checks import LARGEST, check_argument
+from ..errors import (
+    CallCenterError,
+    IllegalTransitionError,
+    InvalidArgumentError,
+    TimeWentBackwardsError,
+)
+from ._caches import calendar_reach
 from ._engine import _Engine
 from ._events import (
     CallerHungUp,
@@ -38,8 +44,10 @@ from ._events import (
     HostFailed,
     HostNotFound,
     InputEvent,
+    Listen,
     NodeEntered,
     Outcome,
+    Play,
     PromptFinished,
     RecordingFinished,
     SessionEvent,
@@ -48,21 +56,14 @@ from ._events import (
     SpeechHeard,
 )
 from ._flow import Flow
-from ._model import INPUT_KINDS, KEYS, CollectNode, LookupNode, RecordNode, SayNode
-from ._phases import _ENDED, _HOST, _INPUT, _NEW, _PLAY, _RECORD, PHASE_NAMES
+from ._model import DIGITS, KEYS, CollectNode
+from ._phases import _ENDED, _HOST, _INPUT, _NEW, _RECORD, PHASE_NAMES
+from ._state import MAX_ID, STATE_VERSION, read_state, sign_state, verify_state
 
 __all__ = ["Session"]
 
-_STATE_VERSION = 1
-_INF = math.inf
-
-# Which node kinds each waiting phase can be in (checked when a state is loaded).
-_PHASE_KINDS: dict[int, type | tuple[type, ...]] = {
-    _PLAY: SayNode,
-    _INPUT: INPUT_KINDS,
-    _HOST: LookupNode,
-    _RECORD: RecordNode,
-}
+_LARGEST = LARGEST
+_NOW_EXPECTED = f"a finite number of POSIX seconds of at most {LARGEST:g} in size"
 
 
 class Session(_Engine):
@@ -80,7 +81,9 @@ class Session(_Engine):
         language: The starting language (default: the flow's first language).
 
     Raises:
-        InvalidArgumentError: ``language`` is not one of the flow's languages.
+        InvalidArgumentError: ``language`` is not one of the flow's languages, an id
+            or number is not a text of at most 256 characters, or an attribute is
+            not text.
 
     Phases (the transition table; :attr:`phase` names the current one):
 
@@ -126,12 +129,37 @@ class Session(_Engine):
         attributes: Mapping[str, str] | None = None,
         language: str | None = None,
     ) -> None:
-        lang = flow.default_language if language is None else language
-        if lang not in flow.languages:
+        lang: object = flow.default_language if language is None else language
+        if not isinstance(lang, str) or lang not in flow.languages:
             raise InvalidArgumentError(
                 name="language", expected=f"one of {list(flow.languages)}", got=language
             )
+        if (
+            type(session_id) is not str
+            or type(caller) is not str
+            or type(dialled) is not str
+            or len(session_id) > MAX_ID
+            or len(caller) > MAX_ID
+            or len(dialled) > MAX_ID
+        ):
+            given: tuple[object, ...] = (session_id, caller, dialled)
+            for name, value in zip(("session_id", "caller", "dialled"), given, strict=True):
+                if not isinstance(value, str) or len(value) > MAX_ID:
+                    raise InvalidArgumentError(
+                        name=name, expected=f"a text of at most {MAX_ID} characters", got=value
+                    )
+        extra: object = attributes
+        if extra and (
+            not isinstance(extra, Mapping)
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in extra.items())
+        ):
+            raise InvalidArgumentError(
+                name="attributes", expected="a mapping of text to text", got=attributes
+            )
+        if status.__class__ is not CallerStatus:
+            raise InvalidArgumentError(name="status", expected="a CallerStatus", got=status)
         self._flow = flow
+        self._reach = calendar_reach(flow)
         self._id = session_id
         self._attrs: dict[str, str] = {**flow.attributes, **(attributes or {})}
         self._attrs["caller"] = caller
@@ -140,6 +168,8 @@ class Session(_Engine):
             self._attrs["caller_status"] = status.value
         self._blocked = status is CallerStatus.BLOCKED
         self._gone = False
+        self._done = False
+        self._term = ""
         self._lang = lang
         self._node: str = flow.start
         self._phase = _NEW
@@ -219,10 +249,12 @@ class Session(_Engine):
 
     def _check_now(self, now: float) -> float:
         if type(now) is not float:
-            now = as_instant(now)
-        if not self._now <= now < math.inf:
-            if now != now or now == math.inf:
-                return as_instant(now)  # raises
+            if isinstance(now, bool) or not isinstance(now, int) or not -LARGEST <= now <= LARGEST:
+                raise InvalidArgumentError(name="now", expected=_NOW_EXPECTED, got=now)
+            now = float(now)
+        if not self._now <= now <= _LARGEST or now < -_LARGEST:
+            if now != now or not -_LARGEST <= now <= _LARGEST:
+                raise InvalidArgumentError(name="now", expected=_NOW_EXPECTED, got=now)
             raise TimeWentBackwardsError(now=now, last=self._now)
         return now
 
@@ -243,20 +275,22 @@ class Session(_Engine):
             raise IllegalTransitionError(
                 entity=f"session {self._id!r}", state=self.phase, action="begin", allowed=()
             )
+        saved = self._save()
         self._now = self._t = now
         out: list[Command] = []
-        if self._blocked:
-            if self._flow.on_blocked is None:
+        try:
+            target = self._flow.on_blocked if self._blocked else self._flow.start
+            if target is None:
                 self._steps = 1
                 self._events.append(
                     NodeEntered(session=self._id, node=self._node, kind="blocked", at=now)
                 )
                 out.append(HangUp(node=self._node, reason="blocked"))
                 self._end(SessionResult.BLOCKED)
-                return out
-            self._goto(self._flow.on_blocked, out)
-        else:
-            self._goto(self._flow.start, out)
+            else:
+                self._goto(target, out)
+        except Exception as error:
+            raise self._undo(saved, error, now) from error
         return out
 
     def handle(self, event: InputEvent, now: float) -> list[Command]:
@@ -273,7 +307,7 @@ class Session(_Engine):
             InvalidArgumentError: Keys other than 0-9, * and #, or a bad ``now``.
             TimeWentBackwardsError: ``now`` is before the last time seen.
         """
-        if type(now) is not float or not self._now <= now < _INF:  # fast path: a plain float
+        if type(now) is not float or not self._now <= now <= _LARGEST:  # fast path: a plain float
             now = self._check_now(now)
         handler = _HANDLERS.get(type(event))
         if handler is None:
@@ -283,8 +317,87 @@ class Session(_Engine):
         if self._phase == _ENDED or self._phase == _NEW:
             self._illegal(event, ())
         out: list[Command] = []
-        handler(self, event, now, out)
+        saved = self._save() if self._node in self._reach else None
+        try:
+            if self._term and handler is not Session._on_digits:
+                self._term = ""  # something else happened since the full value
+            handler(self, event, now, out)
+        except Exception as error:
+            raise self._undo(saved, error, now) from error
         return out
+
+    # All or nothing: every input is checked before anything changes; a call that can
+    # still fail half-way (one that may reach a calendar, which may not be able to
+    # answer for ``now``) keeps a snapshot and puts back the state it found.
+
+    def _save(self) -> tuple[Any, ...]:
+        return (
+            self._node,
+            self._phase,
+            self._buffer,
+            self._pending,
+            self._ni,
+            self._nm,
+            self._steps,
+            self._deadline,
+            self._request,
+            self._playing,
+            self._now,
+            self._t,
+            self._lang,
+            self._gone,
+            self._done,
+            self._term,
+            self._result,
+            len(self._events),
+            self._attrs,
+            self._stack,
+            self._seen,
+        )
+
+    def _undo(self, saved: tuple[Any, ...] | None, error: Exception, now: float) -> Exception:
+        """Put back the state of ``saved``; return the library error to raise for ``error``.
+
+        Without a snapshot (a call that cannot reach a calendar, which no input
+        makes fail half-way once it has been checked) the error is a defect of the
+        engine and goes up as it is.
+        """
+        if saved is None:
+            return error
+        (
+            self._node,
+            self._phase,
+            self._buffer,
+            self._pending,
+            self._ni,
+            self._nm,
+            self._steps,
+            self._deadline,
+            self._request,
+            self._playing,
+            self._now,
+            self._t,
+            self._lang,
+            self._gone,
+            self._done,
+            self._term,
+            self._result,
+            events,
+            self._attrs,
+            self._stack,
+            self._seen,
+        ) = saved
+        del self._events[events:]
+        if isinstance(error, CallCenterError):
+            return error
+        if isinstance(error, ArithmeticError | ValueError | OSError):
+            # What datetime and zoneinfo raise for a time they cannot represent.
+            return InvalidArgumentError(
+                name="now",
+                expected=f"a time the flow's calendars can answer for ({error})",
+                got=now,
+            )
+        return error
 
     # Each handler validates its event completely, then moves the clock and acts.
 
@@ -300,14 +413,50 @@ class Session(_Engine):
         # prompt without barge-in plays on, a lookup goes on, and a recording is ended
         # by the telephony side's report.
         index, size = 0, len(digits)
+        if self._term:
+            index = self._skip_terminator(digits, 0)
         nodes = self._flow.nodes
         while index < size and self._phase == _INPUT:
             node = nodes[self._node]
-            if type(node) is CollectNode and self._buffer and self._pending is None:
-                index = self._collect_digits(node, digits, index, out)
-            else:
-                self._key(digits[index], out)
-                index += 1
+            ch = digits[index]
+            if type(node) is CollectNode:
+                if self._pending is not None and ch == node.terminator:
+                    index += 1  # the terminator only ends collection, never confirms
+                    continue
+                if self._buffer and self._pending is None and ch in DIGITS:
+                    if out:
+                        _interrupted(out)
+                    index = self._collect_digits(node, digits, index, out)
+                    if self._term:
+                        index = self._skip_terminator(digits, index)
+                    continue
+            if out:
+                _interrupted(out)
+            self._key(ch, out)
+            index += 1
+            if self._term:
+                index = self._skip_terminator(digits, index)
+        if size > 1 and len(out) > 1:
+            self._in_force(out)
+
+    def _skip_terminator(self, digits: str, index: int) -> int:
+        """Pass over a terminator pressed right after a full value (it only ended it)."""
+        if index < len(digits):
+            term = self._term
+            self._term = ""
+            if digits[index] == term:
+                return index + 1
+        return index
+
+    def _in_force(self, out: list[Command]) -> None:
+        """Keep only the last :class:`Listen` of a batch, and only while the session listens."""
+        last = -1
+        if self._phase == _INPUT:
+            for index in range(len(out) - 1, -1, -1):
+                if type(out[index]) is Listen:
+                    last = index
+                    break
+        out[:] = [c for i, c in enumerate(out) if type(c) is not Listen or i == last]
 
     def _on_prompt_finished(self, event: PromptFinished, now: float, out: list[Command]) -> None:
         phase = self._phase
@@ -328,6 +477,7 @@ class Session(_Engine):
         if self._gone:
             self._illegal(event, ())
         self._now = self._t = now
+        self._done = getattr(self._flow.nodes[self._node], "on_hangup", None) == "completed"
         self._exit(Outcome.HANGUP)
         if self._flow.on_hangup is None:
             self._end(SessionResult.ABANDONED)
@@ -345,9 +495,7 @@ class Session(_Engine):
             raise InvalidArgumentError(
                 name="reference", expected="the recording's name (text)", got=reference
             )
-        seconds = as_instant(event.seconds, name="seconds")
-        if seconds < 0:
-            raise InvalidArgumentError(name="seconds", expected="a duration >= 0", got=seconds)
+        check_argument("seconds", event.seconds, minimum=0)
         self._now = self._t = now
         self._recording_finished(event, out)
 
@@ -383,7 +531,13 @@ class Session(_Engine):
         """
         now = self._check_now(now)
         out: list[Command] = []
-        self._fire_due(now, out)
+        if self._deadline is not None and self._deadline <= now:
+            saved = self._save() if self._node in self._reach else None
+            try:
+                self._term = ""
+                self._fire_due(now, out)
+            except Exception as error:
+                raise self._undo(saved, error, now) from error
         self._now = self._t = now
         return out
 
@@ -401,7 +555,7 @@ class Session(_Engine):
         ['a', 'f', 'id', 'n', 'p', 'v']
         """
         state: dict[str, Any] = {
-            "v": _STATE_VERSION,
+            "v": STATE_VERSION,
             "f": self._flow.name,
             "id": self._id,
             "n": self._node,
@@ -423,6 +577,8 @@ class Session(_Engine):
             ("sn", sorted(self._seen), []),
             ("x", self._blocked, False),
             ("g", self._gone, False),
+            ("dn", self._done, False),
+            ("tm", self._term, ""),
             ("res", self._result.value if self._result else None, None),
         )
         for key, value, default in optional:
@@ -437,94 +593,81 @@ class Session(_Engine):
     def from_dict(cls, flow: Flow, data: Mapping[str, Any]) -> Session:
         """Rebuild a session from :meth:`to_dict` output, for the same flow.
 
+        Every field is checked against the flow first (types, node ids, the phase
+        that fits the node, the keys typed so far, a value waiting for
+        confirmation, retry counters, the return stack, times), so a state that was
+        edited while stored cannot put the session where the flow never goes. A
+        state kept outside the host's control should also be signed: see
+        :meth:`to_token`.
+
         Raises:
-            InvalidArgumentError: The data is not a session state of this flow (wrong
-                flow name, unknown node or language, malformed values).
+            InvalidArgumentError: The data is not a state a session of this flow can
+                be in; the error names the field.
         """
-
-        def bad(name: str, expected: str, got: object) -> InvalidArgumentError:
-            return InvalidArgumentError(name=f"state.{name}", expected=expected, got=got)
-
-        if not isinstance(data, Mapping):
-            raise bad("", "a dict from Session.to_dict()", data)
-        if data.get("v") != _STATE_VERSION:
-            raise bad("v", f"state version {_STATE_VERSION}", data.get("v"))
-        if data.get("f") != flow.name:
-            raise bad("f", f"a session of flow {flow.name!r}", data.get("f"))
-        node = data.get("n")
-        if not isinstance(node, str) or node not in flow.nodes:
-            raise bad("n", "a node of the flow", node)
-        phase = data.get("p")
-        if not isinstance(phase, int) or not _NEW <= phase <= _ENDED:
-            raise bad("p", "a phase number 0-5", phase)
-        fitting = _PHASE_KINDS.get(phase)
-        if fitting is not None and not isinstance(flow.nodes[node], fitting):
-            raise bad("p", f"a phase that fits the {flow.nodes[node].KIND} node {node!r}", phase)
-        attributes = data.get("a")
-        if not isinstance(attributes, Mapping) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in attributes.items()
-        ):
-            raise bad("a", "a dict of text to text", attributes)
-        language = data.get("l", flow.default_language)
-        if not isinstance(language, str) or language not in flow.languages:
-            raise bad("l", f"one of {list(flow.languages)}", language)
-        stack = data.get("k", [])
-        if not isinstance(stack, list) or not all(
-            isinstance(s, str) and s in flow.nodes for s in stack
-        ):
-            raise bad("k", "a list of node ids", stack)
-        seen = data.get("sn", [])
-        if not isinstance(seen, list) or not all(
-            isinstance(s, str) and s in flow.nodes for s in seen
-        ):
-            raise bad("sn", "a list of node ids", seen)
-        ints = {}
-        for key in ("pl", "i", "m", "s", "r"):
-            value = data.get(key, 0)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise bad(key, "a whole number >= 0", value)
-            ints[key] = value
-        buffer = data.get("b", "")
-        pending = data.get("c")
-        if not isinstance(buffer, str) or not KEYS.issuperset(buffer):
-            raise bad("b", "keys typed so far", buffer)
-        if pending is not None and not isinstance(pending, str):
-            raise bad("c", "a value to confirm, or nothing", pending)
-        times = {}
-        for key in ("t", "d"):
-            value = data.get(key)
-            if value is not None:
-                value = as_instant(value, name=f"state.{key}")
-            times[key] = value
-        result = data.get("res")
-        try:
-            result_value = None if result is None else SessionResult(str(result))
-        except ValueError:
-            raise bad("res", "a session result", result) from None
+        fields = read_state(flow, data)
         session = cls.__new__(cls)
         session._flow = flow
-        session._id = str(data.get("id", ""))
-        session._attrs = dict(attributes)
-        session._blocked = bool(data.get("x", False))
-        session._gone = bool(data.get("g", False))
-        session._lang = language
-        session._node = node
-        session._phase = phase
-        session._playing = ints["pl"]
-        session._buffer = buffer
-        session._pending = pending
-        session._ni = ints["i"]
-        session._nm = ints["m"]
-        session._steps = ints["s"]
-        session._stack = list(stack)
-        session._deadline = times["d"]
-        session._request = ints["r"]
-        session._now = -math.inf if times["t"] is None else times["t"]
-        session._t = 0.0 if times["t"] is None else times["t"]
-        session._seen = set(seen)
-        session._result = result_value
+        session._reach = calendar_reach(flow)
+        session._id = fields["id"]
+        session._attrs = fields["attributes"]
+        session._blocked = fields["blocked"]
+        session._gone = fields["gone"]
+        session._done = fields["done"]
+        session._term = fields["term"]
+        session._lang = fields["language"]
+        session._node = fields["node"]
+        session._phase = fields["phase"]
+        session._playing = fields["playing"]
+        session._buffer = fields["buffer"]
+        session._pending = fields["pending"]
+        session._ni = fields["no_inputs"]
+        session._nm = fields["no_matches"]
+        session._steps = fields["steps"]
+        session._stack = fields["stack"]
+        session._deadline = fields["deadline"]
+        session._request = fields["request"]
+        now = fields["now"]
+        session._now = -math.inf if now is None else now
+        session._t = 0.0 if now is None else now
+        session._seen = fields["seen"]
+        session._result = fields["result"]
         session._events = []
         return session
+
+    def to_token(self, *, key: bytes, key_id: str) -> str:
+        """The state of :meth:`to_dict`, signed with a host key (HMAC-SHA256).
+
+        For a host that hands the state to a client between requests; read it back
+        with :meth:`from_token`. The token is signed, not encrypted: it holds the
+        session's attributes in the clear.
+
+        Raises:
+            InvalidArgumentError: The key is shorter than 16 bytes or the key id
+                is not 1-64 letters, digits, ``_`` or ``-``.
+        """
+        return sign_state(self.to_dict(), key=key, key_id=key_id)
+
+    @classmethod
+    def from_token(cls, flow: Flow, token: str, *, keys: Mapping[str, bytes]) -> Session:
+        """Rebuild a session from a :meth:`to_token` token after checking its signature.
+
+        Args:
+            flow: The session's flow.
+            token: The token.
+            keys: Key id to key, every key still accepted (old and new while keys
+                are rotated).
+
+        Raises:
+            InvalidArgumentError: The token is malformed, its key id unknown, its
+                signature wrong (checked in constant time), or its state not one of
+                this flow.
+        """
+        return cls.from_dict(flow, verify_state(token, keys=keys))
+
+
+def _interrupted(out: list[Command]) -> None:
+    """Drop the prompts a further key of the same batch has barged in on."""
+    out[:] = [c for c in out if type(c) is not Play]
 
 
 # The event handlers, by event class: what each input does.

@@ -8,11 +8,13 @@
   counter), prompts missing in a declared language with no fallback, queues the
   ACD does not have;
 * warnings: unreachable nodes, ambiguous keys (``1`` and ``10`` on one menu), options
-  that hide a global key, calendars leaving weekdays undefined, unused prompts and
-  calendars, a flow where no agent can be reached.
+  that hide a global key, digit escape keys that make values impossible, placeholders
+  for attributes nobody sets, calendars leaving weekdays undefined, unused prompts and
+  calendars, a flow where no agent can be reached (unless it says it expects none).
 
 It also measures, per flow, the best and worst case of key presses and seconds
-(prompt durations plus timeouts) from the first node to an agent.
+(prompt durations plus timeouts) from the first node to an agent, each with the way
+that gives it (the graph and the searches are in ``_routes``).
 
 The worst case is the longest way over paths that visit no node twice, where at
 every listening node every allowed no-input and no-match happens before the way
@@ -23,9 +25,9 @@ the report says whether the figures are exact.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
-from typing import NamedTuple
 
 import attrs
 
@@ -34,46 +36,25 @@ from ..errors import DefinitionError, Problem, Severity, did_you_mean
 from ._flow import Flow
 from ._model import (
     CALLER_KINDS,
-    INPUT_KINDS,
-    REPEAT,
-    BranchNode,
     CallbackNode,
-    CallNode,
     CollectNode,
     EnqueueNode,
     HangUpNode,
-    HoursNode,
-    LanguageNode,
     LookupNode,
     MenuNode,
     Node,
     RecordNode,
-    ReturnNode,
-    SayNode,
     SetAttributesNode,
     SurveyNode,
     TransferNode,
     prompt_fields,
 )
+from ._prompts import PLACEHOLDER
+from ._routes import Edge, Worst, edges, shortest
 
 __all__ = ["FlowReport", "check_flow", "check_flow_file"]
 
 _WARNING = Severity.WARNING
-
-
-class Edge(NamedTuple):
-    """One way out of a node, with its worst-case cost."""
-
-    label: str
-    target: str
-    silent: bool
-    """Taken without the caller pressing anything (a silent caller can loop on it)."""
-    keys: int
-    seconds: float
-    least_keys: int = 0
-    """Key presses when the caller does the right thing at once."""
-    least_seconds: float = 0.0
-    """Seconds when the caller does the right thing at once."""
 
 
 @attrs.frozen(kw_only=True)
@@ -91,6 +72,10 @@ class FlowReport:
         worst_seconds: Longest time on a way to an agent.
         exact: Whether the worst-case search finished (else the worst figures are
             lower bounds).
+        best_keys_path: The nodes, start to agent, of a way with ``best_keys``.
+        best_seconds_path: The nodes of a way with ``best_seconds``.
+        worst_keys_path: The nodes of a way with ``worst_keys``.
+        worst_seconds_path: The nodes of a way with ``worst_seconds``.
     """
 
     flow: str
@@ -101,6 +86,10 @@ class FlowReport:
     worst_keys: int | None
     worst_seconds: float | None
     exact: bool
+    best_keys_path: tuple[str, ...] = ()
+    best_seconds_path: tuple[str, ...] = ()
+    worst_keys_path: tuple[str, ...] = ()
+    worst_seconds_path: tuple[str, ...] = ()
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -116,129 +105,6 @@ class FlowReport:
     def ok(self) -> bool:
         """Whether there is no error (warnings allowed)."""
         return not self.errors
-
-
-def _seconds(flow: Flow, prompt: str | None) -> float:
-    if prompt is None:
-        return 0.0
-    return max((v.duration for v in flow.prompts[prompt].values()), default=0.0)
-
-
-def _input_edges(flow: Flow, node: Node) -> Iterator[Edge]:
-    assert isinstance(node, INPUT_KINDS)
-    first = _seconds(flow, node.prompt)
-    again = _seconds(flow, node.short_prompt or node.prompt)
-    sorry_i = _seconds(flow, node.no_input_prompt) + again
-    sorry_m = _seconds(flow, node.no_match_prompt) + again
-    ni, nm, timeout = node.no_input_limit, node.no_match_limit, node.timeout
-    if isinstance(node, CollectNode):
-        width = node.max_digits + (1 if node.terminator else 0)
-        entry = node.inter_digit_timeout if node.terminator is None else 0.0
-    elif isinstance(node, MenuNode):
-        width = max(len(k) for k in node.options)
-        entry = 0.0
-    else:
-        width, entry = 1, 0.0
-    failed = (ni - 1) * (timeout + sorry_i) + (nm - 1) * (sorry_m + entry)
-    fail_keys = (nm - 1) * width
-
-    def match(label: str, target: str, keys: int) -> Edge:
-        extra = 0.0
-        if isinstance(node, CollectNode) and node.confirm_prompt is not None:
-            extra, keys = _seconds(flow, node.confirm_prompt), keys + 1
-        return Edge(
-            label,
-            target,
-            False,
-            fail_keys + keys,
-            first + failed + entry + extra,
-            keys,
-            first + entry + extra,
-        )
-
-    if isinstance(node, MenuNode):
-        for key, target in node.options.items():
-            yield match(f"options.{key}", node.id if target == REPEAT else target, len(key))
-    elif isinstance(node, CollectNode):
-        for key, target in node.keys.items():
-            yield match(f"keys.{key}", target, 1)
-        yield match("next", node.next, width)
-    elif isinstance(node, CallbackNode):
-        yield match("next", node.next, 1)
-        yield match("declined", node.declined, 1)
-    else:
-        assert isinstance(node, LanguageNode | SurveyNode)
-        yield match("next", node.next, 1)
-    use_global = not isinstance(node, CollectNode) or node.use_global_keys
-    for key, target in flow.global_keys.items() if use_global else ():
-        if target != REPEAT:
-            yield match(f"global_keys.{key}", target, 1)
-    no_input = node.on_no_input or flow.on_no_input or flow.on_error
-    if isinstance(node, LanguageNode | SurveyNode) and node.on_no_input is None:
-        no_input = node.next
-    if no_input is not None:
-        seconds = first + (ni - 1) * sorry_i + ni * timeout + (nm - 1) * (sorry_m + entry)
-        least = first + (ni - 1) * sorry_i + ni * timeout
-        yield Edge("on_no_input", no_input, True, fail_keys, seconds, 0, least)
-    no_match = node.on_no_match or flow.on_no_match or flow.on_error
-    if no_match is not None:
-        seconds = first + (ni - 1) * (timeout + sorry_i) + (nm - 1) * sorry_m + nm * entry
-        least = first + (nm - 1) * sorry_m + nm * entry
-        yield Edge("on_no_match", no_match, False, nm * width, seconds, nm, least)
-
-
-def edges(flow: Flow, node: Node) -> list[Edge]:
-    """Every way out of ``node``, with worst-case costs (returns: see :func:`_returns`)."""
-    if isinstance(node, INPUT_KINDS):
-        return list(_input_edges(flow, node))
-    if isinstance(node, SayNode):
-        seconds = _seconds(flow, node.prompt)
-        return [Edge("next", node.next, True, 0, seconds, 0, seconds)]
-    if isinstance(node, BranchNode):
-        result = [Edge(f"rules.{i}.goto", r.goto, True, 0, 0.0) for i, r in enumerate(node.rules)]
-        return [*result, Edge("otherwise", node.otherwise, True, 0, 0.0)]
-    if isinstance(node, HoursNode):
-        result = [Edge("open", node.open, True, 0, 0.0), Edge("closed", node.closed, True, 0, 0.0)]
-        if node.holiday is not None:
-            result.append(Edge("holiday", node.holiday, True, 0, 0.0))
-        return result
-    if isinstance(node, SetAttributesNode):
-        return [Edge("next", node.next, True, 0, 0.0)]
-    if isinstance(node, LookupNode):
-        result = [
-            Edge("next", node.next, True, 0, node.timeout),
-            Edge("not_found", node.not_found, True, 0, node.timeout),
-        ]
-        failure = node.on_failure or flow.on_error
-        if failure is not None:
-            result.append(Edge("on_failure", failure, True, 0, node.timeout, 0, node.timeout))
-        return result
-    if isinstance(node, RecordNode):
-        seconds = _seconds(flow, node.prompt) + node.max_seconds
-        prompt = _seconds(flow, node.prompt)
-        result = [Edge("next", node.next, True, 0, seconds, 0, prompt)]
-        if node.on_no_input is not None:
-            result.append(Edge("on_no_input", node.on_no_input, True, 0, seconds, 0, prompt))
-        return result
-    if isinstance(node, CallNode):
-        # Calls nested too deep go to on_error instead.
-        result = [Edge("target", node.target, True, 0, 0.0)]
-        if flow.on_error is not None:
-            result.append(Edge("on_error", flow.on_error, True, 0, 0.0))
-        return result
-    if isinstance(node, ReturnNode):
-        # Back to the next of any call (the graph does not know which), or to
-        # on_error when no call is open.
-        result = [
-            Edge("return", call.next, True, 0, 0.0)
-            for call in flow.nodes.values()
-            if isinstance(call, CallNode)
-        ]
-        if flow.on_error is not None:
-            result.append(Edge("on_error", flow.on_error, True, 0, 0.0))
-        return result
-    assert isinstance(node, EnqueueNode | TransferNode | HangUpNode)
-    return []
 
 
 def _terminal(node: Node) -> bool:
@@ -308,79 +174,6 @@ def _silent_cycles(graph: dict[str, list[Edge]], nodes: Collection[str]) -> list
                 if looping:
                     found.append(sorted(component))
     return found
-
-
-def _best(
-    flow: Flow, graph: dict[str, list[Edge]], agents: set[str]
-) -> tuple[int | None, float | None]:
-    import heapq
-
-    def shortest(weight: str) -> float | None:
-        dist: dict[str, float] = {flow.start: 0.0}
-        heap = [(0.0, flow.start)]
-        while heap:
-            d, node = heapq.heappop(heap)
-            if node in agents:
-                return d
-            if d > dist.get(node, float("inf")):
-                continue
-            for edge in graph[node]:
-                nd = d + float(getattr(edge, weight))
-                if nd < dist.get(edge.target, float("inf")):
-                    dist[edge.target] = nd
-                    heapq.heappush(heap, (nd, edge.target))
-        return None
-
-    keys = shortest("least_keys")
-    seconds = shortest("least_seconds")
-    return (None if keys is None else int(keys)), seconds
-
-
-def _worst(flow: Flow, agents: set[str], limit: int) -> tuple[int | None, float | None, bool]:
-    best_keys: int | None = None
-    best_seconds: float | None = None
-    budget = limit
-    on_path: set[tuple[str, tuple[str, ...]]] = set()
-    exact = True
-
-    def visit(node_id: str, stack: tuple[str, ...], keys: int, seconds: float) -> None:
-        nonlocal best_keys, best_seconds, budget, exact
-        budget -= 1
-        if budget < 0:
-            exact = False
-            return
-        if node_id in agents:
-            best_keys = keys if best_keys is None else max(best_keys, keys)
-            best_seconds = seconds if best_seconds is None else max(best_seconds, seconds)
-            return
-        state = (node_id, stack)
-        on_path.add(state)
-        node = flow.nodes[node_id]
-        if isinstance(node, ReturnNode):
-            step: tuple[str, tuple[str, ...]] | None = None
-            if stack:
-                step = (stack[-1], stack[:-1])
-            elif flow.on_error is not None:
-                step = (flow.on_error, stack)
-            if step is not None and step not in on_path:
-                visit(step[0], step[1], keys, seconds)
-        else:
-            for edge in edges(flow, node):
-                next_stack = stack
-                if isinstance(node, CallNode):
-                    if edge.label == "on_error":
-                        if len(stack) < 8:
-                            continue  # only a call nested too deep goes there
-                    elif len(stack) >= 8:
-                        continue
-                    else:
-                        next_stack = (*stack, node.next)
-                if (edge.target, next_stack) not in on_path:
-                    visit(edge.target, next_stack, keys + edge.keys, seconds + edge.seconds)
-        on_path.discard(state)
-
-    visit(flow.start, (), 0, 0.0)
-    return best_keys, best_seconds, exact
 
 
 def check_flow(
@@ -468,29 +261,38 @@ def check_flow(
         if node_id not in reachable
     )
     problems.extend(_key_warnings(flow))
+    problems.extend(_placeholder_warnings(flow))
     problems.extend(_calendar_warnings(flow))
-    best_keys, best_seconds = _best(flow, graph, agents)
-    if best_keys is None:
-        problems.append(
-            Problem(
-                path=f"nodes.{flow.start}",
-                message="no agent can be reached from the start node",
-                severity=_WARNING,
+    fewest = shortest(flow, graph, agents, "least_keys")
+    quickest = shortest(flow, graph, agents, "least_seconds")
+    worst = Worst(flow, agents, path_limit)
+    if fewest is None or quickest is None:
+        if flow.expects_agent:
+            problems.append(
+                Problem(
+                    path=f"nodes.{flow.start}",
+                    message="no agent can be reached from the start node (set "
+                    "expects_agent = false if the flow never hands a call to an agent "
+                    "on purpose)",
+                    severity=_WARNING,
+                )
             )
-        )
-        worst_keys, worst_seconds, exact = None, None, True
     else:
-        worst_keys, worst_seconds, exact = _worst(flow, agents, path_limit)
+        worst.run()
     problems.sort(key=lambda p: p.severity is _WARNING)
     return FlowReport(
         flow=flow.name,
         problems=tuple(problems),
         agents=tuple(sorted(agents)),
-        best_keys=best_keys,
-        best_seconds=None if best_seconds is None else round(best_seconds, 2),
-        worst_keys=worst_keys,
-        worst_seconds=None if worst_seconds is None else round(worst_seconds, 2),
-        exact=exact,
+        best_keys=None if fewest is None else int(fewest[0]),
+        best_seconds=None if quickest is None else round(quickest[0], 2),
+        worst_keys=worst.keys,
+        worst_seconds=None if worst.seconds is None else round(worst.seconds, 2),
+        exact=worst.exact,
+        best_keys_path=() if fewest is None else fewest[1],
+        best_seconds_path=() if quickest is None else quickest[1],
+        worst_keys_path=worst.keys_path,
+        worst_seconds_path=worst.seconds_path,
     )
 
 
@@ -559,6 +361,17 @@ def _key_warnings(flow: Flow) -> Iterator[Problem]:
                         message=f"option {key!r} hides the global key {key!r} in this menu",
                         severity=_WARNING,
                     )
+        if isinstance(node, CollectNode):
+            for key in sorted(node.keys):
+                if key.isdigit() and _value_may_start_with(node, key):
+                    yield Problem(
+                        path=f"{base}.keys.{key}",
+                        message=f"escape key {key!r} is taken as a way out when pressed "
+                        f"first, so a value starting with {key!r} can never be entered; "
+                        "use a non-digit escape key, or a pattern that says values never "
+                        f"start with {key!r}",
+                        severity=_WARNING,
+                    )
         if isinstance(node, CollectNode) and node.use_global_keys:
             digits = sorted(k for k in flow.global_keys if k.isdigit() and k not in node.keys)
             if digits:
@@ -569,6 +382,71 @@ def _key_warnings(flow: Flow) -> Iterator[Problem]:
                     "use_global_keys = false if values may",
                     severity=_WARNING,
                 )
+
+
+def _value_may_start_with(node: CollectNode, digit: str) -> bool:
+    """Whether a value the collect accepts may start with ``digit`` (sampled, not proven)."""
+    if node.pattern is None:
+        return True
+    pattern = re.compile(node.pattern)
+    for length in sorted({node.min_digits, node.max_digits}):
+        for fill in "0123456789":
+            if pattern.fullmatch(digit + fill * (length - 1)) is not None:
+                return True
+    return False
+
+
+_BUILT_IN = frozenset(("caller", "dialled", "caller_status", "language", "recording"))
+
+
+def _placeholder_warnings(flow: Flow) -> Iterator[Problem]:
+    """Placeholders naming an attribute that no node sets and the flow does not declare."""
+    known = set(_BUILT_IN) | set(flow.attributes) | {"callback_queue"}
+    prefixes: list[str] = []
+    for node in flow.nodes.values():
+        if isinstance(node, CollectNode | SurveyNode):
+            known.add(node.store)
+        elif isinstance(node, SetAttributesNode):
+            known.update(node.values)
+        elif isinstance(node, LookupNode):
+            if not node.into:
+                return  # a lookup may set any attribute: nothing can be said
+            prefixes.append(node.into)
+
+    def unknown(text: str | None, extra: Collection[str] = ()) -> Iterator[str]:
+        for name in PLACEHOLDER.findall(text or ""):
+            if name not in known and name not in extra and not name.startswith(tuple(prefixes)):
+                yield name
+
+    confirms = {n.confirm_prompt for n in flow.nodes.values() if isinstance(n, CollectNode)}
+    for prompt_id, variants in flow.prompts.items():
+        extra = ("value",) if prompt_id in confirms else ()
+        for lang, variant in variants.items():
+            for name in unknown(variant.text, extra):
+                yield _placeholder_problem(f"prompts.{prompt_id}.{lang}", name)
+    for node_id, node in flow.nodes.items():
+        texts: list[tuple[str, str]] = []
+        if isinstance(node, SetAttributesNode):
+            texts = [(f"values.{k}", v) for k, v in node.values.items()]
+        elif isinstance(node, LookupNode):
+            texts = [(f"arguments.{k}", v) for k, v in node.arguments.items()]
+        elif isinstance(node, EnqueueNode):
+            texts = [(f"attributes.{k}", v) for k, v in node.attributes.items()]
+        elif isinstance(node, TransferNode):
+            texts = [("to", node.to)]
+        for field, text in texts:
+            for name in unknown(text):
+                yield _placeholder_problem(f"nodes.{node_id}.{field}", name)
+
+
+def _placeholder_problem(path: str, name: str) -> Problem:
+    return Problem(
+        path=path,
+        message=f"placeholder {{{name}}} names an attribute that no node sets and the "
+        "flow's attributes do not declare, so it is replaced by an empty text; declare "
+        "it under attributes (with a default) if the host sets it",
+        severity=_WARNING,
+    )
 
 
 def _calendar_warnings(flow: Flow) -> Iterator[Problem]:

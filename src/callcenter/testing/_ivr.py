@@ -19,6 +19,7 @@ the session ends within the step guard with well-formed events;
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Iterable, Sequence
 
@@ -64,6 +65,8 @@ __all__ = [
     "run_script",
 ]
 
+_NUMBERS = itertools.count(1)
+
 Action = tuple[str, str]
 """One step of a caller script: ``("press", keys)``, ``("wait", seconds)``,
 ``("say", text)``, ``("hangup", "")``, ``("answer", "")``, ``("not_found", "")``,
@@ -80,6 +83,8 @@ class ScriptedCaller:
         dialled: The number dialled.
         status: The caller's list status (normal, VIP, blocked).
         key_gap: Seconds between one key and the next action.
+        session_id: The session's id; default: a new ``scripted-<n>`` for every
+            caller, so that calls can be told apart in reports.
 
     Attributes:
         session: The session being driven.
@@ -97,15 +102,19 @@ class ScriptedCaller:
         dialled: str = "4008001234",
         status: CallerStatus = CallerStatus.NORMAL,
         key_gap: float = 0.5,
+        session_id: str | None = None,
     ) -> None:
+        if session_id is None:
+            session_id = f"scripted-{next(_NUMBERS)}"
         self.session = Session(
-            flow, session_id="scripted", caller=caller, dialled=dialled, status=status
+            flow, session_id=session_id, caller=caller, dialled=dialled, status=status
         )
         self.now = float(now)
         self.key_gap = key_gap
         self.commands: list[Command] = []
         self.events: list[SessionEvent] = []
         self._playing: deque[Play] = deque()
+        self._played = 0.0  # seconds of the first queued prompt already heard
         self._ask: AskHost | None = None
         self._record: Record | None = None
         self._take(self.session.begin(self.now))
@@ -123,35 +132,53 @@ class ScriptedCaller:
             elif isinstance(command, Record):
                 self._record = command
         if self.session.ended:
-            self._playing.clear()
+            self._stop_prompts()
+
+    def _stop_prompts(self) -> None:
+        self._playing.clear()
+        self._played = 0.0
 
     def _feed(self, event: object) -> None:
         self._take(self.session.handle(event, self.now))  # type: ignore[arg-type]
 
+    def _move_to(self, when: float) -> None:
+        """Move the clock forward to ``when``; the first queued prompt plays on meanwhile."""
+        if when > self.now:
+            if self._playing:
+                self._played += when - self.now
+            self.now = when
+
     def _time_passes(self, until: float) -> None:
-        """Move the clock to ``until``, finishing prompts and firing deadlines in order."""
+        """Move the clock to ``until``, finishing prompts and firing deadlines in order.
+
+        A prompt that is still playing at ``until`` goes on from where it was at the
+        next call; the clock stops when the session ends.
+        """
         while not self.session.ended:
             deadline = self.session.next_deadline()
-            if self._playing and self.now + self._playing[0].seconds <= until:
-                if deadline is not None and deadline <= self.now + self._playing[0].seconds:
-                    self.now = deadline
+            ends = self.now + self._playing[0].seconds - self._played if self._playing else None
+            if ends is not None and ends <= until:
+                if deadline is not None and deadline <= ends:
+                    self._move_to(deadline)
                     self._take(self.session.advance(self.now))
                     continue
-                self.now += self._playing.popleft().seconds
+                self.now = max(self.now, ends)
+                self._playing.popleft()
+                self._played = 0.0
                 self._feed(PromptFinished())
             elif deadline is not None and deadline <= until:
-                self.now = max(self.now, deadline)
+                self._move_to(deadline)
                 self._take(self.session.advance(self.now))
             else:
                 break
-        self.now = max(self.now, until)
         if not self.session.ended:
+            self._move_to(until)
             self._take(self.session.advance(self.now))
 
     def listen(self) -> ScriptedCaller:
         """Listen to every queued prompt to its end."""
         while self._playing and not self.session.ended:
-            self._time_passes(self.now + self._playing[0].seconds)
+            self._time_passes(self.now + self._playing[0].seconds - self._played)
         return self
 
     # ------------------------------------------------------------------ actions
@@ -163,7 +190,7 @@ class ScriptedCaller:
             self.listen()
             self._require_live("press keys")
         if self.session.phase == "input":
-            self._playing.clear()  # keys stop a barge-in prompt; other prompts play on
+            self._stop_prompts()  # keys stop a barge-in prompt; other prompts play on
         self._feed(DigitsPressed(digits=keys))
         self._time_passes(self.now + self.key_gap)
         return self
