@@ -191,7 +191,7 @@ def hangup_flow() -> Flow:
         .menu("menu", prompt="p", options={"1": "vm", "2": "cb", "3": "status"})
         .record("vm", prompt="v", mailbox="box", next="goodbye")
         .callback("cb", prompt="c", queue="callbacks", next="goodbye", declined="goodbye")
-        .say("status", prompt="status", next="goodbye", on_hangup="completed")
+        .say("status", prompt="status", next="goodbye", hangup_result="completed")
         .say("goodbye", prompt="thanks", next="bye")
         .hangup("bye")
         .build()
@@ -225,7 +225,7 @@ def test_a_completed_hang_up_survives_the_hang_up_route() -> None:
     assert restored.result is SessionResult.COMPLETED
 
 
-def test_on_hangup_takes_only_a_known_meaning() -> None:
+def test_hangup_result_takes_only_a_known_meaning() -> None:
     from callcenter.errors import DefinitionError
     from callcenter.ivr import flow_from_dict
 
@@ -236,9 +236,9 @@ def test_on_hangup_takes_only_a_known_meaning() -> None:
                 "start": "s",
                 "prompts": {"p": {"zh": "再见"}},
                 "nodes": {
-                    "s": {"kind": "say", "prompt": "p", "next": "b", "on_hangup": "done"},
+                    "s": {"kind": "say", "prompt": "p", "next": "b", "hangup_result": "done"},
                     "b": {"kind": "hangup"},
                 },
             }
         )
-    assert [p.path for p in caught.value.problems] == ["nodes.s.on_hangup"]
+    assert [p.path for p in caught.value.problems] == ["nodes.s.hangup_result"]

@@ -50,7 +50,7 @@ class _Retries(TypedDict, total=False):
     on_no_match: str | None
     no_input_prompt: str | None
     no_match_prompt: str | None
-    on_hangup: str | None
+    hangup_result: str | None
 
 
 class MenuOptions(_Retries, total=False):
@@ -83,7 +83,7 @@ class LookupOptions(TypedDict, total=False):
     on_failure: str | None
     into: str
     timeout: float
-    on_hangup: str | None
+    hangup_result: str | None
 
 
 class RecordOptions(TypedDict, total=False):
@@ -92,7 +92,7 @@ class RecordOptions(TypedDict, total=False):
     max_seconds: float
     terminator: str | None
     on_no_input: str | None
-    on_hangup: str | None
+    hangup_result: str | None
 
 
 class CallbackOptions(_Retries, total=False):
@@ -195,9 +195,11 @@ class FlowBuilder:
 
     # ------------------------------------------------------------------ node kinds
 
-    def say(self, node_id: str, *, prompt: str, next: str, on_hangup: str | None = None) -> Self:
+    def say(
+        self, node_id: str, *, prompt: str, next: str, hangup_result: str | None = None
+    ) -> Self:
         """Add a :class:`SayNode`."""
-        return self.add(SayNode(id=node_id, prompt=prompt, next=next, on_hangup=on_hangup))
+        return self.add(SayNode(id=node_id, prompt=prompt, next=next, hangup_result=hangup_result))
 
     def menu(
         self,

@@ -52,7 +52,7 @@ MAX_LIMIT = 100
 MAX_DIGITS = 64
 """The most keys a collect node may take."""
 HANGUP_RESULTS = ("completed", "abandoned")
-"""What a node's ``on_hangup`` may say a hang-up there means."""
+"""What a node's ``hangup_result`` may say a hang-up there means."""
 
 
 def _seconds_field(problems: Problems, name: str, value: object) -> None:
@@ -65,14 +65,14 @@ def _check_retries(problems: Problems, node: object) -> None:
             _seconds_field(problems, name, getattr(node, name))
     for name in ("no_input_limit", "no_match_limit"):
         problems.number(name, getattr(node, name), minimum=1, maximum=MAX_LIMIT, integer=True)
-    _check_on_hangup(problems, node)
+    _check_hangup_result(problems, node)
 
 
-def _check_on_hangup(problems: Problems, node: object) -> None:
-    value = getattr(node, "on_hangup", None)
+def _check_hangup_result(problems: Problems, node: object) -> None:
+    value = getattr(node, "hangup_result", None)
     if value is not None and value not in HANGUP_RESULTS:
         problems.add(
-            "on_hangup",
+            "hangup_result",
             f"expected one of {', '.join(map(repr, HANGUP_RESULTS))}, got {value!r}",
         )
 
@@ -138,21 +138,21 @@ class Variant:
 class SayNode:
     """Play a prompt, then go to ``next``. Keys pressed meanwhile are ignored.
 
-    ``on_hangup = "completed"`` says that a caller who hangs up while this prompt
+    ``hangup_result = "completed"`` says that a caller who hangs up while this prompt
     plays (a goodbye, a status read out) got what they came for: the session's
     result is then ``completed``, not ``abandoned``. Every node that holds the
-    caller takes ``on_hangup``.
+    caller takes ``hangup_result``.
     """
 
     KIND: ClassVar[str] = "say"
     id: str
     prompt: str
     next: str
-    on_hangup: str | None = None
+    hangup_result: str | None = None
 
     def __attrs_post_init__(self) -> None:
         problems = Problems()
-        _check_on_hangup(problems, self)
+        _check_hangup_result(problems, self)
         problems.raise_if_any(what=f"{self.KIND} node {self.id!r}")
 
 
@@ -178,7 +178,7 @@ class MenuNode:
             flow's ``on_no_match``, then ``on_error``).
         no_input_prompt: Played before the re-prompt after a no-input.
         no_match_prompt: Played before the re-prompt after a no-match.
-        on_hangup: What a hang-up at this node means: ``"completed"`` (the caller
+        hangup_result: What a hang-up at this node means: ``"completed"`` (the caller
             got what they came for) or ``"abandoned"`` (the default).
     """
 
@@ -196,7 +196,7 @@ class MenuNode:
     on_no_match: str | None = None
     no_input_prompt: str | None = None
     no_match_prompt: str | None = None
-    on_hangup: str | None = None
+    hangup_result: str | None = None
 
     def __attrs_post_init__(self) -> None:
         problems = Problems()
@@ -267,7 +267,7 @@ class CollectNode:
     on_no_match: str | None = None
     no_input_prompt: str | None = None
     no_match_prompt: str | None = None
-    on_hangup: str | None = None
+    hangup_result: str | None = None
 
     def __attrs_post_init__(self) -> None:
         problems = Problems()
@@ -429,12 +429,12 @@ class LookupNode:
     on_failure: str | None = None
     into: str = ""
     timeout: float = 5.0
-    on_hangup: str | None = None
+    hangup_result: str | None = None
 
     def __attrs_post_init__(self) -> None:
         problems = Problems()
         _seconds_field(problems, "timeout", self.timeout)
-        _check_on_hangup(problems, self)
+        _check_hangup_result(problems, self)
         problems.raise_if_any(what=f"{self.KIND} node {self.id!r}")
 
 
@@ -455,7 +455,7 @@ class LanguageNode:
     on_no_match: str | None = None
     no_input_prompt: str | None = None
     no_match_prompt: str | None = None
-    on_hangup: str | None = None
+    hangup_result: str | None = None
 
     def __attrs_post_init__(self) -> None:
         problems = Problems()
@@ -510,12 +510,12 @@ class RecordNode:
     max_seconds: float = 120.0
     terminator: str | None = "#"
     on_no_input: str | None = None
-    on_hangup: str | None = None
+    hangup_result: str | None = None
 
     def __attrs_post_init__(self) -> None:
         problems = Problems()
         _seconds_field(problems, "max_seconds", self.max_seconds)
-        _check_on_hangup(problems, self)
+        _check_hangup_result(problems, self)
         problems.raise_if_any(what=f"{self.KIND} node {self.id!r}")
 
 
@@ -543,7 +543,7 @@ class CallbackNode:
     on_no_match: str | None = None
     no_input_prompt: str | None = None
     no_match_prompt: str | None = None
-    on_hangup: str | None = None
+    hangup_result: str | None = None
 
     def __attrs_post_init__(self) -> None:
         problems = Problems()
@@ -574,7 +574,7 @@ class SurveyNode:
     on_no_match: str | None = None
     no_input_prompt: str | None = None
     no_match_prompt: str | None = None
-    on_hangup: str | None = None
+    hangup_result: str | None = None
 
     def __attrs_post_init__(self) -> None:
         problems = Problems()

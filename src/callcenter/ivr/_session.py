@@ -477,7 +477,7 @@ class Session(_Engine):
         if self._gone:
             self._illegal(event, ())
         self._now = self._t = now
-        self._done = getattr(self._flow.nodes[self._node], "on_hangup", None) == "completed"
+        self._done = getattr(self._flow.nodes[self._node], "hangup_result", None) == "completed"
         self._exit(Outcome.HANGUP)
         if self._flow.on_hangup is None:
             self._end(SessionResult.ABANDONED)
