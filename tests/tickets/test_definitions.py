@@ -233,12 +233,12 @@ def test_per_level_escalation_targets_are_checked() -> None:
     messages = {p.path: p.message for p in info.value.problems}
     assert "did you mean 'at_branch'" in messages["escalation_sla.at_brnch"]
     assert "no 'escalate' transition leads to 'resolved'" in messages["escalation_sla.resolved"]
-    assert "seconds > 0" in messages["escalation_sla.at_branch"]
+    assert "expected a number > 0, got -1" in messages["escalation_sla.at_branch"]
     without = {k: v for k, v in document.items() if k != "escalation_trigger"}
     without["escalation_sla"] = {"at_branch": 60.0}
     with pytest.raises(DefinitionError, match="need an escalation_trigger"):
         workflow_from_dict(without)
-    with pytest.raises(DefinitionError, match=r"escalation_sla.*seconds > 0"):
+    with pytest.raises(DefinitionError, match=r"escalation_sla.*> 0, got inf"):
         Workflow(
             name="w",
             states=S,

@@ -16,6 +16,7 @@ from typing import TypeVar
 from .._clock import Clock
 from .._timers import TimerQueue
 from ..errors import (
+    CallCenterError,
     DefinitionError,
     DuplicateIdError,
     InvalidArgumentError,
@@ -33,7 +34,7 @@ from ._events import (
 )
 from ._records import Actor, FieldValue, Priority, Ticket
 from ._staging import CLOCKS, Batch, TimerKey
-from ._transition import SLA_ACTOR, TriggerRefusedError
+from ._transition import SLA_ACTOR, Transition, TriggerRefusedError
 from ._workflow import Workflow
 
 __all__ = ["TicketDesk"]
@@ -112,15 +113,16 @@ class TicketDesk:
         return len(self._tickets)
 
     def __contains__(self, ticket_id: object) -> bool:
-        return ticket_id in self._tickets
+        return isinstance(ticket_id, str) and ticket_id in self._tickets
 
     def get(self, ticket_id: str) -> Ticket:
-        """The ticket with this id.
+        """The ticket with this id. ``O(1)``, refusals included.
 
         Raises:
             UnknownIdError: No such ticket on the desk.
+            InvalidArgumentError: ``ticket_id`` is not text.
         """
-        ticket = self._tickets.get(ticket_id)
+        ticket = self._tickets.get(_checked_id(ticket_id))
         if ticket is None:
             raise UnknownIdError(kind="ticket", id=ticket_id, known=self._tickets)
         return ticket
@@ -142,6 +144,8 @@ class TicketDesk:
     # ------------------------------------------------------------------ changes
 
     def _workflow(self, name: str) -> Workflow:
+        if not isinstance(name, str):
+            raise InvalidArgumentError(name="workflow", expected="a workflow name", got=name)
         wf = self._workflows.get(name)
         if wf is None:
             raise UnknownIdError(kind="workflow", id=name, known=self._workflows)
@@ -174,7 +178,7 @@ class TicketDesk:
         self._outbox.extend(batch.events)
 
     def _ticket(self, batch: Batch, ticket_id: str) -> Ticket:
-        ticket = batch.get(ticket_id)
+        ticket = batch.get(_checked_id(ticket_id))
         if ticket is None:
             raise UnknownIdError(kind="ticket", id=ticket_id, known=self._tickets)
         return ticket
@@ -207,6 +211,9 @@ class TicketDesk:
         """
         wf = self._workflow(workflow)
 
+        if ticket_id is not None:
+            _checked_id(ticket_id)
+
         def call(batch: Batch, at: float) -> Ticket:
             if ticket_id is not None and ticket_id in batch:
                 raise DuplicateIdError(kind="ticket", id=ticket_id)
@@ -224,14 +231,19 @@ class TicketDesk:
         """Put an existing ticket (e.g. loaded from a store) on the desk, with its clocks.
 
         Its SLA events already due are given by the next call that takes ``now``.
+        The ticket must be what its trail says (it is replayed to check).
 
         Raises:
             UnknownIdError: The ticket's workflow is not on the desk.
             DuplicateIdError: A ticket with its id is already on the desk.
+            InvalidArgumentError: Not a ticket, or its trail does not rebuild it.
         """
-        self._workflow(ticket.workflow)
-        if ticket.id in self._tickets:
+        if not isinstance(ticket, Ticket):
+            raise InvalidArgumentError(name="ticket", expected="a Ticket", got=ticket)
+        wf = self._workflow(ticket.workflow)
+        if _checked_id(ticket.id) in self._tickets:
             raise DuplicateIdError(kind="ticket", id=ticket.id)
+        _check_replays(wf, ticket)
         batch = self._batch()
         batch.store(ticket, None)
         self._finish(batch)
@@ -265,8 +277,10 @@ class TicketDesk:
         them -- an escalation among them may move this very ticket -- and then the
         trigger is fired on the ticket as they left it. When the transition
         ``opens`` a follow-up workflow, the follow-up ticket is opened in the same
-        step, owned by ``actor``, with the ``parent_id`` field and the customer's
-        details copied. When anything is refused nothing changes at all: the SLA
+        step with the ``parent_id`` field and the customer's details copied; it is
+        owned by the transition's ``follow_up_owner`` if it names one, else by the
+        ticket's owner -- never by ``actor``, who may be a gateway relaying an
+        answer. When anything is refused nothing changes at all: the SLA
         events stay due, for the next call.
 
         Returns:
@@ -291,7 +305,7 @@ class TicketDesk:
             follow_up: Ticket | None = None
             t = wf.transition_for(before.state, trigger)
             if t is not None and t.opens is not None:
-                follow_up = self._follow_up(batch, after, t.opens, actor, at)
+                follow_up = self._follow_up(batch, after, t, at)
             batch.store(after, before)
             batch.events.extend(_transition_events(before, after))
             if follow_up is not None:
@@ -301,10 +315,9 @@ class TicketDesk:
 
         return self._run(now, call)
 
-    def _follow_up(
-        self, batch: Batch, parent: Ticket, workflow: str, actor: Actor | str, at: float
-    ) -> Ticket:
-        wf = self._workflows[workflow]
+    def _follow_up(self, batch: Batch, parent: Ticket, t: Transition, at: float) -> Ticket:
+        assert t.opens is not None
+        wf = self._workflows[t.opens]
         fields: dict[str, FieldValue] = {"parent_id": parent.id}
         for name in (*_FOLLOW_UP_COPIED, *wf.required_on_open):
             if name in parent.fields and name not in fields:
@@ -312,7 +325,7 @@ class TicketDesk:
         fields.setdefault("reason", f"{parent.workflow} {parent.state}")
         return wf.open(
             batch.new_id(),
-            actor=actor,
+            actor=t.follow_up_owner if t.follow_up_owner is not None else parent.owner,
             now=at,
             fields=fields,
             priority=parent.priority,
@@ -366,7 +379,9 @@ class TicketDesk:
 
         Each is recorded in its ticket's trail (actor ``"sla"``) exactly once. A
         resolution breach fires the workflow's escalation trigger when it is allowed
-        in the ticket's state; a follow-up it opens is owned by the ticket's owner.
+        in the ticket's state and the workflow escalates from it (see
+        :attr:`Workflow.escalate_from`); a follow-up it opens is owned as
+        :meth:`fire` says.
         The level an escalation leads to gets a fresh resolution clock (see
         :class:`Workflow`), so an unresolved ticket keeps climbing; a deadline of the
         fresh clock that is already due by ``now`` is given in this same call.
@@ -429,11 +444,10 @@ class TicketDesk:
         self, batch: Batch, wf: Workflow, ticket: Ticket, clock: str, at: float
     ) -> tuple[Ticket, Ticket | None] | None:
         trigger = wf.escalation_trigger
-        if clock != "resolution" or trigger is None:
+        if clock != "resolution" or trigger is None or not wf.escalates_from(ticket.state):
             return None
         t = wf.transition_for(ticket.state, trigger)
-        if t is None:
-            return None
+        assert t is not None  # escalates_from says the trigger is defined here
         try:
             escalated = wf.fire(
                 ticket,
@@ -444,14 +458,32 @@ class TicketDesk:
             )
             follow_up = None
             if t.opens is not None:
-                # nobody fired it: the parent's owner owns the follow-up
-                follow_up = self._follow_up(batch, escalated, t.opens, escalated.owner, at)
+                follow_up = self._follow_up(batch, escalated, t, at)
         except (TriggerRefusedError, InvalidArgumentError):
             return None  # a guard or a missing field keeps it where it is
         batch.store(escalated, ticket)
         if follow_up is not None:
             batch.store(follow_up, None)
         return escalated, follow_up
+
+
+def _checked_id(ticket_id: object) -> str:
+    if not isinstance(ticket_id, str):
+        raise InvalidArgumentError(name="ticket_id", expected="a ticket id (text)", got=ticket_id)
+    return ticket_id
+
+
+def _check_replays(wf: Workflow, ticket: Ticket) -> None:
+    try:
+        rebuilt = wf.replay(ticket.id, ticket.trail)
+    except CallCenterError:
+        raise
+    except Exception:  # a trail of anything at all: say so, in the library's terms
+        rebuilt = None
+    if rebuilt != ticket:
+        raise InvalidArgumentError(
+            name="ticket", expected="a ticket that its audit trail rebuilds", got=ticket.id
+        )
 
 
 def _opened_event(ticket: Ticket, parent: str | None) -> TicketOpened:

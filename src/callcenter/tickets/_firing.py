@@ -30,6 +30,7 @@ from ._records import (
     Priority,
     SlaClock,
     Ticket,
+    text_problem,
 )
 from ._sla import (
     mark_clock,
@@ -46,6 +47,7 @@ from ._transition import (
     Transition,
     TriggerRefusedError,
     as_actor,
+    comment_problem,
     field_problem,
 )
 
@@ -72,7 +74,10 @@ def open_ticket(
 ) -> Ticket:
     """See :meth:`Workflow.open <callcenter.tickets.Workflow.open>`."""
     at = as_instant(now)
+    if text_problem(ticket_id) is not None:
+        raise InvalidArgumentError(name="ticket_id", expected="a ticket id (text)", got=ticket_id)
     who = as_actor(actor)
+    _check_comment(comment)
     try:
         level = priority if isinstance(priority, Priority) else Priority(priority)
     except ValueError:
@@ -81,11 +86,13 @@ def open_ticket(
             expected=f"one of {', '.join(p.value for p in Priority)}",
             got=priority,
         ) from None
-    given = dict(fields or {})
+    given = _given(fields)
     for key in sorted(given):
-        problem = field_problem(key, given[key])
+        problem = field_problem(key, given[key]) or wf.number_problem(key, given[key])
         if problem:
-            raise InvalidArgumentError(name=f"fields.{key}", expected=problem, got=given[key])
+            raise InvalidArgumentError(
+                name=f"fields.{key}", expected=f"a valid value ({problem})", got=given[key]
+            )
     missing = [k for k in wf.required_on_open if given.get(k) in (None, "")]
     if missing:
         raise InvalidArgumentError(
@@ -144,6 +151,28 @@ def opened(wf: Workflow, ticket_id: str, entry: AuditEntry) -> Ticket:
     )
 
 
+def _check_comment(comment: object) -> None:
+    problem = comment_problem(comment)
+    if problem is not None:
+        raise InvalidArgumentError(name="comment", expected=problem, got=comment)
+
+
+def _given(fields: object) -> dict[str, FieldValue]:
+    if fields is None:
+        return {}
+    if not isinstance(fields, Mapping):
+        raise InvalidArgumentError(
+            name="fields", expected="a mapping of field names to values", got=fields
+        )
+    given = dict(fields)
+    for key in given:  # sortable and checkable: names are text
+        if not isinstance(key, str):
+            raise InvalidArgumentError(
+                name="fields", expected="field names as non-empty text", got=key
+            )
+    return given
+
+
 # ----------------------------------------------------------------------- firing
 
 
@@ -180,10 +209,16 @@ def fire(
 ) -> Ticket:
     """See :meth:`Workflow.fire <callcenter.tickets.Workflow.fire>`."""
     at = _check_time(wf, ticket, now)
-    if isinstance(actor, Actor):
-        who_id, roles = actor.id, actor.roles
+    given_actor: object = actor
+    if isinstance(given_actor, Actor):
+        who_id, roles = given_actor.id, given_actor.roles
+    elif isinstance(given_actor, str) and text_problem(given_actor) is None:
+        who_id, roles = given_actor, _NO_ROLES
     else:
-        who_id, roles = actor, _NO_ROLES
+        who_id, roles = as_actor(actor).id, _NO_ROLES  # raises the error that says why
+    if text_problem(trigger) is not None:
+        raise InvalidArgumentError(name="trigger", expected="a trigger name (text)", got=trigger)
+    _check_comment(comment)
     row_key = (ticket.state, trigger)
     t = wf._table.get(row_key)
     if t is None:
@@ -197,10 +232,10 @@ def fire(
         raise _refuse(
             wf, ticket, trigger, f"actor {who_id!r} needs one of the roles {sorted(t.roles)}"
         )
-    given = dict(fields) if fields else {}
+    given = _given(fields)
     merged = dict(ticket.fields)
     for key, value in given.items():
-        problem = field_problem(key, value)
+        problem = field_problem(key, value) or wf.number_problem(key, value)
         if problem:
             raise _refuse(wf, ticket, trigger, problem)
         merged[key] = value
@@ -255,6 +290,7 @@ def transfer(
     """See :meth:`Workflow.transfer <callcenter.tickets.Workflow.transfer>`."""
     at = _check_time(wf, ticket, now)
     who = as_actor(actor)
+    _check_comment(comment)
     if ticket.closed:
         raise IllegalTransitionError(
             entity=f"ticket {ticket.id!r}",
@@ -262,7 +298,7 @@ def transfer(
             action="transfer ownership of a closed ticket",
             allowed=wf.allowed_triggers(ticket.state),
         )
-    if not to or to == ticket.owner:
+    if text_problem(to) is not None or to == ticket.owner:
         raise InvalidArgumentError(
             name="to", expected=f"an agent id other than the owner {ticket.owner!r}", got=to
         )
