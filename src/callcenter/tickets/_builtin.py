@@ -325,7 +325,8 @@ def _window_ok(context: GuardContext) -> str | None:
     end = context.fields.get("window_end")
     if not _seconds(start) or not _seconds(end):
         return "window_start and window_end must be POSIX seconds"
-    assert isinstance(start, int | float) and isinstance(end, int | float)
+    assert isinstance(start, int | float)
+    assert isinstance(end, int | float)
     if end <= start:
         return f"the time window must end after it starts, got {start!r}..{end!r}"
     if end <= context.now:
@@ -341,9 +342,11 @@ def _window_passed(context: GuardContext) -> str | None:
 
 
 def _collected(context: GuardContext) -> str | None:
-    if context.fields.get("kind") == "cash_collection":
-        if context.fields.get("amount_collected") is None:
-            return "a cash collection needs amount_collected (a number >= 0)"
+    if (
+        context.fields.get("kind") == "cash_collection"
+        and context.fields.get("amount_collected") is None
+    ):
+        return "a cash collection needs amount_collected (a number >= 0)"
     return None
 
 

@@ -148,13 +148,13 @@ def _snapshot(ticket: Ticket) -> str:
     return json.dumps(data, separators=(",", ":"), allow_nan=False)
 
 
-class _Damaged(Exception):
+class _DamagedError(Exception):
     """A stored row that does not hold what this store writes (internal)."""
 
 
 def _expect(condition: bool, what: str) -> None:
     if not condition:
-        raise _Damaged(what)
+        raise _DamagedError(what)
 
 
 def _is_time(value: object) -> bool:
@@ -206,15 +206,15 @@ def _from_snapshot(text: str, trail: Sequence[AuditEntry]) -> Ticket:
 
 
 def _read_ticket(ticket_id: str, snapshot: object, trail: Sequence[AuditEntry]) -> Ticket:
-    """The ticket of a row, or :class:`_Damaged` saying what is wrong with it."""
+    """The ticket of a row, or :class:`_DamagedError` saying what is wrong with it."""
     try:
         _expect(_text(snapshot), "the snapshot is not text")
         assert isinstance(snapshot, str)
         ticket = _from_snapshot(snapshot, trail)
-    except _Damaged:
+    except _DamagedError:
         raise
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        raise _Damaged(f"the snapshot cannot be read ({type(exc).__name__}: {exc})") from None
+        raise _DamagedError(f"the snapshot cannot be read ({type(exc).__name__}: {exc})") from None
     _expect(ticket.id == ticket_id, f"the snapshot is of ticket {ticket.id!r}")
     _expect([e.seq for e in trail] == list(range(len(trail))), "its trail has gaps")
     return ticket
@@ -244,7 +244,7 @@ def _entry_row(ticket_id: str, entry: AuditEntry) -> tuple[object, ...]:
 
 
 def _entry(row: Sequence[Any]) -> AuditEntry:
-    """The audit entry of a row, or :class:`_Damaged` saying what is wrong with it."""
+    """The audit entry of a row, or :class:`_DamagedError` saying what is wrong with it."""
     try:
         _expect(isinstance(row[0], int) and _is_time(row[1]), "a trail entry has a bad seq or time")
         _expect(all(_text(v) for v in row[2:7]) and _text(row[8]), "a trail entry has bad text")
@@ -261,10 +261,10 @@ def _entry(row: Sequence[Any]) -> AuditEntry:
             changes=tuple(FieldChange(name=n, old=o, new=v) for n, o, v in changes),
             comment=row[8],
         )
-    except _Damaged:
+    except _DamagedError:
         raise
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        raise _Damaged(f"a trail entry cannot be read ({type(exc).__name__}: {exc})") from None
+        raise _DamagedError(f"a trail entry cannot be read ({type(exc).__name__}: {exc})") from None
 
 
 _TICKET_COLUMNS = (
@@ -522,7 +522,7 @@ class SQLiteTicketStore:
                 ).fetchone()
                 try:
                     same = last is not None and _entry(last) == ticket.trail[expected_version - 1]
-                except _Damaged:
+                except _DamagedError:
                     same = False
                 if not same:
                     raise InvalidArgumentError(
@@ -577,7 +577,7 @@ class SQLiteTicketStore:
             ).fetchall()
         try:
             return tuple(_entry(r) for r in rows)
-        except _Damaged as damage:
+        except _DamagedError as damage:
             raise DamagedRecordError(
                 store=self.path, kind="ticket", id=ticket_id, detail=str(damage)
             ) from None
@@ -612,7 +612,7 @@ class SQLiteTicketStore:
             try:
                 trail = [_entry(r) for r in raw[ticket_id]]
                 found.append(_read_ticket(ticket_id, snapshot, trail))
-            except _Damaged as damage:
+            except _DamagedError as damage:
                 self._damaged[str(ticket_id)] = str(damage)
                 if (on_damaged or self._on_damaged) == "raise":
                     raise DamagedRecordError(
