@@ -19,9 +19,8 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from .._clock import as_instant
 from ._builtin import COMPLAINT
-from ._records import EntryKind, Ticket
+from ._records import EntryKind, Ticket, instant
 from ._workflow import Workflow
 
 __all__ = ["CategoryTrend", "Period", "ProblemBaseReport", "complaint_report", "period_label"]
@@ -156,7 +155,7 @@ def complaint_report(
         InvalidArgumentError: A bad ``now``.
         ValueError: An unknown ``period`` or time zone.
     """
-    at = as_instant(now)
+    at = instant(now)
     length = period if isinstance(period, Period) else Period(period)
     zone = timezone if isinstance(timezone, zoneinfo.ZoneInfo) else zoneinfo.ZoneInfo(timezone)
     stops = {s.value for s in workflow.final | workflow.resolved}

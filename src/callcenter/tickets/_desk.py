@@ -32,7 +32,7 @@ from ._events import (
     TicketOpened,
     TicketTransitioned,
 )
-from ._records import Actor, FieldValue, Priority, Ticket
+from ._records import Actor, FieldValue, Priority, Ticket, instant
 from ._staging import CLOCKS, Batch, TimerKey
 from ._transition import SLA_ACTOR, Transition, TriggerRefusedError
 from ._workflow import Workflow
@@ -158,7 +158,7 @@ class TicketDesk:
 
     def _run(self, now: float, call: Callable[[Batch, float], _R]) -> _R:
         """Give the SLA events due by ``now``, then do ``call``: all of it, or nothing."""
-        at = self._clock.check(now)
+        at = self._clock.check(instant(now))
         batch = self._batch()
         try:
             batch.take_due(at)

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, assert_never
 
 import attrs
 
-from .._clock import as_instant
 from ..errors import (
     IllegalTransitionError,
     InvalidArgumentError,
@@ -30,6 +29,7 @@ from ._records import (
     Priority,
     SlaClock,
     Ticket,
+    instant,
     text_problem,
 )
 from ._sla import (
@@ -73,7 +73,7 @@ def open_ticket(
     comment: str,
 ) -> Ticket:
     """See :meth:`Workflow.open <callcenter.tickets.Workflow.open>`."""
-    at = as_instant(now)
+    at = instant(now)
     if text_problem(ticket_id) is not None:
         raise InvalidArgumentError(name="ticket_id", expected="a ticket id (text)", got=ticket_id)
     who = as_actor(actor)
@@ -187,7 +187,7 @@ def _refuse(wf: Workflow, ticket: Ticket, trigger: str, reason: str) -> TriggerR
 
 
 def _check_time(wf: Workflow, ticket: Ticket, now: float) -> float:
-    at = as_instant(now)
+    at = instant(now)
     if at < ticket.updated_at:
         raise TimeWentBackwardsError(now=at, last=ticket.updated_at)
     if ticket.workflow != wf.name:

@@ -15,7 +15,8 @@ from typing import Any
 
 import attrs
 
-from .._checks import short_repr
+from .._checks import number_problem, short_repr
+from .._clock import as_instant
 from ..errors import InvalidArgumentError
 
 __all__ = [
@@ -63,6 +64,20 @@ class EntryKind(enum.Enum):
 
     SLA_BREACH = "sla_breach"
     """An SLA clock ran out (``trigger`` names the clock)."""
+
+
+def instant(value: object, name: str = "now") -> float:
+    """``value`` as a float of POSIX seconds, or :class:`InvalidArgumentError`.
+
+    Refuses NaN, infinities, booleans, non-numbers and numbers beyond
+    :data:`~callcenter._checks.LARGEST` (an int of 400 digits included) before the
+    shared time guard sees them.
+    """
+    if number_problem(value) is not None:
+        raise InvalidArgumentError(
+            name=name, expected="a finite number of POSIX seconds", got=value
+        )
+    return as_instant(value, name)
 
 
 def text_problem(value: object) -> str | None:

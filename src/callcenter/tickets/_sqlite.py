@@ -33,7 +33,6 @@ from typing import Any, Literal, Self
 
 import cattrs
 
-from .._clock import as_instant
 from ..errors import (
     CallCenterError,
     DamagedRecordError,
@@ -43,8 +42,15 @@ from ..errors import (
     StoreFileError,
     UnknownIdError,
 )
-from ._records import AuditEntry, EntryKind, FieldChange, Priority, SlaClock, Ticket
-from ._store import check_query_limit, check_save, check_window
+from ._records import AuditEntry, EntryKind, FieldChange, Priority, SlaClock, Ticket, instant
+from ._store import (
+    check_criterion,
+    check_query_limit,
+    check_save,
+    check_window,
+)
+from ._store import check_id as _check_id
+from ._store import checked_ticket as _checked
 from ._transition import field_value_problem
 
 __all__ = ["SCHEMA_VERSION", "SQLiteTicketStore"]
@@ -654,8 +660,7 @@ class SQLiteTicketStore:
             ("customer_phone", customer_phone),
         ):
             if value is not None:
-                if not isinstance(value, str):
-                    raise InvalidArgumentError(name=column, expected="text or None", got=value)
+                check_criterion(column, value)
                 clauses.append(f"{column} = ?")
                 params.append(value)
         if open_only:
@@ -666,7 +671,7 @@ class SQLiteTicketStore:
     def sla_breached(self, now: float, *, limit: int | None = None) -> list[Ticket]:
         """Tickets with an SLA clock missed as seen at ``now``, by id."""
         check_query_limit(limit)
-        at = as_instant(now)
+        at = instant(now)
         return self._select(
             "WHERE sla_failed = 1 OR response_due <= ? OR resolution_due <= ?", (at, at), limit
         )
@@ -679,7 +684,7 @@ class SQLiteTicketStore:
         Uses the partial indexes on the two deadline columns: ``O(log n + k)``.
         """
         check_query_limit(limit)
-        at = as_instant(now)
+        at = instant(now)
         end = at + check_window(seconds)
         return self._select(
             "WHERE (response_due > ? AND response_due <= ?) "
@@ -690,7 +695,7 @@ class SQLiteTicketStore:
 
     def count_due_within(self, now: float, seconds: float) -> int:
         """How many tickets :meth:`sla_due_within` would return, without loading them."""
-        at = as_instant(now)
+        at = instant(now)
         end = at + check_window(seconds)
         with self._file_errors():
             count: int = self._db.execute(
@@ -699,18 +704,6 @@ class SQLiteTicketStore:
                 (at, end, at, end),
             ).fetchone()[0]
         return count
-
-
-def _check_id(ticket_id: object) -> None:
-    if not isinstance(ticket_id, str):
-        raise InvalidArgumentError(name="ticket_id", expected="a ticket id (text)", got=ticket_id)
-
-
-def _checked(ticket: object) -> Ticket:
-    if not isinstance(ticket, Ticket):
-        raise InvalidArgumentError(name="ticket", expected="a Ticket", got=ticket)
-    _check_id(ticket.id)
-    return ticket
 
 
 def _rows(ticket: Ticket, since: int = 0) -> tuple[tuple[object, ...], list[tuple[object, ...]]]:
