@@ -32,7 +32,7 @@ from ._events import (
     TicketOpened,
     TicketTransitioned,
 )
-from ._records import Actor, FieldValue, Priority, Ticket, instant
+from ._records import Actor, FieldValue, Priority, Ticket, instant, text_problem
 from ._staging import CLOCKS, Batch, TimerKey
 from ._transition import SLA_ACTOR, Transition, TriggerRefusedError
 from ._workflow import Workflow
@@ -468,7 +468,7 @@ class TicketDesk:
 
 
 def _checked_id(ticket_id: object) -> str:
-    if not isinstance(ticket_id, str):
+    if not isinstance(ticket_id, str) or text_problem(ticket_id) is not None:
         raise InvalidArgumentError(name="ticket_id", expected="a ticket id (text)", got=ticket_id)
     return ticket_id
 

@@ -142,6 +142,14 @@ def _one_or_many(value: object) -> list[object]:
     return list(value)
 
 
+def _number(value: object, _: object) -> float:
+    # a number stays as it came (an int of 400 digits is reported by the checks, not
+    # overflowed here); text such as "12" is not a number
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number, got {type(value).__name__} {value!r:.60}")
+    return value
+
+
 def _flag(value: object, _: object) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"expected true or false, got {type(value).__name__} {value!r:.60}")
@@ -159,6 +167,7 @@ def _build_converter() -> cattrs.Converter:
     converter.register_structure_hook_func(lambda t: t == FieldValue, _field_value)
     converter.register_structure_hook(str, _text)
     converter.register_structure_hook(bool, _flag)
+    converter.register_structure_hook(float, _number)
     converter.register_structure_hook(_Share, _share)
     converter.register_structure_hook(_Seconds, _seconds)
     for kind in (list[str], list[FieldValue]):

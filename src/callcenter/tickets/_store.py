@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Protocol, runtime_checkable
 
+from .._checks import short_repr
 from ..errors import DuplicateIdError, InvalidArgumentError, UnknownIdError, UpdateConflictError
 from ._records import Ticket, instant, text_problem
+from ._transition import field_problem
 
 __all__ = ["MemoryTicketStore", "TicketStore", "due_within", "sla_breached"]
 
@@ -38,10 +40,19 @@ def check_id(ticket_id: object) -> None:
 
 
 def checked_ticket(ticket: object) -> Ticket:
-    """``ticket`` if it is a :class:`~callcenter.tickets.Ticket` with a text id, else refuse."""
+    """``ticket`` if it is a :class:`~callcenter.tickets.Ticket` that a store may keep.
+
+    Its id must be text and its fields what a ticket may hold (what the desk accepts).
+    """
     if not isinstance(ticket, Ticket):
         raise InvalidArgumentError(name="ticket", expected="a Ticket", got=ticket)
     check_id(ticket.id)
+    for name, value in ticket.fields.items():
+        problem = field_problem(name, value)
+        if problem is not None:
+            raise InvalidArgumentError(
+                name=f"ticket.fields.{short_repr(name)}", expected=problem, got=value
+            )
     return ticket
 
 

@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 
-def _members(value: Iterable[enum.Enum]) -> frozenset[enum.Enum]:
+def _members(value: enum.Enum | Iterable[enum.Enum]) -> frozenset[enum.Enum]:
     # one member alone is a set of one, like a transition's source
     if isinstance(value, enum.Enum | str):
         return frozenset((value,))  # a text is reported by the checks
