@@ -90,6 +90,13 @@ class TicketDesk:
         if problems:
             raise DefinitionError(problems, what="ticket desk")
         self._workflows = table
+        # whether the SLA work due before a call may open tickets (follow-ups of an
+        # escalation): if not, a call about an unknown ticket is refused at once
+        self._sla_opens_tickets = any(
+            t.opens is not None and t.trigger == wf.escalation_trigger
+            for wf in listed
+            for t in wf.transitions
+        )
         self._tickets: dict[str, Ticket] = {}
         self._timers: TimerQueue[TimerKey] = TimerQueue()
         self._clock = Clock()
@@ -176,6 +183,15 @@ class TicketDesk:
         batch.commit(self._tickets)
         self._next_number = batch.next_number
         self._outbox.extend(batch.events)
+
+    def _refuse_unknown(self, ticket_id: str) -> None:
+        """Refuse an unknown ticket in ``O(1)``, before any SLA work due is done.
+
+        Only when the due SLA work cannot open the ticket; else :meth:`_ticket`
+        refuses it after that work (and rolls it back).
+        """
+        if _checked_id(ticket_id) not in self._tickets and not self._sla_opens_tickets:
+            raise UnknownIdError(kind="ticket", id=ticket_id, known=self._tickets)
 
     def _ticket(self, batch: Batch, ticket_id: str) -> Ticket:
         ticket = batch.get(_checked_id(ticket_id))
@@ -281,7 +297,9 @@ class TicketDesk:
         owned by the transition's ``follow_up_owner`` if it names one, else by the
         ticket's owner -- never by ``actor``, who may be a gateway relaying an
         answer. When anything is refused nothing changes at all: the SLA
-        events stay due, for the next call.
+        events stay due, for the next call. An unknown ``ticket_id`` is refused
+        before the SLA work (in ``O(1)``, however many tickets and deadlines are
+        due), unless an escalation of the desk's workflows opens follow-ups.
 
         Returns:
             The ticket after the transition. Emits the SLA events due by ``now``
@@ -297,6 +315,7 @@ class TicketDesk:
                 workflow requires is missing from this ticket).
             TimeWentBackwardsError: ``now`` is before the desk's latest time.
         """
+        self._refuse_unknown(ticket_id)
 
         def call(batch: Batch, at: float) -> Ticket:
             before = self._ticket(batch, ticket_id)
@@ -337,7 +356,8 @@ class TicketDesk:
     ) -> Ticket:
         """Hand ownership to agent ``to`` (see :meth:`Workflow.transfer`).
 
-        First gives the SLA events due by ``now``; does nothing at all when refused.
+        First gives the SLA events due by ``now``; does nothing at all when refused
+        (an unknown ticket is refused first, as by :meth:`fire`).
 
         Returns:
             The ticket. Emits the SLA events due by ``now``, then
@@ -349,6 +369,7 @@ class TicketDesk:
             InvalidArgumentError: ``to`` is empty or already the owner.
             TimeWentBackwardsError: ``now`` is before the desk's latest time.
         """
+        self._refuse_unknown(ticket_id)
 
         def call(batch: Batch, at: float) -> Ticket:
             before = self._ticket(batch, ticket_id)
