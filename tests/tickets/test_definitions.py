@@ -382,3 +382,9 @@ def test_number_fields_round_trip_and_are_checked() -> None:
             transitions=[Transition(source=S.A, trigger="up", target=S.B)],
             number_fields={"owner": NumberField()},
         )
+
+
+@pytest.mark.parametrize("document", [[1, 2], "complaint", None, 5])
+def test_a_document_that_is_not_a_table_is_a_definition_error(document: Any) -> None:
+    with pytest.raises(DefinitionError, match="expected a table of keys"):
+        workflow_from_dict(document)

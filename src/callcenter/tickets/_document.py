@@ -330,6 +330,11 @@ def workflow_from_dict(
         DefinitionError: Every problem of the document, each with its path.
     """
     known = dict(guards or {})
+    if not isinstance(data, Mapping):
+        raise DefinitionError(
+            [Problem(path="", message=f"expected a table of keys, got {type(data).__name__}")],
+            what=what or "workflow",
+        )
     name = data.get("name")
     label = what or (f"workflow {name!r}" if isinstance(name, str) else "workflow")
 
