@@ -388,3 +388,36 @@ def test_number_fields_round_trip_and_are_checked() -> None:
 def test_a_document_that_is_not_a_table_is_a_definition_error(document: Any) -> None:
     with pytest.raises(DefinitionError, match="expected a table of keys"):
         workflow_from_dict(document)
+
+
+class Two(enum.Enum):
+    A = "a"
+    B = "b"
+
+
+def test_wrong_types_in_a_python_definition_are_definition_errors() -> None:
+    def build(**changes: Any) -> Workflow:
+        arguments: dict[str, Any] = {
+            "name": "w",
+            "states": Two,
+            "initial": Two.A,
+            "final": {Two.B},
+            "transitions": [Transition(source=Two.A, trigger="t", target=Two.B)],
+        }
+        return Workflow(**{**arguments, **changes})
+
+    for changes, path in (
+        ({"name": 5}, "name"),
+        ({"states": 5}, "states"),
+        ({"transitions": [5]}, "transitions.0"),
+        ({"transitions": "t"}, "transitions.0"),
+        ({"final": "b"}, "final"),
+    ):
+        with pytest.raises(DefinitionError) as info:
+            build(**changes)
+        assert path in {p.path for p in info.value.problems}, changes
+    one = build(transitions=Transition(source=Two.A, trigger="t", target=Two.B))
+    assert len(one.transitions) == 1
+    assert len(TicketDesk(ENQUIRY).workflows) == 1  # one workflow alone is a list of one
+    with pytest.raises(DefinitionError, match=r"workflows\.1: expected a Workflow"):
+        TicketDesk([ENQUIRY, "complaint"])  # type: ignore[list-item]

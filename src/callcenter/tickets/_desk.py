@@ -49,7 +49,8 @@ class TicketDesk:
 
     Args:
         workflows: The workflows tickets may use (names must be unique, and every
-            workflow a transition ``opens`` must be among them).
+            workflow a transition ``opens`` must be among them); one workflow alone
+            is a list of one.
         id_prefix: Prefix of generated ticket ids (``T1``, ``T2``...).
 
     Raises:
@@ -65,10 +66,22 @@ class TicketDesk:
     ['TicketOpened', 'TicketTransitioned', 'TicketClosed']
     """
 
-    def __init__(self, workflows: Iterable[Workflow], *, id_prefix: str = "T") -> None:
+    def __init__(self, workflows: Workflow | Iterable[Workflow], *, id_prefix: str = "T") -> None:
         table: dict[str, Workflow] = {}
         problems: list[Problem] = []
-        listed = list(workflows)
+        given: object = workflows
+        if isinstance(given, Workflow):
+            given = [given]  # one workflow alone is a list of one
+        if not isinstance(given, Iterable) or isinstance(given, str | Mapping):
+            given = [given]
+        listed = list(given)
+        problems.extend(
+            Problem(path=f"workflows.{index}", message=f"expected a Workflow, got {wf!r:.60}")
+            for index, wf in enumerate(listed)
+            if not isinstance(wf, Workflow)
+        )
+        if problems:
+            raise DefinitionError(problems, what="ticket desk")
         for index, wf in enumerate(listed):
             if wf.name in table:
                 problems.append(

@@ -60,8 +60,12 @@ def _levels(value: Mapping[enum.Enum, float]) -> dict[enum.Enum, float]:
     return dict(value)
 
 
-def _transitions(value: Iterable[Transition]) -> tuple[Transition, ...]:
-    return tuple(value)
+def _transitions(value: Transition | Iterable[Transition]) -> tuple[Transition, ...]:
+    given: object = value
+    if isinstance(given, Iterable) and not isinstance(given, str | bytes | Mapping):
+        return tuple(given)
+    kept: Any = (given,)  # one transition alone; anything else is reported by the checks
+    return kept  # type: ignore[no-any-return]
 
 
 def _numbers(value: Mapping[str, NumberField]) -> dict[str, NumberField]:
@@ -206,6 +210,18 @@ class Workflow:
     _escalates: frozenset[str] | None = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        shape = Problems()  # what must hold before the tables can be read at all
+        name_problem = text_problem(self.name)
+        if name_problem is not None:
+            shape.add("name", name_problem)
+        states: object = self.states
+        if not (isinstance(states, type) and issubclass(states, enum.Enum)):
+            shape.add("states", f"expected an enum class of states, got {states!r:.60}")
+        given_rows: tuple[object, ...] = self.transitions
+        for index, t in enumerate(given_rows):
+            if not isinstance(t, Transition):
+                shape.add(f"transitions.{index}", f"expected a Transition, got {t!r:.60}")
+        shape.raise_if_any(what=f"workflow {self.name!r:.60}")
         problems: list[Problem] = [
             Problem(path=path, message=message)
             for path, message in names_problems("required_on_open", self.required_on_open)
