@@ -576,3 +576,53 @@ def test_a_closed_store_says_so(tmp_path: Path) -> None:
         store.query()
     with pytest.raises(StoreFileError, match="closed"):
         store.add(complaint("C1"))
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [{"path": None}, {"path": 5}, {"path": ""}, {"timeout": math.nan}, {"timeout": -1}],
+)
+def test_bad_store_arguments_are_typed_errors(tmp_path: Path, arguments: dict[str, Any]) -> None:
+    given = {"path": tmp_path / "t.db", **arguments}
+    with pytest.raises(InvalidArgumentError):
+        SQLiteTicketStore(**given)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_kill_minus_nine_during_saves_loses_no_committed_ticket(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    SQLiteTicketStore(path).close()
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from callcenter.tickets import COMPLAINT, SQLiteTicketStore
+        fields = {FIELDS!r}
+        store = SQLiteTicketStore({str(path)!r})
+        for number in range(100_000):
+            store.add(COMPLAINT.open(f"K{{number:06}}", actor="a1", now=0.0, fields=fields))
+            print(number, flush=True)
+        """
+    )
+    for _ in range(3):
+        process = subprocess.Popen(
+            [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True
+        )
+        assert process.stdout is not None
+        for _ in range(30):  # wait until some saves are committed
+            process.stdout.readline()
+        process.kill()  # SIGKILL: no cleanup, no commit of what is in flight
+        process.wait(timeout=30)
+        process.stdout.close()
+        with SQLiteTicketStore(path) as store:
+            tickets = store.query()
+            assert store.damaged == {}
+            numbers = sorted(int(t.id[1:]) for t in tickets)
+            assert numbers == list(range(len(numbers)))  # every committed save is whole
+            assert all(len(t.trail) == 1 for t in tickets)
+        with sqlite3.connect(path) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        db.close()
+        with sqlite3.connect(path) as db:  # start the next round from scratch
+            db.execute("DELETE FROM audit")
+            db.execute("DELETE FROM tickets")
+        db.close()

@@ -33,6 +33,7 @@ from typing import Any, Literal, Self
 
 import cattrs
 
+from .._checks import check_argument
 from ..errors import (
     CallCenterError,
     DamagedRecordError,
@@ -336,7 +337,7 @@ class SQLiteTicketStore:
             (it is left untouched).
         StoreFileError: The file cannot be used (see the module's docs); read-only,
             a file of an older schema (open it once writable to migrate it).
-        InvalidArgumentError: A bad ``on_damaged``.
+        InvalidArgumentError: A bad ``path``, ``timeout`` or ``on_damaged``.
     """
 
     def __init__(
@@ -352,6 +353,10 @@ class SQLiteTicketStore:
             raise InvalidArgumentError(
                 name="on_damaged", expected="'skip' or 'raise'", got=on_damaged
             )
+        given: object = path
+        if not isinstance(given, str | Path) or not str(given):
+            raise InvalidArgumentError(name="path", expected="a file path or ':memory:'", got=path)
+        timeout = check_argument("timeout", timeout, minimum=0)
         self.path = str(path)
         self.read_only = read_only
         self._on_damaged = on_damaged
@@ -431,11 +436,12 @@ class SQLiteTicketStore:
             db.execute(begin)
             try:
                 yield db
+                db.execute("COMMIT")
             except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
+                if db.in_transaction:  # a failed COMMIT included: never left open
+                    with contextlib.suppress(sqlite3.Error):
+                        db.execute("ROLLBACK")
                 raise
-            db.execute("COMMIT")
 
     def _check_file(self) -> int:
         """The file's schema version, read before anything is written to it."""
