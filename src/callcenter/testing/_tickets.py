@@ -8,7 +8,6 @@ from typing import Any
 from hypothesis import strategies as st
 
 from .._checks import LARGEST
-
 from ..tickets import (
     Actor,
     FieldValue,
@@ -149,8 +148,11 @@ def check_ticket_trail(workflow: Workflow, ticket: Ticket) -> None:
 
 
 def field_values() -> st.SearchStrategy[FieldValue]:
-    """Values a ticket field may hold: text, booleans, None, and finite whole or real
-    numbers of at most :data:`~callcenter._checks.LARGEST` in size."""
+    """Values a ticket field may hold.
+
+    Text, booleans, None, and finite whole or real numbers of at most
+    :data:`~callcenter._checks.LARGEST` in size.
+    """
     return st.one_of(
         st.none(),
         st.booleans(),
