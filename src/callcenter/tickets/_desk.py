@@ -260,7 +260,9 @@ class TicketDesk:
         """Put an existing ticket (e.g. loaded from a store) on the desk, with its clocks.
 
         Its SLA events already due are given by the next call that takes ``now``.
-        The ticket must be what its trail says (it is replayed to check).
+        The ticket must be what its trail says: it is replayed to check, in
+        ``O(trail length)`` (about 0.1 ms for a short trail), so that a ticket edited
+        in storage cannot put, say, a NaN deadline among the desk's timers.
 
         Raises:
             UnknownIdError: The ticket's workflow is not on the desk.
