@@ -723,3 +723,11 @@ def test_escalate_from_must_name_states_the_trigger_leaves() -> None:
     with pytest.raises(Exception, match=r"escalate_from\.resolved") as info:
         attrs.evolve(COMPLAINT, escalate_from={ComplaintState.RESOLVED})
     assert "not defined in state 'resolved'" in str(info.value)
+
+
+def test_replay_refuses_a_trail_of_anything_with_a_typed_error() -> None:
+    opening = COMPLAINT.open("C1", actor="a1", now=0.0, fields=COMPLAINT_FIELDS).trail[0]
+    no_owner = attrs.evolve(opening, changes=tuple(c for c in opening.changes if c.name != "owner"))
+    for trail in ([1], "abc", None, [no_owner], [opening, "x"]):
+        with pytest.raises(InvalidArgumentError, match="trail"):
+            COMPLAINT.replay("C1", trail)  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, assert_never
 import attrs
 
 from ..errors import (
+    CallCenterError,
     IllegalTransitionError,
     InvalidArgumentError,
     TimeWentBackwardsError,
@@ -338,6 +339,9 @@ def note_sla(wf: Workflow, ticket: Ticket, clock: str, *, breach: bool, at: floa
 
 def apply(wf: Workflow, ticket: Ticket, entry: AuditEntry) -> Ticket:
     """See :meth:`Workflow.apply <callcenter.tickets.Workflow.apply>`."""
+    given: object = entry
+    if not isinstance(given, AuditEntry) or not isinstance(entry.kind, EntryKind):
+        raise InvalidArgumentError(name="entry", expected="an AuditEntry", got=given)
     if (
         entry.seq != len(ticket.trail)
         or entry.from_state != ticket.state
@@ -432,13 +436,26 @@ def _move_clocks(
 
 def replay(wf: Workflow, ticket_id: str, trail: Sequence[AuditEntry]) -> Ticket:
     """See :meth:`Workflow.replay <callcenter.tickets.Workflow.replay>`."""
+    given: object = trail
+    if isinstance(given, str) or not isinstance(given, Sequence):
+        raise InvalidArgumentError(name="trail", expected="a sequence of AuditEntry", got=given)
+    if any(not isinstance(e, AuditEntry) for e in trail):
+        raise InvalidArgumentError(name="trail", expected="only AuditEntry items", got=trail[:3])
     if not trail or trail[0].kind is not EntryKind.OPEN or trail[0].trigger != wf.name:
         raise InvalidArgumentError(
             name="trail", expected=f"a trail opened by workflow {wf.name!r}", got=trail[:1]
         )
-    ticket = opened(wf, ticket_id, trail[0])
-    for entry in trail[1:]:
-        ticket = apply(wf, ticket, entry)
+    try:
+        ticket = opened(wf, ticket_id, trail[0])
+        for entry in trail[1:]:
+            ticket = apply(wf, ticket, entry)
+    except CallCenterError:
+        raise
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        # entries built by hand with values the workflow never writes
+        raise InvalidArgumentError(
+            name="trail", expected=f"a trail written by workflow {wf.name!r}", got=exc
+        ) from None
     return ticket
 
 
