@@ -38,6 +38,7 @@ import attrs
 
 __all__ = [
     "CallCenterError",
+    "DamagedRecordError",
     "DefinitionError",
     "DocumentError",
     "DuplicateIdError",
@@ -48,6 +49,7 @@ __all__ = [
     "SchemaVersionError",
     "Severity",
     "StoreError",
+    "StoreFileError",
     "TimeWentBackwardsError",
     "UnknownIdError",
     "UpdateConflictError",
@@ -390,4 +392,41 @@ class SchemaVersionError(StoreError):
         super().__init__(
             f"{store}: schema version {found} is newer than this version of callcenter "
             f"supports (up to {supported}); upgrade callcenter to open it"
+        )
+
+
+class StoreFileError(StoreError):
+    """A store's file cannot be used.
+
+    It is missing, a directory, unreadable, not a database of this store, damaged,
+    opened read-only for a write, or closed.
+
+    Args:
+        path: The file.
+        detail: What is wrong with it, and what to do.
+    """
+
+    def __init__(self, *, path: str, detail: str) -> None:
+        self.path = path
+        self.detail = detail
+        super().__init__(f"{path}: {detail}")
+
+
+class DamagedRecordError(StoreError):
+    """One stored record cannot be read back (the others can).
+
+    Args:
+        store: The store's file.
+        kind: What the record is, e.g. ``"ticket"``.
+        id: The record's id.
+        detail: What is wrong with it.
+    """
+
+    def __init__(self, *, store: str, kind: str, id: str, detail: str) -> None:
+        self.store = store
+        self.kind = kind
+        self.id = id
+        self.detail = detail
+        super().__init__(
+            f"{store}: {kind} {_short_repr(id)} is damaged and cannot be read: {detail}"
         )

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from callcenter.errors import InvalidArgumentError
 from callcenter.testing import ticket_histories
 from callcenter.tickets import (
     COMPLAINT,
@@ -150,3 +151,12 @@ def test_report_totals_agree(tickets: list[Ticket], period: Period) -> None:
         assert share is None or 0 <= share <= 1
     for trend in report.rising:
         assert trend.current > trend.previous
+
+
+@pytest.mark.parametrize(
+    ("argument", "value"),
+    [("period", "fortnight"), ("timezone", "Mars/Base"), ("timezone", "Asia"), ("timezone", 5)],
+)
+def test_a_bad_period_or_time_zone_is_a_typed_error(argument: str, value: object) -> None:
+    with pytest.raises(InvalidArgumentError, match=argument):
+        complaint_report([], now=0.0, **{argument: value})  # type: ignore[arg-type]

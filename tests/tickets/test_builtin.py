@@ -568,3 +568,166 @@ def test_add_and_remove_tickets(desk: TicketDesk) -> None:
         TicketDesk([BUILTIN_WORKFLOWS["enquiry"]]).add(t)
     with pytest.raises(DuplicateIdError):
         other.open("complaint", actor="a1", now=1.0, fields=COMPLAINT_FIELDS, ticket_id=t.id)
+
+
+# ----------------------------------------------------------------------- checked values
+
+
+def test_an_appointment_window_that_has_ended_cannot_be_confirmed(desk: TicketDesk) -> None:
+    fields = {"customer_phone": "1", "kind": "pickup", "address": "x"}
+    t = desk.open("appointment", actor="a1", now=1000.0, fields=fields)
+    ended = {"window_start": 100.0, "window_end": 900.0}
+    with pytest.raises(TriggerRefusedError, match=r"already ended at 900\.0"):
+        desk.fire(t.id, "confirm", actor="a1", now=1000.0, fields=ended)
+    with pytest.raises(TriggerRefusedError, match="already ended"):  # ends right now
+        desk.fire(t.id, "confirm", actor="a1", now=1000.0, fields={**ended, "window_end": 1000})
+    with pytest.raises(TriggerRefusedError, match="POSIX seconds"):
+        desk.fire(
+            t.id,
+            "confirm",
+            actor="a1",
+            now=1000.0,
+            fields={"window_start": True, "window_end": 2e3},
+        )
+    assert desk.get(t.id) == t
+    t = desk.fire(
+        t.id, "confirm", actor="a1", now=1000.0, fields={"window_start": 500, "window_end": 2000}
+    )
+    assert t.state == "confirmed"  # already started, not yet ended: fine
+    t = desk.fire(t.id, "miss", actor="a1", now=2001.0)
+    with pytest.raises(TriggerRefusedError, match="already ended"):
+        desk.fire(t.id, "reschedule", actor="a1", now=2002.0, fields=ended)
+
+
+CLAIM_FIELDS: dict[str, FieldValue] = {
+    "customer_phone": "1",
+    "waybill": "W1",
+    "loss_kind": "damage",
+    "claimed_amount": 500.0,
+}
+
+
+@pytest.mark.parametrize("amount", [-5.0, 0, -0.01, 1e16, 10**20, True, "500", None])
+def test_a_claim_amount_must_be_a_positive_number_of_sane_size(
+    desk: TicketDesk, amount: Any
+) -> None:
+    with pytest.raises(InvalidArgumentError, match=r"fields\.claimed_amount") as info:
+        desk.open("claim", actor="a1", now=0.0, fields={**CLAIM_FIELDS, "claimed_amount": amount})
+    assert info.value.got == amount
+    assert len(desk) == 0
+
+
+@pytest.mark.parametrize("amount", [-1.0, 1e16, "300", None, False])
+def test_compensation_and_collected_amounts_are_checked_whenever_set(
+    desk: TicketDesk, amount: Any
+) -> None:
+    t = desk.open("claim", actor="a1", now=0.0, fields=CLAIM_FIELDS)
+    t = desk.fire(t.id, "investigate", actor="a1", now=1.0)
+    with pytest.raises(TriggerRefusedError, match="compensation_amount"):
+        desk.fire(t.id, "assess", actor="a1", now=2.0, fields={"compensation_amount": amount})
+    with pytest.raises(TriggerRefusedError, match="claimed_amount"):  # later changes too
+        desk.fire(
+            t.id,
+            "request_documents",
+            actor="a1",
+            now=2.0,
+            fields={"documents_requested": "photos", "claimed_amount": -5.0},
+        )
+    assert desk.get(t.id) == t
+    fields = {"customer_phone": "1", "kind": "cash_collection", "address": "x"}
+    a = desk.open("appointment", actor="a1", now=3.0, fields=fields)
+    a = desk.fire(
+        a.id, "confirm", actor="a1", now=4.0, fields={"window_start": 5.0, "window_end": 9.0}
+    )
+    a = desk.fire(a.id, "arrive", actor="c1", now=6.0)
+    with pytest.raises(TriggerRefusedError, match="amount_collected"):
+        desk.fire(a.id, "complete", actor="c1", now=7.0, fields={"amount_collected": amount})
+
+
+def test_roles_given_as_one_text_are_one_role(desk: TicketDesk) -> None:
+    t = desk.open("claim", actor="a1", now=0.0, fields=CLAIM_FIELDS)
+    t = desk.fire(t.id, "investigate", actor="a1", now=1.0)
+    t = desk.fire(t.id, "assess", actor="a1", now=2.0, fields={"compensation_amount": 100})
+    with pytest.raises(TriggerRefusedError, match="needs one of the roles"):
+        desk.fire(t.id, "approve", actor=Actor(id="x", roles="c"), now=3.0)
+    approver = Actor(id="boss", roles="claims_approver")
+    assert approver.roles == {"claims_approver"}  # one role, not its letters
+    assert desk.fire(t.id, "approve", actor=approver, now=3.0).state == "approved"
+    bad: Any
+    for bad in (5, [1], ["ok", None], [[]]):
+        with pytest.raises(InvalidArgumentError, match=r"actor\.roles"):
+            Actor(id="boss", roles=bad)
+    with pytest.raises(InvalidArgumentError, match=r"actor\.id"):
+        Actor(id=7)  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------- follow-up owners
+
+
+def test_a_follow_up_belongs_to_the_owner_not_to_who_fired_the_answer(desk: TicketDesk) -> None:
+    s = desk.open("survey", actor="a5", now=0.0, fields={"customer_phone": "139"})
+    desk.fire(s.id, "answer_unsatisfied", actor="sms-gateway", now=10.0)
+    follow = next(t for t in desk.tickets() if t.workflow == "callback")
+    assert follow.owner == "a5"
+    assert follow.trail[0].actor == "a5"
+
+
+def test_a_follow_up_owner_can_be_configured() -> None:
+    survey = BUILTIN_WORKFLOWS["survey"]
+    rows = tuple(
+        attrs.evolve(t, follow_up_owner="revisit_team") if t.opens else t
+        for t in survey.transitions
+    )
+    desk = TicketDesk([attrs.evolve(survey, transitions=rows), BUILTIN_WORKFLOWS["callback"]])
+    s = desk.open("survey", actor="a5", now=0.0, fields={"customer_phone": "139"})
+    desk.fire(s.id, "answer_unsatisfied", actor="sms-gateway", now=10.0)
+    follow = next(t for t in desk.tickets() if t.workflow == "callback")
+    assert follow.owner == "revisit_team"
+
+
+# ----------------------------------------------------------------------- escalation from QA
+
+
+def _complaint_stuck_in_qa(desk: TicketDesk) -> list[Any]:
+    t = desk.open("complaint", actor="a1", now=0.0, fields=COMPLAINT_FIELDS)
+    desk.fire(t.id, "send_to_qa", actor="a1", now=60.0)
+    desk.take_events()
+    return desk.advance(25 * HOUR)
+
+
+def test_a_complaint_stuck_in_qa_only_reports_its_breach_by_default(desk: TicketDesk) -> None:
+    events = _complaint_stuck_in_qa(desk)
+    breaches = [e for e in events if isinstance(e, SlaBreached) and e.clock == "resolution"]
+    assert [b.escalated_to for b in breaches] == [None]
+    assert desk.get("T1").state == "in_qa"
+
+
+def test_a_complaint_stuck_in_qa_escalates_when_configured() -> None:
+    assert COMPLAINT.escalate_from is not None
+    escalating = attrs.evolve(
+        COMPLAINT, escalate_from=COMPLAINT.escalate_from | {ComplaintState.IN_QA}
+    )
+    desk = TicketDesk([escalating])
+    events = _complaint_stuck_in_qa(desk)
+    breaches = [e for e in events if isinstance(e, SlaBreached) and e.clock == "resolution"]
+    assert [b.escalated_to for b in breaches] == ["at_branch"]
+    t = desk.get("T1")
+    assert t.state == "at_branch"
+    assert t.trail[-1].actor == "sla"
+    assert t.resolution is not None
+    assert t.resolution.earlier_breaches == 1  # the branch gets a fresh clock
+    check_ticket_trail(escalating, t)
+
+
+def test_escalate_from_must_name_states_the_trigger_leaves() -> None:
+    with pytest.raises(Exception, match=r"escalate_from\.resolved") as info:
+        attrs.evolve(COMPLAINT, escalate_from={ComplaintState.RESOLVED})
+    assert "not defined in state 'resolved'" in str(info.value)
+
+
+def test_replay_refuses_a_trail_of_anything_with_a_typed_error() -> None:
+    opening = COMPLAINT.open("C1", actor="a1", now=0.0, fields=COMPLAINT_FIELDS).trail[0]
+    no_owner = attrs.evolve(opening, changes=tuple(c for c in opening.changes if c.name != "owner"))
+    for trail in ([1], "abc", None, [no_owner], [opening, "x"]):
+        with pytest.raises(InvalidArgumentError, match="trail"):
+            COMPLAINT.replay("C1", trail)  # type: ignore[arg-type]

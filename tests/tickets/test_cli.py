@@ -50,3 +50,17 @@ def test_the_example_workflow_checks(capsys: pytest.CaptureFixture[str]) -> None
     assert "'address_change' is valid (5 states, 5 transitions)" in capsys.readouterr().out
     assert main(["tickets", "diagram", str(example)]) == 0
     assert "checked --> applied: apply" in capsys.readouterr().out
+
+
+def test_check_reports_a_bad_share_with_its_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = workflow_to_dict(COMPLAINT)
+    document["sla"]["warn_fraction"] = 1.5
+    document["required_on_open"] = "customer_phone"  # one name: fine
+    path = tmp_path / "complaint.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert main(["tickets", "check", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "sla.warn_fraction: expected a share > 0 and < 1, got 1.5" in err
+    assert "Traceback" not in err

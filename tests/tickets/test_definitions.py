@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from callcenter.tickets import (
     COMPLAINT,
     ENQUIRY,
     SURVEY,
+    NumberField,
     TicketDesk,
     Transition,
     Workflow,
@@ -233,12 +235,12 @@ def test_per_level_escalation_targets_are_checked() -> None:
     messages = {p.path: p.message for p in info.value.problems}
     assert "did you mean 'at_branch'" in messages["escalation_sla.at_brnch"]
     assert "no 'escalate' transition leads to 'resolved'" in messages["escalation_sla.resolved"]
-    assert "seconds > 0" in messages["escalation_sla.at_branch"]
+    assert "expected a number > 0, got -1" in messages["escalation_sla.at_branch"]
     without = {k: v for k, v in document.items() if k != "escalation_trigger"}
     without["escalation_sla"] = {"at_branch": 60.0}
     with pytest.raises(DefinitionError, match="need an escalation_trigger"):
         workflow_from_dict(without)
-    with pytest.raises(DefinitionError, match=r"escalation_sla.*seconds > 0"):
+    with pytest.raises(DefinitionError, match=r"escalation_sla.*> 0, got inf"):
         Workflow(
             name="w",
             states=S,
@@ -249,3 +251,173 @@ def test_per_level_escalation_targets_are_checked() -> None:
             sla=COMPLAINT.sla,
             escalation_sla={S.B: float("inf")},
         )
+
+
+# ----------------------------------------------------------------------- one text, one name
+
+
+def test_a_single_text_is_a_list_of_one_in_python_definitions() -> None:
+    wf = Workflow(
+        name="w",
+        states=S,
+        initial=S.A,
+        final=S.D,  # one state alone is a set of one, like a transition's source
+        required_on_open="customer_phone",
+        transitions=[
+            Transition(
+                source=S.A,
+                trigger="go",
+                target=S.B,
+                roles="dispatcher",
+                requires="resolution",
+                increments="attempts",
+                when={"kind": "pickup"},
+            ),
+            Transition(source=S.B, trigger="c", target=S.C),
+            Transition(source=S.C, trigger="d", target=S.D),
+        ],
+    )
+    assert wf.required_on_open == ("customer_phone",)
+    assert wf.final == {S.D}
+    go = wf.transitions[0]
+    assert go.roles == {"dispatcher"}
+    assert go.requires == ("resolution",)
+    assert go.increments == ("attempts",)
+    assert go.when == {"kind": ("pickup",)}
+
+
+def test_a_single_text_is_a_list_of_one_in_documents() -> None:
+    document = workflow_to_dict(COMPLAINT)
+    document["required_on_open"] = "customer_phone"
+    document["final"] = "closed"
+    row = document["transitions"][4]  # dispatch
+    assert row["trigger"] == "dispatch"
+    row.update(roles="dispatcher", requires="department", source="recorded")
+    document["transitions"][8]["when"] = {"feedback_channel": "sms"}
+    wf = workflow_from_dict(document)
+    assert wf.required_on_open == ("customer_phone",)
+    assert wf.transitions[4].roles == {"dispatcher"}
+    assert wf.transitions[4].requires == ("department",)
+    assert wf.transitions[8].when == {"feedback_channel": ("sms",)}
+    assert workflow_to_dict(wf)["required_on_open"] == ["customer_phone"]
+
+
+def test_names_that_are_not_text_are_refused_at_their_paths() -> None:
+    with pytest.raises(DefinitionError) as info:
+        Transition(
+            source=S.A,
+            trigger="go",
+            target=S.B,
+            roles=[1],
+            requires=5,
+            when={"k": [[]]},  # type: ignore[list-item]
+        )
+    paths = {p.path for p in info.value.problems}
+    assert paths == {"roles.0", "requires", "when.k.0"}
+    document = workflow_to_dict(ENQUIRY)
+    document["required_on_open"] = {"a": 1}
+    document["transitions"][0]["roles"] = [None, "x"]
+    document["transitions"][1]["requires"] = 7
+    with pytest.raises(DefinitionError) as info:
+        workflow_from_dict(document)
+    paths = {p.path for p in info.value.problems}
+    assert {"required_on_open", "transitions.0.roles.0", "transitions.1.requires.0"} <= paths
+
+
+# ----------------------------------------------------------------------- numbers
+
+
+NASTY = [math.nan, math.inf, -math.inf, -1, 0, 10**400, "12", True, None]
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_every_number_of_a_document_is_checked_at_its_full_path(value: Any) -> None:
+    document = workflow_to_dict(COMPLAINT)
+    document["sla"]["warn_fraction"] = value
+    document["sla"]["targets"]["normal"]["resolution"] = value
+    document["sla"]["targets"]["high"]["first_response"] = value
+    document["escalation_sla"] = {"at_branch": value}
+    document["number_fields"] = {"refund": {"minimum": value}}
+    document["transitions"][8]["when"] = {"feedback_channel": ["sms", value]}
+    document["states"].append("lost")  # and a graph problem, reported with the rest
+    with pytest.raises(DefinitionError) as info:
+        workflow_from_dict(document)
+    paths = {p.path for p in info.value.problems}
+    expected = {"sla.warn_fraction", "escalation_sla.at_branch", "states.lost"}
+    if value is not None:  # no target is no clock
+        expected |= {"sla.targets.normal.resolution", "sla.targets.high.first_response"}
+    if value not in (None, 0, -1):  # any finite number is a bound
+        expected.add("number_fields.refund.minimum")
+    if value is math.nan or value in (math.inf, -math.inf, 10**400):
+        expected.add("transitions.8.when.feedback_channel.1")  # a field can hold no such value
+    assert expected == paths
+
+
+def test_warn_fraction_is_a_share_between_0_and_1() -> None:
+    document = workflow_to_dict(ENQUIRY)
+    for share in (0.5, 0.99):
+        document["sla"]["warn_fraction"] = share
+        assert workflow_from_dict(document).sla.warn_fraction == share  # type: ignore[union-attr]
+    for share in (1.5, 1, 0, -0.2):
+        document["sla"]["warn_fraction"] = share
+        with pytest.raises(DefinitionError) as info:
+            workflow_from_dict(document)
+        assert [str(p) for p in info.value.problems] == [
+            f"sla.warn_fraction: expected a share > 0 and < 1, got {share!r}"
+        ]
+
+
+def test_number_fields_round_trip_and_are_checked() -> None:
+    claim = BUILTIN_WORKFLOWS["claim"]
+    again = workflow_from_dict(workflow_to_dict(claim), guards=GUARDS)
+    assert again.number_fields == claim.number_fields
+    with pytest.raises(DefinitionError, match="maximum"):
+        NumberField(minimum=5, maximum=1)
+    with pytest.raises(DefinitionError, match="reserved"):
+        Workflow(
+            name="w",
+            states=S,
+            initial=S.A,
+            final={S.B},
+            transitions=[Transition(source=S.A, trigger="up", target=S.B)],
+            number_fields={"owner": NumberField()},
+        )
+
+
+@pytest.mark.parametrize("document", [[1, 2], "complaint", None, 5])
+def test_a_document_that_is_not_a_table_is_a_definition_error(document: Any) -> None:
+    with pytest.raises(DefinitionError, match="expected a table of keys"):
+        workflow_from_dict(document)
+
+
+class Two(enum.Enum):
+    A = "a"
+    B = "b"
+
+
+def test_wrong_types_in_a_python_definition_are_definition_errors() -> None:
+    def build(**changes: Any) -> Workflow:
+        arguments: dict[str, Any] = {
+            "name": "w",
+            "states": Two,
+            "initial": Two.A,
+            "final": {Two.B},
+            "transitions": [Transition(source=Two.A, trigger="t", target=Two.B)],
+        }
+        return Workflow(**{**arguments, **changes})
+
+    for changes, path in (
+        ({"name": 5}, "name"),
+        ({"states": 5}, "states"),
+        ({"transitions": [5]}, "transitions.0"),
+        ({"transitions": "t"}, "transitions.0"),
+        ({"final": "b"}, "final"),
+    ):
+        with pytest.raises(DefinitionError) as info:
+            build(**changes)
+        assert path in {p.path for p in info.value.problems}, changes
+    one = build(transitions=Transition(source=Two.A, trigger="t", target=Two.B))
+    assert len(one.transitions) == 1
+    assert len(TicketDesk(ENQUIRY).workflows) == 1  # one workflow alone is a list of one
+    with pytest.raises(DefinitionError, match=r"workflows\.1: expected a Workflow"):
+        TicketDesk([ENQUIRY, "complaint"])  # type: ignore[list-item]

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callcenter.calendars import BusinessCalendar
-from callcenter.errors import DuplicateIdError, InvalidArgumentError
+from callcenter.errors import DefinitionError, DuplicateIdError, InvalidArgumentError
 from callcenter.testing import business_calendars
 from callcenter.tickets import (
     COMPLAINT,
@@ -124,13 +124,18 @@ def test_a_closed_center_never_breaches() -> None:
     assert ticket.resolution.deadline is None
 
 
-def test_policy_refuses_bad_values() -> None:
-    with pytest.raises(ValueError, match="warn_fraction"):
+def test_policy_refuses_bad_values_with_their_paths() -> None:
+    with pytest.raises(DefinitionError) as info:
         SlaPolicy(targets={}, warn_fraction=1.5)
-    with pytest.raises(ValueError, match="seconds"):
-        SlaTarget(resolution=0)
-    with pytest.raises(TypeError):
+    assert [p.path for p in info.value.problems] == ["warn_fraction"]
+    with pytest.raises(DefinitionError) as info:
+        SlaTarget(first_response=float("nan"), resolution=0)
+    assert [p.path for p in info.value.problems] == ["first_response", "resolution"]
+    with pytest.raises(DefinitionError, match="resolution: expected a number > 0, got str"):
         SlaTarget(resolution="1h")  # type: ignore[arg-type]
+    for share in (0, 1, -0.5, float("nan"), float("inf"), True):
+        with pytest.raises(DefinitionError, match="warn_fraction: expected a share > 0 and < 1"):
+            SlaPolicy(targets={}, warn_fraction=share)
 
 
 def test_desk_refuses_unknown_ids() -> None:

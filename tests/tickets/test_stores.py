@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from callcenter.errors import (
+    DamagedRecordError,
     DuplicateIdError,
     InvalidArgumentError,
     SchemaVersionError,
+    StoreFileError,
     UnknownIdError,
     UpdateConflictError,
 )
@@ -384,3 +389,240 @@ class TwoClientsMachine(RuleBasedStateMachine):
 
 TwoClientsMachine.TestCase.settings = settings(max_examples=30, stateful_step_count=25)
 TestTwoClientsMachine = TwoClientsMachine.TestCase
+
+
+# ----------------------------------------------------------------------- bad files
+
+
+def _filled(path: Path, count: int = 40) -> list[Ticket]:
+    tickets = [complaint(f"C{i:03}", now=float(i)) for i in range(count)]
+    with SQLiteTicketStore(path) as store:
+        store.add_many(tickets)
+    return tickets
+
+
+def _garbage(path: Path) -> None:
+    path.write_bytes(b"not a database at all\n" * 500)
+
+
+def _truncated(path: Path) -> None:
+    _filled(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+
+
+def _foreign(path: Path) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+
+
+def _directory(path: Path) -> None:
+    path.mkdir()
+
+
+def _in_a_missing_directory(path: Path) -> None:
+    pass  # the path names a file in a folder that does not exist (see below)
+
+
+@pytest.mark.parametrize(
+    "spoil", [_garbage, _truncated, _foreign, _directory, _in_a_missing_directory]
+)
+def test_an_unusable_file_raises_a_store_error_naming_it(
+    tmp_path: Path, spoil: Callable[[Path], None]
+) -> None:
+    path = tmp_path / "t.db"
+    if spoil is _in_a_missing_directory:
+        path = tmp_path / "missing" / "t.db"
+    spoil(path)
+    with pytest.raises(StoreFileError) as info:
+        SQLiteTicketStore(path).query()
+    assert str(path) in str(info.value)
+    assert info.value.path == str(path)
+
+
+def test_a_foreign_database_is_left_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "erp.db"
+    _foreign(path)
+    before = path.read_bytes()
+    with pytest.raises(StoreFileError, match="not a ticket store"):
+        SQLiteTicketStore(path)
+    assert path.read_bytes() == before
+
+
+def test_a_newer_file_is_left_untouched_byte_for_byte(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    _filled(path)
+    with sqlite3.connect(path, isolation_level=None) as db:
+        db.execute("PRAGMA journal_mode=DELETE")  # as a newer version might leave it
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(SchemaVersionError):
+        SQLiteTicketStore(path)
+    assert path.read_bytes() == before  # no switch to WAL before refusing
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.db"]
+
+
+def _damage(path: Path, sql: str) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute(sql)
+    db.close()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE tickets SET snapshot = '{not json' WHERE id = 'C007'",
+        "UPDATE tickets SET snapshot = '[1, 2]' WHERE id = 'C007'",
+        'UPDATE tickets SET snapshot = replace(snapshot, \'"owner":"a1"\', \'"owner":7\') '
+        "WHERE id = 'C007'",
+        "UPDATE tickets SET snapshot = 42 WHERE id = 'C007'",
+        "UPDATE audit SET kind = 'teleported' WHERE ticket_id = 'C007'",
+        "UPDATE audit SET at = 'noon' WHERE ticket_id = 'C007'",
+        "UPDATE audit SET changes = '{' WHERE ticket_id = 'C007'",
+        "UPDATE audit SET seq = 5 WHERE ticket_id = 'C007'",
+    ],
+)
+def test_one_damaged_row_is_reported_and_the_rest_served(tmp_path: Path, sql: str) -> None:
+    path = tmp_path / "t.db"
+    tickets = _filled(path, count=12)
+    _damage(path, sql)
+    with SQLiteTicketStore(path) as store:
+        assert store.damaged == {}
+        served = store.query()
+        assert served == [t for t in tickets if t.id != "C007"]
+        assert list(store.damaged) == ["C007"]
+        assert store.query(customer_phone="138", limit=3) == tickets[:3]
+        with pytest.raises(DamagedRecordError) as info:
+            store.get("C007")
+        assert info.value.id == "C007"
+        assert str(path) in str(info.value)
+        assert store.get("C008") == tickets[8]
+    with SQLiteTicketStore(path, on_damaged="raise") as strict:
+        with pytest.raises(DamagedRecordError, match="'C007'"):
+            strict.query()
+        assert strict.query(limit=7) == tickets[:7]
+
+
+def test_read_only_mode_reads_and_never_writes(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    tickets = _filled(path, count=5)
+    before = path.read_bytes()
+    with SQLiteTicketStore(path, read_only=True) as store:
+        assert store.read_only
+        assert store.query() == tickets
+        assert store.get("C001") == tickets[1]
+        moved = COMPLAINT.fire(tickets[0], "send_to_qa", actor="a1", now=10.0)
+        with pytest.raises(StoreFileError, match="read-only"):
+            store.save(moved, expected_version=tickets[0].version)
+        with pytest.raises(StoreFileError, match="read-only"):
+            store.add(complaint("C999"))
+    assert path.read_bytes() == before
+    with pytest.raises(StoreFileError, match="no such file"):
+        SQLiteTicketStore(tmp_path / "missing.db", read_only=True)
+
+
+def test_read_only_mode_refuses_a_file_that_needs_migrating(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    for step in _MIGRATIONS[0]:
+        step(db)
+    db.execute("PRAGMA user_version = 1")
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreFileError, match="open it once writable"):
+        SQLiteTicketStore(path, read_only=True)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("bad", [123, None, ["C1"], b"C1", "\ud800"])
+def test_ids_and_criteria_of_the_wrong_type_are_typed_errors(
+    store: TicketStore, bad: object
+) -> None:
+    store.add(complaint("C1"))
+    with pytest.raises(InvalidArgumentError, match="ticket_id"):
+        store.get(bad)  # type: ignore[arg-type]
+    if bad is not None:  # None is no criterion
+        with pytest.raises(InvalidArgumentError, match="state"):
+            store.query(state=bad)  # type: ignore[arg-type]
+    desk = TicketDesk([COMPLAINT])
+    with pytest.raises(InvalidArgumentError, match="ticket_id"):
+        desk.get(bad)  # type: ignore[arg-type]
+    assert bad not in desk
+
+
+@pytest.mark.parametrize(
+    "fields", [{"big": 10**5000}, {"text": "\ud800"}, {"nan": math.nan}, {"x": [1]}]
+)
+def test_a_ticket_a_store_cannot_keep_is_refused_and_nothing_stored(
+    store: TicketStore, fields: dict[str, Any]
+) -> None:
+    good = complaint("C1")
+    bad = attrs.evolve(complaint("C2"), fields={**good.fields, **fields})
+    with pytest.raises(InvalidArgumentError, match=r"ticket\.fields"):
+        store.add(bad)
+    assert len(store) == 0
+    store.add(good)
+    moved = COMPLAINT.fire(good, "send_to_qa", actor="a1", now=1.0)
+    with pytest.raises(InvalidArgumentError, match=r"ticket\.fields"):
+        store.save(attrs.evolve(moved, fields={**moved.fields, **fields}), expected_version=1)
+    assert store.get("C1") == good
+
+
+def test_a_closed_store_says_so(tmp_path: Path) -> None:
+    store = SQLiteTicketStore(tmp_path / "t.db")
+    store.close()
+    with pytest.raises(StoreFileError, match="closed"):
+        store.query()
+    with pytest.raises(StoreFileError, match="closed"):
+        store.add(complaint("C1"))
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [{"path": None}, {"path": 5}, {"path": ""}, {"timeout": math.nan}, {"timeout": -1}],
+)
+def test_bad_store_arguments_are_typed_errors(tmp_path: Path, arguments: dict[str, Any]) -> None:
+    given = {"path": tmp_path / "t.db", **arguments}
+    with pytest.raises(InvalidArgumentError):
+        SQLiteTicketStore(**given)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_kill_minus_nine_during_saves_loses_no_committed_ticket(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    SQLiteTicketStore(path).close()
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from callcenter.tickets import COMPLAINT, SQLiteTicketStore
+        fields = {FIELDS!r}
+        store = SQLiteTicketStore({str(path)!r})
+        for number in range(100_000):
+            store.add(COMPLAINT.open(f"K{{number:06}}", actor="a1", now=0.0, fields=fields))
+            print(number, flush=True)
+        """
+    )
+    for _ in range(3):
+        process = subprocess.Popen(
+            [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True
+        )
+        assert process.stdout is not None
+        for _ in range(30):  # wait until some saves are committed
+            process.stdout.readline()
+        process.kill()  # SIGKILL: no cleanup, no commit of what is in flight
+        process.wait(timeout=30)
+        process.stdout.close()
+        with SQLiteTicketStore(path) as store:
+            tickets = store.query()
+            assert store.damaged == {}
+            numbers = sorted(int(t.id[1:]) for t in tickets)
+            assert numbers == list(range(len(numbers)))  # every committed save is whole
+            assert all(len(t.trail) == 1 for t in tickets)
+        with sqlite3.connect(path) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        db.close()
+        with sqlite3.connect(path) as db:  # start the next round from scratch
+            db.execute("DELETE FROM audit")
+            db.execute("DELETE FROM tickets")
+        db.close()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from hypothesis import strategies as st
 
+from .._checks import LARGEST
 from ..tickets import (
     Actor,
     FieldValue,
@@ -146,14 +148,31 @@ def check_ticket_trail(workflow: Workflow, ticket: Ticket) -> None:
 
 
 def field_values() -> st.SearchStrategy[FieldValue]:
-    """Values a ticket field may hold: text, whole numbers, finite floats, booleans, None."""
+    """Values a ticket field may hold.
+
+    Text, booleans, None, and finite whole or real numbers of at most
+    :data:`~callcenter._checks.LARGEST` in size.
+    """
     return st.one_of(
         st.none(),
         st.booleans(),
-        st.integers(),
-        st.floats(allow_nan=False, allow_infinity=False),
+        st.integers(min_value=-int(LARGEST), max_value=int(LARGEST)),
+        st.floats(min_value=-LARGEST, max_value=LARGEST),
         st.text(max_size=20),
     )
+
+
+def _field_for(workflow: Workflow, name: str) -> st.SearchStrategy[FieldValue]:
+    """Values a required field may take: within its bounds for a number field."""
+    rule = workflow.number_fields.get(name)
+    if rule is None:
+        return st.text(min_size=1, max_size=8)
+    low = 0.0 if rule.minimum is None else rule.minimum
+    high = low + 1e6 if rule.maximum is None else rule.maximum
+    if rule.integer:
+        first = math.floor(low) + 1 if rule.exclusive_minimum else math.ceil(low)
+        return st.integers(min_value=first, max_value=max(first, math.floor(high)))
+    return st.floats(min_value=low, max_value=high, exclude_min=rule.exclusive_minimum)
 
 
 @st.composite
@@ -180,7 +199,7 @@ def ticket_histories(
     now = float(draw(st.integers(min_value=0, max_value=2_000_000_000)))
     opening = dict(fields or {})
     for name in workflow.required_on_open:
-        opening.setdefault(name, draw(st.text(min_size=1, max_size=8)))
+        opening.setdefault(name, draw(_field_for(workflow, name)))
     ticket = workflow.open(
         "T-" + draw(st.text(alphabet="0123456789", min_size=1, max_size=6)),
         actor=draw(st.sampled_from(["a1", "a2", "a3"])),
@@ -204,7 +223,7 @@ def ticket_histories(
         assert transition is not None
         given: dict[str, FieldValue] = draw(st.dictionaries(names, field_values(), max_size=3))
         for name in transition.requires:
-            given[name] = draw(st.text(min_size=1, max_size=8))
+            given[name] = draw(_field_for(workflow, name))
         for name, values in transition.when.items():
             given[name] = draw(st.sampled_from(values))
         for name in transition.increments:

@@ -8,7 +8,8 @@
 * :class:`TicketDesk` -- the sans-I/O engine: opens and fires tickets, keeps
   first-contact ownership, and runs SLA clocks (``next_deadline()`` / ``advance(now)``).
 * Stores: :class:`MemoryTicketStore` and :class:`SQLiteTicketStore`, with optimistic
-  concurrency, behind the :class:`TicketStore` protocol.
+  concurrency, behind the :class:`TicketStore` protocol; the SQLite one names its file
+  in every error, survives damaged rows and opens read-only on request.
 * :func:`complaint_report` -- the complaint problem base's figures.
 """
 
@@ -62,6 +63,7 @@ from ._store import TicketStore as TicketStore
 from ._workflow import SLA_ACTOR as SLA_ACTOR
 from ._workflow import Guard as Guard
 from ._workflow import GuardContext as GuardContext
+from ._workflow import NumberField as NumberField
 from ._workflow import Transition as Transition
 from ._workflow import TriggerRefusedError as TriggerRefusedError
 from ._workflow import Workflow as Workflow
@@ -92,6 +94,7 @@ __all__ = [
     "Guard",
     "GuardContext",
     "MemoryTicketStore",
+    "NumberField",
     "OrderState",
     "OwnershipTransferred",
     "Period",

@@ -19,9 +19,9 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from .._clock import as_instant
+from ..errors import InvalidArgumentError
 from ._builtin import COMPLAINT
-from ._records import EntryKind, Ticket
+from ._records import EntryKind, Ticket, instant
 from ._workflow import Workflow
 
 __all__ = ["CategoryTrend", "Period", "ProblemBaseReport", "complaint_report", "period_label"]
@@ -132,6 +132,20 @@ def nearest_rank(values: list[float], share: float) -> float:
     return values[rank - 1]
 
 
+def _zone(timezone: object) -> zoneinfo.ZoneInfo:
+    if isinstance(timezone, zoneinfo.ZoneInfo):
+        return timezone
+    try:
+        if not isinstance(timezone, str):
+            raise TypeError
+        return zoneinfo.ZoneInfo(timezone)
+    except (TypeError, ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):
+        # OSError: a key naming a folder of the database ("Asia") or unreadable
+        raise InvalidArgumentError(
+            name="timezone", expected="an IANA time zone such as 'Asia/Shanghai'", got=timezone
+        ) from None
+
+
 def complaint_report(
     tickets: Iterable[Ticket],
     *,
@@ -153,12 +167,16 @@ def complaint_report(
         The report.
 
     Raises:
-        InvalidArgumentError: A bad ``now``.
-        ValueError: An unknown ``period`` or time zone.
+        InvalidArgumentError: A bad ``now``, an unknown ``period`` or time zone.
     """
-    at = as_instant(now)
-    length = period if isinstance(period, Period) else Period(period)
-    zone = timezone if isinstance(timezone, zoneinfo.ZoneInfo) else zoneinfo.ZoneInfo(timezone)
+    at = instant(now)
+    try:
+        length = period if isinstance(period, Period) else Period(period)
+    except ValueError:
+        raise InvalidArgumentError(
+            name="period", expected=f"one of {', '.join(p.value for p in Period)}", got=period
+        ) from None
+    zone = _zone(timezone)
     stops = {s.value for s in workflow.final | workflow.resolved}
     current_label = period_label(at, length, zone)
     previous_label = _previous_label(at, length, zone)

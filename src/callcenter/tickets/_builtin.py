@@ -14,7 +14,7 @@ import attrs
 
 from ._records import FieldValue, Priority
 from ._sla import SlaPolicy, SlaTarget
-from ._workflow import GuardContext, Transition, Workflow
+from ._workflow import GuardContext, NumberField, Transition, Workflow
 
 __all__ = [
     "APPOINTMENT",
@@ -90,6 +90,9 @@ COMPLAINT = Workflow(
     resolved={_C.RESOLVED, _C.FED_BACK},
     required_on_open=("customer_phone", "category", "description"),
     escalation_trigger="escalate",
+    # A breach in QA is reported, not escalated, unless a host adds IN_QA here:
+    # attrs.evolve(COMPLAINT, escalate_from=COMPLAINT.escalate_from | {IN_QA}).
+    escalate_from={_C.AT_OFFICE, _C.AT_BRANCH},
     # "处理投诉问题不过夜" (complaints never left overnight): handled within 24 hours.
     sla=_per_priority(_RESPONSE_TIMES, DAY),
     transitions=(
@@ -129,6 +132,13 @@ COMPLAINT = Workflow(
             trigger="escalate",
             target=_C.AT_BRANCH,
             description="The office cannot resolve it: up to the branch.",
+        ),
+        Transition(
+            source=_C.IN_QA,
+            trigger="escalate",
+            target=_C.AT_BRANCH,
+            description="QA cannot settle it: up to the branch (automatic on a breach "
+            "only when the workflow escalates from QA).",
         ),
         Transition(
             source=_C.AT_BRANCH,
@@ -306,13 +316,21 @@ class AppointmentState(enum.Enum):
     CANCELLED = "cancelled"
 
 
+def _seconds(value: FieldValue) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _window_ok(context: GuardContext) -> str | None:
     start = context.fields.get("window_start")
     end = context.fields.get("window_end")
-    if not isinstance(start, int | float) or not isinstance(end, int | float):
+    if not _seconds(start) or not _seconds(end):
         return "window_start and window_end must be POSIX seconds"
+    assert isinstance(start, int | float)
+    assert isinstance(end, int | float)
     if end <= start:
         return f"the time window must end after it starts, got {start!r}..{end!r}"
+    if end <= context.now:
+        return f"the time window already ended at {end!r} (now is {context.now!r}); give one ahead"
     return None
 
 
@@ -324,11 +342,16 @@ def _window_passed(context: GuardContext) -> str | None:
 
 
 def _collected(context: GuardContext) -> str | None:
-    if context.fields.get("kind") == "cash_collection":
-        amount = context.fields.get("amount_collected")
-        if not isinstance(amount, int | float) or isinstance(amount, bool) or amount < 0:
-            return "a cash collection needs amount_collected (a number >= 0)"
+    if (
+        context.fields.get("kind") == "cash_collection"
+        and context.fields.get("amount_collected") is None
+    ):
+        return "a cash collection needs amount_collected (a number >= 0)"
     return None
+
+
+_AMOUNT = NumberField(minimum=0)
+"""An amount of money: a finite number >= 0 of at most LARGEST in size."""
 
 
 _A = AppointmentState
@@ -340,6 +363,7 @@ APPOINTMENT = Workflow(
     initial=_A.REQUESTED,
     final={_A.DONE, _A.CANCELLED},
     required_on_open=("customer_phone", "kind", "address"),
+    number_fields={"amount_collected": _AMOUNT},
     sla=_per_priority(_RESPONSE_TIMES, None),
     transitions=(
         Transition(
@@ -463,10 +487,12 @@ class ClaimState(enum.Enum):
 
 
 def _amount_ok(context: GuardContext) -> str | None:
+    # both are number fields: when set, they hold numbers within their bounds
     amount = context.fields.get("compensation_amount")
     claimed = context.fields.get("claimed_amount")
-    if not isinstance(amount, int | float) or isinstance(amount, bool) or amount < 0:
+    if not _seconds(amount):
         return f"compensation_amount must be a number >= 0, got {amount!r}"
+    assert isinstance(amount, int | float)
     if isinstance(claimed, int | float) and amount > claimed:
         return f"compensation {amount!r} exceeds the amount claimed {claimed!r}"
     return None
@@ -485,6 +511,10 @@ CLAIM = Workflow(
     waiting={_L.AWAITING_DOCUMENTS},
     resolved={_L.APPROVED},
     required_on_open=("customer_phone", "waybill", "loss_kind", "claimed_amount"),
+    number_fields={
+        "claimed_amount": NumberField(minimum=0, exclusive_minimum=True),
+        "compensation_amount": _AMOUNT,
+    },
     sla=_per_priority(dict.fromkeys(Priority, DAY), 7 * DAY),
     transitions=(
         Transition(source=_L.FILED, trigger="investigate", target=_L.INVESTIGATING, responds=True),

@@ -7,12 +7,12 @@ definition. Every problem is collected; none stops the others from being found.
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from .._checks import number_problem
 from ..errors import Problem, did_you_mean
 from ._records import RESERVED_FIELDS
 
@@ -202,13 +202,7 @@ def _check_levels(
                     f"the levels an escalation reaches are: {', '.join(reached)}",
                 )
             )
-        if (
-            isinstance(seconds, bool)
-            or not isinstance(seconds, int | float)
-            or not math.isfinite(seconds)
-            or seconds <= 0
-        ):
-            problems.append(
-                Problem(path=path, message=f"expected a number of seconds > 0, got {seconds!r}")
-            )
+        message = number_problem(seconds, minimum=0, exclusive_minimum=True)
+        if message is not None:
+            problems.append(Problem(path=path, message=f"{message} (seconds)"))
     return problems

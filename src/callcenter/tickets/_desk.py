@@ -16,6 +16,7 @@ from typing import TypeVar
 from .._clock import Clock
 from .._timers import TimerQueue
 from ..errors import (
+    CallCenterError,
     DefinitionError,
     DuplicateIdError,
     InvalidArgumentError,
@@ -31,9 +32,9 @@ from ._events import (
     TicketOpened,
     TicketTransitioned,
 )
-from ._records import Actor, FieldValue, Priority, Ticket
+from ._records import Actor, FieldValue, Priority, Ticket, instant, text_problem
 from ._staging import CLOCKS, Batch, TimerKey
-from ._transition import SLA_ACTOR, TriggerRefusedError
+from ._transition import SLA_ACTOR, Transition, TriggerRefusedError
 from ._workflow import Workflow
 
 __all__ = ["TicketDesk"]
@@ -48,7 +49,8 @@ class TicketDesk:
 
     Args:
         workflows: The workflows tickets may use (names must be unique, and every
-            workflow a transition ``opens`` must be among them).
+            workflow a transition ``opens`` must be among them); one workflow alone
+            is a list of one.
         id_prefix: Prefix of generated ticket ids (``T1``, ``T2``...).
 
     Raises:
@@ -64,10 +66,22 @@ class TicketDesk:
     ['TicketOpened', 'TicketTransitioned', 'TicketClosed']
     """
 
-    def __init__(self, workflows: Iterable[Workflow], *, id_prefix: str = "T") -> None:
+    def __init__(self, workflows: Workflow | Iterable[Workflow], *, id_prefix: str = "T") -> None:
         table: dict[str, Workflow] = {}
         problems: list[Problem] = []
-        listed = list(workflows)
+        given: object = workflows
+        if isinstance(given, Workflow):
+            given = [given]  # one workflow alone is a list of one
+        if not isinstance(given, Iterable) or isinstance(given, str | Mapping):
+            given = [given]
+        listed = list(given)
+        problems.extend(
+            Problem(path=f"workflows.{index}", message=f"expected a Workflow, got {wf!r:.60}")
+            for index, wf in enumerate(listed)
+            if not isinstance(wf, Workflow)
+        )
+        if problems:
+            raise DefinitionError(problems, what="ticket desk")
         for index, wf in enumerate(listed):
             if wf.name in table:
                 problems.append(
@@ -89,6 +103,13 @@ class TicketDesk:
         if problems:
             raise DefinitionError(problems, what="ticket desk")
         self._workflows = table
+        # whether the SLA work due before a call may open tickets (follow-ups of an
+        # escalation): if not, a call about an unknown ticket is refused at once
+        self._sla_opens_tickets = any(
+            t.opens is not None and t.trigger == wf.escalation_trigger
+            for wf in listed
+            for t in wf.transitions
+        )
         self._tickets: dict[str, Ticket] = {}
         self._timers: TimerQueue[TimerKey] = TimerQueue()
         self._clock = Clock()
@@ -112,15 +133,16 @@ class TicketDesk:
         return len(self._tickets)
 
     def __contains__(self, ticket_id: object) -> bool:
-        return ticket_id in self._tickets
+        return isinstance(ticket_id, str) and ticket_id in self._tickets
 
     def get(self, ticket_id: str) -> Ticket:
-        """The ticket with this id.
+        """The ticket with this id. ``O(1)``, refusals included.
 
         Raises:
             UnknownIdError: No such ticket on the desk.
+            InvalidArgumentError: ``ticket_id`` is not text.
         """
-        ticket = self._tickets.get(ticket_id)
+        ticket = self._tickets.get(_checked_id(ticket_id))
         if ticket is None:
             raise UnknownIdError(kind="ticket", id=ticket_id, known=self._tickets)
         return ticket
@@ -142,6 +164,8 @@ class TicketDesk:
     # ------------------------------------------------------------------ changes
 
     def _workflow(self, name: str) -> Workflow:
+        if not isinstance(name, str):
+            raise InvalidArgumentError(name="workflow", expected="a workflow name", got=name)
         wf = self._workflows.get(name)
         if wf is None:
             raise UnknownIdError(kind="workflow", id=name, known=self._workflows)
@@ -154,7 +178,7 @@ class TicketDesk:
 
     def _run(self, now: float, call: Callable[[Batch, float], _R]) -> _R:
         """Give the SLA events due by ``now``, then do ``call``: all of it, or nothing."""
-        at = self._clock.check(now)
+        at = self._clock.check(instant(now))
         batch = self._batch()
         try:
             batch.take_due(at)
@@ -173,8 +197,17 @@ class TicketDesk:
         self._next_number = batch.next_number
         self._outbox.extend(batch.events)
 
+    def _refuse_unknown(self, ticket_id: str) -> None:
+        """Refuse an unknown ticket in ``O(1)``, before any SLA work due is done.
+
+        Only when the due SLA work cannot open the ticket; else :meth:`_ticket`
+        refuses it after that work (and rolls it back).
+        """
+        if _checked_id(ticket_id) not in self._tickets and not self._sla_opens_tickets:
+            raise UnknownIdError(kind="ticket", id=ticket_id, known=self._tickets)
+
     def _ticket(self, batch: Batch, ticket_id: str) -> Ticket:
-        ticket = batch.get(ticket_id)
+        ticket = batch.get(_checked_id(ticket_id))
         if ticket is None:
             raise UnknownIdError(kind="ticket", id=ticket_id, known=self._tickets)
         return ticket
@@ -207,6 +240,9 @@ class TicketDesk:
         """
         wf = self._workflow(workflow)
 
+        if ticket_id is not None:
+            _checked_id(ticket_id)
+
         def call(batch: Batch, at: float) -> Ticket:
             if ticket_id is not None and ticket_id in batch:
                 raise DuplicateIdError(kind="ticket", id=ticket_id)
@@ -224,14 +260,21 @@ class TicketDesk:
         """Put an existing ticket (e.g. loaded from a store) on the desk, with its clocks.
 
         Its SLA events already due are given by the next call that takes ``now``.
+        The ticket must be what its trail says: it is replayed to check, in
+        ``O(trail length)`` (about 0.1 ms for a short trail), so that a ticket edited
+        in storage cannot put, say, a NaN deadline among the desk's timers.
 
         Raises:
             UnknownIdError: The ticket's workflow is not on the desk.
             DuplicateIdError: A ticket with its id is already on the desk.
+            InvalidArgumentError: Not a ticket, or its trail does not rebuild it.
         """
-        self._workflow(ticket.workflow)
-        if ticket.id in self._tickets:
+        if not isinstance(ticket, Ticket):
+            raise InvalidArgumentError(name="ticket", expected="a Ticket", got=ticket)
+        wf = self._workflow(ticket.workflow)
+        if _checked_id(ticket.id) in self._tickets:
             raise DuplicateIdError(kind="ticket", id=ticket.id)
+        _check_replays(wf, ticket)
         batch = self._batch()
         batch.store(ticket, None)
         self._finish(batch)
@@ -265,9 +308,13 @@ class TicketDesk:
         them -- an escalation among them may move this very ticket -- and then the
         trigger is fired on the ticket as they left it. When the transition
         ``opens`` a follow-up workflow, the follow-up ticket is opened in the same
-        step, owned by ``actor``, with the ``parent_id`` field and the customer's
-        details copied. When anything is refused nothing changes at all: the SLA
-        events stay due, for the next call.
+        step with the ``parent_id`` field and the customer's details copied; it is
+        owned by the transition's ``follow_up_owner`` if it names one, else by the
+        ticket's owner -- never by ``actor``, who may be a gateway relaying an
+        answer. When anything is refused nothing changes at all: the SLA
+        events stay due, for the next call. An unknown ``ticket_id`` is refused
+        before the SLA work (in ``O(1)``, however many tickets and deadlines are
+        due), unless an escalation of the desk's workflows opens follow-ups.
 
         Returns:
             The ticket after the transition. Emits the SLA events due by ``now``
@@ -283,6 +330,7 @@ class TicketDesk:
                 workflow requires is missing from this ticket).
             TimeWentBackwardsError: ``now`` is before the desk's latest time.
         """
+        self._refuse_unknown(ticket_id)
 
         def call(batch: Batch, at: float) -> Ticket:
             before = self._ticket(batch, ticket_id)
@@ -291,7 +339,7 @@ class TicketDesk:
             follow_up: Ticket | None = None
             t = wf.transition_for(before.state, trigger)
             if t is not None and t.opens is not None:
-                follow_up = self._follow_up(batch, after, t.opens, actor, at)
+                follow_up = self._follow_up(batch, after, t, at)
             batch.store(after, before)
             batch.events.extend(_transition_events(before, after))
             if follow_up is not None:
@@ -301,10 +349,9 @@ class TicketDesk:
 
         return self._run(now, call)
 
-    def _follow_up(
-        self, batch: Batch, parent: Ticket, workflow: str, actor: Actor | str, at: float
-    ) -> Ticket:
-        wf = self._workflows[workflow]
+    def _follow_up(self, batch: Batch, parent: Ticket, t: Transition, at: float) -> Ticket:
+        assert t.opens is not None
+        wf = self._workflows[t.opens]
         fields: dict[str, FieldValue] = {"parent_id": parent.id}
         for name in (*_FOLLOW_UP_COPIED, *wf.required_on_open):
             if name in parent.fields and name not in fields:
@@ -312,7 +359,7 @@ class TicketDesk:
         fields.setdefault("reason", f"{parent.workflow} {parent.state}")
         return wf.open(
             batch.new_id(),
-            actor=actor,
+            actor=t.follow_up_owner if t.follow_up_owner is not None else parent.owner,
             now=at,
             fields=fields,
             priority=parent.priority,
@@ -324,7 +371,8 @@ class TicketDesk:
     ) -> Ticket:
         """Hand ownership to agent ``to`` (see :meth:`Workflow.transfer`).
 
-        First gives the SLA events due by ``now``; does nothing at all when refused.
+        First gives the SLA events due by ``now``; does nothing at all when refused
+        (an unknown ticket is refused first, as by :meth:`fire`).
 
         Returns:
             The ticket. Emits the SLA events due by ``now``, then
@@ -336,6 +384,7 @@ class TicketDesk:
             InvalidArgumentError: ``to`` is empty or already the owner.
             TimeWentBackwardsError: ``now`` is before the desk's latest time.
         """
+        self._refuse_unknown(ticket_id)
 
         def call(batch: Batch, at: float) -> Ticket:
             before = self._ticket(batch, ticket_id)
@@ -366,7 +415,9 @@ class TicketDesk:
 
         Each is recorded in its ticket's trail (actor ``"sla"``) exactly once. A
         resolution breach fires the workflow's escalation trigger when it is allowed
-        in the ticket's state; a follow-up it opens is owned by the ticket's owner.
+        in the ticket's state and the workflow escalates from it (see
+        :attr:`Workflow.escalate_from`); a follow-up it opens is owned as
+        :meth:`fire` says.
         The level an escalation leads to gets a fresh resolution clock (see
         :class:`Workflow`), so an unresolved ticket keeps climbing; a deadline of the
         fresh clock that is already due by ``now`` is given in this same call.
@@ -429,11 +480,10 @@ class TicketDesk:
         self, batch: Batch, wf: Workflow, ticket: Ticket, clock: str, at: float
     ) -> tuple[Ticket, Ticket | None] | None:
         trigger = wf.escalation_trigger
-        if clock != "resolution" or trigger is None:
+        if clock != "resolution" or trigger is None or not wf.escalates_from(ticket.state):
             return None
         t = wf.transition_for(ticket.state, trigger)
-        if t is None:
-            return None
+        assert t is not None  # escalates_from says the trigger is defined here
         try:
             escalated = wf.fire(
                 ticket,
@@ -444,14 +494,32 @@ class TicketDesk:
             )
             follow_up = None
             if t.opens is not None:
-                # nobody fired it: the parent's owner owns the follow-up
-                follow_up = self._follow_up(batch, escalated, t.opens, escalated.owner, at)
+                follow_up = self._follow_up(batch, escalated, t, at)
         except (TriggerRefusedError, InvalidArgumentError):
             return None  # a guard or a missing field keeps it where it is
         batch.store(escalated, ticket)
         if follow_up is not None:
             batch.store(follow_up, None)
         return escalated, follow_up
+
+
+def _checked_id(ticket_id: object) -> str:
+    if not isinstance(ticket_id, str) or text_problem(ticket_id) is not None:
+        raise InvalidArgumentError(name="ticket_id", expected="a ticket id (text)", got=ticket_id)
+    return ticket_id
+
+
+def _check_replays(wf: Workflow, ticket: Ticket) -> None:
+    try:
+        rebuilt = wf.replay(ticket.id, ticket.trail)
+    except CallCenterError:
+        raise
+    except Exception:  # a trail of anything at all: say so, in the library's terms
+        rebuilt = None
+    if rebuilt != ticket:
+        raise InvalidArgumentError(
+            name="ticket", expected="a ticket that its audit trail rebuilds", got=ticket.id
+        )
 
 
 def _opened_event(ticket: Ticket, parent: str | None) -> TicketOpened:

@@ -50,9 +50,21 @@ def workflow_page(workflow: Workflow, level: str = "##") -> str:
             for state, seconds in workflow.escalation_sla.items()
         )
         own = f" ({levels}; other levels: the ticket's own target)" if levels else ""
+        where = ""
+        if workflow.escalate_from is not None:
+            states = [s for s in workflow.states if s in workflow.escalate_from]
+            where = " in " + ", ".join(f"`{s.value}`" for s in states)
         facts.append(
-            f"A resolution SLA breach fires `{workflow.escalation_trigger}`, and the level it "
-            f"reaches gets a fresh resolution clock{own or ' of the same target'}."
+            f"A resolution SLA breach{where} fires `{workflow.escalation_trigger}`, and the "
+            f"level it reaches gets a fresh resolution clock{own or ' of the same target'}."
+        )
+    if workflow.number_fields:
+        facts.append(
+            "Numbers: "
+            + "; ".join(
+                f"{name} {rule.expected()}" for name, rule in workflow.number_fields.items()
+            )
+            + "."
         )
     if workflow.sla is not None:
         kind = "business" if workflow.sla.calendar is not None else "calendar"

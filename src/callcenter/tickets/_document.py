@@ -25,19 +25,20 @@ import enum
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NewType
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn
 
+from .._checks import Problems, number_problem
 from .._loading import make_converter, read_document, structure_definition
 from ..calendars import BusinessCalendar
 from ..errors import DefinitionError, Problem, did_you_mean
 from ._check import TableRow, check_tables
 from ._records import FieldValue, Priority
-from ._sla import SlaPolicy, SlaTarget
-from ._workflow import Guard, Transition, Workflow
+from ._sla import SlaPolicy, SlaTarget, warn_fraction_problems
+from ._transition import field_value_problem, transition_problems
+from ._workflow import Guard, NumberField, Transition, Workflow, escalate_from_problems
 
 __all__ = ["load_workflow", "workflow_from_dict", "workflow_to_dict"]
 
@@ -54,14 +55,35 @@ class _TransitionDoc:
     guard: str | None = None
     responds: bool = False
     opens: str | None = None
+    follow_up_owner: str | None = None
     description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        transition_problems(
+            problems,
+            trigger=self.trigger,
+            requires=tuple(self.requires),
+            roles=tuple(self.roles),
+            when=self.when,
+            increments=tuple(self.increments),
+            opens=self.opens,
+            follow_up_owner=self.follow_up_owner,
+        )
+        problems.raise_if_any(what="transition")
+
+
+# Numbers checked by their own hooks, so that their problems are reported with the
+# rest of the document's, whatever else is wrong around them.
+_Share = NewType("_Share", float)
+_Seconds = NewType("_Seconds", float)
 
 
 @attrs.frozen(kw_only=True)
 class _SlaDoc:
     targets: dict[Priority, SlaTarget]
     calendar: BusinessCalendar | None = None
-    warn_fraction: float = 0.8
+    warn_fraction: _Share = _Share(0.8)
 
 
 @attrs.frozen(kw_only=True)
@@ -75,15 +97,33 @@ class _WorkflowDoc:
     resolved: list[str] = attrs.field(factory=list)
     required_on_open: list[str] = attrs.field(factory=list)
     escalation_trigger: str | None = None
-    escalation_sla: dict[str, float] = attrs.field(factory=dict)
+    escalation_sla: dict[str, _Seconds] = attrs.field(factory=dict)
+    escalate_from: list[str] | None = None
+    number_fields: dict[str, NumberField] = attrs.field(factory=dict)
     sla: _SlaDoc | None = None
     description: str = ""
 
 
 def _field_value(value: object, _: object) -> FieldValue:
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    raise ValueError(f"expected text, a number, a boolean or null, got {type(value).__name__}")
+    problem = field_value_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value  # type: ignore[return-value]  # checked just above
+
+
+def _share(value: object, _: object) -> float:
+    problems = Problems()
+    warn_fraction_problems(problems, value)
+    if problems.items:
+        raise ValueError(problems.items[0].message)
+    return float(value)  # type: ignore[arg-type]  # checked just above
+
+
+def _seconds(value: object, _: object) -> float:
+    problem = number_problem(value, minimum=0, exclusive_minimum=True)
+    if problem is not None:
+        raise ValueError(f"{problem} (seconds)")
+    return float(value)  # type: ignore[arg-type]  # checked just above
 
 
 def _calendar(value: object, _: object) -> BusinessCalendar:
@@ -92,20 +132,56 @@ def _calendar(value: object, _: object) -> BusinessCalendar:
     return BusinessCalendar.from_dict(value)
 
 
+def _one_or_many(value: object) -> list[object]:
+    # One rule for every list of the document: a single value is a list of one
+    # (``roles = "dispatcher"``), never split into letters.
+    if isinstance(value, str | int | float | bool):
+        return [value]
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"expected a list, got {type(value).__name__}")
+    return list(value)
+
+
+def _number(value: object, _: object) -> float:
+    # a number stays as it came (an int of 400 digits is reported by the checks, not
+    # overflowed here); text such as "12" is not a number
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number, got {type(value).__name__} {value!r:.60}")
+    return value
+
+
+def _flag(value: object, _: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {type(value).__name__} {value!r:.60}")
+    return value
+
+
+def _text(value: object, _: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {type(value).__name__} {value!r:.60}")
+    return value
+
+
 def _build_converter() -> cattrs.Converter:
     converter = make_converter()
     converter.register_structure_hook_func(lambda t: t == FieldValue, _field_value)
+    converter.register_structure_hook(str, _text)
+    converter.register_structure_hook(bool, _flag)
+    converter.register_structure_hook(float, _number)
+    converter.register_structure_hook(_Share, _share)
+    converter.register_structure_hook(_Seconds, _seconds)
+    for kind in (list[str], list[FieldValue]):
+        inner = converter.get_structure_hook(kind)
+
+        def listed(value: object, cl: object, inner: Any = inner) -> list[object]:
+            return inner(_one_or_many(value), cl)  # type: ignore[no-any-return]
+
+        def matches(t: object, kind: object = kind) -> bool:
+            return t == kind
+
+        converter.register_structure_hook_func(matches, listed)
     converter.register_structure_hook(BusinessCalendar, _calendar)
     converter.register_unstructure_hook(BusinessCalendar, lambda cal: cal.to_dict())
-    generated = make_dict_structure_fn(_TransitionDoc, converter)
-
-    def transition(value: object, cl: type[_TransitionDoc]) -> _TransitionDoc:
-        # ``source = "recorded"`` is short for ``source = ["recorded"]``.
-        if isinstance(value, Mapping) and isinstance(value.get("source"), str):
-            value = {**value, "source": [value["source"]]}
-        return generated(value, cl)  # type: ignore[arg-type]
-
-    converter.register_structure_hook(_TransitionDoc, transition)
     return converter
 
 
@@ -130,6 +206,17 @@ def _check_doc(doc: _WorkflowDoc, guards: Mapping[str, Guard]) -> Iterator[Probl
         )
         for t in doc.transitions
     ]
+    if doc.escalate_from is not None:
+        yield from escalate_from_problems(
+            doc.escalate_from,
+            doc.escalation_trigger,
+            [(tuple(t.source), t.trigger) for t in doc.transitions],
+        )
+        yield from (
+            Problem(path=f"escalate_from.{index}", message=f"unknown state {name!r}")
+            for index, name in enumerate(doc.escalate_from)
+            if name not in doc.states
+        )
     yield from check_tables(
         states=doc.states,
         initial=doc.initial,
@@ -186,6 +273,10 @@ def _build(doc: _WorkflowDoc, guards: Mapping[str, Guard]) -> Workflow:
         required_on_open=tuple(doc.required_on_open),
         escalation_trigger=doc.escalation_trigger,
         escalation_sla={member(s): seconds for s, seconds in doc.escalation_sla.items()},
+        escalate_from=None
+        if doc.escalate_from is None
+        else frozenset(member(s) for s in doc.escalate_from),
+        number_fields=doc.number_fields,
         sla=sla,
         transitions=tuple(
             Transition(
@@ -199,6 +290,7 @@ def _build(doc: _WorkflowDoc, guards: Mapping[str, Guard]) -> Workflow:
                 increments=tuple(t.increments),
                 responds=t.responds,
                 opens=t.opens,
+                follow_up_owner=t.follow_up_owner,
                 description=t.description,
             )
             for t in doc.transitions
@@ -217,9 +309,17 @@ def workflow_from_dict(
     ``guard`` (a name from ``guards``), ``responds``, ``opens``, ``description``),
     and optionally ``waiting``, ``resolved``, ``required_on_open``,
     ``escalation_trigger``, ``escalation_sla`` (resolution seconds per level an
-    escalation leads to, by state name), ``description`` and ``sla`` (``targets``
-    per priority with ``first_response`` and ``resolution`` in seconds, an
-    optional ``calendar`` table for business time, ``warn_fraction``).
+    escalation leads to, by state name), ``escalate_from`` (the states the desk
+    escalates from on a breach), ``number_fields`` (per field: ``minimum``,
+    ``maximum``, ``exclusive_minimum``, ``integer``), ``description`` and ``sla``
+    (``targets`` per priority with ``first_response`` and ``resolution`` in
+    seconds, an optional ``calendar`` table for business time, ``warn_fraction``).
+    A transition may also name a ``follow_up_owner``.
+
+    Wherever a list is expected, a single value is a list of one
+    (``roles = "dispatcher"``); it is never split into letters. Every number is
+    checked for what it means (finite, sign, size) and reported at its full path
+    (``sla.warn_fraction``, ``sla.targets.normal.resolution``).
 
     Args:
         data: The document.
@@ -230,6 +330,11 @@ def workflow_from_dict(
         DefinitionError: Every problem of the document, each with its path.
     """
     known = dict(guards or {})
+    if not isinstance(data, Mapping):
+        raise DefinitionError(
+            [Problem(path="", message=f"expected a table of keys, got {type(data).__name__}")],
+            what=what or "workflow",
+        )
     name = data.get("name")
     label = what or (f"workflow {name!r}" if isinstance(name, str) else "workflow")
 
@@ -273,6 +378,7 @@ def _raw_table_problems(data: Mapping[str, Any]) -> list[Problem]:
             return []
         rows.append(TableRow(sources=tuple(sources), trigger=trigger, target=target))
     escalation = data.get("escalation_trigger")
+    levels = data.get("escalation_sla")
     return check_tables(
         states=states,
         initial=initial,
@@ -281,6 +387,8 @@ def _raw_table_problems(data: Mapping[str, Any]) -> list[Problem]:
         resolved=_strings(data.get("resolved")) or [],
         rows=rows,
         escalation_trigger=escalation if isinstance(escalation, str) else None,
+        escalation_sla=levels if isinstance(levels, Mapping) else None,
+        has_sla=data.get("sla") is not None,
     )
 
 
@@ -326,6 +434,8 @@ def workflow_to_dict(workflow: Workflow) -> dict[str, Any]:
             row["responds"] = True
         if t.opens is not None:
             row["opens"] = t.opens
+        if t.follow_up_owner is not None:
+            row["follow_up_owner"] = t.follow_up_owner
         if t.description:
             row["description"] = t.description
         transitions.append(row)
@@ -347,6 +457,13 @@ def workflow_to_dict(workflow: Workflow) -> dict[str, Any]:
     if workflow.escalation_sla:
         result["escalation_sla"] = {
             str(state.value): seconds for state, seconds in workflow.escalation_sla.items()
+        }
+    if workflow.escalate_from is not None:
+        result["escalate_from"] = names(workflow.escalate_from)
+    if workflow.number_fields:
+        result["number_fields"] = {
+            name: {k: v for k, v in attrs.asdict(rule).items() if v is not None and v is not False}
+            for name, rule in workflow.number_fields.items()
         }
     if workflow.description:
         result["description"] = workflow.description

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, assert_never
 
 import attrs
 
-from .._clock import as_instant
 from ..errors import (
+    CallCenterError,
     IllegalTransitionError,
     InvalidArgumentError,
     TimeWentBackwardsError,
@@ -30,6 +30,8 @@ from ._records import (
     Priority,
     SlaClock,
     Ticket,
+    instant,
+    text_problem,
 )
 from ._sla import (
     mark_clock,
@@ -46,6 +48,7 @@ from ._transition import (
     Transition,
     TriggerRefusedError,
     as_actor,
+    comment_problem,
     field_problem,
 )
 
@@ -71,8 +74,11 @@ def open_ticket(
     comment: str,
 ) -> Ticket:
     """See :meth:`Workflow.open <callcenter.tickets.Workflow.open>`."""
-    at = as_instant(now)
+    at = instant(now)
+    if text_problem(ticket_id) is not None:
+        raise InvalidArgumentError(name="ticket_id", expected="a ticket id (text)", got=ticket_id)
     who = as_actor(actor)
+    _check_comment(comment)
     try:
         level = priority if isinstance(priority, Priority) else Priority(priority)
     except ValueError:
@@ -81,11 +87,13 @@ def open_ticket(
             expected=f"one of {', '.join(p.value for p in Priority)}",
             got=priority,
         ) from None
-    given = dict(fields or {})
+    given = _given(fields)
     for key in sorted(given):
-        problem = field_problem(key, given[key])
+        problem = field_problem(key, given[key]) or wf.number_problem(key, given[key])
         if problem:
-            raise InvalidArgumentError(name=f"fields.{key}", expected=problem, got=given[key])
+            raise InvalidArgumentError(
+                name=f"fields.{key}", expected=f"a valid value ({problem})", got=given[key]
+            )
     missing = [k for k in wf.required_on_open if given.get(k) in (None, "")]
     if missing:
         raise InvalidArgumentError(
@@ -144,6 +152,28 @@ def opened(wf: Workflow, ticket_id: str, entry: AuditEntry) -> Ticket:
     )
 
 
+def _check_comment(comment: object) -> None:
+    problem = comment_problem(comment)
+    if problem is not None:
+        raise InvalidArgumentError(name="comment", expected=problem, got=comment)
+
+
+def _given(fields: object) -> dict[str, FieldValue]:
+    if fields is None:
+        return {}
+    if not isinstance(fields, Mapping):
+        raise InvalidArgumentError(
+            name="fields", expected="a mapping of field names to values", got=fields
+        )
+    given = dict(fields)
+    for key in given:  # sortable and checkable: names are text
+        if not isinstance(key, str):
+            raise InvalidArgumentError(
+                name="fields", expected="field names as non-empty text", got=key
+            )
+    return given
+
+
 # ----------------------------------------------------------------------- firing
 
 
@@ -158,7 +188,7 @@ def _refuse(wf: Workflow, ticket: Ticket, trigger: str, reason: str) -> TriggerR
 
 
 def _check_time(wf: Workflow, ticket: Ticket, now: float) -> float:
-    at = as_instant(now)
+    at = instant(now)
     if at < ticket.updated_at:
         raise TimeWentBackwardsError(now=at, last=ticket.updated_at)
     if ticket.workflow != wf.name:
@@ -180,10 +210,16 @@ def fire(
 ) -> Ticket:
     """See :meth:`Workflow.fire <callcenter.tickets.Workflow.fire>`."""
     at = _check_time(wf, ticket, now)
-    if isinstance(actor, Actor):
-        who_id, roles = actor.id, actor.roles
+    given_actor: object = actor
+    if isinstance(given_actor, Actor):
+        who_id, roles = given_actor.id, given_actor.roles
+    elif isinstance(given_actor, str) and text_problem(given_actor) is None:
+        who_id, roles = given_actor, _NO_ROLES
     else:
-        who_id, roles = actor, _NO_ROLES
+        who_id, roles = as_actor(actor).id, _NO_ROLES  # raises the error that says why
+    if text_problem(trigger) is not None:
+        raise InvalidArgumentError(name="trigger", expected="a trigger name (text)", got=trigger)
+    _check_comment(comment)
     row_key = (ticket.state, trigger)
     t = wf._table.get(row_key)
     if t is None:
@@ -197,10 +233,10 @@ def fire(
         raise _refuse(
             wf, ticket, trigger, f"actor {who_id!r} needs one of the roles {sorted(t.roles)}"
         )
-    given = dict(fields) if fields else {}
+    given = _given(fields)
     merged = dict(ticket.fields)
     for key, value in given.items():
-        problem = field_problem(key, value)
+        problem = field_problem(key, value) or wf.number_problem(key, value)
         if problem:
             raise _refuse(wf, ticket, trigger, problem)
         merged[key] = value
@@ -255,6 +291,7 @@ def transfer(
     """See :meth:`Workflow.transfer <callcenter.tickets.Workflow.transfer>`."""
     at = _check_time(wf, ticket, now)
     who = as_actor(actor)
+    _check_comment(comment)
     if ticket.closed:
         raise IllegalTransitionError(
             entity=f"ticket {ticket.id!r}",
@@ -262,7 +299,7 @@ def transfer(
             action="transfer ownership of a closed ticket",
             allowed=wf.allowed_triggers(ticket.state),
         )
-    if not to or to == ticket.owner:
+    if text_problem(to) is not None or to == ticket.owner:
         raise InvalidArgumentError(
             name="to", expected=f"an agent id other than the owner {ticket.owner!r}", got=to
         )
@@ -302,6 +339,9 @@ def note_sla(wf: Workflow, ticket: Ticket, clock: str, *, breach: bool, at: floa
 
 def apply(wf: Workflow, ticket: Ticket, entry: AuditEntry) -> Ticket:
     """See :meth:`Workflow.apply <callcenter.tickets.Workflow.apply>`."""
+    given: object = entry
+    if not isinstance(given, AuditEntry) or not isinstance(entry.kind, EntryKind):
+        raise InvalidArgumentError(name="entry", expected="an AuditEntry", got=given)
     if (
         entry.seq != len(ticket.trail)
         or entry.from_state != ticket.state
@@ -396,13 +436,26 @@ def _move_clocks(
 
 def replay(wf: Workflow, ticket_id: str, trail: Sequence[AuditEntry]) -> Ticket:
     """See :meth:`Workflow.replay <callcenter.tickets.Workflow.replay>`."""
+    given: object = trail
+    if isinstance(given, str) or not isinstance(given, Sequence):
+        raise InvalidArgumentError(name="trail", expected="a sequence of AuditEntry", got=given)
+    if any(not isinstance(e, AuditEntry) for e in trail):
+        raise InvalidArgumentError(name="trail", expected="only AuditEntry items", got=trail[:3])
     if not trail or trail[0].kind is not EntryKind.OPEN or trail[0].trigger != wf.name:
         raise InvalidArgumentError(
             name="trail", expected=f"a trail opened by workflow {wf.name!r}", got=trail[:1]
         )
-    ticket = opened(wf, ticket_id, trail[0])
-    for entry in trail[1:]:
-        ticket = apply(wf, ticket, entry)
+    try:
+        ticket = opened(wf, ticket_id, trail[0])
+        for entry in trail[1:]:
+            ticket = apply(wf, ticket, entry)
+    except CallCenterError:
+        raise
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        # entries built by hand with values the workflow never writes
+        raise InvalidArgumentError(
+            name="trail", expected=f"a trail written by workflow {wf.name!r}", got=exc
+        ) from None
     return ticket
 
 

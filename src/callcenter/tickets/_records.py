@@ -11,8 +11,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
+from typing import Any
 
 import attrs
+
+from .._checks import number_problem, short_repr
+from .._clock import as_instant
+from ..errors import InvalidArgumentError
 
 __all__ = [
     "RESERVED_FIELDS",
@@ -61,8 +66,82 @@ class EntryKind(enum.Enum):
     """An SLA clock ran out (``trigger`` names the clock)."""
 
 
-def _roles(value: Iterable[str]) -> frozenset[str]:
-    return frozenset(value)
+def instant(value: object, name: str = "now") -> float:
+    """``value`` as a float of POSIX seconds, or :class:`InvalidArgumentError`.
+
+    Refuses NaN, infinities, booleans, non-numbers and numbers beyond
+    :data:`~callcenter._checks.LARGEST` (an int of 400 digits included) before the
+    shared time guard sees them.
+    """
+    if number_problem(value) is not None:
+        raise InvalidArgumentError(
+            name=name, expected="a finite number of POSIX seconds", got=value
+        )
+    return as_instant(value, name)
+
+
+def text_problem(value: object) -> str | None:
+    """Why ``value`` cannot be a name, an id or a text of a ticket, or ``None`` when it can.
+
+    Text must be a non-empty ``str`` that UTF-8 can encode (no lone surrogates), so
+    that every store can keep it.
+    """
+    if not isinstance(value, str):
+        return f"expected text, got {type(value).__name__} {short_repr(value)}"
+    if not value:
+        return "expected non-empty text, got ''"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return f"expected text without lone surrogates, got {short_repr(value)}"
+    return None
+
+
+def _listed(value: object) -> Any:
+    # One rule wherever a list of names is expected: a single text is a list of one
+    # name, never a sequence of letters. Anything else that is not a collection is
+    # kept as it came, for the owner's check to report with its path.
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, Iterable) and not isinstance(value, Mapping | bytes | bytearray):
+        return tuple(value)
+    return value
+
+
+def name_tuple(value: object) -> tuple[str, ...]:
+    """``value`` as a tuple of names; a single text is one name (see :func:`names_problems`)."""
+    listed: tuple[str, ...] = _listed(value)
+    return listed
+
+
+def name_set(value: object) -> frozenset[str]:
+    """``value`` as a set of names; a single text is one name (see :func:`names_problems`)."""
+    listed = _listed(value)
+    if isinstance(listed, tuple):
+        try:
+            return frozenset(listed)
+        except TypeError:  # an unhashable item: kept as a tuple, for the check to report
+            pass
+    result: frozenset[str] = listed
+    return result
+
+
+def names_problems(path: str, value: object) -> list[tuple[str, str]]:
+    """The problems of a list of names converted by :func:`name_tuple` or :func:`name_set`.
+
+    Returns:
+        ``(path, message)`` pairs: the list itself when it is not a collection, else
+        each item that is not :func:`text <text_problem>`, at ``path.<index>``.
+    """
+    if not isinstance(value, tuple | frozenset):
+        return [(path, f"expected a list of names, got {type(value).__name__} {short_repr(value)}")]
+    items = value if isinstance(value, tuple) else sorted(value, key=repr)
+    found = []
+    for index, item in enumerate(items):
+        problem = text_problem(item)
+        if problem is not None:
+            found.append((f"{path}.{index}", problem))
+    return found
 
 
 @attrs.frozen(kw_only=True)
@@ -70,13 +149,34 @@ class Actor:
     """Who fires a trigger: an id for the audit trail and the roles it holds.
 
     A transition that lists roles may only be fired by an actor holding one of them.
+    ``roles`` is a collection of role names; a single text is one role (never split
+    into letters).
 
     >>> Actor(id="a7", roles={"supervisor"}).roles
     frozenset({'supervisor'})
+    >>> Actor(id="a7", roles="claims_approver").roles
+    frozenset({'claims_approver'})
+
+    Raises:
+        InvalidArgumentError: ``id`` is not text, or a role is not.
     """
 
     id: str
-    roles: frozenset[str] = attrs.field(default=frozenset(), converter=_roles)
+    roles: frozenset[str] = attrs.field(default=frozenset(), converter=name_set)
+
+    def __attrs_post_init__(self) -> None:
+        problem = text_problem(self.id)
+        if problem is not None:
+            raise InvalidArgumentError(name="actor.id", expected="an actor id (text)", got=self.id)
+        if not isinstance(self.roles, frozenset | tuple):
+            raise InvalidArgumentError(
+                name="actor.roles", expected="a collection of role names", got=self.roles
+            )
+        for role in self.roles:
+            if text_problem(role) is not None:
+                raise InvalidArgumentError(
+                    name="actor.roles", expected="role names (text)", got=role
+                )
 
 
 @attrs.frozen(kw_only=True)

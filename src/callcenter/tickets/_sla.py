@@ -9,24 +9,16 @@ reopen -- and are pure: they return a new clock.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
+from .._checks import Problems, number_problem, short_repr
 from ..calendars import BusinessCalendar
 from ._records import Priority, SlaClock
 
 __all__ = ["SlaPolicy", "SlaTarget"]
-
-
-def _check_seconds(_: object, attribute: attrs.Attribute[float | None], value: object) -> None:
-    if value is None:
-        return
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        raise TypeError(f"{attribute.name}: expected seconds as a number, got {value!r}")
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{attribute.name}: expected a number of seconds > 0, got {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -37,13 +29,23 @@ class SlaTarget:
     86400
     """
 
-    first_response: float | None = attrs.field(default=None, validator=_check_seconds)
-    resolution: float | None = attrs.field(default=None, validator=_check_seconds)
+    first_response: float | None = None
+    resolution: float | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        for name in ("first_response", "resolution"):
+            value = getattr(self, name)
+            if value is not None:
+                problems.number(name, value, minimum=0, exclusive_minimum=True)
+        problems.raise_if_any(what="SLA target")
 
 
-def _check_fraction(_: object, __: attrs.Attribute[float], value: float) -> None:
-    if not 0 < value < 1:
-        raise ValueError(f"warn_fraction: expected a share between 0 and 1, got {value!r}")
+def warn_fraction_problems(problems: Problems, value: object) -> None:
+    """Record what is wrong with a warning share (a number strictly between 0 and 1)."""
+    problem = number_problem(value, minimum=0, exclusive_minimum=True, maximum=1)
+    if problem is not None or value == 1:
+        problems.add("warn_fraction", f"expected a share > 0 and < 1, got {short_repr(value)}")
 
 
 def _targets(value: Mapping[Priority, SlaTarget]) -> dict[Priority, SlaTarget]:
@@ -58,7 +60,11 @@ class SlaPolicy:
         targets: Targets per priority; a priority left out has no SLA clocks.
         calendar: Count business time of this calendar; ``None`` counts calendar
             (wall-clock) time.
-        warn_fraction: Share of a target after which a warning is given.
+        warn_fraction: Share of a target after which a warning is given, strictly
+            between 0 and 1.
+
+    Raises:
+        DefinitionError: A ``warn_fraction`` out of range (at ``warn_fraction``).
 
     >>> policy = SlaPolicy(targets={Priority.NORMAL: SlaTarget(resolution=86400)})
     >>> policy.target_for(Priority.NORMAL).resolution
@@ -69,7 +75,18 @@ class SlaPolicy:
 
     targets: Mapping[Priority, SlaTarget] = attrs.field(converter=_targets)
     calendar: BusinessCalendar | None = None
-    warn_fraction: float = attrs.field(default=0.8, validator=_check_fraction)
+    warn_fraction: float = 0.8
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        warn_fraction_problems(problems, self.warn_fraction)
+        targets: Mapping[Any, object] = self.targets
+        for level, target in targets.items():
+            if not isinstance(level, Priority):
+                problems.add(f"targets.{level!r}", "expected a Priority")
+            if not isinstance(target, SlaTarget):
+                problems.add(f"targets.{level!r}", "expected an SlaTarget")
+        problems.raise_if_any(what="SLA policy")
 
     def target_for(self, priority: Priority) -> SlaTarget:
         """The target of ``priority`` (an empty one when the policy has none)."""

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Protocol, runtime_checkable
 
-from .._clock import as_instant
+from .._checks import short_repr
 from ..errors import DuplicateIdError, InvalidArgumentError, UnknownIdError, UpdateConflictError
-from ._records import Ticket
+from ._records import Ticket, instant, text_problem
+from ._transition import field_problem
 
 __all__ = ["MemoryTicketStore", "TicketStore", "due_within", "sla_breached"]
 
@@ -32,6 +33,35 @@ def due_within(ticket: Ticket, now: float, seconds: float) -> bool:
     )
 
 
+def check_id(ticket_id: object) -> None:
+    """Refuse a ticket id that is not text (valid Unicode)."""
+    if text_problem(ticket_id) is not None:
+        raise InvalidArgumentError(name="ticket_id", expected="a ticket id (text)", got=ticket_id)
+
+
+def checked_ticket(ticket: object) -> Ticket:
+    """``ticket`` if it is a :class:`~callcenter.tickets.Ticket` that a store may keep.
+
+    Its id must be text and its fields what a ticket may hold (what the desk accepts).
+    """
+    if not isinstance(ticket, Ticket):
+        raise InvalidArgumentError(name="ticket", expected="a Ticket", got=ticket)
+    check_id(ticket.id)
+    for name, value in ticket.fields.items():
+        problem = field_problem(name, value)
+        if problem is not None:
+            raise InvalidArgumentError(
+                name=f"ticket.fields.{short_repr(name)}", expected=problem, got=value
+            )
+    return ticket
+
+
+def check_criterion(name: str, value: object) -> None:
+    """Refuse a query criterion that is neither ``None`` nor text."""
+    if value is not None and text_problem(value) is not None:
+        raise InvalidArgumentError(name=name, expected="text or None", got=value)
+
+
 def check_query_limit(limit: int | None) -> None:
     """Refuse a negative or non-integer ``limit``."""
     if limit is not None and (type(limit) is not int or limit < 0):
@@ -40,7 +70,7 @@ def check_query_limit(limit: int | None) -> None:
 
 def check_window(seconds: float) -> float:
     """Refuse a negative or non-finite window."""
-    value = as_instant(seconds, "seconds")
+    value = instant(seconds, "seconds")
     if value < 0:
         raise InvalidArgumentError(name="seconds", expected="a number of seconds >= 0", got=seconds)
     return value
@@ -146,7 +176,7 @@ class MemoryTicketStore:
         Raises:
             DuplicateIdError: A ticket with this id is stored.
         """
-        if ticket.id in self._tickets:
+        if checked_ticket(ticket).id in self._tickets:
             raise DuplicateIdError(kind="ticket", id=ticket.id)
         self._tickets[ticket.id] = ticket
 
@@ -156,6 +186,7 @@ class MemoryTicketStore:
         Raises:
             UnknownIdError: No such ticket.
         """
+        check_id(ticket_id)
         ticket = self._tickets.get(ticket_id)
         if ticket is None:
             raise UnknownIdError(kind="ticket", id=ticket_id)
@@ -169,7 +200,11 @@ class MemoryTicketStore:
             UpdateConflictError: The stored version is not ``expected_version``.
             InvalidArgumentError: The trail does not extend the stored one.
         """
-        stored = self.get(ticket.id)
+        stored = self.get(checked_ticket(ticket).id)
+        if type(expected_version) is not int:
+            raise InvalidArgumentError(
+                name="expected_version", expected="a whole number >= 0", got=expected_version
+            )
         check_save(stored.version, ticket.id, ticket, expected_version)
         if ticket.trail[:expected_version] != stored.trail:
             raise InvalidArgumentError(
@@ -190,6 +225,14 @@ class MemoryTicketStore:
     ) -> list[Ticket]:
         """Tickets matching every criterion given, by id. ``O(n)``."""
         check_query_limit(limit)
+        for name, value in (
+            ("workflow", workflow),
+            ("state", state),
+            ("owner", owner),
+            ("department", department),
+            ("customer_phone", customer_phone),
+        ):
+            check_criterion(name, value)
         found = [
             t
             for t in self._tickets.values()
@@ -206,7 +249,7 @@ class MemoryTicketStore:
     def sla_breached(self, now: float, *, limit: int | None = None) -> list[Ticket]:
         """Tickets with an SLA clock missed as seen at ``now``, by id. ``O(n)``."""
         check_query_limit(limit)
-        at = as_instant(now)
+        at = instant(now)
         found = sorted((t for t in self._tickets.values() if t.sla_failed(at)), key=lambda t: t.id)
         return found if limit is None else found[:limit]
 
@@ -215,7 +258,7 @@ class MemoryTicketStore:
     ) -> list[Ticket]:
         """Tickets with a running clock running out in ``(now, now + seconds]``. ``O(n)``."""
         check_query_limit(limit)
-        at = as_instant(now)
+        at = instant(now)
         window = check_window(seconds)
         found = sorted(
             (t for t in self._tickets.values() if due_within(t, at, window)), key=lambda t: t.id

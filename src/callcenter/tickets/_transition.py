@@ -9,11 +9,22 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import attrs
 
+from .._checks import LARGEST, Problems, short_repr
 from ..errors import IllegalTransitionError
-from ._records import RESERVED_FIELDS, Actor, FieldValue, Ticket
+from ._records import (
+    RESERVED_FIELDS,
+    Actor,
+    FieldValue,
+    Ticket,
+    name_set,
+    name_tuple,
+    names_problems,
+    text_problem,
+)
 
 __all__ = [
     "SLA_ACTOR",
@@ -95,19 +106,62 @@ Guard = Callable[[GuardContext], str | None]
 def _sources(value: enum.Enum | Iterable[enum.Enum]) -> tuple[enum.Enum, ...]:
     if isinstance(value, enum.Enum):
         return (value,)
+    return name_tuple(value)  # type: ignore[return-value]  # the workflow checks the members
+
+
+def _values(value: object) -> tuple[FieldValue, ...]:
+    # a single value (text included) is a list of one value, never of letters
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        return (value,)  # type: ignore[return-value]  # checked by field_value_problem
     return tuple(value)
-
-
-def _names(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
-
-
-def _roles(value: Iterable[str]) -> frozenset[str]:
-    return frozenset(value)
 
 
 def _when(value: Mapping[str, Iterable[FieldValue]]) -> dict[str, tuple[FieldValue, ...]]:
-    return {key: tuple(values) for key, values in value.items()}
+    given: object = value
+    if not isinstance(given, Mapping):
+        kept: Any = given  # reported by the transition's check
+        return kept  # type: ignore[no-any-return]
+    return {key: _values(values) for key, values in value.items()}
+
+
+def transition_problems(
+    problems: Problems,
+    *,
+    trigger: object,
+    requires: object,
+    roles: object,
+    when: object,
+    increments: object,
+    opens: object,
+    follow_up_owner: object,
+) -> None:
+    """Record the problems of one transition's own fields, each at its field's path.
+
+    Shared by :class:`Transition` and the document loader, so both say the same thing.
+    """
+    problem = text_problem(trigger)
+    if problem is not None:
+        problems.add("trigger", problem)
+    for key, value in (("requires", requires), ("roles", roles), ("increments", increments)):
+        for path, message in names_problems(key, value):
+            problems.add(path, message)
+    if not isinstance(when, Mapping):
+        problems.add("when", f"expected a table of field -> values, got {short_repr(when)}")
+    else:
+        for name, values in when.items():
+            problem = text_problem(name)
+            if problem is not None:
+                problems.add(f"when.{short_repr(name)}", problem)
+                continue
+            for index, value in enumerate(values):
+                problem = field_value_problem(value)
+                if problem is not None:
+                    problems.add(f"when.{name}.{index}", problem)
+    for key, value in (("opens", opens), ("follow_up_owner", follow_up_owner)):
+        if value is not None and text_problem(value) is not None:
+            problems.add(key, f"{text_problem(value)} or nothing")
+    if follow_up_owner is not None and opens is None:
+        problems.add("follow_up_owner", "names the owner of a follow-up, but nothing is opened")
 
 
 @attrs.frozen(kw_only=True)
@@ -129,39 +183,91 @@ class Transition:
             first-response SLA clock). Reaching a resolved state always does.
         opens: A workflow in which a follow-up ticket is opened automatically by
             :class:`~callcenter.tickets.TicketDesk` when this transition fires.
+        follow_up_owner: Who owns that follow-up: an agent, team or role id. By
+            default the ticket's own owner does (first-contact ownership), never
+            whoever happened to fire the trigger (an SMS gateway answering a survey).
         description: A sentence for the docs.
+
+    Wherever a list of names is expected (``requires``, ``roles``, ``increments``,
+    the values of ``when``), a single text is a list of one, never of letters:
+    ``roles="dispatcher"`` is ``roles={"dispatcher"}``.
+
+    Raises:
+        DefinitionError: Every problem of the row's own fields, at their paths.
     """
 
     source: tuple[enum.Enum, ...] = attrs.field(converter=_sources)
     trigger: str
     target: enum.Enum
-    requires: tuple[str, ...] = attrs.field(default=(), converter=_names)
-    roles: frozenset[str] = attrs.field(default=frozenset(), converter=_roles)
+    requires: tuple[str, ...] = attrs.field(default=(), converter=name_tuple)
+    roles: frozenset[str] = attrs.field(default=frozenset(), converter=name_set)
     when: Mapping[str, tuple[FieldValue, ...]] = attrs.field(factory=dict, converter=_when)
     guard: Guard | None = None
-    increments: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    increments: tuple[str, ...] = attrs.field(default=(), converter=name_tuple)
     responds: bool = False
     opens: str | None = None
+    follow_up_owner: str | None = None
     description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        transition_problems(
+            problems,
+            trigger=self.trigger,
+            requires=self.requires,
+            roles=self.roles,
+            when=self.when,
+            increments=self.increments,
+            opens=self.opens,
+            follow_up_owner=self.follow_up_owner,
+        )
+        problems.raise_if_any(what=f"transition {short_repr(self.trigger)}")
 
 
 def as_actor(actor: Actor | str) -> Actor:
-    """``actor`` as an :class:`~callcenter.tickets.Actor` (an id alone holds no roles)."""
+    """``actor`` as an :class:`~callcenter.tickets.Actor` (an id alone holds no roles).
+
+    Raises:
+        InvalidArgumentError: ``actor`` is neither an actor nor an id (text).
+    """
     return actor if isinstance(actor, Actor) else Actor(id=actor)
 
 
-def _check_value(name: str, value: object) -> str | None:
-    if value is None or isinstance(value, str | bool | int):
+def comment_problem(comment: object) -> str | None:
+    """Why ``comment`` cannot go in a trail, or ``None`` (it may be empty)."""
+    if comment == "":
         return None
-    if isinstance(value, float):
-        return None if math.isfinite(value) else f"field {name!r} must be a finite number"
-    return f"field {name!r} must be text, a number, a boolean or None, got {type(value).__name__}"
+    problem = text_problem(comment)
+    return None if problem is None else f"a comment ({problem})"
+
+
+def field_value_problem(value: object) -> str | None:
+    """Why ``value`` cannot be held by a ticket field, or ``None`` when it can.
+
+    A field holds text (valid Unicode), a boolean, ``None``, or a finite number of at
+    most :data:`~callcenter._checks.LARGEST` in size (keep longer codes as text).
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        return None if value == "" else text_problem(value)
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"expected a finite number, got {value!r}"
+        if abs(value) > LARGEST:
+            return (
+                f"expected a number of at most {LARGEST:g} in size (keep longer codes as "
+                f"text), got {short_repr(value)}"
+            )
+        return None
+    return f"expected text, a number, a boolean or None, got {type(value).__name__}"
 
 
 def field_problem(key: object, value: object) -> str | None:
     """Why ``key = value`` cannot be a ticket field, or ``None`` when it can."""
-    if not isinstance(key, str) or not key:
-        return f"field names must be non-empty text, got {key!r}"
+    if text_problem(key) is not None:
+        return f"field names must be non-empty text, got {short_repr(key)}"
     if key in RESERVED_FIELDS:
         return f"field name {key!r} is reserved for the trail; use transfer() to change the owner"
-    return _check_value(key, value)
+    problem = field_value_problem(value)
+    return None if problem is None else f"field {key!r}: {problem}"

@@ -13,13 +13,25 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
+from .._checks import Problems, expected_number, number_problem
 from ..errors import DefinitionError, Problem
 from . import _firing
 from ._check import TableRow, check_tables
-from ._records import Actor, AuditEntry, FieldValue, Priority, Ticket
+from ._records import (
+    RESERVED_FIELDS,
+    Actor,
+    AuditEntry,
+    FieldValue,
+    Priority,
+    Ticket,
+    name_tuple,
+    names_problems,
+    text_problem,
+)
 from ._sla import SlaPolicy
 from ._transition import SLA_ACTOR, Guard, GuardContext, Transition, TriggerRefusedError
 
@@ -27,26 +39,99 @@ __all__ = [
     "SLA_ACTOR",
     "Guard",
     "GuardContext",
+    "NumberField",
     "Transition",
     "TriggerRefusedError",
     "Workflow",
 ]
 
 
-def _members(value: Iterable[enum.Enum]) -> frozenset[enum.Enum]:
-    return frozenset(value)
-
-
-def _names(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
+def _members(value: enum.Enum | Iterable[enum.Enum]) -> frozenset[enum.Enum]:
+    # one member alone is a set of one, like a transition's source
+    if isinstance(value, enum.Enum | str):
+        return frozenset((value,))  # a text is reported by the checks
+    try:
+        return frozenset(value)
+    except TypeError:  # not a collection, or unhashable items: reported by the checks
+        return frozenset()
 
 
 def _levels(value: Mapping[enum.Enum, float]) -> dict[enum.Enum, float]:
     return dict(value)
 
 
-def _transitions(value: Iterable[Transition]) -> tuple[Transition, ...]:
-    return tuple(value)
+def _transitions(value: Transition | Iterable[Transition]) -> tuple[Transition, ...]:
+    given: object = value
+    if isinstance(given, Iterable) and not isinstance(given, str | bytes | Mapping):
+        return tuple(given)
+    kept: Any = (given,)  # one transition alone; anything else is reported by the checks
+    return kept  # type: ignore[no-any-return]
+
+
+def _numbers(value: Mapping[str, NumberField]) -> dict[str, NumberField]:
+    return dict(value)
+
+
+@attrs.frozen(kw_only=True)
+class NumberField:
+    """What a numeric ticket field must hold whenever it is set (opened or fired).
+
+    An amount of money, a count, a weight: a field listed in
+    :attr:`Workflow.number_fields` must hold a finite number within these bounds
+    (and of at most :data:`~callcenter._checks.LARGEST` in size); anything else --
+    text, ``None``, NaN, a negative claim -- is refused with the field's name.
+
+    Args:
+        minimum: The smallest value allowed (inclusive unless ``exclusive_minimum``).
+        maximum: The largest value allowed (inclusive).
+        exclusive_minimum: Whether ``minimum`` itself is refused (``> 0``).
+        integer: Whether only whole numbers are accepted.
+
+    >>> NumberField(minimum=0, exclusive_minimum=True).problem(-5.0)
+    'expected a number > 0, got -5.0'
+
+    Raises:
+        DefinitionError: A bound that is not a finite number, or ``minimum > maximum``.
+    """
+
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    integer: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        for name in ("minimum", "maximum"):
+            value = getattr(self, name)
+            if value is not None:
+                problems.number(name, value)
+        for name in ("exclusive_minimum", "integer"):
+            if not isinstance(getattr(self, name), bool):
+                problems.add(name, f"expected true or false, got {getattr(self, name)!r}")
+        if (
+            not problems.items
+            and self.minimum is not None
+            and self.maximum is not None
+            and self.minimum > self.maximum
+        ):
+            problems.add("maximum", f"expected a maximum >= the minimum {self.minimum!r}")
+        problems.raise_if_any(what="number field")
+
+    def _bounds(self) -> dict[str, Any]:
+        return {
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+            "exclusive_minimum": self.exclusive_minimum,
+            "integer": self.integer,
+        }
+
+    def problem(self, value: object) -> str | None:
+        """What is wrong with ``value`` for this field, or ``None``."""
+        return number_problem(value, **self._bounds())
+
+    def expected(self) -> str:
+        """The number accepted, in words."""
+        return expected_number(**self._bounds())
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -82,7 +167,17 @@ class Workflow:
         escalation_sla: Resolution seconds for the fresh clock of each level an
             escalation leads to, by state; a level not listed gets the ticket's own
             resolution target again.
+        escalate_from: The states from which the desk fires the escalation trigger
+            on a resolution breach; ``None`` (the default) means every state in which
+            the trigger is defined. In the other states a breach is only reported
+            (people may still fire the trigger).
+        number_fields: Fields that must hold a number within bounds whenever they
+            are set (see :class:`NumberField`), e.g. a claimed amount ``> 0``.
         description: A sentence for the docs.
+
+    Wherever a list of names is expected (``required_on_open``), a single text is a
+    list of one, never of letters; a single state stands for a set of one
+    (``final``, ``waiting``, ``resolved``, ``escalate_from``).
 
     Raises:
         DefinitionError: Every problem of the tables, each with its path.
@@ -95,10 +190,14 @@ class Workflow:
     transitions: tuple[Transition, ...] = attrs.field(converter=_transitions)
     waiting: frozenset[enum.Enum] = attrs.field(default=frozenset(), converter=_members)
     resolved: frozenset[enum.Enum] = attrs.field(default=frozenset(), converter=_members)
-    required_on_open: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    required_on_open: tuple[str, ...] = attrs.field(default=(), converter=name_tuple)
     sla: SlaPolicy | None = None
     escalation_trigger: str | None = None
     escalation_sla: Mapping[enum.Enum, float] = attrs.field(factory=dict, converter=_levels)
+    escalate_from: frozenset[enum.Enum] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_members)
+    )
+    number_fields: Mapping[str, NumberField] = attrs.field(factory=dict, converter=_numbers)
     description: str = ""
 
     _table: dict[tuple[str, str], Transition] = attrs.field(init=False, repr=False)
@@ -108,9 +207,38 @@ class Workflow:
     _waiting: frozenset[str] = attrs.field(init=False, repr=False)
     _stops: frozenset[str] = attrs.field(init=False, repr=False)
     _level_targets: dict[str, float] = attrs.field(init=False, repr=False)
+    _escalates: frozenset[str] | None = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        problems: list[Problem] = []
+        shape = Problems()  # what must hold before the tables can be read at all
+        name_problem = text_problem(self.name)
+        if name_problem is not None:
+            shape.add("name", name_problem)
+        states: object = self.states
+        if not (isinstance(states, type) and issubclass(states, enum.Enum)):
+            shape.add("states", f"expected an enum class of states, got {states!r:.60}")
+        given_rows: tuple[object, ...] = self.transitions
+        for index, t in enumerate(given_rows):
+            if not isinstance(t, Transition):
+                shape.add(f"transitions.{index}", f"expected a Transition, got {t!r:.60}")
+        shape.raise_if_any(what=f"workflow {self.name!r:.60}")
+        problems: list[Problem] = [
+            Problem(path=path, message=message)
+            for path, message in names_problems("required_on_open", self.required_on_open)
+        ]
+        rules: Mapping[Any, object] = self.number_fields
+        for field, rule in rules.items():
+            if text_problem(field) is not None or field in RESERVED_FIELDS:
+                problems.append(
+                    Problem(
+                        path=f"number_fields.{field}",
+                        message=f"expected a field name that is not reserved, got {field!r}",
+                    )
+                )
+            if not isinstance(rule, NumberField):
+                problems.append(
+                    Problem(path=f"number_fields.{field}", message="expected a NumberField")
+                )
         names: list[str] = []
         for member in self.states:
             if not isinstance(member.value, str):
@@ -152,6 +280,16 @@ class Workflow:
             },
             has_sla=self.sla is not None,
         )
+        escalates = None
+        if self.escalate_from is not None:
+            escalates = frozenset(
+                name_of(s, f"escalate_from.{i}") for i, s in enumerate(self.escalate_from)
+            )
+            problems += escalate_from_problems(
+                escalates,
+                self.escalation_trigger,
+                [(tuple(str(s.value) for s in t.source), t.trigger) for t in self.transitions],
+            )
         if problems:
             raise DefinitionError(problems, what=f"workflow {self.name!r}")
         table: dict[tuple[str, str], Transition] = {}
@@ -168,6 +306,7 @@ class Workflow:
         put(self, "_waiting", frozenset(s.value for s in self.waiting))
         put(self, "_stops", frozenset(s.value for s in self.final | self.resolved))
         put(self, "_level_targets", {s.value: float(v) for s, v in self.escalation_sla.items()})
+        put(self, "_escalates", escalates)
 
     # ------------------------------------------------------------------ questions
 
@@ -189,6 +328,21 @@ class Workflow:
         """Whether ``state`` is a final (closed) state."""
         key = state.value if isinstance(state, enum.Enum) else state
         return key in self._final
+
+    def escalates_from(self, state: enum.Enum | str) -> bool:
+        """Whether the desk fires the escalation trigger on a breach in ``state``."""
+        key = state.value if isinstance(state, enum.Enum) else state
+        if self.escalation_trigger is None or (key, self.escalation_trigger) not in self._table:
+            return False
+        return self._escalates is None or key in self._escalates
+
+    def number_problem(self, field: str, value: object) -> str | None:
+        """Why ``value`` cannot be set in ``field`` (see :attr:`number_fields`), or ``None``."""
+        rule = self.number_fields.get(field)
+        if rule is None:
+            return None
+        problem = rule.problem(value)
+        return None if problem is None else f"field {field!r}: {problem}"
 
     def triggers(self) -> tuple[str, ...]:
         """Every trigger of the workflow, sorted."""
@@ -340,3 +494,26 @@ class Workflow:
         ]
         lines.append("}")
         return "\n".join(lines) + "\n"
+
+
+def escalate_from_problems(
+    states: Iterable[str], trigger: str | None, rows: Iterable[tuple[tuple[str, ...], str]]
+) -> list[Problem]:
+    """The problems of ``escalate_from``: every state must allow the escalation trigger."""
+    if trigger is None:
+        return [
+            Problem(
+                path="escalate_from",
+                message="names states to escalate from, but there is no escalation_trigger",
+            )
+        ]
+    allowing = sorted({s for sources, t in rows if t == trigger for s in sources})
+    return [
+        Problem(
+            path=f"escalate_from.{state}",
+            message=f"the escalation trigger {trigger!r} is not defined in state {state!r}; "
+            f"it is in: {', '.join(allowing) or 'none'}",
+        )
+        for state in sorted(states)
+        if not state.startswith("<") and state not in allowing
+    ]
