@@ -142,6 +142,7 @@ def test_erlang_c_matches_decimal(n: int, a: float, aht: float, t: float) -> Non
     assert close(erlang_c_asa(n, a, aht), asa)
     perf = evaluate(n, a, aht, t)
     assert close(perf.wait_probability, c)
+    assert perf.service_level is not None
     assert close(perf.service_level, sl)
     assert close(perf.asa_seconds, asa)
     assert perf.occupancy == a / n
@@ -322,6 +323,7 @@ def test_erlang_a_matches_brute_force(n: int, a: float, ratio: float, t_ratio: f
         (perf.service_level, "sl_offered"),
         (perf.service_level_answered, "sl_answered"),
     ):
+        assert got is not None
         assert close(got, want[key])
 
 
@@ -337,6 +339,8 @@ def test_erlang_a_flow_balance(a: float, load: float, patience: float) -> None:
     perf = evaluate(n, a, 180.0, 20.0, patience=patience)
     assert perf.abandonment >= 1 - n / a - 1e-12
     assert 0.0 <= perf.abandonment <= perf.wait_probability <= 1.0
+    assert perf.service_level is not None
+    assert perf.service_level_answered is not None
     assert perf.service_level <= perf.service_level_answered + 1e-15
     assert 0.0 <= perf.occupancy <= 1.0
 
@@ -347,6 +351,7 @@ def test_erlang_a_heavy_overload_does_not_overflow() -> None:
     perf = evaluate(9_000, 10_000.0, 180.0, 20.0, patience=300.0)
     assert perf.wait_probability == pytest.approx(1.0, abs=1e-12)
     assert perf.abandonment == pytest.approx(0.1, abs=0.01)
+    assert perf.service_level is not None
     assert all(math.isfinite(v) for v in (perf.service_level, perf.asa_seconds, perf.occupancy))
 
 
@@ -358,6 +363,8 @@ def test_erlang_a_improves_with_agents(a: float, n: int, patience: float, t: flo
     high = evaluate(n + 1, a, 180.0, t, patience=patience)
     assert high.wait_probability <= low.wait_probability + 1e-15
     assert high.abandonment <= low.abandonment + 1e-15
+    assert high.service_level is not None
+    assert low.service_level is not None
     assert high.service_level >= low.service_level - 1e-15
 
 
@@ -369,10 +376,12 @@ def test_erlang_a_tends_to_erlang_c(a: float, extra: int, t: float) -> None:
     # wait squared (the gap grows like its square), more than doubles resolve here.
     assume(a <= 0.99 * n)
     c = evaluate(n, a, 180.0, t)
+    assert c.service_level is not None
     sl_errors, asa_errors = [], []
     patiences = (1e6, 1e8, 1e10, 1e12)
     for patience in patiences:
         perf = evaluate(n, a, 180.0, t, patience=patience)
+        assert perf.service_level is not None
         sl_errors.append(abs(perf.service_level - c.service_level))
         asa_errors.append(abs(perf.asa_seconds - c.asa_seconds) / c.asa_seconds)
         # Abandonment vanishes like (mean wait) / patience.
@@ -398,7 +407,9 @@ def test_erlang_a_edges() -> None:
     assert none.service_level == 0.0
     idle = evaluate(3, 0.0, 180.0, 20.0, patience=60.0)
     assert idle.wait_probability == 0.0
-    assert idle.service_level == 1.0
+    # No traffic, no contacts: the share answered in time is no data, not 100 %.
+    assert idle.service_level is None
+    assert idle.service_level_answered is None
     # Far more agents than traffic: waiting is negligible, and no overflow.
     many = evaluate(100_000, 10.0, 180.0, 20.0, patience=60.0)
     assert many.wait_probability == 0.0
@@ -497,6 +508,7 @@ def test_erlang_a_large_systems_against_decimal(
         (perf.service_level, "sl_offered"),
         (perf.service_level_answered, "sl_answered"),
     ):
+        assert got is not None
         assert close(got, want[key])
 
 
@@ -512,6 +524,8 @@ def test_small_erlang_a_service_levels_keep_their_digits(
     want = decimal_erlang_a(n, a, 180.0, patience, t)
     assert float(want["sl_offered"]) < 0.5
     perf = evaluate(n, a, 180.0, t, patience=patience)
+    assert perf.service_level is not None
+    assert perf.service_level_answered is not None
     assert close(perf.service_level, want["sl_offered"])
     assert close(perf.service_level_answered, want["sl_answered"])
 
@@ -546,4 +560,5 @@ def test_tiny_traffic_neither_overflows_nor_loses_digits(n: int, a: float) -> No
             assert close(erlang_c_asa(n, a, 180.0), asa)
         assert close(erlang_c_service_level(n, a, 180.0, 20.0), sl)
         perf = evaluate(n, a, 180.0, 20.0, patience=60.0)
+        assert perf.service_level is not None
         assert all(math.isfinite(v) for v in (perf.wait_probability, perf.service_level))

@@ -150,6 +150,35 @@ def test_interval_plan() -> None:
             assert p.agents == required_agents(a, item.aht_seconds, targets).agents
         assert p.scheduled_agents == scheduled_agents(p.agents, 0.3)
     assert plan[2].agents == 0
+    assert plan[2].performance.service_level is None
+
+
+@pytest.mark.parametrize("patience", [None, 60.0], ids=["erlang_c", "erlang_a"])
+@pytest.mark.parametrize("agents", [0, 1, 5])
+def test_no_traffic_has_no_service_level(agents: int, patience: float | None) -> None:
+    # Without contacts the share answered within t is no data: not 100 %, not 0 %.
+    perf = evaluate(agents, 0.0, 180.0, 20.0, patience=patience)
+    assert perf.service_level is None
+    assert perf.service_level_answered is None
+    assert perf.occupancy == 0.0
+    # A target on the service level is not missed by an interval without contacts.
+    assert StaffingTargets(service_level=0.8, answer_time=20).met_by(perf)
+
+
+@pytest.mark.parametrize("patience", [None, 60.0], ids=["erlang_c", "erlang_a"])
+def test_no_traffic_needs_no_agent(patience: float | None) -> None:
+    targets = StaffingTargets(service_level=0.8, answer_time=20)
+    perf = required_agents(0.0, 180.0, targets, patience=patience)
+    assert perf.agents == 0
+    assert perf.service_level is None
+
+
+@settings(max_examples=50)
+@given(st.floats(1e-6, 500.0), st.integers(0, 600), st.one_of(st.none(), st.floats(1.0, 900.0)))
+def test_traffic_always_has_a_service_level(a: float, agents: int, patience: float | None) -> None:
+    perf = evaluate(agents, a, 180.0, 20.0, patience=patience)
+    assert perf.service_level is not None
+    assert 0.0 <= perf.service_level <= 1.0
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:

@@ -192,6 +192,7 @@ def test_mmc_plus_m_through_the_acd_agrees_with_erlang_a() -> None:
     scenario = _queue_scenario(agents=4, per_hour=60, mean_service=240, patience=120)
     runs = [_figures(scenario, seed) for seed in range(12)]
     exact = evaluate(4, 4.0, 240, 20, patience=120)
+    assert exact.service_level is not None
     abandonment = confidence_interval([r["abandonment"] for r in runs], 0.99)
     level = confidence_interval([r["service_level"] for r in runs], 0.99)
     assert abandonment.low <= exact.abandonment <= abandonment.high

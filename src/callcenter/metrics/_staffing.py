@@ -123,12 +123,12 @@ class QueuePerformance:
             bound); always True for Erlang A.
         wait_probability: Share of contacts that wait at all.
         service_level: Share answered within ``t`` over offered contacts (Erlang A:
-            abandoned contacts count against it). Without traffic the model's
-            value is 1.0 (nobody waits); ``callcenter staffing`` shows such an
-            interval's service level as no data (``-``, JSON ``null``), as the
-            reports do.
+            abandoned contacts count against it). ``None`` without traffic: with
+            no contacts the share is no data, neither 100 % nor 0 %, as in the
+            reports (``callcenter staffing`` shows ``-``, JSON ``null``). A
+            service-level target counts as met by such an interval.
         service_level_answered: Share answered within ``t`` over answered contacts
-            (equal to ``service_level`` for Erlang C).
+            (equal to ``service_level`` for Erlang C; ``None`` without traffic).
         asa_seconds: Mean wait of answered contacts (``inf`` when unstable).
         abandonment: Share of contacts that abandon (0 for Erlang C).
         occupancy: Share of agents' time busy: carried traffic over agents.
@@ -142,8 +142,8 @@ class QueuePerformance:
     patience_seconds: float | None
     stable: bool
     wait_probability: float
-    service_level: float
-    service_level_answered: float
+    service_level: float | None
+    service_level_answered: float | None
     asa_seconds: float
     abandonment: float
     occupancy: float
@@ -171,8 +171,8 @@ def _performance(
                 model="erlang_c",
                 stable=True,
                 wait_probability=0.0,
-                service_level=1.0,
-                service_level_answered=1.0,
+                service_level=None,
+                service_level_answered=None,
                 asa_seconds=0.0,
                 abandonment=0.0,
                 occupancy=0.0,
@@ -210,8 +210,8 @@ def _performance(
         model="erlang_a",
         stable=True,
         wait_probability=values.wait_probability,
-        service_level=values.service_level_offered,
-        service_level_answered=values.service_level_answered,
+        service_level=None if traffic == 0 else values.service_level_offered,
+        service_level_answered=None if traffic == 0 else values.service_level_answered,
         asa_seconds=values.asa_seconds,
         abandonment=values.abandonment,
         occupancy=occupancy,
@@ -346,7 +346,7 @@ class StaffingTargets:
             )
 
     def met_by(self, perf: QueuePerformance) -> bool:
-        """Whether ``perf`` meets every target."""
+        """Whether ``perf`` meets every target (no traffic misses no service level)."""
         if not perf.stable:
             return False
         if self.service_level is not None:
@@ -355,7 +355,7 @@ class StaffingTargets:
                 if self.service_level_basis == "offered"
                 else perf.service_level_answered
             )
-            if level < self.service_level:
+            if level is not None and level < self.service_level:
                 return False
         if self.asa_seconds is not None and perf.asa_seconds > self.asa_seconds:
             return False

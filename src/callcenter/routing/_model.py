@@ -117,6 +117,11 @@ def _positive_or_none(_: object, attribute: attrs.Attribute[Any], value: float |
 class SkillRequirement:
     """A skill a contact needs, with the lowest proficiency level that will do.
 
+    Attributes:
+        skill: The skill's name, as in the agents' ``skills``.
+        min_level: The lowest level of the skill that will do (0: any agent who has
+            the skill at all).
+
     >>> SkillRequirement(skill="english", min_level=3)
     SkillRequirement(skill='english', min_level=3)
     """
@@ -158,7 +163,12 @@ class Contact:
 
 @attrs.frozen(kw_only=True)
 class Overflow:
-    """The destination of a contact that reached its queue's maximum wait."""
+    """The destination of a contact that reached its queue's maximum wait.
+
+    Attributes:
+        kind: Where the contact goes: another queue, a voicemail or a callback.
+        queue: The queue to move to (needed with kind ``queue``, else unused).
+    """
 
     kind: OverflowKind
     queue: str | None = None
@@ -230,7 +240,14 @@ class QueueDefinition:
 
 @attrs.frozen(kw_only=True)
 class Membership:
-    """An agent's place in a queue: tier (1 is offered first) and weight."""
+    """An agent's place in a queue: tier (1 is offered first) and weight.
+
+    Attributes:
+        queue: The queue's id.
+        tier: The agent's tier in this queue (>= 1); tier 1 is offered contacts
+            first, higher tiers as the queue's ``start_tier`` and escalation open them.
+        weight: The agent's share in the ``weighted_random`` strategy (> 0).
+    """
 
     queue: str
     tier: int = attrs.field(default=1, validator=attrs.validators.ge(1))

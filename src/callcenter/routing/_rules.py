@@ -100,7 +100,13 @@ class RoutingDecision:
 
 @attrs.frozen(kw_only=True)
 class RuleSet:
-    """An ordered list of rules and the queue for contacts that no rule places."""
+    """An ordered list of rules and the queue for contacts that no rule places.
+
+    Attributes:
+        rules: The rules, read top-down.
+        default_queue: The queue of a contact that no rule sends anywhere (``None``:
+            such a contact is refused with a :class:`LookupError`).
+    """
 
     rules: tuple[RoutingRule, ...] = ()
     default_queue: str | None = None

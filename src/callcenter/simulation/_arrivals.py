@@ -53,8 +53,9 @@ class PoissonArrivals:
     Args:
         per_interval: The expected number of arrivals in each interval (finite, >= 0).
         interval: The length of one interval in seconds (default 1800, half an hour).
-        start: When the first interval begins, in seconds (POSIX seconds in a scenario,
-            or 0 for a clock that starts at zero).
+        start: When the first interval begins, in seconds on the clock of the times
+            drawn (in a scenario: seconds after local midnight of its date, so
+            ``28800`` is 08:00).
 
     Raises:
         DefinitionError: Every bad parameter, each with its field name (and index).

@@ -105,8 +105,10 @@ class LineModel:
     """A number callers dial: an arrival profile, then an IVR flow or a queue.
 
     Attributes:
-        arrivals: Arrival times in seconds after local midnight of the scenario's date.
-        ivr: The IVR flow file (relative to the scenario file), or ``None``.
+        arrivals: Arrival times in seconds after local midnight of the scenario's date
+            (a ``poisson`` profile's ``start = 28800`` is 08:00).
+        ivr: The IVR flow file (relative to the scenario file), or ``None``. Give
+            exactly one of ``ivr`` and ``queue``.
         queue: The queue calls go to when there is no IVR.
         dialled: The number dialled (written in the records).
     """
@@ -130,7 +132,10 @@ class CallerModel:
         lookup_found: Probability that a host lookup finds what it looks for.
         lookup_values: The values a successful lookup returns.
         recording_seconds: Length of a voicemail message.
-        vip_share: Share of callers on the VIP list.
+        vip_share: Share of callers on the VIP list (a probability). A VIP
+            caller's IVR session has the caller status ``vip`` (a flow may branch on
+            the attribute ``caller_status``), and the caller's contact gets one
+            priority point more in its queue.
         vip_agent: The agent VIP callers go to first, if any.
         vip_sticky: Seconds during which only ``vip_agent`` may take a VIP call.
     """
@@ -203,18 +208,29 @@ class _Document:
 
 @attrs.frozen(kw_only=True)
 class Scenario:
-    """A loaded, checked scenario (see the module's documentation for the format).
+    """A loaded, checked scenario.
+
+    Scenarios are written in TOML or JSON and loaded with :func:`load_scenario` or
+    :func:`scenario_from_dict`; the manual's reference page "The scenario file
+    format" lists every key of the document with its type and default. A document
+    has the keys below, except ``flows``, which is filled from the ``ivr`` files its
+    lines name.
 
     Attributes:
         name: The scenario's name.
-        date: The simulated day.
+        date: The simulated day (local date in ``timezone``).
         timezone: IANA zone of the day's wall clock (shifts, arrivals, report).
-        seed: The default seed.
-        routing: The routing definition the ACD runs.
+        seed: The default seed (a run may give another).
+        routing: The routing definition the ACD runs. In a document: the routing
+            definition itself (a table), or the name of a routing definition file,
+            relative to the scenario file. A simulated call goes to the queue its
+            IVR flow or its line names; the definition's ``rules`` are not read.
         lines: Lines by name.
         flows: IVR flows by the path written in the lines.
-        queues: Queue behaviour by queue id.
-        staff: Staff groups.
+        queues: Queue behaviour by queue id; every queue of the routing definition
+            needs one, and no other queue may have one.
+        staff: Staff groups; agents of the routing definition who are in no group
+            stay logged out.
         callers: Caller behaviour in the IVR.
         tickets: Ticket models.
         answer_time: Service-level threshold, seconds.
