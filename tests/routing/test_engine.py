@@ -634,10 +634,7 @@ def state(e: RoutingEngine) -> Any:
         (lambda e: e.advance(float("inf")), InvalidArgumentError),
         (lambda e: e.advance(4.5), TimeWentBackwardsError),
         (lambda e: e.complete("c1", True), InvalidArgumentError),
-        (
-            lambda e: e.enqueue(Contact(id="z", channel=cast(Any, "voice")), "q", 10.0),
-            InvalidArgumentError,
-        ),
+        (lambda e: e.enqueue(cast(Any, "z"), "q", 10.0), InvalidArgumentError),
     ],
 )
 def test_bad_calls_raise_typed_errors_and_change_nothing(call: Any, error: type) -> None:

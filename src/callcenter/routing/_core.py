@@ -16,6 +16,7 @@ from .._clock import Clock
 from .._timers import TimerQueue
 from ..errors import (
     IllegalTransitionError,
+    InvalidArgumentError,
     UnknownIdError,
 )
 from ._definition import RoutingDefinition, ensure_valid
@@ -71,6 +72,17 @@ class EngineCore:
     def __init__(
         self, definition: RoutingDefinition, *, seed: int = 0, explain: bool = False
     ) -> None:
+        given: object = definition
+        if not isinstance(given, RoutingDefinition):
+            raise InvalidArgumentError(
+                name="definition", expected="a RoutingDefinition", got=definition
+            )
+        seed_given: object = seed
+        if not isinstance(seed_given, int) or isinstance(seed_given, bool):
+            raise InvalidArgumentError(name="seed", expected="an integer", got=seed)
+        explain_given: object = explain
+        if not isinstance(explain_given, bool):
+            raise InvalidArgumentError(name="explain", expected="True or False", got=explain)
         ensure_valid(definition)
         self._definition = definition
         self._clock = Clock()
@@ -95,22 +107,30 @@ class EngineCore:
         self._seq = 0
         self._reqs_cache: dict[tuple[str, tuple[Any, ...], bool], Requirements] = {}
 
+    @staticmethod
+    def _check_id(name: str, value: object) -> None:
+        if not isinstance(value, str):
+            raise InvalidArgumentError(name=name, expected="a text id", got=value)
+
     def _contact(self, contact_id: str) -> CState:
+        self._check_id("contact_id", contact_id)
         c = self._contacts.get(contact_id)
         if c is None:
-            raise UnknownIdError(kind="contact", id=str(contact_id), known=())
+            raise UnknownIdError(kind="contact", id=contact_id, known=())
         return c
 
     def _agent(self, agent_id: str) -> AState:
+        self._check_id("agent_id", agent_id)
         a = self._agents.get(agent_id)
         if a is None:
-            raise UnknownIdError(kind="agent", id=str(agent_id), known=self._agents)
+            raise UnknownIdError(kind="agent", id=agent_id, known=self._agents)
         return a
 
     def _queue(self, queue_id: str) -> QState:
+        self._check_id("queue", queue_id)
         q = self._queues.get(queue_id)
         if q is None:
-            raise UnknownIdError(kind="queue", id=str(queue_id), known=self._queues)
+            raise UnknownIdError(kind="queue", id=queue_id, known=self._queues)
         return q
 
     @staticmethod

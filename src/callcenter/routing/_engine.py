@@ -16,6 +16,7 @@ cross-queue policy), and repeats while it has room.
 
 from __future__ import annotations
 
+from .._checks import check_argument
 from .._clock import as_instant
 from ..errors import (
     DuplicateIdError,
@@ -39,7 +40,7 @@ from ._fast_events import (
     new_contact_refused,
     new_contact_transferred,
 )
-from ._model import AgentState, Contact
+from ._model import MAX_ID_LENGTH, AgentState, Contact
 from ._runtime import (
     ACTIVE,
     CHANNEL_INDEX_BY_ID,
@@ -190,7 +191,10 @@ class RoutingEngine(EngineCore):
         contacts = self._contacts
         if cid in contacts:
             raise DuplicateIdError(kind="contact", id=cid)
-        q = self._queues.get(queue)
+        try:
+            q = self._queues.get(queue)
+        except TypeError:  # unhashable: _queue says what was expected
+            q = None
         if q is None:
             q = self._queue(queue)  # raises
         arrived = t
@@ -264,9 +268,13 @@ class RoutingEngine(EngineCore):
         skills (see :class:`RuleSet`).
 
         Raises:
-            LookupError: No rule chose a queue and there is no default queue.
+            InvalidArgumentError: ``contact`` is not a :class:`Contact`, or the
+                rules' priority and age bonus do not make a valid contact of it.
+            NoRouteError: No rule chose a queue and there is no default queue.
             EngineError: Everything :meth:`enqueue` raises.
         """
+        if not isinstance(contact, Contact):
+            raise InvalidArgumentError(name="contact", expected="a Contact", got=contact)
         decision = self._definition.rules.decide(
             contact.attributes, priority=contact.priority, age_bonus=contact.age_bonus
         )
@@ -281,7 +289,10 @@ class RoutingEngine(EngineCore):
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
         """
         t = self._clock.check(now)
-        c = self._contacts.get(contact_id)
+        try:
+            c = self._contacts.get(contact_id)
+        except TypeError:  # unhashable: _contact says what was expected
+            c = None
         if c is None or c.phase is not RINGING:
             c = self._contact(contact_id)
             self._expect_phase(c, "accept", RINGING)
@@ -343,7 +354,10 @@ class RoutingEngine(EngineCore):
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
         """
         t = self._clock.check(now)
-        c = self._contacts.get(contact_id)
+        try:
+            c = self._contacts.get(contact_id)
+        except TypeError:  # unhashable: _contact says what was expected
+            c = None
         if c is None or c.phase is not ACTIVE:
             c = self._contact(contact_id)
             self._expect_phase(c, "complete", ACTIVE)
@@ -484,7 +498,8 @@ class RoutingEngine(EngineCore):
         Raises:
             UnknownIdError: No such contact.
             IllegalTransitionError: The contact was already answered.
-            InvalidArgumentError: ``priority`` is not an integer.
+            InvalidArgumentError: ``priority`` is not a whole number within
+                ``callcenter._checks.LARGEST`` (1e15) of zero.
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
         """
         t = self._clock.check(now)
@@ -492,6 +507,7 @@ class RoutingEngine(EngineCore):
         given: object = priority
         if not isinstance(given, int) or isinstance(given, bool):
             raise InvalidArgumentError(name="priority", expected="an integer", got=priority)
+        check_argument("priority", priority, integer=True)
         self._expect_phase(c, "set_priority", WAITING, RINGING)
         waiting = c.phase is WAITING
         if waiting:
@@ -511,10 +527,14 @@ class RoutingEngine(EngineCore):
         Raises:
             UnknownIdError: No such agent.
             IllegalTransitionError: The agent is already logged in.
+            InvalidArgumentError: ``ready`` is not a bool.
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
         """
         t = self._clock.check(now)
         a = self._agent(agent_id)
+        ready_given: object = ready
+        if not isinstance(ready_given, bool):
+            raise InvalidArgumentError(name="ready", expected="True or False", got=ready)
         if a.logged_in:
             raise self._agent_illegal(a, "login")
         a.logged_in = True
@@ -574,15 +594,18 @@ class RoutingEngine(EngineCore):
         Raises:
             UnknownIdError: No such agent.
             IllegalTransitionError: The agent is logged out.
-            InvalidArgumentError: ``reason`` is not a non-empty string.
+            InvalidArgumentError: ``reason`` is not a non-empty string of at most
+                ``MAX_ID_LENGTH`` (256) characters.
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
         """
         t = self._clock.check(now)
         a = self._agent(agent_id)
         given: object = reason
-        if not isinstance(given, str) or not given:
+        if not isinstance(given, str) or not given or len(given) > MAX_ID_LENGTH:
             raise InvalidArgumentError(
-                name="reason", expected="a non-empty reason code", got=reason
+                name="reason",
+                expected=f"a non-empty reason code of at most {MAX_ID_LENGTH} characters",
+                got=reason,
             )
         if not a.logged_in:
             raise self._agent_illegal(a, "set_not_ready")
