@@ -46,8 +46,8 @@ from ._runtime import (
     CHANNEL_INDEX_BY_ID,
     RINGING,
     WAITING,
-    AState,
     CState,
+    Wrap,
 )
 from ._snapshot import take_snapshot
 
@@ -129,7 +129,7 @@ class RoutingEngine(EngineCore):
             UnknownIdError: No such queue.
         """
         q = self._queue(queue)
-        items = sorted(item for lane in q.lanes.values() for item in lane.items)
+        items = sorted(item for lane in q.all_lanes() for item in lane.items)
         return [item[3] for item in items]
 
     def explain(self, contact_id: str) -> Explanation:
@@ -241,6 +241,8 @@ class RoutingEngine(EngineCore):
         )
         if contact.preferred_agents and contact.sticky_for > 0:
             c.sticky = frozenset(contact.preferred_agents)
+            if not self._preferred_can_take(c):
+                c.sticky = None  # none of them can: no sticky period
         contacts[cid] = c
         self._place(c)
         if c.sticky is not None or defn.max_wait is not None or defn.escalation:
@@ -484,6 +486,7 @@ class RoutingEngine(EngineCore):
             c.offered_at = None
             c.answered_at = None
             c.sticky = None
+            self._prune(c, t)
             self._enter(c, target, t, c.key[1], c.key[2])
             self._queued_event(c, t, events)
             self._match_contact(c, t, events)
@@ -572,17 +575,21 @@ class RoutingEngine(EngineCore):
         a.logged_in = False
         a.paused = False
         a.reason = None
-        if a.wrap:
-            a.wrap = False
-            self._timers.cancel(a)
+        for w in a.wraps:
+            self._timers.cancel(w)
+            a.give_back(w.ch)
+        a.wraps.clear()
         self._sync(a, t, events)
         for m in a.members:
             q = m.queue
             q.logged_in -= 1
             if q.logged_in == 0 and q.defn.leave_when_empty:
-                items = sorted(item for lane in q.lanes.values() for item in lane.items)
+                items = sorted(item for lane in q.all_lanes() for item in lane.items)
                 for item in items:
                     self._leave(self._contacts[item[3]], t, LeaveReason.NO_AGENTS, events)
+        for m in a.members:
+            if m.sticky:
+                self._fall_back(m, t, events)
         self._clock.commit(t)
         return events
 
@@ -647,11 +654,12 @@ class RoutingEngine(EngineCore):
         """
         t = self._clock.check(now)
         a = self._agent(agent_id)
-        if not a.wrap:
+        if not a.wraps:
             raise self._agent_illegal(a, "end_wrap_up")
-        self._timers.cancel(a)
+        for w in a.wraps:
+            self._timers.cancel(w)
         events: list[Event] = []
-        self._end_wrap(a, t, events)
+        self._end_wraps(a, list(a.wraps), t, events)
         self._clock.commit(t)
         return events
 
@@ -674,8 +682,8 @@ class RoutingEngine(EngineCore):
             deadline, key = due
             at = max(deadline, floor)
             floor = at
-            if isinstance(key, AState):
-                self._end_wrap(key, at, events)
+            if isinstance(key, Wrap):
+                self._end_wraps(key.agent, [key], at, events)
             elif key.phase is RINGING:
                 self._return_offer(key, at, DeclineReason.RING_TIMEOUT, events)
             else:
