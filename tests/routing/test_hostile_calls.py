@@ -153,7 +153,7 @@ def test_hostile_calls_leave_the_engine_as_it_was(
     definition: RoutingDefinition, data: st.DataObject
 ) -> None:
     engine = RoutingEngine(definition, seed=1, explain=True)
-    for _ in range(data.draw(st.integers(1, 60), label="length")):
+    for _ in range(data.draw(st.integers(1, 40), label="length")):
         name, call = data.draw(calls(definition))
         before = observe(engine, definition)
         try:

@@ -119,3 +119,117 @@ def test_the_strategy_decides_when_no_preferred_agent_is_available() -> None:
     engine.login("li", now=0.0)
     contact = Contact(id="c", preferred_agents=("wang",))
     assert offers(engine.enqueue(contact, "q", now=1.0)) == [("c", "li")]
+
+
+# ---------------------------------------------------------------------------- counts
+
+
+def two_queue_engine(counts_per_queue: bool, strategy: Strategy) -> RoutingEngine:
+    return RoutingEngine(
+        RoutingDefinition(
+            queues=(
+                QueueDefinition(id="sales"),
+                QueueDefinition(id="care", strategy=strategy, counts_per_queue=counts_per_queue),
+            ),
+            agents=(
+                AgentDefinition(
+                    id="li", queues=(Membership(queue="sales"), Membership(queue="care"))
+                ),
+                AgentDefinition(id="wang", queues=(Membership(queue="care"),)),
+            ),
+        )
+    )
+
+
+def busy_in_sales(engine: RoutingEngine) -> None:
+    """li answers two sales calls (40 s each); wang one care call (10 s)."""
+    engine.login("li", now=0.0)
+    engine.login("wang", now=0.0, ready=False)
+    for n in (1, 2):
+        engine.enqueue(Contact(id=f"s{n}"), "sales", now=float(n * 100))
+        engine.accept(f"s{n}", now=float(n * 100))
+        engine.complete(f"s{n}", now=float(n * 100 + 40))
+    engine.set_not_ready("li", "break", now=300.0)
+    engine.set_ready("wang", now=300.0)
+    engine.enqueue(Contact(id="c0"), "care", now=301.0)
+    engine.accept("c0", now=301.0)
+    engine.complete("c0", now=311.0)
+    engine.set_ready("li", now=320.0)
+
+
+def test_fewest_handled_counts_per_queue_when_asked() -> None:
+    for per_queue, expected in ((False, "wang"), (True, "li")):
+        engine = two_queue_engine(per_queue, Strategy.FEWEST_HANDLED)
+        busy_in_sales(engine)
+        assert offers(engine.enqueue(Contact(id="c1"), "care", now=330.0)) == [("c1", expected)]
+
+
+def test_least_talk_time_counts_per_queue_when_asked() -> None:
+    for per_queue, expected in ((False, "wang"), (True, "li")):
+        engine = two_queue_engine(per_queue, Strategy.LEAST_TALK_TIME)
+        busy_in_sales(engine)
+        assert offers(engine.enqueue(Contact(id="c1"), "care", now=330.0)) == [("c1", expected)]
+
+
+# ---------------------------------------------------------------------------- reasons
+
+
+def test_a_change_of_not_ready_reason_is_an_event() -> None:
+    from callcenter.routing import AgentState, AgentStateChanged
+
+    engine = engine_with("li")
+    engine.login("li", now=0.0)
+    engine.set_not_ready("li", "break", now=10.0)
+    (event,) = engine.set_not_ready("li", "lunch", now=25.0)
+    assert isinstance(event, AgentStateChanged)
+    assert (event.old, event.new, event.reason, event.since) == (
+        AgentState.NOT_READY,
+        AgentState.NOT_READY,
+        "lunch",
+        10.0,
+    )
+    assert engine.set_not_ready("li", "lunch", now=30.0) == []
+
+
+# ---------------------------------------------------------------------------- wrap-up
+
+
+def test_wrap_up_holds_only_the_channel_it_follows() -> None:
+    from callcenter.routing import AgentState, Channel
+
+    engine = RoutingEngine(
+        RoutingDefinition(
+            queues=(QueueDefinition(id="mail", wrap_up=60), QueueDefinition(id="phone")),
+            agents=(
+                AgentDefinition(
+                    id="li",
+                    queues=(Membership(queue="mail"), Membership(queue="phone")),
+                    capacity={Channel.VOICE: 1, Channel.EMAIL: 1, Channel.CHAT: 1},
+                ),
+            ),
+        ),
+        explain=True,
+    )
+    engine.login("li", now=0.0)
+    engine.enqueue(Contact(id="m1", channel=Channel.EMAIL), "mail", now=0.0)
+    engine.accept("m1", now=0.0)
+    engine.complete("m1", now=10.0)
+    assert engine.agent_state("li") is AgentState.WRAP_UP
+    # Another e-mail waits for the wrap-up; a call does not.
+    assert offers(engine.enqueue(Contact(id="m2", channel=Channel.EMAIL), "mail", now=11.0)) == []
+    verdict = engine.explain("m2").candidates[0]
+    assert verdict.excluded is Exclusion.WRAP_UP
+    assert offers(engine.enqueue(Contact(id="v1"), "phone", now=12.0)) == [("v1", "li")]
+    engine.accept("v1", now=13.0)
+    engine.complete("v1", now=20.0)
+    assert offers(engine.advance(70.0)) == [("m2", "li")]
+
+
+def test_explain_names_the_ringing_agent_as_chosen_and_eligible() -> None:
+    engine = engine_with("li", "wang")
+    engine.login("li", now=0.0)
+    engine.enqueue(Contact(id="c"), "q", now=1.0)
+    explanation = engine.explain("c")
+    assert explanation.chosen == "li"
+    verdict = next(c for c in explanation.candidates if c.agent_id == "li")
+    assert verdict.excluded is None

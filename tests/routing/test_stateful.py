@@ -84,6 +84,9 @@ class MAgent:
     idle_since: float = 0.0
     handled: int = 0
     talk: float = 0.0
+    # Per queue, for counts_per_queue.
+    handled_in: dict[str, int] = attrs.field(factory=dict)
+    talk_in: dict[str, float] = attrs.field(factory=dict)
     misses: int = 0
     state: AgentState = AgentState.LOGGED_OUT
 
@@ -234,8 +237,12 @@ class Model:
             later = [a for a in pool if a.index > self.rr_last[queue]]
             return (later or pool)[0]
         if s is Strategy.FEWEST_HANDLED:
+            if q.counts_per_queue:
+                return min(pool, key=lambda a: (a.handled_in.get(queue, 0), a.index))
             return min(pool, key=lambda a: (a.handled, a.index))
         if s is Strategy.LEAST_TALK_TIME:
+            if q.counts_per_queue:
+                return min(pool, key=lambda a: (a.talk_in.get(queue, 0.0), a.index))
             return min(pool, key=lambda a: (a.talk, a.index))
         if s is Strategy.FIXED_ORDER:
             return pool[0]
@@ -371,6 +378,7 @@ class Model:
         c.answered_at = t
         a.misses = 0
         a.handled += 1
+        a.handled_in[c.queue] = a.handled_in.get(c.queue, 0) + 1
         self.sync(a, t)
 
     def return_offer(self, cid: str, t: float, timeout: bool) -> None:
@@ -398,6 +406,7 @@ class Model:
         a.contacts.remove(c.spec.id)
         assert c.answered_at is not None
         a.talk += t - c.answered_at
+        a.talk_in[c.queue] = a.talk_in.get(c.queue, 0.0) + (t - c.answered_at)
         wrap = a.wrap_up if a.wrap_up is not None else self.queues[c.queue].wrap_up
         if wrap > 0:
             self.timer_seq += 1
@@ -448,6 +457,8 @@ class Model:
         a.reason = None
         a.handled = 0
         a.talk = 0.0
+        a.handled_in.clear()
+        a.talk_in.clear()
         a.misses = 0
         a.idle_since = t
         self.sync(a, t)

@@ -651,7 +651,10 @@ class EngineCore:
         del a.active[c.spec.id]
         ch = c.ch
         a.talk += t - c.answered_at
-        wrap = a.defn.wrap_up if a.defn.wrap_up is not None else c.queue.defn.wrap_up
+        q = c.queue
+        if q.per_queue:
+            q.by_agent[a.id].talk += t - c.answered_at
+        wrap = a.defn.wrap_up if a.defn.wrap_up is not None else q.defn.wrap_up
         if wrap > 0:
             # The wrap-up keeps the contact's unit of capacity until it ends: the
             # agent stays free for the other channels.

@@ -306,14 +306,17 @@ class RoutingEngine(EngineCore):
         a.active[contact_id] = c
         a.misses = 0
         a.handled += 1
+        q = c.queue
+        if q.per_queue:
+            q.by_agent[a.id].handled += 1
         c.phase = ACTIVE
         c.answered_at = t
-        c.queue.ringing -= 1
+        q.ringing -= 1
         events: list[Event] = [
             new_contact_answered(
                 at=t,
                 contact_id=contact_id,
-                queue=c.queue.id,
+                queue=q.id,
                 agent_id=a.id,
                 channel=c.spec.channel,
                 arrived_at=c.arrived_at,
@@ -549,6 +552,8 @@ class RoutingEngine(EngineCore):
         a.idle_since = t
         for m in a.members:
             m.queue.logged_in += 1
+            m.handled = 0
+            m.talk = 0.0
         events: list[Event] = []
         self._sync(a, t, events)
         self._match_agent(a, t, events)

@@ -72,9 +72,11 @@ class Strategy(enum.Enum):
     ROUND_ROBIN = "round_robin"
     """The next member after the one this queue offered to last, in member order."""
     FEWEST_HANDLED = "fewest_handled"
-    """The agent who has answered the fewest contacts since login."""
+    """The agent who has answered the fewest contacts since login (in all its queues,
+    or in this queue only with the queue's ``counts_per_queue``)."""
     LEAST_TALK_TIME = "least_talk_time"
-    """The agent with the least total handling time since login."""
+    """The agent with the least total handling time since login (in all its queues,
+    or in this queue only with the queue's ``counts_per_queue``)."""
     FIXED_ORDER = "fixed_order"
     """Always the first eligible member, top-down in member order."""
     HIGHEST_SKILL = "highest_skill"
@@ -288,6 +290,10 @@ class QueueDefinition:
         auto_pause_after: Consecutive missed offers that pause an agent (0: never).
         retry_after: Seconds a contact skips an agent who declined or missed it;
             after that the agent is eligible for it again (app_queue's ``retry``).
+        counts_per_queue: For ``fewest_handled`` and ``least_talk_time``, count the
+            contacts answered and the handling time in this queue only (since
+            login), as app_queue does; by default they count across all the
+            agent's queues.
         join_when_empty: Accept contacts when no member agent is logged in.
         leave_when_empty: Send waiting contacts away when the last member logs out.
         start_tier: Tiers open on arrival (``None``: all); escalation opens more.
@@ -307,6 +313,7 @@ class QueueDefinition:
     wrap_up: float = 0.0
     auto_pause_after: int = 3
     retry_after: float = DEFAULT_RETRY_AFTER
+    counts_per_queue: bool = False
     join_when_empty: bool = True
     leave_when_empty: bool = False
     start_tier: int | None = None

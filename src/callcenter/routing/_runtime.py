@@ -201,6 +201,7 @@ class QState:
         "lanes",
         "logged_in",
         "members",
+        "per_queue",
         "position",
         "ready",
         "ringing",
@@ -227,6 +228,8 @@ class QState:
         self.ready: list[dict[str, Member]] = [{} for _ in CHANNELS]
         self.logged_in = 0
         self.rr_last = -1
+        # Count handled contacts and talk time per membership (counts_per_queue).
+        self.per_queue = defn.counts_per_queue
 
     def all_lanes(self) -> list[Lane]:
         """Every lane of the queue, open and sticky."""
@@ -373,11 +376,19 @@ def choose_member(
         chosen = min(after or pool, key=_index_key)
         why = "next in turn after the agent offered last"
     elif strategy is Strategy.FEWEST_HANDLED:
-        chosen = min(pool, key=lambda m: (m.agent.handled, m.agent.index))
-        why = f"handled {chosen.agent.handled} contacts, the fewest" if explain else ""
+        if queue.per_queue:
+            chosen = min(pool, key=lambda m: (m.handled, m.agent.index))
+            why = f"handled {chosen.handled} contacts here, the fewest" if explain else ""
+        else:
+            chosen = min(pool, key=lambda m: (m.agent.handled, m.agent.index))
+            why = f"handled {chosen.agent.handled} contacts, the fewest" if explain else ""
     elif strategy is Strategy.LEAST_TALK_TIME:
-        chosen = min(pool, key=lambda m: (m.agent.talk, m.agent.index))
-        why = f"{chosen.agent.talk} s of handling time, the least" if explain else ""
+        if queue.per_queue:
+            chosen = min(pool, key=lambda m: (m.talk, m.agent.index))
+            why = f"{chosen.talk} s of handling time here, the least" if explain else ""
+        else:
+            chosen = min(pool, key=lambda m: (m.agent.talk, m.agent.index))
+            why = f"{chosen.agent.talk} s of handling time, the least" if explain else ""
     elif strategy is Strategy.FIXED_ORDER:
         chosen = min(pool, key=_index_key)
         why = "first in the fixed order"
