@@ -190,6 +190,7 @@ class EngineCore:
                     m = q.by_agent.get(aid)
                     if m is not None:
                         m.sticky[lane_key] = lane
+                        m.agent.sticky_lanes += 1
         key = c.key
         if not lane.n or key < lane.head:
             lane.head = key
@@ -217,6 +218,7 @@ class EngineCore:
                     m = q.by_agent.get(aid)
                     if m is not None:
                         del m.sticky[lane.key]
+                        m.agent.sticky_lanes -= 1
         elif key == lane.head:
             items = lane.items
             items.pop(0)  # SortedList's own fast path for the first item
@@ -431,6 +433,7 @@ class EngineCore:
         oldest_wait = self._oldest_wait
         members = a.members
         aid = a.id
+        sticky = a.sticky_lanes  # no contact prefers the agent: the open lanes only
         while mask:
             best_item: _Item | None = None
             best_member: Member | None = None
@@ -442,11 +445,12 @@ class EngineCore:
             # Bit i: some lane of channel i passed the checks in this pass.
             seen = 0
             for m in members:
+                open_lanes = m.lanes
                 lanes: Iterable[Lane]
-                if m.sticky:  # the queue's open lanes, and its sticky lanes for this agent
-                    lanes = [*m.lanes.values(), *m.sticky.values()]
-                elif m.lanes:
-                    lanes = m.lanes.values()
+                if sticky and m.sticky:  # the open lanes, and those preferring this agent
+                    lanes = [*open_lanes.values(), *m.sticky.values()]
+                elif open_lanes:
+                    lanes = open_lanes.values()
                 else:
                     continue
                 # The best contact the agent may take in this queue: the best head

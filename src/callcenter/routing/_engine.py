@@ -331,8 +331,8 @@ class RoutingEngine(EngineCore):
     def reject(self, contact_id: str, now: float) -> list[Event]:
         """The agent declined the ringing contact; it goes back to its place.
 
-        The contact will not be offered to that agent again. ``O(log n)`` plus a
-        new match.
+        The contact is not offered to that agent again within its queue's
+        ``retry_after``; then it may be. ``O(log n)`` plus a new match.
 
         Raises:
             UnknownIdError: No such contact.
@@ -350,8 +350,9 @@ class RoutingEngine(EngineCore):
     def complete(self, contact_id: str, now: float) -> list[Event]:
         """Handling of an answered contact ended; the agent goes to wrap-up or frees up.
 
-        Complexity: ``O(q (l + log n))`` for the agent's ``q`` queues with ``l`` lanes
-        each, when the agent takes its next contact.
+        Complexity: ``O(q (l + log n))`` for the agent's ``q`` queues with ``l`` open
+        lanes each, plus the sticky lanes of contacts that prefer this agent (never
+        those of other agents), when the agent takes its next contact.
 
         Raises:
             UnknownIdError: No such contact.

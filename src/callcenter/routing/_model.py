@@ -192,8 +192,12 @@ class Contact:
             transfer (caller, digits pressed, history). The engine never reads it.
         age_bonus: Seconds the contact moves ahead, as if it had arrived that much
             earlier (a virtual start time).
-        preferred_agents: Dedicated or last agents to try first (sticky routing).
-        sticky_for: Seconds during which only ``preferred_agents`` are eligible.
+        preferred_agents: Dedicated or last agents, offered the contact first
+            whenever one of them can take it (then the queue's strategy decides).
+        sticky_for: Seconds during which only ``preferred_agents`` are eligible, as
+            long as one of them could take the contact (a member of the queue,
+            logged in, with the skills and capacity, and not having declined or
+            missed it within the retry delay); otherwise it ends at once.
     """
 
     id: str

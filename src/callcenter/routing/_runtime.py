@@ -263,6 +263,7 @@ class AState:
         "skills",
         "state",
         "state_reason",
+        "sticky_lanes",
         "take_mask",
         "talk",
         "wraps",
@@ -298,6 +299,8 @@ class AState:
             self.take_mask.append(~(self.exclusive & ~bit) if exclusive else -1)
             self.free_mask.append(bit | self.exclusive if exclusive else bit)
         self.members: list[Member] = []
+        # How many sticky lanes name this agent, over its queues (Member.sticky).
+        self.sticky_lanes = 0
         self.logged_in = False
         self.paused = False
         self.reason: str | None = None
