@@ -270,8 +270,7 @@ class RoutingEngine(EngineCore):
         skills (see :class:`RuleSet`).
 
         Raises:
-            InvalidArgumentError: ``contact`` is not a :class:`Contact`, or the
-                rules' priority and age bonus do not make a valid contact of it.
+            InvalidArgumentError: ``contact`` is not a :class:`Contact`.
             NoRouteError: No rule chose a queue and there is no default queue.
             EngineError: Everything :meth:`enqueue` raises.
         """
@@ -505,8 +504,8 @@ class RoutingEngine(EngineCore):
         Raises:
             UnknownIdError: No such contact.
             IllegalTransitionError: The contact was already answered.
-            InvalidArgumentError: ``priority`` is not a whole number within
-                ``callcenter._checks.LARGEST`` (1e15) of zero.
+            InvalidArgumentError: ``priority`` is not an integer of at most 1e15 in
+                size (a larger one would overflow the queue's float keys).
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
         """
         t = self._clock.check(now)
