@@ -11,6 +11,13 @@ Set-up: ``--queues`` queues, ``--agents`` agents each a member of
 ``--queues-per-agent`` queues, all logged in and busy, and ``--waiting`` contacts
 spread over the queues.
 
+``--preferred-share F`` gives that share of the contacts (waiting and arriving) a
+distinct pair of preferred agents among their queue's members, sticky for the whole
+run ("last agent" routing): each such contact is a lane of its own, and a freed
+agent must find the best of the contacts that prefer it as well as the queue heads.
+
+    python benchmarks/routing_throughput.py --waiting 10000 --preferred-share 0.5 --json
+
 Timing is wall-clock (``perf_counter``, best of ``--repeat``); the process's own
 CPU time (``process_time``) is reported too, as it is less disturbed by other work
 on a shared machine. Memory is the ``tracemalloc`` growth while the waiting
@@ -63,17 +70,39 @@ def build(queues: int, agents: int, per_agent: int) -> RoutingEngine:
 
 
 class Driver:
-    def __init__(self, engine: RoutingEngine, queues: int, agents: int) -> None:
+    def __init__(
+        self, engine: RoutingEngine, queues: int, agents: int, preferred_share: float = 0.0
+    ) -> None:
         self.engine = engine
         self.queue_names = [f"q{i}" for i in range(queues)]
         self.agent_names = [f"a{i}" for i in range(agents)]
+        self.members: dict[str, list[str]] = {name: [] for name in self.queue_names}
+        for agent in engine.definition.agents:
+            for membership in agent.queues:
+                self.members[membership.queue].append(agent.id)
+        self.preferred_share = preferred_share
         self.active: dict[str, str] = {}
         self.next_id = 0
         self.now = 0.0
 
-    def new_contact(self) -> Contact:
+    def new_contact(self, queue: str = "") -> Contact:
         self.next_id += 1
-        return Contact(id=f"c{self.next_id}", attributes=EMPTY, context=EMPTY)
+        n = self.next_id
+        # Every 1/share-th contact prefers two of its queue's members: a pair drawn
+        # by a fixed walk, so that the pairs are (almost all) distinct.
+        share = self.preferred_share
+        if share and queue and int(n * share) != int((n - 1) * share):
+            members = self.members[queue]
+            first = (n * 7919) % len(members)
+            second = (first + 1 + (n // len(members)) % (len(members) - 1)) % len(members)
+            return Contact(
+                id=f"c{n}",
+                attributes=EMPTY,
+                context=EMPTY,
+                preferred_agents=(members[first], members[second]),
+                sticky_for=1e9,
+            )
+        return Contact(id=f"c{n}", attributes=EMPTY, context=EMPTY)
 
     def accept_offers(self, events: list[Any]) -> None:
         for event in events:
@@ -97,7 +126,8 @@ class Driver:
         new_contact = self.new_contact
         nq = len(names)
         for i in range(waiting):
-            enqueue(new_contact(), names[i % nq], self.now)
+            name = names[i % nq]
+            enqueue(new_contact(name), name, self.now)
 
     def run(self, events: int) -> tuple[float, float, float]:
         """Time ``events`` routing events; returns (wall, cpu, wall spent accepting).
@@ -126,8 +156,8 @@ class Driver:
         i = 0
         while done < events // 2:
             size = min(batch, events // 2 - done)
-            contacts = [self.new_contact() for _ in range(size)]
             queues = [names[(i + k) % nq] for k in range(size)]
+            contacts = [self.new_contact(queue) for queue in queues]
             freed = [active.pop(agents[((i + k) * 7919) % na]) for k in range(size)]
             times = [self.now + 0.001 * (k + 1) for k in range(size)]
             self.now = times[-1]
@@ -156,7 +186,7 @@ class Driver:
 
 def measure_memory(args: argparse.Namespace) -> float:
     engine = build(args.queues, args.agents, args.queues_per_agent)
-    driver = Driver(engine, args.queues, args.agents)
+    driver = Driver(engine, args.queues, args.agents, args.preferred_share)
     driver.staff()
     gc.collect()
     tracemalloc.start()
@@ -175,6 +205,12 @@ def main() -> int:
     parser.add_argument("--queues", type=int, default=20)
     parser.add_argument("--queues-per-agent", type=int, default=3)
     parser.add_argument("--events", type=int, default=200_000, help="timed events per repeat")
+    parser.add_argument(
+        "--preferred-share",
+        type=float,
+        default=0.0,
+        help="share of contacts with a distinct pair of sticky preferred agents (0 to 1)",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
     parser.add_argument(
@@ -187,7 +223,7 @@ def main() -> int:
 
     bytes_per = None if args.no_memory else measure_memory(args)
     engine = build(args.queues, args.agents, args.queues_per_agent)
-    driver = Driver(engine, args.queues, args.agents)
+    driver = Driver(engine, args.queues, args.agents, args.preferred_share)
     driver.staff()
     print(f"filling {args.waiting} waiting contacts...", file=sys.stderr)
     driver.fill(args.waiting)
@@ -209,6 +245,7 @@ def main() -> int:
         "agents": args.agents,
         "queues": args.queues,
         "queues_per_agent": args.queues_per_agent,
+        "preferred_share": args.preferred_share,
         "events": args.events,
         "repeat": args.repeat,
         "gc_freeze": args.gc_freeze,

@@ -45,6 +45,7 @@ __all__ = [
     "EngineError",
     "IllegalTransitionError",
     "InvalidArgumentError",
+    "NoRouteError",
     "Problem",
     "SchemaVersionError",
     "Severity",
@@ -314,6 +315,22 @@ class InvalidArgumentError(EngineError, ValueError):
         self.expected = expected
         self.got = got
         super().__init__(f"{name}: expected {expected}, got {_short_repr(got)}")
+
+
+class NoRouteError(EngineError, LookupError):
+    """No routing rule chose a queue for a contact and there is no default queue.
+
+    Args:
+        attributes: The contact's attributes, for the message.
+    """
+
+    def __init__(self, *, attributes: object) -> None:
+        self.attributes = attributes
+        super().__init__(
+            "no routing rule chose a queue for a contact with attributes "
+            f"{_short_repr(attributes)} and the rule set has no default_queue; "
+            "add a catch-all rule or a default_queue"
+        )
 
 
 # --------------------------------------------------------------------------- the wire

@@ -417,6 +417,7 @@ def test_tier_not_open_is_explained() -> None:
 
 def test_sticky_contact_waits_for_its_agent_then_falls_back() -> None:
     e = engine(agents=[agent("dedicated"), agent("other")])
+    e.login("dedicated", 0, ready=False)  # logged in, so the contact may wait for it
     e.login("other", 0)
     events = e.enqueue(Contact(id="c1", preferred_agents=("dedicated",), sticky_for=20), "q", 0)
     assert offers(events) == []
@@ -427,9 +428,10 @@ def test_sticky_contact_waits_for_its_agent_then_falls_back() -> None:
 
 def test_sticky_contact_goes_to_its_agent_when_free() -> None:
     e = engine(agents=[agent("dedicated"), agent("other")])
+    e.login("dedicated", 0, ready=False)
     e.login("other", 0)
     e.enqueue(Contact(id="c1", preferred_agents=("dedicated",), sticky_for=20), "q", 0)
-    assert offers(e.login("dedicated", 5)) == [("c1", "dedicated")]
+    assert offers(e.set_ready("dedicated", 5)) == [("c1", "dedicated")]
 
 
 def test_extra_skill_requirement_with_min_level() -> None:
@@ -634,10 +636,7 @@ def state(e: RoutingEngine) -> Any:
         (lambda e: e.advance(float("inf")), InvalidArgumentError),
         (lambda e: e.advance(4.5), TimeWentBackwardsError),
         (lambda e: e.complete("c1", True), InvalidArgumentError),
-        (
-            lambda e: e.enqueue(Contact(id="z", channel=cast(Any, "voice")), "q", 10.0),
-            InvalidArgumentError,
-        ),
+        (lambda e: e.enqueue(cast(Any, "z"), "q", 10.0), InvalidArgumentError),
     ],
 )
 def test_bad_calls_raise_typed_errors_and_change_nothing(call: Any, error: type) -> None:

@@ -132,7 +132,12 @@ def test_every_shape_problem_is_reported_with_its_path() -> None:
             }
         )
     paths = {p.path for p in info.value.problems}
-    assert paths >= {"queues.0.stratgy", "queues.1", "agents.0.capacity", "agents.0.skills"}
+    assert paths >= {
+        "queues.0.stratgy",
+        "queues.1.ring_timeout",
+        "agents.0.capacity",
+        "agents.0.skills",
+    }
     assert "did you mean 'strategy'" in str(info.value)
 
 

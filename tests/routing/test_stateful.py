@@ -11,6 +11,7 @@ lost or duplicated, no agent over capacity, work conservation, queue order.
 from __future__ import annotations
 
 import inspect
+import math
 import random
 from typing import Any
 
@@ -60,7 +61,8 @@ class MContact:
     relaxed: bool = False
     sticky: frozenset[str] | None = None
     step: int = 0
-    declined: set[str] = attrs.field(factory=set)
+    # Agent id -> the time from which it may be offered the contact again.
+    declined: dict[str, float] = attrs.field(factory=dict)
     answered_at: float | None = None
 
 
@@ -76,11 +78,15 @@ class MAgent:
     logged_in: bool = False
     paused: bool = False
     reason: str | None = None
-    wrap: bool = False
+    # Wrap-ups in progress: (timer id, the channel whose capacity each holds).
+    wraps: list[tuple[str, Channel]] = attrs.field(factory=list)
     contacts: list[str] = attrs.field(factory=list)
     idle_since: float = 0.0
     handled: int = 0
     talk: float = 0.0
+    # Per queue, for counts_per_queue.
+    handled_in: dict[str, int] = attrs.field(factory=dict)
+    talk_in: dict[str, float] = attrs.field(factory=dict)
     misses: int = 0
     state: AgentState = AgentState.LOGGED_OUT
 
@@ -122,7 +128,9 @@ class Model:
         self.timers.pop(key, None)
 
     def load(self, a: MAgent, channel: Channel) -> int:
-        return sum(1 for cid in a.contacts if self.contacts[cid].spec.channel is channel)
+        """Contacts on ``channel``, and wrap-ups holding its capacity."""
+        held = sum(1 for _, ch in a.wraps if ch is channel)
+        return held + sum(1 for cid in a.contacts if self.contacts[cid].spec.channel is channel)
 
     def has_room(self, a: MAgent, channel: Channel) -> bool:
         if self.load(a, channel) >= a.capacity.get(channel, 0):
@@ -133,12 +141,7 @@ class Model:
         )
 
     def ready(self, a: MAgent) -> bool:
-        return (
-            a.logged_in
-            and not a.paused
-            and not a.wrap
-            and any(self.has_room(a, ch) for ch in a.capacity)
-        )
+        return a.logged_in and not a.paused and any(self.has_room(a, ch) for ch in a.capacity)
 
     def reqs(self, c: MContact) -> dict[str, int]:
         q = self.queues[c.queue]
@@ -155,7 +158,9 @@ class Model:
                 return tier
         return None
 
-    def eligible(self, a: MAgent, c: MContact) -> bool:
+    def eligible(self, a: MAgent, c: MContact, now: float | None = None) -> bool:
+        """May ``a`` take ``c`` now; with ``now``, a decline whose retry delay has
+        passed by ``now`` does not count, whether or not it has been forgotten."""
         tier = self.tier(a, c.queue)
         if tier is None or not self.ready(a):
             return False
@@ -167,6 +172,8 @@ class Model:
             return False
         if c.sticky is not None and a.id not in c.sticky:
             return False
+        if now is not None:  # a retry delay that ends at ``now`` may still be pending
+            return c.declined.get(a.id, -math.inf) < now
         return a.id not in c.declined
 
     def key(self, c: MContact) -> tuple[float, float, int]:
@@ -185,7 +192,7 @@ class Model:
             return AgentState.BUSY
         if "ringing" in phases:
             return AgentState.RESERVED
-        if a.wrap:
+        if a.wraps:
             return AgentState.WRAP_UP
         if a.paused:
             return AgentState.NOT_READY
@@ -206,6 +213,8 @@ class Model:
             options.append(c.queued_at + q.escalation[c.step].after)
         if q.max_wait is not None:
             options.append(c.queued_at + q.max_wait)
+        if c.declined:
+            options.append(min(c.declined.values()))
         return min(options) if options else None
 
     def schedule_contact(self, c: MContact) -> None:
@@ -228,8 +237,12 @@ class Model:
             later = [a for a in pool if a.index > self.rr_last[queue]]
             return (later or pool)[0]
         if s is Strategy.FEWEST_HANDLED:
+            if q.counts_per_queue:
+                return min(pool, key=lambda a: (a.handled_in.get(queue, 0), a.index))
             return min(pool, key=lambda a: (a.handled, a.index))
         if s is Strategy.LEAST_TALK_TIME:
+            if q.counts_per_queue:
+                return min(pool, key=lambda a: (a.talk_in.get(queue, 0.0), a.index))
             return min(pool, key=lambda a: (a.talk, a.index))
         if s is Strategy.FIXED_ORDER:
             return pool[0]
@@ -262,11 +275,33 @@ class Model:
         self.offers.append((c.spec.id, a.id))
         self.sync(a, t)
 
+    def prune(self, c: MContact, t: float) -> None:
+        c.declined = {aid: until for aid, until in c.declined.items() if until > t}
+
+    def can_take(self, c: MContact) -> bool:
+        """Whether a sticky agent of ``c`` may still take it."""
+        assert c.sticky is not None
+        for aid in c.sticky:
+            a = self.agents.get(aid)
+            if (
+                a is not None
+                and self.tier(a, c.queue) is not None
+                and a.logged_in
+                and a.capacity.get(c.spec.channel, 0) > 0
+                and aid not in c.declined
+                and all(a.skills.get(s, -1) >= lvl for s, lvl in self.reqs(c).items())
+            ):
+                return True
+        return False
+
     def match_contact(self, c: MContact, t: float) -> None:
         if c.phase != "waiting":
             return
         candidates = [a for a in self.agents.values() if self.eligible(a, c)]
-        if candidates:
+        preferred = [a for a in candidates if a.id in c.spec.preferred_agents]
+        if preferred:
+            self.offer(c, self.choose(c.queue, preferred), t)
+        elif candidates:
             self.offer(c, self.choose(c.queue, candidates), t)
 
     def match_agent(self, a: MAgent, t: float) -> None:
@@ -302,6 +337,7 @@ class Model:
         self.schedule_contact(c)
 
     def move(self, c: MContact, queue: str, t: float) -> None:
+        self.prune(c, t)
         c.sticky = None
         self.enter(c, queue, t)
         self.match_contact(c, t)
@@ -328,6 +364,8 @@ class Model:
         )
         if spec.preferred_agents and spec.sticky_for > 0:
             c.sticky = frozenset(spec.preferred_agents)
+            if not self.can_take(c):
+                c.sticky = None
         self.contacts[spec.id] = c
         self.enter(c, queue, t)
         self.match_contact(c, t)
@@ -340,15 +378,19 @@ class Model:
         c.answered_at = t
         a.misses = 0
         a.handled += 1
+        a.handled_in[c.queue] = a.handled_in.get(c.queue, 0) + 1
         self.sync(a, t)
 
     def return_offer(self, cid: str, t: float, timeout: bool) -> None:
         c = self.contacts[cid]
         a = self.agents[c.agent or ""]
         a.contacts.remove(cid)
-        c.declined.add(a.id)
+        self.prune(c, t)
+        c.declined[a.id] = t + self.queues[c.queue].retry_after
         c.phase = "waiting"
         c.agent = None
+        if c.sticky is not None and not self.can_take(c):
+            c.sticky = None
         self.schedule_contact(c)
         if timeout:
             a.misses += 1
@@ -364,10 +406,13 @@ class Model:
         a.contacts.remove(c.spec.id)
         assert c.answered_at is not None
         a.talk += t - c.answered_at
+        a.talk_in[c.queue] = a.talk_in.get(c.queue, 0.0) + (t - c.answered_at)
         wrap = a.wrap_up if a.wrap_up is not None else self.queues[c.queue].wrap_up
         if wrap > 0:
-            a.wrap = True
-            self.schedule(("a", a.id), t + wrap)
+            self.timer_seq += 1
+            ident = f"{a.id}#{self.timer_seq}"
+            a.wraps.append((ident, c.spec.channel))
+            self.schedule(("a", ident), t + wrap)
         self.sync(a, t)
         self.match_agent(a, t)
 
@@ -412,6 +457,8 @@ class Model:
         a.reason = None
         a.handled = 0
         a.talk = 0.0
+        a.handled_in.clear()
+        a.talk_in.clear()
         a.misses = 0
         a.idle_since = t
         self.sync(a, t)
@@ -422,8 +469,9 @@ class Model:
         a.logged_in = False
         a.paused = False
         a.reason = None
-        a.wrap = False
-        self.cancel(("a", aid))
+        for ident, _ in a.wraps:
+            self.cancel(("a", ident))
+        a.wraps.clear()
         self.sync(a, t)
         for queue, _, _ in a.members:
             if not self.queues[queue].leave_when_empty:
@@ -433,6 +481,17 @@ class Model:
             for c in self.waiting(queue):
                 self.remove(c.spec.id)
                 self.outcomes[c.spec.id] = "left"
+        for queue, _, _ in a.members:
+            stranded = [
+                c
+                for c in self.waiting(queue)
+                if c.sticky is not None and aid in c.sticky and not self.can_take(c)
+            ]
+            for c in stranded:
+                c.sticky = None
+                self.schedule_contact(c)
+            for c in stranded:
+                self.match_contact(c, t)
 
     def pause(self, aid: str, reason: str, t: float) -> None:
         a = self.agents[aid]
@@ -450,8 +509,9 @@ class Model:
 
     def end_wrap(self, aid: str, t: float) -> None:
         a = self.agents[aid]
-        self.cancel(("a", aid))
-        a.wrap = False
+        for ident, _ in a.wraps:
+            self.cancel(("a", ident))
+        a.wraps.clear()
         self.sync(a, t)
         self.match_agent(a, t)
 
@@ -466,9 +526,10 @@ class Model:
             floor = t
             kind, ident = key
             if kind == "a":
-                self.agents[ident].wrap = False
-                self.sync(self.agents[ident], t)
-                self.match_agent(self.agents[ident], t)
+                a = self.agents[ident.split("#")[0]]
+                a.wraps = [w for w in a.wraps if w[0] != ident]
+                self.sync(a, t)
+                self.match_agent(a, t)
             elif self.contacts[ident].phase == "ringing":
                 self.return_offer(ident, t, timeout=True)
             else:
@@ -476,6 +537,7 @@ class Model:
 
     def contact_timer(self, c: MContact, t: float) -> None:
         q = self.queues[c.queue]
+        self.prune(c, t)
         if c.sticky is not None and c.queued_at + c.spec.sticky_for <= t:
             c.sticky = None
         while c.step < len(q.escalation) and c.queued_at + q.escalation[c.step].after <= t:
@@ -683,7 +745,7 @@ class RoutingMachine(RuleBasedStateMachine):
 
     def do_end_wrap_up(self, data: st.DataObject) -> None:
         aid = data.draw(st.sampled_from(self.agent_ids))
-        if not self.model.agents[aid].wrap:
+        if not self.model.agents[aid].wraps:
             self.expect_error(
                 IllegalTransitionError, lambda: self.engine.end_wrap_up(aid, self.now)
             )
@@ -820,14 +882,39 @@ class RoutingMachine(RuleBasedStateMachine):
             assert len(in_use) <= 1, f"{a.agent_id} holds exclusive channels {in_use}"
 
     @invariant()
+    def wrap_up_holds_only_its_channel(self) -> None:
+        """A wrap-up holds one unit of its channel (as its contact did), nothing more.
+
+        The model counts each wrap-up in its channel's load; the engine, checked
+        against the model, agrees on every offer (and work conservation holds), so
+        an agent wrapping up an e-mail or a chat still takes calls, and one wrapping
+        up a call takes chats. Here: the load with wrap-ups never exceeds the
+        capacity, and an agent with wrap-ups and no contact is in ``WRAP_UP``.
+        """
+        if not hasattr(self, "model"):
+            return
+        for a in self.model.agents.values():
+            for channel in Channel:
+                assert self.model.load(a, channel) <= a.capacity.get(channel, 0)
+            if a.wraps and not a.contacts:
+                assert self.engine.agent_state(a.id) is AgentState.WRAP_UP
+
+    @invariant()
     def work_conserving(self) -> None:
+        """No contact waits while an eligible agent is ready and nothing is pending for it.
+
+        A decline or a miss keeps an agent from a contact only for its queue's retry
+        delay: once that has passed (before the time the engine has reached; a delay
+        ending right now may still be pending), the agent counts as eligible again
+        here, whether or not anything forgot the decline.
+        """
         if not hasattr(self, "model"):
             return
         for c in self.model.contacts.values():
             if c.phase != "waiting":
                 continue
             for a in self.model.agents.values():
-                assert not self.model.eligible(a, c), (c.spec.id, a.id)
+                assert not self.model.eligible(a, c, self.now), (c.spec.id, a.id)
 
 
 RoutingMachine.TestCase.settings = settings(max_examples=150, stateful_step_count=40)

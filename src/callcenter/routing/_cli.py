@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from .. import _loading
-from ._definition import load_definition
+from ..errors import Severity
+from ._definition import check_definition, load_definition
 
 __all__ = ["register"]
 
@@ -24,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="load a routing definition and list every problem in it",
         description=(
             "Load a routing definition (TOML or JSON), report every problem with its "
-            "path, or summarise the queues, agents and rules when there is none. "
+            "path, or summarise the queues, agents and rules when there is none "
+            "(warnings, such as queues that overflow in a cycle, are listed too). "
             "Exit status 0: sound; 1: problems; 2: unreadable."
         ),
     )
@@ -46,16 +49,20 @@ def _check(args: argparse.Namespace) -> int:
         }
         for q in definition.queues
     ]
+    warnings = [p for p in check_definition(definition) if p.severity is Severity.WARNING]
     summary: dict[str, object] = {
         "queues": queues,
         "agents": len(definition.agents),
         "rules": len(definition.rules.rules),
         "default_queue": definition.rules.default_queue,
         "cross_queue": definition.cross_queue.value,
+        "warnings": [{"path": p.path, "message": p.message} for p in warnings],
     }
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
         return 0
+    for problem in warnings:
+        print(f"{args.file}: {problem}", file=sys.stderr)
     print(f"{args.file}: ok")
     for q in queues:
         print(

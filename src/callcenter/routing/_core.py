@@ -16,6 +16,7 @@ from .._clock import Clock
 from .._timers import TimerQueue
 from ..errors import (
     IllegalTransitionError,
+    InvalidArgumentError,
     UnknownIdError,
 )
 from ._definition import RoutingDefinition, ensure_valid
@@ -56,6 +57,7 @@ from ._runtime import (
     Phase,
     QState,
     Requirements,
+    Wrap,
     choose_member,
 )
 
@@ -71,6 +73,17 @@ class EngineCore:
     def __init__(
         self, definition: RoutingDefinition, *, seed: int = 0, explain: bool = False
     ) -> None:
+        given: object = definition
+        if not isinstance(given, RoutingDefinition):
+            raise InvalidArgumentError(
+                name="definition", expected="a RoutingDefinition", got=definition
+            )
+        seed_given: object = seed
+        if not isinstance(seed_given, int) or isinstance(seed_given, bool):
+            raise InvalidArgumentError(name="seed", expected="an integer", got=seed)
+        explain_given: object = explain
+        if not isinstance(explain_given, bool):
+            raise InvalidArgumentError(name="explain", expected="True or False", got=explain)
         ensure_valid(definition)
         self._definition = definition
         self._clock = Clock()
@@ -90,27 +103,36 @@ class EngineCore:
                 member = Member(agent, queue, membership.tier, membership.weight)
                 agent.members.append(member)
                 queue.members.append(member)
+                queue.by_agent[defn.id] = member
         self._contacts: dict[str, CState] = {}
-        self._timers: TimerQueue[CState | AState] = TimerQueue()
+        self._timers: TimerQueue[CState | Wrap] = TimerQueue()
         self._seq = 0
         self._reqs_cache: dict[tuple[str, tuple[Any, ...], bool], Requirements] = {}
 
+    @staticmethod
+    def _check_id(name: str, value: object) -> None:
+        if not isinstance(value, str):
+            raise InvalidArgumentError(name=name, expected="a text id", got=value)
+
     def _contact(self, contact_id: str) -> CState:
+        self._check_id("contact_id", contact_id)
         c = self._contacts.get(contact_id)
         if c is None:
-            raise UnknownIdError(kind="contact", id=str(contact_id), known=())
+            raise UnknownIdError(kind="contact", id=contact_id, known=())
         return c
 
     def _agent(self, agent_id: str) -> AState:
+        self._check_id("agent_id", agent_id)
         a = self._agents.get(agent_id)
         if a is None:
-            raise UnknownIdError(kind="agent", id=str(agent_id), known=self._agents)
+            raise UnknownIdError(kind="agent", id=agent_id, known=self._agents)
         return a
 
     def _queue(self, queue_id: str) -> QState:
+        self._check_id("queue", queue_id)
         q = self._queues.get(queue_id)
         if q is None:
-            raise UnknownIdError(kind="queue", id=str(queue_id), known=self._queues)
+            raise UnknownIdError(kind="queue", id=queue_id, known=self._queues)
         return q
 
     @staticmethod
@@ -157,10 +179,18 @@ class EngineCore:
     def _place(c: CState) -> None:
         """Insert a contact's key into the lane of its eligibility. ``O(log n)``."""
         q = c.queue
-        lane_key = (c.ch, c.reqs, c.max_tier, c.sticky)
-        lane = q.lanes.get(lane_key)
+        sticky = c.sticky
+        lane_key = (c.ch, c.reqs, c.max_tier, sticky)
+        lanes = q.lanes if sticky is None else q.sticky_lanes
+        lane = lanes.get(lane_key)
         if lane is None:
-            lane = q.lanes[lane_key] = Lane(lane_key)
+            lane = lanes[lane_key] = Lane(lane_key)
+            if sticky is not None:
+                for aid in sticky:
+                    m = q.by_agent.get(aid)
+                    if m is not None:
+                        m.sticky[lane_key] = lane
+                        m.agent.sticky_lanes += 1
         key = c.key
         if not lane.n or key < lane.head:
             lane.head = key
@@ -180,7 +210,15 @@ class EngineCore:
         key = c.key
         lane.n -= 1
         if not lane.n:
-            del q.lanes[lane.key]
+            if lane.sticky is None:
+                del q.lanes[lane.key]
+            else:
+                del q.sticky_lanes[lane.key]
+                for aid in lane.sticky:
+                    m = q.by_agent.get(aid)
+                    if m is not None:
+                        del m.sticky[lane.key]
+                        m.agent.sticky_lanes -= 1
         elif key == lane.head:
             items = lane.items
             items.pop(0)  # SortedList's own fast path for the first item
@@ -204,12 +242,70 @@ class EngineCore:
         if q.max_wait is not None:
             at = c.queued_at + q.max_wait
             deadline = at if deadline is None else min(deadline, at)
+        declined = c.declined
+        if declined:
+            at = min(declined.values())  # an agent becomes eligible again
+            deadline = at if deadline is None else min(deadline, at)
         if deadline is None:
             if fresh:
                 return
             self._timers.cancel(c)
         else:
             self._timers.schedule(c, deadline)
+
+    @staticmethod
+    def _prune(c: CState, t: float) -> None:
+        """Forget the declines whose retry delay has passed (``c`` must be unplaced)."""
+        declined = c.declined
+        if declined is not None:
+            for aid in [aid for aid, until in declined.items() if until <= t]:
+                del declined[aid]
+            if not declined:
+                c.declined = None
+
+    @staticmethod
+    def _preferred_can_take(c: CState) -> bool:
+        """Whether one of ``c``'s sticky agents may still take it.
+
+        One may unless it is not a member of the contact's queue, is logged out, has
+        no capacity on the contact's channel, lacks the skills, or declined or missed
+        the contact within the retry delay. (Busy, paused or in wrap-up, it may:
+        the contact waits for it until the sticky period ends.)
+        """
+        sticky = c.sticky
+        assert sticky is not None
+        q = c.queue
+        declined = c.declined
+        for aid in sticky:
+            m = q.by_agent.get(aid)
+            if m is None:
+                continue
+            a = m.agent
+            if (
+                a.logged_in
+                and a.cap[c.ch] > 0
+                and (declined is None or aid not in declined)
+                and a.qualifies(c.reqs)
+            ):
+                return True
+        return False
+
+    def _fall_back(self, m: Member, t: float, events: list[Event]) -> None:
+        """Open to the whole queue the stranded contacts sticky to ``m``'s agent.
+
+        Those that no preferred agent can take any more (the agent logged out) are
+        matched again, best first.
+        """
+        contacts = self._contacts
+        waiting = [contacts[item[3]] for lane in list(m.sticky.values()) for item in lane.items]
+        stranded = [c for c in waiting if not self._preferred_can_take(c)]
+        for c in stranded:
+            self._unplace(c)
+            c.sticky = None
+            self._place(c)
+            self._schedule_contact(c)
+        for c in sorted(stranded, key=lambda c: c.key):
+            self._match_contact(c, t, events)
 
     def _enter(self, c: CState, q: QState, t: float, vstart: float, seq: int) -> None:
         """Put a contact that is in no queue into ``q`` as a fresh waiting entry.
@@ -238,7 +334,7 @@ class EngineCore:
             new = BUSY
         elif a.offers:
             new = RESERVED
-        elif a.wrap:
+        elif a.wraps:
             new = WRAP_UP
         elif a.paused:
             new = NOT_READY
@@ -258,9 +354,10 @@ class EngineCore:
             if new is AVAILABLE:
                 a.idle_since = t
         if reindex:
-            # Readiness: the channels with room, unless logged out, paused or in
-            # wrap-up. Most changes leave the ready tables as they are.
-            mask = 0 if not a.logged_in or a.paused or a.wrap else a.room
+            # Readiness: the channels with room, unless logged out or paused (a
+            # wrap-up holds its channel's room). Most changes leave the ready tables
+            # as they are.
+            mask = 0 if not a.logged_in or a.paused else a.room
             if mask != a.ready:
                 self._reindex(a, mask)
 
@@ -298,7 +395,15 @@ class EngineCore:
             if ok and (declined is None or m.agent.id not in declined):
                 candidates.append(m)
         if candidates:
-            chosen, why = choose_member(q, candidates, self._rng, self._explain)
+            # Preferred agents first, whenever one can take it (sticky or not).
+            preferred = c.spec.preferred_agents
+            first = preferred and [m for m in candidates if m.agent.id in preferred]
+            if first:
+                chosen, why = choose_member(q, first, self._rng, self._explain)
+                if self._explain:
+                    why = "a preferred agent is offered first; " + why
+            else:
+                chosen, why = choose_member(q, candidates, self._rng, self._explain)
             self._offer(c, chosen, t, events, why)
 
     @staticmethod
@@ -323,11 +428,12 @@ class EngineCore:
     def _match_agent(self, a: AState, t: float, events: list[Event]) -> None:
         # The live mask, not the indexed one: _release defers re-indexing until the
         # agent has taken what it will take, to spare the ready tables a round trip.
-        live = 0 if not a.logged_in or a.paused or a.wrap else a.room  # readiness, as in _sync
+        live = 0 if not a.logged_in or a.paused else a.room  # readiness, as in _sync
         mask = live
         oldest_wait = self._oldest_wait
         members = a.members
         aid = a.id
+        sticky = a.sticky_lanes  # no contact prefers the agent: the open lanes only
         while mask:
             best_item: _Item | None = None
             best_member: Member | None = None
@@ -339,14 +445,19 @@ class EngineCore:
             # Bit i: some lane of channel i passed the checks in this pass.
             seen = 0
             for m in members:
-                lanes = m.lanes
-                if not lanes:
+                open_lanes = m.lanes
+                lanes: Iterable[Lane]
+                if sticky and m.sticky:  # the open lanes, and those preferring this agent
+                    lanes = [*open_lanes.values(), *m.sticky.values()]
+                elif open_lanes:
+                    lanes = open_lanes.values()
+                else:
                     continue
                 # The best contact the agent may take in this queue: the best head
                 # among the lanes it fits (a lane with declines: the first contact
                 # this agent did not decline).
                 item: _Item | None = None
-                for lane in lanes.values():
+                for lane in lanes:
                     bit = lane.bit
                     if not mask & bit:
                         continue
@@ -453,9 +564,10 @@ class EngineCore:
         del a.offers[c.spec.id]
         a.give_back(c.ch)
         q.ringing -= 1
+        self._prune(c, t)
         if c.declined is None:
-            c.declined = set()
-        c.declined.add(a.id)
+            c.declined = {}
+        c.declined[a.id] = t + q.defn.retry_after
         events.append(
             new_contact_offer_declined(
                 at=t,
@@ -472,6 +584,8 @@ class EngineCore:
         c.phase = WAITING
         c.agent = None
         c.offered_at = None
+        if c.sticky is not None and not self._preferred_can_take(c):
+            c.sticky = None  # no preferred agent can take it: fall back at once
         self._place(c)
         self._schedule_contact(c)
         if reason is DeclineReason.RING_TIMEOUT:
@@ -486,16 +600,20 @@ class EngineCore:
 
     def _verdict(self, m: Member, c: CState) -> Candidate:
         a = m.agent
+        if c.agent is a:  # the offer rings at this agent (or it handles the contact)
+            return Candidate(agent_id=a.id, tier=m.tier, excluded=None, detail=c.phase.value)
         excluded: Exclusion | None = None
         detail = ""
         if not a.logged_in:
             excluded = Exclusion.LOGGED_OUT
         elif c.declined is not None and a.id in c.declined:
-            excluded, detail = Exclusion.DECLINED, "declined or missed this contact"
+            excluded = Exclusion.DECLINED
+            detail = f"declined or missed this contact; eligible again at {c.declined[a.id]:g}"
         elif a.paused:
             excluded, detail = Exclusion.NOT_READY, a.reason or ""
-        elif a.wrap:
+        elif not a.has_room(c.ch) and self._wrap_holds(a, c.ch):
             excluded = Exclusion.WRAP_UP
+            detail = f"wrap-up holds the {c.spec.channel.value} capacity"
         elif not a.has_room(c.ch):
             excluded = Exclusion.NO_CAPACITY
             if a.load[c.ch] >= a.cap[c.ch]:
@@ -535,15 +653,22 @@ class EngineCore:
         """The agent's handling of ``c`` ended: talk time, wrap-up, next contact."""
         assert c.answered_at is not None
         del a.active[c.spec.id]
-        ch = c.ch  # a.give_back(ch), inlined
-        load = a.load
-        load[ch] -= 1
-        a.room |= (1 << ch) if load[ch] else a.free_mask[ch]
+        ch = c.ch
         a.talk += t - c.answered_at
-        wrap = a.defn.wrap_up if a.defn.wrap_up is not None else c.queue.defn.wrap_up
+        q = c.queue
+        if q.per_queue:
+            q.by_agent[a.id].talk += t - c.answered_at
+        wrap = a.defn.wrap_up if a.defn.wrap_up is not None else q.defn.wrap_up
         if wrap > 0:
-            a.wrap = True
-            self._timers.schedule(a, t + wrap)
+            # The wrap-up keeps the contact's unit of capacity until it ends: the
+            # agent stays free for the other channels.
+            w = Wrap(a, ch)
+            a.wraps.append(w)
+            self._timers.schedule(w, t + wrap)
+        else:
+            load = a.load  # a.give_back(ch), inlined
+            load[ch] -= 1
+            a.room |= (1 << ch) if load[ch] else a.free_mask[ch]
         self._sync(a, t, events, False)
         self._match_agent(a, t, events)  # re-indexes the agent
 
@@ -566,6 +691,7 @@ class EngineCore:
     def _move(self, c: CState, target: QState, t: float, events: list[Event]) -> None:
         """Move a waiting contact to ``target`` keeping its place, then match it."""
         self._unplace(c)
+        self._prune(c, t)
         c.sticky = None
         self._enter(c, target, t, c.key[1], c.key[2])
         self._queued_event(c, t, events)
@@ -591,7 +717,7 @@ class EngineCore:
             allowed = ("login",)
         else:
             allowed = ("set_not_ready", "set_ready")
-            if a.wrap:
+            if a.wraps:
                 allowed += ("end_wrap_up",)
             if not a.offers and not a.active:
                 allowed += ("logout",)
@@ -599,8 +725,21 @@ class EngineCore:
             entity=f"agent {a.id!r}", state=a.state.value, action=action, allowed=allowed
         )
 
-    def _end_wrap(self, a: AState, t: float, events: list[Event]) -> None:
-        a.wrap = False
+    @staticmethod
+    def _wrap_holds(a: AState, ch: int) -> bool:
+        """Whether a wrap-up keeps channel index ``ch`` from ``a``.
+
+        That is a wrap-up on ``ch`` itself, or on an exclusive channel when ``ch`` is
+        one too.
+        """
+        both = a.exclusive >> ch & 1
+        return any(w.ch == ch or (both and a.exclusive >> w.ch & 1) for w in a.wraps)
+
+    def _end_wraps(self, a: AState, wraps: list[Wrap], t: float, events: list[Event]) -> None:
+        """End ``wraps`` (the agent's, their timers already gone): give back their room."""
+        for w in wraps:
+            a.wraps.remove(w)
+            a.give_back(w.ch)
         self._sync(a, t, events)
         self._match_agent(a, t, events)
 
@@ -608,6 +747,7 @@ class EngineCore:
         q = c.queue
         defn = q.defn
         self._unplace(c)
+        self._prune(c, t)
         if c.sticky is not None and c.queued_at + c.spec.sticky_for <= t:
             c.sticky = None
         move_to: str | None = None

@@ -41,13 +41,16 @@ import attrs
 import cattrs
 
 from .. import _loading
-from ..errors import DefinitionError, Problem, did_you_mean
+from .._checks import Problems
+from ..errors import DefinitionError, Problem, Severity, did_you_mean
 from ._model import (
     AgentDefinition,
     Channel,
     CrossQueuePolicy,
     OverflowKind,
     QueueDefinition,
+    check_items,
+    check_type,
 )
 from ._rules import RuleSet
 
@@ -70,6 +73,14 @@ class RoutingDefinition:
     rules: RuleSet = attrs.field(factory=RuleSet)
     cross_queue: CrossQueuePolicy = CrossQueuePolicy.OLDEST_WAIT
 
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        check_items(problems, "queues", self.queues, QueueDefinition, "QueueDefinition")
+        check_items(problems, "agents", self.agents, AgentDefinition, "AgentDefinition")
+        check_type(problems, "rules", self.rules, RuleSet, "a RuleSet")
+        check_type(problems, "cross_queue", self.cross_queue, CrossQueuePolicy, "a policy")
+        problems.raise_if_any(what="routing definition")
+
 
 def _queue_ref(path: str, name: str | None, known: list[str]) -> Iterator[Problem]:
     if name is not None and name not in known:
@@ -86,7 +97,12 @@ def check_definition(definition: RoutingDefinition) -> list[Problem]:
     Checks duplicate queue and agent ids, references to unknown queues (in
     memberships, overflows, escalation steps and rules), overflows to a queue
     without a queue, a ``max_wait`` without an overflow, escalation steps out of
-    order, and agents whose capacity is not positive.
+    order, and agents whose capacity is not positive. (The numbers of each queue,
+    agent and rule are checked when it is built.)
+
+    Warnings (:attr:`Severity.WARNING`, which do not stop a load or an engine) go
+    with them: overflows and escalation moves that lead a contact round in a cycle
+    of queues (``A -> B -> A``).
     """
     problems: list[Problem] = []
     known = [q.id for q in definition.queues]
@@ -164,7 +180,57 @@ def check_definition(definition: RoutingDefinition) -> list[Problem]:
     for index, rule in enumerate(definition.rules.rules):
         problems.extend(_queue_ref(f"rules.rules.{index}.queue", rule.queue, known))
     problems.extend(_queue_ref("rules.default_queue", definition.rules.default_queue, known))
+    problems.extend(_cycle_warnings(definition))
     return problems
+
+
+def _cycle_warnings(definition: RoutingDefinition) -> list[Problem]:
+    """Warn about each overflow or escalation move that closes a cycle of queues."""
+    edges: dict[str, list[tuple[str, str]]] = {}
+    for index, queue in enumerate(definition.queues):
+        out = edges.setdefault(queue.id, [])
+        if queue.overflow is not None and queue.overflow.queue is not None:
+            out.append((queue.overflow.queue, f"queues.{index}.overflow.queue"))
+        for step_index, step in enumerate(queue.escalation):
+            if step.move_to is not None:
+                out.append((step.move_to, f"queues.{index}.escalation.{step_index}.move_to"))
+    problems: list[Problem] = []
+    for start, out in edges.items():
+        for target, path in out:
+            route = _path_between(edges, target, start)
+            if route is not None and target != start:
+                cycle = " -> ".join([start, *route])
+                problems.append(
+                    Problem(
+                        path=path,
+                        message=f"contacts can go round in a cycle of queues ({cycle}); "
+                        "they keep moving until they are answered or abandon",
+                        severity=Severity.WARNING,
+                    )
+                )
+    return problems
+
+
+def _path_between(
+    edges: dict[str, list[tuple[str, str]]], source: str, goal: str
+) -> list[str] | None:
+    """The queues from ``source`` to ``goal`` along ``edges`` (breadth first), or None."""
+    previous: dict[str, str | None] = {source: None}
+    frontier = [source]
+    while frontier:
+        following: list[str] = []
+        for node in frontier:
+            if node == goal:
+                route = [node]
+                while (back := previous[route[-1]]) is not None:
+                    route.append(back)
+                return route[::-1]
+            for target, _ in edges.get(node, ()):
+                if target not in previous:
+                    previous[target] = node
+                    following.append(target)
+        frontier = following
+    return None
 
 
 def _same_type(wanted: object) -> Callable[[Any], bool]:
@@ -310,7 +376,7 @@ def load_definition_file(path: str | Path) -> RoutingDefinition:
 
 
 def ensure_valid(definition: RoutingDefinition) -> None:
-    """Raise :class:`DefinitionError` if ``definition`` has any problem."""
-    problems = check_definition(definition)
+    """Raise :class:`DefinitionError` if ``definition`` has any error (warnings pass)."""
+    problems = [p for p in check_definition(definition) if p.severity is Severity.ERROR]
     if problems:
         raise DefinitionError(problems, what="routing definition")

@@ -16,6 +16,7 @@ cross-queue policy), and repeats while it has room.
 
 from __future__ import annotations
 
+from .._checks import check_argument
 from .._clock import as_instant
 from ..errors import (
     DuplicateIdError,
@@ -39,14 +40,14 @@ from ._fast_events import (
     new_contact_refused,
     new_contact_transferred,
 )
-from ._model import AgentState, Contact
+from ._model import MAX_ID_LENGTH, AgentState, Contact
 from ._runtime import (
     ACTIVE,
     CHANNEL_INDEX_BY_ID,
     RINGING,
     WAITING,
-    AState,
     CState,
+    Wrap,
 )
 from ._snapshot import take_snapshot
 
@@ -128,7 +129,7 @@ class RoutingEngine(EngineCore):
             UnknownIdError: No such queue.
         """
         q = self._queue(queue)
-        items = sorted(item for lane in q.lanes.values() for item in lane.items)
+        items = sorted(item for lane in q.all_lanes() for item in lane.items)
         return [item[3] for item in items]
 
     def explain(self, contact_id: str) -> Explanation:
@@ -190,7 +191,10 @@ class RoutingEngine(EngineCore):
         contacts = self._contacts
         if cid in contacts:
             raise DuplicateIdError(kind="contact", id=cid)
-        q = self._queues.get(queue)
+        try:
+            q = self._queues.get(queue)
+        except TypeError:  # unhashable: _queue says what was expected
+            q = None
         if q is None:
             q = self._queue(queue)  # raises
         arrived = t
@@ -237,6 +241,8 @@ class RoutingEngine(EngineCore):
         )
         if contact.preferred_agents and contact.sticky_for > 0:
             c.sticky = frozenset(contact.preferred_agents)
+            if not self._preferred_can_take(c):
+                c.sticky = None  # none of them can: no sticky period
         contacts[cid] = c
         self._place(c)
         if c.sticky is not None or defn.max_wait is not None or defn.escalation:
@@ -264,9 +270,12 @@ class RoutingEngine(EngineCore):
         skills (see :class:`RuleSet`).
 
         Raises:
-            LookupError: No rule chose a queue and there is no default queue.
+            InvalidArgumentError: ``contact`` is not a :class:`Contact`.
+            NoRouteError: No rule chose a queue and there is no default queue.
             EngineError: Everything :meth:`enqueue` raises.
         """
+        if not isinstance(contact, Contact):
+            raise InvalidArgumentError(name="contact", expected="a Contact", got=contact)
         decision = self._definition.rules.decide(
             contact.attributes, priority=contact.priority, age_bonus=contact.age_bonus
         )
@@ -281,7 +290,10 @@ class RoutingEngine(EngineCore):
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
         """
         t = self._clock.check(now)
-        c = self._contacts.get(contact_id)
+        try:
+            c = self._contacts.get(contact_id)
+        except TypeError:  # unhashable: _contact says what was expected
+            c = None
         if c is None or c.phase is not RINGING:
             c = self._contact(contact_id)
             self._expect_phase(c, "accept", RINGING)
@@ -293,14 +305,17 @@ class RoutingEngine(EngineCore):
         a.active[contact_id] = c
         a.misses = 0
         a.handled += 1
+        q = c.queue
+        if q.per_queue:
+            q.by_agent[a.id].handled += 1
         c.phase = ACTIVE
         c.answered_at = t
-        c.queue.ringing -= 1
+        q.ringing -= 1
         events: list[Event] = [
             new_contact_answered(
                 at=t,
                 contact_id=contact_id,
-                queue=c.queue.id,
+                queue=q.id,
                 agent_id=a.id,
                 channel=c.spec.channel,
                 arrived_at=c.arrived_at,
@@ -315,8 +330,8 @@ class RoutingEngine(EngineCore):
     def reject(self, contact_id: str, now: float) -> list[Event]:
         """The agent declined the ringing contact; it goes back to its place.
 
-        The contact will not be offered to that agent again. ``O(log n)`` plus a
-        new match.
+        The contact is not offered to that agent again within its queue's
+        ``retry_after``; then it may be. ``O(log n)`` plus a new match.
 
         Raises:
             UnknownIdError: No such contact.
@@ -334,8 +349,9 @@ class RoutingEngine(EngineCore):
     def complete(self, contact_id: str, now: float) -> list[Event]:
         """Handling of an answered contact ended; the agent goes to wrap-up or frees up.
 
-        Complexity: ``O(q (l + log n))`` for the agent's ``q`` queues with ``l`` lanes
-        each, when the agent takes its next contact.
+        Complexity: ``O(q (l + log n))`` for the agent's ``q`` queues with ``l`` open
+        lanes each, plus the sticky lanes of contacts that prefer this agent (never
+        those of other agents), when the agent takes its next contact.
 
         Raises:
             UnknownIdError: No such contact.
@@ -343,7 +359,10 @@ class RoutingEngine(EngineCore):
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
         """
         t = self._clock.check(now)
-        c = self._contacts.get(contact_id)
+        try:
+            c = self._contacts.get(contact_id)
+        except TypeError:  # unhashable: _contact says what was expected
+            c = None
         if c is None or c.phase is not ACTIVE:
             c = self._contact(contact_id)
             self._expect_phase(c, "complete", ACTIVE)
@@ -470,6 +489,7 @@ class RoutingEngine(EngineCore):
             c.offered_at = None
             c.answered_at = None
             c.sticky = None
+            self._prune(c, t)
             self._enter(c, target, t, c.key[1], c.key[2])
             self._queued_event(c, t, events)
             self._match_contact(c, t, events)
@@ -484,7 +504,8 @@ class RoutingEngine(EngineCore):
         Raises:
             UnknownIdError: No such contact.
             IllegalTransitionError: The contact was already answered.
-            InvalidArgumentError: ``priority`` is not an integer.
+            InvalidArgumentError: ``priority`` is not an integer of at most 1e15 in
+                size (a larger one would overflow the queue's float keys).
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
         """
         t = self._clock.check(now)
@@ -492,6 +513,7 @@ class RoutingEngine(EngineCore):
         given: object = priority
         if not isinstance(given, int) or isinstance(given, bool):
             raise InvalidArgumentError(name="priority", expected="an integer", got=priority)
+        check_argument("priority", priority, integer=True)
         self._expect_phase(c, "set_priority", WAITING, RINGING)
         waiting = c.phase is WAITING
         if waiting:
@@ -511,10 +533,14 @@ class RoutingEngine(EngineCore):
         Raises:
             UnknownIdError: No such agent.
             IllegalTransitionError: The agent is already logged in.
+            InvalidArgumentError: ``ready`` is not a bool.
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
         """
         t = self._clock.check(now)
         a = self._agent(agent_id)
+        ready_given: object = ready
+        if not isinstance(ready_given, bool):
+            raise InvalidArgumentError(name="ready", expected="True or False", got=ready)
         if a.logged_in:
             raise self._agent_illegal(a, "login")
         a.logged_in = True
@@ -526,6 +552,8 @@ class RoutingEngine(EngineCore):
         a.idle_since = t
         for m in a.members:
             m.queue.logged_in += 1
+            m.handled = 0
+            m.talk = 0.0
         events: list[Event] = []
         self._sync(a, t, events)
         self._match_agent(a, t, events)
@@ -552,17 +580,21 @@ class RoutingEngine(EngineCore):
         a.logged_in = False
         a.paused = False
         a.reason = None
-        if a.wrap:
-            a.wrap = False
-            self._timers.cancel(a)
+        for w in a.wraps:
+            self._timers.cancel(w)
+            a.give_back(w.ch)
+        a.wraps.clear()
         self._sync(a, t, events)
         for m in a.members:
             q = m.queue
             q.logged_in -= 1
             if q.logged_in == 0 and q.defn.leave_when_empty:
-                items = sorted(item for lane in q.lanes.values() for item in lane.items)
+                items = sorted(item for lane in q.all_lanes() for item in lane.items)
                 for item in items:
                     self._leave(self._contacts[item[3]], t, LeaveReason.NO_AGENTS, events)
+        for m in a.members:
+            if m.sticky:
+                self._fall_back(m, t, events)
         self._clock.commit(t)
         return events
 
@@ -574,15 +606,18 @@ class RoutingEngine(EngineCore):
         Raises:
             UnknownIdError: No such agent.
             IllegalTransitionError: The agent is logged out.
-            InvalidArgumentError: ``reason`` is not a non-empty string.
+            InvalidArgumentError: ``reason`` is not a non-empty string of at most
+                ``MAX_ID_LENGTH`` (256) characters.
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
         """
         t = self._clock.check(now)
         a = self._agent(agent_id)
         given: object = reason
-        if not isinstance(given, str) or not given:
+        if not isinstance(given, str) or not given or len(given) > MAX_ID_LENGTH:
             raise InvalidArgumentError(
-                name="reason", expected="a non-empty reason code", got=reason
+                name="reason",
+                expected=f"a non-empty reason code of at most {MAX_ID_LENGTH} characters",
+                got=reason,
             )
         if not a.logged_in:
             raise self._agent_illegal(a, "set_not_ready")
@@ -624,11 +659,12 @@ class RoutingEngine(EngineCore):
         """
         t = self._clock.check(now)
         a = self._agent(agent_id)
-        if not a.wrap:
+        if not a.wraps:
             raise self._agent_illegal(a, "end_wrap_up")
-        self._timers.cancel(a)
+        for w in a.wraps:
+            self._timers.cancel(w)
         events: list[Event] = []
-        self._end_wrap(a, t, events)
+        self._end_wraps(a, list(a.wraps), t, events)
         self._clock.commit(t)
         return events
 
@@ -651,8 +687,8 @@ class RoutingEngine(EngineCore):
             deadline, key = due
             at = max(deadline, floor)
             floor = at
-            if isinstance(key, AState):
-                self._end_wrap(key, at, events)
+            if isinstance(key, Wrap):
+                self._end_wraps(key.agent, [key], at, events)
             elif key.phase is RINGING:
                 self._return_offer(key, at, DeclineReason.RING_TIMEOUT, events)
             else:

@@ -280,7 +280,22 @@ class ContactLeft:
 
 @attrs.frozen(kw_only=True)
 class AgentStateChanged:
-    """An agent's state changed at ``at``; it had been ``old`` since ``since``."""
+    """An agent's state changed at ``at``; it had been ``old`` since ``since``.
+
+    A change of not-ready reason is a change of state too: pausing an agent who is
+    already not ready with another reason (``"break"`` then ``"lunch"``) gives an
+    event with ``old`` and ``new`` both :attr:`AgentState.NOT_READY`, ``reason`` the
+    new reason and ``since`` when the previous reason began, so that time per
+    reason code adds up. The same reason again gives no event.
+
+    Attributes:
+        at: When the change happened.
+        agent_id: The agent.
+        old: The state before (the same as ``new`` for a change of reason).
+        new: The state after.
+        since: When ``old`` (with its reason) began.
+        reason: The not-ready reason when ``new`` is NOT_READY, else ``None``.
+    """
 
     at: float
     agent_id: str

@@ -13,6 +13,8 @@ from typing import Any
 
 import attrs
 
+from .._checks import Problems, short_repr
+
 __all__ = [
     "AgentDefinition",
     "AgentState",
@@ -70,9 +72,11 @@ class Strategy(enum.Enum):
     ROUND_ROBIN = "round_robin"
     """The next member after the one this queue offered to last, in member order."""
     FEWEST_HANDLED = "fewest_handled"
-    """The agent who has answered the fewest contacts since login."""
+    """The agent who has answered the fewest contacts since login (in all its queues,
+    or in this queue only with the queue's ``counts_per_queue``)."""
     LEAST_TALK_TIME = "least_talk_time"
-    """The agent with the least total handling time since login."""
+    """The agent with the least total handling time since login (in all its queues,
+    or in this queue only with the queue's ``counts_per_queue``)."""
     FIXED_ORDER = "fixed_order"
     """Always the first eligible member, top-down in member order."""
     HIGHEST_SKILL = "highest_skill"
@@ -103,14 +107,55 @@ class OverflowKind(enum.Enum):
     """Leave the queue; the host schedules a callback (which may rejoin later)."""
 
 
-def _non_negative(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if value < 0:
-        raise ValueError(f"{attribute.name} must be >= 0, got {value!r}")
+MAX_ID_LENGTH = 256
+"""The longest id (contact, agent, queue) a definition or a call may use."""
+
+DEFAULT_RETRY_AFTER = 5.0
+"""Seconds a contact skips an agent who declined or missed it (see ``retry_after``)."""
 
 
-def _positive_or_none(_: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
-    if value is not None and value <= 0:
-        raise ValueError(f"{attribute.name} must be > 0 when given, got {value!r}")
+def check_id(problems: Problems, path: str, value: object) -> None:
+    """Record a problem unless ``value`` is a usable id: a non-empty str of sane length."""
+    if not isinstance(value, str):
+        problems.add(
+            path, f"expected a non-empty text id, got {type(value).__name__} {short_repr(value)}"
+        )
+    elif not value:
+        problems.add(path, "expected a non-empty text id, got ''")
+    elif len(value) > MAX_ID_LENGTH:
+        problems.add(
+            path, f"expected an id of at most {MAX_ID_LENGTH} characters, got {len(value)}"
+        )
+
+
+def check_type(problems: Problems, path: str, value: object, kind: type, name: str) -> None:
+    if not isinstance(value, kind):
+        problems.add(path, f"expected {name}, got {type(value).__name__} {short_repr(value)}")
+
+
+def check_items(problems: Problems, path: str, value: object, kind: type, name: str) -> None:
+    if not isinstance(value, tuple):
+        problems.add(
+            path, f"expected a tuple of {name}, got {type(value).__name__} {short_repr(value)}"
+        )
+        return
+    for index, item in enumerate(value):
+        check_type(problems, f"{path}.{index}", item, kind, name)
+
+
+def frozen_key(value: object) -> object:
+    """A comparable, hashable stand-in for a value made of mappings, lists and scalars.
+
+    Used as the equality key of mapping fields, so that two definitions or contacts
+    that differ in a mapping compare (and hash) differently.
+    """
+    if isinstance(value, Mapping):
+        return ("mapping", frozenset((frozen_key(k), frozen_key(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return ("sequence", tuple(frozen_key(item) for item in value))
+    if isinstance(value, set | frozenset):
+        return ("set", frozenset(frozen_key(item) for item in value))
+    return value
 
 
 @attrs.frozen(kw_only=True)
@@ -127,7 +172,13 @@ class SkillRequirement:
     """
 
     skill: str
-    min_level: int = attrs.field(default=1, validator=attrs.validators.ge(0))
+    min_level: int = 1
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        check_id(problems, "skill", self.skill)
+        problems.number("min_level", self.min_level, minimum=0, integer=True)
+        problems.raise_if_any(what="skill requirement")
 
 
 @attrs.frozen(kw_only=True)
@@ -146,19 +197,36 @@ class Contact:
             transfer (caller, digits pressed, history). The engine never reads it.
         age_bonus: Seconds the contact moves ahead, as if it had arrived that much
             earlier (a virtual start time).
-        preferred_agents: Dedicated or last agents to try first (sticky routing).
-        sticky_for: Seconds during which only ``preferred_agents`` are eligible.
+        preferred_agents: Dedicated or last agents, offered the contact first
+            whenever one of them can take it (then the queue's strategy decides).
+        sticky_for: Seconds during which only ``preferred_agents`` are eligible, as
+            long as one of them could take the contact (a member of the queue,
+            logged in, with the skills and capacity, and not having declined or
+            missed it within the retry delay); otherwise it ends at once.
     """
 
     id: str
     channel: Channel = Channel.VOICE
     priority: int = 0
     skills: tuple[SkillRequirement, ...] = ()
-    attributes: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
+    attributes: Mapping[str, Any] = attrs.field(factory=dict, eq=frozen_key)
     context: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
-    age_bonus: float = attrs.field(default=0.0, validator=_non_negative)
+    age_bonus: float = 0.0
     preferred_agents: tuple[str, ...] = ()
-    sticky_for: float = attrs.field(default=0.0, validator=_non_negative)
+    sticky_for: float = 0.0
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        check_id(problems, "id", self.id)
+        check_type(problems, "channel", self.channel, Channel, "a Channel")
+        problems.number("priority", self.priority, integer=True)
+        check_items(problems, "skills", self.skills, SkillRequirement, "SkillRequirement")
+        check_type(problems, "attributes", self.attributes, Mapping, "a mapping")
+        check_type(problems, "context", self.context, Mapping, "a mapping")
+        problems.number("age_bonus", self.age_bonus, minimum=0)
+        check_items(problems, "preferred_agents", self.preferred_agents, str, "agent ids")
+        problems.number("sticky_for", self.sticky_for, minimum=0)
+        problems.raise_if_any(what="contact")
 
 
 @attrs.frozen(kw_only=True)
@@ -172,6 +240,13 @@ class Overflow:
 
     kind: OverflowKind
     queue: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        check_type(problems, "kind", self.kind, OverflowKind, "an OverflowKind")
+        if self.queue is not None:
+            check_id(problems, "queue", self.queue)
+        problems.raise_if_any(what="overflow")
 
 
 @attrs.frozen(kw_only=True)
@@ -187,12 +262,22 @@ class EscalationStep:
         move_to: Transfer the contact to this queue, keeping its place.
     """
 
-    after: float = attrs.field(validator=_non_negative)
+    after: float
     max_tier: int | None = None
     any_tier: bool = False
     relax_skills: bool = False
     priority_boost: int = 0
     move_to: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        problems.number("after", self.after, minimum=0)
+        if self.max_tier is not None:
+            problems.number("max_tier", self.max_tier, minimum=1, integer=True)
+        problems.number("priority_boost", self.priority_boost, integer=True)
+        if self.move_to is not None:
+            check_id(problems, "move_to", self.move_to)
+        problems.raise_if_any(what="escalation step")
 
 
 @attrs.frozen(kw_only=True)
@@ -209,11 +294,20 @@ class QueueDefinition:
             arrival order.
         weight: Weight of this queue in the cross-queue choice (> 0).
         capacity: Most contacts waiting at once (``None``: unlimited).
-        max_wait: Seconds after which a waiting contact overflows (``None``: never).
+        max_wait: Seconds after which a waiting contact overflows (``None``: never;
+            infinity is refused, leave it out instead).
         overflow: Where it overflows to (needed with ``max_wait``).
-        ring_timeout: Seconds an offer rings before it times out.
-        wrap_up: Seconds of after-contact work (0: none); agents may override.
+        ring_timeout: Seconds an offer rings before it times out (finite: an offer
+            nobody answers always comes back).
+        wrap_up: Seconds of after-contact work (0: none; finite); agents may override.
+            Wrap-up holds the capacity of the channel of the contact it follows.
         auto_pause_after: Consecutive missed offers that pause an agent (0: never).
+        retry_after: Seconds a contact skips an agent who declined or missed it;
+            after that the agent is eligible for it again (app_queue's ``retry``).
+        counts_per_queue: For ``fewest_handled`` and ``least_talk_time``, count the
+            contacts answered and the handling time in this queue only (since
+            login), as app_queue does; by default they count across all the
+            agent's queues.
         join_when_empty: Accept contacts when no member agent is logged in.
         leave_when_empty: Send waiting contacts away when the last member logs out.
         start_tier: Tiers open on arrival (``None``: all); escalation opens more.
@@ -222,20 +316,46 @@ class QueueDefinition:
 
     id: str
     skill: str | None = None
-    min_level: int = attrs.field(default=1, validator=attrs.validators.ge(0))
+    min_level: int = 1
     strategy: Strategy = Strategy.LONGEST_IDLE
-    aging_rate: float = attrs.field(default=0.0, validator=_non_negative)
-    weight: float = attrs.field(default=1.0, validator=attrs.validators.gt(0))
-    capacity: int | None = attrs.field(default=None, validator=_positive_or_none)
-    max_wait: float | None = attrs.field(default=None, validator=_positive_or_none)
+    aging_rate: float = 0.0
+    weight: float = 1.0
+    capacity: int | None = None
+    max_wait: float | None = None
     overflow: Overflow | None = None
-    ring_timeout: float = attrs.field(default=20.0, validator=attrs.validators.gt(0))
-    wrap_up: float = attrs.field(default=0.0, validator=_non_negative)
-    auto_pause_after: int = attrs.field(default=3, validator=attrs.validators.ge(0))
+    ring_timeout: float = 20.0
+    wrap_up: float = 0.0
+    auto_pause_after: int = 3
+    retry_after: float = DEFAULT_RETRY_AFTER
+    counts_per_queue: bool = False
     join_when_empty: bool = True
     leave_when_empty: bool = False
     start_tier: int | None = None
     escalation: tuple[EscalationStep, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        check_id(problems, "id", self.id)
+        if self.skill is not None:
+            check_id(problems, "skill", self.skill)
+        problems.number("min_level", self.min_level, minimum=0, integer=True)
+        check_type(problems, "strategy", self.strategy, Strategy, "a Strategy")
+        problems.number("aging_rate", self.aging_rate, minimum=0)
+        problems.number("weight", self.weight, minimum=0, exclusive_minimum=True)
+        if self.capacity is not None:
+            problems.number("capacity", self.capacity, minimum=1, integer=True)
+        if self.max_wait is not None:
+            problems.number("max_wait", self.max_wait, minimum=0, exclusive_minimum=True)
+        if self.overflow is not None:
+            check_type(problems, "overflow", self.overflow, Overflow, "an Overflow")
+        problems.number("ring_timeout", self.ring_timeout, minimum=0, exclusive_minimum=True)
+        problems.number("wrap_up", self.wrap_up, minimum=0)
+        problems.number("auto_pause_after", self.auto_pause_after, minimum=0, integer=True)
+        problems.number("retry_after", self.retry_after, minimum=0)
+        if self.start_tier is not None:
+            problems.number("start_tier", self.start_tier, minimum=1, integer=True)
+        check_items(problems, "escalation", self.escalation, EscalationStep, "EscalationStep")
+        problems.raise_if_any(what="queue")
 
 
 @attrs.frozen(kw_only=True)
@@ -250,8 +370,15 @@ class Membership:
     """
 
     queue: str
-    tier: int = attrs.field(default=1, validator=attrs.validators.ge(1))
-    weight: float = attrs.field(default=1.0, validator=attrs.validators.gt(0))
+    tier: int = 1
+    weight: float = 1.0
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        check_id(problems, "queue", self.queue)
+        problems.number("tier", self.tier, minimum=1, integer=True)
+        problems.number("weight", self.weight, minimum=0, exclusive_minimum=True)
+        problems.raise_if_any(what="membership")
 
 
 def _default_capacity() -> dict[Channel, int]:
@@ -281,9 +408,41 @@ class AgentDefinition:
     """
 
     id: str
-    skills: Mapping[str, int] = attrs.field(factory=dict, eq=False)
+    skills: Mapping[str, int] = attrs.field(factory=dict, eq=frozen_key)
     queues: tuple[Membership, ...] = ()
-    capacity: Mapping[Channel, int] = attrs.field(factory=_default_capacity, eq=False)
+    capacity: Mapping[Channel, int] = attrs.field(factory=_default_capacity, eq=frozen_key)
     exclusive_channels: frozenset[Channel] = frozenset({Channel.VOICE, Channel.CALLBACK})
     wrap_up: float | None = None
     mobile_number: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        check_id(problems, "id", self.id)
+        # Typed as declared, but built by anyone: look at what really came.
+        skills: object = self.skills
+        capacity: object = self.capacity
+        exclusive: object = self.exclusive_channels
+        if isinstance(skills, Mapping):
+            for skill, level in skills.items():
+                check_id(problems, f"skills.{skill}", skill)
+                problems.number(f"skills.{skill}", level, minimum=0, integer=True)
+        else:
+            check_type(problems, "skills", self.skills, Mapping, "a mapping of skill = level")
+        check_items(problems, "queues", self.queues, Membership, "Membership")
+        if isinstance(capacity, Mapping):
+            for channel, count in capacity.items():
+                name = channel.value if isinstance(channel, Channel) else str(channel)
+                check_type(problems, f"capacity.{name}", channel, Channel, "a Channel")
+                problems.number(f"capacity.{name}", count, minimum=0, integer=True)
+        else:
+            check_type(problems, "capacity", self.capacity, Mapping, "a mapping of channel = count")
+        if not isinstance(exclusive, frozenset) or not all(
+            isinstance(channel, Channel) for channel in exclusive
+        ):
+            problems.add(
+                "exclusive_channels",
+                f"expected a frozenset of Channel, got {short_repr(self.exclusive_channels)}",
+            )
+        if self.wrap_up is not None:
+            problems.number("wrap_up", self.wrap_up, minimum=0)
+        problems.raise_if_any(what="agent")

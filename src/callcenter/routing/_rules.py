@@ -28,7 +28,9 @@ from typing import Any
 
 import attrs
 
-from ._model import Contact, SkillRequirement
+from .._checks import Problems
+from ..errors import NoRouteError
+from ._model import Contact, SkillRequirement, check_id, check_items, check_type, frozen_key
 
 __all__ = ["RoutingDecision", "RoutingRule", "RuleSet"]
 
@@ -48,7 +50,7 @@ class RoutingRule:
         name: A label for explanations and error messages.
     """
 
-    when: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
+    when: Mapping[str, Any] = attrs.field(factory=dict, eq=frozen_key)
     queue: str | None = None
     priority: int | None = None
     skills: tuple[SkillRequirement, ...] = ()
@@ -56,14 +58,33 @@ class RoutingRule:
     stop: bool = False
     name: str = ""
 
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        check_type(problems, "when", self.when, Mapping, "a mapping of attribute = value")
+        if self.queue is not None:
+            check_id(problems, "queue", self.queue)
+        if self.priority is not None:
+            problems.number("priority", self.priority, integer=True)
+        check_items(problems, "skills", self.skills, SkillRequirement, "SkillRequirement")
+        if self.age_bonus is not None:
+            problems.number("age_bonus", self.age_bonus, minimum=0)
+        problems.raise_if_any(what="routing rule")
+
     def matches(self, attributes: Mapping[str, Any]) -> bool:
-        """Whether every condition of ``when`` holds for ``attributes``. ``O(len(when))``."""
+        """Whether every condition of ``when`` holds for ``attributes``. ``O(len(when))``.
+
+        A value that cannot be compared with a condition (an unhashable value against
+        a set of accepted values) does not match it.
+        """
         for key, expected in self.when.items():
             if key not in attributes:
                 return False
             value = attributes[key]
             if isinstance(expected, list | tuple | frozenset | set):
-                if value not in expected:
+                try:
+                    if value not in expected:
+                        return False
+                except TypeError:
                     return False
             elif value != expected:
                 return False
@@ -111,6 +132,13 @@ class RuleSet:
     rules: tuple[RoutingRule, ...] = ()
     default_queue: str | None = None
 
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        check_items(problems, "rules", self.rules, RoutingRule, "RoutingRule")
+        if self.default_queue is not None:
+            check_id(problems, "default_queue", self.default_queue)
+        problems.raise_if_any(what="rule set")
+
     def decide(
         self, attributes: Mapping[str, Any], *, priority: int = 0, age_bonus: float = 0.0
     ) -> RoutingDecision:
@@ -125,7 +153,8 @@ class RuleSet:
             The decision.
 
         Raises:
-            LookupError: No rule sets a queue and there is no ``default_queue``.
+            NoRouteError: No rule sets a queue and there is no ``default_queue`` (a
+                :class:`LookupError` and an :class:`~callcenter.errors.EngineError`).
 
         Complexity: ``O(total size of the conditions)``.
         """
@@ -151,11 +180,7 @@ class RuleSet:
         if queue is None:
             queue = self.default_queue
         if queue is None:
-            raise LookupError(
-                "no routing rule chose a queue for a contact with attributes "
-                f"{dict(attributes)!r} and the rule set has no default_queue; "
-                "add a catch-all rule or a default_queue"
-            )
+            raise NoRouteError(attributes=dict(attributes))
         return RoutingDecision(
             queue=queue,
             priority=priority if chosen_priority is None else chosen_priority,

@@ -105,7 +105,9 @@ class CState:
         self.agent: AState | None = None
         self.offered_at: float | None = None
         self.answered_at: float | None = None
-        self.declined: set[str] | None = None
+        # Agents who declined or missed the contact, each with the time from which
+        # it may be offered to them again (pruned as those times pass).
+        self.declined: dict[str, float] | None = None
         self.sticky: frozenset[str] | None = None
         self.step = 0
 
@@ -154,7 +156,18 @@ class Lane:
 class Member:
     """An agent's membership of a queue, with the queue it belongs to."""
 
-    __slots__ = ("agent", "lanes", "position", "queue", "queue_weight", "tier", "weight")
+    __slots__ = (
+        "agent",
+        "handled",
+        "lanes",
+        "position",
+        "queue",
+        "queue_weight",
+        "sticky",
+        "talk",
+        "tier",
+        "weight",
+    )
 
     def __init__(self, agent: AState, queue: QState, tier: int, weight: float) -> None:
         self.agent = agent
@@ -167,6 +180,14 @@ class Member:
         self.lanes = queue.lanes
         self.queue_weight = queue.defn.weight
         self.position = len(agent.members)
+        # The queue's sticky lanes that name this agent among their preferred agents:
+        # a freed agent looks at these and the queue's open lanes, never at the
+        # sticky lanes of other agents (however many distinct preferred sets wait).
+        self.sticky: dict[LaneKey, Lane] = {}
+        # Contacts answered and handling time in this queue since login (for the
+        # queue's ``counts_per_queue`` option).
+        self.handled = 0
+        self.talk = 0.0
 
 
 class QState:
@@ -174,15 +195,18 @@ class QState:
 
     __slots__ = (
         "base_reqs",
+        "by_agent",
         "defn",
         "id",
         "lanes",
         "logged_in",
         "members",
+        "per_queue",
         "position",
         "ready",
         "ringing",
         "rr_last",
+        "sticky_lanes",
         "waiting",
     )
 
@@ -192,14 +216,24 @@ class QState:
         self.position = position
         # What a contact with no skill needs of its own requires here.
         self.base_reqs: Requirements = () if defn.skill is None else ((defn.skill, defn.min_level),)
+        # The lanes without sticky agents (open to every member), and the lanes of
+        # contacts still in their sticky period.
         self.lanes: dict[LaneKey, Lane] = {}
+        self.sticky_lanes: dict[LaneKey, Lane] = {}
         self.waiting = 0
         self.ringing = 0
         self.members: list[Member] = []
+        self.by_agent: dict[str, Member] = {}
         # Per channel index: members who can take an offer on it now, by agent id.
         self.ready: list[dict[str, Member]] = [{} for _ in CHANNELS]
         self.logged_in = 0
         self.rr_last = -1
+        # Count handled contacts and talk time per membership (counts_per_queue).
+        self.per_queue = defn.counts_per_queue
+
+    def all_lanes(self) -> list[Lane]:
+        """Every lane of the queue, open and sticky."""
+        return [*self.lanes.values(), *self.sticky_lanes.values()]
 
 
 class AState:
@@ -229,9 +263,10 @@ class AState:
         "skills",
         "state",
         "state_reason",
+        "sticky_lanes",
         "take_mask",
         "talk",
-        "wrap",
+        "wraps",
     )
 
     def __init__(self, defn: AgentDefinition, index: int) -> None:
@@ -264,10 +299,13 @@ class AState:
             self.take_mask.append(~(self.exclusive & ~bit) if exclusive else -1)
             self.free_mask.append(bit | self.exclusive if exclusive else bit)
         self.members: list[Member] = []
+        # How many sticky lanes name this agent, over its queues (Member.sticky).
+        self.sticky_lanes = 0
         self.logged_in = False
         self.paused = False
         self.reason: str | None = None
-        self.wrap = False
+        # Wrap-ups in progress, each holding a unit of its channel's capacity.
+        self.wraps: list[Wrap] = []
         self.offers: dict[str, CState] = {}
         self.active: dict[str, CState] = {}
         self.state = LOGGED_OUT
@@ -306,6 +344,19 @@ class AState:
         return True
 
 
+class Wrap:
+    """A wrap-up in progress: it holds one unit of ``ch`` until it ends (a timer key)."""
+
+    __slots__ = ("agent", "ch")
+
+    def __init__(self, agent: AState, ch: int) -> None:
+        self.agent = agent
+        self.ch = ch
+
+    def __repr__(self) -> str:
+        return f"<wrap-up of {self.agent.id} on {CHANNELS[self.ch].value}>"
+
+
 def choose_member(
     queue: QState, candidates: list[Member], rng: random.Random, explain: bool = False
 ) -> tuple[Member, str]:
@@ -328,11 +379,19 @@ def choose_member(
         chosen = min(after or pool, key=_index_key)
         why = "next in turn after the agent offered last"
     elif strategy is Strategy.FEWEST_HANDLED:
-        chosen = min(pool, key=lambda m: (m.agent.handled, m.agent.index))
-        why = f"handled {chosen.agent.handled} contacts, the fewest" if explain else ""
+        if queue.per_queue:
+            chosen = min(pool, key=lambda m: (m.handled, m.agent.index))
+            why = f"handled {chosen.handled} contacts here, the fewest" if explain else ""
+        else:
+            chosen = min(pool, key=lambda m: (m.agent.handled, m.agent.index))
+            why = f"handled {chosen.agent.handled} contacts, the fewest" if explain else ""
     elif strategy is Strategy.LEAST_TALK_TIME:
-        chosen = min(pool, key=lambda m: (m.agent.talk, m.agent.index))
-        why = f"{chosen.agent.talk} s of handling time, the least" if explain else ""
+        if queue.per_queue:
+            chosen = min(pool, key=lambda m: (m.talk, m.agent.index))
+            why = f"{chosen.talk} s of handling time here, the least" if explain else ""
+        else:
+            chosen = min(pool, key=lambda m: (m.agent.talk, m.agent.index))
+            why = f"{chosen.agent.talk} s of handling time, the least" if explain else ""
     elif strategy is Strategy.FIXED_ORDER:
         chosen = min(pool, key=_index_key)
         why = "first in the fixed order"

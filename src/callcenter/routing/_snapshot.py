@@ -15,11 +15,7 @@ def take_snapshot(engine: EngineCore, t: float) -> Snapshot:
     queues = []
     for q in engine._queues.values():
         oldest = min(
-            (
-                engine._contacts[item[3]].queued_at
-                for lane in q.lanes.values()
-                for item in lane.items
-            ),
+            (engine._contacts[item[3]].queued_at for lane in q.all_lanes() for item in lane.items),
             default=None,
         )
         by_state = dict.fromkeys(AgentState, 0)

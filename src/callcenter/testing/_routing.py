@@ -166,6 +166,8 @@ def queue_definitions(
         ring_timeout=float(draw(st.integers(2, 15))),
         wrap_up=float(draw(st.sampled_from((0, 0, 3, 10)))),
         auto_pause_after=draw(st.integers(0, 3)),
+        retry_after=float(draw(st.sampled_from((0, 2, 5, 30)))),
+        counts_per_queue=draw(st.booleans()),
         join_when_empty=draw(st.booleans()),
         leave_when_empty=draw(st.booleans()),
         start_tier=draw(st.none() | st.integers(1, 2)),
