@@ -161,12 +161,7 @@ def load_records(path: str | Path) -> RecordSet:
         raise DocumentError(
             path=str(path), detail=f"unknown file type {suffix!r}; expected .json or .csv"
         )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DocumentError(path=str(path), detail=exc.strerror or str(exc)) from None
-    except UnicodeDecodeError as exc:
-        raise DocumentError(path=str(path), detail=f"not UTF-8 text ({exc.reason})") from None
+    text = _loading.read_text(path)
     if suffix == ".json":
         return records_from_json(text, what=f"records {path}")
     return records_from_csv(text, what=f"records {path}")

@@ -39,7 +39,9 @@ def register_report(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
         help="comma-separated dimensions among " + ", ".join(GROUP_DIMENSIONS) + ", or "
         "'none' (default: queue)",
     )
-    parser.add_argument("--timezone", default="UTC", help="IANA time zone (default: UTC)")
+    parser.add_argument(
+        "--timezone", default="UTC", type=_zone_name, help="IANA time zone (default: UTC)"
+    )
     parser.add_argument(
         "--answer-time", type=float, default=20.0, help="service-level threshold, s (20)"
     )
@@ -127,6 +129,15 @@ def _print_agent_stats(rows: list[dict[str, Any]], output: str) -> None:
                 for i, (v, w) in enumerate(zip(line, widths, strict=True))
             )
         )
+
+
+def _zone_name(text: str) -> str:
+    from ..calendars import zone_problem
+
+    message = zone_problem(text)
+    if message is not None:
+        raise argparse.ArgumentTypeError(message)
+    return text
 
 
 def _cell(column: str, value: object) -> str:

@@ -40,6 +40,44 @@ __all__ = [
 
 ServiceLevelBasis = Literal["offered", "answered"]
 
+MAX_TRAFFIC = 100_000.0
+"""The most offered traffic (Erlangs) that :func:`evaluate` and :func:`required_agents`
+size: a hundred thousand agents busy at once, far above any contact center, and small
+enough that every answer comes in milliseconds (a mistyped ``1e18`` calls is refused
+instead of running for hours)."""
+
+
+MAX_AGENTS = 1_000_000
+"""The most agents :func:`evaluate` sizes."""
+
+MAX_PATIENCE_LOAD = 1e6
+"""The largest ``traffic * patience / aht`` Erlang A accepts (its series grow with it)."""
+
+
+def _check_load(agents: int, a: float, h: float, p: float | None) -> None:
+    if agents > MAX_AGENTS:
+        raise InvalidArgumentError(
+            name="agents", expected=f"at most {MAX_AGENTS:,} agents", got=agents
+        )
+    if p is not None and a * p / h > MAX_PATIENCE_LOAD:
+        raise InvalidArgumentError(
+            name="patience",
+            expected=f"a patience with traffic x patience / aht of at most {MAX_PATIENCE_LOAD:g}",
+            got=p,
+        )
+
+
+def _check_traffic(value: object) -> float:
+    a = _check_positive(value, "traffic", allow_zero=True)
+    if a > MAX_TRAFFIC:
+        raise InvalidArgumentError(
+            name="traffic",
+            expected=f"offered traffic of at most {MAX_TRAFFIC:,.0f} Erlangs "
+            "(calls x handle time / interval)",
+            got=value,
+        )
+    return a
+
 
 def _exact(value: object, name: str) -> Fraction:
     """Read a number as the decimal it is written as (float ``0.3`` -> 3/10)."""
@@ -257,9 +295,10 @@ def evaluate(
     0.109
     """
     n = _check_agents(agents)
-    a = _check_positive(traffic, "traffic", allow_zero=True)
+    a = _check_traffic(traffic)
     h = _check_positive(aht, "aht")
     t = _check_positive(answer_time, "answer_time", allow_zero=True)
+    _check_load(n, a, h, None if patience is None else _check_positive(patience, "patience"))
     p = None if patience is None else _check_positive(patience, "patience")
     return _performance(_inverse_for(n, a), n, a, h, t, p)
 
@@ -402,10 +441,11 @@ def required_agents(
     >>> perf.agents, round(perf.service_level, 3)
     (14, 0.888)
     """
-    a = _check_positive(traffic, "traffic", allow_zero=True)
+    a = _check_traffic(traffic)
     h = _check_positive(aht, "aht")
     p = None if patience is None else _check_positive(patience, "patience")
     targets.check(p)
+    _check_load(0, a, h, p)
     t = 0.0 if targets.answer_time is None else float(targets.answer_time)
     limit = max_agents if max_agents is not None else 10 * math.ceil(a) + 1000
     exact_a = _exact(a, "traffic")

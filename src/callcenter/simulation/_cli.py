@@ -9,7 +9,7 @@ import zoneinfo
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import InvalidArgumentError
+from ..cli import UsageError, check_output
 from ..metrics import records_to_csv, records_to_json
 from ._driver import simulate
 from ._results import SimulationResult
@@ -52,9 +52,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _suffix(name: str, option: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix not in (".csv", ".json"):
-        raise InvalidArgumentError(
-            name=option, expected="a file name ending in .csv or .json", got=name
-        )
+        raise UsageError(option=option, expected="a file name ending in .csv or .json", got=name)
     return suffix
 
 
@@ -78,22 +76,21 @@ class _Progress:
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    # Every output is checked before the run, and written before the report is
+    # printed: a reader that stops early (| head) still gets complete files.
     for name, option in ((args.records_out, "--records-out"), (args.report_out, "--report-out")):
         if name is not None:
             _suffix(name, option)
+            check_output(name, option)
     if args.plot is not None:
         from ._plot import check_plotting
 
+        check_output(args.plot, "--plot")
         check_plotting()
     scenario = load_scenario(args.scenario)
-    progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
+    progress = _Progress(sys.stderr) if sys.stderr is not None and sys.stderr.isatty() else None
     result = simulate(scenario, seed=args.seed, progress=progress)
-    print(summary(result))
-    print()
-    print(result.day_report().format_table(_COLUMNS))
-    print()
     report = result.report()
-    print(report.format_table(_COLUMNS))
     if args.records_out is not None:
         text = (
             records_to_csv(result.records)
@@ -112,6 +109,11 @@ def _simulate(args: argparse.Namespace) -> int:
         from ._plot import plot_day
 
         plot_day(result, args.plot)
+    print(summary(result))
+    print()
+    print(result.day_report().format_table(_COLUMNS))
+    print()
+    print(report.format_table(_COLUMNS))
     return 0
 
 

@@ -31,7 +31,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn
 
-from .._loading import make_converter, read_document, structure_definition
+from .._loading import make_converter, read_document, require_table, structure_definition
 from ..calendars import BusinessCalendar
 from ..errors import DefinitionError, Problem, did_you_mean
 from ._check import TableRow, check_tables
@@ -229,6 +229,7 @@ def workflow_from_dict(
     Raises:
         DefinitionError: Every problem of the document, each with its path.
     """
+    require_table(data, what=what or "workflow")
     known = dict(guards or {})
     name = data.get("name")
     label = what or (f"workflow {name!r}" if isinstance(name, str) else "workflow")
