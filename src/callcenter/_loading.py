@@ -54,6 +54,7 @@ __all__ = [
     "read_document",
     "read_text",
     "require_table",
+    "short_text",
     "structure_definition",
     "structure_float",
 ]
@@ -120,6 +121,11 @@ def _got(value: object) -> str:
     if kind is None:
         kind = "text" if isinstance(value, str) else type(value).__name__
     return f"{kind} {_short_repr(value)}" if value is not None else "null"
+
+
+def short_text(value: object) -> str:
+    """A value for a message: its kind and a bounded repr (``text 'abc'``, ``a list [1]``)."""
+    return _got(value)
 
 
 def _structure_str(value: object, _: type) -> str:

@@ -50,20 +50,11 @@ instead of running for hours)."""
 MAX_AGENTS = 1_000_000
 """The most agents :func:`evaluate` sizes."""
 
-MAX_PATIENCE_LOAD = 1e6
-"""The largest ``traffic * patience / aht`` Erlang A accepts (its series grow with it)."""
 
-
-def _check_load(agents: int, a: float, h: float, p: float | None) -> None:
+def _check_load(agents: int) -> None:
     if agents > MAX_AGENTS:
         raise InvalidArgumentError(
             name="agents", expected=f"at most {MAX_AGENTS:,} agents", got=agents
-        )
-    if p is not None and a * p / h > MAX_PATIENCE_LOAD:
-        raise InvalidArgumentError(
-            name="patience",
-            expected=f"a patience with traffic x patience / aht of at most {MAX_PATIENCE_LOAD:g}",
-            got=p,
         )
 
 
@@ -298,7 +289,7 @@ def evaluate(
     a = _check_traffic(traffic)
     h = _check_positive(aht, "aht")
     t = _check_positive(answer_time, "answer_time", allow_zero=True)
-    _check_load(n, a, h, None if patience is None else _check_positive(patience, "patience"))
+    _check_load(n)
     p = None if patience is None else _check_positive(patience, "patience")
     return _performance(_inverse_for(n, a), n, a, h, t, p)
 
@@ -445,7 +436,6 @@ def required_agents(
     h = _check_positive(aht, "aht")
     p = None if patience is None else _check_positive(patience, "patience")
     targets.check(p)
-    _check_load(0, a, h, p)
     t = 0.0 if targets.answer_time is None else float(targets.answer_time)
     limit = max_agents if max_agents is not None else 10 * math.ceil(a) + 1000
     exact_a = _exact(a, "traffic")
