@@ -32,6 +32,9 @@ EARLIEST = -62_135_510_400.0
 LATEST = 253_402_214_400.0
 """The latest instant accepted: 9999-12-31 00:00:00 UTC, in POSIX seconds."""
 
+# A value past LATEST whose thousandth is after 1980 is a time in milliseconds.
+_PLAUSIBLE_MILLISECONDS = 315_532_800.0
+
 _EXPECTED = "a finite number of POSIX seconds from 0001-01-02 to 9999-12-31 UTC"
 
 
@@ -43,7 +46,7 @@ def _describe(value: object) -> str:
             seconds = value / 1000
         except OverflowError:  # an int far too large for a float
             return shown
-        if EARLIEST <= seconds <= LATEST:
+        if _PLAUSIBLE_MILLISECONDS <= seconds <= LATEST:
             moment = datetime.datetime.fromtimestamp(seconds, datetime.UTC)
             return (
                 f"{shown}, which looks like milliseconds ({seconds!r} seconds would be "

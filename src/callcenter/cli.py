@@ -141,11 +141,11 @@ def _run(handler: object, args: argparse.Namespace) -> int:
         _say(str(exc))
         return EXIT_PROBLEMS
     except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        if exc.filename is None and exc.errno is not None:
-            where = "standard output: "
+        if exc.filename is None:  # no file named: the standard streams
             _quiet_stdout()
-        _say(f"cannot read or write {where}{exc.strerror or exc}")
+            _say(f"cannot read or write standard input or output: {exc.strerror or exc}")
+        else:
+            _say(f"cannot read or write {exc.filename}: {exc.strerror or exc}")
         return EXIT_USAGE
     return status
 

@@ -56,6 +56,9 @@ def test_a_time_in_milliseconds_is_named_as_such() -> None:
         as_instant(10**400)
     assert "milliseconds" not in str(error.value)
     assert "bits" in str(error.value)  # never a 400-digit repr
+    with pytest.raises(InvalidArgumentError) as error:
+        as_instant(LATEST + 86_400)  # just past the range: seconds, not milliseconds
+    assert "milliseconds" not in str(error.value)
 
 
 def test_the_range_ends_are_accepted() -> None:

@@ -116,8 +116,13 @@ def _targets(args: argparse.Namespace) -> StaffingTargets:
 
 
 def _read_forecast(path: str) -> list[IntervalForecast]:
-    rows = list(csv.DictReader(io.StringIO(read_text(path), newline="")))
+    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
+    rows = list(reader)
     problems: list[Problem] = []
+    if not rows:
+        problems.append(Problem(path="rows", message="no intervals: the forecast is empty"))
+    if problems:
+        raise DefinitionError(problems, what=f"forecast {path}")
     forecast: list[IntervalForecast] = []
     for index, row in enumerate(rows):
         try:
