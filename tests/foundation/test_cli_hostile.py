@@ -19,6 +19,8 @@ from callcenter import __version__
 from callcenter._loading import MAX_DOCUMENT_BYTES
 from callcenter.cli import main
 
+from .campaign import campaign_examples
+
 ROOT = Path(__file__).resolve().parents[2]
 EX = ROOT / "examples"
 CALENDAR = EX / "calendars" / "tianjin-2026.toml"
@@ -244,7 +246,7 @@ OUTPUTS = ["ok", "directory", "missing-dir", "dev-full"]
 
 
 @settings(
-    max_examples=60,
+    max_examples=campaign_examples(60, 1000),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
