@@ -382,6 +382,8 @@ def _yaml_loader(yaml: Any, duplicates: _Duplicates) -> Any:
                 self.flatten_mapping(node)
                 for key_node, value_node in node.value:
                     key = self.construct_object(key_node, deep=deep)
+                    if isinstance(key, int) and not isinstance(key, bool):
+                        key = str(key)  # keys are text, as in TOML and JSON (`1: track`)
                     pairs.append((key, self.construct_object(value_node, deep=deep)))
                 for key, _ in pairs:
                     try:

@@ -160,6 +160,11 @@ def test_yaml_aliases_are_refused_fast(tmp_path: Path, text: str) -> None:
     assert time.perf_counter() - started < 1.0
 
 
+def test_yaml_number_keys_are_text_as_in_toml_and_json(tmp_path: Path) -> None:
+    loaded = read_document(write(tmp_path, "k.yaml", "options:\n  1: track\n  2: order\n"))
+    assert loaded == {"options": {"1": "track", "2": "order"}}
+
+
 def test_yaml_anchors_without_aliases_load(tmp_path: Path) -> None:
     assert read_document(write(tmp_path, "a.yaml", "a: &x [1, 2]\n")) == {"a": [1, 2]}
 

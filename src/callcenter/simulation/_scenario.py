@@ -68,6 +68,27 @@ _SECONDS: dict[str, float] = {"minimum": 0}  # a duration: finite, >= 0, at most
 _SHARE: dict[str, float] = {"minimum": 0, "maximum": 1}  # a probability
 
 
+_DOCUMENT_NUMBERS: dict[str, dict[str, Any]] = {
+    "seed": {"minimum": 0, "integer": True},
+    "answer_time": {"minimum": 0},
+    "drain_hours": {"minimum": 0, "maximum": MAX_DRAIN_HOURS},
+    "days": {"minimum": 0, "exclusive_minimum": True, "maximum": MAX_DAYS},
+}
+
+
+def _raw_number_problems(raw: Mapping[str, Any]) -> list[Problem]:
+    """The top-level numbers' problems, read from the raw document.
+
+    Reported with the problems of the nested tables, which keep the document from
+    being built (so that its own checks would not run): every problem at once.
+    """
+    problems = Problems()
+    for name, bounds in _DOCUMENT_NUMBERS.items():
+        if name in raw:
+            problems.number(name, raw[name], **bounds)
+    return problems.items
+
+
 def _check_numbers(instance: object, what: str, fields: dict[str, dict[str, float]]) -> None:
     """Check each named float field of ``instance``; raise every problem at once."""
     problems = Problems()
@@ -233,10 +254,8 @@ class _Document:
 
     def __attrs_post_init__(self) -> None:
         problems = Problems()
-        problems.number("seed", self.seed, minimum=0, integer=True)
-        problems.number("answer_time", self.answer_time, minimum=0)
-        problems.number("drain_hours", self.drain_hours, minimum=0, maximum=MAX_DRAIN_HOURS)
-        problems.number("days", self.days, minimum=0, exclusive_minimum=True, maximum=MAX_DAYS)
+        for name, bounds in _DOCUMENT_NUMBERS.items():
+            problems.number(name, getattr(self, name), **bounds)
         problems.raise_if_any(what="scenario")
 
 
@@ -394,9 +413,16 @@ def scenario_from_dict(data: Mapping[str, Any], *, base: str | Path | None = Non
             ) from None
     what = f"scenario {raw.get('name', '?')!r}"
     flows: dict[str, Flow] = {}
-    doc = _loading.structure_definition(
-        _CONVERTER, raw, _Document, what=what, check=lambda d: list(_check(d, base_path, flows))
-    )
+    try:
+        doc = _loading.structure_definition(
+            _CONVERTER, raw, _Document, what=what, check=lambda d: list(_check(d, base_path, flows))
+        )
+    except DefinitionError as error:
+        known = {p.path for p in error.problems}
+        extra = [p for p in _raw_number_problems(raw) if p.path not in known]
+        if not extra:
+            raise
+        raise DefinitionError([*error.problems, *extra], what=error.what) from None
     return Scenario(
         name=doc.name,
         date=doc.date,
