@@ -192,3 +192,31 @@ def test_long_spans_agree_with_day_by_day_sums(zone: str, kind: int, days: int, 
     total = cal.business_seconds(a, a + days * DAY + DAY)
     pieces = sum(cal.business_seconds(a + d * DAY, a + (d + 1) * DAY) for d in range(days + 1))
     assert abs(total - pieces) < 1e-6
+
+
+def test_ivr_check_warns_about_a_calendar_closed_for_ever() -> None:
+    from callcenter.ivr import check_flow, flow_from_dict
+
+    flow = flow_from_dict(
+        {
+            "name": "closed",
+            "start": "hours",
+            "nodes": {
+                "hours": {"kind": "hours", "calendar": "main", "open": "bye", "closed": "bye"},
+                "bye": {"kind": "hangup"},
+            },
+            "calendars": {
+                "main": {
+                    "timezone": "Asia/Shanghai",
+                    "weekly": {"mon-sun": ["09:00-17:00"]},
+                    "overrides": [{"start": "2026-01-01", "end": "9999-12-31"}],
+                }
+            },
+        }
+    )
+    warnings = [p for p in check_flow(flow).problems if p.path.startswith("calendars.main.")]
+    assert [p.path for p in warnings] == [
+        "calendars.main.overrides.0",
+        "calendars.main.overrides.0.end",
+    ]
+    assert all(p.severity is Severity.WARNING for p in warnings)
