@@ -155,7 +155,15 @@ def test_stale_entries_are_compacted() -> None:
         st.floats(allow_nan=True, allow_infinity=True),
         st.integers(-(10**12), 10**12),
         st.sampled_from(
-            [EARLIEST, LATEST, 1.79e12, 10**400, -(10**400), math.nextafter(LATEST, 1e300)]
+            [
+                EARLIEST,
+                LATEST,
+                math.nextafter(LATEST, math.inf),
+                math.nextafter(EARLIEST, -math.inf),
+                1.79e12,
+                10**400,
+                -(10**400),
+            ]
         ),
         st.booleans(),
     ),
