@@ -18,7 +18,7 @@ from .calendars import (
     TimeRange,
     Weekday,
     _ranges,
-    _zone,
+    zone_problem,
 )
 from .errors import DefinitionError, Problem, did_you_mean
 
@@ -91,6 +91,13 @@ def _structure_ranges(value: object, _: object) -> tuple[TimeRange, ...]:
     return tuple(ranges)
 
 
+def _structure_zone(value: object, _: object) -> zoneinfo.ZoneInfo:
+    message = zone_problem(value)
+    if message is not None:
+        raise ValueError(message)
+    return zoneinfo.ZoneInfo(str(value))
+
+
 def _make_converter() -> cattrs.Converter:
     converter = _loading.make_converter()
     converter.register_structure_hook(TimeRange, lambda v, _: TimeRange.parse(v))
@@ -98,7 +105,7 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook_func(lambda t: t == tuple[TimeRange, ...], _structure_ranges)
     converter.register_structure_hook(Weekday, lambda v, _: Weekday.parse(str(v)))
     converter.register_unstructure_hook(Weekday, lambda d: d.name.lower())
-    converter.register_structure_hook(zoneinfo.ZoneInfo, lambda v, _: _zone(v))
+    converter.register_structure_hook(zoneinfo.ZoneInfo, _structure_zone)
     converter.register_unstructure_hook(zoneinfo.ZoneInfo, lambda z: z.key)
 
     def structure_calendar(data: Mapping[str, Any], _: object) -> BusinessCalendar:

@@ -1,30 +1,94 @@
-"""The time guard every engine uses: ``now`` must be a finite number that never goes back."""
+"""The time guard every engine uses: ``now`` must be POSIX seconds in range and never go back.
+
+One rule for every instant the library is given (an engine's ``now``, a calendar's
+question, a stored time): a finite number of POSIX **seconds** between
+:data:`EARLIEST` (0001-01-02 00:00 UTC) and :data:`LATEST` (9999-12-31 00:00 UTC).
+Within that range every instant has a local date in every time zone, so calendars
+and reports can always answer. Anything else is refused with
+:class:`~callcenter.errors.InvalidArgumentError`, before any state changes:
+
+* NaN, ``inf`` and ``-inf``, booleans, text, ``None``;
+* an integer too large to be a float (``10**400``);
+* a time in **milliseconds** (a JavaScript ``Date.now()`` such as ``1.79e12``): the
+  message names it as such and says what it would be in seconds.
+
+>>> as_instant(1_790_000_000_000)
+Traceback (most recent call last):
+...
+callcenter.errors.InvalidArgumentError: now: expected a finite number of POSIX seconds ...
+"""
 
 from __future__ import annotations
 
-import math
+import datetime
 
-from .errors import InvalidArgumentError, TimeWentBackwardsError
+from .errors import InvalidArgumentError, TimeWentBackwardsError, _short_repr
 
-__all__ = ["Clock", "as_instant"]
+__all__ = ["EARLIEST", "LATEST", "Clock", "as_instant"]
+
+EARLIEST = -62_135_510_400.0
+"""The earliest instant accepted: 0001-01-02 00:00:00 UTC, in POSIX seconds."""
+
+LATEST = 253_402_214_400.0
+"""The latest instant accepted: 9999-12-31 00:00:00 UTC, in POSIX seconds."""
+
+# A value past LATEST whose thousandth is after 1980 is a time in milliseconds.
+_PLAUSIBLE_MILLISECONDS = 315_532_800.0
+
+_EXPECTED = "a finite number of POSIX seconds from 0001-01-02 to 9999-12-31 UTC"
+
+
+def _describe(value: object) -> str:
+    """What came, with a hint when it looks like milliseconds."""
+    shown = _short_repr(value)
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > LATEST:
+        try:
+            seconds = value / 1000
+        except OverflowError:  # an int far too large for a float
+            return shown
+        if _PLAUSIBLE_MILLISECONDS <= seconds <= LATEST:
+            moment = datetime.datetime.fromtimestamp(seconds, datetime.UTC)
+            return (
+                f"{shown}, which looks like milliseconds ({seconds!r} seconds would be "
+                f"{moment:%Y-%m-%d %H:%M:%S} UTC); divide by 1000"
+            )
+    return shown
 
 
 def as_instant(value: object, name: str = "now") -> float:
     """Return ``value`` as a float of POSIX seconds, or raise a clear error.
 
+    Args:
+        value: The instant, in POSIX seconds (an int or a float).
+        name: The parameter's name, for the message.
+
     Raises:
-        InvalidArgumentError: ``value`` is not a finite real number (bools refused).
+        InvalidArgumentError: ``value`` is not a finite real number (bools refused)
+            between :data:`EARLIEST` and :data:`LATEST`; a value that looks like
+            milliseconds is named as such.
     """
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
-    raise InvalidArgumentError(name=name, expected="a finite number of POSIX seconds", got=value)
+    # Comparisons before float(): an int too large for a float compares fine, and
+    # NaN fails both.
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if is_number and EARLIEST <= value <= LATEST:  # type: ignore[operator]
+        return float(value)  # type: ignore[arg-type]
+    raise _refusal(name, value)
+
+
+def _refusal(name: str, value: object) -> InvalidArgumentError:
+    error = InvalidArgumentError(name=name, expected=_EXPECTED, got=value)
+    described = _describe(value)
+    if described != _short_repr(value):
+        error.args = (f"{name}: expected {_EXPECTED}, got {described}",)
+    return error
 
 
 class Clock:
     """Remembers the latest ``now`` an engine has accepted and refuses earlier ones.
 
     Engines call :meth:`check` before they change anything (so a bad ``now`` leaves
-    them untouched) and :meth:`commit` once the call has succeeded.
+    them untouched) and :meth:`commit` once the call has succeeded. Every ``now``
+    follows the rule of :func:`as_instant`.
 
     >>> clock = Clock()
     >>> clock.check(10.0)
@@ -55,19 +119,26 @@ class Clock:
             ``now`` as a float.
 
         Raises:
-            InvalidArgumentError: ``now`` is not a finite real number.
+            InvalidArgumentError: ``now`` is not POSIX seconds in range (see
+                :func:`as_instant`).
             TimeWentBackwardsError: ``now`` is earlier than the latest accepted time.
         """
         last = self._now
         # The usual case, first and cheap (engines call this on every input): a
-        # finite float not earlier than the last time. ``now - now`` is 0.0 for a
-        # finite float and NaN for infinities and NaN. Anything else takes the full
-        # checks below, so the errors are the same either way.
-        if type(now) is float and now - now == 0.0 and (last is None or now >= last):
+        # float in range (NaN fails the comparisons) not earlier than the last time.
+        # Anything else takes the full checks below, so the errors are the same
+        # either way.
+        # The bounds are EARLIEST and LATEST written out: constants, not global lookups
+        # (a property test holds the two paths to the same decisions).
+        if (
+            type(now) is float
+            and -62_135_510_400.0 <= now <= 253_402_214_400.0
+            and (last is None or now >= last)
+        ):
             return now
         value = as_instant(now)
-        if self._now is not None and value < self._now:
-            raise TimeWentBackwardsError(now=value, last=self._now)
+        if last is not None and value < last:
+            raise TimeWentBackwardsError(now=value, last=last)
         return value
 
     def commit(self, now: float) -> None:

@@ -30,6 +30,18 @@ opens or closes at the moment of the change; a wall time that happens twice (the
 fall-back hour) opens at its first occurrence and closes at its second, so the
 opening covers every instant whose wall time lies in the range.
 
+Instants follow the library's one rule for time (:func:`callcenter._clock.as_instant`):
+POSIX seconds from 0001-01-02 to 9999-12-31 UTC. A calendar computes the hours of the
+local dates from :data:`FIRST_DATE` (0001-01-02) to :data:`LAST_DATE` (9999-12-30);
+a holiday, make-up day or override dated outside them has no effect
+(:meth:`BusinessCalendar.problems` warns), and the time after ``LAST_DATE`` is the
+end of the calendar: a calendar open 7x24 stays open for ever (its last opening
+ends at ``math.inf``), any other calendar is closed there. So a calendar closed
+"until 9999-12-31" is closed for ever: :meth:`~BusinessCalendar.next_open` answers
+``None``, :meth:`~BusinessCalendar.add_business_seconds` answers ``None`` (the SLA
+never runs out) and :meth:`~BusinessCalendar.business_seconds` counts no time there.
+Such a stretch is skipped in one step, however long it is.
+
 >>> import datetime, zoneinfo
 >>> cal = BusinessCalendar.from_dict({
 ...     "timezone": "Asia/Shanghai",
@@ -50,6 +62,7 @@ False
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import enum
 import math
@@ -62,21 +75,47 @@ import attrs
 
 from . import _loading
 from ._clock import as_instant
-from .errors import InvalidArgumentError
+from .errors import (
+    DefinitionError,
+    InvalidArgumentError,
+    Problem,
+    Severity,
+    _short_repr,
+    did_you_mean,
+)
 
 __all__ = [
+    "FIRST_DATE",
+    "LAST_DATE",
     "BusinessCalendar",
     "Holiday",
     "MakeupWorkday",
     "Override",
     "TimeRange",
     "Weekday",
+    "time_zone",
+    "zone_problem",
 ]
 
 DAY = 86_400
 """Seconds in a civil day (wall-clock arithmetic; real days may be 23 or 25 hours)."""
 
 _CACHE_LIMIT = 4096
+
+FIRST_DATE = datetime.date(1, 1, 2)
+"""The first local date whose hours a calendar computes (earlier dates are closed)."""
+
+LAST_DATE = datetime.date(9999, 12, 30)
+"""The last local date whose hours a calendar computes (see the module's documentation
+for what comes after it)."""
+
+_ONE_DAY = datetime.timedelta(days=1)
+
+
+def _shift(date: datetime.date, days: int) -> datetime.date:
+    """``date + days``, held within the dates :class:`datetime.date` can represent."""
+    ordinal = min(max(date.toordinal() + days, 1), datetime.date.max.toordinal())
+    return datetime.date.fromordinal(ordinal)
 
 
 class Weekday(enum.IntEnum):
@@ -282,15 +321,42 @@ def _weekly(
     return tuple(table)
 
 
-def _zone(value: str | zoneinfo.ZoneInfo) -> zoneinfo.ZoneInfo:
+def zone_problem(value: object) -> str | None:
+    """Say what is wrong with ``value`` as an IANA time-zone name, or ``None`` if it is one.
+
+    >>> print(zone_problem("Asia"))
+    'Asia' is a region of the time-zone database, not a zone; expected a name such as ...
+    >>> zone_problem("Asia/Shanghai") is None
+    True
+    """
     if isinstance(value, zoneinfo.ZoneInfo):
-        return value
+        return None
+    example = "expected a name such as 'Asia/Shanghai'"
+    shown = _short_repr(value)
+    if not isinstance(value, str):
+        kind = type(value).__name__
+        return f"expected an IANA time-zone name ({example[9:]}), got {kind} {shown}"
     try:
-        return zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValueError(
-            f"unknown time zone {value!r}; expected an IANA name such as 'Asia/Shanghai'"
-        ) from None
+        zoneinfo.ZoneInfo(value)
+    except IsADirectoryError:
+        return f"{shown} is a region of the time-zone database, not a zone; {example}"
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError, UnicodeError):
+        hint = did_you_mean(value, zoneinfo.available_timezones()) if len(value) < 100 else ""
+        return f"unknown time zone {shown}{hint}; {example}"
+    return None
+
+
+def time_zone(value: str | zoneinfo.ZoneInfo) -> zoneinfo.ZoneInfo:
+    """The :class:`zoneinfo.ZoneInfo` of an IANA name (or the zone itself).
+
+    Raises:
+        DefinitionError: ``value`` is not a zone: an unknown name, a region of the
+            database such as ``"Asia"``, a path, or not text (at path ``timezone``).
+    """
+    message = zone_problem(value)
+    if message is not None:
+        raise DefinitionError([Problem(path="timezone", message=message)], what="time zone")
+    return value if isinstance(value, zoneinfo.ZoneInfo) else zoneinfo.ZoneInfo(value)
 
 
 def _holidays(items: Iterable[Holiday]) -> tuple[Holiday, ...]:
@@ -336,7 +402,7 @@ class BusinessCalendar:
         ValueError: A part is malformed (a date listed twice, a bad range...).
     """
 
-    timezone: zoneinfo.ZoneInfo = attrs.field(converter=_zone)
+    timezone: zoneinfo.ZoneInfo = attrs.field(converter=time_zone)
     weekly: tuple[tuple[TimeRange, ...] | None, ...] = attrs.field(converter=_weekly)
     holidays: tuple[Holiday, ...] = attrs.field(default=(), converter=_holidays)
     makeup_workdays: tuple[MakeupWorkday, ...] = attrs.field(default=(), converter=_makeups)
@@ -349,6 +415,7 @@ class BusinessCalendar:
         init=False, repr=False, eq=False
     )
     _last_special: datetime.date | None = attrs.field(init=False, repr=False, eq=False)
+    _special_starts: list[datetime.date] = attrs.field(init=False, repr=False, eq=False)
     _weekly_state: str = attrs.field(init=False, repr=False, eq=False)
     _cache: dict[datetime.date, tuple[tuple[float, float], ...]] = attrs.field(
         init=False, repr=False, factory=dict, eq=False
@@ -364,6 +431,8 @@ class BusinessCalendar:
         specials = [*self._holiday_by_date, *self._makeup_by_date]
         specials += [o.end for o in self.overrides]
         put(self, "_last_special", max(specials) if specials else None)
+        starts = {*self._holiday_by_date, *self._makeup_by_date, *(o.start for o in self.overrides)}
+        put(self, "_special_starts", sorted(starts))
         put(self, "_weekly_state", self._classify_weekly())
 
     # ------------------------------------------------------------------ construction
@@ -413,6 +482,52 @@ class BusinessCalendar:
         A validator reports these: a calendar usually means to say what every day does.
         """
         return tuple(day for day in Weekday if self.weekly[day] is None)
+
+    def problems(self) -> list[Problem]:
+        """Warnings about rules that cannot work the way they read (for check commands).
+
+        * a holiday, make-up day or override dated outside :data:`FIRST_DATE` ..
+          :data:`LAST_DATE` has no effect there;
+        * an override that closes the calendar up to :data:`LAST_DATE` or beyond
+          closes it for ever: from its start, :meth:`next_open` answers ``None`` and
+          an SLA clock in business time never runs out.
+
+        >>> cal = BusinessCalendar.from_dict({"timezone": "UTC", "weekly": {},
+        ...     "overrides": [{"start": "2027-01-01", "end": "9999-12-31"}]})
+        >>> [str(p) for p in cal.problems()]  # doctest: +ELLIPSIS
+        ['overrides.0: warning: closes the calendar from 2027-01-01 for ever: ...', ...]
+        """
+        found: list[Problem] = []
+
+        def outside(path: str, date: datetime.date) -> None:
+            if not FIRST_DATE <= date <= LAST_DATE:
+                found.append(
+                    Problem(
+                        path=path,
+                        message=f"date {date} is outside the dates a calendar computes "
+                        f"({FIRST_DATE} to {LAST_DATE}); this rule has no effect there",
+                        severity=Severity.WARNING,
+                    )
+                )
+
+        for index, holiday in enumerate(self.holidays):
+            outside(f"holidays.{index}.date", holiday.date)
+        for index, makeup in enumerate(self.makeup_workdays):
+            outside(f"makeup_workdays.{index}.date", makeup.date)
+        for index, override in enumerate(self.overrides):
+            if not override.hours and override.end >= LAST_DATE:
+                found.append(
+                    Problem(
+                        path=f"overrides.{index}",
+                        message=f"closes the calendar from {override.start} for ever: from "
+                        "then on it never opens again and business-time SLA clocks never "
+                        "run out; give the closure an end date",
+                        severity=Severity.WARNING,
+                    )
+                )
+            outside(f"overrides.{index}.start", override.start)
+            outside(f"overrides.{index}.end", override.end)
+        return found
 
     def hours_on(self, date: datetime.date) -> tuple[TimeRange, ...]:
         """The opening hours that apply on a local date, after every rule.
@@ -487,19 +602,24 @@ class BusinessCalendar:
         return float(hi)
 
     def _local_date(self, instant: float) -> datetime.date:
+        # ``instant`` passed as_instant: its local date exists in every zone.
         return datetime.datetime.fromtimestamp(instant, self.timezone).date()
 
     def _date_intervals(self, date: datetime.date) -> tuple[tuple[float, float], ...]:
-        """Open intervals (POSIX) of the ranges that start on ``date``, cached."""
+        """Open intervals (POSIX) of the ranges that start on ``date``, cached.
+
+        Dates outside ``FIRST_DATE..LAST_DATE`` are closed (see the module's doc).
+        """
         cached = self._cache.get(date)
         if cached is not None:
             return cached
         intervals = []
-        for rng in self.hours_on(date):
-            start = self._instant(date, rng.start, latest=False)
-            end = self._instant(date, rng.end, latest=True)
-            if end > start:
-                intervals.append((start, end))
+        if FIRST_DATE <= date <= LAST_DATE:
+            for rng in self.hours_on(date):
+                start = self._instant(date, rng.start, latest=False)
+                end = self._instant(date, rng.end, latest=True)
+                if end > start:
+                    intervals.append((start, end))
         result = tuple(intervals)
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
@@ -523,15 +643,73 @@ class BusinessCalendar:
                 return "sometimes"
         return "always"
 
+    def _closed_until(self, date: datetime.date) -> datetime.date:
+        """The last date of the stretch from ``date`` that closed overrides close.
+
+        ``date`` itself when no override closes it. Lets the search for the next
+        opening jump over a closure of any length (``until 9999-12-31``) in one step.
+        """
+        overrides = self.overrides
+        for index in range(len(overrides) - 1, -1, -1):
+            override = overrides[index]
+            if override.covers(date):
+                if override.hours:
+                    return date
+                last = override.end
+                # An override listed later wins on its own dates: stop before it.
+                for later in overrides[index + 1 :]:
+                    if date < later.start <= last:
+                        last = later.start - _ONE_DAY
+                return min(last, LAST_DATE)
+        return date
+
+    def _next_date_to_look_at(self, date: datetime.date, settled: datetime.date) -> datetime.date:
+        """``date``, or a later date when every date before it is known to be closed."""
+        date = max(self._closed_until(date), date)
+        if self._weekly_state != "never" or any(o.hours and o.covers(date) for o in self.overrides):
+            return date
+        # A week that never opens: only a special date can, so go to the next one.
+        index = bisect.bisect_left(self._special_starts, date)
+        if index < len(self._special_starts):
+            return min(self._special_starts[index], settled)
+        return max(date, settled)
+
+    def _through_open_days(
+        self, current: tuple[float, float], date: datetime.date, settled: datetime.date
+    ) -> tuple[tuple[float, float], datetime.date]:
+        """Extend an opening that reaches ``date`` over the plain 7x24 days that follow.
+
+        With an always-open week, the days before the next special date are open
+        from midnight to midnight: the opening runs on to the last of them in one
+        step (a holiday in 9999 costs no more than one next week).
+        """
+        if any(o.covers(date) for o in self.overrides):
+            return current, date
+        index = bisect.bisect_left(self._special_starts, date)
+        stop = settled
+        if index < len(self._special_starts):
+            stop = min(stop, self._special_starts[index])
+        last = stop - _ONE_DAY
+        if last - date < datetime.timedelta(days=2):
+            return current, date
+        if current[1] < self._instant(date, 0, latest=False):
+            return current, date  # the opening stops before ``date``
+        return (current[0], max(current[1], self._instant(last, 0, latest=False))), last
+
     def intervals_from(self, instant: float) -> Iterator[tuple[float, float]]:
         """Yield the open intervals ``[start, end)`` that end after ``instant``, in order.
 
         Adjacent and overlapping openings are merged, so each yielded interval is a
         maximal open stretch. The last interval's end is ``math.inf`` when the
-        calendar never closes again; the iterator ends when it never opens again.
+        calendar never closes again; the iterator ends when it never opens again
+        (including after :data:`LAST_DATE`, see the module's documentation).
+
+        Raises:
+            InvalidArgumentError: ``instant`` is not POSIX seconds in range.
         """
-        date = self._local_date(instant) - datetime.timedelta(days=1)
-        settled = (self._last_special or date) + datetime.timedelta(days=2)
+        instant = as_instant(instant, "instant")
+        date = _shift(self._local_date(instant), -1)
+        settled = _shift(self._last_special or date, 2)
         current: tuple[float, float] | None = None
         while True:
             for start, end in self._date_intervals(date):
@@ -541,15 +719,27 @@ class BusinessCalendar:
                 if current is not None and current[1] > instant:
                     yield current
                 current = (start, end)
-            if date >= settled:
+            if date >= settled or date >= LAST_DATE:
                 if self._weekly_state == "always":
-                    yield (current[0] if current else instant, math.inf)
+                    if date < LAST_DATE:
+                        yield (current[0] if current else instant, math.inf)
+                        return
+                    # The end of the dates: the weekly hours (open) go on for ever.
+                    midnight = self._instant(LAST_DATE, DAY, latest=False)
+                    if current is not None and current[1] >= midnight:
+                        yield (current[0], math.inf)
+                        return
+                    if current is not None and current[1] > instant:
+                        yield current
+                    yield (midnight, math.inf)
                     return
-                if self._weekly_state == "never":
+                if self._weekly_state == "never" or date >= LAST_DATE:
                     if current is not None and current[1] > instant:
                         yield current
                     return
-            date += datetime.timedelta(days=1)
+            date = self._next_date_to_look_at(date + _ONE_DAY, settled)
+            if current is not None and self._weekly_state == "always":
+                current, date = self._through_open_days(current, date, settled)
 
     # ------------------------------------------------------------------ questions
 
@@ -561,7 +751,9 @@ class BusinessCalendar:
         """
         now = as_instant(now, "now")
         date = self._local_date(now)
-        for day in (date - datetime.timedelta(days=1), date):
+        if date > LAST_DATE and self._weekly_state == "always":
+            return True  # the end of the dates: a 7x24 week goes on for ever
+        for day in (_shift(date, -1), date):
             for start, end in self._date_intervals(day):
                 if start <= now < end:
                     return True

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from callcenter._clock import Clock, as_instant
+from callcenter._clock import EARLIEST, LATEST, Clock, as_instant
 from callcenter._timers import TimerQueue
 from callcenter.errors import InvalidArgumentError, TimeWentBackwardsError
 
@@ -32,6 +32,38 @@ def test_non_numbers_are_refused(bad: object) -> None:
     if bad is not None:  # Clock(None) is a clock that has seen no time yet
         with pytest.raises(InvalidArgumentError):
             Clock(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [1.79e12, 1_790_000_000_000, 10**400, -(10**400), -math.inf, 2.6e14, -1e300, LATEST + 1],
+)
+def test_instants_outside_the_range_of_seconds_are_refused(bad: object) -> None:
+    with pytest.raises(InvalidArgumentError, match="POSIX seconds from 0001-01-02 to 9999-12-31"):
+        as_instant(bad)
+    clock = Clock(5.0)
+    with pytest.raises(InvalidArgumentError):
+        clock.check(bad)  # type: ignore[arg-type]
+    assert clock.now == 5.0
+
+
+def test_a_time_in_milliseconds_is_named_as_such() -> None:
+    with pytest.raises(
+        InvalidArgumentError, match=r"looks like milliseconds .*2026-.*divide by 1000"
+    ):
+        as_instant(1_790_000_000_000, "now")
+    with pytest.raises(InvalidArgumentError) as error:
+        as_instant(10**400)
+    assert "milliseconds" not in str(error.value)
+    assert "bits" in str(error.value)  # never a 400-digit repr
+    with pytest.raises(InvalidArgumentError) as error:
+        as_instant(LATEST + 86_400)  # just past the range: seconds, not milliseconds
+    assert "milliseconds" not in str(error.value)
+
+
+def test_the_range_ends_are_accepted() -> None:
+    assert as_instant(EARLIEST) == EARLIEST
+    assert as_instant(int(LATEST)) == LATEST
 
 
 class TimerModel(RuleBasedStateMachine):
@@ -122,9 +154,20 @@ def test_stale_entries_are_compacted() -> None:
     st.one_of(
         st.floats(allow_nan=True, allow_infinity=True),
         st.integers(-(10**12), 10**12),
+        st.sampled_from(
+            [
+                EARLIEST,
+                LATEST,
+                math.nextafter(LATEST, math.inf),
+                math.nextafter(EARLIEST, -math.inf),
+                1.79e12,
+                10**400,
+                -(10**400),
+            ]
+        ),
         st.booleans(),
     ),
-    st.one_of(st.none(), st.floats(-1e12, 1e12)),
+    st.one_of(st.none(), st.floats(EARLIEST, LATEST)),
 )
 def test_the_fast_path_decides_like_the_full_checks(now: object, last: float | None) -> None:
     clock = Clock(last)

@@ -90,7 +90,7 @@ def test_check_hook_adds_semantic_problems_and_only_errors_fail() -> None:
 
 
 def test_a_document_that_is_not_a_table() -> None:
-    with pytest.raises(DefinitionError, match="expected a table of keys, got list"):
+    with pytest.raises(DefinitionError, match="expected a table of keys, got a list"):
         structure_definition(make_converter(), [1, 2], Flow, what="flow")
 
 

@@ -80,8 +80,8 @@ def test_every_problem_is_reported_with_its_path() -> None:
     }
     assert "did you mean 'std'" in problems["handle_time.sdt"]
     assert "did you mean 'exponential'" in problems["patience.kind"]
-    assert "expected a number, got '1800'" in problems["arrivals.interval"]
-    assert "got True" in problems["arrivals.per_interval.2"]
+    assert "expected a number, got text '1800'" in problems["arrivals.interval"]
+    assert "got a boolean True" in problems["arrivals.per_interval.2"]
     assert "sum to 0.8" in problems["menu"]
 
 

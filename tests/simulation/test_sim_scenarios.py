@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import math
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from callcenter._loading import read_document
 from callcenter.cli import main
 from callcenter.errors import DefinitionError
 from callcenter.metrics import ContactRecord, Outcome, evaluate, load_records
@@ -271,7 +273,7 @@ def test_simulate_command_writes_records_and_report(tmp_path: Path) -> None:
 
 def test_simulate_command_refuses_a_bad_output_name(tmp_path: Path) -> None:
     status = main(["simulate", str(EXAMPLES / "railway.toml"), "--records-out", "x.txt"])
-    assert status == 1
+    assert status == 2  # a value an option refuses: the command line is wrong
 
 
 def test_progress_bar_draws_on_its_stream_and_ends_the_line() -> None:
@@ -308,3 +310,25 @@ def test_plot_without_matplotlib_says_what_to_install(monkeypatch: pytest.Monkey
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(InvalidArgumentError, match=r"callcenter\[plot\]"):
         check_plotting()
+
+
+def test_scenario_numbers_are_checked_at_load_with_full_paths_all_at_once() -> None:
+    examples = EXAMPLES
+    data = read_document(examples / "tianjin.toml")
+    data.update(drain_hours=-1, days=1e6, seed=-3, answer_time=math.inf)
+    data["callers"] = {**data.get("callers", {}), "vip_share": 1.5, "think_time": -2}
+    with pytest.raises(DefinitionError) as error:
+        scenario_from_dict(data, base=examples)
+    paths = {p.path for p in error.value.problems}
+    assert {"drain_hours", "days", "seed", "answer_time"} <= paths
+    assert {"callers.vip_share", "callers.think_time"} <= paths
+    days = next(p for p in error.value.problems if p.path == "days")
+    assert "<= 366" in days.message
+
+
+def test_a_negative_drain_is_refused_at_load_not_at_run_time() -> None:
+    examples = EXAMPLES
+    data = read_document(examples / "railway.toml")
+    data["drain_hours"] = -1
+    with pytest.raises(DefinitionError, match="drain_hours: expected a number >= 0"):
+        scenario_from_dict(data, base=examples)

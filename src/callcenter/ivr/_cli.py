@@ -198,6 +198,11 @@ def _try(args: argparse.Namespace) -> int:
     if start.tzinfo is None:
         print("callcenter ivr try: --at needs a UTC offset, e.g. +08:00", file=sys.stderr)
         return 2
+    if sys.stdin is None:
+        print(
+            "callcenter ivr try: standard input is closed; it reads keys from it", file=sys.stderr
+        )
+        return 2
     return run_terminal(
         flow,
         now=start.timestamp(),
@@ -207,6 +212,9 @@ def _try(args: argparse.Namespace) -> int:
         stdin=sys.stdin,
         stdout=sys.stdout,
     )
+
+
+_LINE_LIMIT = 4096
 
 
 def run_terminal(
@@ -229,7 +237,9 @@ def run_terminal(
 
     def ask(question: str) -> str | None:
         print(question, end="", file=stdout, flush=True)
-        line = stdin.readline()
+        line = stdin.readline(_LINE_LIMIT)
+        if len(line) >= _LINE_LIMIT and not line.endswith("\n"):
+            return None  # endless or binary input (/dev/zero): treat as the caller gone
         return None if line == "" else line.strip()
 
     def show(commands: list[Command]) -> list[Command]:

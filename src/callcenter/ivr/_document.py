@@ -172,6 +172,7 @@ def flow_from_dict(
     callcenter.errors.DefinitionError: invalid flow: 1 problem
       start: unknown node 'by' (did you mean 'bye'?)
     """
+    _loading.require_table(data, what=what)
     if calendars and isinstance(data, Mapping):
         merged: dict[str, Any] = dict(calendars)
         embedded = data.get("calendars")

@@ -460,6 +460,13 @@ def _calendar_warnings(flow: Flow) -> Iterator[Problem]:
                 "list every day, with [] for closed days",
                 severity=_WARNING,
             )
+        # Closures "for ever" and rules outside the dates a calendar computes.
+        for problem in calendar.problems():
+            yield Problem(
+                path=f"calendars.{name}.{problem.path}",
+                message=problem.message,
+                severity=problem.severity,
+            )
 
 
 def check_flow_file(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import math
 from typing import Any
 
-from ..errors import DefinitionError, DocumentError, Problem
+from .._loading import read_text
+from ..errors import DefinitionError, Problem
 from ._staffing import (
     IntervalForecast,
     QueuePerformance,
@@ -117,12 +119,13 @@ def _targets(args: argparse.Namespace) -> StaffingTargets:
 
 
 def _read_forecast(path: str) -> list[IntervalForecast]:
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as exc:
-        raise DocumentError(path=path, detail=exc.strerror or str(exc)) from None
+    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
+    rows = list(reader)
     problems: list[Problem] = []
+    if not rows:
+        problems.append(Problem(path="rows", message="no intervals: the forecast is empty"))
+    if problems:
+        raise DefinitionError(problems, what=f"forecast {path}")
     forecast: list[IntervalForecast] = []
     for index, row in enumerate(rows):
         try:

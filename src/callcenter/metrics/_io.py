@@ -134,6 +134,24 @@ _CONVERTER: cattrs.Converter = _loading.make_converter()
 _CONVERTER.register_structure_hook_func(lambda cl: cl == tuple[str, ...], _structure_names)
 
 
+def _csv_cell(value: object, to: type[float] | type[int]) -> Any:
+    # CSV has no types: a number comes as its text, and is read as the column's type.
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return to(text) if len(text) <= 40 else to("")
+        except ValueError:
+            kind = "a whole number" if to is int else "a number"
+            raise ValueError(f"expected {kind}, got {_loading.short_text(value)}") from None
+    return _loading.structure_float(value) if to is float else value
+
+
+# Records read from CSV: the same rules, with numbers read from their text.
+_CSV_CONVERTER: cattrs.Converter = _CONVERTER.copy()
+_CSV_CONVERTER.register_structure_hook(float, _csv_cell)
+_CSV_CONVERTER.register_structure_hook(int, _csv_cell)
+
+
 def records_to_json(
     records: Iterable[ContactRecord],
     agent_states: Iterable[AgentStateInterval] = (),
@@ -153,10 +171,10 @@ def records_to_json(
     return json.dumps(document, indent=indent)
 
 
-def _structure(data: object, what: str) -> RecordSet:
+def _structure(data: object, what: str, converter: cattrs.Converter = _CONVERTER) -> RecordSet:
     if isinstance(data, dict):
         data = {k: _times(v) if k in ("records", "agent_states") else v for k, v in data.items()}
-    return _loading.structure_definition(_CONVERTER, data, RecordSet, what=what)
+    return _loading.structure_definition(converter, data, RecordSet, what=what)
 
 
 def records_from_json(text: str, *, what: str = "records") -> RecordSet:
@@ -222,7 +240,7 @@ def records_from_csv(text: str, *, what: str = "records") -> RecordSet:
             elif cell != "":
                 item[name] = cell
         rows.append(item)
-    return _structure({"records": rows}, what)
+    return _structure({"records": rows}, what, _CSV_CONVERTER)
 
 
 def load_records(path: str | Path) -> RecordSet:
@@ -238,12 +256,7 @@ def load_records(path: str | Path) -> RecordSet:
         raise DocumentError(
             path=str(path), detail=f"unknown file type {suffix!r}; expected .json or .csv"
         )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DocumentError(path=str(path), detail=exc.strerror or str(exc)) from None
-    except UnicodeDecodeError as exc:
-        raise DocumentError(path=str(path), detail=f"not UTF-8 text ({exc.reason})") from None
+    text = _loading.read_text(path)
     if suffix == ".json":
         return records_from_json(text, what=f"records {path}")
     return records_from_csv(text, what=f"records {path}")

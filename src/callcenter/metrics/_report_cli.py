@@ -46,6 +46,7 @@ def register_report(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument(
         "--timezone",
         default=None,
+        type=_zone_name,
         help="IANA time zone of the periods, e.g. Asia/Shanghai (default: the one the "
         "records file gives; required when it gives none, as a CSV file never does)",
     )
@@ -140,6 +141,15 @@ def _print_agent_stats(rows: list[dict[str, Any]], output: str) -> None:
                 for i, (v, w) in enumerate(zip(line, widths, strict=True))
             )
         )
+
+
+def _zone_name(text: str) -> str:
+    from ..calendars import zone_problem
+
+    message = zone_problem(text)
+    if message is not None:
+        raise argparse.ArgumentTypeError(message)
+    return text
 
 
 def _cell(column: str, value: object) -> str:

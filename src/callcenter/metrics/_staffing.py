@@ -40,6 +40,35 @@ __all__ = [
 
 ServiceLevelBasis = Literal["offered", "answered"]
 
+MAX_TRAFFIC = 100_000.0
+"""The most offered traffic (Erlangs) that :func:`evaluate` and :func:`required_agents`
+size: a hundred thousand agents busy at once, far above any contact center, and small
+enough that every answer comes in milliseconds (a mistyped ``1e18`` calls is refused
+instead of running for hours)."""
+
+
+MAX_AGENTS = 1_000_000
+"""The most agents :func:`evaluate` sizes."""
+
+
+def _check_load(agents: int) -> None:
+    if agents > MAX_AGENTS:
+        raise InvalidArgumentError(
+            name="agents", expected=f"at most {MAX_AGENTS:,} agents", got=agents
+        )
+
+
+def _check_traffic(value: object) -> float:
+    a = _check_positive(value, "traffic", allow_zero=True)
+    if a > MAX_TRAFFIC:
+        raise InvalidArgumentError(
+            name="traffic",
+            expected=f"offered traffic of at most {MAX_TRAFFIC:,.0f} Erlangs "
+            "(calls x handle time / interval)",
+            got=value,
+        )
+    return a
+
 
 def _exact(value: object, name: str) -> Fraction:
     """Read a number as the decimal it is written as (float ``0.3`` -> 3/10)."""
@@ -260,9 +289,10 @@ def evaluate(
     0.109
     """
     n = _check_agents(agents)
-    a = _check_positive(traffic, "traffic", allow_zero=True)
+    a = _check_traffic(traffic)
     h = _check_positive(aht, "aht")
     t = _check_positive(answer_time, "answer_time", allow_zero=True)
+    _check_load(n)
     p = None if patience is None else _check_positive(patience, "patience")
     return _performance(_inverse_for(n, a), n, a, h, t, p)
 
@@ -405,7 +435,7 @@ def required_agents(
     >>> perf.agents, round(perf.service_level, 3)
     (14, 0.888)
     """
-    a = _check_positive(traffic, "traffic", allow_zero=True)
+    a = _check_traffic(traffic)
     h = _check_positive(aht, "aht")
     p = None if patience is None else _check_positive(patience, "patience")
     targets.check(p)

@@ -315,6 +315,7 @@ def load_definition(
       queues.0.max_wait: ...
       agents.0.queues.0.queue: unknown queue 'vipp' (did you mean 'vip'?); ...
     """
+    _loading.require_table(data, what=what)
     try:
         return _loading.structure_definition(
             _CONVERTER, data, RoutingDefinition, what=what, check=check_definition

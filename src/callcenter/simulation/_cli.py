@@ -11,7 +11,7 @@ from typing import TextIO
 
 import attrs
 
-from ..errors import InvalidArgumentError
+from ..cli import UsageError, check_output
 from ..metrics import (
     KpiOptions,
     agent_stats,
@@ -87,9 +87,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _suffix(name: str, option: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix not in (".csv", ".json"):
-        raise InvalidArgumentError(
-            name=option, expected="a file name ending in .csv or .json", got=name
-        )
+        raise UsageError(option=option, expected="a file name ending in .csv or .json", got=name)
     return suffix
 
 
@@ -113,19 +111,20 @@ class _Progress:
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    # Every output is checked before the run, and written before the report is
+    # printed: a reader that stops early (| head) still gets complete files.
     for name, option in ((args.records_out, "--records-out"), (args.report_out, "--report-out")):
         if name is not None:
             _suffix(name, option)
+            check_output(name, option)
     if args.plot is not None:
         from ._plot import check_plotting
 
+        check_output(args.plot, "--plot")
         check_plotting()
     scenario = load_scenario(args.scenario)
-    progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
+    progress = _Progress(sys.stderr) if sys.stderr is not None and sys.stderr.isatty() else None
     result = simulate(scenario, seed=args.seed, progress=progress)
-    print(summary(result))
-    print()
-    print(day_text(result, intervals=args.intervals), end="")
     report = result.report()
     if args.records_out is not None:
         text = (
@@ -151,6 +150,9 @@ def _simulate(args: argparse.Namespace) -> int:
                 for calendar in flow.calendars.values():
                     open_hours += calendar.open_intervals(*span)
         plot_day(result, args.plot, open_hours=open_hours)
+    print(summary(result))
+    print()
+    print(day_text(result, intervals=args.intervals), end="")
     return 0
 
 

@@ -67,11 +67,10 @@ _KIND_OF: dict[type[Any], str] = {
 
 
 def _structure_number(value: object, _: object) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if math.isfinite(value):
-            return float(value)
-        raise ValueError(f"expected a finite number, got {value!r}")
-    raise ValueError(f"expected a number, got {value!r}")
+    number = _loading.structure_float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"expected a finite number, got {number!r}")
+    return number
 
 
 def _tagged(

@@ -35,6 +35,7 @@ from typing import Any
 import attrs
 
 from .. import _loading
+from .._checks import Problems
 from ..errors import DefinitionError, DocumentError, Problem
 from ..ivr import Flow, load_flow
 from ..routing import RoutingDefinition, check_definition, load_definition
@@ -57,14 +58,43 @@ __all__ = [
 ]
 
 
-def _probability(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{attribute.name}: expected a probability in [0, 1], got {value!r}")
+MAX_DAYS = 366
+"""The longest run a scenario may ask for, in days (a year: runs grow with their length)."""
+
+MAX_DRAIN_HOURS = 168
+"""The most hours after the end that calls in progress may run on (a week)."""
+
+_SECONDS: dict[str, float] = {"minimum": 0}  # a duration: finite, >= 0, at most LARGEST
+_SHARE: dict[str, float] = {"minimum": 0, "maximum": 1}  # a probability
 
 
-def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not value >= 0.0:
-        raise ValueError(f"{attribute.name}: expected a number >= 0, got {value!r}")
+_DOCUMENT_NUMBERS: dict[str, dict[str, Any]] = {
+    "seed": {"minimum": 0, "integer": True},
+    "answer_time": {"minimum": 0},
+    "drain_hours": {"minimum": 0, "maximum": MAX_DRAIN_HOURS},
+    "days": {"minimum": 0, "exclusive_minimum": True, "maximum": MAX_DAYS},
+}
+
+
+def _raw_number_problems(raw: Mapping[str, Any]) -> list[Problem]:
+    """The top-level numbers' problems, read from the raw document.
+
+    Reported with the problems of the nested tables, which keep the document from
+    being built (so that its own checks would not run): every problem at once.
+    """
+    problems = Problems()
+    for name, bounds in _DOCUMENT_NUMBERS.items():
+        if name in raw:
+            problems.number(name, raw[name], **bounds)
+    return problems.items
+
+
+def _check_numbers(instance: object, what: str, fields: dict[str, dict[str, float]]) -> None:
+    """Check each named float field of ``instance``; raise every problem at once."""
+    problems = Problems()
+    for name, bounds in fields.items():
+        problems.number(name, getattr(instance, name), **bounds)
+    problems.raise_if_any(what=what)
 
 
 @attrs.frozen(kw_only=True)
@@ -96,8 +126,11 @@ class StaffGroup:
 
     agents: tuple[str, ...]
     shift: Shift | None = None
-    ring_no_answer: float = attrs.field(default=0.0, validator=_probability)
-    answer_after: float = attrs.field(default=3.0, validator=_non_negative)
+    ring_no_answer: float = 0.0
+    answer_after: float = 3.0
+
+    def __attrs_post_init__(self) -> None:
+        _check_numbers(self, "staff group", {"ring_no_answer": _SHARE, "answer_after": _SECONDS})
 
 
 @attrs.frozen(kw_only=True)
@@ -142,13 +175,26 @@ class CallerModel:
 
     menus: Mapping[str, Choice] = attrs.field(factory=dict)
     inputs: Mapping[str, str] = attrs.field(factory=dict)
-    think_time: float = attrs.field(default=2.0, validator=_non_negative)
-    lookup_found: float = attrs.field(default=0.9, validator=_probability)
+    think_time: float = 2.0
+    lookup_found: float = 0.9
     lookup_values: Mapping[str, str] = attrs.field(factory=dict)
-    recording_seconds: float = attrs.field(default=30.0, validator=_non_negative)
-    vip_share: float = attrs.field(default=0.0, validator=_probability)
+    recording_seconds: float = 30.0
+    vip_share: float = 0.0
     vip_agent: str | None = None
-    vip_sticky: float = attrs.field(default=30.0, validator=_non_negative)
+    vip_sticky: float = 30.0
+
+    def __attrs_post_init__(self) -> None:
+        _check_numbers(
+            self,
+            "caller model",
+            {
+                "think_time": _SECONDS,
+                "lookup_found": _SHARE,
+                "recording_seconds": _SECONDS,
+                "vip_share": _SHARE,
+                "vip_sticky": _SECONDS,
+            },
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -164,7 +210,10 @@ class TicketStep:
 
     trigger: str
     fields: Mapping[str, str] = attrs.field(factory=dict)
-    after: float = attrs.field(default=0.0, validator=_non_negative)
+    after: float = 0.0
+
+    def __attrs_post_init__(self) -> None:
+        _check_numbers(self, "ticket step", {"after": _SECONDS})
 
 
 @attrs.frozen(kw_only=True)
@@ -181,11 +230,14 @@ class TicketModel:
     """
 
     queue: str
-    share: float = attrs.field(validator=_probability)
+    share: float
     workflow: str
     fields: Mapping[str, str] = attrs.field(factory=dict)
     steps: tuple[TicketStep, ...] = ()
     resolve_after: Duration = attrs.field(factory=lambda: Deterministic(value=3600.0))
+
+    def __attrs_post_init__(self) -> None:
+        _check_numbers(self, "ticket model", {"share": _SHARE})
 
 
 @attrs.frozen(kw_only=True)
@@ -204,6 +256,12 @@ class _Document:
     callers: CallerModel = attrs.field(factory=CallerModel)
     tickets: tuple[TicketModel, ...] = ()
     description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        for name, bounds in _DOCUMENT_NUMBERS.items():
+            problems.number(name, getattr(self, name), **bounds)
+        problems.raise_if_any(what="scenario")
 
 
 @attrs.frozen(kw_only=True)
@@ -233,10 +291,12 @@ class Scenario:
             stay logged out.
         callers: Caller behaviour in the IVR.
         tickets: Ticket models.
-        answer_time: Service-level threshold, seconds.
-        drain_hours: Hours after the end that calls in progress may still run.
+        answer_time: Service-level threshold, seconds (>= 0).
+        drain_hours: Hours after the end that calls in progress may still run
+            (0 to :data:`MAX_DRAIN_HOURS`).
         days: Length of the run in days from local midnight of :attr:`date`
-            (arrivals after it are dropped; shifts repeat each day).
+            (arrivals after it are dropped; shifts repeat each day): more than 0 and
+            at most :data:`MAX_DAYS`; a longer run is refused when the scenario loads.
         description: Free text.
     """
 
@@ -315,8 +375,6 @@ def _check(doc: _Document, base: Path | None, flows: dict[str, Flow]) -> Iterato
                     message=f"flow {flow_name!r} node {node.id!r} sends calls to queue "
                     f"{queue!r}, which the routing definition lacks",
                 )
-    if not doc.days > 0:
-        yield Problem(path="days", message=f"expected a number of days > 0, got {doc.days!r}")
     if routing:
         for queue in sorted(queues - set(doc.queues)):
             yield Problem(path=f"queues.{queue}", message="no handle_time model for this queue")
@@ -357,6 +415,7 @@ def scenario_from_dict(data: Mapping[str, Any], *, base: str | Path | None = Non
     Raises:
         DefinitionError: Every problem at once, each with its path.
     """
+    _loading.require_table(data, what="scenario")
     base_path = None if base is None else Path(base)
     raw = dict(data)
     routing = raw.get("routing")
@@ -370,9 +429,16 @@ def scenario_from_dict(data: Mapping[str, Any], *, base: str | Path | None = Non
             ) from None
     what = f"scenario {raw.get('name', '?')!r}"
     flows: dict[str, Flow] = {}
-    doc = _loading.structure_definition(
-        _CONVERTER, raw, _Document, what=what, check=lambda d: list(_check(d, base_path, flows))
-    )
+    try:
+        doc = _loading.structure_definition(
+            _CONVERTER, raw, _Document, what=what, check=lambda d: list(_check(d, base_path, flows))
+        )
+    except DefinitionError as error:
+        known = {p.path for p in error.problems}
+        extra = [p for p in _raw_number_problems(raw) if p.path not in known]
+        if not extra:
+            raise
+        raise DefinitionError([*error.problems, *extra], what=error.what) from None
     return Scenario(
         name=doc.name,
         date=doc.date,

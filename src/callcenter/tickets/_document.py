@@ -31,7 +31,7 @@ import attrs
 import cattrs
 
 from .._checks import Problems, number_problem
-from .._loading import make_converter, read_document, structure_definition
+from .._loading import make_converter, read_document, require_table, structure_definition
 from ..calendars import BusinessCalendar
 from ..errors import DefinitionError, Problem, did_you_mean
 from ._check import TableRow, check_tables
@@ -329,6 +329,7 @@ def workflow_from_dict(
     Raises:
         DefinitionError: Every problem of the document, each with its path.
     """
+    require_table(data, what=what or "workflow")
     known = dict(guards or {})
     if not isinstance(data, Mapping):
         raise DefinitionError(
