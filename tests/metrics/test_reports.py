@@ -311,7 +311,9 @@ def test_report_takes_the_zone_from_the_file_or_requires_one(
     early = late - datetime.timedelta(hours=15)  # 08:30 the same Beijing day
     records = [answered_at(early.timestamp()), answered_at(late.timestamp())]
     (tmp_path / "day.csv").write_text(records_to_csv(records), encoding="utf-8")
-    assert main(["report", str(tmp_path / "day.csv")]) == 1
+    assert (
+        main(["report", str(tmp_path / "day.csv")]) == 2
+    )  # a refused option value: exit status 2, as --help says
     assert "--timezone" in capsys.readouterr().err
     path = tmp_path / "day.json"
     path.write_text(records_to_json(records, timezone="Asia/Shanghai"), encoding="utf-8")

@@ -58,16 +58,22 @@ _TIME_FIELDS = frozenset(
 class _BadTime:
     """Stands for a time text that is not a number nor an ISO 8601 time with an offset.
 
-    The converter turns a time field into a float with ``float(value)``; this value's
-    ``__float__`` raises the message the problem report shows at the field's path.
+    The converters' float hooks raise its message, which the problem report shows at
+    the field's path (every problem of the file at once).
     """
 
     def __init__(self, text: str, reason: str) -> None:
         self.text = text
         self.reason = reason
 
-    def __float__(self) -> float:
-        raise ValueError(f"{self.reason}, got {self.text[:60]!r}")
+    def refuse(self) -> ValueError:
+        return ValueError(f"{self.reason}, got {self.text[:60]!r}")
+
+
+def _structure_time(value: object, _: object = float) -> float:
+    if isinstance(value, _BadTime):
+        raise value.refuse()
+    return _loading.structure_float(value)
 
 
 def _instant(value: object) -> object:
@@ -132,10 +138,13 @@ def _structure_names(value: object, _: type) -> tuple[str, ...]:
 
 _CONVERTER: cattrs.Converter = _loading.make_converter()
 _CONVERTER.register_structure_hook_func(lambda cl: cl == tuple[str, ...], _structure_names)
+_CONVERTER.register_structure_hook(float, _structure_time)
 
 
 def _csv_cell(value: object, to: type[float] | type[int]) -> Any:
     # CSV has no types: a number comes as its text, and is read as the column's type.
+    if isinstance(value, _BadTime):
+        raise value.refuse()
     if isinstance(value, str):
         text = value.strip()
         try:
