@@ -233,11 +233,11 @@ class Workflow:
             )
         if problems:
             raise DefinitionError(problems, what=f"workflow {self.name!r}")
-        rows: dict[tuple[str, str], Transition] = {}
+        by_pair: dict[tuple[str, str], Transition] = {}
         allowed: dict[str, list[str]] = {name: [] for name in names}
         for t in self.transitions:
             for source in t.source:
-                rows[(source.value, t.trigger)] = t
+                by_pair[(source.value, t.trigger)] = t
                 allowed[source.value].append(t.trigger)
         table = WorkflowTable(
             name=self.name,
@@ -247,8 +247,8 @@ class Workflow:
             waiting=frozenset(s.value for s in self.waiting),
             stops=frozenset(s.value for s in self.final | self.resolved),
             transitions=self.transitions,
-            rows=rows,
-            targets={key: str(t.target.value) for key, t in rows.items()},
+            rows=by_pair,
+            targets={key: str(t.target.value) for key, t in by_pair.items()},
             allowed={k: tuple(sorted(v)) for k, v in allowed.items()},
             triggers=tuple(sorted({t.trigger for t in self.transitions})),
             required_on_open=self.required_on_open,
