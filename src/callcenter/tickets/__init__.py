@@ -3,6 +3,7 @@
 * :class:`Workflow` -- states (an enum) and a table of :class:`Transition` rows,
   checked when built; :meth:`Workflow.fire` is atomic and appends one
   :class:`AuditEntry`; :meth:`Workflow.replay` rebuilds a ticket from its trail.
+  Both run the workflow's compiled :class:`WorkflowTable`, which the diagrams draw.
 * Built-in workflows of a logistics hotline: :data:`COMPLAINT`, :data:`ENQUIRY`,
   :data:`ORDER`, :data:`APPOINTMENT`, :data:`CALLBACK`, :data:`CLAIM`, :data:`SURVEY`.
 * :class:`TicketDesk` -- the sans-I/O engine: opens and fires tickets, keeps
@@ -67,6 +68,7 @@ from ._workflow import NumberField as NumberField
 from ._workflow import Transition as Transition
 from ._workflow import TriggerRefusedError as TriggerRefusedError
 from ._workflow import Workflow as Workflow
+from ._workflow import WorkflowTable as WorkflowTable
 
 __all__ = [
     "APPOINTMENT",
@@ -118,6 +120,7 @@ __all__ = [
     "Transition",
     "TriggerRefusedError",
     "Workflow",
+    "WorkflowTable",
     "complaint_report",
     "load_workflow",
     "period_label",

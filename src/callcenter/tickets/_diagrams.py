@@ -13,11 +13,16 @@ __all__ = ["workflow_page", "workflows_page"]
 
 
 def workflow_page(workflow: Workflow, level: str = "##") -> str:
-    """A Markdown section for one workflow: description, Mermaid diagram, table."""
-    lines = [f"{level} `{workflow.name}`", "", workflow.description, ""]
-    lines += ["```text", workflow.to_mermaid().rstrip("\n"), "```", ""]
+    """A Markdown section for one workflow: description, Mermaid diagram, table.
+
+    Everything but the description is read from :attr:`Workflow.table`, the table
+    that firing and replay run.
+    """
+    table = workflow.table
+    lines = [f"{level} `{table.name}`", "", workflow.description, ""]
+    lines += ["```text", table.to_mermaid().rstrip("\n"), "```", ""]
     lines += ["| from | trigger | to | requires | roles | notes |", "|---|---|---|---|---|---|"]
-    for t in workflow.transitions:
+    for t in table.transitions:
         notes = []
         if t.responds:
             notes.append("first response")
@@ -35,42 +40,37 @@ def workflow_page(workflow: Workflow, level: str = "##") -> str:
             f"| {', '.join(sorted(t.roles))} | {'; '.join(notes)} |"
         )
     lines.append("")
-    facts = [f"Initial state: `{workflow.initial.value}`."]
-    facts.append(
-        "Final: " + ", ".join(f"`{s.value}`" for s in workflow.states if s in workflow.final) + "."
-    )
-    if workflow.waiting:
-        waiting = ", ".join(f"`{s.value}`" for s in workflow.states if s in workflow.waiting)
+    facts = [f"Initial state: `{table.initial}`."]
+    facts.append("Final: " + ", ".join(f"`{s}`" for s in table.states if s in table.final) + ".")
+    if table.waiting:
+        waiting = ", ".join(f"`{s}`" for s in table.states if s in table.waiting)
         facts.append(f"SLA clocks pause in {waiting}.")
-    if workflow.required_on_open:
-        facts.append("Required on open: " + ", ".join(workflow.required_on_open) + ".")
-    if workflow.escalation_trigger:
+    if table.required_on_open:
+        facts.append("Required on open: " + ", ".join(table.required_on_open) + ".")
+    if table.escalation_trigger:
         levels = "; ".join(
-            f"`{state.value}` {_hours(seconds)}"
-            for state, seconds in workflow.escalation_sla.items()
+            f"`{state}` {_hours(seconds)}" for state, seconds in table.escalation_sla.items()
         )
         own = f" ({levels}; other levels: the ticket's own target)" if levels else ""
         where = ""
-        if workflow.escalate_from is not None:
-            states = [s for s in workflow.states if s in workflow.escalate_from]
-            where = " in " + ", ".join(f"`{s.value}`" for s in states)
+        if table.escalate_from is not None:
+            states = [s for s in table.states if s in table.escalate_from]
+            where = " in " + ", ".join(f"`{s}`" for s in states)
         facts.append(
-            f"A resolution SLA breach{where} fires `{workflow.escalation_trigger}`, and the "
+            f"A resolution SLA breach{where} fires `{table.escalation_trigger}`, and the "
             f"level it reaches gets a fresh resolution clock{own or ' of the same target'}."
         )
-    if workflow.number_fields:
+    if table.number_fields:
         facts.append(
             "Numbers: "
-            + "; ".join(
-                f"{name} {rule.expected()}" for name, rule in workflow.number_fields.items()
-            )
+            + "; ".join(f"{name} {rule.expected()}" for name, rule in table.number_fields.items())
             + "."
         )
-    if workflow.sla is not None:
-        kind = "business" if workflow.sla.calendar is not None else "calendar"
+    if table.sla is not None:
+        kind = "business" if table.sla.calendar is not None else "calendar"
         parts = [
             f"{level.value} {_hours(target.first_response)} / {_hours(target.resolution)}"
-            for level, target in workflow.sla.targets.items()
+            for level, target in table.sla.targets.items()
         ]
         facts.append(f"SLA in {kind} time (first response / resolution): {'; '.join(parts)}.")
     lines += [" ".join(facts), ""]

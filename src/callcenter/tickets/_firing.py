@@ -1,6 +1,7 @@
 """Firing and replay: the pure functions behind :class:`~callcenter.tickets.Workflow`.
 
-Opening, firing, transferring and noting an SLA event each validate everything
+Each takes the workflow's compiled :class:`~callcenter.tickets.WorkflowTable`, never
+the workflow itself. Opening, firing, transferring and noting an SLA event each validate everything
 first and then build one :class:`~callcenter.tickets.AuditEntry`; :func:`apply`
 computes the new ticket from the old one and that entry alone, so :func:`replay`
 rebuilds any ticket from its trail through the very same function.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, assert_never
+from typing import Any, assert_never
 
 import attrs
 
@@ -42,6 +43,7 @@ from ._sla import (
     start_clock,
     stop_clock,
 )
+from ._table import WorkflowTable
 from ._transition import (
     SLA_ACTOR,
     GuardContext,
@@ -52,9 +54,6 @@ from ._transition import (
     field_problem,
 )
 
-if TYPE_CHECKING:
-    from ._workflow import Workflow
-
 __all__ = ["apply", "fire", "note_sla", "open_ticket", "replay", "transfer"]
 
 _NO_ROLES: frozenset[str] = frozenset()
@@ -64,7 +63,7 @@ _NO_ROLES: frozenset[str] = frozenset()
 
 
 def open_ticket(
-    wf: Workflow,
+    wf: WorkflowTable,
     ticket_id: str,
     *,
     actor: Actor | str,
@@ -113,14 +112,14 @@ def open_ticket(
         kind=EntryKind.OPEN,
         trigger=wf.name,
         from_state="",
-        to_state=wf.initial.value,
+        to_state=wf.initial,
         changes=tuple(changes),
         comment=comment,
     )
     return opened(wf, ticket_id, entry)
 
 
-def opened(wf: Workflow, ticket_id: str, entry: AuditEntry) -> Ticket:
+def opened(wf: WorkflowTable, ticket_id: str, entry: AuditEntry) -> Ticket:
     """The ticket its ``OPEN`` entry describes."""
     values = {c.name: c.new for c in entry.changes}
     level = Priority(values.pop("priority"))
@@ -133,7 +132,7 @@ def opened(wf: Workflow, ticket_id: str, entry: AuditEntry) -> Ticket:
             response = start_clock(wf.sla, "first_response", target.first_response, entry.at)
         if target.resolution is not None:
             resolution = start_clock(wf.sla, "resolution", target.resolution, entry.at)
-        if state in wf._waiting:
+        if state in wf.waiting:
             response = response and pause_clock(wf.sla, response, entry.at)
             resolution = resolution and pause_clock(wf.sla, resolution, entry.at)
     return Ticket(
@@ -145,7 +144,7 @@ def opened(wf: Workflow, ticket_id: str, entry: AuditEntry) -> Ticket:
         created_at=entry.at,
         updated_at=entry.at,
         fields=MappingProxyType(values),
-        closed=state in wf._final,
+        closed=state in wf.final,
         response=response,
         resolution=resolution,
         trail=(entry,),
@@ -177,17 +176,17 @@ def _given(fields: object) -> dict[str, FieldValue]:
 # ----------------------------------------------------------------------- firing
 
 
-def _refuse(wf: Workflow, ticket: Ticket, trigger: str, reason: str) -> TriggerRefusedError:
+def _refuse(wf: WorkflowTable, ticket: Ticket, trigger: str, reason: str) -> TriggerRefusedError:
     return TriggerRefusedError(
         ticket_id=ticket.id,
         state=ticket.state,
         trigger=trigger,
-        allowed=wf.allowed_triggers(ticket.state),
+        allowed=wf.allowed_in(ticket.state),
         reason=reason,
     )
 
 
-def _check_time(wf: Workflow, ticket: Ticket, now: float) -> float:
+def _check_time(wf: WorkflowTable, ticket: Ticket, now: float) -> float:
     at = instant(now)
     if at < ticket.updated_at:
         raise TimeWentBackwardsError(now=at, last=ticket.updated_at)
@@ -199,7 +198,7 @@ def _check_time(wf: Workflow, ticket: Ticket, now: float) -> float:
 
 
 def fire(
-    wf: Workflow,
+    wf: WorkflowTable,
     ticket: Ticket,
     trigger: str,
     *,
@@ -221,9 +220,9 @@ def fire(
         raise InvalidArgumentError(name="trigger", expected="a trigger name (text)", got=trigger)
     _check_comment(comment)
     row_key = (ticket.state, trigger)
-    t = wf._table.get(row_key)
+    t = wf.rows.get(row_key)
     if t is None:
-        known = wf.triggers()
+        known = wf.triggers
         if trigger in known:
             reason = "the trigger is not defined in this state"
         else:
@@ -278,7 +277,7 @@ def fire(
         kind=EntryKind.TRANSITION,
         trigger=trigger,
         from_state=ticket.state,
-        to_state=wf._targets[row_key],
+        to_state=wf.targets[row_key],
         changes=changes,
         comment=comment,
     )
@@ -286,7 +285,7 @@ def fire(
 
 
 def transfer(
-    wf: Workflow, ticket: Ticket, *, to: str, actor: Actor | str, now: float, comment: str
+    wf: WorkflowTable, ticket: Ticket, *, to: str, actor: Actor | str, now: float, comment: str
 ) -> Ticket:
     """See :meth:`Workflow.transfer <callcenter.tickets.Workflow.transfer>`."""
     at = _check_time(wf, ticket, now)
@@ -297,7 +296,7 @@ def transfer(
             entity=f"ticket {ticket.id!r}",
             state=ticket.state,
             action="transfer ownership of a closed ticket",
-            allowed=wf.allowed_triggers(ticket.state),
+            allowed=wf.allowed_in(ticket.state),
         )
     if text_problem(to) is not None or to == ticket.owner:
         raise InvalidArgumentError(
@@ -317,7 +316,7 @@ def transfer(
     return apply(wf, ticket, entry)
 
 
-def note_sla(wf: Workflow, ticket: Ticket, clock: str, *, breach: bool, at: float) -> Ticket:
+def note_sla(wf: WorkflowTable, ticket: Ticket, clock: str, *, breach: bool, at: float) -> Ticket:
     """See :meth:`Workflow.note_sla <callcenter.tickets.Workflow.note_sla>`."""
     when = _check_time(wf, ticket, at)
     if clock not in ("first_response", "resolution") or clock_of(ticket, clock) is None:
@@ -337,7 +336,7 @@ def note_sla(wf: Workflow, ticket: Ticket, clock: str, *, breach: bool, at: floa
 # ----------------------------------------------------------------------- the trail
 
 
-def apply(wf: Workflow, ticket: Ticket, entry: AuditEntry) -> Ticket:
+def apply(wf: WorkflowTable, ticket: Ticket, entry: AuditEntry) -> Ticket:
     """See :meth:`Workflow.apply <callcenter.tickets.Workflow.apply>`."""
     given: object = entry
     if not isinstance(given, AuditEntry) or not isinstance(entry.kind, EntryKind):
@@ -357,8 +356,8 @@ def apply(wf: Workflow, ticket: Ticket, entry: AuditEntry) -> Ticket:
     kind = entry.kind
     if kind is EntryKind.TRANSITION:
         row_key = (entry.from_state, entry.trigger)
-        t = wf._table.get(row_key)
-        if t is None or wf._targets[row_key] != entry.to_state:
+        t = wf.rows.get(row_key)
+        if t is None or wf.targets[row_key] != entry.to_state:
             raise InvalidArgumentError(
                 name="entry",
                 expected=f"a transition of workflow {wf.name!r}",
@@ -377,7 +376,7 @@ def apply(wf: Workflow, ticket: Ticket, entry: AuditEntry) -> Ticket:
             created_at=ticket.created_at,
             updated_at=entry.at,
             fields=MappingProxyType(fields),
-            closed=entry.to_state in wf._final,
+            closed=entry.to_state in wf.final,
             response=response,
             resolution=resolution,
             trail=trail,
@@ -401,14 +400,14 @@ def apply(wf: Workflow, ticket: Ticket, entry: AuditEntry) -> Ticket:
 
 
 def _move_clocks(
-    wf: Workflow, ticket: Ticket, t: Transition, to: str, at: float
+    wf: WorkflowTable, ticket: Ticket, t: Transition, to: str, at: float
 ) -> tuple[SlaClock | None, SlaClock | None]:
     policy = wf.sla
     response, resolution = ticket.response, ticket.resolution
     if policy is None:
         return response, resolution
-    running = to not in wf._waiting
-    stops = to in wf._stops
+    running = to not in wf.waiting
+    stops = to in wf.stops
     if response is not None and response.stopped_at is None:
         if t.responds or stops:
             response = stop_clock(policy, response, at)
@@ -421,7 +420,7 @@ def _move_clocks(
             resolution = stop_clock(policy, resolution, at)
         elif resolution.breached and t.trigger == wf.escalation_trigger:
             # the level it climbs to gets its own time (the default: the same again)
-            seconds = wf._level_targets.get(to)
+            seconds = wf.escalation_sla.get(to)
             if seconds is None:
                 seconds = policy.target_for(ticket.priority).resolution or resolution.target
             resolution = restart_clock(policy, resolution, seconds, at, running=running)
@@ -434,7 +433,7 @@ def _move_clocks(
     return response, resolution
 
 
-def replay(wf: Workflow, ticket_id: str, trail: Sequence[AuditEntry]) -> Ticket:
+def replay(wf: WorkflowTable, ticket_id: str, trail: Sequence[AuditEntry]) -> Ticket:
     """See :meth:`Workflow.replay <callcenter.tickets.Workflow.replay>`."""
     given: object = trail
     if isinstance(given, str) or not isinstance(given, Sequence):

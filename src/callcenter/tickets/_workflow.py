@@ -5,8 +5,10 @@ fired, to which state it leads, which fields must be set, which roles may fire i
 and an optional guard. Firing (:meth:`Workflow.fire`) validates everything first and
 then builds one :class:`~callcenter.tickets.AuditEntry`; the new ticket is computed
 from the old one and that entry alone (:meth:`Workflow.apply`), which is why
-:meth:`Workflow.replay` can rebuild any ticket from its trail. The functions that do
-so live in ``_firing``; this module holds the definition and its checks.
+:meth:`Workflow.replay` can rebuild any ticket from its trail. This module holds the
+definition and its checks, and compiles a checked definition into its
+:class:`~callcenter.tickets.WorkflowTable` (``_table``); the functions that fire and
+replay (``_firing``) and the diagrams read that table alone.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from .._checks import Problems, expected_number, number_problem
+from .._checks import Problems
 from ..errors import DefinitionError, Problem
 from . import _firing
 from ._check import TableRow, check_tables
@@ -33,6 +35,7 @@ from ._records import (
     text_problem,
 )
 from ._sla import SlaPolicy
+from ._table import NumberField, WorkflowTable
 from ._transition import SLA_ACTOR, Guard, GuardContext, Transition, TriggerRefusedError
 
 __all__ = [
@@ -43,6 +46,7 @@ __all__ = [
     "Transition",
     "TriggerRefusedError",
     "Workflow",
+    "WorkflowTable",
 ]
 
 
@@ -70,68 +74,6 @@ def _transitions(value: Transition | Iterable[Transition]) -> tuple[Transition, 
 
 def _numbers(value: Mapping[str, NumberField]) -> dict[str, NumberField]:
     return dict(value)
-
-
-@attrs.frozen(kw_only=True)
-class NumberField:
-    """What a numeric ticket field must hold whenever it is set (opened or fired).
-
-    An amount of money, a count, a weight: a field listed in
-    :attr:`Workflow.number_fields` must hold a finite number within these bounds
-    (and of at most :data:`~callcenter._checks.LARGEST` in size); anything else --
-    text, ``None``, NaN, a negative claim -- is refused with the field's name.
-
-    Args:
-        minimum: The smallest value allowed (inclusive unless ``exclusive_minimum``).
-        maximum: The largest value allowed (inclusive).
-        exclusive_minimum: Whether ``minimum`` itself is refused (``> 0``).
-        integer: Whether only whole numbers are accepted.
-
-    >>> NumberField(minimum=0, exclusive_minimum=True).problem(-5.0)
-    'expected a number > 0, got -5.0'
-
-    Raises:
-        DefinitionError: A bound that is not a finite number, or ``minimum > maximum``.
-    """
-
-    minimum: float | None = None
-    maximum: float | None = None
-    exclusive_minimum: bool = False
-    integer: bool = False
-
-    def __attrs_post_init__(self) -> None:
-        problems = Problems()
-        for name in ("minimum", "maximum"):
-            value = getattr(self, name)
-            if value is not None:
-                problems.number(name, value)
-        for name in ("exclusive_minimum", "integer"):
-            if not isinstance(getattr(self, name), bool):
-                problems.add(name, f"expected true or false, got {getattr(self, name)!r}")
-        if (
-            not problems.items
-            and self.minimum is not None
-            and self.maximum is not None
-            and self.minimum > self.maximum
-        ):
-            problems.add("maximum", f"expected a maximum >= the minimum {self.minimum!r}")
-        problems.raise_if_any(what="number field")
-
-    def _bounds(self) -> dict[str, Any]:
-        return {
-            "minimum": self.minimum,
-            "maximum": self.maximum,
-            "exclusive_minimum": self.exclusive_minimum,
-            "integer": self.integer,
-        }
-
-    def problem(self, value: object) -> str | None:
-        """What is wrong with ``value`` for this field, or ``None``."""
-        return number_problem(value, **self._bounds())
-
-    def expected(self) -> str:
-        """The number accepted, in words."""
-        return expected_number(**self._bounds())
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -175,6 +117,10 @@ class Workflow:
             are set (see :class:`NumberField`), e.g. a claimed amount ``> 0``.
         description: A sentence for the docs.
 
+    A checked workflow is compiled into :attr:`table`, a frozen
+    :class:`WorkflowTable` keyed by state values: firing, replay and the diagrams
+    all read it.
+
     Wherever a list of names is expected (``required_on_open``), a single text is a
     list of one, never of letters; a single state stands for a set of one
     (``final``, ``waiting``, ``resolved``, ``escalate_from``).
@@ -200,14 +146,9 @@ class Workflow:
     number_fields: Mapping[str, NumberField] = attrs.field(factory=dict, converter=_numbers)
     description: str = ""
 
-    _table: dict[tuple[str, str], Transition] = attrs.field(init=False, repr=False)
-    _targets: dict[tuple[str, str], str] = attrs.field(init=False, repr=False)
-    _allowed: dict[str, tuple[str, ...]] = attrs.field(init=False, repr=False)
-    _final: frozenset[str] = attrs.field(init=False, repr=False)
-    _waiting: frozenset[str] = attrs.field(init=False, repr=False)
-    _stops: frozenset[str] = attrs.field(init=False, repr=False)
-    _level_targets: dict[str, float] = attrs.field(init=False, repr=False)
-    _escalates: frozenset[str] | None = attrs.field(init=False, repr=False)
+    table: WorkflowTable = attrs.field(init=False, repr=False)
+    """The compiled table (see :class:`WorkflowTable`) that firing, replay and the
+    diagrams read."""
 
     def __attrs_post_init__(self) -> None:
         shape = Problems()  # what must hold before the tables can be read at all
@@ -292,21 +233,32 @@ class Workflow:
             )
         if problems:
             raise DefinitionError(problems, what=f"workflow {self.name!r}")
-        table: dict[tuple[str, str], Transition] = {}
+        by_pair: dict[tuple[str, str], Transition] = {}
         allowed: dict[str, list[str]] = {name: [] for name in names}
         for t in self.transitions:
             for source in t.source:
-                table[(source.value, t.trigger)] = t
+                by_pair[(source.value, t.trigger)] = t
                 allowed[source.value].append(t.trigger)
-        put = object.__setattr__  # frozen: derived tables are set once, here
-        put(self, "_table", table)
-        put(self, "_targets", {key: str(t.target.value) for key, t in table.items()})
-        put(self, "_allowed", {k: tuple(sorted(v)) for k, v in allowed.items()})
-        put(self, "_final", frozenset(s.value for s in self.final))
-        put(self, "_waiting", frozenset(s.value for s in self.waiting))
-        put(self, "_stops", frozenset(s.value for s in self.final | self.resolved))
-        put(self, "_level_targets", {s.value: float(v) for s, v in self.escalation_sla.items()})
-        put(self, "_escalates", escalates)
+        table = WorkflowTable(
+            name=self.name,
+            states=tuple(names),
+            initial=str(self.initial.value),
+            final=frozenset(s.value for s in self.final),
+            waiting=frozenset(s.value for s in self.waiting),
+            stops=frozenset(s.value for s in self.final | self.resolved),
+            transitions=self.transitions,
+            rows=by_pair,
+            targets={key: str(t.target.value) for key, t in by_pair.items()},
+            allowed={k: tuple(sorted(v)) for k, v in allowed.items()},
+            triggers=tuple(sorted({t.trigger for t in self.transitions})),
+            required_on_open=self.required_on_open,
+            number_fields=self.number_fields,
+            sla=self.sla,
+            escalation_trigger=self.escalation_trigger,
+            escalation_sla={s.value: float(v) for s, v in self.escalation_sla.items()},
+            escalate_from=escalates,
+        )
+        object.__setattr__(self, "table", table)  # frozen: compiled once, here
 
     # ------------------------------------------------------------------ questions
 
@@ -317,36 +269,30 @@ class Workflow:
     def allowed_triggers(self, state: enum.Enum | str) -> tuple[str, ...]:
         """The triggers defined from ``state`` (before guards), sorted."""
         key = state.value if isinstance(state, enum.Enum) else state
-        return self._allowed.get(key, ())
+        return self.table.allowed_in(key)
 
     def transition_for(self, state: enum.Enum | str, trigger: str) -> Transition | None:
         """The transition fired by ``trigger`` in ``state``, or ``None``."""
         key = state.value if isinstance(state, enum.Enum) else state
-        return self._table.get((key, trigger))
+        return self.table.rows.get((key, trigger))
 
     def is_final(self, state: enum.Enum | str) -> bool:
         """Whether ``state`` is a final (closed) state."""
         key = state.value if isinstance(state, enum.Enum) else state
-        return key in self._final
+        return key in self.table.final
 
     def escalates_from(self, state: enum.Enum | str) -> bool:
         """Whether the desk fires the escalation trigger on a breach in ``state``."""
         key = state.value if isinstance(state, enum.Enum) else state
-        if self.escalation_trigger is None or (key, self.escalation_trigger) not in self._table:
-            return False
-        return self._escalates is None or key in self._escalates
+        return self.table.escalates_from(key)
 
     def number_problem(self, field: str, value: object) -> str | None:
         """Why ``value`` cannot be set in ``field`` (see :attr:`number_fields`), or ``None``."""
-        rule = self.number_fields.get(field)
-        if rule is None:
-            return None
-        problem = rule.problem(value)
-        return None if problem is None else f"field {field!r}: {problem}"
+        return self.table.number_problem(field, value)
 
     def triggers(self) -> tuple[str, ...]:
         """Every trigger of the workflow, sorted."""
-        return tuple(sorted({t.trigger for t in self.transitions}))
+        return self.table.triggers
 
     # ------------------------------------------------------------------ opening
 
@@ -378,7 +324,7 @@ class Workflow:
                 required field.
         """
         return _firing.open_ticket(
-            self,
+            self.table,
             ticket_id,
             actor=actor,
             now=now,
@@ -422,7 +368,7 @@ class Workflow:
             InvalidArgumentError: A bad ``now`` or a ticket of another workflow.
         """
         return _firing.fire(
-            self, ticket, trigger, actor=actor, now=now, fields=fields, comment=comment
+            self.table, ticket, trigger, actor=actor, now=now, fields=fields, comment=comment
         )
 
     def transfer(
@@ -435,7 +381,7 @@ class Workflow:
             InvalidArgumentError: ``to`` is empty or already the owner; a bad ``now``.
             TimeWentBackwardsError: ``now`` is before the ticket's last entry.
         """
-        return _firing.transfer(self, ticket, to=to, actor=actor, now=now, comment=comment)
+        return _firing.transfer(self.table, ticket, to=to, actor=actor, now=now, comment=comment)
 
     def note_sla(self, ticket: Ticket, clock: str, *, breach: bool, at: float) -> Ticket:
         """Record that an SLA clock's warning or breach was given (actor ``"sla"``).
@@ -444,7 +390,7 @@ class Workflow:
             InvalidArgumentError: The ticket has no such clock.
             TimeWentBackwardsError: ``at`` is before the ticket's last entry.
         """
-        return _firing.note_sla(self, ticket, clock, breach=breach, at=at)
+        return _firing.note_sla(self.table, ticket, clock, breach=breach, at=at)
 
     # ------------------------------------------------------------------ the trail
 
@@ -455,7 +401,7 @@ class Workflow:
             InvalidArgumentError: The entry does not follow the ticket (wrong
                 sequence number or state, unknown transition).
         """
-        return _firing.apply(self, ticket, entry)
+        return _firing.apply(self.table, ticket, entry)
 
     def replay(self, ticket_id: str, trail: Sequence[AuditEntry]) -> Ticket:
         """Rebuild a ticket from its audit trail alone.
@@ -464,36 +410,17 @@ class Workflow:
             InvalidArgumentError: The trail is empty, does not start with this
                 workflow's ``OPEN`` entry, or an entry does not follow.
         """
-        return _firing.replay(self, ticket_id, trail)
+        return _firing.replay(self.table, ticket_id, trail)
 
     # ------------------------------------------------------------------ diagrams
 
     def to_mermaid(self) -> str:
         """The state diagram as Mermaid ``stateDiagram-v2`` text, from the table."""
-        lines = ["stateDiagram-v2", f"    [*] --> {self.initial.value}"]
-        lines += [
-            f"    {source.value} --> {t.target.value}: {t.trigger}"
-            for t in self.transitions
-            for source in t.source
-        ]
-        lines += [f"    {m.value} --> [*]" for m in self.states if m in self.final]
-        return "\n".join(lines) + "\n"
+        return self.table.to_mermaid()
 
     def to_dot(self) -> str:
         """The state diagram as Graphviz DOT text, from the table."""
-        lines = [f'digraph "{self.name}" {{', "    rankdir=LR;", '    "__start" [shape=point];']
-        for member in self.states:
-            shape = "doublecircle" if member in self.final else "box"
-            style = ", style=dashed" if member in self.waiting else ""
-            lines.append(f'    "{member.value}" [shape={shape}{style}];')
-        lines.append(f'    "__start" -> "{self.initial.value}";')
-        lines += [
-            f'    "{source.value}" -> "{t.target.value}" [label="{t.trigger}"];'
-            for t in self.transitions
-            for source in t.source
-        ]
-        lines.append("}")
-        return "\n".join(lines) + "\n"
+        return self.table.to_dot()
 
 
 def escalate_from_problems(
