@@ -15,8 +15,12 @@ def as_instant(value: object, name: str = "now") -> float:
     Raises:
         InvalidArgumentError: ``value`` is not a finite real number (bools refused).
     """
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            if math.isfinite(value):
+                return float(value)
+        except OverflowError:  # an int too large for a float
+            pass
     raise InvalidArgumentError(name=name, expected="a finite number of POSIX seconds", got=value)
 
 
