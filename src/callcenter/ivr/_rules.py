@@ -141,7 +141,7 @@ RULES: tuple[Row, ...] = (
             # Keys and speech do not stop such a prompt; they count for no node.
             DigitsPressed: _IGNORE,
             SpeechHeard: _IGNORE,
-            PromptFinished: ("play", NEXT),  # the last prompt finished: next node
+            PromptFinished: (NEXT,),  # the prompt finished: next node
             CallerHungUp: _HANG_UP,
         },
     ),
@@ -176,7 +176,7 @@ RULES: tuple[Row, ...] = (
         {
             DigitsPressed: _IGNORE,  # the prompt has no barge-in
             SpeechHeard: _IGNORE,
-            PromptFinished: ("record (prompt)", "record (recording)"),  # Record is sent
+            PromptFinished: ("record (recording)",),  # the Record command is sent
             CallerHungUp: _HANG_UP,
         },
     ),

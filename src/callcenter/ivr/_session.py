@@ -647,7 +647,8 @@ class Session:
             InvalidArgumentError: ``now`` is not a finite number.
             TimeWentBackwardsError: ``now`` is before the last time seen.
         """
-        now = self._check_now(now)
+        if type(now) is not float or not (self._now <= now and now - now == 0.0):
+            now = self._check_now(now)
         out: list[Command] = []
         if self._deadline is not None and self._deadline <= now:
             saved = self._save() if self._node in self._reach else None
