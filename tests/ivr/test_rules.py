@@ -165,8 +165,8 @@ def test_what_a_refusal_allows_is_accepted_and_nothing_else(name: str) -> None:
         else:
             accepted.add(type(event).__name__)
     assert refusals, "every situation refuses some input"
-    for error in refusals:
-        assert {a for a in error.allowed if not a.endswith("()")} == accepted
+    for refusal in refusals:
+        assert {a for a in refusal.allowed if not a.endswith("()")} == accepted
 
 
 def test_speech_while_recording_is_ignored_and_the_refusal_lists_it() -> None:

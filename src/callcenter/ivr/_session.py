@@ -17,6 +17,9 @@ requests.
 
 An event outside its phase raises :class:`~callcenter.errors.IllegalTransitionError`
 and changes nothing; a key that no option expects is a no-match, never an error.
+Which inputs are legal in which phase, and whether they move the session or are
+only checked, is the table of :mod:`._rules`; this module is what the session does.
+Entering a node is the other table, :data:`_RUNNERS` (node class to runner).
 """
 
 from __future__ import annotations
@@ -130,20 +133,10 @@ class Session:
             or number is not a text of at most 256 characters, or an attribute is
             not text.
 
-    Phases (the transition table; :attr:`phase` names the current one):
-
-    =========  ===============================================  ====================
-    phase      legal events                                     leaves to
-    =========  ===============================================  ====================
-    new        none: call :meth:`begin`                         any
-    play       PromptFinished; keys, speech (ignored); hang-up  next node
-    input      keys, speech, PromptFinished, hang-up            next node, or retry
-    host       HostAnswered, HostNotFound, HostFailed; keys,    next node
-               speech (ignored); hang-up
-    record     PromptFinished (of the prompt before),           next node
-               RecordingFinished; keys (ignored); hang-up
-    ended      none                                             --
-    =========  ===============================================  ====================
+    Phases: :attr:`phase` names what the session waits for (new, play, input,
+    host, record, ended). Which inputs it handles, ignores or refuses in each is one
+    table, ``callcenter.ivr._rules.RULES``, that :meth:`handle` looks up; the
+    reference page "IVR session rules" shows it with the phase diagram.
 
     >>> from callcenter.ivr import FlowBuilder, DigitsPressed, PromptFinished
     >>> flow = (FlowBuilder("demo", start="menu")
