@@ -154,6 +154,10 @@ class Session:
     <SessionResult.ENQUEUED: 'enqueued'>
     """
 
+    # The state. The attributes, the return stack and the set of nodes heard are
+    # never changed in place but replaced by a changed copy (they change far less
+    # often than the engine is called), so a call can keep the ones it found and put
+    # them back if it fails.
     __slots__ = (
         "_attrs",
         "_blocked",
@@ -505,9 +509,9 @@ class Session:
                 name="digits", expected="one or more of the keys 0-9, * and #", got=digits
             )
         self._now = self._t = now
-        # Keys count only while a node listens. In other phases they are ignored: a
-        # prompt without barge-in plays on, a lookup goes on, and a recording is ended
-        # by the telephony side's report.
+        # The rules bring keys here only while a node listens; the keys of a batch
+        # after one that moved the session on (to a prompt without barge-in, a
+        # lookup, a recording, the end) count no more, as in those phases.
         index, size = 0, len(digits)
         if self._term:
             index = self._skip_terminator(digits, 0)
