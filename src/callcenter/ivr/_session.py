@@ -502,12 +502,7 @@ class Session:
     # Each handler validates its event completely, then moves the clock and acts.
 
     def _on_digits(self, event: DigitsPressed, now: float, out: list[Command]) -> None:
-        digits = event.digits
-        given: object = digits
-        if not isinstance(given, str) or not digits or not KEYS.issuperset(digits):
-            raise InvalidArgumentError(
-                name="digits", expected="one or more of the keys 0-9, * and #", got=digits
-            )
+        digits = _checked_digits(event)
         self._now = self._t = now
         # The rules bring keys here only while a node listens; the keys of a batch
         # after one that moved the session on (to a prompt without barge-in, a
@@ -563,11 +558,9 @@ class Session:
         self._prompt_finished(out)
 
     def _on_speech(self, event: SpeechHeard, now: float, out: list[Command]) -> None:
-        text: object = event.text
-        if not isinstance(text, str):
-            raise InvalidArgumentError(name="text", expected="the recognised text", got=text)
+        text = _checked_text(event)
         self._now = self._t = now
-        self._speech(event.text, out)
+        self._speech(text, out)
 
     def _on_hang_up(self, event: CallerHungUp, now: float, out: list[Command]) -> None:
         self._now = self._t = now
@@ -616,17 +609,11 @@ class Session:
     # clock; nothing else changes.
 
     def _ignore_digits(self, event: DigitsPressed, now: float, out: list[Command]) -> None:
-        digits: object = event.digits
-        if not isinstance(digits, str) or not digits or not KEYS.issuperset(digits):
-            raise InvalidArgumentError(
-                name="digits", expected="one or more of the keys 0-9, * and #", got=digits
-            )
+        _checked_digits(event)
         self._now = self._t = now
 
     def _ignore_speech(self, event: SpeechHeard, now: float, out: list[Command]) -> None:
-        text: object = event.text
-        if not isinstance(text, str):
-            raise InvalidArgumentError(name="text", expected="the recognised text", got=text)
+        _checked_text(event)
         self._now = self._t = now
 
     def _refusal(self, event: InputEvent, row: int) -> IllegalTransitionError:
@@ -1304,6 +1291,24 @@ class Session:
                 this flow.
         """
         return cls.from_dict(flow, verify_state(token, keys=keys))
+
+
+def _checked_digits(event: DigitsPressed) -> str:
+    """The event's keys, or the error for keys that are not one or more of 0-9, * and #."""
+    digits: object = event.digits
+    if not isinstance(digits, str) or not digits or not KEYS.issuperset(digits):
+        raise InvalidArgumentError(
+            name="digits", expected="one or more of the keys 0-9, * and #", got=digits
+        )
+    return digits
+
+
+def _checked_text(event: SpeechHeard) -> str:
+    """The event's recognised text, or the error for one that is not text."""
+    text: object = event.text
+    if not isinstance(text, str):
+        raise InvalidArgumentError(name="text", expected="the recognised text", got=text)
+    return text
 
 
 def _interrupted(out: list[Command]) -> None:
