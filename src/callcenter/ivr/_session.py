@@ -418,11 +418,13 @@ class Session:
             raise self._refusal(event, row)
         out: list[Command] = []
         saved = self._save() if self._node in self._reach else None
+        term = self._term
         try:
-            if self._term and handler is not Session._on_digits:
+            if term and handler is not Session._on_digits:
                 self._term = ""  # something else happened since the full value
             handler(self, event, now, out)
         except Exception as error:
+            self._term = term  # (an input that fails its checks changes nothing)
             raise self._undo(saved, error, now) from error
         return out
 
