@@ -865,14 +865,24 @@ class Session:
     def _render(self, text: str) -> str:
         return render(text, self._attrs)
 
+    # The usual case, a command already built for the flow, is looked up here in the
+    # cache of the functions that build them (and key them the same way).
+
     def _play(self, prompt: str, barge_in: bool, out: list[Command], value: str = "") -> None:
-        out.append(
-            play_command(self._flow, prompt, self._lang, self._node, barge_in, self._attrs, value)
-        )
+        flow = self._flow
+        command = flow._cache.get((prompt, self._lang, self._node, barge_in))
+        if type(command) is not Play:
+            command = play_command(
+                flow, prompt, self._lang, self._node, barge_in, self._attrs, value
+            )
+        out.append(command)
         self._playing += 1
 
     def _listen(self, node: InputNode, out: list[Command], confirm: bool = False) -> None:
-        out.append(listen_command(self._flow, node, confirm))
+        command = self._flow._cache.get(("listen", node.id, confirm))
+        if type(command) is not Listen:
+            command = listen_command(self._flow, node, confirm)
+        out.append(command)
 
     def _ask(
         self, node: InputNode, out: list[Command], *, first: bool, apology: str | None = None
