@@ -9,11 +9,13 @@ import attrs
 import pytest
 
 from callcenter.cli import main
+from callcenter.errors import CallCenterError
 from callcenter.ivr import (
     CallerHungUp,
     DigitsPressed,
     Flow,
     FlowBuilder,
+    HostAnswered,
     Listen,
     Outcome,
     Play,
@@ -21,6 +23,7 @@ from callcenter.ivr import (
     RecordingFinished,
     Session,
     SessionResult,
+    SpeechHeard,
     load_flow,
 )
 from callcenter.ivr import NodeExited as Exited
@@ -76,6 +79,21 @@ def test_the_terminator_after_a_full_value_never_answers_the_confirmation() -> N
     assert single.to_dict().get("m", 0) == 0
     single.handle(DigitsPressed(digits="1"), 20.0)
     assert single.result is SessionResult.ENQUEUED
+
+
+def test_a_refused_event_after_a_full_value_keeps_the_terminator_pending() -> None:
+    # An input that fails its checks changes nothing, not even the terminator that
+    # the full value has left pending.
+    session = started(waybill_flow())
+    session.handle(DigitsPressed(digits="123456789012"), 1.0)
+    before = session.to_dict()
+    assert before["tm"] == "#"
+    for bad in (SpeechHeard(text=None), HostAnswered(request=1)):  # type: ignore[arg-type]
+        with pytest.raises(CallCenterError):
+            session.handle(bad, 2.0)
+        assert session.to_dict() == before
+    session.handle(DigitsPressed(digits="#1"), 3.0)  # the terminator is passed over
+    assert session.result is SessionResult.ENQUEUED
 
 
 def test_the_terminator_after_a_full_value_is_not_a_key_of_the_next_menu() -> None:

@@ -574,3 +574,20 @@ def test_a_caller_node_after_a_hang_up_ends_the_session() -> None:
     assert session.handle(CallerHungUp(), 3.0) == []  # no Enqueue for a caller who left
     assert session.result is SessionResult.ABANDONED
     assert session.node == "agent"
+
+
+@pytest.mark.parametrize("now", [10**400, -(10**400), float("nan"), float("inf"), True, "1"])
+def test_a_time_that_is_no_finite_number_is_refused_by_every_call(now: Any) -> None:
+    # The session checks times with the library's one time check: an int too large
+    # for a float is a library error too, never an OverflowError.
+    fresh = Session(menu_flow(), session_id="t")
+    with pytest.raises(InvalidArgumentError):
+        fresh.begin(now)
+    assert fresh.phase == "new"
+    session, _ = started(menu_flow())
+    before = session.to_dict()
+    with pytest.raises(InvalidArgumentError):
+        session.handle(PromptFinished(), now)
+    with pytest.raises(InvalidArgumentError):
+        session.advance(now)
+    assert session.to_dict() == before

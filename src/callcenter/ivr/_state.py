@@ -33,7 +33,7 @@ from ._caches import ChoiceNode, choices
 from ._events import SessionResult
 from ._flow import Flow
 from ._model import DIGITS, INPUT_KINDS, CallNode, CollectNode, LookupNode, RecordNode, SayNode
-from ._phases import _ENDED, _HOST, _INPUT, _NEW, _PLAY, _RECORD
+from ._rules import _ENDED, _HOST, _INPUT, _NEW, _PLAY, _RECORD
 
 __all__ = ["MAX_ID", "STATE_VERSION", "read_state", "sign_state", "verify_state"]
 
