@@ -48,8 +48,8 @@ class Clock:
         """The latest accepted time, or ``None`` before the first call."""
         return self._now
 
-    def check(self, now: float) -> float:
-        """Validate ``now`` without accepting it.
+    def check(self, now: float, name: str = "now") -> float:
+        """Validate ``now`` without accepting it (``name``: what the error calls it).
 
         Returns:
             ``now`` as a float.
@@ -65,7 +65,7 @@ class Clock:
         # checks below, so the errors are the same either way.
         if type(now) is float and now - now == 0.0 and (last is None or now >= last):
             return now
-        value = as_instant(now)
+        value = as_instant(now, name)
         if self._now is not None and value < self._now:
             raise TimeWentBackwardsError(now=value, last=self._now)
         return value
