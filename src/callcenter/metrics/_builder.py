@@ -31,6 +31,7 @@ How events map to outcomes:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NoReturn
 
@@ -258,7 +259,11 @@ class RecordBuilder:
         clock = self._clock
         check, commit = clock.check, clock.commit
         last = clock.now
-        # The refusals go through the (free unless raised) ``try``.
+        if last is None:
+            last = -math.inf
+        # The refusals go through the (free unless raised) ``try``. The clock checks
+        # every time; it needs committing only when time moves on (several events of
+        # a call usually share their time).
         try:
             for event in events:
                 try:
@@ -270,7 +275,8 @@ class RecordBuilder:
                         got=event,
                     ) from None
                 at = check(event.at, "event.at")
-                if wrapping and last is not None and at > last:
+                moved = at > last
+                if moved and wrapping:
                     self._finish_stale_wraps(out, changes)
                 # The handler checks everything before it changes anything; it puts
                 # new, finished and wrapping contacts in ``changes`` (one scratch dict
@@ -290,8 +296,9 @@ class RecordBuilder:
                             elif wrapping:
                                 wrapping.pop(cid, None)
                     changes.clear()
-                commit(at)
-                last = at
+                if moved:
+                    commit(at)
+                    last = at
         except BaseException:
             changes.clear()  # what the refused event staged
             raise
@@ -485,7 +492,8 @@ class RecordBuilder:
         """The state of a contact starting in the ACD (``known``: what the builder has)."""
         if known is None:
             arrived = min(e.arrived_at, e.at)
-            as_instant(arrived, "event.arrived_at")
+            if arrived.__class__ is not float or arrived - arrived != 0.0:
+                as_instant(arrived, "event.arrived_at")
             c = _Contact(e.contact_id, arrived, _WAITING)
         elif known.phase not in rule.legal:
             cls._refuse(e.contact_id, known, rule)
@@ -508,7 +516,8 @@ class RecordBuilder:
             # A new contact, as ``_start`` makes it (inline: every call starts here).
             at = e.at
             arrived = min(e.arrived_at, at)
-            as_instant(arrived, "event.arrived_at")
+            if arrived.__class__ is not float or arrived - arrived != 0.0:
+                as_instant(arrived, "event.arrived_at")
             c = _Contact(cid, arrived, _WAITING)
             c.channel = e.channel._value_
             c.queues = (e.queue,)
@@ -681,7 +690,8 @@ class RecordBuilder:
         interval = None
         if old is not _LOGGED_OUT and at > e.since:
             since = e.since
-            as_instant(since, "event.since")
+            if since.__class__ is not float or since - since != 0.0:
+                as_instant(since, "event.since")
             # ``since`` is finite and before ``at``: a valid interval.
             interval = trusted_interval(
                 agent_id,
