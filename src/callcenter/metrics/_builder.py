@@ -9,7 +9,10 @@ sent elsewhere) and any wrap-up of the agent who handled it has ended -- and an
 :class:`AgentStateInterval` as soon as an agent leaves a state.
 
 The IVR session id and the ACD contact id of one call must be the same string; a
-contact that never went through an IVR starts with its first ACD event.
+contact that never went through an IVR starts with its first ACD event. Which events
+are legal in which phase of a contact, and where they take it, is the table of
+:mod:`callcenter.metrics._builder_rules`: the builder dispatches on it and its
+handlers check the phases it lists.
 
 How events map to outcomes:
 
@@ -326,7 +329,9 @@ class RecordBuilder:
             TimeWentBackwardsError: ``event.at`` is earlier than an event fed before.
             UnknownIdError: An event about a contact the builder never saw start.
             IllegalTransitionError: An event that cannot follow the contact's
-                previous ones (answered twice, queued after it hung up...).
+                previous ones (answered twice, queued after it hung up...); its
+                ``allowed`` lists the actions legal in the contact's phase (for an
+                unknown contact, those that start one).
             DuplicateIdError: A new contact with the id of a live one.
         """
         return self.feed_all((event,))

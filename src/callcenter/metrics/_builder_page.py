@@ -88,8 +88,8 @@ def builder_page() -> str:
         )
     lines += [
         "",
-        "Besides, the first event later than a completed call whose agent is not in",
-        "`wrap_up` finishes its record as `answered` with no wrap-up time, and",
+        "Besides, the first event of a later time finishes, as `answered` with no",
+        "wrap-up time, the contacts in `wrap` whose agent is not in `wrap_up`; and",
         "`RecordBuilder.close` finishes the contacts still in `wrap` at the end of a run.",
         "",
         "## Diagram",
