@@ -112,8 +112,8 @@ class Clock:
         """The latest accepted time, or ``None`` before the first call."""
         return self._now
 
-    def check(self, now: float) -> float:
-        """Validate ``now`` without accepting it.
+    def check(self, now: float, name: str = "now") -> float:
+        """Validate ``now`` without accepting it (``name``: what the error calls it).
 
         Returns:
             ``now`` as a float.
@@ -136,7 +136,7 @@ class Clock:
             and (last is None or now >= last)
         ):
             return now
-        value = as_instant(now)
+        value = as_instant(now, name)
         if last is not None and value < last:
             raise TimeWentBackwardsError(now=value, last=last)
         return value

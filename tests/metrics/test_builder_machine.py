@@ -1,16 +1,22 @@
-"""The record builder against a naive model, under random real routing-engine runs."""
+"""The record builder against a naive model, under random real routing-engine runs.
+
+Besides the model, every event is also fed on its own to a second builder, whose
+moves of contacts between phases must be ones its rules table lists, and every
+record either builder produces must pass the records' full validation.
+"""
 
 from __future__ import annotations
 
-import contextlib
 from collections import Counter
 
+import attrs
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from callcenter.errors import CallCenterError
-from callcenter.metrics import ContactRecord, Outcome, RecordBuilder
+from callcenter.metrics import AgentStateInterval, ContactRecord, Outcome, RecordBuilder
+from callcenter.metrics._builder_rules import Phase, rule_of
 from callcenter.routing import (
     AgentDefinition,
     Contact,
@@ -25,6 +31,45 @@ from callcenter.routing import (
 )
 
 AGENTS = ("a1", "a2", "a3")
+
+
+def assert_fully_valid(item: ContactRecord | AgentStateInterval) -> None:
+    """``item`` passes the validation of its class: its validators and its own checks."""
+    attrs.validate(item)
+    again = attrs.evolve(item)  # through ``__init__``: converters, validators, post-init
+    assert again == item
+    assert attrs.astuple(again, recurse=False) == attrs.astuple(item, recurse=False)
+
+
+def _phases(builder: RecordBuilder) -> dict[str, Phase]:
+    return {cid: c.phase for cid, c in builder._contacts.items()}
+
+
+def feed_checking_moves(builder: RecordBuilder, event: Event) -> list[ContactRecord]:
+    """Feed ``event`` to ``builder``; check each contact's move against the rules table.
+
+    The event's own contact must make a move its rule lists, and finish only with an
+    outcome its rule lists; any other contact may only finish from ``wrap`` (its
+    agent's wrap-up ended) as ``answered``.
+    """
+    rule = rule_of(type(event))
+    subject = None if rule.agent else getattr(event, "contact_id", None)
+    before = _phases(builder)
+    records = builder.feed(event)
+    after = _phases(builder)
+    finished = {r.contact_id: r.outcome for r in records}
+    assert len(finished) == len(records)
+    for cid in {*before, *after, *finished}:
+        move = (before.get(cid), after.get(cid))
+        assert (cid in finished) == (move[1] is None), (event, cid, move)
+        if cid == subject:
+            assert move in rule.moves, (event, move)
+            if cid in finished:
+                assert finished[cid] in rule.finishes, (event, finished[cid])
+        elif move[0] != move[1]:
+            assert move == (Phase.WRAP, None), (event, cid, move)
+            assert finished[cid] is Outcome.ANSWERED
+    return records
 
 
 class BuilderMachine(RuleBasedStateMachine):
@@ -44,6 +89,7 @@ class BuilderMachine(RuleBasedStateMachine):
         )
         self.engine = RoutingEngine(definition)
         self.builder = RecordBuilder()
+        self.single = RecordBuilder()  # fed one event at a time, checking every move
         self.now = 0.0
         self.arrived = 0
         self.logged_in: set[str] = set()
@@ -54,7 +100,14 @@ class BuilderMachine(RuleBasedStateMachine):
         for e in events:
             if hasattr(e, "contact_id"):
                 self.last[e.contact_id] = e
-        self.records.extend(self.builder.feed_all(events))
+        records = self.builder.feed_all(events)
+        single = [r for e in events for r in feed_checking_moves(self.single, e)]
+        assert single == records
+        items: list[ContactRecord | AgentStateInterval] = [*records]
+        items += self.builder.take_intervals()
+        for item in items:
+            assert_fully_valid(item)
+        self.records.extend(records)
 
     def _tick(self, dt: float) -> None:
         self.now += dt
@@ -88,15 +141,18 @@ class BuilderMachine(RuleBasedStateMachine):
     @rule(agent=st.sampled_from(AGENTS), dt=st.floats(0.0, 5.0))
     def toggle(self, agent: str, dt: float) -> None:
         self._tick(dt)
+        # Only the engine's refusals are expected (an agent in a call cannot log out);
+        # the builder must take every event the engine gives.
         try:
             if agent in self.logged_in:
-                self._run(self.engine.logout(agent, self.now))
+                events = self.engine.logout(agent, self.now)
                 self.logged_in.discard(agent)
             else:
-                self._run(self.engine.login(agent, self.now))
+                events = self.engine.login(agent, self.now)
                 self.logged_in.add(agent)
         except CallCenterError:
-            pass  # an agent in a call cannot log out
+            return
+        self._run(events)
 
     @rule(
         action=st.sampled_from(["accept", "reject", "complete", "abandon"]),
@@ -108,9 +164,13 @@ class BuilderMachine(RuleBasedStateMachine):
         live = self._live()
         if not live:
             return
-        # An action not legal in the contact's phase is refused and changes nothing.
-        with contextlib.suppress(CallCenterError):
-            self._run(getattr(self.engine, action)(live[pick % len(live)], self.now))
+        # An action not legal in the contact's phase is refused by the engine and
+        # changes nothing; the builder must take every event the engine gives.
+        try:
+            events = getattr(self.engine, action)(live[pick % len(live)], self.now)
+        except CallCenterError:
+            return
+        self._run(events)
 
     @invariant()
     def open_contacts_are_the_engines(self) -> None:
@@ -144,6 +204,13 @@ class BuilderMachine(RuleBasedStateMachine):
         answered = {r.contact_id for r in self.records if r.outcome is Outcome.ANSWERED}
         completed = {cid for cid, e in self.last.items() if isinstance(e, ContactCompleted)}
         assert answered == completed
+
+    def teardown(self) -> None:
+        # The end of the run: what ``close`` finishes and closes is valid too.
+        items: list[ContactRecord | AgentStateInterval] = [*self.builder.close(self.now + 1.0)]
+        items += self.builder.take_intervals()
+        for item in items:
+            assert_fully_valid(item)
 
 
 BuilderMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=40, deadline=None)

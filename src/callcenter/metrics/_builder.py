@@ -9,7 +9,10 @@ sent elsewhere) and any wrap-up of the agent who handled it has ended -- and an
 :class:`AgentStateInterval` as soon as an agent leaves a state.
 
 The IVR session id and the ACD contact id of one call must be the same string; a
-contact that never went through an IVR starts with its first ACD event.
+contact that never went through an IVR starts with its first ACD event. Which events
+are legal in which phase of a contact, and where they take it, is the table of
+:mod:`callcenter.metrics._builder_rules`: the builder dispatches on it and its
+handlers check the phases it lists.
 
 How events map to outcomes:
 
@@ -31,28 +34,17 @@ How events map to outcomes:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NoReturn
 
 from .. import ivr as _ivr
 from .. import routing as _rt
-from ..errors import (
-    DuplicateIdError,
-    IllegalTransitionError,
-    InvalidArgumentError,
-    TimeWentBackwardsError,
-)
-from ._builder_state import (
-    _ACTIVE,
-    _HANDOFF,
-    _IVR,
-    _RINGING,
-    _WAITING,
-    _WRAP,
-    _Contact,
-)
+from .._clock import Clock, as_instant
+from ..errors import DuplicateIdError, IllegalTransitionError, InvalidArgumentError
+from ._builder_rules import RULES, Phase, Rule, allowed_in, rule_of
 from ._records import AgentState, AgentStateInterval, ContactRecord, Outcome
-from ._trusted import _isfinite, check_time, trusted_interval, trusted_record
+from ._trusted import trusted_interval, trusted_record
 
 __all__ = ["BuilderEvent", "RecordBuilder"]
 
@@ -92,6 +84,89 @@ _LOGGED_OUT = _rt.AgentState.LOGGED_OUT
 _NOT_READY = _rt.AgentState.NOT_READY
 _WRAP_UP = _rt.AgentState.WRAP_UP
 _ANSWERED = Outcome.ANSWERED
+_IVR = Phase.IVR
+_HANDOFF = Phase.HANDOFF
+_WAITING = Phase.WAITING
+_RINGING = Phase.RINGING
+_ACTIVE = Phase.ACTIVE
+_WRAP = Phase.WRAP
+
+
+class _Contact:
+    """The builder's notes on one live contact: its phase and what it did so far."""
+
+    __slots__ = (
+        "agents",
+        "answered_at",
+        "arrived_at",
+        "caller",
+        "channel",
+        "closed",
+        "dialled",
+        "ended_at",
+        "first_offered_at",
+        "id",
+        "ivr_exited_at",
+        "ivr_path",
+        "offered_at",
+        "phase",
+        "queued_at",
+        "queues",
+        "ring_seconds",
+        "segment_start",
+        "talk_seconds",
+        "transfers",
+        "wrap_agent",
+    )
+
+    def __init__(self, contact_id: str, arrived_at: float, phase: Phase) -> None:
+        self.id = contact_id
+        self.arrived_at = arrived_at
+        self.phase = phase
+        self.channel = "voice"
+        self.caller: str | None = None
+        self.closed = False  # the IVR found the center closed (an hours node)
+        self.dialled: str | None = None
+        self.queues: tuple[str, ...] = ()
+        self.agents: tuple[str, ...] = ()
+        self.ivr_path: tuple[str, ...] = ()
+        self.ivr_exited_at: float | None = None
+        self.queued_at: float | None = None
+        self.first_offered_at: float | None = None
+        self.offered_at: float | None = None
+        self.answered_at: float | None = None
+        self.segment_start: float | None = None
+        self.ended_at: float | None = None
+        self.ring_seconds = 0.0
+        self.talk_seconds = 0.0
+        self.transfers = 0
+        self.wrap_agent: str | None = None
+
+    def clone(self) -> _Contact:
+        """A shallow copy (every field is immutable), cheaper than :func:`copy.copy`."""
+        new = _Contact.__new__(_Contact)
+        new.agents = self.agents
+        new.answered_at = self.answered_at
+        new.arrived_at = self.arrived_at
+        new.caller = self.caller
+        new.channel = self.channel
+        new.closed = self.closed
+        new.dialled = self.dialled
+        new.ended_at = self.ended_at
+        new.first_offered_at = self.first_offered_at
+        new.id = self.id
+        new.ivr_exited_at = self.ivr_exited_at
+        new.ivr_path = self.ivr_path
+        new.offered_at = self.offered_at
+        new.phase = self.phase
+        new.queued_at = self.queued_at
+        new.queues = self.queues
+        new.ring_seconds = self.ring_seconds
+        new.segment_start = self.segment_start
+        new.talk_seconds = self.talk_seconds
+        new.transfers = self.transfers
+        new.wrap_agent = self.wrap_agent
+        return new
 
 
 class RecordBuilder:
@@ -128,10 +203,10 @@ class RecordBuilder:
         "_agent_queues",
         "_agents",
         "_changes",
+        "_clock",
         "_contacts",
         "_dialled",
         "_intervals",
-        "_now",
         "_wrapping",
     )
 
@@ -149,7 +224,7 @@ class RecordBuilder:
         # agent -> (routing state, since, reason)
         self._agents: dict[str, tuple[_rt.AgentState, float, str | None]] = {}
         self._intervals: list[AgentStateInterval] = []
-        self._now = -float("inf")
+        self._clock = Clock()  # the time of the latest event fed
 
     # ------------------------------------------------------------------ inspection
 
@@ -161,7 +236,8 @@ class RecordBuilder:
     @property
     def now(self) -> float:
         """The time of the latest event fed (``-inf`` before the first)."""
-        return self._now
+        now = self._clock.now
+        return -float("inf") if now is None else now
 
     def take_intervals(self) -> list[AgentStateInterval]:
         """Return and forget the agent state intervals closed so far."""
@@ -183,9 +259,14 @@ class RecordBuilder:
         handlers = _HANDLERS
         # The three dicts are never replaced, only changed: bound once per call.
         changes, contacts, wrapping = self._changes, self._contacts, self._wrapping
-        last = self._now
-        # The per-event bookkeeping is kept out of the loop where it can be: the
-        # refusals go through the (free unless raised) ``try``, ``_now`` is stored once.
+        clock = self._clock
+        check, commit = clock.check, clock.commit
+        last = clock.now
+        if last is None:
+            last = -math.inf
+        # The refusals go through the (free unless raised) ``try``. The clock checks
+        # every time; it needs committing only when time moves on (several events of
+        # a call usually share their time).
         try:
             for event in events:
                 try:
@@ -196,12 +277,9 @@ class RecordBuilder:
                         expected="a callcenter.routing or callcenter.ivr event",
                         got=event,
                     ) from None
-                at = event.at
-                if at.__class__ is not float or not _isfinite(at):
-                    check_time("event.at", at)
-                if not at >= last:
-                    raise TimeWentBackwardsError(now=at, last=last)
-                if wrapping and at > last:
+                at = check(event.at, "event.at")
+                moved = at > last
+                if moved and wrapping:
                     self._finish_stale_wraps(out, changes)
                 # The handler checks everything before it changes anything; it puts
                 # new, finished and wrapping contacts in ``changes`` (one scratch dict
@@ -216,17 +294,17 @@ class RecordBuilder:
                             wrapping.pop(cid, None)
                         else:
                             contacts[cid] = item
-                            if item.phase == _WRAP:
+                            if item.phase is _WRAP:
                                 wrapping[cid] = item
                             elif wrapping:
                                 wrapping.pop(cid, None)
                     changes.clear()
-                last = at
+                if moved:
+                    commit(at)
+                    last = at
         except BaseException:
             changes.clear()  # what the refused event staged
             raise
-        finally:
-            self._now = last  # the time of the last event fed
         return out
 
     def _finish_stale_wraps(
@@ -251,7 +329,9 @@ class RecordBuilder:
             TimeWentBackwardsError: ``event.at`` is earlier than an event fed before.
             UnknownIdError: An event about a contact the builder never saw start.
             IllegalTransitionError: An event that cannot follow the contact's
-                previous ones (answered twice, queued after it hung up...).
+                previous ones (answered twice, queued after it hung up...); its
+                ``allowed`` lists the actions legal in the contact's phase (for an
+                unknown contact, those that start one).
             DuplicateIdError: A new contact with the id of a live one.
         """
         return self.feed_all((event,))
@@ -266,9 +346,7 @@ class RecordBuilder:
             TimeWentBackwardsError: ``now`` is earlier than the latest event.
             InvalidArgumentError: ``now`` is not a finite number of seconds.
         """
-        check_time("now", now)
-        if not now >= self._now:
-            raise TimeWentBackwardsError(now=now, last=self._now)
+        now = self._clock.check(now)
         out: list[ContactRecord] = []
         for c in list(self._wrapping.values()):
             wrap_end = now if self._in_wrap(c) else None
@@ -279,7 +357,7 @@ class RecordBuilder:
             if state is not _rt.AgentState.LOGGED_OUT and now > since:
                 self._intervals.append(self._interval(agent, state, since, now, reason))
             self._agents[agent] = (state, now, reason)
-        self._now = now
+        self._clock.commit(now)
         return out
 
     # ------------------------------------------------------------------ helpers
@@ -328,33 +406,31 @@ class RecordBuilder:
             c.ivr_path,
         )
 
-    def _live(self, cid: str, changes: Mapping[str, _Contact | None], action: str) -> _Contact:
+    def _live(self, cid: str, changes: Mapping[str, _Contact | None], rule: Rule) -> _Contact:
         found = changes[cid] if cid in changes else self._contacts.get(cid)
         if found is None:
-            raise IllegalTransitionError(
-                entity=f"contact {cid!r}", state="unknown", action=action, allowed=()
-            )
+            self._refuse(cid, None, rule)
         # Handlers check everything before they change the contact in place; those
         # that finish a record work on a clone (building the record may refuse).
         return found
 
     @staticmethod
-    def _refuse(cid: str, c: _Contact | None, action: str, *phases: str) -> NoReturn:
-        """Raise for an event about an unknown contact, or one not in ``phases``."""
-        if c is None:
-            raise IllegalTransitionError(
-                entity=f"contact {cid!r}", state="unknown", action=action, allowed=()
-            )
+    def _refuse(cid: str, c: _Contact | None, rule: Rule) -> NoReturn:
+        """Raise for an event about an unknown contact, or one in a phase ``rule`` refuses."""
+        if c is not None and rule.duplicate:
+            raise DuplicateIdError(kind="contact", id=cid)
+        phase = None if c is None else c.phase
         raise IllegalTransitionError(
-            entity=f"contact {cid!r}", state=c.phase, action=action, allowed=phases
+            entity=f"contact {cid!r}",
+            state="unknown" if phase is None else phase.value,
+            action=rule.action,
+            allowed=allowed_in(phase),
         )
 
-    @staticmethod
-    def _expect(c: _Contact, action: str, *phases: str) -> None:
-        if c.phase not in phases:
-            raise IllegalTransitionError(
-                entity=f"contact {c.id!r}", state=c.phase, action=action, allowed=phases
-            )
+    @classmethod
+    def _expect(cls, c: _Contact, rule: Rule) -> None:
+        if c.phase not in rule.legal:
+            cls._refuse(c.id, c, rule)
 
     # ------------------------------------------------------------------ IVR
 
@@ -366,8 +442,8 @@ class RecordBuilder:
             c = _Contact(e.session, e.at, _IVR)
         else:
             c = known.clone()
-            if c.phase != _IVR:
-                self._expect(c, "enter an IVR node", _IVR)
+            if c.phase is not _IVR:
+                self._expect(c, _NODE_ENTERED)
         c.ivr_path = (*c.ivr_path, e.node)
         changes[c.id] = c
         return ()
@@ -375,9 +451,8 @@ class RecordBuilder:
     def _on_node_exited(
         self, e: _ivr.NodeExited, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.session, changes, "leave an IVR node")
-        if c.phase != _IVR:
-            self._expect(c, "leave an IVR node", _IVR)
+        c = self._live(e.session, changes, _NODE_EXITED)
+        self._expect(c, _NODE_EXITED)
         if e.outcome in _CLOSED_WAYS and not c.closed:
             c = c.clone()
             c.closed = True
@@ -387,17 +462,15 @@ class RecordBuilder:
     def _on_survey(
         self, e: _ivr.SurveyAnswered, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.session, changes, "answer a survey")
-        if c.phase != _IVR:
-            self._expect(c, "answer a survey", _IVR)
+        c = self._live(e.session, changes, _SURVEY)
+        self._expect(c, _SURVEY)
         return ()
 
     def _on_session_ended(
         self, e: _ivr.SessionEnded, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.session, changes, "end an IVR session")
-        if c.phase != _IVR:
-            self._expect(c, "end an IVR session", _IVR)
+        c = self._live(e.session, changes, _SESSION_ENDED)
+        self._expect(c, _SESSION_ENDED)
         c = c.clone()
         c.caller = e.attributes.get("caller") or c.caller
         c.dialled = e.attributes.get("dialled") or c.dialled
@@ -417,16 +490,18 @@ class RecordBuilder:
 
     # ------------------------------------------------------------------ ACD contacts
 
-    @staticmethod
-    def _start(e: _rt.ContactQueued | _rt.ContactRefused, known: _Contact | None) -> _Contact:
+    @classmethod
+    def _start(
+        cls, e: _rt.ContactQueued | _rt.ContactRefused, known: _Contact | None, rule: Rule
+    ) -> _Contact:
         """The state of a contact starting in the ACD (``known``: what the builder has)."""
         if known is None:
             arrived = min(e.arrived_at, e.at)
-            if arrived.__class__ is not float or not _isfinite(arrived):
-                check_time("event.arrived_at", arrived)
+            if arrived.__class__ is not float or arrived - arrived != 0.0:
+                as_instant(arrived, "event.arrived_at")
             c = _Contact(e.contact_id, arrived, _WAITING)
-        elif known.phase != _HANDOFF:
-            raise DuplicateIdError(kind="contact", id=e.contact_id)
+        elif known.phase not in rule.legal:
+            cls._refuse(e.contact_id, known, rule)
         else:
             c = known.clone()
         c.channel = e.channel._value_
@@ -437,7 +512,7 @@ class RecordBuilder:
     ) -> Sequence[ContactRecord]:
         cid = e.contact_id
         known = changes[cid] if cid in changes else self._contacts.get(cid)
-        if known is not None and known.phase in (_WAITING, _RINGING):
+        if known is not None and (known.phase is _WAITING or known.phase is _RINGING):
             # Re-queued after an overflow, a transfer or an escalation's move.
             if not known.queues or known.queues[-1] != e.queue:
                 known.queues = (*known.queues, e.queue)
@@ -446,15 +521,15 @@ class RecordBuilder:
             # A new contact, as ``_start`` makes it (inline: every call starts here).
             at = e.at
             arrived = min(e.arrived_at, at)
-            if arrived.__class__ is not float or not _isfinite(arrived):
-                check_time("event.arrived_at", arrived)
+            if arrived.__class__ is not float or arrived - arrived != 0.0:
+                as_instant(arrived, "event.arrived_at")
             c = _Contact(cid, arrived, _WAITING)
             c.channel = e.channel._value_
             c.queues = (e.queue,)
             c.queued_at = at
             changes[cid] = c
             return ()
-        c = self._start(e, known)
+        c = self._start(e, known, _QUEUED)
         c.phase = _WAITING
         c.queues = (*c.queues, e.queue)
         if c.queued_at is None:
@@ -466,7 +541,7 @@ class RecordBuilder:
         self, e: _rt.ContactRefused, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         cid = e.contact_id
-        c = self._start(e, changes[cid] if cid in changes else self._contacts.get(cid))
+        c = self._start(e, changes[cid] if cid in changes else self._contacts.get(cid), _REFUSED)
         c.queues = (*c.queues, e.queue)
         c.ended_at = e.at
         outcome = (
@@ -481,11 +556,11 @@ class RecordBuilder:
         self, e: _rt.ContactOffered, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         # The three handlers every answered call goes through look the contact up
-        # inline (``_live`` is a call); ``_refuse`` says what was wrong.
+        # and check its phase inline (``_live`` and ``_expect`` are calls).
         cid = e.contact_id
         c = changes[cid] if cid in changes else self._contacts.get(cid)
-        if c is None or c.phase != _WAITING:
-            self._refuse(cid, c, "be offered", _WAITING)
+        if c is None or c.phase not in _OFFERED_IN:
+            self._refuse(cid, c, _OFFERED)
         c.phase = _RINGING
         c.offered_at = e.at
         if c.first_offered_at is None:
@@ -500,9 +575,8 @@ class RecordBuilder:
     def _on_declined(
         self, e: _rt.ContactOfferDeclined, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, "have its offer declined")
-        if c.phase != _RINGING:
-            self._expect(c, "have its offer declined", _RINGING)
+        c = self._live(e.contact_id, changes, _DECLINED)
+        self._expect(c, _DECLINED)
         self._end_ring(c, e.at)
         c.phase = _WAITING
         return ()
@@ -512,8 +586,8 @@ class RecordBuilder:
     ) -> Sequence[ContactRecord]:
         cid = e.contact_id
         c = changes[cid] if cid in changes else self._contacts.get(cid)
-        if c is None or c.phase != _RINGING:
-            self._refuse(cid, c, "be answered", _RINGING)
+        if c is None or c.phase not in _ANSWERED_IN:
+            self._refuse(cid, c, _ANSWERED_RULE)
         at = e.at
         offered_at = c.offered_at
         assert offered_at is not None  # set when it started ringing
@@ -531,8 +605,8 @@ class RecordBuilder:
     ) -> Sequence[ContactRecord]:
         cid = e.contact_id
         c = changes[cid] if cid in changes else self._contacts.get(cid)
-        if c is None or c.phase != _ACTIVE:
-            self._refuse(cid, c, "complete", _ACTIVE)
+        if c is None or c.phase not in _COMPLETED_IN:
+            self._refuse(cid, c, _COMPLETED)
         assert c.segment_start is not None
         c.talk_seconds += e.at - c.segment_start
         c.segment_start = None
@@ -545,11 +619,11 @@ class RecordBuilder:
     def _on_abandoned(
         self, e: _rt.ContactAbandoned, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, "abandon")
-        self._expect(c, "abandon", _WAITING, _RINGING)
+        c = self._live(e.contact_id, changes, _ABANDONED)
+        self._expect(c, _ABANDONED)
         c = c.clone()
         outcome = Outcome.ABANDONED_IN_QUEUE
-        if c.phase == _RINGING:
+        if c.phase is _RINGING:
             self._end_ring(c, e.at)
             outcome = Outcome.ABANDONED_RINGING
         c.ended_at = e.at
@@ -559,9 +633,8 @@ class RecordBuilder:
     def _on_overflowed(
         self, e: _rt.ContactOverflowed, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, "overflow")
-        if c.phase != _WAITING:
-            self._expect(c, "overflow", _WAITING)
+        c = self._live(e.contact_id, changes, _OVERFLOWED)
+        self._expect(c, _OVERFLOWED)
         if e.kind is _rt.OverflowKind.QUEUE:
             if e.to_queue is not None and c.queues[-1:] != (e.to_queue,):
                 c.queues = (*c.queues, e.to_queue)
@@ -575,9 +648,9 @@ class RecordBuilder:
     def _on_transferred(
         self, e: _rt.ContactTransferred, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, "be transferred")
-        self._expect(c, "be transferred", _WAITING, _ACTIVE)
-        if c.phase == _ACTIVE:
+        c = self._live(e.contact_id, changes, _TRANSFERRED)
+        self._expect(c, _TRANSFERRED)
+        if c.phase is _ACTIVE:
             assert c.segment_start is not None
             c.talk_seconds += e.at - c.segment_start
             c.segment_start = None
@@ -590,17 +663,15 @@ class RecordBuilder:
     def _on_escalated(
         self, e: _rt.ContactEscalated, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, "be escalated")
-        if c.phase != _WAITING:
-            self._expect(c, "be escalated", _WAITING)
+        c = self._live(e.contact_id, changes, _ESCALATED)
+        self._expect(c, _ESCALATED)
         return ()
 
     def _on_left(
         self, e: _rt.ContactLeft, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, "leave its queue")
-        if c.phase != _WAITING:
-            self._expect(c, "leave its queue", _WAITING)
+        c = self._live(e.contact_id, changes, _LEFT)
+        self._expect(c, _LEFT)
         c = c.clone()
         c.ended_at = e.at
         changes[c.id] = None
@@ -624,8 +695,8 @@ class RecordBuilder:
         interval = None
         if old is not _LOGGED_OUT and at > e.since:
             since = e.since
-            if since.__class__ is not float or not _isfinite(since):
-                check_time("event.since", since)
+            if since.__class__ is not float or since - since != 0.0:
+                as_instant(since, "event.since")
             # ``since`` is finite and before ``at``: a valid interval.
             interval = trusted_interval(
                 agent_id,
@@ -650,7 +721,7 @@ class RecordBuilder:
                 for cid, pending in list(changes.items()):
                     if (
                         pending is not None
-                        and pending.phase == _WRAP
+                        and pending.phase is _WRAP
                         and pending.wrap_agent == agent_id
                     ):
                         found.append(self._record(pending, _ANSWERED, wrap_end))
@@ -663,21 +734,28 @@ class RecordBuilder:
         return finished
 
 
+# The rules the handlers check (see ``_builder_rules``), and the phase tuples of the
+# three that every answered call goes through.
+_NODE_ENTERED = rule_of(_ivr.NodeEntered)
+_NODE_EXITED = rule_of(_ivr.NodeExited)
+_SURVEY = rule_of(_ivr.SurveyAnswered)
+_SESSION_ENDED = rule_of(_ivr.SessionEnded)
+_QUEUED = rule_of(_rt.ContactQueued)
+_REFUSED = rule_of(_rt.ContactRefused)
+_OFFERED = rule_of(_rt.ContactOffered)
+_DECLINED = rule_of(_rt.ContactOfferDeclined)
+_ANSWERED_RULE = rule_of(_rt.ContactAnswered)
+_COMPLETED = rule_of(_rt.ContactCompleted)
+_ABANDONED = rule_of(_rt.ContactAbandoned)
+_OVERFLOWED = rule_of(_rt.ContactOverflowed)
+_TRANSFERRED = rule_of(_rt.ContactTransferred)
+_ESCALATED = rule_of(_rt.ContactEscalated)
+_LEFT = rule_of(_rt.ContactLeft)
+_OFFERED_IN = _OFFERED.legal
+_ANSWERED_IN = _ANSWERED_RULE.legal
+_COMPLETED_IN = _COMPLETED.legal
+
+# Dispatch: each event class to the handler its rule names.
 _HANDLERS: dict[type, Callable[..., Any]] = {
-    _ivr.NodeEntered: RecordBuilder._on_node_entered,
-    _ivr.NodeExited: RecordBuilder._on_node_exited,
-    _ivr.SurveyAnswered: RecordBuilder._on_survey,
-    _ivr.SessionEnded: RecordBuilder._on_session_ended,
-    _rt.ContactQueued: RecordBuilder._on_queued,
-    _rt.ContactRefused: RecordBuilder._on_refused,
-    _rt.ContactOffered: RecordBuilder._on_offered,
-    _rt.ContactOfferDeclined: RecordBuilder._on_declined,
-    _rt.ContactAnswered: RecordBuilder._on_answered,
-    _rt.ContactCompleted: RecordBuilder._on_completed,
-    _rt.ContactAbandoned: RecordBuilder._on_abandoned,
-    _rt.ContactOverflowed: RecordBuilder._on_overflowed,
-    _rt.ContactTransferred: RecordBuilder._on_transferred,
-    _rt.ContactEscalated: RecordBuilder._on_escalated,
-    _rt.ContactLeft: RecordBuilder._on_left,
-    _rt.AgentStateChanged: RecordBuilder._on_agent,
+    rule.event: getattr(RecordBuilder, rule.handler) for rule in RULES
 }
