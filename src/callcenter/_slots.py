@@ -40,7 +40,7 @@ from typing import Any, ParamSpec, TypeVar, cast
 
 import attrs
 
-__all__ = ["SlotSetter", "new_instance", "slot_setters", "trusted"]
+__all__ = ["SlotSetter", "checked", "new_instance", "slot_setters", "trusted"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -48,11 +48,11 @@ T = TypeVar("T")
 _HOOKS = ("__attrs_pre_init__", "__attrs_post_init__")
 
 
-def _refusal(cls: type) -> str | None:
-    """Why :func:`trusted` cannot fill ``cls``'s slots directly, or ``None``."""
+def _refusal(cls: type, hooks: tuple[str, ...] = _HOOKS) -> str | None:
+    """Why ``cls``'s slots cannot be filled directly, or ``None``."""
     if not attrs.has(cls):
         return "not an attrs class"
-    for hook in _HOOKS:
+    for hook in hooks:
         if hasattr(cls, hook):
             return f"it has {hook}"
     if hasattr(cls, "_attrs_cached_hash"):
@@ -91,7 +91,32 @@ def trusted(cls: Callable[P, T]) -> Callable[P, T]:
         raise TypeError(f"trusted({cls.__qualname__}): {refusal}")
     if sys.flags.dev_mode:
         return cls
-    return cast("Callable[P, T]", _generate(cls))
+    return cast("Callable[P, T]", _generate(cls, check=False))
+
+
+def checked(cls: Callable[P, T]) -> Callable[P, T]:
+    """A keyword-only constructor of ``cls`` that fills its slots, then runs its check.
+
+    For a class with invariants that checks them all in one ``__attrs_post_init__``
+    (and has no validator or converter): the result is what the class's own
+    ``__init__`` gives, or the same error, at the cost of direct slot stores instead
+    of attrs' ``object.__setattr__`` by name. Under ``python -X dev`` it returns
+    ``cls``.
+
+    Raises:
+        TypeError: ``cls`` has no ``__attrs_post_init__``, or is otherwise one that
+            :func:`trusted` refuses.
+    """
+    if not isinstance(cls, type):
+        raise TypeError(f"checked() takes an attrs class, not {cls!r}")
+    refusal = _refusal(cls, hooks=("__attrs_pre_init__",))
+    if refusal is None and not hasattr(cls, "__attrs_post_init__"):
+        refusal = "it has no __attrs_post_init__ (use trusted())"
+    if refusal is not None:
+        raise TypeError(f"checked({cls.__qualname__}): {refusal}")
+    if sys.flags.dev_mode:
+        return cls
+    return cast("Callable[P, T]", _generate(cls, check=True))
 
 
 SlotSetter = Callable[[object, Any], None]
@@ -111,17 +136,19 @@ def slot_setters(cls: type, *names: str) -> tuple[SlotSetter, ...]:
         TypeError: ``names`` are not exactly the class's fields, or ``cls`` is one
             :func:`trusted` refuses.
     """
-    fields = tuple(field.name for field in attrs.fields(cls))
-    if names != fields:
-        raise TypeError(f"{cls.__name__}: trusted constructor fields {names} != {fields}")
     refusal = _refusal(cls)
     if refusal is not None:
         raise TypeError(f"slot_setters({cls.__qualname__}): {refusal}")
+    fields = tuple(field.name for field in attrs.fields(cls))
+    if names != fields:
+        raise TypeError(f"{cls.__name__}: trusted constructor fields {names} != {fields}")
     return tuple(cls.__dict__[name].__set__ for name in names)
 
 
-def _generate(cls: type) -> Callable[..., Any]:
+def _generate(cls: type, *, check: bool) -> Callable[..., Any]:
     namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    if check:
+        namespace["_check"] = cls.__attrs_post_init__  # type: ignore[attr-defined]
     params: list[str] = []
     body: list[str] = []
     for i, field in enumerate(attrs.fields(cls)):
@@ -145,6 +172,7 @@ def _generate(cls: type) -> Callable[..., Any]:
             f"def {name}(*, {', '.join(params)}):" if params else f"def {name}():",
             "    self = _new(_cls)",
             *body,
+            *(["    _check(self)"] if check else []),
             "    return self",
         ]
     )

@@ -268,8 +268,8 @@ class ContactRecord:
         # Every check in one pass, the common case first: float times in order, float
         # durations, tuples, an int transfer count. Anything else takes the full check,
         # which raises the first problem in field order (or accepts ints and converts
-        # other sequences). ``x - x == 0.0`` is ``math.isfinite`` for a float, inlined:
-        # the record builder makes one record a contact.
+        # other sequences). For a float, ``x - x == 0.0`` holds exactly when it is
+        # finite (a comparison, not a call: the record builder makes one a contact).
         outcome = self.outcome
         answered = self.answered_at
         arrived: object = self.arrived_at  # the loop passes over a missing one

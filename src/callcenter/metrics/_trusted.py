@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import math
 
+from .._slots import checked
 from ._records import AgentState, AgentStateInterval, ContactRecord, Outcome, check_time
 
 __all__ = ["check_time", "trusted_interval", "trusted_record"]
+
+_new_record = checked(ContactRecord)
+_new_interval = checked(AgentStateInterval)
 
 _isfinite = math.isfinite
 
@@ -41,7 +45,7 @@ def trusted_record(
     ivr_path: tuple[str, ...],
 ) -> ContactRecord:
     """A :class:`ContactRecord` of the builder's (no skill group, hold or disposition)."""
-    return ContactRecord(
+    return _new_record(
         contact_id=contact_id,
         outcome=outcome,
         arrived_at=arrived_at,
@@ -73,6 +77,6 @@ def trusted_interval(
     queues: tuple[str, ...],
 ) -> AgentStateInterval:
     """An :class:`AgentStateInterval` of the builder's (no skill group)."""
-    return AgentStateInterval(
+    return _new_interval(
         agent_id=agent_id, state=state, start=start, end=end, reason=reason, queues=queues
     )
