@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from callcenter._slots import checked, slot_setters, trusted
+from callcenter._slots import checked, checked_in_order, slot_setters, trusted
 from callcenter.errors import InvalidArgumentError
 
 
@@ -52,6 +52,7 @@ def _same(a: Any, b: Any) -> None:
 
 new_plain = trusted(Plain)
 new_checked = checked(Checked)
+new_checked_in_order = checked_in_order(Checked)
 
 
 @given(
@@ -90,6 +91,16 @@ def test_checked_builds_the_object_or_raises_the_error_the_class_does(
     for make in (Checked, new_checked):
         with pytest.raises(InvalidArgumentError, match="end: expected a time >= start"):
             make(start=start, end=end)
+    with pytest.raises(InvalidArgumentError, match="end: expected a time >= start"):
+        new_checked_in_order(start, end)
+
+
+@given(start=st.floats(allow_nan=False), end=st.floats(allow_nan=False))
+def test_checked_in_order_takes_the_fields_in_order(start: float, end: float) -> None:
+    if start <= end:
+        _same(new_checked_in_order(start, end), Checked(start=start, end=end))
+    with pytest.raises(TypeError):
+        new_checked_in_order(start)
 
 
 @attrs.frozen(kw_only=True)
@@ -155,7 +166,7 @@ _REFUSED: list[tuple[Any, str]] = [
 
 @pytest.mark.parametrize(("cls", "why"), _REFUSED)
 def test_classes_whose_construction_does_more_than_store_are_refused(cls: Any, why: str) -> None:
-    for make in (trusted, checked):
+    for make in (trusted, checked, checked_in_order):
         with pytest.raises(TypeError, match=why):
             make(cls)
     names = [field.name for field in attrs.fields(cls)] if attrs.has(cls) else ["x"]
@@ -182,7 +193,7 @@ def test_slot_setters_names_every_field_in_order() -> None:
 _PROBE = textwrap.dedent(
     """
     import attrs
-    from callcenter._slots import checked, trusted
+    from callcenter._slots import checked, checked_in_order, trusted
 
     @attrs.frozen(kw_only=True)
     class P:
@@ -194,12 +205,15 @@ _PROBE = textwrap.dedent(
         def __attrs_post_init__(self) -> None:
             pass
 
-    print(trusted(P) is P, checked(C) is C)
+    in_order = checked_in_order(C)
+    print(trusted(P) is P, checked(C) is C, in_order.__name__ == "construct")
     """
 )
 
 
-@pytest.mark.parametrize(("flags", "real"), [((), "False False"), (("-X", "dev"), "True True")])
+@pytest.mark.parametrize(
+    ("flags", "real"), [((), "False False False"), (("-X", "dev"), "True True True")]
+)
 def test_under_dev_mode_the_classes_themselves_are_returned(
     flags: tuple[str, ...], real: str
 ) -> None:
