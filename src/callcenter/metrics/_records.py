@@ -65,6 +65,25 @@ class Outcome(enum.Enum):
     up)."""
 
 
+class AgentState(enum.Enum):
+    """What an agent is doing, for state intervals."""
+
+    AVAILABLE = "available"
+    """Logged in and waiting for a contact."""
+
+    NOT_READY = "not_ready"
+    """Logged in but unavailable (a break, training, a meeting), with a reason."""
+
+    RESERVED = "reserved"
+    """A contact is ringing at the agent or is being offered."""
+
+    BUSY = "busy"
+    """Handling a contact (talking or holding)."""
+
+    WRAP_UP = "wrap_up"
+    """After-contact work."""
+
+
 class Category(enum.Enum):
     """Where a contact sits in the tree of a day's contacts (one leaf per contact).
 
@@ -403,25 +422,6 @@ class ContactRecord:
     def handle_seconds(self) -> float:
         """Talk + hold + after-contact work."""
         return self.talk_seconds + self.hold_seconds + self.after_contact_seconds
-
-
-class AgentState(enum.Enum):
-    """What an agent is doing, for state intervals."""
-
-    AVAILABLE = "available"
-    """Logged in and waiting for a contact."""
-
-    NOT_READY = "not_ready"
-    """Logged in but unavailable (a break, training, a meeting), with a reason."""
-
-    RESERVED = "reserved"
-    """A contact is ringing at the agent or is being offered."""
-
-    BUSY = "busy"
-    """Handling a contact (talking or holding)."""
-
-    WRAP_UP = "wrap_up"
-    """After-contact work."""
 
 
 @attrs.frozen(kw_only=True)
