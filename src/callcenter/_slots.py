@@ -59,6 +59,8 @@ def _refusal(cls: type, hooks: tuple[str, ...] = _HOOKS) -> str | None:
         return "it caches its hash"
     for field in attrs.fields(cls):
         name = f"field {field.name!r}"
+        if not isinstance(cls.__dict__.get(field.name), types.MemberDescriptorType):
+            return f"{name} is not a plain slot"
         if field.validator is not None:
             return f"{name} has a validator"
         if field.converter is not None:
@@ -69,8 +71,6 @@ def _refusal(cls: type, hooks: tuple[str, ...] = _HOOKS) -> str | None:
             return f"{name} is not keyword-only"
         if isinstance(field.default, attrs.Factory) and field.default.takes_self:  # type: ignore[arg-type]
             return f"{name}'s default factory takes self"
-        if not isinstance(cls.__dict__.get(field.name), types.MemberDescriptorType):
-            return f"{name} is not a plain slot"
     return None
 
 
@@ -136,12 +136,12 @@ def slot_setters(cls: type, *names: str) -> tuple[SlotSetter, ...]:
         TypeError: ``names`` are not exactly the class's fields, or ``cls`` is one
             :func:`trusted` refuses.
     """
+    fields = tuple(field.name for field in attrs.fields(cls)) if attrs.has(cls) else ()
+    if names != fields:
+        raise TypeError(f"{cls.__name__}: trusted constructor fields {names} != {fields}")
     refusal = _refusal(cls)
     if refusal is not None:
         raise TypeError(f"slot_setters({cls.__qualname__}): {refusal}")
-    fields = tuple(field.name for field in attrs.fields(cls))
-    if names != fields:
-        raise TypeError(f"{cls.__name__}: trusted constructor fields {names} != {fields}")
     return tuple(cls.__dict__[name].__set__ for name in names)
 
 
