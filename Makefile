@@ -56,7 +56,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy --strict src tests
 
 pytest: $(STAMP)
-	$(BIN)/pytest --hypothesis-profile=ci
+	$(BIN)/python -X dev -m pytest --hypothesis-profile=ci
 
 docs: $(STAMP)
 	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html

@@ -73,25 +73,19 @@ class TimerQueue(Generic[K]):
             self._heap = [entry for entry in heap if live.get(entry[2]) == entry[1]]
             heapq.heapify(self._heap)
             return
-        # The top can only have gone stale if ``key`` was rescheduled from the top;
-        # the check is inlined, as this runs once per offer.
-        top = heap[0]
-        if live.get(top[2]) != top[1]:
-            self._purge()
+        # The top can only have gone stale if ``key`` was rescheduled from the top.
+        self._purge()
 
     def cancel(self, key: K) -> bool:
         """Remove ``key``'s deadline. Returns whether there was one. ``O(1)`` amortised."""
         live = self._live
         if live.pop(key, None) is None:
             return False
-        heap = self._heap
-        if heap:
-            top = heap[0]
-            if live.get(top[2]) != top[1]:
-                self._purge()
+        self._purge()
         return True
 
     def _purge(self) -> None:
+        """Drop stale entries from the top, so that the top is live."""
         heap = self._heap
         live = self._live
         while heap and live.get(heap[0][2]) != heap[0][1]:

@@ -160,3 +160,122 @@ def test_non_finite_or_non_numeric_times_are_refused_and_change_nothing(bad: obj
     assert b.take_intervals() == [
         AgentStateInterval(agent_id="a", state=AgentState.AVAILABLE, start=0.0, end=6.0)
     ]
+
+
+_VALID_RECORD: dict[str, object] = {
+    "contact_id": "c",
+    "outcome": Outcome.ANSWERED,
+    "arrived_at": 0.0,
+    "ivr_exited_at": 1.0,
+    "queued_at": 2.0,
+    "first_offered_at": 3.0,
+    "answered_at": 4.0,
+    "ended_at": 5.0,
+    "wrap_up_ended_at": 6.0,
+    "ring_seconds": 1.0,
+    "talk_seconds": 1.0,
+    "after_contact_seconds": 1.0,
+}
+
+# One defect each, and the field the error must name.
+_DEFECTS: list[tuple[str, object, str]] = [
+    ("arrived_at", None, "arrived_at"),
+    ("ended_at", math.nan, "ended_at"),
+    ("queued_at", math.inf, "queued_at"),
+    ("answered_at", True, "answered_at"),
+    ("first_offered_at", "3", "first_offered_at"),
+    ("ring_seconds", -1.0, "ring_seconds"),
+    ("talk_seconds", math.inf, "talk_seconds"),
+    ("after_contact_seconds", False, "after_contact_seconds"),
+    ("outcome", "answered", "outcome"),
+    ("queued_at", 0.5, "queued_at"),  # before ivr_exited_at
+    ("wrap_up_ended_at", 4.5, "wrap_up_ended_at"),
+    ("answered_at", None, "answered_at"),
+    ("transfers", -1, "transfers"),
+    ("transfers", 1.0, "transfers"),
+    ("queues", "q1", "queues"),
+    ("agents", 7, "agents"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "named"), _DEFECTS)
+def test_the_builders_constructor_checks_the_record_in_full(
+    field: str, value: object, named: str
+) -> None:
+    """A record the builder would get wrong is refused, not stored."""
+    args = {**_VALID_RECORD, field: value}
+    with pytest.raises(InvalidArgumentError) as validated:
+        ContactRecord(**args)  # type: ignore[arg-type]
+    assert validated.value.name == named
+    positional = {name: args.get(name) for name in _BUILDER_ORDER}
+    positional.update(
+        {k: args.get(k, d) for k, d in (("channel", "voice"), ("queues", ()), ("agents", ()))}
+    )
+    positional.update({"ivr_path": (), "transfers": args.get("transfers", 0)})
+    with pytest.raises(InvalidArgumentError) as trusted:
+        trusted_record(**positional)  # type: ignore[arg-type]
+    assert str(trusted.value) == str(validated.value)
+
+
+_BUILDER_ORDER = (
+    "contact_id", "outcome", "arrived_at", "ended_at", "channel", "dialled_number",
+    "caller", "queues", "agents", "ivr_exited_at", "queued_at", "first_offered_at",
+    "answered_at", "wrap_up_ended_at", "ring_seconds", "talk_seconds",
+    "after_contact_seconds", "transfers", "ivr_path",
+)  # fmt: skip
+
+
+def test_an_unanswered_contact_in_queue_needs_queued_at() -> None:
+    with pytest.raises(InvalidArgumentError, match="queued_at"):
+        trusted_record(
+            "c", Outcome.ABANDONED_IN_QUEUE, 0.0, 1.0, "voice", None, None, ("q",), (), None,
+            None, None, None, None, 0.0, 0.0, 0.0, 0, (),
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "state", "named"),
+    [
+        (2.0, 1.0, AgentState.BUSY, "end"),
+        (math.nan, 1.0, AgentState.BUSY, "start"),
+        (0.0, math.inf, AgentState.BUSY, "end"),
+        (None, 1.0, AgentState.BUSY, "start"),
+        (0.0, 1.0, "busy", "state"),
+    ],
+)
+def test_the_builders_interval_constructor_checks_the_interval(
+    start: object, end: object, state: object, named: str
+) -> None:
+    with pytest.raises(InvalidArgumentError) as raised:
+        trusted_interval("a", state, start, end, None, ())  # type: ignore[arg-type]
+    assert raised.value.name == named
+
+
+def test_sequences_are_stored_as_tuples_and_non_sequences_are_typed_errors() -> None:
+    record = ContactRecord(
+        contact_id="c", outcome=Outcome.BLOCKED, arrived_at=0, ended_at=1,
+        queues=["q"], agents=iter(["a"]), ivr_path=("n",),  # type: ignore[arg-type]
+    )  # fmt: skip
+    assert (record.queues, record.agents, record.ivr_path) == (("q",), ("a",), ("n",))
+    interval = AgentStateInterval(
+        agent_id="a",
+        state=AgentState.BUSY,
+        start=0,
+        end=1,
+        queues=["q"],  # type: ignore[arg-type]
+    )
+    assert interval.queues == ("q",)
+    for bad in (3, "q", None):
+        with pytest.raises(InvalidArgumentError, match="sequence of strings"):
+            ContactRecord(
+                contact_id="c", outcome=Outcome.BLOCKED, arrived_at=0, ended_at=1,
+                ivr_path=bad,  # type: ignore[arg-type]
+            )  # fmt: skip
+        with pytest.raises(InvalidArgumentError, match="sequence of strings"):
+            AgentStateInterval(
+                agent_id="a",
+                state=AgentState.BUSY,
+                start=0,
+                end=1,
+                queues=bad,  # type: ignore[arg-type]
+            )

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable
 
 import attrs
 
@@ -64,6 +63,25 @@ class Outcome(enum.Enum):
     """The center was closed (the IVR took a closed or holiday way) and the contact
     ended in the IVR, whatever it did there (heard a message, left a voicemail, hung
     up)."""
+
+
+class AgentState(enum.Enum):
+    """What an agent is doing, for state intervals."""
+
+    AVAILABLE = "available"
+    """Logged in and waiting for a contact."""
+
+    NOT_READY = "not_ready"
+    """Logged in but unavailable (a break, training, a meeting), with a reason."""
+
+    RESERVED = "reserved"
+    """A contact is ringing at the agent or is being offered."""
+
+    BUSY = "busy"
+    """Handling a contact (talking or holding)."""
+
+    WRAP_UP = "wrap_up"
+    """After-contact work."""
 
 
 class Category(enum.Enum):
@@ -138,6 +156,9 @@ OFFERED_OUTCOMES = frozenset(Outcome) - {
 ABANDONED_OUTCOMES = frozenset({Outcome.ABANDONED_IN_QUEUE, Outcome.ABANDONED_RINGING})
 """Outcomes that count as abandoned contacts."""
 
+_ANSWERED = Outcome.ANSWERED
+_NEEDS_QUEUE = ABANDONED_OUTCOMES | {_ANSWERED}
+
 _ORDER = (
     "arrived_at",
     "ivr_exited_at",
@@ -149,38 +170,57 @@ _ORDER = (
 )
 
 
-def _check_instant(name: str, value: object) -> None:
+_INF = math.inf
+
+_DURATIONS = ("ring_seconds", "talk_seconds", "hold_seconds", "after_contact_seconds")
+_SEQUENCES = ("queues", "agents", "ivr_path")
+
+
+def check_time(name: str, value: object, expected: str = "finite POSIX seconds") -> None:
+    """Refuse anything but a finite int or float (a bool is not a time)."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidArgumentError(name=name, expected="finite POSIX seconds or None", got=value)
+        raise InvalidArgumentError(name=name, expected=expected, got=value)
 
 
-def _finite_or_none(
-    instance: object, attribute: attrs.Attribute[float | None], value: object
-) -> None:
-    if value is not None:
-        _check_instant(attribute.name, value)
-
-
-def _finite(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
-    if value is None:
-        raise InvalidArgumentError(name=attribute.name, expected="finite POSIX seconds", got=None)
-    _check_instant(attribute.name, value)
-
-
-def _strings(value: Iterable[str]) -> tuple[str, ...]:
-    if isinstance(value, str):
-        raise InvalidArgumentError(name="ids", expected="a sequence of strings", got=value)
-    return tuple(value)
-
-
-def _duration(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+def _check_duration(name: str, value: object) -> None:
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float)
         or not math.isfinite(value)
         or value < 0
     ):
-        raise InvalidArgumentError(name=attribute.name, expected="seconds >= 0", got=value)
+        raise InvalidArgumentError(name=name, expected="seconds >= 0", got=value)
+
+
+def _as_tuples(record: object, names: tuple[str, ...]) -> None:
+    """Store each of ``names`` (an iterable of strings, not a string) as a tuple."""
+    for name in names:
+        value = getattr(record, name)
+        if value.__class__ is tuple:
+            continue
+        try:
+            if isinstance(value, str):
+                raise TypeError
+            converted = tuple(value)
+        except TypeError:
+            raise InvalidArgumentError(
+                name=name, expected="a sequence of strings", got=value
+            ) from None
+        object.__setattr__(record, name, converted)
+
+
+def _check_order(record: object, names: tuple[str, ...]) -> None:
+    """Refuse the first of ``names`` whose (present) time is before the one before it."""
+    last_name, last = "", -_INF
+    for name in names:
+        value = getattr(record, name)
+        if value is None:
+            continue
+        if value < last:
+            raise InvalidArgumentError(
+                name=name, expected=f"a time >= {last_name} ({last!r})", got=value
+            )
+        last_name, last = name, value
 
 
 @attrs.frozen(kw_only=True)
@@ -222,42 +262,92 @@ class ContactRecord:
 
     contact_id: str
     outcome: Outcome
-    arrived_at: float = attrs.field(validator=_finite)
-    ended_at: float = attrs.field(validator=_finite)
+    arrived_at: float
+    ended_at: float
     channel: str = "voice"
     dialled_number: str | None = None
     caller: str | None = None
-    queues: tuple[str, ...] = attrs.field(default=(), converter=_strings)
-    agents: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    queues: tuple[str, ...] = ()
+    agents: tuple[str, ...] = ()
     skill_group: str | None = None
-    ivr_exited_at: float | None = attrs.field(default=None, validator=_finite_or_none)
-    queued_at: float | None = attrs.field(default=None, validator=_finite_or_none)
-    first_offered_at: float | None = attrs.field(default=None, validator=_finite_or_none)
-    answered_at: float | None = attrs.field(default=None, validator=_finite_or_none)
-    wrap_up_ended_at: float | None = attrs.field(default=None, validator=_finite_or_none)
-    ring_seconds: float = attrs.field(default=0.0, validator=_duration)
-    talk_seconds: float = attrs.field(default=0.0, validator=_duration)
-    hold_seconds: float = attrs.field(default=0.0, validator=_duration)
-    after_contact_seconds: float = attrs.field(default=0.0, validator=_duration)
+    ivr_exited_at: float | None = None
+    queued_at: float | None = None
+    first_offered_at: float | None = None
+    answered_at: float | None = None
+    wrap_up_ended_at: float | None = None
+    ring_seconds: float = 0.0
+    talk_seconds: float = 0.0
+    hold_seconds: float = 0.0
+    after_contact_seconds: float = 0.0
     transfers: int = 0
     disposition: str | None = None
-    ivr_path: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    ivr_path: tuple[str, ...] = ()
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.outcome, Outcome):
-            raise InvalidArgumentError(name="outcome", expected="an Outcome", got=self.outcome)
-        last_name, last = "", -math.inf
-        for name in _ORDER:
-            value = getattr(self, name)
+        # Every check in one pass, the common case first: float times in order, float
+        # durations, tuples, an int transfer count. Anything else takes the full check,
+        # which raises the first problem in field order (or accepts ints and converts
+        # other sequences). For a float, ``x - x == 0.0`` holds exactly when it is
+        # finite (a comparison, not a call: the record builder makes one a contact).
+        outcome = self.outcome
+        answered = self.answered_at
+        arrived: object = self.arrived_at  # the loop passes over a missing one
+        ended: object = self.ended_at
+        last = -_INF
+        for value in (
+            self.arrived_at,
+            self.ivr_exited_at,
+            self.queued_at,
+            self.first_offered_at,
+            answered,
+            self.ended_at,
+            self.wrap_up_ended_at,
+        ):
             if value is None:
                 continue
-            if value < last:
-                raise InvalidArgumentError(
-                    name=name,
-                    expected=f"a time >= {last_name} ({last!r})",
-                    got=value,
-                )
-            last_name, last = name, value
+            if value.__class__ is not float or value - value != 0.0 or value < last:
+                break
+            last = value
+        else:
+            ring, talk, hold = self.ring_seconds, self.talk_seconds, self.hold_seconds
+            after, transfers = self.after_contact_seconds, self.transfers
+            if (
+                outcome.__class__ is Outcome
+                and (outcome is _ANSWERED) is (answered is not None)
+                and (self.queued_at is not None or outcome not in _NEEDS_QUEUE)
+                and arrived is not None
+                and ended is not None
+                and ring.__class__ is float
+                and 0.0 <= ring < _INF
+                and talk.__class__ is float
+                and 0.0 <= talk < _INF
+                and hold.__class__ is float
+                and 0.0 <= hold < _INF
+                and after.__class__ is float
+                and 0.0 <= after < _INF
+                and transfers.__class__ is int
+                and transfers >= 0
+                and self.queues.__class__ is tuple
+                and self.agents.__class__ is tuple
+                and self.ivr_path.__class__ is tuple
+            ):
+                return
+        self._check()
+
+    def _check(self) -> None:
+        """Raise the first problem of this record, in field order; convert sequences."""
+        _as_tuples(self, _SEQUENCES)
+        for name in ("arrived_at", "ended_at"):
+            check_time(name, getattr(self, name))
+        for name in _ORDER:
+            value = getattr(self, name)
+            if value is not None:
+                check_time(name, value, "finite POSIX seconds or None")
+        for name in _DURATIONS:
+            _check_duration(name, getattr(self, name))
+        if not isinstance(self.outcome, Outcome):
+            raise InvalidArgumentError(name="outcome", expected="an Outcome", got=self.outcome)
+        _check_order(self, _ORDER)
         answered = self.outcome is Outcome.ANSWERED
         if answered != (self.answered_at is not None):
             raise InvalidArgumentError(
@@ -265,8 +355,7 @@ class ContactRecord:
                 expected="a time exactly when the outcome is 'answered'",
                 got=self.answered_at,
             )
-        needs_queue = answered or self.outcome in ABANDONED_OUTCOMES
-        if needs_queue and self.queued_at is None:
+        if self.queued_at is None and self.outcome in _NEEDS_QUEUE:
             raise InvalidArgumentError(
                 name="queued_at",
                 expected=f"a time for a contact whose outcome is {self.outcome.value!r}",
@@ -335,25 +424,6 @@ class ContactRecord:
         return self.talk_seconds + self.hold_seconds + self.after_contact_seconds
 
 
-class AgentState(enum.Enum):
-    """What an agent is doing, for state intervals."""
-
-    AVAILABLE = "available"
-    """Logged in and waiting for a contact."""
-
-    NOT_READY = "not_ready"
-    """Logged in but unavailable (a break, training, a meeting), with a reason."""
-
-    RESERVED = "reserved"
-    """A contact is ringing at the agent or is being offered."""
-
-    BUSY = "busy"
-    """Handling a contact (talking or holding)."""
-
-    WRAP_UP = "wrap_up"
-    """After-contact work."""
-
-
 @attrs.frozen(kw_only=True)
 class AgentStateInterval:
     """An agent in one state from ``start`` to ``end`` (logged in all along).
@@ -374,14 +444,29 @@ class AgentStateInterval:
 
     agent_id: str
     state: AgentState
-    start: float = attrs.field(validator=_finite)
-    end: float = attrs.field(validator=_finite)
+    start: float
+    end: float
     reason: str | None = None
-    queues: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    queues: tuple[str, ...] = ()
     skill_group: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        if self.end < self.start:
+        # Every check in one pass, the common case (float times, a tuple) first.
+        start, end = self.start, self.end
+        if (
+            start.__class__ is float
+            and end.__class__ is float
+            and start - start == 0.0
+            and end - end == 0.0
+            and start <= end
+            and self.state.__class__ is AgentState
+            and self.queues.__class__ is tuple
+        ):
+            return
+        _as_tuples(self, ("queues",))
+        check_time("start", start)
+        check_time("end", end)
+        if end < start:
             raise InvalidArgumentError(
                 name="end", expected=f"a time >= start ({self.start!r})", got=self.end
             )

@@ -1,0 +1,223 @@
+"""Generated constructors: the same objects as the classes', and only for safe classes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from callcenter._slots import checked, checked_in_order, slot_setters, trusted
+from callcenter.errors import InvalidArgumentError
+
+
+@attrs.frozen(kw_only=True)
+class Plain:
+    at: float
+    name: str
+    tags: tuple[str, ...] = ()
+    extra: list[int] = attrs.field(factory=list, eq=False)  # a fresh list each
+    _hidden: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class Checked:
+    start: float
+    end: float
+
+    def __attrs_post_init__(self) -> None:
+        if not self.start <= self.end:
+            raise InvalidArgumentError(name="end", expected="a time >= start", got=self.end)
+
+
+@attrs.frozen(kw_only=True)
+class Empty:
+    pass
+
+
+def _same(a: Any, b: Any) -> None:
+    assert type(a) is type(b)
+    assert a == b
+    assert hash(a) == hash(b)
+    assert repr(a) == repr(b)
+    for field in attrs.fields(type(a)):
+        x, y = getattr(a, field.name), getattr(b, field.name)
+        assert x is y or (field.name == "extra" and x == y), field.name
+
+
+new_plain = trusted(Plain)
+new_checked = checked(Checked)
+new_checked_in_order = checked_in_order(Checked)
+
+
+@given(
+    at=st.floats(allow_nan=False),
+    name=st.text(max_size=5),
+    tags=st.lists(st.text(max_size=3), max_size=3).map(tuple),
+    hidden=st.integers(),
+)
+def test_trusted_builds_the_object_the_class_builds(
+    at: float, name: str, tags: tuple[str, ...], hidden: int
+) -> None:
+    _same(new_plain(at=at, name=name, tags=tags, hidden=hidden), Plain(**locals()))
+    _same(new_plain(at=at, name=name), Plain(at=at, name=name))
+
+
+def test_defaults_are_the_classes_and_factories_run_once_a_call() -> None:
+    one, two = new_plain(at=1.0, name="a"), new_plain(at=1.0, name="a")
+    assert (one.tags, one.extra, one._hidden) == ((), [], 0)
+    assert one.extra is not two.extra
+    with pytest.raises(TypeError):
+        new_plain(1.0, "a")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        new_plain(at=1.0)  # type: ignore[call-arg]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        one.at = 2.0  # type: ignore[misc]
+    assert isinstance(trusted(Empty)(), Empty)
+
+
+@given(start=st.floats(allow_nan=False), end=st.floats(allow_nan=False))
+def test_checked_builds_the_object_or_raises_the_error_the_class_does(
+    start: float, end: float
+) -> None:
+    if start <= end:
+        _same(new_checked(start=start, end=end), Checked(start=start, end=end))
+        return
+    for make in (Checked, new_checked):
+        with pytest.raises(InvalidArgumentError, match="end: expected a time >= start"):
+            make(start=start, end=end)
+    with pytest.raises(InvalidArgumentError, match="end: expected a time >= start"):
+        new_checked_in_order(start, end)
+
+
+@given(start=st.floats(allow_nan=False), end=st.floats(allow_nan=False))
+def test_checked_in_order_takes_the_fields_in_order(start: float, end: float) -> None:
+    if start <= end:
+        _same(new_checked_in_order(start, end), Checked(start=start, end=end))
+    with pytest.raises(TypeError):
+        new_checked_in_order(start)
+
+
+@attrs.frozen(kw_only=True)
+class WithValidator:
+    x: int = attrs.field(validator=lambda *_: None)
+
+
+@attrs.frozen(kw_only=True)
+class WithConverter:
+    x: tuple[int, ...] = attrs.field(converter=tuple)
+
+
+@attrs.frozen(kw_only=True)
+class WithPreInit:
+    x: int
+
+    def __attrs_pre_init__(self) -> None:
+        pass
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class WithCachedHash:
+    x: int
+
+
+@attrs.frozen
+class Positional:
+    x: int
+
+
+@attrs.frozen(kw_only=True)
+class NotInInit:
+    x: int = attrs.field(init=False, default=0)
+
+
+@attrs.frozen(kw_only=True)
+class FactoryOfSelf:
+    x: list[object] = attrs.field(default=attrs.Factory(lambda self: [self], takes_self=True))
+
+
+@attrs.define(kw_only=True, slots=False)
+class NoSlots:
+    x: int
+
+
+class NotAttrs:
+    def __init__(self, *, x: int) -> None:
+        self.x = x
+
+
+_REFUSED: list[tuple[Any, str]] = [
+    (WithValidator, "validator"),
+    (WithConverter, "converter"),
+    (WithPreInit, "__attrs_pre_init__"),
+    (WithCachedHash, "caches its hash"),
+    (Positional, "keyword-only"),
+    (NotInInit, "not set by __init__"),
+    (FactoryOfSelf, "takes self"),
+    (NoSlots, "plain slot"),
+    (NotAttrs, "not an attrs class"),
+]
+
+
+@pytest.mark.parametrize(("cls", "why"), _REFUSED)
+def test_classes_whose_construction_does_more_than_store_are_refused(cls: Any, why: str) -> None:
+    for make in (trusted, checked, checked_in_order):
+        with pytest.raises(TypeError, match=why):
+            make(cls)
+    if attrs.has(cls):
+        with pytest.raises(TypeError, match=why):
+            slot_setters(cls, *(field.name for field in attrs.fields(cls)))
+
+
+def test_a_post_init_hook_is_refused_by_trusted_and_required_by_checked() -> None:
+    with pytest.raises(TypeError, match="__attrs_post_init__"):
+        trusted(Checked)
+    with pytest.raises(TypeError, match="no __attrs_post_init__"):
+        checked(Plain)
+    with pytest.raises(TypeError, match="attrs class"):
+        trusted(len)
+
+
+def test_slot_setters_names_every_field_in_order() -> None:
+    with pytest.raises(TypeError, match="fields"):
+        slot_setters(Plain, "at", "name")
+    setters = slot_setters(Plain, "at", "name", "tags", "extra", "_hidden")
+    assert len(setters) == 5
+
+
+_PROBE = textwrap.dedent(
+    """
+    import attrs
+    from callcenter._slots import checked, checked_in_order, trusted
+
+    @attrs.frozen(kw_only=True)
+    class P:
+        x: int
+
+    @attrs.frozen(kw_only=True)
+    class C:
+        x: int
+        def __attrs_post_init__(self) -> None:
+            pass
+
+    in_order = checked_in_order(C)
+    print(trusted(P) is P, checked(C) is C, in_order.__name__ == "construct")
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("flags", "real"), [((), "False False False"), (("-X", "dev"), "True True True")]
+)
+def test_under_dev_mode_the_classes_themselves_are_returned(
+    flags: tuple[str, ...], real: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, *flags, "-c", _PROBE], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == real
