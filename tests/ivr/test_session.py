@@ -591,3 +591,12 @@ def test_a_time_that_is_no_finite_number_is_refused_by_every_call(now: Any) -> N
     with pytest.raises(InvalidArgumentError):
         session.advance(now)
     assert session.to_dict() == before
+
+
+def test_a_snapshot_holds_every_field_a_call_may_change() -> None:
+    from callcenter.ivr import _session
+
+    # Fixed for the session's life: the flow, its id, the blocked flag, the nodes
+    # that may reach a calendar; the event list is kept by its length.
+    fixed = {"_flow", "_id", "_blocked", "_reach", "_events"}
+    assert set(_session.Session.__slots__) - fixed == set(_session._SAVED_STATE)

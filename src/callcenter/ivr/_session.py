@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import operator
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, cast
@@ -112,6 +113,34 @@ from ._state import MAX_ID, STATE_VERSION, read_state, sign_state, verify_state
 __all__ = ["Session"]
 
 _MAX_STACK = 8
+
+
+# What a snapshot holds (with the length of the event list): every field that a call
+# changes. Attributes, stack and heard prompts are replaced, never changed in place,
+# so keeping the objects keeps their contents.
+_SAVED_STATE = (
+    "_node",
+    "_phase",
+    "_buffer",
+    "_pending",
+    "_ni",
+    "_nm",
+    "_steps",
+    "_deadline",
+    "_request",
+    "_playing",
+    "_now",
+    "_t",
+    "_lang",
+    "_gone",
+    "_done",
+    "_term",
+    "_result",
+    "_attrs",
+    "_stack",
+    "_seen",
+)
+_read_state = operator.attrgetter(*_SAVED_STATE)
 
 
 class Session:
@@ -433,29 +462,7 @@ class Session:
     # answer for ``now``) keeps a snapshot and puts back the state it found.
 
     def _save(self) -> tuple[Any, ...]:
-        return (
-            self._node,
-            self._phase,
-            self._buffer,
-            self._pending,
-            self._ni,
-            self._nm,
-            self._steps,
-            self._deadline,
-            self._request,
-            self._playing,
-            self._now,
-            self._t,
-            self._lang,
-            self._gone,
-            self._done,
-            self._term,
-            self._result,
-            len(self._events),
-            self._attrs,
-            self._stack,
-            self._seen,
-        )
+        return _read_state(self), len(self._events)
 
     def _undo(self, saved: tuple[Any, ...] | None, error: Exception, now: float) -> Exception:
         """Put back the state of ``saved``; return the library error to raise for ``error``.
@@ -466,29 +473,9 @@ class Session:
         """
         if saved is None:
             return error
-        (
-            self._node,
-            self._phase,
-            self._buffer,
-            self._pending,
-            self._ni,
-            self._nm,
-            self._steps,
-            self._deadline,
-            self._request,
-            self._playing,
-            self._now,
-            self._t,
-            self._lang,
-            self._gone,
-            self._done,
-            self._term,
-            self._result,
-            events,
-            self._attrs,
-            self._stack,
-            self._seen,
-        ) = saved
+        values, events = saved
+        for name, value in zip(_SAVED_STATE, values, strict=True):
+            setattr(self, name, value)
         del self._events[events:]
         if isinstance(error, CallCenterError):
             return error
