@@ -220,4 +220,9 @@ def _generate(cls: type, *, check: bool, in_order: bool = False) -> Callable[...
     constructor.__doc__ = (
         f"A :class:`{cls.__qualname__}` from values known valid (its slots filled directly)."
     )
+    # The class's annotations, so that the constructor's signature is the class's.
+    constructor.__annotations__ = {
+        **{field.alias: field.type for field in attrs.fields(cls) if field.type is not None},
+        "return": cls.__name__,
+    }
     return constructor
