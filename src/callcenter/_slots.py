@@ -31,10 +31,11 @@ A record with invariants is not trusted: it checks them all in one
 the same fast slot stores followed by that check, as the record builder's
 ``metrics/_trusted.py`` does.
 
-A module of hand-written constructors (``def new_x(*, a, b): ...`` filling the
-slots one :func:`slot_setters` setter at a time, as ``routing/_fast_events.py``
-has) becomes one line a class, ``new_x = trusted(X)``, with unchanged call sites
-(they already pass keywords), and its test compares each with its class.
+A hand-written constructor (``def new_x(*, a, b): ...`` filling the slots one
+:func:`slot_setters` setter at a time) is one line a class instead,
+``new_x = trusted(X)``, as ``routing/_fast_events.py`` has for the routing events;
+its test compares each with its class. The generated constructor carries the
+class's annotations, so :func:`inspect.signature` gives the class's signature.
 
 Under ``python -X dev`` (:data:`sys.flags.dev_mode`) :func:`trusted` and
 :func:`checked` return the class itself, so a test suite run that way (CI's is)
@@ -141,7 +142,8 @@ def slot_setters(cls: type, *names: str) -> tuple[SlotSetter, ...]:
     """The slot setters of ``names``, which must be all of ``cls``'s fields, in order.
 
     The older, hand-written form of :func:`trusted` (a constructor written out with
-    one setter call a field); new code uses :func:`trusted`, which writes it.
+    one setter call a field); the library itself now uses :func:`trusted`, which
+    writes it.
 
     Raises:
         TypeError: ``names`` are not exactly the class's fields, or ``cls`` is one
@@ -220,4 +222,9 @@ def _generate(cls: type, *, check: bool, in_order: bool = False) -> Callable[...
     constructor.__doc__ = (
         f"A :class:`{cls.__qualname__}` from values known valid (its slots filled directly)."
     )
+    # The class's annotations, so that the constructor's signature is the class's.
+    constructor.__annotations__ = {
+        **{field.alias: field.type for field in attrs.fields(cls) if field.type is not None},
+        "return": cls.__name__,
+    }
     return constructor

@@ -1,8 +1,13 @@
-"""The engine's fast event constructors build exactly what the public constructors build."""
+"""The engine's fast event constructors build exactly what the public constructors build.
+
+Under ``python -X dev`` the module's constructors are the classes themselves, so the
+generated constructors are also built here directly, and compared in either mode.
+"""
 
 from __future__ import annotations
 
 import inspect
+import sys
 from collections.abc import Callable
 from typing import Any, get_args
 
@@ -11,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from callcenter import _slots
 from callcenter.routing import (
     AgentState,
     Channel,
@@ -34,6 +40,15 @@ def _snake(name: str) -> str:
 def _fast_for(cls: type) -> Callable[..., Any]:
     builder: Callable[..., Any] = getattr(fast, "new_" + _snake(cls.__name__))
     return builder
+
+
+def _generated_for(cls: type) -> Callable[..., Any]:
+    """The generated constructor of ``cls``, whatever the interpreter's mode."""
+    return _slots._generate(cls, check=False)
+
+
+def _builders(cls: type) -> tuple[Callable[..., Any], ...]:
+    return (_fast_for(cls), _generated_for(cls))
 
 
 times = st.floats(allow_nan=False, allow_infinity=False)
@@ -78,15 +93,29 @@ def event_kwargs(draw: st.DrawFn) -> tuple[type, dict[str, Any]]:
 def test_every_event_class_has_a_fast_constructor_with_the_same_signature() -> None:
     assert len(EVENT_CLASSES) == 12
     for cls in EVENT_CLASSES:
-        params = inspect.signature(_fast_for(cls)).parameters
-        fields = attrs.fields(cls)
-        assert list(params) == [f.name for f in fields], cls
-        for f in fields:
-            param = params[f.name]
-            assert param.kind is inspect.Parameter.KEYWORD_ONLY
-            expected = inspect.Parameter.empty if f.default is attrs.NOTHING else f.default
-            assert param.default == expected, (cls, f.name)
-            assert str(param.annotation) == str(f.type), (cls, f.name)
+        for builder in _builders(cls):
+            params = inspect.signature(builder).parameters
+            fields = attrs.fields(cls)
+            assert list(params) == [f.name for f in fields], cls
+            for f in fields:
+                param = params[f.name]
+                assert param.kind is inspect.Parameter.KEYWORD_ONLY
+                expected = inspect.Parameter.empty if f.default is attrs.NOTHING else f.default
+                assert param.default == expected, (cls, f.name)
+                assert str(param.annotation) == str(f.type), (cls, f.name)
+
+
+def test_every_fast_constructor_is_generated_from_its_class() -> None:
+    builders = {name for name in vars(fast) if name.startswith("new_")}
+    assert builders == set(fast.__all__)
+    assert builders == {"new_" + _snake(cls.__name__) for cls in EVENT_CLASSES}
+    for cls in EVENT_CLASSES:
+        builder = _fast_for(cls)
+        if sys.flags.dev_mode:
+            assert builder is cls
+        else:
+            assert builder.__qualname__ == f"trusted_{cls.__name__}"
+            assert builder.__module__ == cls.__module__
 
 
 @settings(max_examples=300)
@@ -95,8 +124,13 @@ def test_fast_constructor_equals_the_public_constructor(
     case: tuple[Any, dict[str, Any]],
 ) -> None:
     cls, kwargs = case
+    for builder in _builders(cls):
+        _check_same(cls, builder, kwargs)
+
+
+def _check_same(cls: Any, builder: Callable[..., Any], kwargs: dict[str, Any]) -> None:
     normal: Any = cls(**kwargs)
-    quick: Any = _fast_for(cls)(**kwargs)
+    quick: Any = builder(**kwargs)
     assert quick.__class__ is cls  # the public class itself, not a look-alike
     assert quick == normal
     assert not quick != normal  # noqa: SIM202 (the generated __ne__ too)
@@ -119,7 +153,8 @@ def test_defaults_are_the_public_defaults(case: tuple[type, dict[str, Any]]) -> 
     defaulted = {f.name for f in attrs.fields(cls) if f.default is not attrs.NOTHING}
     for name in defaulted:
         del kwargs[name]
-    assert _fast_for(cls)(**kwargs) == cls(**kwargs)
+    for builder in _builders(cls):
+        assert builder(**kwargs) == cls(**kwargs)
 
 
 def test_a_field_that_is_not_a_plain_slot_is_refused() -> None:
@@ -132,6 +167,6 @@ def test_a_field_that_is_not_a_plain_slot_is_refused() -> None:
         at: float
 
     with pytest.raises(TypeError, match="fields"):
-        fast._setters(NotSlotted, "at", "extra")
+        _slots.slot_setters(NotSlotted, "at", "extra")
     with pytest.raises(TypeError, match="not a plain slot"):
-        fast._setters(Plain, "at")
+        _slots.slot_setters(Plain, "at")
