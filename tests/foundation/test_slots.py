@@ -5,13 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from callcenter import _slots
 from callcenter._slots import checked, checked_in_order, slot_setters, trusted
 from callcenter.errors import InvalidArgumentError
 
@@ -50,9 +51,17 @@ def _same(a: Any, b: Any) -> None:
         assert x is y or (field.name == "extra" and x == y), field.name
 
 
-new_plain = trusted(Plain)
-new_checked = checked(Checked)
-new_checked_in_order = checked_in_order(Checked)
+# The generated constructors themselves, in either mode: under ``python -X dev`` (as
+# CI runs) ``trusted``, ``checked`` and ``checked_in_order`` hand back the class, and
+# comparing the class with itself would prove nothing.
+new_plain = cast("type[Plain]", _slots._generate(Plain, check=False))
+new_checked = cast("type[Checked]", _slots._generate(Checked, check=True))
+new_checked_in_order = _slots._generate(Checked, check=True, in_order=True)
+
+
+def test_the_public_helpers_give_the_generated_constructor_or_the_class() -> None:
+    for made, cls in ((trusted(Plain), Plain), (checked(Checked), Checked)):
+        assert made is cls if sys.flags.dev_mode else made.__name__.startswith("trusted_")
 
 
 @given(
