@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any
 
 from .._clock import Clock
 from .._timers import TimerQueue
@@ -40,26 +40,21 @@ from ._fast_events import (
 )
 from ._model import Contact, CrossQueuePolicy, OverflowKind
 from ._runtime import (
-    ACTIVE,
     AVAILABLE,
-    BUSY,
     CHANNELS,
-    LOGGED_OUT,
     NOT_READY,
-    RESERVED,
     RINGING,
     WAITING,
-    WRAP_UP,
     AState,
     CState,
     Lane,
     Member,
-    Phase,
     QState,
     Requirements,
     Wrap,
     choose_member,
 )
+from ._states import CONTACT_ACTIONS, agent_allowed, contact_allowed, derive_state
 
 __all__ = ["EngineCore"]
 
@@ -141,15 +136,10 @@ class EngineCore:
             entity=f"contact {c.spec.id!r}", state=c.phase.value, action=action, allowed=allowed
         )
 
-    _CONTACT_ACTIONS: ClassVar[dict[Phase, tuple[str, ...]]] = {
-        WAITING: ("abandon", "transfer", "set_priority", "remove"),
-        RINGING: ("accept", "reject", "abandon", "set_priority"),
-        ACTIVE: ("complete", "transfer"),
-    }
-
-    def _expect_phase(self, c: CState, action: str, *phases: Phase) -> None:
-        if c.phase not in phases:
-            raise self._illegal(c, action, self._CONTACT_ACTIONS[c.phase])
+    @classmethod
+    def _expect_phase(cls, c: CState, action: str) -> None:
+        if c.phase not in CONTACT_ACTIONS[action]:
+            raise cls._illegal(c, action, contact_allowed(c.phase))
 
     def _requirements(self, q: QState, spec: Contact, relaxed: bool) -> Requirements:
         if not spec.skills and not relaxed:
@@ -326,20 +316,9 @@ class EngineCore:
         self._schedule_contact(c)
 
     def _sync(self, a: AState, t: float, events: list[Event], reindex: bool = True) -> None:
-        # The reported state, from the flags (first match wins). This runs two or
-        # three times per routing event.
-        if not a.logged_in:
-            new = LOGGED_OUT
-        elif a.active:
-            new = BUSY
-        elif a.offers:
-            new = RESERVED
-        elif a.wraps:
-            new = WRAP_UP
-        elif a.paused:
-            new = NOT_READY
-        else:
-            new = AVAILABLE
+        # The reported state, from the flags (the ordered table DERIVED_STATE). This
+        # runs two or three times per routing event.
+        new = derive_state(a)
         old = a.state
         if new is not old or (new is NOT_READY and a.reason != a.state_reason):
             reason = a.reason if new is NOT_READY else None
@@ -711,18 +690,10 @@ class EngineCore:
             )
         )
 
-    def _agent_illegal(self, a: AState, action: str) -> IllegalTransitionError:
-        allowed: tuple[str, ...]
-        if not a.logged_in:
-            allowed = ("login",)
-        else:
-            allowed = ("set_not_ready", "set_ready")
-            if a.wraps:
-                allowed += ("end_wrap_up",)
-            if not a.offers and not a.active:
-                allowed += ("logout",)
+    @staticmethod
+    def _agent_illegal(a: AState, action: str) -> IllegalTransitionError:
         return IllegalTransitionError(
-            entity=f"agent {a.id!r}", state=a.state.value, action=action, allowed=allowed
+            entity=f"agent {a.id!r}", state=a.state.value, action=action, allowed=agent_allowed(a)
         )
 
     @staticmethod

@@ -50,10 +50,18 @@ from ._runtime import (
     Wrap,
 )
 from ._snapshot import take_snapshot
+from ._states import AGENT_ACTIONS
 
 __all__ = ["RoutingEngine"]
 
 _Item = tuple[float, float, int, str]
+
+# When each agent call is legal, from the engine's rules.
+_CAN_LOGIN = AGENT_ACTIONS["login"].holds
+_CAN_LOGOUT = AGENT_ACTIONS["logout"].holds
+_CAN_SET_NOT_READY = AGENT_ACTIONS["set_not_ready"].holds
+_CAN_SET_READY = AGENT_ACTIONS["set_ready"].holds
+_CAN_END_WRAP_UP = AGENT_ACTIONS["end_wrap_up"].holds
 
 
 class RoutingEngine(EngineCore):
@@ -296,7 +304,7 @@ class RoutingEngine(EngineCore):
             c = None
         if c is None or c.phase is not RINGING:
             c = self._contact(contact_id)
-            self._expect_phase(c, "accept", RINGING)
+            self._expect_phase(c, "accept")
         a = c.agent
         assert a is not None
         assert c.offered_at is not None
@@ -340,7 +348,7 @@ class RoutingEngine(EngineCore):
         """
         t = self._clock.check(now)
         c = self._contact(contact_id)
-        self._expect_phase(c, "reject", RINGING)
+        self._expect_phase(c, "reject")
         events: list[Event] = []
         self._return_offer(c, t, DeclineReason.REJECTED, events)
         self._clock.commit(t)
@@ -365,7 +373,7 @@ class RoutingEngine(EngineCore):
             c = None
         if c is None or c.phase is not ACTIVE:
             c = self._contact(contact_id)
-            self._expect_phase(c, "complete", ACTIVE)
+            self._expect_phase(c, "complete")
         a = c.agent
         assert a is not None
         assert c.offered_at is not None
@@ -399,7 +407,7 @@ class RoutingEngine(EngineCore):
         """
         t = self._clock.check(now)
         c = self._contact(contact_id)
-        self._expect_phase(c, "abandon", WAITING, RINGING)
+        self._expect_phase(c, "abandon")
         a = c.agent
         events: list[Event] = [
             new_contact_abandoned(
@@ -436,7 +444,7 @@ class RoutingEngine(EngineCore):
         """
         t = self._clock.check(now)
         c = self._contact(contact_id)
-        self._expect_phase(c, "remove", WAITING)
+        self._expect_phase(c, "remove")
         events: list[Event] = []
         self._leave(c, t, LeaveReason.REMOVED, events)
         self._clock.commit(t)
@@ -460,7 +468,7 @@ class RoutingEngine(EngineCore):
         t = self._clock.check(now)
         c = self._contact(contact_id)
         target = self._queue(queue)
-        self._expect_phase(c, "transfer", WAITING, ACTIVE)
+        self._expect_phase(c, "transfer")
         if target is c.queue:
             raise InvalidArgumentError(
                 name="queue",
@@ -514,7 +522,7 @@ class RoutingEngine(EngineCore):
         if not isinstance(given, int) or isinstance(given, bool):
             raise InvalidArgumentError(name="priority", expected="an integer", got=priority)
         check_argument("priority", priority, integer=True)
-        self._expect_phase(c, "set_priority", WAITING, RINGING)
+        self._expect_phase(c, "set_priority")
         waiting = c.phase is WAITING
         if waiting:
             self._unplace(c)
@@ -541,7 +549,7 @@ class RoutingEngine(EngineCore):
         ready_given: object = ready
         if not isinstance(ready_given, bool):
             raise InvalidArgumentError(name="ready", expected="True or False", got=ready)
-        if a.logged_in:
+        if not _CAN_LOGIN(a):
             raise self._agent_illegal(a, "login")
         a.logged_in = True
         a.paused = not ready
@@ -574,7 +582,7 @@ class RoutingEngine(EngineCore):
         """
         t = self._clock.check(now)
         a = self._agent(agent_id)
-        if not a.logged_in or a.offers or a.active:
+        if not _CAN_LOGOUT(a):
             raise self._agent_illegal(a, "logout")
         events: list[Event] = []
         a.logged_in = False
@@ -619,7 +627,7 @@ class RoutingEngine(EngineCore):
                 expected=f"a non-empty reason code of at most {MAX_ID_LENGTH} characters",
                 got=reason,
             )
-        if not a.logged_in:
+        if not _CAN_SET_NOT_READY(a):
             raise self._agent_illegal(a, "set_not_ready")
         a.paused = True
         a.reason = reason
@@ -638,7 +646,7 @@ class RoutingEngine(EngineCore):
         """
         t = self._clock.check(now)
         a = self._agent(agent_id)
-        if not a.logged_in:
+        if not _CAN_SET_READY(a):
             raise self._agent_illegal(a, "set_ready")
         a.paused = False
         a.reason = None
@@ -659,7 +667,7 @@ class RoutingEngine(EngineCore):
         """
         t = self._clock.check(now)
         a = self._agent(agent_id)
-        if not a.wraps:
+        if not _CAN_END_WRAP_UP(a):
             raise self._agent_illegal(a, "end_wrap_up")
         for w in a.wraps:
             self._timers.cancel(w)
