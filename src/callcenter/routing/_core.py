@@ -52,9 +52,9 @@ from ._runtime import (
     QState,
     Requirements,
     Wrap,
-    choose_member,
 )
 from ._states import CONTACT_ACTIONS, agent_allowed, contact_allowed, derive_state
+from ._strategies import choose_member, chooser
 
 __all__ = ["EngineCore"]
 
@@ -87,7 +87,8 @@ class EngineCore:
         self._policy = definition.cross_queue
         self._oldest_wait = definition.cross_queue is CrossQueuePolicy.OLDEST_WAIT
         self._queues: dict[str, QState] = {
-            q.id: QState(q, position) for position, q in enumerate(definition.queues)
+            q.id: QState(q, position, chooser(q.strategy))
+            for position, q in enumerate(definition.queues)
         }
         self._agents: dict[str, AState] = {}
         for index, defn in enumerate(definition.agents):

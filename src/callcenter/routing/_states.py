@@ -111,7 +111,7 @@ def _compile_derive(rows: tuple[StateRow, ...]) -> Callable[[AState], AgentState
     derive = namespace["derive_state"]
     assert callable(derive)
     derive.__doc__ = "The state ``a`` reports: the first row of DERIVED_STATE that holds."
-    return derive  # type: ignore[no-any-return]
+    return derive
 
 
 derive_state: Callable[[AState], AgentState] = _compile_derive(DERIVED_STATE)
