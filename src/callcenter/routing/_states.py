@@ -20,9 +20,10 @@ the page, and a test checks that the checked-in page is up to date.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
-from types import MappingProxyType
-from typing import NamedTuple
+from types import MappingProxyType, SimpleNamespace
+from typing import NamedTuple, cast
 
 from ._model import AgentState
 from ._runtime import ACTIVE, RINGING, WAITING, AState, Phase
@@ -83,7 +84,7 @@ class StateRow(NamedTuple):
 
 
 DERIVED_STATE: tuple[StateRow, ...] = (
-    StateRow(AgentState.LOGGED_OUT, "logged_in", False, "not logged in"),
+    StateRow(AgentState.LOGGED_OUT, "logged_in", False, "is not logged in"),
     StateRow(AgentState.BUSY, "active", True, "handles at least one contact"),
     StateRow(AgentState.RESERVED, "offers", True, "has at least one contact ringing"),
     StateRow(AgentState.WRAP_UP, "wraps", True, "has at least one wrap-up running"),
@@ -169,6 +170,18 @@ AGENT_ACTIONS: Mapping[str, AgentRule] = MappingProxyType(
 them)."""
 
 
+def _flag_combinations() -> list[AState]:
+    """Every combination of the flags an agent's rules read that an agent can have."""
+    flags = ("logged_in", "active", "offers", "wraps", "paused")
+    agents = []
+    for values in itertools.product((False, True), repeat=len(flags)):
+        a = SimpleNamespace(**dict(zip(flags, values, strict=True)))
+        # A logged-out agent has nothing ringing, handled, wrapping up or paused.
+        if a.logged_in or not any(values):
+            agents.append(cast(AState, a))
+    return agents
+
+
 def agent_allowed(a: AState) -> tuple[str, ...]:
     """The calls legal on agent ``a`` now (what a refusal lists)."""
     return tuple(action for action, rule in AGENT_ACTIONS.items() if rule.holds(a))
@@ -219,16 +232,20 @@ def states_page() -> str:
         "",
         "## Agents",
         "",
-        "A call on an agent is legal when its condition holds; the columns show the",
-        "reported states in which it can hold (a wrap-up may run on one channel while",
-        "the agent handles or is offered a contact on another, so `end_wrap_up` can be",
-        "legal while `busy` or `reserved`).",
+        "A call on an agent is legal when its condition holds; the columns show it by",
+        "reported state (*if so*: legal in that state when the condition holds: a",
+        "wrap-up may run on one channel while the agent handles or is offered a",
+        "contact on another, so `end_wrap_up` may be legal while `busy` or `reserved`).",
         "",
         "| call | legal when | " + " | ".join(f"`{s.value}`" for s in agent_states) + " |",
         "|---|---|" + "---|" * len(agent_states),
     ]
+    combinations = _flag_combinations()
     for action, rule in AGENT_ACTIONS.items():
-        cells = ["can be legal" if s in rule.states else "refused" for s in agent_states]
+        cells = []
+        for state in agent_states:
+            holds = {rule.holds(a) for a in combinations if derive_state(a) is state}
+            cells.append("legal" if holds == {True} else "if so" if True in holds else "refused")
         lines.append(f"| `{action}` | {rule.meaning} | " + " | ".join(cells) + " |")
     lines.append("")
     return "\n".join(lines)
