@@ -118,7 +118,7 @@ class CState:
 class Lane:
     """Contacts of one queue with identical eligibility, in queue order.
 
-    The engine inserts and removes keys itself (``EngineCore._place`` and
+    The engine inserts and removes keys itself (``RoutingEngine._place`` and
     ``_unplace``), keeping ``n`` and ``head`` in step with ``items``: reading a
     ``SortedList``'s length or first item runs Python code, and both are read on
     every routing event.
@@ -288,7 +288,7 @@ class AState:
         )
         # Bit i set while the agent has room on channel i: ``load[i] < cap[i]`` and,
         # for an exclusive channel, no contact on another exclusive one. Kept where
-        # the load changes (``EngineCore._offer``, ``give_back``), as it is read on
+        # the load changes (``RoutingEngine._offer``, ``give_back``), as it is read on
         # every routing event.
         self.room = sum(1 << i for i in self.channels)
         # Per channel index: what a contact taken on it leaves of ``room`` (all but
@@ -330,8 +330,8 @@ class AState:
 
         The channel is below capacity again; once its last contact is gone, the
         exclusive channels it held back are free too (an offer on an exclusive
-        channel, ``EngineCore._offer``, lets no other be in use). (Inlined in
-        ``EngineCore._release``.)
+        channel, ``RoutingEngine._offer``, lets no other be in use). (Inlined in
+        ``RoutingEngine._release``.)
         """
         load = self.load
         load[ch] -= 1
