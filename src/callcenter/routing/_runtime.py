@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import enum
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from sortedcontainers import SortedList
 
-from ._model import AgentDefinition, AgentState, Channel, Contact, QueueDefinition, Strategy
+from ._model import AgentDefinition, AgentState, Channel, Contact, QueueDefinition
 
 Requirements = tuple[tuple[str, int], ...]
 LaneKey = tuple[int, Requirements, int | None, frozenset[str] | None]
@@ -118,7 +118,7 @@ class CState:
 class Lane:
     """Contacts of one queue with identical eligibility, in queue order.
 
-    The engine inserts and removes keys itself (``EngineCore._place`` and
+    The engine inserts and removes keys itself (``RoutingEngine._place`` and
     ``_unplace``), keeping ``n`` and ``head`` in step with ``items``: reading a
     ``SortedList``'s length or first item runs Python code, and both are read on
     every routing event.
@@ -196,6 +196,7 @@ class QState:
     __slots__ = (
         "base_reqs",
         "by_agent",
+        "choose",
         "defn",
         "id",
         "lanes",
@@ -210,8 +211,10 @@ class QState:
         "waiting",
     )
 
-    def __init__(self, defn: QueueDefinition, position: int) -> None:
+    def __init__(self, defn: QueueDefinition, position: int, choose: Chooser) -> None:
         self.defn = defn
+        # The queue's strategy (see _strategies): picks one of the best-tier members.
+        self.choose = choose
         self.id = defn.id
         self.position = position
         # What a contact with no skill needs of its own requires here.
@@ -285,7 +288,7 @@ class AState:
         )
         # Bit i set while the agent has room on channel i: ``load[i] < cap[i]`` and,
         # for an exclusive channel, no contact on another exclusive one. Kept where
-        # the load changes (``EngineCore._offer``, ``give_back``), as it is read on
+        # the load changes (``RoutingEngine._offer``, ``give_back``), as it is read on
         # every routing event.
         self.room = sum(1 << i for i in self.channels)
         # Per channel index: what a contact taken on it leaves of ``room`` (all but
@@ -327,8 +330,8 @@ class AState:
 
         The channel is below capacity again; once its last contact is gone, the
         exclusive channels it held back are free too (an offer on an exclusive
-        channel, ``EngineCore._offer``, lets no other be in use). (Inlined in
-        ``EngineCore._release``.)
+        channel, ``RoutingEngine._offer``, lets no other be in use). (Inlined in
+        ``RoutingEngine._release``.)
         """
         load = self.load
         load[ch] -= 1
@@ -357,81 +360,6 @@ class Wrap:
         return f"<wrap-up of {self.agent.id} on {CHANNELS[self.ch].value}>"
 
 
-def choose_member(
-    queue: QState, candidates: list[Member], rng: random.Random, explain: bool = False
-) -> tuple[Member, str]:
-    """Pick one of ``candidates`` (non-empty) by the queue's strategy.
-
-    Agents of the best tier come first; ties go to the lower agent index. Returns
-    the chosen member and, when ``explain``, a sentence saying why it won (else
-    ``""``: formatting it costs more than the choice).
-
-    Complexity: ``O(len(candidates))`` (plus a sort for the random strategies).
-    """
-    best_tier = min([m.tier for m in candidates])
-    pool = [m for m in candidates if m.tier == best_tier]
-    strategy = queue.defn.strategy
-    if strategy is _LONGEST_IDLE:
-        chosen = min(pool, key=_idle_key)
-        why = f"idle since {chosen.agent.idle_since}, the longest" if explain else ""
-    elif strategy is Strategy.ROUND_ROBIN:
-        after = [m for m in pool if m.agent.index > queue.rr_last]
-        chosen = min(after or pool, key=_index_key)
-        why = "next in turn after the agent offered last"
-    elif strategy is Strategy.FEWEST_HANDLED:
-        if queue.per_queue:
-            chosen = min(pool, key=lambda m: (m.handled, m.agent.index))
-            why = f"handled {chosen.handled} contacts here, the fewest" if explain else ""
-        else:
-            chosen = min(pool, key=lambda m: (m.agent.handled, m.agent.index))
-            why = f"handled {chosen.agent.handled} contacts, the fewest" if explain else ""
-    elif strategy is Strategy.LEAST_TALK_TIME:
-        if queue.per_queue:
-            chosen = min(pool, key=lambda m: (m.talk, m.agent.index))
-            why = f"{chosen.talk} s of handling time here, the least" if explain else ""
-        else:
-            chosen = min(pool, key=lambda m: (m.agent.talk, m.agent.index))
-            why = f"{chosen.agent.talk} s of handling time, the least" if explain else ""
-    elif strategy is Strategy.FIXED_ORDER:
-        chosen = min(pool, key=_index_key)
-        why = "first in the fixed order"
-    elif strategy is Strategy.HIGHEST_SKILL:
-        skill = queue.defn.skill
-        chosen = min(
-            pool,
-            key=lambda m: (
-                -(m.agent.skills.get(skill, 0) if skill is not None else 0),
-                m.agent.idle_since,
-                m.agent.index,
-            ),
-        )
-        why = "highest skill level, then longest idle"
-    elif strategy is Strategy.RANDOM:
-        pool.sort(key=_index_key)
-        chosen = pool[rng.randrange(len(pool))]
-        why = "drawn at random"
-    else:
-        pool.sort(key=_index_key)
-        total = sum(m.weight for m in pool)
-        point = rng.random() * total
-        chosen = pool[-1]
-        for member in pool:
-            point -= member.weight
-            if point < 0:
-                chosen = member
-                break
-        why = "drawn at random in proportion to weight"
-    if explain and len(pool) < len(candidates):
-        why = f"tier {best_tier} is offered first; " + why
-    return chosen, why
-
-
-_LONGEST_IDLE = Strategy.LONGEST_IDLE  # read per offer; see WAITING above
-
-
-def _idle_key(m: Member) -> tuple[float, int]:
-    return (m.agent.idle_since, m.agent.index)
-
-
-def _index_key(m: Member) -> int:
-    return m.agent.index
+Chooser = Callable[[QState, list[Member], random.Random, bool], tuple[Member, str]]
+"""A strategy's choice among members of one tier (non-empty): the member, and when
+asked to explain, why it won (else ``""``)."""

@@ -1,21 +1,30 @@
-"""The engine's real-time snapshot, read off its private state."""
+"""The engine's real-time snapshot, from the queues, contacts and agents it hands over."""
 
 from __future__ import annotations
 
-from ._core import EngineCore
+from collections.abc import Iterable, Mapping
+
 from ._events import AgentSnapshot, QueueSnapshot, Snapshot
 from ._model import AgentState
-from ._runtime import LOGGED_OUT
+from ._runtime import LOGGED_OUT, AState, CState, QState
 
 __all__ = ["take_snapshot"]
 
 
-def take_snapshot(engine: EngineCore, t: float) -> Snapshot:
-    """What ``RoutingEngine.snapshot`` returns at ``t`` (already checked). ``O(n + m)``."""
+def take_snapshot(
+    queues_in_motion: Iterable[QState],
+    contacts: Mapping[str, CState],
+    agents_in_motion: Iterable[AState],
+    t: float,
+) -> Snapshot:
+    """What ``RoutingEngine.snapshot`` returns at ``t`` (already checked). ``O(n + m)``.
+
+    ``contacts`` are the engine's known contacts by id (the lanes hold their ids).
+    """
     queues = []
-    for q in engine._queues.values():
+    for q in queues_in_motion:
         oldest = min(
-            (engine._contacts[item[3]].queued_at for lane in q.all_lanes() for item in lane.items),
+            (contacts[item[3]].queued_at for lane in q.all_lanes() for item in lane.items),
             default=None,
         )
         by_state = dict.fromkeys(AgentState, 0)
@@ -38,6 +47,6 @@ def take_snapshot(engine: EngineCore, t: float) -> Snapshot:
             time_in_state=t - a.since if a.state is not LOGGED_OUT else 0.0,
             contacts=(*a.offers, *a.active),
         )
-        for a in engine._agents.values()
+        for a in agents_in_motion
     )
     return Snapshot(at=t, queues=tuple(queues), agents=agents)
