@@ -1,17 +1,25 @@
-"""Loading and saving :class:`~callcenter.calendars.BusinessCalendar` documents via cattrs."""
+"""The document form of a business calendar: a table of text read and written via cattrs.
+
+A calendar document has ``timezone``, ``weekly`` (day names or spans such as
+``mon-fri`` to lists of ranges like ``"08:30-12:00"``) and optional ``name``,
+``holidays``, ``makeup_workdays`` and ``overrides``. This module turns a document
+into the keyword arguments of :class:`~callcenter.calendars.BusinessCalendar`
+(:func:`calendar_fields`) and those fields back into a document
+(:func:`calendar_document`); it knows the calendar's parts, not the calendar, which
+builds itself from the fields.
+"""
 
 from __future__ import annotations
 
 import re
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import cattrs
 
 from . import _loading
-from .calendars import (
-    BusinessCalendar,
+from ._calendar_parts import (
     Holiday,
     MakeupWorkday,
     Override,
@@ -22,7 +30,7 @@ from .calendars import (
 )
 from .errors import DefinitionError, Problem, did_you_mean
 
-__all__ = ["CONVERTER"]
+__all__ = ["CONVERTER", "calendar_document", "calendar_fields"]
 
 _DAY_SPAN = re.compile(r"^\s*([a-zA-Z]+)\s*(?:-\s*([a-zA-Z]+)\s*)?$")
 
@@ -108,64 +116,86 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(zoneinfo.ZoneInfo, _structure_zone)
     converter.register_unstructure_hook(zoneinfo.ZoneInfo, lambda z: z.key)
 
-    def structure_calendar(data: Mapping[str, Any], _: object) -> BusinessCalendar:
-        fields = {"timezone", "weekly", "holidays", "makeup_workdays", "overrides", "name"}
-        problems: list[Problem] = []
-        for key in sorted(set(data) - fields):
-            hint = did_you_mean(key, fields)
-            problems.append(Problem(path=key, message=f"unknown key {key!r}{hint}"))
-        parts: dict[str, Any] = {}
-        specs: dict[str, Any] = {
-            "timezone": zoneinfo.ZoneInfo,
-            "weekly": None,
-            "holidays": tuple[Holiday, ...],
-            "makeup_workdays": tuple[MakeupWorkday, ...],
-            "overrides": tuple[Override, ...],
-            "name": str,
-        }
-        problems.extend(
-            Problem(path=key, message="required field missing")
-            for key in ("timezone", "weekly")
-            if key not in data
-        )
-        for key, spec in specs.items():
-            if key not in data:
-                continue
-            try:
-                if spec is None:
-                    parts[key] = _structure_weekly(data[key], None)
-                else:
-                    parts[key] = converter.structure(data[key], spec)
-            except Exception as exc:  # every problem is collected, none raised early
-                problems.extend(_loading.problems_from_exception(exc, key))
-        if not problems:
-            try:
-                return BusinessCalendar(**parts)
-            except ValueError as exc:
-                problems.append(Problem(path="", message=str(exc)))
-        raise DefinitionError(problems)
-
-    def unstructure_calendar(cal: BusinessCalendar) -> dict[str, Any]:
-        weekly = {
-            day.name.lower(): [str(r) for r in hours]
-            for day, hours in zip(Weekday, cal.weekly, strict=True)
-            if hours is not None
-        }
-        doc: dict[str, Any] = {"timezone": cal.timezone.key, "weekly": weekly}
-        if cal.name:
-            doc["name"] = cal.name
-        for key in ("holidays", "makeup_workdays", "overrides"):
-            items = getattr(cal, key)
-            if items:
-                doc[key] = [
-                    {k: v for k, v in converter.unstructure(item).items() if v is not None}
-                    for item in items
-                ]
-        return doc
-
-    converter.register_structure_hook(BusinessCalendar, structure_calendar)
-    converter.register_unstructure_hook(BusinessCalendar, unstructure_calendar)
     return converter
 
 
 CONVERTER = _make_converter()
+"""Reads and writes the parts of a calendar document (ranges, days, zones, dated rules)."""
+
+_FIELDS = ("timezone", "weekly", "holidays", "makeup_workdays", "overrides", "name")
+
+
+def calendar_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The keyword arguments of a calendar, read from its document.
+
+    Raises:
+        DefinitionError: Every problem in the document, each at its path (an
+            unknown key, a missing required field, a malformed part).
+    """
+    fields = set(_FIELDS)
+    problems: list[Problem] = []
+    for key in sorted(set(data) - fields):
+        hint = did_you_mean(key, fields)
+        problems.append(Problem(path=key, message=f"unknown key {key!r}{hint}"))
+    parts: dict[str, Any] = {}
+    specs: dict[str, Any] = {
+        "timezone": zoneinfo.ZoneInfo,
+        "weekly": None,
+        "holidays": tuple[Holiday, ...],
+        "makeup_workdays": tuple[MakeupWorkday, ...],
+        "overrides": tuple[Override, ...],
+        "name": str,
+    }
+    problems.extend(
+        Problem(path=key, message="required field missing")
+        for key in ("timezone", "weekly")
+        if key not in data
+    )
+    for key, spec in specs.items():
+        if key not in data:
+            continue
+        try:
+            if spec is None:
+                parts[key] = _structure_weekly(data[key], None)
+            else:
+                parts[key] = CONVERTER.structure(data[key], spec)
+        except Exception as exc:  # every problem is collected, none raised early
+            problems.extend(_loading.problems_from_exception(exc, key))
+    if problems:
+        raise DefinitionError(problems)
+    return parts
+
+
+def calendar_document(
+    *,
+    timezone: zoneinfo.ZoneInfo,
+    weekly: Sequence[tuple[TimeRange, ...] | None],
+    holidays: Sequence[Holiday],
+    makeup_workdays: Sequence[MakeupWorkday],
+    overrides: Sequence[Override],
+    name: str,
+) -> dict[str, Any]:
+    """The document of a calendar with these fields; :func:`calendar_fields` reads it back.
+
+    ``weekly`` holds seven entries, Monday first (a closed day is ``None``).
+    """
+    hours = {
+        day.name.lower(): [str(r) for r in ranges]
+        for day, ranges in zip(Weekday, weekly, strict=True)
+        if ranges is not None
+    }
+    doc: dict[str, Any] = {"timezone": timezone.key, "weekly": hours}
+    if name:
+        doc["name"] = name
+    dated: dict[str, Sequence[Holiday | MakeupWorkday | Override]] = {
+        "holidays": holidays,
+        "makeup_workdays": makeup_workdays,
+        "overrides": overrides,
+    }
+    for key, items in dated.items():
+        if items:
+            doc[key] = [
+                {k: v for k, v in CONVERTER.unstructure(item).items() if v is not None}
+                for item in items
+            ]
+    return doc

@@ -35,6 +35,7 @@ __all__ = [
     "LARGEST",
     "Problems",
     "check_argument",
+    "check_seconds",
     "expected_number",
     "number_problem",
     "short_repr",
@@ -142,6 +143,25 @@ def check_argument(name: str, value: object, **bounds: Any) -> float:
     """
     if number_problem(value, **bounds) is not None:
         raise InvalidArgumentError(name=name, expected=expected_number(**bounds), got=value)
+    return float(value)  # type: ignore[arg-type]
+
+
+def check_seconds(name: str, value: object, *, allow_inf: bool = False) -> float:
+    """Check a duration given to a call: a number of seconds >= 0; return it as a float.
+
+    The one place the "seconds >= 0" settings of the KPI configuration and the live
+    monitor are checked. ``allow_inf`` also accepts positive infinity ("never").
+
+    >>> check_seconds("answer_time", 20)
+    20.0
+
+    Raises:
+        InvalidArgumentError: ``value`` is not such a number (NaN, negative, a bool,
+            not a number, or larger than :data:`LARGEST`), with ``expected`` saying
+            ``seconds >= 0``.
+    """
+    if number_problem(value, minimum=0, allow_inf=allow_inf) is not None:
+        raise InvalidArgumentError(name=name, expected="seconds >= 0", got=value)
     return float(value)  # type: ignore[arg-type]
 
 

@@ -407,9 +407,10 @@ class RecordBuilder:
         )
 
     def _live(self, cid: str, changes: Mapping[str, _Contact | None], rule: Rule) -> _Contact:
+        """The contact ``cid`` as this batch sees it, in a phase where ``rule`` is legal."""
         found = changes[cid] if cid in changes else self._contacts.get(cid)
-        if found is None:
-            self._refuse(cid, None, rule)
+        if found is None or found.phase not in rule.legal:
+            self._refuse(cid, found, rule)
         # Handlers check everything before they change the contact in place; those
         # that finish a record work on a clone (building the record may refuse).
         return found
@@ -452,7 +453,6 @@ class RecordBuilder:
         self, e: _ivr.NodeExited, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.session, changes, _NODE_EXITED)
-        self._expect(c, _NODE_EXITED)
         if e.outcome in _CLOSED_WAYS and not c.closed:
             c = c.clone()
             c.closed = True
@@ -462,15 +462,13 @@ class RecordBuilder:
     def _on_survey(
         self, e: _ivr.SurveyAnswered, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.session, changes, _SURVEY)
-        self._expect(c, _SURVEY)
+        self._live(e.session, changes, _SURVEY)
         return ()
 
     def _on_session_ended(
         self, e: _ivr.SessionEnded, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.session, changes, _SESSION_ENDED)
-        self._expect(c, _SESSION_ENDED)
         c = c.clone()
         c.caller = e.attributes.get("caller") or c.caller
         c.dialled = e.attributes.get("dialled") or c.dialled
@@ -517,18 +515,6 @@ class RecordBuilder:
             if not known.queues or known.queues[-1] != e.queue:
                 known.queues = (*known.queues, e.queue)
             return ()
-        if known is None:
-            # A new contact, as ``_start`` makes it (inline: every call starts here).
-            at = e.at
-            arrived = min(e.arrived_at, at)
-            if arrived.__class__ is not float or arrived - arrived != 0.0:
-                as_instant(arrived, "event.arrived_at")
-            c = _Contact(cid, arrived, _WAITING)
-            c.channel = e.channel._value_
-            c.queues = (e.queue,)
-            c.queued_at = at
-            changes[cid] = c
-            return ()
         c = self._start(e, known, _QUEUED)
         c.phase = _WAITING
         c.queues = (*c.queues, e.queue)
@@ -555,12 +541,7 @@ class RecordBuilder:
     def _on_offered(
         self, e: _rt.ContactOffered, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        # The three handlers every answered call goes through look the contact up
-        # and check its phase inline (``_live`` and ``_expect`` are calls).
-        cid = e.contact_id
-        c = changes[cid] if cid in changes else self._contacts.get(cid)
-        if c is None or c.phase not in _OFFERED_IN:
-            self._refuse(cid, c, _OFFERED)
+        c = self._live(e.contact_id, changes, _OFFERED)
         c.phase = _RINGING
         c.offered_at = e.at
         if c.first_offered_at is None:
@@ -576,7 +557,6 @@ class RecordBuilder:
         self, e: _rt.ContactOfferDeclined, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, _DECLINED)
-        self._expect(c, _DECLINED)
         self._end_ring(c, e.at)
         c.phase = _WAITING
         return ()
@@ -584,10 +564,7 @@ class RecordBuilder:
     def _on_answered(
         self, e: _rt.ContactAnswered, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        cid = e.contact_id
-        c = changes[cid] if cid in changes else self._contacts.get(cid)
-        if c is None or c.phase not in _ANSWERED_IN:
-            self._refuse(cid, c, _ANSWERED_RULE)
+        c = self._live(e.contact_id, changes, _ANSWERED_RULE)
         at = e.at
         offered_at = c.offered_at
         assert offered_at is not None  # set when it started ringing
@@ -603,10 +580,7 @@ class RecordBuilder:
     def _on_completed(
         self, e: _rt.ContactCompleted, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        cid = e.contact_id
-        c = changes[cid] if cid in changes else self._contacts.get(cid)
-        if c is None or c.phase not in _COMPLETED_IN:
-            self._refuse(cid, c, _COMPLETED)
+        c = self._live(e.contact_id, changes, _COMPLETED)
         assert c.segment_start is not None
         c.talk_seconds += e.at - c.segment_start
         c.segment_start = None
@@ -620,7 +594,6 @@ class RecordBuilder:
         self, e: _rt.ContactAbandoned, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, _ABANDONED)
-        self._expect(c, _ABANDONED)
         c = c.clone()
         outcome = Outcome.ABANDONED_IN_QUEUE
         if c.phase is _RINGING:
@@ -634,7 +607,6 @@ class RecordBuilder:
         self, e: _rt.ContactOverflowed, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, _OVERFLOWED)
-        self._expect(c, _OVERFLOWED)
         if e.kind is _rt.OverflowKind.QUEUE:
             if e.to_queue is not None and c.queues[-1:] != (e.to_queue,):
                 c.queues = (*c.queues, e.to_queue)
@@ -649,7 +621,6 @@ class RecordBuilder:
         self, e: _rt.ContactTransferred, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, _TRANSFERRED)
-        self._expect(c, _TRANSFERRED)
         if c.phase is _ACTIVE:
             assert c.segment_start is not None
             c.talk_seconds += e.at - c.segment_start
@@ -663,15 +634,13 @@ class RecordBuilder:
     def _on_escalated(
         self, e: _rt.ContactEscalated, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, _ESCALATED)
-        self._expect(c, _ESCALATED)
+        self._live(e.contact_id, changes, _ESCALATED)
         return ()
 
     def _on_left(
         self, e: _rt.ContactLeft, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, _LEFT)
-        self._expect(c, _LEFT)
         c = c.clone()
         c.ended_at = e.at
         changes[c.id] = None
@@ -751,9 +720,6 @@ _OVERFLOWED = rule_of(_rt.ContactOverflowed)
 _TRANSFERRED = rule_of(_rt.ContactTransferred)
 _ESCALATED = rule_of(_rt.ContactEscalated)
 _LEFT = rule_of(_rt.ContactLeft)
-_OFFERED_IN = _OFFERED.legal
-_ANSWERED_IN = _ANSWERED_RULE.legal
-_COMPLETED_IN = _COMPLETED.legal
 
 # Dispatch: each event class to the handler its rule names.
 _HANDLERS: dict[type, Callable[..., Any]] = {

@@ -24,13 +24,13 @@ the records and sort each caller's contacts, O(n log n).
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
 import attrs
 
+from .._checks import check_seconds
 from ..errors import InvalidArgumentError
 from ._records import (
     AgentState,
@@ -68,13 +68,7 @@ AbandonPolicy = Literal["ignored", "against", "for"]
 
 
 def _non_negative(instance: object, attribute: attrs.Attribute[float], value: object) -> None:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value < 0
-    ):
-        raise InvalidArgumentError(name=attribute.name, expected="seconds >= 0", got=value)
+    check_seconds(attribute.name, value)
 
 
 def _one_of(*choices: str) -> Callable[[object, attrs.Attribute[Any], object], None]:

@@ -48,6 +48,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from .._checks import check_seconds
 from .._clock import Clock
 from ..errors import (
     DuplicateIdError,
@@ -294,14 +295,12 @@ class LiveMonitor:
             raise InvalidArgumentError(
                 name="timezone", expected="an IANA time zone such as 'Asia/Shanghai'", got=timezone
             ) from None
-        pairs: tuple[tuple[str, object], ...] = (("answer_time", answer_time),)
-        if short_abandon_seconds is not None:
-            pairs += (("short_abandon_seconds", short_abandon_seconds),)
-        for name, value in pairs:
-            if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
-                raise InvalidArgumentError(name=name, expected="seconds >= 0", got=value)
-        self._answer_time = float(answer_time)
-        self._short = None if short_abandon_seconds is None else float(short_abandon_seconds)
+        self._answer_time = check_seconds("answer_time", answer_time, allow_inf=True)
+        self._short = (
+            None
+            if short_abandon_seconds is None
+            else check_seconds("short_abandon_seconds", short_abandon_seconds, allow_inf=True)
+        )
         self._clock = Clock()
         self._date: datetime.date | None = None
         self._queues: dict[str, _QueueCounters] = {q: _QueueCounters() for q in queues}
