@@ -10,13 +10,15 @@ from typing import cast
 
 import pytest
 
-from callcenter.errors import IllegalTransitionError
+from callcenter.errors import IllegalTransitionError, UnknownIdError
 from callcenter.routing import (
     AgentDefinition,
     AgentState,
     Channel,
     Contact,
     Membership,
+    Overflow,
+    OverflowKind,
     QueueDefinition,
     RoutingDefinition,
     RoutingEngine,
@@ -26,7 +28,9 @@ from callcenter.routing._runtime import AState, Phase
 from callcenter.routing._states import (
     AGENT_ACTIONS,
     CONTACT_ACTIONS,
+    CONTACT_MOVES,
     DERIVED_STATE,
+    ENDED,
     contact_allowed,
     derive_state,
     states_page,
@@ -235,3 +239,61 @@ def test_the_states_page_shows_every_row_of_the_tables() -> None:
         assert f"| `{action}` |" in page
     for row in DERIVED_STATE:
         assert f"| {row.meaning} | `{row.state.value}` |" in page
+
+
+# ------------------------------------------------------------------- the moves
+
+
+def _phase_of(e: RoutingEngine, contact_id: str = "c") -> str:
+    try:
+        return e.contact_phase(contact_id)
+    except UnknownIdError:
+        return ENDED
+
+
+def test_the_moves_of_the_calls_are_exactly_the_legal_pairs() -> None:
+    calls = {(action, phase) for (action, phase) in CONTACT_MOVES if action in CONTACT_ACTIONS}
+    legal = {(action, phase) for action, phases in CONTACT_ACTIONS.items() for phase in phases}
+    assert calls == legal
+
+
+def _overflowing(kind: OverflowKind) -> RoutingEngine:
+    overflow = Overflow(kind=kind, queue="q2" if kind is OverflowKind.QUEUE else None)
+    queues = (QueueDefinition(id="q", max_wait=10.0, overflow=overflow), QueueDefinition(id="q2"))
+    e = RoutingEngine(RoutingDefinition(queues=queues, agents=()))
+    e.enqueue(Contact(id="c"), "q", 1)
+    return e
+
+
+def _engine_move(move: str) -> RoutingEngine:
+    if move == "offer":
+        e = _contact_in(Phase.WAITING)
+        e.login("a", 5)
+        return e
+    if move == "ring timeout":
+        e = _contact_in(Phase.RINGING)
+    elif move == "max wait, overflow to a queue":
+        e = _overflowing(OverflowKind.QUEUE)
+    else:
+        e = _overflowing(OverflowKind.VOICEMAIL)
+    deadline = e.next_deadline()
+    assert deadline is not None
+    e.advance(deadline)
+    return e
+
+
+@pytest.mark.parametrize(("move", "phase"), list(CONTACT_MOVES))
+def test_every_move_takes_the_contact_where_the_table_says(move: str, phase: Phase) -> None:
+    if move in CONTACT_ACTIONS:
+        e = _contact_in(phase)
+        _CONTACT_CALLS[move](e)
+    else:
+        e = _engine_move(move)
+    assert _phase_of(e) == CONTACT_MOVES[move, phase]
+
+
+def test_the_states_page_draws_every_move() -> None:
+    page = states_page()
+    for (move, phase), target in CONTACT_MOVES.items():
+        end = "[*]" if target == ENDED else target
+        assert f"{phase.value} --> {end}: {move}" in page

@@ -7,6 +7,9 @@ page's tables are generated from them:
   legal. :class:`~callcenter.routing.RoutingEngine` refuses a call in any other phase
   with an :class:`~callcenter.errors.IllegalTransitionError` whose "allowed" list
   (:func:`contact_allowed`) is read from the same table.
+- :data:`CONTACT_MOVES`: where each legal call, and each of the engine's own moves
+  (an offer, a ring timeout, a maximum wait), takes a contact; the phase diagram is
+  drawn from it, and a test drives the engine through every row.
 - :data:`AGENT_ACTIONS`: each call on an agent and the condition on the agent under
   which it is legal (with the reported states in which that condition can hold);
   refusals list :func:`agent_allowed`.
@@ -31,7 +34,9 @@ from ._runtime import ACTIVE, RINGING, WAITING, AState, Phase
 __all__ = [
     "AGENT_ACTIONS",
     "CONTACT_ACTIONS",
+    "CONTACT_MOVES",
     "DERIVED_STATE",
+    "ENDED",
     "AgentRule",
     "StateRow",
     "agent_allowed",
@@ -65,6 +70,35 @@ _CONTACT_ALLOWED: dict[Phase, tuple[str, ...]] = {
 def contact_allowed(phase: Phase) -> tuple[str, ...]:
     """The calls legal on a contact in ``phase`` (what a refusal lists)."""
     return _CONTACT_ALLOWED[phase]
+
+
+ENDED = "ended"
+"""Where a contact goes when the engine lets go of it (it is no longer known)."""
+
+CONTACT_MOVES: Mapping[tuple[str, Phase], str] = MappingProxyType(
+    {
+        ("offer", WAITING): RINGING.value,
+        ("ring timeout", RINGING): WAITING.value,
+        ("max wait, overflow to a queue", WAITING): WAITING.value,
+        ("max wait, voicemail or callback", WAITING): ENDED,
+        ("accept", RINGING): ACTIVE.value,
+        ("reject", RINGING): WAITING.value,
+        ("complete", ACTIVE): ENDED,
+        ("abandon", WAITING): ENDED,
+        ("abandon", RINGING): ENDED,
+        ("transfer", WAITING): WAITING.value,
+        ("transfer", ACTIVE): WAITING.value,
+        ("set_priority", WAITING): WAITING.value,
+        ("set_priority", RINGING): RINGING.value,
+        ("remove", WAITING): ENDED,
+    }
+)
+"""Where a contact goes: ``(call or engine move, phase) -> phase or "ended"``.
+
+The calls' rows are exactly the legal pairs of :data:`CONTACT_ACTIONS`; the engine's
+own moves (an offer, a ring timeout, a maximum wait) have theirs. A contact put back
+to ``waiting`` may be offered again at once (the ``offer`` row) when an agent can take
+it. A test drives the engine through every row."""
 
 
 # -------------------------------------------------------------------------- agents
@@ -217,6 +251,19 @@ def states_page() -> str:
     for action, legal in CONTACT_ACTIONS.items():
         cells = ["legal" if p in legal else "refused" for p in phases]
         lines.append(f"| `{action}` | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Where each legal call, and each of the engine's own moves, takes a contact",
+        "(`ended`: the engine lets go of it), as a Mermaid state diagram:",
+        "",
+        "```text",
+        "stateDiagram-v2",
+        "    [*] --> waiting: enqueue / route",
+    ]
+    for (move, phase), target in CONTACT_MOVES.items():
+        end = "[*]" if target == ENDED else target
+        lines.append(f"    {phase.value} --> {end}: {move}")
+    lines.append("```")
     lines += [
         "",
         "## The state an agent reports",
