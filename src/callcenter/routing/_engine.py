@@ -70,6 +70,10 @@ from ._runtime import (
     QState,
     Requirements,
     Wrap,
+    place,
+    queue_key,
+    rekey,
+    unplace,
 )
 from ._snapshot import take_snapshot
 from ._states import AGENT_ACTIONS, CONTACT_ACTIONS, agent_allowed, contact_allowed, derive_state
@@ -306,7 +310,7 @@ class RoutingEngine:
             arrived,
             t,
             priority,
-            (defn.aging_rate * vstart - priority, vstart, seq, cid),  # as _rekey
+            queue_key(defn.aging_rate, priority, vstart, seq, cid),
             q.base_reqs if not contact.skills else self._requirements(q, contact, False),
             defn.start_tier,
         )
@@ -315,7 +319,7 @@ class RoutingEngine:
             if not self._preferred_can_take(c):
                 c.sticky = None  # none of them can: no sticky period
         contacts[cid] = c
-        self._place(c)
+        place(c)
         if c.sticky is not None or defn.max_wait is not None or defn.escalation:
             self._schedule_contact(c, True)
         events: list[Event] = [
@@ -487,7 +491,7 @@ class RoutingEngine:
         del self._contacts[contact_id]
         self._timers.cancel(c)
         if a is None:
-            self._unplace(c)
+            unplace(c)
         else:
             del a.offers[contact_id]
             a.give_back(c.ch)
@@ -588,11 +592,11 @@ class RoutingEngine:
         self._expect_phase(c, "set_priority")
         waiting = c.phase is WAITING
         if waiting:
-            self._unplace(c)
+            unplace(c)
         c.priority = priority
-        self._rekey(c, c.key[1], c.key[2])
+        rekey(c)
         if waiting:
-            self._place(c)
+            place(c)
         self._clock.commit(t)
         return []
 
@@ -840,66 +844,6 @@ class RoutingEngine:
             self._reqs_cache[cache_key] = reqs
         return reqs
 
-    @staticmethod
-    def _rekey(c: CState, vstart: float, seq: int) -> None:
-        rank = c.queue.defn.aging_rate * vstart - c.priority
-        c.key = (rank, vstart, seq, c.spec.id)
-
-    @staticmethod
-    def _place(c: CState) -> None:
-        """Insert a contact's key into the lane of its eligibility. ``O(log n)``."""
-        q = c.queue
-        sticky = c.sticky
-        lane_key = (c.ch, c.reqs, c.max_tier, sticky)
-        lanes = q.lanes if sticky is None else q.sticky_lanes
-        lane = lanes.get(lane_key)
-        if lane is None:
-            lane = lanes[lane_key] = Lane(lane_key)
-            if sticky is not None:
-                for aid in sticky:
-                    m = q.by_agent.get(aid)
-                    if m is not None:
-                        m.sticky[lane_key] = lane
-                        m.agent.sticky_lanes += 1
-        key = c.key
-        if not lane.n or key < lane.head:
-            lane.head = key
-        lane.n += 1
-        lane.items.add(key)
-        if c.declined is not None:
-            lane.declined += 1
-        c.lane = lane
-        q.waiting += 1
-
-    @staticmethod
-    def _unplace(c: CState) -> None:
-        """Take a contact's key out of its lane; ``O(log n)``, the head the usual case."""
-        lane = c.lane
-        assert lane is not None
-        q = c.queue
-        key = c.key
-        lane.n -= 1
-        if not lane.n:
-            if lane.sticky is None:
-                del q.lanes[lane.key]
-            else:
-                del q.sticky_lanes[lane.key]
-                for aid in lane.sticky:
-                    m = q.by_agent.get(aid)
-                    if m is not None:
-                        del m.sticky[lane.key]
-                        m.agent.sticky_lanes -= 1
-        elif key == lane.head:
-            items = lane.items
-            items.pop(0)  # SortedList's own fast path for the first item
-            lane.head = items[0]
-        else:
-            lane.items.remove(key)
-        if c.declined is not None:
-            lane.declined -= 1
-        c.lane = None
-        q.waiting -= 1
-
     def _schedule_contact(self, c: CState, fresh: bool = False) -> None:
         """Set the contact's next waiting timer; ``fresh``: it has none yet."""
         q = c.queue.defn
@@ -970,9 +914,9 @@ class RoutingEngine:
         waiting = [contacts[item[3]] for lane in list(m.sticky.values()) for item in lane.items]
         stranded = [c for c in waiting if not self._preferred_can_take(c)]
         for c in stranded:
-            self._unplace(c)
+            unplace(c)
             c.sticky = None
-            self._place(c)
+            place(c)
             self._schedule_contact(c)
         for c in sorted(stranded, key=lambda c: c.key):
             self._match_contact(c, t, events)
@@ -991,8 +935,8 @@ class RoutingEngine:
         c.step = 0
         c.max_tier = defn.start_tier
         c.reqs = q.base_reqs if not spec.skills else self._requirements(q, spec, False)
-        c.key = (defn.aging_rate * vstart - c.priority, vstart, seq, spec.id)  # as _rekey
-        self._place(c)
+        c.key = queue_key(defn.aging_rate, c.priority, vstart, seq, spec.id)
+        place(c)
         self._schedule_contact(c)
 
     def _sync(self, a: AState, t: float, events: list[Event], reindex: bool = True) -> None:
@@ -1175,7 +1119,7 @@ class RoutingEngine:
         a = m.agent
         q = c.queue
         explanation = self._explanation(c, t, a.id, why) if self._explain else None
-        self._unplace(c)
+        unplace(c)
         cid = c.spec.id
         c.phase = RINGING
         c.agent = a
@@ -1245,7 +1189,7 @@ class RoutingEngine:
         c.offered_at = None
         if c.sticky is not None and not self._preferred_can_take(c):
             c.sticky = None  # no preferred agent can take it: fall back at once
-        self._place(c)
+        place(c)
         self._schedule_contact(c)
         if reason is DeclineReason.RING_TIMEOUT:
             a.misses += 1
@@ -1345,11 +1289,11 @@ class RoutingEngine:
         )
         del self._contacts[c.spec.id]
         self._timers.cancel(c)
-        self._unplace(c)
+        unplace(c)
 
     def _move(self, c: CState, target: QState, t: float, events: list[Event]) -> None:
         """Move a waiting contact to ``target`` keeping its place, then match it."""
-        self._unplace(c)
+        unplace(c)
         self._prune(c, t)
         c.sticky = None
         self._enter(c, target, t, c.key[1], c.key[2])
@@ -1397,7 +1341,7 @@ class RoutingEngine:
     def _contact_timer(self, c: CState, t: float, events: list[Event]) -> None:
         q = c.queue
         defn = q.defn
-        self._unplace(c)
+        unplace(c)
         self._prune(c, t)
         if c.sticky is not None and c.queued_at + c.spec.sticky_for <= t:
             c.sticky = None
@@ -1427,7 +1371,7 @@ class RoutingEngine:
             if step.move_to is not None:
                 move_to = step.move_to
                 break
-        self._rekey(c, c.key[1], c.key[2])
+        rekey(c)
         if move_to is not None:
             target = self._queues[move_to]
             events.append(
@@ -1443,7 +1387,7 @@ class RoutingEngine:
                     answered_at=None,
                 )
             )
-            self._place(c)
+            place(c)
             self._move(c, target, t, events)
             return
         if defn.max_wait is not None and c.queued_at + defn.max_wait <= t:
@@ -1463,11 +1407,11 @@ class RoutingEngine:
             )
             if kind is OverflowKind.QUEUE:
                 assert defn.overflow.queue is not None
-                self._place(c)
+                place(c)
                 self._move(c, self._queues[defn.overflow.queue], t, events)
             else:
                 del self._contacts[c.spec.id]
             return
-        self._place(c)
+        place(c)
         self._schedule_contact(c)
         self._match_contact(c, t, events)

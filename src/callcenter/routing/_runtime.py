@@ -118,10 +118,9 @@ class CState:
 class Lane:
     """Contacts of one queue with identical eligibility, in queue order.
 
-    The engine inserts and removes keys itself (``RoutingEngine._place`` and
-    ``_unplace``), keeping ``n`` and ``head`` in step with ``items``: reading a
-    ``SortedList``'s length or first item runs Python code, and both are read on
-    every routing event.
+    Keys go in and out through :func:`place` and :func:`unplace` only, which keep
+    ``n`` and ``head`` in step with ``items``: reading a ``SortedList``'s length or
+    first item runs Python code, and both are read on every routing event.
     """
 
     __slots__ = (
@@ -363,3 +362,80 @@ class Wrap:
 Chooser = Callable[[QState, list[Member], random.Random, bool], tuple[Member, str]]
 """A strategy's choice among members of one tier (non-empty): the member, and when
 asked to explain, why it won (else ``""``)."""
+
+
+# ----------------------------------------------------------------- lanes and keys
+
+
+def queue_key(
+    aging_rate: float, priority: float, vstart: float, seq: int, contact_id: str
+) -> tuple[float, float, int, str]:
+    """A waiting contact's key in its lane, constant while it waits.
+
+    Linear aging needs no re-sorting: with one aging rate per queue, the order by
+    ``priority + rate * (now - vstart)`` is the order by the constant
+    ``rate * vstart - priority`` (smallest first); the virtual start, a sequence number
+    and the id break ties, so no two keys are equal.
+    """
+    return (aging_rate * vstart - priority, vstart, seq, contact_id)
+
+
+def rekey(c: CState) -> None:
+    """Give a contact the key of its current priority and queue (same start, same seq)."""
+    key = c.key
+    c.key = queue_key(c.queue.defn.aging_rate, c.priority, key[1], key[2], c.spec.id)
+
+
+def place(c: CState) -> None:
+    """Insert a contact's key into the lane of its eligibility. ``O(log n)``."""
+    q = c.queue
+    sticky = c.sticky
+    lane_key = (c.ch, c.reqs, c.max_tier, sticky)
+    lanes = q.lanes if sticky is None else q.sticky_lanes
+    lane = lanes.get(lane_key)
+    if lane is None:
+        lane = lanes[lane_key] = Lane(lane_key)
+        if sticky is not None:
+            for aid in sticky:
+                m = q.by_agent.get(aid)
+                if m is not None:
+                    m.sticky[lane_key] = lane
+                    m.agent.sticky_lanes += 1
+    key = c.key
+    if not lane.n or key < lane.head:
+        lane.head = key
+    lane.n += 1
+    lane.items.add(key)
+    if c.declined is not None:
+        lane.declined += 1
+    c.lane = lane
+    q.waiting += 1
+
+
+def unplace(c: CState) -> None:
+    """Take a contact's key out of its lane; ``O(log n)``, the head the usual case."""
+    lane = c.lane
+    assert lane is not None
+    q = c.queue
+    key = c.key
+    lane.n -= 1
+    if not lane.n:
+        if lane.sticky is None:
+            del q.lanes[lane.key]
+        else:
+            del q.sticky_lanes[lane.key]
+            for aid in lane.sticky:
+                m = q.by_agent.get(aid)
+                if m is not None:
+                    del m.sticky[lane.key]
+                    m.agent.sticky_lanes -= 1
+    elif key == lane.head:
+        items = lane.items
+        items.pop(0)  # SortedList's own fast path for the first item
+        lane.head = items[0]
+    else:
+        lane.items.remove(key)
+    if c.declined is not None:
+        lane.declined -= 1
+    c.lane = None
+    q.waiting -= 1
