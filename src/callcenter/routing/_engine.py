@@ -1269,9 +1269,7 @@ class RoutingEngine:
             a.wraps.append(w)
             self._timers.schedule(w, t + wrap)
         else:
-            load = a.load  # a.give_back(ch), inlined
-            load[ch] -= 1
-            a.room |= (1 << ch) if load[ch] else a.free_mask[ch]
+            a.give_back(ch)
         self._sync(a, t, events, False)
         self._match_agent(a, t, events)  # re-indexes the agent
 

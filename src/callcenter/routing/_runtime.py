@@ -329,8 +329,7 @@ class AState:
 
         The channel is below capacity again; once its last contact is gone, the
         exclusive channels it held back are free too (an offer on an exclusive
-        channel, ``RoutingEngine._offer``, lets no other be in use). (Inlined in
-        ``RoutingEngine._release``.)
+        channel, ``RoutingEngine._offer``, lets no other be in use).
         """
         load = self.load
         load[ch] -= 1
