@@ -1,0 +1,190 @@
+"""What a hotline is: lines, flows, the ACD, tickets, known callers and agents' phones.
+
+A :class:`HotlineDefinition` is the one document an operator writes to run a whole
+contact center with :class:`~callcenter.hotline.Hotline`. It holds the other
+packages' definitions (IVR flows, the routing definition, ticket workflows, business
+calendars) and what only a running hotline needs: which dialled number starts which
+flow (:class:`Line`), where each agent's phone rings (:class:`Endpoint`), which
+callers are known (:class:`KnownCaller`), which IVR results and agent outcomes open
+tickets (:class:`TicketRule`) and what a waiting caller hears (:class:`HoldTreatment`).
+
+Every class here is a frozen value; a definition is checked as a whole by
+:func:`~callcenter.hotline.check_hotline`, which reports every problem at once with
+its path (``lines.1.flow: unknown flow 'tianjn' (did you mean 'tianjin'?)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from ..calendars import BusinessCalendar
+from ..ivr import CallerStatus, Flow
+from ..routing import RoutingDefinition
+from ..tickets import BUILTIN_WORKFLOWS, Workflow
+
+__all__ = [
+    "Endpoint",
+    "HoldTreatment",
+    "HotlineDefinition",
+    "KnownCaller",
+    "Line",
+    "TicketRule",
+]
+
+
+@attrs.frozen(kw_only=True)
+class Line:
+    """A dialled number and what answers it.
+
+    Attributes:
+        id: The line's name, unique in the hotline (``"hotline"``, ``"guangzhou"``).
+        number: The dialled number as the telephony reports it (``"4008001234"``);
+            unique in the hotline. A call that arrives names its line by id or number.
+        flow: The IVR flow (a key of :attr:`HotlineDefinition.flows`) that answers
+            the line; ``None`` sends calls straight to :attr:`queue`.
+        queue: The routing queue for a line without a flow (ignored with a flow).
+        language: The language a call starts in (default: the flow's default).
+        calendar: A key of :attr:`HotlineDefinition.calendars`: the line's business
+            hours. Only used with :attr:`closed_line`.
+        closed_line: The id of the line that takes this line's calls while
+            :attr:`calendar` says closed (seed 002: every branch office's line goes to
+            the central center from 18:00 to 08:00). The call keeps its dialled
+            number; it is answered by the other line's flow or queue.
+    """
+
+    id: str
+    number: str
+    flow: str | None = None
+    queue: str | None = None
+    language: str | None = None
+    calendar: str | None = None
+    closed_line: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Endpoint:
+    """Where an agent's phone rings: what a telephony adapter dials for an offer.
+
+    At least one of the three is set; an adapter uses the first its telephony can
+    reach (a desk phone's extension or SIP URI, else the mobile number of a mobile
+    seat).
+
+    Attributes:
+        agent: The agent's id in the routing definition.
+        extension: A desk phone's extension (``"8001"``).
+        sip_uri: A SIP address (``"sip:8001@pbx.example.com"``).
+        mobile: A mobile seat's phone number (``"+8613900000001"``).
+    """
+
+    agent: str
+    extension: str | None = None
+    sip_uri: str | None = None
+    mobile: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class KnownCaller:
+    """A caller the hotline recognises by number: VIP, blocked, a customer tier.
+
+    Attributes:
+        number: The caller's number (normalised like
+            :func:`~callcenter.ivr.normalize_number` does).
+        status: ``VIP`` (queued ahead), ``BLOCKED`` (rejected) or ``NORMAL``.
+        tier: The customer tier routing rules see as the contact's ``tier``
+            attribute (``"VIP"``, ``"gold"``); empty for none.
+        agent: A dedicated agent, offered the caller's contacts first.
+        sticky_for: Seconds during which only the dedicated agent may take the
+            contact (0: first choice only, never a wait for that agent).
+        name: The customer's name, for the screen pop.
+    """
+
+    number: str
+    status: CallerStatus = CallerStatus.NORMAL
+    tier: str = ""
+    agent: str | None = None
+    sticky_for: float = 0.0
+    name: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class TicketRule:
+    """When a call opens a ticket, and with which fields.
+
+    A rule applies when every condition it sets holds: the IVR session ended with
+    :attr:`ivr_result` (``"voicemail"``, ``"callback"``...), or the agent ended the
+    call with :attr:`agent_outcome` (an outcome the agent's application reports);
+    :attr:`queue` restricts either to calls of that queue. The ticket is opened on
+    behalf of the agent who took the call (the IVR for IVR results), with the
+    caller's number as ``customer_phone``, the rule's :attr:`fields` and the fields
+    the input carried.
+
+    Attributes:
+        workflow: A key of :attr:`HotlineDefinition.workflows`.
+        ivr_result: An IVR session result's value, or ``None``.
+        agent_outcome: An agent outcome, or ``None``.
+        queue: Only calls of this queue, or ``None`` for any.
+        fields: Fields every ticket of this rule starts with.
+    """
+
+    workflow: str
+    ivr_result: str | None = None
+    agent_outcome: str | None = None
+    queue: str | None = None
+    fields: Mapping[str, str] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class HoldTreatment:
+    """What a caller hears while queued.
+
+    Attributes:
+        music: A reference to the music on hold (an audio name the adapter resolves).
+        announce_every: Seconds between announcements of the caller's position and
+            expected wait; 0 for none.
+        announce_position: Announce the position in the queue.
+        announce_wait: Announce the expected wait.
+    """
+
+    music: str = "default"
+    announce_every: float = 60.0
+    announce_position: bool = True
+    announce_wait: bool = True
+
+
+def _builtin() -> Mapping[str, Workflow]:
+    return dict(BUILTIN_WORKFLOWS)
+
+
+@attrs.frozen(kw_only=True)
+class HotlineDefinition:
+    """A whole contact center, as :class:`~callcenter.hotline.Hotline` runs it.
+
+    Attributes:
+        name: The hotline's name.
+        timezone: The IANA time zone of its reports and wallboard ("today").
+        lines: The dialled numbers and what answers each.
+        flows: IVR flows by name.
+        routing: The ACD: queues, agents, routing rules.
+        workflows: Ticket workflows by name (default: the built-in ones).
+        ticket_rules: Which calls open which tickets.
+        calendars: Business calendars by name, for lines' hours.
+        callers: Known callers (VIP, blocked, tiers, dedicated agents).
+        endpoints: Where each agent's phone rings, by agent id.
+        hold: What queued callers hear.
+        answer_time: The service-level threshold ``T`` of the wallboard, in seconds.
+    """
+
+    name: str
+    timezone: str = "UTC"
+    lines: tuple[Line, ...] = ()
+    flows: Mapping[str, Flow] = attrs.field(factory=dict)
+    routing: RoutingDefinition = attrs.field(factory=RoutingDefinition)
+    workflows: Mapping[str, Workflow] = attrs.field(factory=_builtin)
+    ticket_rules: tuple[TicketRule, ...] = ()
+    calendars: Mapping[str, BusinessCalendar] = attrs.field(factory=dict)
+    callers: tuple[KnownCaller, ...] = ()
+    endpoints: Mapping[str, Endpoint] = attrs.field(factory=dict)
+    hold: HoldTreatment = attrs.field(factory=HoldTreatment)
+    answer_time: float = 20.0
