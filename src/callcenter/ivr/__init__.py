@@ -9,6 +9,7 @@
   :class:`SQLiteCallerLists`.
 """
 
+from .._deprecation import Renamed, resolve
 from ._builder import CallbackOptions as CallbackOptions
 from ._builder import CollectOptions as CollectOptions
 from ._builder import FlowBuilder as FlowBuilder
@@ -33,7 +34,7 @@ from ._events import InputEvent as InputEvent
 from ._events import Listen as Listen
 from ._events import NodeEntered as NodeEntered
 from ._events import NodeExited as NodeExited
-from ._events import Outcome as Outcome
+from ._events import NodeOutcome as NodeOutcome
 from ._events import Play as Play
 from ._events import PromptFinished as PromptFinished
 from ._events import Record as Record
@@ -122,7 +123,7 @@ __all__ = [
     "Node",
     "NodeEntered",
     "NodeExited",
-    "Outcome",
+    "NodeOutcome",
     "Play",
     "PromptFinished",
     "Record",
@@ -158,3 +159,10 @@ __all__ = [
     "sign_state",
     "verify_state",
 ]
+
+_RENAMED = {"Outcome": Renamed("callcenter.ivr.NodeOutcome", NodeOutcome)}
+
+
+def __getattr__(name: str) -> object:
+    """Deprecated names: ``Outcome`` is now :class:`NodeOutcome`."""
+    return resolve(__name__, name, _RENAMED)

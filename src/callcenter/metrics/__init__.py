@@ -1,5 +1,6 @@
 """Contact records, KPI definitions, reports, live monitoring and Erlang staffing."""
 
+from ..routing import AgentState as AgentState
 from ._builder import BuilderEvent as BuilderEvent
 from ._builder import RecordBuilder as RecordBuilder
 from ._erlang import erlang_b as erlang_b
@@ -51,7 +52,6 @@ from ._monitor import LiveMonitor as LiveMonitor
 from ._monitor import MonitorEvent as MonitorEvent
 from ._monitor import MonitorSnapshot as MonitorSnapshot
 from ._monitor import QueueStatus as QueueStatus
-from ._records import AgentState as AgentState
 from ._records import AgentStateInterval as AgentStateInterval
 from ._records import Category as Category
 from ._records import ContactRecord as ContactRecord

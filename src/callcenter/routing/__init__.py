@@ -7,6 +7,7 @@ logging in, offers accepted...) and answers with frozen events. It does no I/O a
 never reads the clock.
 """
 
+from .._deprecation import Renamed, resolve
 from ._definition import RoutingDefinition as RoutingDefinition
 from ._definition import check_definition as check_definition
 from ._definition import load_definition as load_definition
@@ -27,12 +28,12 @@ from ._events import ContactQueued as ContactQueued
 from ._events import ContactRefused as ContactRefused
 from ._events import ContactTransferred as ContactTransferred
 from ._events import DeclineReason as DeclineReason
-from ._events import Event as Event
 from ._events import Exclusion as Exclusion
 from ._events import Explanation as Explanation
 from ._events import LeaveReason as LeaveReason
 from ._events import QueueSnapshot as QueueSnapshot
 from ._events import RefusalReason as RefusalReason
+from ._events import RoutingEvent as RoutingEvent
 from ._events import Snapshot as Snapshot
 from ._model import AgentDefinition as AgentDefinition
 from ._model import AgentState as AgentState
@@ -72,7 +73,6 @@ __all__ = [
     "CrossQueuePolicy",
     "DeclineReason",
     "EscalationStep",
-    "Event",
     "Exclusion",
     "Explanation",
     "LeaveReason",
@@ -85,6 +85,7 @@ __all__ = [
     "RoutingDecision",
     "RoutingDefinition",
     "RoutingEngine",
+    "RoutingEvent",
     "RoutingRule",
     "RuleSet",
     "SkillRequirement",
@@ -94,3 +95,10 @@ __all__ = [
     "load_definition",
     "load_definition_file",
 ]
+
+_RENAMED = {"Event": Renamed("callcenter.routing.RoutingEvent", RoutingEvent)}
+
+
+def __getattr__(name: str) -> object:
+    """Deprecated names: ``Event`` is now :data:`RoutingEvent`."""
+    return resolve(__name__, name, _RENAMED)

@@ -18,6 +18,7 @@ ticket desk and record builder. The building blocks:
   :class:`concurrent.futures.Executor` (:func:`run_study`).
 """
 
+from .._deprecation import Renamed, resolve
 from ._arrivals import ArrivalProcess as ArrivalProcess
 from ._arrivals import PoissonArrivals as PoissonArrivals
 from ._arrivals import ReplayedArrivals as ReplayedArrivals
@@ -38,7 +39,7 @@ from ._distributions import NoPatience as NoPatience
 from ._distributions import Patience as Patience
 from ._driver import scenario_figures as scenario_figures
 from ._driver import simulate as simulate
-from ._kernel import Event as Event
+from ._kernel import ScheduledEvent as ScheduledEvent
 from ._kernel import SimulationStalledError as SimulationStalledError
 from ._kernel import Simulator as Simulator
 from ._kernel import TimerSource as TimerSource
@@ -76,7 +77,6 @@ __all__ = [
     "Deterministic",
     "Duration",
     "Empirical",
-    "Event",
     "Exponential",
     "LineModel",
     "LogNormal",
@@ -87,6 +87,7 @@ __all__ = [
     "RandomStreams",
     "ReplayedArrivals",
     "Scenario",
+    "ScheduledEvent",
     "Shift",
     "ShiftChange",
     "SimulationResult",
@@ -119,3 +120,10 @@ __all__ = [
     "t_cdf",
     "t_quantile",
 ]
+
+_RENAMED = {"Event": Renamed("callcenter.simulation.ScheduledEvent", ScheduledEvent)}
+
+
+def __getattr__(name: str) -> object:
+    """Deprecated names: ``Event`` is now :class:`ScheduledEvent`."""
+    return resolve(__name__, name, _RENAMED)
