@@ -1,5 +1,7 @@
 """Contact records, KPI definitions, reports, live monitoring and Erlang staffing."""
 
+from .. import routing as _routing
+from .._deprecation import Renamed, resolve
 from ..routing import AgentState as AgentState
 from ._builder import BuilderEvent as BuilderEvent
 from ._builder import RecordBuilder as RecordBuilder
@@ -40,14 +42,7 @@ from ._kpis import repeat_contact_ids as repeat_contact_ids
 from ._kpis import service_level as service_level
 from ._kpis import transfer_rate as transfer_rate
 from ._kpis import utilization as utilization
-from ._monitor import AgentStateChanged as AgentStateChanged
-from ._monitor import ContactAbandoned as ContactAbandoned
-from ._monitor import ContactAnswered as ContactAnswered
-from ._monitor import ContactEnded as ContactEnded
-from ._monitor import ContactLeftQueue as ContactLeftQueue
-from ._monitor import ContactQueued as ContactQueued
-from ._monitor import ContactRinging as ContactRinging
-from ._monitor import ContactRingingStopped as ContactRingingStopped
+from ._monitor import AgentStatus as AgentStatus
 from ._monitor import LiveMonitor as LiveMonitor
 from ._monitor import MonitorEvent as MonitorEvent
 from ._monitor import MonitorSnapshot as MonitorSnapshot
@@ -74,25 +69,19 @@ from ._staffing import scheduled_agents as scheduled_agents
 from ._staffing import traffic_erlangs as traffic_erlangs
 from ._summary import format_agent_table as format_agent_table
 from ._summary import format_summary as format_summary
+from ._wallboard import format_wallboard as format_wallboard
 
 __all__ = [
     "DEFAULT_COLUMNS",
     "GRANULARITIES",
     "GROUP_DIMENSIONS",
     "AgentState",
-    "AgentStateChanged",
     "AgentStateInterval",
     "AgentStats",
+    "AgentStatus",
     "BuilderEvent",
     "Category",
-    "ContactAbandoned",
-    "ContactAnswered",
-    "ContactEnded",
-    "ContactLeftQueue",
-    "ContactQueued",
     "ContactRecord",
-    "ContactRinging",
-    "ContactRingingStopped",
     "IntervalForecast",
     "IntervalPlan",
     "IvrNodeStats",
@@ -131,6 +120,7 @@ __all__ = [
     "format_agent_table",
     "format_ivr_nodes",
     "format_summary",
+    "format_wallboard",
     "ivr_containment",
     "ivr_node_report",
     "load_records",
@@ -151,3 +141,34 @@ __all__ = [
     "transfer_rate",
     "utilization",
 ]
+
+_FEED = "LiveMonitor.feed takes the routing engine's events directly"
+_RENAMED = {
+    "AgentStateChanged": Renamed(
+        "callcenter.routing.AgentStateChanged", _routing.AgentStateChanged, _FEED
+    ),
+    "ContactAbandoned": Renamed(
+        "callcenter.routing.ContactAbandoned", _routing.ContactAbandoned, _FEED
+    ),
+    "ContactAnswered": Renamed(
+        "callcenter.routing.ContactAnswered", _routing.ContactAnswered, _FEED
+    ),
+    "ContactEnded": Renamed(
+        "callcenter.routing.ContactCompleted", _routing.ContactCompleted, _FEED
+    ),
+    "ContactLeftQueue": Renamed(
+        "callcenter.routing.ContactLeft or callcenter.routing.ContactOverflowed",
+        _routing.ContactLeft,
+        _FEED,
+    ),
+    "ContactQueued": Renamed("callcenter.routing.ContactQueued", _routing.ContactQueued, _FEED),
+    "ContactRinging": Renamed("callcenter.routing.ContactOffered", _routing.ContactOffered, _FEED),
+    "ContactRingingStopped": Renamed(
+        "callcenter.routing.ContactOfferDeclined", _routing.ContactOfferDeclined, _FEED
+    ),
+}
+
+
+def __getattr__(name: str) -> object:
+    """Deprecated names: the monitor's own event classes gave way to the routing engine's."""
+    return resolve(__name__, name, _RENAMED)

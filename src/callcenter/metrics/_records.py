@@ -460,7 +460,8 @@ class AgentStateInterval:
             raise InvalidArgumentError(
                 name="end", expected=f"a time >= start ({self.start!r})", got=self.end
             )
-        if not isinstance(self.state, AgentState) or self.state is _LOGGED_OUT:
+        state: object = self.state  # whatever came, not what the annotation says
+        if not isinstance(state, AgentState) or state is _LOGGED_OUT:
             raise InvalidArgumentError(
                 name="state",
                 expected="the AgentState of a logged-in agent (not LOGGED_OUT)",
