@@ -9,7 +9,7 @@
   :class:`SQLiteCallerLists`.
 """
 
-from .._deprecation import Renamed, resolve
+from .. import _deprecation
 from ._builder import CallbackOptions as CallbackOptions
 from ._builder import CollectOptions as CollectOptions
 from ._builder import FlowBuilder as FlowBuilder
@@ -160,9 +160,9 @@ __all__ = [
     "verify_state",
 ]
 
-_RENAMED = {"Outcome": Renamed("callcenter.ivr.NodeOutcome", NodeOutcome)}
+_RENAMED = {"Outcome": _deprecation.Renamed("callcenter.ivr.NodeOutcome", NodeOutcome)}
 
 
 def __getattr__(name: str) -> object:
     """Deprecated names: ``Outcome`` is now :class:`NodeOutcome`."""
-    return resolve(__name__, name, _RENAMED)
+    return _deprecation.resolve(__name__, name, _RENAMED)

@@ -1,7 +1,7 @@
 """Contact records, KPI definitions, reports, live monitoring and Erlang staffing."""
 
+from .. import _deprecation
 from .. import routing as _routing
-from .._deprecation import Renamed, resolve
 from ..routing import AgentState as AgentState
 from ._builder import BuilderEvent as BuilderEvent
 from ._builder import RecordBuilder as RecordBuilder
@@ -144,26 +144,30 @@ __all__ = [
 
 _FEED = "LiveMonitor.feed takes the routing engine's events directly"
 _RENAMED = {
-    "AgentStateChanged": Renamed(
+    "AgentStateChanged": _deprecation.Renamed(
         "callcenter.routing.AgentStateChanged", _routing.AgentStateChanged, _FEED
     ),
-    "ContactAbandoned": Renamed(
+    "ContactAbandoned": _deprecation.Renamed(
         "callcenter.routing.ContactAbandoned", _routing.ContactAbandoned, _FEED
     ),
-    "ContactAnswered": Renamed(
+    "ContactAnswered": _deprecation.Renamed(
         "callcenter.routing.ContactAnswered", _routing.ContactAnswered, _FEED
     ),
-    "ContactEnded": Renamed(
+    "ContactEnded": _deprecation.Renamed(
         "callcenter.routing.ContactCompleted", _routing.ContactCompleted, _FEED
     ),
-    "ContactLeftQueue": Renamed(
+    "ContactLeftQueue": _deprecation.Renamed(
         "callcenter.routing.ContactLeft or callcenter.routing.ContactOverflowed",
         _routing.ContactLeft,
         _FEED,
     ),
-    "ContactQueued": Renamed("callcenter.routing.ContactQueued", _routing.ContactQueued, _FEED),
-    "ContactRinging": Renamed("callcenter.routing.ContactOffered", _routing.ContactOffered, _FEED),
-    "ContactRingingStopped": Renamed(
+    "ContactQueued": _deprecation.Renamed(
+        "callcenter.routing.ContactQueued", _routing.ContactQueued, _FEED
+    ),
+    "ContactRinging": _deprecation.Renamed(
+        "callcenter.routing.ContactOffered", _routing.ContactOffered, _FEED
+    ),
+    "ContactRingingStopped": _deprecation.Renamed(
         "callcenter.routing.ContactOfferDeclined", _routing.ContactOfferDeclined, _FEED
     ),
 }
@@ -171,4 +175,4 @@ _RENAMED = {
 
 def __getattr__(name: str) -> object:
     """Deprecated names: the monitor's own event classes gave way to the routing engine's."""
-    return resolve(__name__, name, _RENAMED)
+    return _deprecation.resolve(__name__, name, _RENAMED)

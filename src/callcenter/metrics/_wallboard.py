@@ -40,12 +40,13 @@ def _duration(seconds: float | None) -> str:
     return f"{hours}:{minutes:02}:{secs:02}"
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], texts: int) -> list[str]:
+    """Columns of text (the first ``texts``) to the left, figures to the right."""
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
 
     def line(values: Sequence[str]) -> str:
         return "  ".join(
-            v.ljust(w) if i == 0 else v.rjust(w)
+            v.ljust(w) if i < texts else v.rjust(w)
             for i, (v, w) in enumerate(zip(values, widths, strict=True))
         ).rstrip()
 
@@ -94,11 +95,11 @@ def format_wallboard(snapshot: MonitorSnapshot, *, title: str | None = None) -> 
         )
         for q in s.queues.values()
     ]
-    lines += _table(_QUEUE_HEADERS, queue_rows) if queue_rows else ["(no queues)"]
+    lines += _table(_QUEUE_HEADERS, queue_rows, 1) if queue_rows else ["(no queues)"]
     lines.append("")
     agent_rows = [
         (a.agent_id, a.state.value, a.reason or "", _duration(a.seconds_in_state))
         for a in s.agents.values()
     ]
-    lines += _table(_AGENT_HEADERS, agent_rows) if agent_rows else ["(no agents logged in)"]
+    lines += _table(_AGENT_HEADERS, agent_rows, 3) if agent_rows else ["(no agents logged in)"]
     return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ logging in, offers accepted...) and answers with frozen events. It does no I/O a
 never reads the clock.
 """
 
-from .._deprecation import Renamed, resolve
+from .. import _deprecation
 from ._definition import RoutingDefinition as RoutingDefinition
 from ._definition import check_definition as check_definition
 from ._definition import load_definition as load_definition
@@ -96,9 +96,9 @@ __all__ = [
     "load_definition_file",
 ]
 
-_RENAMED = {"Event": Renamed("callcenter.routing.RoutingEvent", RoutingEvent)}
+_RENAMED = {"Event": _deprecation.Renamed("callcenter.routing.RoutingEvent", RoutingEvent)}
 
 
 def __getattr__(name: str) -> object:
     """Deprecated names: ``Event`` is now :data:`RoutingEvent`."""
-    return resolve(__name__, name, _RENAMED)
+    return _deprecation.resolve(__name__, name, _RENAMED)

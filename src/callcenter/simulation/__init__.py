@@ -18,7 +18,7 @@ ticket desk and record builder. The building blocks:
   :class:`concurrent.futures.Executor` (:func:`run_study`).
 """
 
-from .._deprecation import Renamed, resolve
+from .. import _deprecation
 from ._arrivals import ArrivalProcess as ArrivalProcess
 from ._arrivals import PoissonArrivals as PoissonArrivals
 from ._arrivals import ReplayedArrivals as ReplayedArrivals
@@ -121,9 +121,9 @@ __all__ = [
     "t_quantile",
 ]
 
-_RENAMED = {"Event": Renamed("callcenter.simulation.ScheduledEvent", ScheduledEvent)}
+_RENAMED = {"Event": _deprecation.Renamed("callcenter.simulation.ScheduledEvent", ScheduledEvent)}
 
 
 def __getattr__(name: str) -> object:
     """Deprecated names: ``Event`` is now :class:`ScheduledEvent`."""
-    return resolve(__name__, name, _RENAMED)
+    return _deprecation.resolve(__name__, name, _RENAMED)
