@@ -9,6 +9,8 @@
   :class:`SQLiteCallerLists`.
 """
 
+from typing import TYPE_CHECKING
+
 from .. import _deprecation
 from ._builder import CallbackOptions as CallbackOptions
 from ._builder import CollectOptions as CollectOptions
@@ -159,6 +161,9 @@ __all__ = [
     "sign_state",
     "verify_state",
 ]
+
+if TYPE_CHECKING:  # the deprecated names, typed for type checkers (they warn at run time)
+    Outcome = NodeOutcome
 
 _RENAMED = {"Outcome": _deprecation.Renamed("callcenter.ivr.NodeOutcome", NodeOutcome)}
 

@@ -1,5 +1,7 @@
 """Contact records, KPI definitions, reports, live monitoring and Erlang staffing."""
 
+from typing import TYPE_CHECKING
+
 from .. import _deprecation
 from .. import routing as _routing
 from ..routing import AgentState as AgentState
@@ -143,6 +145,16 @@ __all__ = [
 ]
 
 _FEED = "LiveMonitor.feed takes the routing engine's events directly"
+if TYPE_CHECKING:  # the deprecated names, typed for type checkers (they warn at run time)
+    AgentStateChanged = _routing.AgentStateChanged
+    ContactAbandoned = _routing.ContactAbandoned
+    ContactAnswered = _routing.ContactAnswered
+    ContactEnded = _routing.ContactCompleted
+    ContactLeftQueue = _routing.ContactLeft
+    ContactQueued = _routing.ContactQueued
+    ContactRinging = _routing.ContactOffered
+    ContactRingingStopped = _routing.ContactOfferDeclined
+
 _RENAMED = {
     "AgentStateChanged": _deprecation.Renamed(
         "callcenter.routing.AgentStateChanged", _routing.AgentStateChanged, _FEED

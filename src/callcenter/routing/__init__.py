@@ -7,6 +7,8 @@ logging in, offers accepted...) and answers with frozen events. It does no I/O a
 never reads the clock.
 """
 
+from typing import TYPE_CHECKING
+
 from .. import _deprecation
 from ._definition import RoutingDefinition as RoutingDefinition
 from ._definition import check_definition as check_definition
@@ -95,6 +97,9 @@ __all__ = [
     "load_definition",
     "load_definition_file",
 ]
+
+if TYPE_CHECKING:  # the deprecated names, typed for type checkers (they warn at run time)
+    Event = RoutingEvent
 
 _RENAMED = {"Event": _deprecation.Renamed("callcenter.routing.RoutingEvent", RoutingEvent)}
 

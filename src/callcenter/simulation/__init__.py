@@ -18,6 +18,8 @@ ticket desk and record builder. The building blocks:
   :class:`concurrent.futures.Executor` (:func:`run_study`).
 """
 
+from typing import TYPE_CHECKING
+
 from .. import _deprecation
 from ._arrivals import ArrivalProcess as ArrivalProcess
 from ._arrivals import PoissonArrivals as PoissonArrivals
@@ -120,6 +122,9 @@ __all__ = [
     "t_cdf",
     "t_quantile",
 ]
+
+if TYPE_CHECKING:  # the deprecated names, typed for type checkers (they warn at run time)
+    Event = ScheduledEvent
 
 _RENAMED = {"Event": _deprecation.Renamed("callcenter.simulation.ScheduledEvent", ScheduledEvent)}
 
