@@ -563,3 +563,22 @@ def test_no_warning_is_raised_by_feeding() -> None:
         day.call("1")
         day.contact("accept", 0)
         assert day.monitor.snapshot(day.now).queues["enquiry"].talking == 1
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    zone=st.sampled_from(["America/Santiago", "America/Havana", "Australia/Lord_Howe", ZONE]),
+    start=st.integers(1_700_000_000, 1_800_000_000),
+    steps=st.lists(st.integers(0, 8 * 3600), min_size=1, max_size=30),
+)
+def test_the_date_shown_is_the_local_date_even_across_clock_changes(
+    zone: str, start: int, steps: list[int]
+) -> None:
+    monitor = LiveMonitor(timezone=zone)
+    now = float(start)
+    for step in steps:
+        now += step
+        assert (
+            monitor.snapshot(now).date
+            == datetime.datetime.fromtimestamp(now, zoneinfo.ZoneInfo(zone)).date()
+        )

@@ -302,7 +302,7 @@ class LiveMonitor:
             _check_id("queues", name)
         self._clock = Clock()
         self._date: datetime.date | None = None
-        self._day_ends = -float("inf")  # local midnight after the current date
+        self._day_ends = -float("inf")  # see _surely_same_day
         self._queues: dict[str, _QueueCounters] = {q: _QueueCounters() for q in names}
         self._queue_order: list[str] = sorted(self._queues)
         self._contacts: dict[str, _Contact] = {}
@@ -323,11 +323,17 @@ class LiveMonitor:
                 name="at", expected="POSIX seconds within the calendar's range", got=at
             ) from None
 
-    def _next_midnight(self, date: datetime.date) -> float:
+    def _surely_same_day(self, date: datetime.date) -> float:
+        """An instant before which every instant is surely still on ``date``.
+
+        Local midnight may not exist, or exist twice, where a clock change falls on
+        it; three hours before it every zone is still on ``date``, and from then on
+        each event's date is worked out in full.
+        """
         following = datetime.datetime.combine(
             date + datetime.timedelta(days=1), datetime.time(), self._tz
         )
-        return following.timestamp()
+        return following.timestamp() - 3 * 3600.0
 
     def _check_day(self, at: float) -> datetime.date | None:
         """The new local date if ``at`` is on another day than the current one."""
@@ -340,7 +346,7 @@ class LiveMonitor:
         first = self._date is None
         self._date = date
         try:
-            self._day_ends = self._next_midnight(date)
+            self._day_ends = self._surely_same_day(date)
         except (OverflowError, ValueError):  # the last day the calendar can show
             self._day_ends = float("inf")
         if first:
@@ -670,6 +676,9 @@ class LiveMonitor:
 
     def snapshot(self, now: float) -> MonitorSnapshot:
         """The wallboard at ``now`` (which must not be earlier than the last event).
+
+        ``now`` becomes the monitor's latest time: events earlier than it are
+        refused afterwards, as for any engine.
 
         Raises:
             TimeWentBackwardsError: ``now`` is earlier than the last event.
