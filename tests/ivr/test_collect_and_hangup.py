@@ -17,7 +17,7 @@ from callcenter.ivr import (
     FlowBuilder,
     HostAnswered,
     Listen,
-    Outcome,
+    NodeOutcome,
     Play,
     PromptFinished,
     RecordingFinished,
@@ -228,7 +228,7 @@ def test_a_hang_up_after_what_the_caller_came_for_is_not_abandoned() -> None:
     during_menu = ScriptedCaller(flow).hang_up()
     assert during_menu.session.result is SessionResult.ABANDONED
     events = during_menu.events
-    assert any(isinstance(e, Exited) and e.outcome is Outcome.HANGUP for e in events)
+    assert any(isinstance(e, Exited) and e.outcome is NodeOutcome.HANGUP for e in events)
 
 
 def test_a_completed_hang_up_survives_the_hang_up_route() -> None:

@@ -31,7 +31,7 @@ from callcenter.ivr import (
     Listen,
     NodeEntered,
     NodeExited,
-    Outcome,
+    NodeOutcome,
     Play,
     PromptFinished,
     RecordingFinished,
@@ -130,7 +130,7 @@ def test_the_third_no_input_goes_to_the_route() -> None:
     assert isinstance(commands[-1], Enqueue)
     assert commands[-1].queue == "general"
     exits = [e for e in session.take_events() if isinstance(e, NodeExited)]
-    assert exits[0].outcome is Outcome.NO_INPUT
+    assert exits[0].outcome is NodeOutcome.NO_INPUT
     assert exits[0].no_inputs == 3
 
 
@@ -143,7 +143,7 @@ def test_unexpected_keys_are_no_matches_never_errors() -> None:
     assert isinstance(commands[-1], Enqueue)
     assert commands[-1].queue == "general"
     exits = [e for e in session.take_events() if isinstance(e, NodeExited)]
-    assert exits[0].outcome is Outcome.NO_MATCH
+    assert exits[0].outcome is NodeOutcome.NO_MATCH
     assert exits[0].no_matches == 2
 
 
@@ -283,7 +283,7 @@ def test_host_lookup_answers_not_found_failure_and_timeout() -> None:
     commands = session.advance(4.0)
     assert isinstance(commands[-1], Enqueue)
     exits = [e for e in session.take_events() if isinstance(e, NodeExited)]
-    assert exits[0].outcome is Outcome.ERROR
+    assert exits[0].outcome is NodeOutcome.ERROR
     assert exits[0].at == 4.0
 
 
@@ -338,7 +338,7 @@ def test_hang_up_ends_the_session_as_abandoned_in_the_current_node() -> None:
     assert session.handle(CallerHungUp(), 3.0) == []
     events = session.take_events()
     assert isinstance(events[-2], NodeExited)
-    assert events[-2].outcome is Outcome.HANGUP
+    assert events[-2].outcome is NodeOutcome.HANGUP
     assert isinstance(events[-1], SessionEnded)
     assert events[-1].result is SessionResult.ABANDONED
     assert events[-1].node == "menu"
@@ -558,7 +558,7 @@ def test_hang_up_route_wraps_up_without_the_caller() -> None:
     assert restored.attributes["abandoned_in"] == "menu"
     events = session.take_events()
     exits = [e for e in events if isinstance(e, NodeExited)]
-    assert exits[0].outcome is Outcome.HANGUP
+    assert exits[0].outcome is NodeOutcome.HANGUP
     assert exits[0].node == "menu"
 
 

@@ -48,13 +48,13 @@ from callcenter.routing import (
     ContactAnswered,
     ContactCompleted,
     ContactRefused,
-    Event,
     Membership,
     Overflow,
     OverflowKind,
     QueueDefinition,
     RoutingDefinition,
     RoutingEngine,
+    RoutingEvent,
 )
 
 
@@ -68,7 +68,7 @@ def _engine(**queue: object) -> RoutingEngine:
     return RoutingEngine(RoutingDefinition(queues=(q, other), agents=agents))
 
 
-def _feed(builder: RecordBuilder, events: list[Event]) -> list[ContactRecord]:
+def _feed(builder: RecordBuilder, events: list[RoutingEvent]) -> list[ContactRecord]:
     return builder.feed_all(events)
 
 
@@ -439,9 +439,9 @@ def test_every_contact_gets_exactly_one_record_and_kpis_agree(
 ) -> None:
     engine = _engine(wrap_up=5.0, capacity=3, ring_timeout=8.0)
     b = RecordBuilder()
-    events: list[Event] = []
+    events: list[RoutingEvent] = []
 
-    def run(new: list[Event]) -> None:
+    def run(new: list[RoutingEvent]) -> None:
         events.extend(new)
         records.extend(b.feed_all(new))
         # A bad event at any point is refused and changes nothing.
@@ -507,7 +507,7 @@ def test_every_contact_gets_exactly_one_record_and_kpis_agree(
         ]
         assert stamps == sorted(stamps)
     # A naive model: the outcome follows from the contact's last ACD event.
-    last: dict[str, Event] = {}
+    last: dict[str, RoutingEvent] = {}
     for e in events:
         if not isinstance(e, AgentStateChanged):
             last[e.contact_id] = e
@@ -553,7 +553,7 @@ def test_a_call_while_closed_is_out_of_hours_whatever_it_did(result: ivr.Session
     b = RecordBuilder()
     events: list[ivr.SessionEvent] = [
         ivr.NodeEntered(session="c", node="hours", kind="hours", at=0.0),
-        ivr.NodeExited(session="c", node="hours", outcome=ivr.Outcome.CLOSED, at=0.0),
+        ivr.NodeExited(session="c", node="hours", outcome=ivr.NodeOutcome.CLOSED, at=0.0),
         ivr.NodeEntered(session="c", node="vm", kind="record", at=0.0),
         ivr.SessionEnded(session="c", result=result, node="vm", at=40.0, steps=2, attributes={}),
     ]
@@ -570,7 +570,7 @@ def test_an_open_hours_node_changes_nothing() -> None:
     b = RecordBuilder()
     events: list[ivr.SessionEvent] = [
         ivr.NodeEntered(session="c", node="hours", kind="hours", at=0.0),
-        ivr.NodeExited(session="c", node="hours", outcome=ivr.Outcome.OPEN, at=0.0),
+        ivr.NodeExited(session="c", node="hours", outcome=ivr.NodeOutcome.OPEN, at=0.0),
         ivr.SessionEnded(
             session="c",
             result=ivr.SessionResult.COMPLETED,

@@ -23,11 +23,11 @@ from callcenter.routing import (
     ContactAbandoned,
     ContactCompleted,
     ContactRefused,
-    Event,
     Membership,
     QueueDefinition,
     RoutingDefinition,
     RoutingEngine,
+    RoutingEvent,
 )
 
 AGENTS = ("a1", "a2", "a3")
@@ -45,7 +45,7 @@ def _phases(builder: RecordBuilder) -> dict[str, Phase]:
     return {cid: c.phase for cid, c in builder._contacts.items()}
 
 
-def feed_checking_moves(builder: RecordBuilder, event: Event) -> list[ContactRecord]:
+def feed_checking_moves(builder: RecordBuilder, event: RoutingEvent) -> list[ContactRecord]:
     """Feed ``event`` to ``builder``; check each contact's move against the rules table.
 
     The event's own contact must make a move its rule lists, and finish only with an
@@ -94,9 +94,9 @@ class BuilderMachine(RuleBasedStateMachine):
         self.arrived = 0
         self.logged_in: set[str] = set()
         self.records: list[ContactRecord] = []
-        self.last: dict[str, Event] = {}
+        self.last: dict[str, RoutingEvent] = {}
 
-    def _run(self, events: list[Event]) -> None:
+    def _run(self, events: list[RoutingEvent]) -> None:
         for e in events:
             if hasattr(e, "contact_id"):
                 self.last[e.contact_id] = e

@@ -26,7 +26,7 @@ def _events(alias: object) -> set[type]:
 def test_the_table_has_one_rule_per_event_class_the_builder_takes() -> None:
     classes = [rule.event for rule in RULES]
     assert len(classes) == len(set(classes))
-    assert set(classes) == _events(rt.Event) | _events(ivr.SessionEvent)
+    assert set(classes) == _events(rt.RoutingEvent) | _events(ivr.SessionEvent)
     for rule in RULES:
         assert callable(getattr(RecordBuilder, rule.handler)), rule.handler
 

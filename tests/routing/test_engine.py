@@ -34,7 +34,6 @@ from callcenter.routing import (
     CrossQueuePolicy,
     DeclineReason,
     EscalationStep,
-    Event,
     Exclusion,
     LeaveReason,
     Membership,
@@ -44,6 +43,7 @@ from callcenter.routing import (
     RefusalReason,
     RoutingDefinition,
     RoutingEngine,
+    RoutingEvent,
     RoutingRule,
     RuleSet,
     SkillRequirement,
@@ -75,7 +75,7 @@ def engine(
     )
 
 
-def offers(events: Sequence[Event]) -> list[tuple[str, str]]:
+def offers(events: Sequence[RoutingEvent]) -> list[tuple[str, str]]:
     return [(e.contact_id, e.agent_id) for e in events if isinstance(e, ContactOffered)]
 
 

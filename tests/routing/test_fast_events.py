@@ -21,16 +21,16 @@ from callcenter.routing import (
     AgentState,
     Channel,
     DeclineReason,
-    Event,
     Explanation,
     LeaveReason,
     OverflowKind,
     RefusalReason,
+    RoutingEvent,
     Strategy,
 )
 from callcenter.routing import _fast_events as fast
 
-EVENT_CLASSES: tuple[type, ...] = get_args(Event)
+EVENT_CLASSES: tuple[type, ...] = get_args(RoutingEvent)
 
 
 def _snake(name: str) -> str:

@@ -6,12 +6,12 @@ from callcenter.routing import (
     AgentDefinition,
     Contact,
     ContactOffered,
-    Event,
     Exclusion,
     Membership,
     QueueDefinition,
     RoutingDefinition,
     RoutingEngine,
+    RoutingEvent,
     Strategy,
 )
 
@@ -26,7 +26,7 @@ def engine_with(*agents: str, **queue: object) -> RoutingEngine:
     )
 
 
-def offers(events: list[Event]) -> list[tuple[str, str]]:
+def offers(events: list[RoutingEvent]) -> list[tuple[str, str]]:
     return [(e.contact_id, e.agent_id) for e in events if isinstance(e, ContactOffered)]
 
 

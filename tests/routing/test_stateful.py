@@ -35,10 +35,10 @@ from callcenter.routing import (
     Contact,
     ContactOffered,
     CrossQueuePolicy,
-    Event,
     OverflowKind,
     RoutingDefinition,
     RoutingEngine,
+    RoutingEvent,
     Strategy,
 )
 from callcenter.testing import RoutingEventChecker, contacts, routing_definitions
@@ -624,7 +624,7 @@ class RoutingMachine(RuleBasedStateMachine):
             self.state_seen[aid] = AgentState.AVAILABLE
 
     # -- plumbing
-    def check_events(self, events: list[Event]) -> None:
+    def check_events(self, events: list[RoutingEvent]) -> None:
         offered = [(e.contact_id, e.agent_id) for e in events if isinstance(e, ContactOffered)]
         assert offered == self.model.offers, (offered, self.model.offers)
         self.model.offers.clear()

@@ -18,7 +18,7 @@ from hypothesis.stateful import (
 
 from callcenter._timers import TimerQueue
 from callcenter.errors import IllegalTransitionError, InvalidArgumentError, TimeWentBackwardsError
-from callcenter.simulation import Event, SimulationStalledError, Simulator
+from callcenter.simulation import ScheduledEvent, SimulationStalledError, Simulator
 
 offsets = st.floats(min_value=0.0, max_value=1e6)
 # Few distinct values, so that ties are common.
@@ -71,7 +71,7 @@ def test_heap_compaction_keeps_order() -> None:
 def test_callbacks_can_schedule_and_cancel_while_running() -> None:
     sim = Simulator(start=100.0)
     log: list[tuple[float, str]] = []
-    later: dict[str, Event] = {}
+    later: dict[str, ScheduledEvent] = {}
 
     def first() -> None:
         log.append((sim.now, "first"))
@@ -270,7 +270,7 @@ class KernelMachine(RuleBasedStateMachine):
         self.engine = TimedEngine()
         self.sim.add_source(self.engine)
         self.log: list[tuple[float, int]] = []
-        self.handles: dict[int, Event] = {}
+        self.handles: dict[int, ScheduledEvent] = {}
         self.next_id = 0
         # The model: pending events by id (time, id is the scheduling order), timers
         # by name (deadline, scheduling counter), and what ran, in order.

@@ -9,6 +9,9 @@
   :class:`SQLiteCallerLists`.
 """
 
+from typing import TYPE_CHECKING
+
+from .. import _deprecation
 from ._builder import CallbackOptions as CallbackOptions
 from ._builder import CollectOptions as CollectOptions
 from ._builder import FlowBuilder as FlowBuilder
@@ -33,7 +36,7 @@ from ._events import InputEvent as InputEvent
 from ._events import Listen as Listen
 from ._events import NodeEntered as NodeEntered
 from ._events import NodeExited as NodeExited
-from ._events import Outcome as Outcome
+from ._events import NodeOutcome as NodeOutcome
 from ._events import Play as Play
 from ._events import PromptFinished as PromptFinished
 from ._events import Record as Record
@@ -122,7 +125,7 @@ __all__ = [
     "Node",
     "NodeEntered",
     "NodeExited",
-    "Outcome",
+    "NodeOutcome",
     "Play",
     "PromptFinished",
     "Record",
@@ -158,3 +161,13 @@ __all__ = [
     "sign_state",
     "verify_state",
 ]
+
+if TYPE_CHECKING:  # the deprecated names, typed for type checkers (they warn at run time)
+    Outcome = NodeOutcome
+
+_RENAMED = {"Outcome": _deprecation.Renamed("callcenter.ivr.NodeOutcome", NodeOutcome)}
+
+
+def __getattr__(name: str) -> object:
+    """Deprecated names: ``Outcome`` is now :class:`NodeOutcome`."""
+    return _deprecation.resolve(__name__, name, _RENAMED)

@@ -27,7 +27,7 @@ __all__ = [
     "Listen",
     "NodeEntered",
     "NodeExited",
-    "Outcome",
+    "NodeOutcome",
     "Play",
     "PromptFinished",
     "Record",
@@ -229,7 +229,7 @@ Command: TypeAlias = (
 # --------------------------------------------------------------------------- reports
 
 
-class Outcome(enum.Enum):
+class NodeOutcome(enum.Enum):
     """How a node was left."""
 
     NEXT = "next"
@@ -324,7 +324,7 @@ class NodeExited:
 
     session: str
     node: str
-    outcome: Outcome
+    outcome: NodeOutcome
     at: float
     key: str | None = None
     no_inputs: int = 0

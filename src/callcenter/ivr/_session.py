@@ -55,7 +55,7 @@ from ._events import (
     Listen,
     NodeEntered,
     NodeExited,
-    Outcome,
+    NodeOutcome,
     Play,
     PromptFinished,
     Record,
@@ -554,7 +554,7 @@ class Session:
     def _on_hang_up(self, event: CallerHungUp, now: float, out: list[Command]) -> None:
         self._now = self._t = now
         self._done = getattr(self._flow.nodes[self._node], "hangup_result", None) == "completed"
-        self._exit(Outcome.HANGUP)
+        self._exit(NodeOutcome.HANGUP)
         if self._flow.on_hangup is None:
             self._end(SessionResult.ABANDONED)
         else:
@@ -643,11 +643,11 @@ class Session:
                 node = self._flow.nodes[self._node]
                 node = cast("LookupNode", node)
                 self._request += 1
-                self._leave(Outcome.ERROR, node.on_failure or self._flow.on_error, out)
+                self._leave(NodeOutcome.ERROR, node.on_failure or self._flow.on_error, out)
             elif self._phase == _INPUT:
                 self._timeout(out)
 
-    def _exit(self, outcome: Outcome, key: str | None = None) -> None:
+    def _exit(self, outcome: NodeOutcome, key: str | None = None) -> None:
         if key is None and not self._ni and not self._nm:  # the usual case, built faster
             event = NodeExited(session=self._id, node=self._node, outcome=outcome, at=self._t)
         else:
@@ -663,7 +663,7 @@ class Session:
         self._events.append(event)
 
     def _leave(
-        self, outcome: Outcome, target: str | None, out: list[Command], key: str | None = None
+        self, outcome: NodeOutcome, target: str | None, out: list[Command], key: str | None = None
     ) -> None:
         self._exit(outcome, key)
         if target is None:
@@ -734,7 +734,7 @@ class Session:
                 NodeEntered(session=self._id, node=target, kind=node.KIND, at=self._t)
             )
             if self._gone and isinstance(node, CALLER_KINDS):
-                self._exit(Outcome.HANGUP)
+                self._exit(NodeOutcome.HANGUP)
                 self._end(SessionResult.ABANDONED)
                 return
             nxt = _RUNNERS[type(node)](self, node, out)
@@ -753,9 +753,9 @@ class Session:
         attrs = self._attrs
         for rule in node.rules:
             if all(cond.test(attrs) for cond in rule.when):
-                self._exit(Outcome.MATCH)
+                self._exit(NodeOutcome.MATCH)
                 return rule.goto
-        self._exit(Outcome.NEXT)
+        self._exit(NodeOutcome.NEXT)
         return node.otherwise
 
     def _run_enqueue(self, node: EnqueueNode, out: list[Command]) -> None:
@@ -772,26 +772,26 @@ class Session:
                 language=self._lang,
             )
         )
-        self._exit(Outcome.HANDOFF)
+        self._exit(NodeOutcome.HANDOFF)
         self._end(SessionResult.ENQUEUED)
 
     def _run_hours(self, node: HoursNode, out: list[Command]) -> str:
         if open_at(self._flow, node.calendar, self._t):
-            self._exit(Outcome.OPEN)
+            self._exit(NodeOutcome.OPEN)
             return node.open
         if node.holiday is not None:
             zone = self._flow.calendars[node.calendar].timezone
             date = datetime.datetime.fromtimestamp(self._t, zone).date()
             if date in holidays(self._flow, node.calendar):
-                self._exit(Outcome.HOLIDAY)
+                self._exit(NodeOutcome.HOLIDAY)
                 return node.holiday
-        self._exit(Outcome.CLOSED)
+        self._exit(NodeOutcome.CLOSED)
         return node.closed
 
     def _run_set(self, node: SetAttributesNode, out: list[Command]) -> str:
         values = {key: self._render(value) for key, value in node.values.items()}
         self._attrs = {**self._attrs, **values}
-        self._exit(Outcome.NEXT)
+        self._exit(NodeOutcome.NEXT)
         return node.next
 
     def _run_lookup(self, node: LookupNode, out: list[Command]) -> None:
@@ -810,7 +810,7 @@ class Session:
 
     def _run_transfer(self, node: TransferNode, out: list[Command]) -> None:
         out.append(Transfer(node=node.id, to=self._render(node.to), attributes=dict(self._attrs)))
-        self._exit(Outcome.HANDOFF)
+        self._exit(NodeOutcome.HANDOFF)
         self._end(SessionResult.TRANSFERRED)
 
     def _run_record(self, node: RecordNode, out: list[Command]) -> None:
@@ -819,17 +819,17 @@ class Session:
 
     def _run_call(self, node: CallNode, out: list[Command]) -> str | None:
         if len(self._stack) >= _MAX_STACK:
-            self._exit(Outcome.ERROR)
+            self._exit(NodeOutcome.ERROR)
             return self._error_target(out)
         self._stack = [*self._stack, node.next]
-        self._exit(Outcome.NEXT)
+        self._exit(NodeOutcome.NEXT)
         return node.target
 
     def _run_return(self, node: ReturnNode, out: list[Command]) -> str | None:
         if not self._stack:
-            self._exit(Outcome.ERROR)
+            self._exit(NodeOutcome.ERROR)
             return self._error_target(out)
-        self._exit(Outcome.NEXT)
+        self._exit(NodeOutcome.NEXT)
         target = self._stack[-1]
         self._stack = self._stack[:-1]
         return target
@@ -837,7 +837,7 @@ class Session:
     def _run_hangup(self, node: HangUpNode, out: list[Command]) -> None:
         if not self._gone:  # after a caller hang-up the line is already down
             out.append(HangUp(node=node.id, reason="flow"))
-        self._exit(Outcome.HANDOFF)
+        self._exit(NodeOutcome.HANDOFF)
         self._end(SessionResult.COMPLETED)
 
     def _error_target(self, out: list[Command]) -> str | None:
@@ -899,7 +899,7 @@ class Session:
         node = self._flow.nodes[self._node]
         if phase == _PLAY:
             node = cast("SayNode", node)
-            self._leave(Outcome.NEXT, node.next, out)
+            self._leave(NodeOutcome.NEXT, node.next, out)
         elif phase == _INPUT:
             if self._deadline is None:
                 node = cast("InputNode", node)
@@ -941,14 +941,14 @@ class Session:
         if not self._buffer and ch in self._flow.global_keys:
             self._global(node, ch, out)
             return
-        self._retry(node, Outcome.NO_MATCH, out)
+        self._retry(node, NodeOutcome.NO_MATCH, out)
 
     def _global(self, node: InputNode, ch: str, out: list[Command]) -> None:
         target = self._flow.global_keys[ch]
         if target == REPEAT:
             self._global_repeat(node, out)
             return
-        self._leave(Outcome.MATCH, target, out, key=ch)
+        self._leave(NodeOutcome.MATCH, target, out, key=ch)
 
     def _global_repeat(self, node: InputNode, out: list[Command]) -> None:
         # A requested repeat plays the full prompt; later re-prompts stay short.
@@ -966,12 +966,12 @@ class Session:
             if value == REPEAT:
                 self._global_repeat(node, out)
             else:
-                self._leave(Outcome.MATCH, value, out, key=key)
+                self._leave(NodeOutcome.MATCH, value, out, key=key)
         elif cls is LanguageNode:
             node = cast("LanguageNode", node)
             self._lang = value
             self._attrs = {**self._attrs, "language": value}
-            self._leave(Outcome.MATCH, node.next, out, key=key)
+            self._leave(NodeOutcome.MATCH, node.next, out, key=key)
         elif cls is CallbackNode:
             node = cast("CallbackNode", node)
             if value == "accept":
@@ -984,9 +984,9 @@ class Session:
                         attributes=dict(self._attrs),
                     )
                 )
-                self._leave(Outcome.MATCH, node.next, out, key=key)
+                self._leave(NodeOutcome.MATCH, node.next, out, key=key)
             else:
-                self._leave(Outcome.DECLINED, node.declined, out, key=key)
+                self._leave(NodeOutcome.DECLINED, node.declined, out, key=key)
         else:
             node = cast("SurveyNode", node)
             self._attrs = {**self._attrs, node.store: value}
@@ -999,23 +999,23 @@ class Session:
                     at=self._t,
                 )
             )
-            self._leave(Outcome.MATCH, node.next, out, key=key)
+            self._leave(NodeOutcome.MATCH, node.next, out, key=key)
 
     def _collect_key(self, node: CollectNode, ch: str, out: list[Command]) -> None:
         if self._pending is not None:
             if ch == node.confirm_key:
                 value = self._pending
                 self._attrs = {**self._attrs, node.store: value}
-                self._leave(Outcome.MATCH, node.next, out, key=None)
+                self._leave(NodeOutcome.MATCH, node.next, out, key=None)
             elif ch == node.reenter_key:
                 # Asked for, so not a mistake: no retry is used up.
                 self._ask(node, out, first=False)
             elif ch != node.terminator:  # the terminator only ends collection
-                self._retry(node, Outcome.NO_MATCH, out)
+                self._retry(node, NodeOutcome.NO_MATCH, out)
             return
         if not self._buffer:
             if ch in node.keys:
-                self._leave(Outcome.MATCH, node.keys[ch], out, key=ch)
+                self._leave(NodeOutcome.MATCH, node.keys[ch], out, key=ch)
                 return
             if (
                 node.use_global_keys
@@ -1037,7 +1037,7 @@ class Session:
             self._buffer = ""
             self._deadline = self._t + node.timeout
         else:
-            self._retry(node, Outcome.NO_MATCH, out)
+            self._retry(node, NodeOutcome.NO_MATCH, out)
 
     def _collect_digits(
         self, node: CollectNode, digits: str, index: int, out: list[Command]
@@ -1069,12 +1069,12 @@ class Session:
             # this value, whatever node listens next (VoiceXML's termchar).
             self._term = node.terminator
         if not value:
-            self._retry(node, Outcome.NO_INPUT, out)
+            self._retry(node, NodeOutcome.NO_INPUT, out)
             return
         if len(value) < node.min_digits or (
             node.pattern is not None and re.fullmatch(node.pattern, value) is None
         ):
-            self._retry(node, Outcome.NO_MATCH, out)
+            self._retry(node, NodeOutcome.NO_MATCH, out)
             return
         if node.confirm_prompt is not None:
             self._pending = value
@@ -1083,7 +1083,7 @@ class Session:
             self._listen(node, out, confirm=True)
             return
         self._attrs = {**self._attrs, node.store: value}
-        self._leave(Outcome.MATCH, node.next, out)
+        self._leave(NodeOutcome.MATCH, node.next, out)
 
     def _speech(self, text: str, out: list[Command]) -> None:
         node = self._flow.nodes[self._node]
@@ -1097,7 +1097,7 @@ class Session:
             elif self._pending is not None and words in ("yes", "是", "对", "係"):
                 self._collect_key(node, node.confirm_key, out)
             else:
-                self._retry(node, Outcome.NO_MATCH, out)
+                self._retry(node, NodeOutcome.NO_MATCH, out)
             return
         if isinstance(node, MenuNode):
             for word, key in node.words.items():
@@ -1105,28 +1105,28 @@ class Session:
                     self._choose(node, key, node.options[key], out)
                     return
         node = cast("MenuNode | LanguageNode | CallbackNode | SurveyNode", node)
-        self._retry(node, Outcome.NO_MATCH, out)
+        self._retry(node, NodeOutcome.NO_MATCH, out)
 
     def _timeout(self, out: list[Command]) -> None:
         node = self._flow.nodes[self._node]
         node = cast("MenuNode | CollectNode | LanguageNode | CallbackNode | SurveyNode", node)
         if isinstance(node, CollectNode):
             if self._pending is not None:
-                self._retry(node, Outcome.NO_INPUT, out)
+                self._retry(node, NodeOutcome.NO_INPUT, out)
             else:
                 self._finish_collect(node, out)
             return
         if not self._buffer:
-            self._retry(node, Outcome.NO_INPUT, out)
+            self._retry(node, NodeOutcome.NO_INPUT, out)
             return
         table, _ = choices(self._flow, node)
         if self._buffer in table:
             self._choose(node, self._buffer, table[self._buffer], out)
         else:
-            self._retry(node, Outcome.NO_MATCH, out)
+            self._retry(node, NodeOutcome.NO_MATCH, out)
 
-    def _retry(self, node: InputNode, outcome: Outcome, out: list[Command]) -> None:
-        if outcome is Outcome.NO_INPUT:
+    def _retry(self, node: InputNode, outcome: NodeOutcome, out: list[Command]) -> None:
+        if outcome is NodeOutcome.NO_INPUT:
             self._ni += 1
             if self._ni >= node.no_input_limit:
                 target = node.on_no_input or self._flow.on_no_input or self._flow.on_error
@@ -1153,20 +1153,20 @@ class Session:
         if type(event) is HostAnswered:
             prefix = node.into
             self._attrs = {**self._attrs, **{prefix + k: v for k, v in event.values.items()}}
-            self._leave(Outcome.FOUND, node.next, out)
+            self._leave(NodeOutcome.FOUND, node.next, out)
         elif type(event) is HostNotFound:
-            self._leave(Outcome.NOT_FOUND, node.not_found, out)
+            self._leave(NodeOutcome.NOT_FOUND, node.not_found, out)
         else:
-            self._leave(Outcome.ERROR, node.on_failure or self._flow.on_error, out)
+            self._leave(NodeOutcome.ERROR, node.on_failure or self._flow.on_error, out)
 
     def _recording_finished(self, event: RecordingFinished, out: list[Command]) -> None:
         node = self._flow.nodes[self._node]
         node = cast("RecordNode", node)
         if event.seconds > 0 and event.reference:
             self._attrs = {**self._attrs, "recording": event.reference}
-            self._leave(Outcome.MATCH, node.next, out)
+            self._leave(NodeOutcome.MATCH, node.next, out)
         else:
-            self._leave(Outcome.NO_INPUT, node.on_no_input or node.next, out)
+            self._leave(NodeOutcome.NO_INPUT, node.on_no_input or node.next, out)
 
     # ------------------------------------------------------------------ state
 

@@ -1,5 +1,10 @@
 """Contact records, KPI definitions, reports, live monitoring and Erlang staffing."""
 
+from typing import TYPE_CHECKING
+
+from .. import _deprecation
+from .. import routing as _routing
+from ..routing import AgentState as AgentState
 from ._builder import BuilderEvent as BuilderEvent
 from ._builder import RecordBuilder as RecordBuilder
 from ._erlang import erlang_b as erlang_b
@@ -39,19 +44,11 @@ from ._kpis import repeat_contact_ids as repeat_contact_ids
 from ._kpis import service_level as service_level
 from ._kpis import transfer_rate as transfer_rate
 from ._kpis import utilization as utilization
-from ._monitor import AgentStateChanged as AgentStateChanged
-from ._monitor import ContactAbandoned as ContactAbandoned
-from ._monitor import ContactAnswered as ContactAnswered
-from ._monitor import ContactEnded as ContactEnded
-from ._monitor import ContactLeftQueue as ContactLeftQueue
-from ._monitor import ContactQueued as ContactQueued
-from ._monitor import ContactRinging as ContactRinging
-from ._monitor import ContactRingingStopped as ContactRingingStopped
+from ._monitor import AgentStatus as AgentStatus
 from ._monitor import LiveMonitor as LiveMonitor
 from ._monitor import MonitorEvent as MonitorEvent
 from ._monitor import MonitorSnapshot as MonitorSnapshot
 from ._monitor import QueueStatus as QueueStatus
-from ._records import AgentState as AgentState
 from ._records import AgentStateInterval as AgentStateInterval
 from ._records import Category as Category
 from ._records import ContactRecord as ContactRecord
@@ -74,25 +71,19 @@ from ._staffing import scheduled_agents as scheduled_agents
 from ._staffing import traffic_erlangs as traffic_erlangs
 from ._summary import format_agent_table as format_agent_table
 from ._summary import format_summary as format_summary
+from ._wallboard import format_wallboard as format_wallboard
 
 __all__ = [
     "DEFAULT_COLUMNS",
     "GRANULARITIES",
     "GROUP_DIMENSIONS",
     "AgentState",
-    "AgentStateChanged",
     "AgentStateInterval",
     "AgentStats",
+    "AgentStatus",
     "BuilderEvent",
     "Category",
-    "ContactAbandoned",
-    "ContactAnswered",
-    "ContactEnded",
-    "ContactLeftQueue",
-    "ContactQueued",
     "ContactRecord",
-    "ContactRinging",
-    "ContactRingingStopped",
     "IntervalForecast",
     "IntervalPlan",
     "IvrNodeStats",
@@ -131,6 +122,7 @@ __all__ = [
     "format_agent_table",
     "format_ivr_nodes",
     "format_summary",
+    "format_wallboard",
     "ivr_containment",
     "ivr_node_report",
     "load_records",
@@ -151,3 +143,48 @@ __all__ = [
     "transfer_rate",
     "utilization",
 ]
+
+_FEED = "LiveMonitor.feed takes the routing engine's events directly"
+if TYPE_CHECKING:  # the deprecated names, typed for type checkers (they warn at run time)
+    AgentStateChanged = _routing.AgentStateChanged
+    ContactAbandoned = _routing.ContactAbandoned
+    ContactAnswered = _routing.ContactAnswered
+    ContactEnded = _routing.ContactCompleted
+    ContactLeftQueue = _routing.ContactLeft
+    ContactQueued = _routing.ContactQueued
+    ContactRinging = _routing.ContactOffered
+    ContactRingingStopped = _routing.ContactOfferDeclined
+
+_RENAMED = {
+    "AgentStateChanged": _deprecation.Renamed(
+        "callcenter.routing.AgentStateChanged", _routing.AgentStateChanged, _FEED
+    ),
+    "ContactAbandoned": _deprecation.Renamed(
+        "callcenter.routing.ContactAbandoned", _routing.ContactAbandoned, _FEED
+    ),
+    "ContactAnswered": _deprecation.Renamed(
+        "callcenter.routing.ContactAnswered", _routing.ContactAnswered, _FEED
+    ),
+    "ContactEnded": _deprecation.Renamed(
+        "callcenter.routing.ContactCompleted", _routing.ContactCompleted, _FEED
+    ),
+    "ContactLeftQueue": _deprecation.Renamed(
+        "callcenter.routing.ContactLeft or callcenter.routing.ContactOverflowed",
+        _routing.ContactLeft,
+        _FEED,
+    ),
+    "ContactQueued": _deprecation.Renamed(
+        "callcenter.routing.ContactQueued", _routing.ContactQueued, _FEED
+    ),
+    "ContactRinging": _deprecation.Renamed(
+        "callcenter.routing.ContactOffered", _routing.ContactOffered, _FEED
+    ),
+    "ContactRingingStopped": _deprecation.Renamed(
+        "callcenter.routing.ContactOfferDeclined", _routing.ContactOfferDeclined, _FEED
+    ),
+}
+
+
+def __getattr__(name: str) -> object:
+    """Deprecated names: the monitor's own event classes gave way to the routing engine's."""
+    return _deprecation.resolve(__name__, name, _RENAMED)

@@ -43,21 +43,13 @@ from .. import routing as _rt
 from .._clock import Clock, as_instant
 from ..errors import DuplicateIdError, IllegalTransitionError, InvalidArgumentError
 from ._builder_rules import RULES, Phase, Rule, allowed_in, rule_of
-from ._records import AgentState, AgentStateInterval, ContactRecord, Outcome
+from ._records import AgentStateInterval, ContactRecord, Outcome
 from ._trusted import trusted_interval, trusted_record
 
 __all__ = ["BuilderEvent", "RecordBuilder"]
 
-BuilderEvent = _rt.Event | _ivr.SessionEvent
+BuilderEvent = _rt.RoutingEvent | _ivr.SessionEvent
 """Anything :meth:`RecordBuilder.feed` takes: an ACD event or an IVR session report."""
-
-_STATE = {
-    _rt.AgentState.AVAILABLE: AgentState.AVAILABLE,
-    _rt.AgentState.RESERVED: AgentState.RESERVED,
-    _rt.AgentState.BUSY: AgentState.BUSY,
-    _rt.AgentState.WRAP_UP: AgentState.WRAP_UP,
-    _rt.AgentState.NOT_READY: AgentState.NOT_READY,
-}
 
 _IVR_END = {
     _ivr.SessionResult.COMPLETED: Outcome.FINISHED_IN_IVR,
@@ -71,12 +63,7 @@ _IVR_END = {
 
 # The ways out of an hours node that mean "closed": a contact that took one and
 # ended in the IVR is an out-of-hours contact, whatever it did there.
-_CLOSED_WAYS = frozenset({_ivr.Outcome.CLOSED, _ivr.Outcome.HOLIDAY})
-
-# On the hot path enum members are looked up by their ``_value_`` (the documented
-# instance attribute holding the value): ``Enum.value`` is a Python-level property and
-# ``Enum.__hash__`` a Python-level method, each a function call per use.
-_STATE_OF_VALUE = {state._value_: interval_state for state, interval_state in _STATE.items()}
+_CLOSED_WAYS = frozenset({_ivr.NodeOutcome.CLOSED, _ivr.NodeOutcome.HOLIDAY})
 
 # Enum members as module constants: on CPython 3.11 reading one through its class
 # (``Outcome.ANSWERED``) goes through the enum metaclass, several times slower.
@@ -372,7 +359,7 @@ class RecordBuilder:
         # Callers guarantee finite ``start <= end`` (see ``feed`` and ``_on_agent``).
         return trusted_interval(
             agent,
-            _STATE[state],
+            state,
             start,
             end,
             reason if state is _rt.AgentState.NOT_READY else None,
@@ -669,7 +656,7 @@ class RecordBuilder:
             # ``since`` is finite and before ``at``: a valid interval.
             interval = trusted_interval(
                 agent_id,
-                _STATE_OF_VALUE[old._value_],
+                old,
                 since,
                 at,
                 known[2] if old is _NOT_READY and known is not None else None,

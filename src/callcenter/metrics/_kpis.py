@@ -32,8 +32,8 @@ import attrs
 
 from .._checks import check_seconds
 from ..errors import InvalidArgumentError
+from ..routing import AgentState
 from ._records import (
-    AgentState,
     AgentStateInterval,
     ContactRecord,
     Outcome,

@@ -1,53 +1,82 @@
-"""The real-time monitor: per-queue counters for today and agents by state, fed by events.
+"""The real-time monitor: the wallboard of a hotline, fed by the ACD's and the IVR's events.
 
-The wallboard of a hotline shows, for every queue, the contacts offered today, how
-many are waiting and ringing now, how many were answered, the answer rate, the
-longest current wait and the service level so far, and how many agents are in each
-state. :class:`LiveMonitor` keeps exactly that, updated in O(1) per event, and
-answers :meth:`LiveMonitor.snapshot` in O(queues + agents).
+The wallboard shows, for every queue, how many contacts wait, ring at an agent and
+talk now, how many were offered, answered and abandoned today, the answer rate, the
+service level so far and the longest current wait; for every logged-in agent its
+state, its not-ready reason and how long it has been in that state; and how many
+calls are in the IVR now. :class:`LiveMonitor` keeps exactly that, updated in O(1)
+per event, and answers :meth:`LiveMonitor.snapshot` in O(queues + agents).
 
-Events are small frozen values (:class:`ContactQueued`, :class:`ContactRinging`,
-...) that an integration produces from the router's and the telephony's events;
-the monitor never reads the clock: every event carries its time ``at``, and a time
-earlier than one already seen is refused. "Today" is the local date in the
-monitor's time zone; the daily counters restart at local midnight, while contacts
-still waiting stay waiting.
+It takes the very events a :class:`~callcenter.metrics.RecordBuilder` takes, in the
+order they happened: the routing engine's events (:data:`~callcenter.routing.RoutingEvent`)
+and the IVR sessions' reports (:data:`~callcenter.ivr.SessionEvent`), so a host
+feeds both the same list. The monitor never reads the clock: every event carries
+its time ``at``, and a time earlier than one already seen is refused. "Today" is
+the local date in the monitor's time zone; the daily counters restart at local
+midnight, while contacts still waiting stay waiting (and count as offered on the
+new day).
 
-A contact is tracked from :class:`ContactQueued` until it is abandoned, leaves the
-queue or ends after being answered; a contact transferred back into a queue is
-queued again under a new id (it is a new offer for that queue's counters).
+How events count, per queue:
 
-Live definitions (over contacts whose queue outcome is known so far):
+* ``ContactQueued`` offers the contact to its queue (it waits);
+  ``ContactOffered`` rings an agent, ``ContactOfferDeclined`` puts it back to
+  waiting, ``ContactAnswered`` makes it talk (answered today),
+  ``ContactCompleted`` ends the talk (the agent's wrap-up is its state);
+* ``ContactAbandoned`` counts an abandon (an abandon after a wait of at most
+  ``short_abandon_seconds`` counts nowhere and is no longer offered);
+  ``ContactLeft`` and ``ContactOverflowed`` count a contact that *left* the queue
+  unanswered (voicemail, callback, another destination); ``ContactRefused`` offers
+  a contact that was turned away at once (queue full, nobody logged in);
+* ``ContactTransferred`` takes a waiting or talking contact out of its queue
+  (counted as *transferred* there); the ``ContactQueued`` that follows offers it to
+  its new queue, as does the one after an overflow to another queue: each queue
+  counts the contacts it was offered, while the reports count a contact once, under
+  its last queue;
+* ``AgentStateChanged`` sets the agent's state and reason; logging out removes it;
+* an IVR session is in the IVR from its first report until its ``SessionEnded``,
+  which counts under its result.
 
-* answer rate = answered / (answered + abandoned + left), where *left* are contacts
-  that went to voicemail, a callback or an overflow destination;
-* service level = answered within ``T`` / (answered + abandoned), i.e. the
-  ``"against"`` variant of :func:`~callcenter.metrics.service_level`; abandons
-  after a wait of at most ``short_abandon_seconds`` are not counted anywhere (and no
-  longer count as offered): the same "within" rule (``wait <= X``) as the
-  reports'.
+Live definitions (over the contacts whose outcome in the queue is known so far),
+the reports' own with the default :class:`~callcenter.metrics.KpiOptions` (so at the
+end of a day without transfers the figures equal the daily report's per queue):
 
-Only this module's events are accepted: a :mod:`callcenter.routing` event with the
-same name (``ContactAnswered``) is refused with an error that names its package.
+* answer rate = answered / (answered + abandoned + left + refused);
+* service level = answered within ``T`` / (answered + abandoned + left), a wait
+  within ``T`` being ``wait <= T`` from the time the contact entered the queue.
 
+>>> from callcenter import routing
+>>> engine = routing.RoutingEngine(routing.RoutingDefinition(
+...     queues=(routing.QueueDefinition(id="enquiry"),),
+...     agents=(routing.AgentDefinition(
+...         id="a1", queues=(routing.Membership(queue="enquiry"),)),)))
 >>> monitor = LiveMonitor(timezone="Asia/Shanghai", answer_time=20)
->>> monitor.handle(ContactQueued(contact_id="c1", queue="enquiry", at=1_790_000_000))
->>> monitor.handle(ContactAnswered(contact_id="c1", agent_id="a1", at=1_790_000_012))
->>> monitor.handle(ContactQueued(contact_id="c2", queue="enquiry", at=1_790_000_030))
->>> board = monitor.snapshot(1_790_000_050).queues["enquiry"]
->>> board.offered, board.waiting, board.answered, board.service_level, board.longest_wait_seconds
-(2, 1, 1, 1.0, 20.0)
+>>> t = 1_790_000_000
+>>> monitor.feed_all(engine.login("a1", t))
+>>> monitor.feed_all(engine.enqueue(routing.Contact(id="c1"), "enquiry", t + 5))
+>>> monitor.feed_all(engine.accept("c1", t + 12))
+>>> monitor.feed_all(engine.enqueue(routing.Contact(id="c2"), "enquiry", t + 30))
+>>> board = monitor.snapshot(t + 50)
+>>> q = board.queues["enquiry"]
+>>> q.offered, q.waiting, q.talking, q.answered, q.service_level, q.longest_wait_seconds
+(2, 1, 1, 1, 1.0, 20.0)
+>>> board.agents["a1"].state.value, board.agents["a1"].seconds_in_state
+('busy', 38.0)
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import enum
+import warnings
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeAlias
 
 import attrs
 
+from .. import ivr as _ivr
+from .. import routing as _rt
 from .._checks import check_seconds
 from .._clock import Clock
 from ..errors import (
@@ -56,122 +85,22 @@ from ..errors import (
     InvalidArgumentError,
     UnknownIdError,
 )
-from ._records import AgentState, Outcome
 
 __all__ = [
-    "AgentStateChanged",
-    "ContactAbandoned",
-    "ContactAnswered",
-    "ContactEnded",
-    "ContactLeftQueue",
-    "ContactQueued",
-    "ContactRinging",
-    "ContactRingingStopped",
+    "AgentStatus",
     "LiveMonitor",
     "MonitorEvent",
     "MonitorSnapshot",
     "QueueStatus",
 ]
 
+AgentState = _rt.AgentState
 
-@attrs.frozen(kw_only=True)
-class ContactQueued:
-    """A contact entered a queue."""
+MonitorEvent: TypeAlias = _rt.RoutingEvent | _ivr.SessionEvent
+"""Anything :meth:`LiveMonitor.feed` takes: an ACD event or an IVR session report
+(the same events as :data:`~callcenter.metrics.BuilderEvent`)."""
 
-    contact_id: str
-    queue: str
-    at: float
-
-
-@attrs.frozen(kw_only=True)
-class ContactRinging:
-    """An agent's phone started ringing for a waiting (or already ringing) contact."""
-
-    contact_id: str
-    agent_id: str
-    at: float
-
-
-@attrs.frozen(kw_only=True)
-class ContactRingingStopped:
-    """The agent did not answer; the contact is back to waiting."""
-
-    contact_id: str
-    at: float
-
-
-@attrs.frozen(kw_only=True)
-class ContactAnswered:
-    """An agent answered a waiting or ringing contact."""
-
-    contact_id: str
-    agent_id: str
-    at: float
-
-
-@attrs.frozen(kw_only=True)
-class ContactAbandoned:
-    """The caller hung up while waiting or ringing."""
-
-    contact_id: str
-    at: float
-
-
-@attrs.frozen(kw_only=True)
-class ContactLeftQueue:
-    """The contact left the queue unanswered: voicemail, callback or overflow.
-
-    Attributes:
-        outcome: :attr:`Outcome.VOICEMAIL`, :attr:`Outcome.CALLBACK` or
-            :attr:`Outcome.OVERFLOWED`.
-    """
-
-    contact_id: str
-    outcome: Outcome
-    at: float
-
-
-@attrs.frozen(kw_only=True)
-class ContactEnded:
-    """An answered contact ended (the agent moves on to wrap-up)."""
-
-    contact_id: str
-    at: float
-
-
-@attrs.frozen(kw_only=True)
-class AgentStateChanged:
-    """An agent changed state; ``state=None`` means logged out."""
-
-    agent_id: str
-    state: AgentState | None
-    at: float
-    reason: str | None = None
-
-
-MonitorEvent = (
-    ContactQueued
-    | ContactRinging
-    | ContactRingingStopped
-    | ContactAnswered
-    | ContactAbandoned
-    | ContactLeftQueue
-    | ContactEnded
-    | AgentStateChanged
-)
-"""Every event the monitor accepts."""
-
-_EVENT_TYPES: tuple[type, ...] = (
-    ContactQueued,
-    ContactRinging,
-    ContactRingingStopped,
-    ContactAnswered,
-    ContactAbandoned,
-    ContactLeftQueue,
-    ContactEnded,
-    AgentStateChanged,
-)
-_LEAVING = (Outcome.VOICEMAIL, Outcome.CALLBACK, Outcome.OVERFLOWED)
+_LOGGED_IN_STATES = tuple(s for s in AgentState if s is not AgentState.LOGGED_OUT)
 
 
 def _check_id(name: str, value: object) -> None:
@@ -182,7 +111,10 @@ def _check_id(name: str, value: object) -> None:
 class _Phase(enum.Enum):
     WAITING = "waiting"
     RINGING = "ringing"
-    ANSWERED = "answered"
+    TALKING = "talking"
+    MOVING = "moving"
+    """Taken out of its queue by a transfer or an overflow; the next ContactQueued
+    puts it in its new queue."""
 
 
 @attrs.frozen(kw_only=True)
@@ -191,16 +123,22 @@ class QueueStatus:
 
     Attributes:
         queue: The queue.
-        offered: Contacts queued today (short abandons removed).
+        offered: Contacts offered to the queue today (short abandons removed;
+            refused contacts included).
         waiting: Contacts waiting now, not ringing.
         ringing: Contacts ringing at an agent now.
+        talking: Contacts answered in this queue and still being handled now.
         answered: Contacts answered today.
         abandoned: Contacts abandoned today (short abandons removed).
-        left: Contacts that left today for voicemail, a callback or an overflow.
-        answer_rate: ``answered / (answered + abandoned + left)``; ``None`` before
-            any outcome.
-        service_level: ``answered within T / (answered + abandoned)``; ``None``
-            before any.
+        left: Contacts that left today unanswered for voicemail, a callback or
+            another destination (an overflow, or removed for want of agents).
+        refused: Contacts turned away today (queue full, nobody logged in).
+        transferred: Contacts transferred out of the queue today (waiting or
+            talking).
+        answer_rate: ``answered / (answered + abandoned + left + refused)``;
+            ``None`` before any outcome.
+        service_level: ``answered within T / (answered + abandoned + left)``;
+            ``None`` before any.
         longest_wait_seconds: Longest wait among contacts waiting or ringing now;
             ``None`` when nobody waits.
     """
@@ -209,12 +147,34 @@ class QueueStatus:
     offered: int
     waiting: int
     ringing: int
+    talking: int
     answered: int
     abandoned: int
     left: int
+    refused: int
+    transferred: int
     answer_rate: float | None
     service_level: float | None
     longest_wait_seconds: float | None
+
+
+@attrs.frozen(kw_only=True)
+class AgentStatus:
+    """One logged-in agent on the wallboard.
+
+    Attributes:
+        agent_id: The agent.
+        state: Its state (never :attr:`~callcenter.routing.AgentState.LOGGED_OUT`).
+        reason: The not-ready reason when not ready, else ``None``.
+        since: When the state (with its reason) began.
+        seconds_in_state: ``at - since`` for the snapshot's instant ``at``.
+    """
+
+    agent_id: str
+    state: _rt.AgentState
+    reason: str | None
+    since: float
+    seconds_in_state: float
 
 
 @attrs.frozen(kw_only=True)
@@ -225,23 +185,38 @@ class MonitorSnapshot:
         at: The instant.
         date: The local date whose counters are shown.
         queues: Status per queue, sorted by name.
-        agents: The state of every logged-in agent.
-        agents_by_state: How many logged-in agents are in each state (every state
-            listed, zeros included).
+        agents: Every logged-in agent's status, sorted by id.
+        agents_by_state: How many logged-in agents are in each state (every
+            logged-in state listed, zeros included).
         not_ready_by_reason: How many not-ready agents give each reason (``""``
-            when none).
+            when none), sorted by reason.
+        in_ivr: Calls in the IVR now.
+        ivr_ended: IVR sessions ended today, by result (every result listed).
     """
 
     at: float
     date: datetime.date
     queues: Mapping[str, QueueStatus]
-    agents: Mapping[str, AgentState]
-    agents_by_state: Mapping[AgentState, int]
+    agents: Mapping[str, AgentStatus]
+    agents_by_state: Mapping[_rt.AgentState, int]
     not_ready_by_reason: Mapping[str, int]
+    in_ivr: int
+    ivr_ended: Mapping[_ivr.SessionResult, int]
 
 
 class _QueueCounters:
-    __slots__ = ("abandoned", "answered", "answered_within", "left", "offered", "waiting")
+    __slots__ = (
+        "abandoned",
+        "answered",
+        "answered_within",
+        "left",
+        "offered",
+        "refused",
+        "ringing",
+        "talking",
+        "transferred",
+        "waiting",
+    )
 
     def __init__(self) -> None:
         self.offered = 0
@@ -249,24 +224,43 @@ class _QueueCounters:
         self.answered_within = 0
         self.abandoned = 0
         self.left = 0
-        # contact id -> queued time, in arrival order: the first is the longest wait.
+        self.refused = 0
+        self.transferred = 0
+        self.ringing = 0
+        self.talking = 0
+        # contact id -> time it entered the queue, in that order: the first is the
+        # longest wait. Ringing contacts stay here (they still wait).
         self.waiting: dict[str, float] = {}
 
     def reset_day(self) -> None:
         self.offered = len(self.waiting)
-        self.answered = self.answered_within = self.abandoned = self.left = 0
+        self.answered = self.answered_within = self.abandoned = 0
+        self.left = self.refused = self.transferred = 0
 
 
-@attrs.define
 class _Contact:
-    queue: str
-    queued_at: float
-    phase: _Phase
-    agent: str | None = None
+    __slots__ = ("entered_at", "phase", "queue")
+
+    def __init__(self, queue: str, entered_at: float, phase: _Phase) -> None:
+        self.queue = queue
+        self.entered_at = entered_at
+        self.phase = phase
+
+
+class _Agent:
+    __slots__ = ("reason", "since", "state")
+
+    def __init__(self, state: _rt.AgentState, reason: str | None, since: float) -> None:
+        self.state = state
+        self.reason = reason
+        self.since = since
+
+
+_IN_QUEUE = (_Phase.WAITING, _Phase.RINGING)
 
 
 class LiveMonitor:
-    """Wallboard counters per queue and agents by state, updated by :meth:`handle`.
+    """The wallboard's counters, fed with the ACD's and the IVR's events.
 
     Args:
         timezone: IANA zone whose local midnight restarts the daily counters.
@@ -278,7 +272,9 @@ class LiveMonitor:
     Raises:
         InvalidArgumentError: An unknown time zone or a negative threshold.
 
-    Complexity: O(1) per event; O(q log q + a) per snapshot.
+    Complexity: O(1) per event; O(q + a) per snapshot for ``q`` queues and ``a``
+    logged-in agents (plus sorting the names when a queue or an agent appeared
+    since the last snapshot).
     """
 
     def __init__(
@@ -291,7 +287,7 @@ class LiveMonitor:
     ) -> None:
         try:
             self._tz = zoneinfo.ZoneInfo(timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
             raise InvalidArgumentError(
                 name="timezone", expected="an IANA time zone such as 'Asia/Shanghai'", got=timezone
             ) from None
@@ -301,11 +297,21 @@ class LiveMonitor:
             if short_abandon_seconds is None
             else check_seconds("short_abandon_seconds", short_abandon_seconds, allow_inf=True)
         )
+        names = list(queues)
+        for name in names:
+            _check_id("queues", name)
         self._clock = Clock()
         self._date: datetime.date | None = None
-        self._queues: dict[str, _QueueCounters] = {q: _QueueCounters() for q in queues}
+        self._day_ends = -float("inf")  # see _surely_same_day
+        self._queues: dict[str, _QueueCounters] = {q: _QueueCounters() for q in names}
+        self._queue_order: list[str] = sorted(self._queues)
         self._contacts: dict[str, _Contact] = {}
-        self._agents: dict[str, tuple[AgentState, str | None]] = {}
+        self._agents: dict[str, _Agent] = {}
+        self._agent_order: list[str] | None = []
+        self._by_state: dict[_rt.AgentState, int] = dict.fromkeys(_LOGGED_IN_STATES, 0)
+        self._reasons: dict[str, int] = {}
+        self._sessions: set[str] = set()
+        self._ivr_ended: dict[_ivr.SessionResult, int] = dict.fromkeys(_ivr.SessionResult, 0)
 
     # ------------------------------------------------------------------ time
 
@@ -317,23 +323,106 @@ class LiveMonitor:
                 name="at", expected="POSIX seconds within the calendar's range", got=at
             ) from None
 
+    def _surely_same_day(self, date: datetime.date) -> float:
+        """An instant before which every instant is surely still on ``date``.
+
+        Local midnight may not exist, or exist twice, where a clock change falls on
+        it; three hours before it every zone is still on ``date``, and from then on
+        each event's date is worked out in full.
+        """
+        following = datetime.datetime.combine(
+            date + datetime.timedelta(days=1), datetime.time(), self._tz
+        )
+        return following.timestamp() - 3 * 3600.0
+
+    def _check_day(self, at: float) -> datetime.date | None:
+        """The new local date if ``at`` is on another day than the current one."""
+        if at < self._day_ends and self._date is not None:
+            return None
+        date = self._local_date(at)
+        return None if date == self._date else date
+
     def _roll(self, date: datetime.date) -> None:
-        if self._date is None:
-            self._date = date
-        elif date != self._date:
-            self._date = date
-            for counters in self._queues.values():
-                counters.reset_day()
+        first = self._date is None
+        self._date = date
+        try:
+            self._day_ends = self._surely_same_day(date)
+        except (OverflowError, ValueError):  # the last day the calendar can show
+            self._day_ends = float("inf")
+        if first:
+            return
+        for counters in self._queues.values():
+            counters.reset_day()
+        for result in self._ivr_ended:
+            self._ivr_ended[result] = 0
 
-    # ------------------------------------------------------------------ events
+    # ------------------------------------------------------------------ feeding
 
-    def _contact(self, contact_id: str) -> _Contact:
+    def feed(self, event: MonitorEvent) -> None:
+        """Apply one event of the routing engine or of an IVR session.
+
+        Raises:
+            InvalidArgumentError: Not a :mod:`callcenter.routing` event or a
+                :mod:`callcenter.ivr` session report, a bad time, or an id that is
+                not a string.
+            TimeWentBackwardsError: ``event.at`` is earlier than an event already seen.
+            UnknownIdError: The event's contact, or IVR session, is not known.
+            DuplicateIdError: A contact queued while it is already in a queue.
+            IllegalTransitionError: An event its contact's phase does not allow
+                (answering a contact already talking), or an agent change whose
+                ``old`` state is not the agent's current one.
+
+        After any error the monitor is unchanged. Complexity: O(1) (refusing an
+        unknown contact included).
+        """
+        handler = _HANDLERS.get(event.__class__)
+        if handler is None:
+            raise InvalidArgumentError(
+                name="event",
+                expected="a callcenter.routing event or a callcenter.ivr session report",
+                got=event,
+            )
+        at = self._clock.check(event.at, "event.at")
+        # Validate everything first (the handler returns the change to make), then
+        # roll the day and make it: all or nothing.
+        apply = handler(self, event, at)
+        new_date = self._check_day(at)
+        if new_date is not None:
+            self._roll(new_date)
+        self._clock.commit(at)
+        apply()
+
+    def feed_all(self, events: Iterable[MonitorEvent]) -> None:
+        """Feed several events in order.
+
+        Each event is fed on its own: if one raises, the ones before it stay fed
+        (as with :meth:`RecordBuilder.feed_all <callcenter.metrics.RecordBuilder.feed_all>`).
+
+        Raises:
+            CallCenterError: What :meth:`feed` raises, for the first event refused.
+        """
+        feed = self.feed
+        for event in events:
+            feed(event)
+
+    def handle(self, event: MonitorEvent) -> None:
+        """Deprecated: use :meth:`feed`, which takes the routing engine's events."""
+        warnings.warn(
+            "LiveMonitor.handle is deprecated and will be removed in the next release; "
+            "use LiveMonitor.feed with the routing engine's and the IVR's events",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        self.feed(event)
+
+    # ------------------------------------------------------------------ contacts
+
+    def _contact(self, contact_id: object, *phases: _Phase, action: str) -> _Contact:
+        _check_id("contact_id", contact_id)
+        assert isinstance(contact_id, str)
         contact = self._contacts.get(contact_id)
         if contact is None:
             raise UnknownIdError(kind="contact", id=contact_id, known=self._contacts)
-        return contact
-
-    def _require(self, contact_id: str, contact: _Contact, action: str, *phases: _Phase) -> None:
         if contact.phase not in phases:
             raise IllegalTransitionError(
                 entity=f"contact {contact_id!r}",
@@ -341,165 +430,334 @@ class LiveMonitor:
                 action=action,
                 allowed=[p.value for p in phases],
             )
+        return contact
 
-    def handle(self, event: MonitorEvent) -> None:
-        """Apply one event.
+    def _counters(self, queue: object) -> _QueueCounters | None:
+        """The queue's counters, or ``None`` for a queue not seen yet."""
+        _check_id("queue", queue)
+        assert isinstance(queue, str)
+        return self._queues.get(queue)
 
-        Raises:
-            InvalidArgumentError: An event that is not one of this module's (a
-                :mod:`callcenter.routing` event, say: translate it first), a bad
-                time, an id that is not a string, or a :class:`ContactLeftQueue`
-                whose outcome is not voicemail, callback or overflowed.
-            TimeWentBackwardsError: ``event.at`` is earlier than an event already seen.
-            UnknownIdError: The contact is not in a queue or talking.
-            DuplicateIdError: A contact queued twice.
-            IllegalTransitionError: An event its contact's phase does not allow
-                (e.g. answering a contact that is already answered).
+    def _add_queue(self, queue: str) -> _QueueCounters:
+        counters = self._queues.get(queue)
+        if counters is None:
+            counters = self._queues[queue] = _QueueCounters()
+            bisect.insort(self._queue_order, queue)
+        return counters
 
-        After any error the monitor is unchanged. Complexity: O(1) (refusing an
-        unknown contact included).
-        """
-        kind = type(event)
-        if kind not in _EVENT_TYPES:
-            module = getattr(kind, "__module__", "") or ""
-            package = ".".join(module.split(".")[:2]) if module else "an unknown module"
-            raise InvalidArgumentError(
-                name="event",
-                expected=(
-                    "a callcenter.metrics monitor event ("
-                    + ", ".join(t.__name__ for t in _EVENT_TYPES)
-                    + f"); this is a {kind.__name__} from {package}"
-                ),
-                got=event,
-            )
-        at = self._clock.check(event.at)
-        # Validate everything first; mutate only after.
-        if isinstance(event, AgentStateChanged):
-            _check_id("agent_id", event.agent_id)
-            if event.reason is not None:
-                _check_id("reason", event.reason)
-            if event.state is not None and not isinstance(event.state, AgentState):
-                raise InvalidArgumentError(
-                    name="state", expected="an AgentState or None", got=event.state
-                )
-        else:
-            _check_id("contact_id", event.contact_id)
-            if isinstance(event, ContactQueued):
-                _check_id("queue", event.queue)
-                if event.contact_id in self._contacts:
-                    raise DuplicateIdError(kind="contact", id=event.contact_id)
-            else:
-                if isinstance(event, ContactRinging | ContactAnswered):
-                    _check_id("agent_id", event.agent_id)
-                contact = self._contact(event.contact_id)
-                if isinstance(event, ContactEnded):
-                    self._require(event.contact_id, contact, "end", _Phase.ANSWERED)
-                elif isinstance(event, ContactRingingStopped):
-                    self._require(event.contact_id, contact, "stop ringing", _Phase.RINGING)
-                else:
-                    if isinstance(event, ContactLeftQueue) and event.outcome not in _LEAVING:
-                        raise InvalidArgumentError(
-                            name="outcome",
-                            expected="Outcome.VOICEMAIL, Outcome.CALLBACK or Outcome.OVERFLOWED",
-                            got=event.outcome,
-                        )
-                    action = kind.__name__.removeprefix("Contact").lower()
-                    self._require(event.contact_id, contact, action, _Phase.WAITING, _Phase.RINGING)
-        date = self._local_date(at)  # may refuse a time the calendar cannot show
-        self._roll(date)
-        self._clock.commit(at)
-        self._apply(event, at)
+    def _queued(self, e: _rt.ContactQueued, at: float) -> Callable[[], None]:
+        cid = e.contact_id
+        _check_id("contact_id", cid)
+        self._counters(e.queue)
+        known = self._contacts.get(cid)
+        if known is not None and known.phase is not _Phase.MOVING:
+            raise DuplicateIdError(kind="contact", id=cid)
 
-    def _apply(self, event: MonitorEvent, at: float) -> None:
-        if isinstance(event, AgentStateChanged):
-            if event.state is None:
-                self._agents.pop(event.agent_id, None)
-            else:
-                self._agents[event.agent_id] = (event.state, event.reason)
-            return
-        if isinstance(event, ContactQueued):
-            counters = self._queues.setdefault(event.queue, _QueueCounters())
+        def apply() -> None:
+            counters = self._add_queue(e.queue)
             counters.offered += 1
-            counters.waiting[event.contact_id] = at
-            self._contacts[event.contact_id] = _Contact(
-                queue=event.queue, queued_at=at, phase=_Phase.WAITING
-            )
-            return
-        contact = self._contacts[event.contact_id]
-        counters = self._queues[contact.queue]
-        if isinstance(event, ContactRinging):
-            contact.phase = _Phase.RINGING
-            contact.agent = event.agent_id
-        elif isinstance(event, ContactRingingStopped):
-            contact.phase = _Phase.WAITING
-            contact.agent = None
-        elif isinstance(event, ContactAnswered):
-            del counters.waiting[event.contact_id]
-            contact.phase = _Phase.ANSWERED
-            contact.agent = event.agent_id
+            counters.waiting[cid] = at
+            self._contacts[cid] = _Contact(e.queue, at, _Phase.WAITING)
+
+        return apply
+
+    def _refused(self, e: _rt.ContactRefused, at: float) -> Callable[[], None]:
+        cid = e.contact_id
+        _check_id("contact_id", cid)
+        self._counters(e.queue)
+        known = self._contacts.get(cid)
+        if known is not None and known.phase is not _Phase.MOVING:
+            raise DuplicateIdError(kind="contact", id=cid)
+
+        def apply() -> None:
+            counters = self._add_queue(e.queue)
+            counters.offered += 1
+            counters.refused += 1
+            self._contacts.pop(cid, None)
+
+        return apply
+
+    def _offered(self, e: _rt.ContactOffered, at: float) -> Callable[[], None]:
+        _check_id("agent_id", e.agent_id)
+        c = self._contact(e.contact_id, *_IN_QUEUE, action="ring")
+
+        def apply() -> None:
+            if c.phase is _Phase.WAITING:
+                self._queues[c.queue].ringing += 1
+                c.phase = _Phase.RINGING
+
+        return apply
+
+    def _declined(self, e: _rt.ContactOfferDeclined, at: float) -> Callable[[], None]:
+        c = self._contact(e.contact_id, _Phase.RINGING, action="stop ringing")
+
+        def apply() -> None:
+            self._queues[c.queue].ringing -= 1
+            c.phase = _Phase.WAITING
+
+        return apply
+
+    def _answered(self, e: _rt.ContactAnswered, at: float) -> Callable[[], None]:
+        _check_id("agent_id", e.agent_id)
+        cid = e.contact_id
+        c = self._contact(cid, *_IN_QUEUE, action="answer")
+
+        def apply() -> None:
+            counters = self._queues[c.queue]
+            del counters.waiting[cid]
+            if c.phase is _Phase.RINGING:
+                counters.ringing -= 1
+            counters.talking += 1
             counters.answered += 1
-            if at - contact.queued_at <= self._answer_time:
+            if at - c.entered_at <= self._answer_time:
                 counters.answered_within += 1
-        elif isinstance(event, ContactAbandoned):
-            del counters.waiting[event.contact_id]
-            del self._contacts[event.contact_id]
-            if self._short is not None and at - contact.queued_at <= self._short:
+            c.phase = _Phase.TALKING
+
+        return apply
+
+    def _completed(self, e: _rt.ContactCompleted, at: float) -> Callable[[], None]:
+        cid = e.contact_id
+        c = self._contact(cid, _Phase.TALKING, action="complete")
+
+        def apply() -> None:
+            self._queues[c.queue].talking -= 1
+            del self._contacts[cid]
+
+        return apply
+
+    def _leave(self, cid: str, c: _Contact, *, moving: bool) -> _QueueCounters:
+        """Take a waiting or ringing contact out of its queue; the caller counts why."""
+        counters = self._queues[c.queue]
+        del counters.waiting[cid]
+        if c.phase is _Phase.RINGING:
+            counters.ringing -= 1
+        if moving:
+            c.phase = _Phase.MOVING
+        else:
+            del self._contacts[cid]
+        return counters
+
+    def _abandoned(self, e: _rt.ContactAbandoned, at: float) -> Callable[[], None]:
+        cid = e.contact_id
+        c = self._contact(cid, *_IN_QUEUE, action="abandon")
+
+        def apply() -> None:
+            counters = self._leave(cid, c, moving=False)
+            if self._short is not None and at - c.entered_at <= self._short:
                 counters.offered -= 1  # a short abandon was never really offered
             else:
                 counters.abandoned += 1
-        elif isinstance(event, ContactLeftQueue):
-            del counters.waiting[event.contact_id]
-            del self._contacts[event.contact_id]
-            counters.left += 1
-        else:  # ContactEnded
-            del self._contacts[event.contact_id]
+
+        return apply
+
+    def _overflowed(self, e: _rt.ContactOverflowed, at: float) -> Callable[[], None]:
+        cid = e.contact_id
+        c = self._contact(cid, *_IN_QUEUE, action="overflow")
+        moving = e.kind is _rt.OverflowKind.QUEUE
+
+        def apply() -> None:
+            self._leave(cid, c, moving=moving).left += 1
+
+        return apply
+
+    def _left(self, e: _rt.ContactLeft, at: float) -> Callable[[], None]:
+        cid = e.contact_id
+        c = self._contact(cid, *_IN_QUEUE, action="leave")
+
+        def apply() -> None:
+            self._leave(cid, c, moving=False).left += 1
+
+        return apply
+
+    def _transferred(self, e: _rt.ContactTransferred, at: float) -> Callable[[], None]:
+        cid = e.contact_id
+        c = self._contact(cid, *_IN_QUEUE, _Phase.TALKING, action="transfer")
+
+        def apply() -> None:
+            if c.phase is _Phase.TALKING:
+                counters = self._queues[c.queue]
+                counters.talking -= 1
+                c.phase = _Phase.MOVING
+            else:
+                counters = self._leave(cid, c, moving=True)
+            counters.transferred += 1
+
+        return apply
+
+    def _escalated(self, e: _rt.ContactEscalated, at: float) -> Callable[[], None]:
+        self._contact(e.contact_id, *_IN_QUEUE, action="escalate")
+        return _nothing
+
+    # ------------------------------------------------------------------ agents
+
+    def _agent(self, e: _rt.AgentStateChanged, at: float) -> Callable[[], None]:
+        agent_id = e.agent_id
+        _check_id("agent_id", agent_id)
+        new, old, reason = e.new, e.old, e.reason
+        given: tuple[object, object] = (new, old)  # whatever came, not the annotations
+        if not all(isinstance(state, AgentState) for state in given):
+            raise InvalidArgumentError(
+                name="state", expected="routing AgentState values for old and new", got=e
+            )
+        if reason is not None:
+            _check_id("reason", reason)
+        known = self._agents.get(agent_id)
+        current = AgentState.LOGGED_OUT if known is None else known.state
+        if known is not None and current is not old:
+            raise IllegalTransitionError(
+                entity=f"agent {agent_id!r}",
+                state=current.value,
+                action=f"change from {old.value} to {new.value}",
+                allowed=(current.value,),
+            )
+
+        def apply() -> None:
+            if known is not None:
+                self._count_agent(known, -1)
+            if new is AgentState.LOGGED_OUT:
+                if known is not None:
+                    del self._agents[agent_id]
+                    self._agent_order = None
+                return
+            shown = reason if new is AgentState.NOT_READY else None
+            agent = _Agent(new, shown, at)
+            if known is None:
+                self._agent_order = None
+            self._agents[agent_id] = agent
+            self._count_agent(agent, 1)
+
+        return apply
+
+    def _count_agent(self, agent: _Agent, delta: int) -> None:
+        self._by_state[agent.state] += delta
+        if agent.state is AgentState.NOT_READY:
+            key = agent.reason or ""
+            count = self._reasons.get(key, 0) + delta
+            if count:
+                self._reasons[key] = count
+            else:
+                del self._reasons[key]
+
+    # ------------------------------------------------------------------ IVR
+
+    def _session(self, session: object) -> str:
+        _check_id("session", session)
+        assert isinstance(session, str)
+        if session not in self._sessions:
+            raise UnknownIdError(kind="IVR session", id=session, known=self._sessions)
+        return session
+
+    def _node_entered(self, e: _ivr.NodeEntered, at: float) -> Callable[[], None]:
+        session = e.session
+        _check_id("session", session)
+        if session in self._sessions:
+            return _nothing
+        return lambda: self._sessions.add(session)
+
+    def _node_report(
+        self, e: _ivr.NodeExited | _ivr.SurveyAnswered, at: float
+    ) -> Callable[[], None]:
+        self._session(e.session)
+        return _nothing
+
+    def _session_ended(self, e: _ivr.SessionEnded, at: float) -> Callable[[], None]:
+        session = self._session(e.session)
+        result = e.result
+        if not isinstance(result, _ivr.SessionResult):
+            raise InvalidArgumentError(name="result", expected="a SessionResult", got=result)
+
+        def apply() -> None:
+            self._sessions.discard(session)
+            self._ivr_ended[result] += 1
+
+        return apply
 
     # ------------------------------------------------------------------ queries
 
     def snapshot(self, now: float) -> MonitorSnapshot:
         """The wallboard at ``now`` (which must not be earlier than the last event).
 
+        ``now`` becomes the monitor's latest time: events earlier than it are
+        refused afterwards, as for any engine.
+
         Raises:
             TimeWentBackwardsError: ``now`` is earlier than the last event.
+            InvalidArgumentError: ``now`` is not a time the calendar can show.
+
+        Complexity: O(q + a).
         """
-        at = self._clock.check(now)
-        self._roll(self._local_date(at))
+        at = self._clock.check(now, "now")
+        new_date = self._check_day(at)
+        if new_date is not None:
+            self._roll(new_date)
         self._clock.commit(at)
-        ringing: dict[str, int] = {}
-        for contact in self._contacts.values():
-            if contact.phase is _Phase.RINGING:
-                ringing[contact.queue] = ringing.get(contact.queue, 0) + 1
         queues: dict[str, QueueStatus] = {}
-        for name in sorted(self._queues):
+        for name in self._queue_order:
             c = self._queues[name]
-            rings = ringing.get(name, 0)
-            concluded = c.answered + c.abandoned + c.left
-            waited = c.answered + c.abandoned
+            concluded = c.answered + c.abandoned + c.left + c.refused
+            waited = c.answered + c.abandoned + c.left
             oldest = next(iter(c.waiting.values()), None)
             queues[name] = QueueStatus(
                 queue=name,
                 offered=c.offered,
-                waiting=len(c.waiting) - rings,
-                ringing=rings,
+                waiting=len(c.waiting) - c.ringing,
+                ringing=c.ringing,
+                talking=c.talking,
                 answered=c.answered,
                 abandoned=c.abandoned,
                 left=c.left,
+                refused=c.refused,
+                transferred=c.transferred,
                 answer_rate=None if concluded == 0 else c.answered / concluded,
                 service_level=None if waited == 0 else c.answered_within / waited,
                 longest_wait_seconds=None if oldest is None else at - oldest,
             )
-        by_state = dict.fromkeys(AgentState, 0)
-        reasons: dict[str, int] = {}
-        for state, reason in self._agents.values():
-            by_state[state] += 1
-            if state is AgentState.NOT_READY:
-                reasons[reason or ""] = reasons.get(reason or "", 0) + 1
+        if self._agent_order is None:
+            self._agent_order = sorted(self._agents)
+        agents = {}
+        for agent_id in self._agent_order:
+            a = self._agents[agent_id]
+            agents[agent_id] = AgentStatus(
+                agent_id=agent_id,
+                state=a.state,
+                reason=a.reason,
+                since=a.since,
+                seconds_in_state=at - a.since,
+            )
         assert self._date is not None
         return MonitorSnapshot(
             at=at,
             date=self._date,
             queues=queues,
-            agents={agent: state for agent, (state, _) in sorted(self._agents.items())},
-            agents_by_state=by_state,
-            not_ready_by_reason=dict(sorted(reasons.items())),
+            agents=agents,
+            agents_by_state=dict(self._by_state),
+            not_ready_by_reason=dict(sorted(self._reasons.items())),
+            in_ivr=len(self._sessions),
+            ivr_ended=dict(self._ivr_ended),
         )
+
+
+def _nothing() -> None:
+    pass
+
+
+_Handler: TypeAlias = Callable[[LiveMonitor, object, float], Callable[[], None]]
+
+_HANDLERS: dict[type, _Handler] = {
+    _rt.ContactQueued: LiveMonitor._queued,  # type: ignore[dict-item]
+    _rt.ContactRefused: LiveMonitor._refused,  # type: ignore[dict-item]
+    _rt.ContactOffered: LiveMonitor._offered,  # type: ignore[dict-item]
+    _rt.ContactOfferDeclined: LiveMonitor._declined,  # type: ignore[dict-item]
+    _rt.ContactAnswered: LiveMonitor._answered,  # type: ignore[dict-item]
+    _rt.ContactCompleted: LiveMonitor._completed,  # type: ignore[dict-item]
+    _rt.ContactAbandoned: LiveMonitor._abandoned,  # type: ignore[dict-item]
+    _rt.ContactOverflowed: LiveMonitor._overflowed,  # type: ignore[dict-item]
+    _rt.ContactTransferred: LiveMonitor._transferred,  # type: ignore[dict-item]
+    _rt.ContactEscalated: LiveMonitor._escalated,  # type: ignore[dict-item]
+    _rt.ContactLeft: LiveMonitor._left,  # type: ignore[dict-item]
+    _rt.AgentStateChanged: LiveMonitor._agent,  # type: ignore[dict-item]
+    _ivr.NodeEntered: LiveMonitor._node_entered,  # type: ignore[dict-item]
+    _ivr.NodeExited: LiveMonitor._node_report,  # type: ignore[dict-item]
+    _ivr.SurveyAnswered: LiveMonitor._node_report,  # type: ignore[dict-item]
+    _ivr.SessionEnded: LiveMonitor._session_ended,  # type: ignore[dict-item]
+}

@@ -22,8 +22,9 @@ import math
 import attrs
 
 from ..errors import InvalidArgumentError
+from ..routing import AgentState
 
-__all__ = ["AgentState", "AgentStateInterval", "Category", "ContactRecord", "Outcome"]
+__all__ = ["AgentStateInterval", "Category", "ContactRecord", "Outcome"]
 
 
 class Outcome(enum.Enum):
@@ -63,25 +64,6 @@ class Outcome(enum.Enum):
     """The center was closed (the IVR took a closed or holiday way) and the contact
     ended in the IVR, whatever it did there (heard a message, left a voicemail, hung
     up)."""
-
-
-class AgentState(enum.Enum):
-    """What an agent is doing, for state intervals."""
-
-    AVAILABLE = "available"
-    """Logged in and waiting for a contact."""
-
-    NOT_READY = "not_ready"
-    """Logged in but unavailable (a break, training, a meeting), with a reason."""
-
-    RESERVED = "reserved"
-    """A contact is ringing at the agent or is being offered."""
-
-    BUSY = "busy"
-    """Handling a contact (talking or holding)."""
-
-    WRAP_UP = "wrap_up"
-    """After-contact work."""
 
 
 class Category(enum.Enum):
@@ -130,6 +112,8 @@ IVR_ONLY_CATEGORIES = frozenset(
     }
 )
 """The leaves of contacts that never reached a queue."""
+
+_LOGGED_OUT = AgentState.LOGGED_OUT
 
 _IVR_CATEGORY = {
     Outcome.FINISHED_IN_IVR: Category.SELF_SERVICE,
@@ -428,6 +412,10 @@ class ContactRecord:
 class AgentStateInterval:
     """An agent in one state from ``start`` to ``end`` (logged in all along).
 
+    The state is the routing engine's :class:`~callcenter.routing.AgentState`
+    (also exported here as :class:`callcenter.metrics.AgentState`); time logged out
+    has no interval, so :attr:`~callcenter.routing.AgentState.LOGGED_OUT` is refused.
+
     Attributes:
         agent_id: The agent.
         state: The state.
@@ -439,7 +427,8 @@ class AgentStateInterval:
         skill_group: The agent's skill group, for reports by skill group.
 
     Raises:
-        InvalidArgumentError: ``end < start`` or a non-finite time.
+        InvalidArgumentError: ``end < start``, a non-finite time, or a state that
+            is not a logged-in :class:`~callcenter.routing.AgentState`.
     """
 
     agent_id: str
@@ -460,6 +449,7 @@ class AgentStateInterval:
             and end - end == 0.0
             and start <= end
             and self.state.__class__ is AgentState
+            and self.state is not _LOGGED_OUT
             and self.queues.__class__ is tuple
         ):
             return
@@ -470,8 +460,13 @@ class AgentStateInterval:
             raise InvalidArgumentError(
                 name="end", expected=f"a time >= start ({self.start!r})", got=self.end
             )
-        if not isinstance(self.state, AgentState):
-            raise InvalidArgumentError(name="state", expected="an AgentState", got=self.state)
+        state: object = self.state  # whatever came, not what the annotation says
+        if not isinstance(state, AgentState) or state is _LOGGED_OUT:
+            raise InvalidArgumentError(
+                name="state",
+                expected="the AgentState of a logged-in agent (not LOGGED_OUT)",
+                got=self.state,
+            )
 
     @property
     def seconds(self) -> float:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 
 from .._slots import checked_in_order
-from ._records import AgentState, AgentStateInterval, ContactRecord, Outcome, check_time
+from ..routing import AgentState
+from ._records import AgentStateInterval, ContactRecord, Outcome, check_time
 
 __all__ = ["check_time", "trusted_interval", "trusted_record"]
 

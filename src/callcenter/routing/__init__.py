@@ -7,6 +7,9 @@ logging in, offers accepted...) and answers with frozen events. It does no I/O a
 never reads the clock.
 """
 
+from typing import TYPE_CHECKING
+
+from .. import _deprecation
 from ._definition import RoutingDefinition as RoutingDefinition
 from ._definition import check_definition as check_definition
 from ._definition import load_definition as load_definition
@@ -27,12 +30,12 @@ from ._events import ContactQueued as ContactQueued
 from ._events import ContactRefused as ContactRefused
 from ._events import ContactTransferred as ContactTransferred
 from ._events import DeclineReason as DeclineReason
-from ._events import Event as Event
 from ._events import Exclusion as Exclusion
 from ._events import Explanation as Explanation
 from ._events import LeaveReason as LeaveReason
 from ._events import QueueSnapshot as QueueSnapshot
 from ._events import RefusalReason as RefusalReason
+from ._events import RoutingEvent as RoutingEvent
 from ._events import Snapshot as Snapshot
 from ._model import AgentDefinition as AgentDefinition
 from ._model import AgentState as AgentState
@@ -72,7 +75,6 @@ __all__ = [
     "CrossQueuePolicy",
     "DeclineReason",
     "EscalationStep",
-    "Event",
     "Exclusion",
     "Explanation",
     "LeaveReason",
@@ -85,6 +87,7 @@ __all__ = [
     "RoutingDecision",
     "RoutingDefinition",
     "RoutingEngine",
+    "RoutingEvent",
     "RoutingRule",
     "RuleSet",
     "SkillRequirement",
@@ -94,3 +97,13 @@ __all__ = [
     "load_definition",
     "load_definition_file",
 ]
+
+if TYPE_CHECKING:  # the deprecated names, typed for type checkers (they warn at run time)
+    Event = RoutingEvent
+
+_RENAMED = {"Event": _deprecation.Renamed("callcenter.routing.RoutingEvent", RoutingEvent)}
+
+
+def __getattr__(name: str) -> object:
+    """Deprecated names: ``Event`` is now :data:`RoutingEvent`."""
+    return _deprecation.resolve(__name__, name, _RENAMED)

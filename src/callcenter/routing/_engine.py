@@ -33,11 +33,11 @@ from ._definition import RoutingDefinition, ensure_valid
 from ._events import (
     Candidate,
     DeclineReason,
-    Event,
     Exclusion,
     Explanation,
     LeaveReason,
     RefusalReason,
+    RoutingEvent,
     Snapshot,
 )
 from ._fast_events import (
@@ -227,7 +227,7 @@ class RoutingEngine:
 
     def enqueue(
         self, contact: Contact, queue: str, now: float, *, since: float | None = None
-    ) -> list[Event]:
+    ) -> list[RoutingEvent]:
         """Put a new contact in a queue, and offer it at once if an agent can take it.
 
         Args:
@@ -322,7 +322,7 @@ class RoutingEngine:
         place(c)
         if c.sticky is not None or defn.max_wait is not None or defn.escalation:
             self._schedule_contact(c, True)
-        events: list[Event] = [
+        events: list[RoutingEvent] = [
             new_contact_queued(
                 at=t,
                 contact_id=cid,
@@ -338,7 +338,9 @@ class RoutingEngine:
         self._clock.commit(t)
         return events
 
-    def route(self, contact: Contact, now: float, *, since: float | None = None) -> list[Event]:
+    def route(
+        self, contact: Contact, now: float, *, since: float | None = None
+    ) -> list[RoutingEvent]:
         """Apply the definition's routing rules to ``contact``, then :meth:`enqueue` it.
 
         The rules choose the queue and may set the priority, the age bonus and extra
@@ -356,7 +358,7 @@ class RoutingEngine:
         )
         return self.enqueue(decision.apply(contact), decision.queue, now, since=since)
 
-    def accept(self, contact_id: str, now: float) -> list[Event]:
+    def accept(self, contact_id: str, now: float) -> list[RoutingEvent]:
         """The agent answered the ringing contact. ``O(log t)`` for ``t`` timers.
 
         Raises:
@@ -386,7 +388,7 @@ class RoutingEngine:
         c.phase = ACTIVE
         c.answered_at = t
         q.ringing -= 1
-        events: list[Event] = [
+        events: list[RoutingEvent] = [
             new_contact_answered(
                 at=t,
                 contact_id=contact_id,
@@ -402,7 +404,7 @@ class RoutingEngine:
         self._clock.commit(t)
         return events
 
-    def reject(self, contact_id: str, now: float) -> list[Event]:
+    def reject(self, contact_id: str, now: float) -> list[RoutingEvent]:
         """The agent declined the ringing contact; it goes back to its place.
 
         The contact is not offered to that agent again within its queue's
@@ -416,12 +418,12 @@ class RoutingEngine:
         t = self._clock.check(now)
         c = self._contact(contact_id)
         self._expect_phase(c, "reject")
-        events: list[Event] = []
+        events: list[RoutingEvent] = []
         self._return_offer(c, t, DeclineReason.REJECTED, events)
         self._clock.commit(t)
         return events
 
-    def complete(self, contact_id: str, now: float) -> list[Event]:
+    def complete(self, contact_id: str, now: float) -> list[RoutingEvent]:
         """Handling of an answered contact ended; the agent goes to wrap-up or frees up.
 
         Complexity: ``O(q (l + log n))`` for the agent's ``q`` queues with ``l`` open
@@ -445,7 +447,7 @@ class RoutingEngine:
         assert a is not None
         assert c.offered_at is not None
         assert c.answered_at is not None
-        events: list[Event] = [
+        events: list[RoutingEvent] = [
             new_contact_completed(
                 at=t,
                 contact_id=contact_id,
@@ -463,7 +465,7 @@ class RoutingEngine:
         self._clock.commit(t)
         return events
 
-    def abandon(self, contact_id: str, now: float) -> list[Event]:
+    def abandon(self, contact_id: str, now: float) -> list[RoutingEvent]:
         """The customer hung up while waiting or while the offer rang. ``O(log n)``.
 
         Raises:
@@ -476,7 +478,7 @@ class RoutingEngine:
         c = self._contact(contact_id)
         self._expect_phase(c, "abandon")
         a = c.agent
-        events: list[Event] = [
+        events: list[RoutingEvent] = [
             new_contact_abandoned(
                 at=t,
                 contact_id=contact_id,
@@ -501,7 +503,7 @@ class RoutingEngine:
         self._clock.commit(t)
         return events
 
-    def remove(self, contact_id: str, now: float) -> list[Event]:
+    def remove(self, contact_id: str, now: float) -> list[RoutingEvent]:
         """Take a waiting contact out of its queue on the host's behalf. ``O(log n)``.
 
         Raises:
@@ -512,12 +514,12 @@ class RoutingEngine:
         t = self._clock.check(now)
         c = self._contact(contact_id)
         self._expect_phase(c, "remove")
-        events: list[Event] = []
+        events: list[RoutingEvent] = []
         self._leave(c, t, LeaveReason.REMOVED, events)
         self._clock.commit(t)
         return events
 
-    def transfer(self, contact_id: str, queue: str, now: float) -> list[Event]:
+    def transfer(self, contact_id: str, queue: str, now: float) -> list[RoutingEvent]:
         """Move a waiting or answered contact to another queue, keeping its place.
 
         A waiting contact keeps its virtual start time; an answered one leaves its
@@ -543,7 +545,7 @@ class RoutingEngine:
                 got=queue,
             )
         a = c.agent
-        events: list[Event] = [
+        events: list[RoutingEvent] = [
             new_contact_transferred(
                 at=t,
                 contact_id=contact_id,
@@ -571,7 +573,7 @@ class RoutingEngine:
         self._clock.commit(t)
         return events
 
-    def set_priority(self, contact_id: str, priority: int, now: float) -> list[Event]:
+    def set_priority(self, contact_id: str, priority: int, now: float) -> list[RoutingEvent]:
         """Change a waiting or ringing contact's priority. ``O(log n)``.
 
         A ringing contact keeps ringing; the new priority counts if it comes back.
@@ -600,7 +602,7 @@ class RoutingEngine:
         self._clock.commit(t)
         return []
 
-    def login(self, agent_id: str, now: float, *, ready: bool = True) -> list[Event]:
+    def login(self, agent_id: str, now: float, *, ready: bool = True) -> list[RoutingEvent]:
         """Log an agent in, ready (default) or not ready; counters start from zero.
 
         Complexity: ``O(q (l + log n))`` when the agent takes contacts at once.
@@ -629,13 +631,13 @@ class RoutingEngine:
             m.queue.logged_in += 1
             m.handled = 0
             m.talk = 0.0
-        events: list[Event] = []
+        events: list[RoutingEvent] = []
         self._sync(a, t, events)
         self._match_agent(a, t, events)
         self._clock.commit(t)
         return events
 
-    def logout(self, agent_id: str, now: float) -> list[Event]:
+    def logout(self, agent_id: str, now: float) -> list[RoutingEvent]:
         """Log an agent out.
 
         If it was the last member of a queue that sends contacts away when empty,
@@ -651,7 +653,7 @@ class RoutingEngine:
         a = self._agent(agent_id)
         if not _CAN_LOGOUT(a):
             raise self._agent_illegal(a, "logout")
-        events: list[Event] = []
+        events: list[RoutingEvent] = []
         a.logged_in = False
         a.paused = False
         a.reason = None
@@ -673,7 +675,7 @@ class RoutingEngine:
         self._clock.commit(t)
         return events
 
-    def set_not_ready(self, agent_id: str, reason: str, now: float) -> list[Event]:
+    def set_not_ready(self, agent_id: str, reason: str, now: float) -> list[RoutingEvent]:
         """Pause an agent with a reason code (break, lunch, training, outbound...).
 
         Contacts already ringing or being handled stay; no new offers come.
@@ -698,12 +700,12 @@ class RoutingEngine:
             raise self._agent_illegal(a, "set_not_ready")
         a.paused = True
         a.reason = reason
-        events: list[Event] = []
+        events: list[RoutingEvent] = []
         self._sync(a, t, events)
         self._clock.commit(t)
         return events
 
-    def set_ready(self, agent_id: str, now: float) -> list[Event]:
+    def set_ready(self, agent_id: str, now: float) -> list[RoutingEvent]:
         """End a pause (and reset the missed-offer count); the agent may take work.
 
         Raises:
@@ -718,13 +720,13 @@ class RoutingEngine:
         a.paused = False
         a.reason = None
         a.misses = 0
-        events: list[Event] = []
+        events: list[RoutingEvent] = []
         self._sync(a, t, events)
         self._match_agent(a, t, events)
         self._clock.commit(t)
         return events
 
-    def end_wrap_up(self, agent_id: str, now: float) -> list[Event]:
+    def end_wrap_up(self, agent_id: str, now: float) -> list[RoutingEvent]:
         """End an agent's after-contact work before its time limit.
 
         Raises:
@@ -738,12 +740,12 @@ class RoutingEngine:
             raise self._agent_illegal(a, "end_wrap_up")
         for w in a.wraps:
             self._timers.cancel(w)
-        events: list[Event] = []
+        events: list[RoutingEvent] = []
         self._end_wraps(a, list(a.wraps), t, events)
         self._clock.commit(t)
         return events
 
-    def advance(self, now: float) -> list[Event]:
+    def advance(self, now: float) -> list[RoutingEvent]:
         """Fire every timer due by ``now``, in deadline order.
 
         Ring timeouts return contacts to their place (and may pause the agent),
@@ -757,7 +759,7 @@ class RoutingEngine:
         """
         t = self._clock.check(now)
         floor = self._clock.now if self._clock.now is not None else t
-        events: list[Event] = []
+        events: list[RoutingEvent] = []
         while (due := self._timers.pop_due(t)) is not None:
             deadline, key = due
             at = max(deadline, floor)
@@ -904,7 +906,7 @@ class RoutingEngine:
                 return True
         return False
 
-    def _fall_back(self, m: Member, t: float, events: list[Event]) -> None:
+    def _fall_back(self, m: Member, t: float, events: list[RoutingEvent]) -> None:
         """Open to the whole queue the stranded contacts sticky to ``m``'s agent.
 
         Those that no preferred agent can take any more (the agent logged out) are
@@ -939,7 +941,7 @@ class RoutingEngine:
         place(c)
         self._schedule_contact(c)
 
-    def _sync(self, a: AState, t: float, events: list[Event], reindex: bool = True) -> None:
+    def _sync(self, a: AState, t: float, events: list[RoutingEvent], reindex: bool = True) -> None:
         # The reported state, from the flags (the ordered table DERIVED_STATE). This
         # runs two or three times per routing event.
         new = derive_state(a)
@@ -979,7 +981,7 @@ class RoutingEngine:
                         for m in a.members:
                             del m.queue.ready[i][a.id]
 
-    def _match_contact(self, c: CState, t: float, events: list[Event]) -> None:
+    def _match_contact(self, c: CState, t: float, events: list[RoutingEvent]) -> None:
         q = c.queue
         ready = q.ready[c.ch]
         if not ready or c.phase is not WAITING:
@@ -1028,7 +1030,7 @@ class RoutingEngine:
                 return item
         return None
 
-    def _match_agent(self, a: AState, t: float, events: list[Event]) -> None:
+    def _match_agent(self, a: AState, t: float, events: list[RoutingEvent]) -> None:
         # The live mask, not the indexed one: _release defers re-indexing until the
         # agent has taken what it will take, to spare the ready tables a round trip.
         live = 0 if not a.logged_in or a.paused else a.room  # readiness, as in _sync
@@ -1112,7 +1114,7 @@ class RoutingEngine:
         c: CState,
         m: Member,
         t: float,
-        events: list[Event],
+        events: list[RoutingEvent],
         why: str,
         reindex: bool = True,
     ) -> None:
@@ -1158,7 +1160,7 @@ class RoutingEngine:
         self._sync(a, t, events, reindex)
 
     def _return_offer(
-        self, c: CState, t: float, reason: DeclineReason, events: list[Event]
+        self, c: CState, t: float, reason: DeclineReason, events: list[RoutingEvent]
     ) -> None:
         a = c.agent
         assert a is not None
@@ -1252,7 +1254,7 @@ class RoutingEngine:
             reason=why,
         )
 
-    def _release(self, a: AState, c: CState, t: float, events: list[Event]) -> None:
+    def _release(self, a: AState, c: CState, t: float, events: list[RoutingEvent]) -> None:
         """The agent's handling of ``c`` ended: talk time, wrap-up, next contact."""
         assert c.answered_at is not None
         del a.active[c.spec.id]
@@ -1273,7 +1275,7 @@ class RoutingEngine:
         self._sync(a, t, events, False)
         self._match_agent(a, t, events)  # re-indexes the agent
 
-    def _leave(self, c: CState, t: float, reason: LeaveReason, events: list[Event]) -> None:
+    def _leave(self, c: CState, t: float, reason: LeaveReason, events: list[RoutingEvent]) -> None:
         events.append(
             new_contact_left(
                 at=t,
@@ -1289,7 +1291,7 @@ class RoutingEngine:
         self._timers.cancel(c)
         unplace(c)
 
-    def _move(self, c: CState, target: QState, t: float, events: list[Event]) -> None:
+    def _move(self, c: CState, target: QState, t: float, events: list[RoutingEvent]) -> None:
         """Move a waiting contact to ``target`` keeping its place, then match it."""
         unplace(c)
         self._prune(c, t)
@@ -1299,7 +1301,7 @@ class RoutingEngine:
         self._match_contact(c, t, events)
 
     @staticmethod
-    def _queued_event(c: CState, t: float, events: list[Event]) -> None:
+    def _queued_event(c: CState, t: float, events: list[RoutingEvent]) -> None:
         events.append(
             new_contact_queued(
                 at=t,
@@ -1328,7 +1330,9 @@ class RoutingEngine:
         both = a.exclusive >> ch & 1
         return any(w.ch == ch or (both and a.exclusive >> w.ch & 1) for w in a.wraps)
 
-    def _end_wraps(self, a: AState, wraps: list[Wrap], t: float, events: list[Event]) -> None:
+    def _end_wraps(
+        self, a: AState, wraps: list[Wrap], t: float, events: list[RoutingEvent]
+    ) -> None:
         """End ``wraps`` (the agent's, their timers already gone): give back their room."""
         for w in wraps:
             a.wraps.remove(w)
@@ -1336,7 +1340,7 @@ class RoutingEngine:
         self._sync(a, t, events)
         self._match_agent(a, t, events)
 
-    def _contact_timer(self, c: CState, t: float, events: list[Event]) -> None:
+    def _contact_timer(self, c: CState, t: float, events: list[RoutingEvent]) -> None:
         q = c.queue
         defn = q.defn
         unplace(c)

@@ -33,12 +33,12 @@ __all__ = [
     "ContactRefused",
     "ContactTransferred",
     "DeclineReason",
-    "Event",
     "Exclusion",
     "Explanation",
     "LeaveReason",
     "QueueSnapshot",
     "RefusalReason",
+    "RoutingEvent",
     "Snapshot",
 ]
 
@@ -305,7 +305,7 @@ class AgentStateChanged:
     reason: str | None = None
 
 
-Event = (
+RoutingEvent = (
     ContactQueued
     | ContactRefused
     | ContactOffered

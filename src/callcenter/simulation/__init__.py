@@ -18,6 +18,9 @@ ticket desk and record builder. The building blocks:
   :class:`concurrent.futures.Executor` (:func:`run_study`).
 """
 
+from typing import TYPE_CHECKING
+
+from .. import _deprecation
 from ._arrivals import ArrivalProcess as ArrivalProcess
 from ._arrivals import PoissonArrivals as PoissonArrivals
 from ._arrivals import ReplayedArrivals as ReplayedArrivals
@@ -38,7 +41,7 @@ from ._distributions import NoPatience as NoPatience
 from ._distributions import Patience as Patience
 from ._driver import scenario_figures as scenario_figures
 from ._driver import simulate as simulate
-from ._kernel import Event as Event
+from ._kernel import ScheduledEvent as ScheduledEvent
 from ._kernel import SimulationStalledError as SimulationStalledError
 from ._kernel import Simulator as Simulator
 from ._kernel import TimerSource as TimerSource
@@ -76,7 +79,6 @@ __all__ = [
     "Deterministic",
     "Duration",
     "Empirical",
-    "Event",
     "Exponential",
     "LineModel",
     "LogNormal",
@@ -87,6 +89,7 @@ __all__ = [
     "RandomStreams",
     "ReplayedArrivals",
     "Scenario",
+    "ScheduledEvent",
     "Shift",
     "ShiftChange",
     "SimulationResult",
@@ -119,3 +122,13 @@ __all__ = [
     "t_cdf",
     "t_quantile",
 ]
+
+if TYPE_CHECKING:  # the deprecated names, typed for type checkers (they warn at run time)
+    Event = ScheduledEvent
+
+_RENAMED = {"Event": _deprecation.Renamed("callcenter.simulation.ScheduledEvent", ScheduledEvent)}
+
+
+def __getattr__(name: str) -> object:
+    """Deprecated names: ``Event`` is now :class:`ScheduledEvent`."""
+    return _deprecation.resolve(__name__, name, _RENAMED)

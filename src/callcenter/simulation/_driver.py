@@ -68,12 +68,12 @@ from ..routing import (
     ContactRefused,
     OverflowKind,
     RoutingEngine,
+    RoutingEvent,
     SkillRequirement,
 )
-from ..routing import Event as RoutingEvent
 from ..tickets import BUILTIN_WORKFLOWS, SlaBreached, TicketClosed, TicketDesk, TicketOpened
 from ._distributions import NoPatience
-from ._kernel import Event, Simulator
+from ._kernel import ScheduledEvent, Simulator
 from ._results import SimulationResult, TicketSummary
 from ._scenario import LineModel, Scenario, StaffGroup, TicketModel
 from ._shifts import ShiftChange
@@ -124,11 +124,11 @@ class _Call:
         self.caller = caller
         self.vip = vip
         self.session: Session | None = None
-        self.deadline: Event | None = None  # the session's timeout, in the calendar
+        self.deadline: ScheduledEvent | None = None  # the session's timeout, in the calendar
         self.deadline_at: float | None = None
-        self.pending: Event | None = None  # the caller's next action in the IVR
-        self.abandon: Event | None = None  # patience running out in the queue
-        self.accept: Event | None = None  # the agent picking up
+        self.pending: ScheduledEvent | None = None  # the caller's next action in the IVR
+        self.abandon: ScheduledEvent | None = None  # patience running out in the queue
+        self.accept: ScheduledEvent | None = None  # the agent picking up
 
 
 # Events after which the caller is gone (an overflow only when not to another queue).

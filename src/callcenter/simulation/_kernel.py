@@ -38,7 +38,7 @@ from ..errors import (
 )
 from ._checks import is_count
 
-__all__ = ["Event", "SimulationStalledError", "Simulator", "TimerSource"]
+__all__ = ["ScheduledEvent", "SimulationStalledError", "Simulator", "TimerSource"]
 
 Ts = TypeVarTuple("Ts")
 R = TypeVar("R")
@@ -87,7 +87,7 @@ class SimulationStalledError(EngineError):
         )
 
 
-class Event:
+class ScheduledEvent:
     """A scheduled callback; keep it to :meth:`Simulator.cancel` it.
 
     Attributes:
@@ -108,7 +108,7 @@ class Event:
 
     def __repr__(self) -> str:
         state = "done or cancelled" if self.callback is None else repr(self.callback)
-        return f"<Event at {self.time!r}: {state}>"
+        return f"<ScheduledEvent at {self.time!r}: {state}>"
 
 
 class _Source(Generic[R]):
@@ -166,7 +166,7 @@ class Simulator:
                 name="stall_limit", expected="an integer >= 1", got=stall_limit
             )
         self._stall_limit = stall_limit
-        self._heap: list[tuple[float, int, Event]] = []
+        self._heap: list[tuple[float, int, ScheduledEvent]] = []
         self._seq = itertools.count()
         self._dead = 0
         self._sources: list[_Source[Any]] = []
@@ -184,7 +184,9 @@ class Simulator:
         """How many calendar events are scheduled and not cancelled. ``O(1)``."""
         return len(self._heap) - self._dead
 
-    def schedule(self, time: float, callback: Callable[[*Ts], object], *args: *Ts) -> Event:
+    def schedule(
+        self, time: float, callback: Callable[[*Ts], object], *args: *Ts
+    ) -> ScheduledEvent:
         """Run ``callback(*args)`` at virtual time ``time``. ``O(log n)``.
 
         Events at the same time run in the order they were scheduled.
@@ -199,11 +201,13 @@ class Simulator:
             valid = False
         if not valid:
             self._refuse(time)
-        event = Event(time, callback, args)
+        event = ScheduledEvent(time, callback, args)
         _heappush(self._heap, (time, next(self._seq), event))
         return event
 
-    def schedule_after(self, delay: float, callback: Callable[[*Ts], object], *args: *Ts) -> Event:
+    def schedule_after(
+        self, delay: float, callback: Callable[[*Ts], object], *args: *Ts
+    ) -> ScheduledEvent:
         """Run ``callback(*args)`` ``delay`` seconds from now (``delay >= 0``). ``O(log n)``.
 
         Raises:
@@ -218,7 +222,7 @@ class Simulator:
                 name="delay", expected="a finite number of seconds >= 0", got=delay
             )
         time = self._now + delay
-        event = Event(time, callback, args)
+        event = ScheduledEvent(time, callback, args)
         heapq.heappush(self._heap, (time, next(self._seq), event))
         return event
 
@@ -257,7 +261,7 @@ class Simulator:
         value = as_instant(time, "time")
         raise TimeWentBackwardsError(now=value, last=self._now)
 
-    def cancel(self, event: Event) -> bool:
+    def cancel(self, event: ScheduledEvent) -> bool:
         """Cancel a scheduled event. Returns whether it was still pending. ``O(1)``.
 
         Cancelling an event that already ran or was cancelled does nothing.

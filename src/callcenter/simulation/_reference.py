@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from ..errors import InvalidArgumentError
 from ._checks import is_count, is_real
 from ._distributions import Duration, Exponential, NoPatience, Patience
-from ._kernel import Event, Simulator
+from ._kernel import ScheduledEvent, Simulator
 from ._streams import RandomStreams
 
 __all__ = ["fifo_queue_run", "simulate_fifo_queue"]
@@ -39,7 +39,7 @@ class _Waiting:
         self.arrived = arrived
         self.counted = counted
         self.gone = False
-        self.timer: Event | None = None
+        self.timer: ScheduledEvent | None = None
 
 
 def simulate_fifo_queue(

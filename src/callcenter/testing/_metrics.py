@@ -125,7 +125,7 @@ def agent_state_intervals(
     queues: tuple[str, ...] = ("enquiry", "business"),
 ) -> AgentStateInterval:
     """Valid agent state intervals, in whole seconds, with reasons for not-ready."""
-    state = draw(st.sampled_from(list(AgentState)))
+    state = draw(st.sampled_from([s for s in AgentState if s is not AgentState.LOGGED_OUT]))
     begin = start + draw(st.integers(min_value=0, max_value=int(span)))
     length = draw(st.integers(min_value=0, max_value=7_200))
     reason = None

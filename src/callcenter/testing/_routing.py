@@ -37,12 +37,12 @@ from ..routing import (
     ContactTransferred,
     CrossQueuePolicy,
     EscalationStep,
-    Event,
     Membership,
     Overflow,
     OverflowKind,
     QueueDefinition,
     RoutingDefinition,
+    RoutingEvent,
     RoutingRule,
     RuleSet,
     SkillRequirement,
@@ -310,16 +310,16 @@ class RoutingEventChecker:
         """Contacts that are waiting, ringing or being handled."""
         return frozenset(self._phase)
 
-    def feed(self, events: Sequence[Event]) -> None:
+    def feed(self, events: Sequence[RoutingEvent]) -> None:
         """Check ``events`` (in order) against everything seen so far."""
         for event in events:
             self._check(event)
 
-    def _end(self, contact_id: str, event: Event) -> None:
+    def _end(self, contact_id: str, event: RoutingEvent) -> None:
         del self._phase[contact_id]
         self._outcome[contact_id] = type(event).__name__
 
-    def _check(self, e: Event) -> None:
+    def _check(self, e: RoutingEvent) -> None:
         assert e.at >= self._last_at, f"time went backwards at {e!r}"
         self._last_at = e.at
         if isinstance(e, AgentStateChanged):
