@@ -114,7 +114,7 @@ class Line:
             )
         if self.closed_line is not None and self.closed_line == self.id:
             problems.add("closed_line", "a line cannot hand its calls to itself")
-        problems.raise_if_any(what=f"line {self.id!r}" if isinstance(self.id, str) else "line")
+        problems.raise_if_any(what=f"line {short_repr(self.id)}")
 
 
 @attrs.frozen(kw_only=True)
@@ -179,11 +179,11 @@ class KnownCaller:
     def __attrs_post_init__(self) -> None:
         problems = Problems()
         _phone(problems, "number", self.number)
-        if not isinstance(self.status, CallerStatus):
+        status: object = self.status
+        if not isinstance(status, CallerStatus):
             problems.add(
                 "status",
-                f"expected a CallerStatus, got {type(self.status).__name__} "
-                f"{short_repr(self.status)}",
+                f"expected a CallerStatus, got {type(status).__name__} {short_repr(status)}",
             )
         _text(problems, "agent", self.agent, optional=True)
         problems.number("sticky_for", self.sticky_for, minimum=0)
@@ -221,15 +221,12 @@ class TicketRule:
         _text(problems, "workflow", self.workflow)
         _text(problems, "agent_outcome", self.agent_outcome, optional=True)
         _text(problems, "queue", self.queue, optional=True)
-        if self.ivr_result is not None and self.ivr_result not in IVR_RESULTS:
-            hint = (
-                did_you_mean(self.ivr_result, IVR_RESULTS)
-                if isinstance(self.ivr_result, str)
-                else ""
-            )
+        result: object = self.ivr_result
+        if result is not None and result not in IVR_RESULTS:
+            hint = did_you_mean(result, IVR_RESULTS) if isinstance(result, str) else ""
             problems.add(
                 "ivr_result",
-                f"unknown IVR result {short_repr(self.ivr_result)}{hint}; "
+                f"unknown IVR result {short_repr(result)}{hint}; "
                 f"expected one of: {', '.join(IVR_RESULTS)}",
             )
         problems.raise_if_any(what="ticket rule")
