@@ -177,6 +177,21 @@ def _stand_in(cl: type[T], raw: object) -> T:
 _STATUSES = tuple(status.value for status in CallerStatus)
 
 
+def _named(
+    document: Mapping[str, Any], calendars: Mapping[str, BusinessCalendar]
+) -> dict[str, BusinessCalendar]:
+    """The hotline's calendars that a raw flow document's nodes name.
+
+    Only those go into the flow (where its own calendars of the same name win), so
+    that a flow holds no calendar it does not use.
+    """
+    nodes = document.get("nodes")
+    if not isinstance(nodes, Mapping):
+        return {}
+    named = {body.get("calendar") for body in nodes.values() if isinstance(body, Mapping)}
+    return {name: calendar for name, calendar in calendars.items() if name in named}
+
+
 def _raw_ids(document: object, key: str) -> list[str] | None:
     """The ids of a raw routing document's queues or agents (those written as text)."""
     if not isinstance(document, Mapping) or not isinstance(document.get(key, []), list):
@@ -668,7 +683,7 @@ class _Loader:
             if document is not None:
                 try:
                     parts.flows[str(key)] = flow_from_dict(
-                        document, calendars=parts.calendars, what=f"flow {key!r}"
+                        document, calendars=_named(document, parts.calendars), what=f"flow {key!r}"
                     )
                 except DefinitionError as exc:
                     self.absorb(exc, path)
