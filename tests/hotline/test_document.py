@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import math
 import re
 import time
@@ -321,9 +322,7 @@ def _files(folder: Path) -> None:
         'name = "main"\nstart = "agent"\n[nodes.agent]\nkind = "enqueue"\nqueue = "enquiry"\n',
         encoding="utf-8",
     )
-    (folder / "routing" / "acd.json").write_text(
-        __import__("json").dumps(small["routing"]), encoding="utf-8"
-    )
+    (folder / "routing" / "acd.json").write_text(json.dumps(small["routing"]), encoding="utf-8")
     (folder / "hotline" / "calendar.toml").write_text(
         'timezone = "Asia/Shanghai"\n[weekly]\nmon-fri = ["08:00-18:00"]\n', encoding="utf-8"
     )
