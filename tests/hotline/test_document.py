@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from callcenter._loading import read_document
+from callcenter.calendars import BusinessCalendar
 from callcenter.errors import CallCenterError, DefinitionError, Problem, Severity
 from callcenter.hotline import (
     IVR_RESULTS,
@@ -243,7 +244,24 @@ def test_closed_lines_that_go_round_in_a_cycle() -> None:
     cycles = [p for p in problems if "cycle" in p.message]
     assert len(cycles) == 1
     assert cycles[0].path == "lines.a.closed_line"
-    assert "a -> b -> a" in cycles[0].message
+    assert "a cycle of 2 (a -> b -> a)" in cycles[0].message
+
+
+def test_a_long_cycle_of_closed_lines_is_reported_once_at_its_first_line() -> None:
+    count = 3000
+    lines = tuple(
+        Line(id=f"l{i}", number=str(i), queue="q", calendar="c", closed_line=f"l{(i + 1) % count}")
+        for i in range(count)
+    )
+    # l0 is reached from the lines before it in the cycle's walk, never listed first
+    lines = lines[1:] + lines[:1]
+    routing = RoutingDefinition(queues=(QueueDefinition(id="q"),))
+    calendars = {"c": BusinessCalendar.always_open()}
+    hotline = HotlineDefinition(name="x", lines=lines, routing=routing, calendars=calendars)
+    cycles = [p for p in check_hotline(hotline) if "cycle" in p.message]
+    assert [p.path for p in cycles] == ["lines.l1.closed_line"]
+    assert "a cycle of 3000 (l1 -> l2 -> " in cycles[0].message
+    assert "(2994 more) -> l1)" in cycles[0].message
 
 
 def test_a_chain_of_closed_lines_that_ends_is_fine() -> None:

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from .._calendar_parts import zone_problem
 from .._checks import Problems, short_repr
 from ..calendars import BusinessCalendar
 from ..errors import InvalidArgumentError, did_you_mean
@@ -295,6 +296,9 @@ class HotlineDefinition:
     def __attrs_post_init__(self) -> None:
         problems = Problems()
         _text(problems, "name", self.name)
+        zone = zone_problem(self.timezone)
+        if zone is not None:
+            problems.add("timezone", zone)
         _items(problems, "lines", self.lines, Line)
         _items(problems, "ticket_rules", self.ticket_rules, TicketRule)
         _items(problems, "callers", self.callers, KnownCaller)

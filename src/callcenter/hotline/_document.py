@@ -376,25 +376,38 @@ def _line_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]
 
 
 def _closed_cycles(lines: list[tuple[str, Line]]) -> Iterator[Problem]:
-    """An error for each cycle of closed-line hand-overs, at its first line."""
+    """An error for each cycle of closed-line hand-overs, at the first of its lines.
+
+    Each line hands over to at most one other, so every walk either ends or runs into
+    a cycle; each line is walked once (linear in the number of lines).
+    """
     target = {line.id: line.closed_line for _, line in lines}
     key_of = {line.id: key for key, line in reversed(lines)}
-    reported: set[str] = set()
+    order = {line_id: index for index, line_id in enumerate(target)}
+    done: set[str] = set()
     for start in target:
-        route = [start]
-        current = target[start]
-        while current is not None and current in target and current not in route:
-            route.append(current)
+        walk: dict[str, int] = {}  # line -> its place on this walk
+        current: str | None = start
+        while current is not None and current in target and current not in done:
+            if current in walk:
+                cycle = list(walk)[walk[current] :]
+                first = min(cycle, key=order.__getitem__)
+                at = cycle.index(first)
+                ring = [*cycle[at:], *cycle[:at]]
+                if len(ring) > 8:
+                    ring = [*ring[:6], f"... ({len(ring) - 6} more)"]
+                shown = " -> ".join([*ring, first])
+                yield Problem(
+                    path=f"lines.{key_of[first]}.closed_line",
+                    message=f"closed lines hand calls round in a cycle of {len(cycle)} "
+                    f"({shown}); when they "
+                    "are all closed a call has no line to go to: end the chain at a line "
+                    "without closed_line",
+                )
+                break
+            walk[current] = len(walk)
             current = target[current]
-        if current != start or start in reported:
-            continue
-        reported.update(route)
-        cycle = " -> ".join([*route, start])
-        yield Problem(
-            path=f"lines.{key_of[start]}.closed_line",
-            message=f"closed lines hand calls round in a cycle ({cycle}); when they are all "
-            "closed a call has no line to go to: end the chain at a line without closed_line",
-        )
+        done.update(walk)
 
 
 def _caller_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Problem]:
