@@ -297,7 +297,6 @@ def test_warnings_for_what_works_but_is_likely_wrong() -> None:
         {"number": "13900000002", "sticky_for": 30},
     ]
     data["ticket_rules"] = [
-        {"workflow": "complaint"},
         {"workflow": "complaint", "ivr_result": "voicemail", "agent_outcome": "complaint"},
         {"workflow": "callback", "ivr_result": "voicemail"},
     ]
@@ -308,9 +307,8 @@ def test_warnings_for_what_works_but_is_likely_wrong() -> None:
     assert "never used" in found["lines.main.queue"].message
     assert "blocked caller" in found["callers.0"].message
     assert "without an agent" in found["callers.1.sticky_for"].message
-    assert "every call" in found["ticket_rules.0"].message
-    assert "never applies" in found["ticket_rules.1.agent_outcome"].message
-    assert "needs reason" in found["ticket_rules.2.fields"].message
+    assert "never applies" in found["ticket_rules.0.agent_outcome"].message
+    assert "needs reason" in found["ticket_rules.1.fields"].message
 
 
 def test_two_agents_ringing_at_one_place() -> None:
@@ -416,9 +414,32 @@ def test_an_endpoint_needs_somewhere_to_ring() -> None:
 
 
 def test_a_line_needs_a_flow_or_a_queue_and_a_calendar_for_closed_line() -> None:
-    with pytest.raises(DefinitionError) as caught:
-        Line(id="a", number="1", closed_line="a")
-    assert {p.path for p in caught.value.problems} == {"flow", "calendar", "closed_line"}
+    data = _small()
+    data["lines"] = {"a": {"number": "1", "closed_line": "a"}}
+    data["ticket_rules"] = [{"workflow": "callback", "fields": {"reason": "x"}}]
+    found = _at(_problems(data))
+    assert "give the flow that answers the line" in found["lines.a.flow"].message
+    assert "give the calendar" in found["lines.a.calendar"].message
+    assert "cannot hand its calls to itself" in found["lines.a.closed_line"].message
+    assert "give ivr_result" in found["ticket_rules.0"].message
+
+
+def test_a_line_without_flow_or_queue_goes_to_the_default_queue() -> None:
+    data = _small()
+    data["lines"]["main"] = {"number": "1"}
+    data["routing"]["rules"] = {"default_queue": "enquiry"}
+    del data["flows"]
+    hotline = hotline_from_dict(data)
+    assert hotline.lines[0].queue is None
+    assert check_hotline(hotline) == []
+
+
+def test_a_line_of_the_wrong_types_is_not_also_told_it_lacks_a_flow() -> None:
+    data = _small()
+    data["lines"]["main"] = {"number": "1", "flow": 5}
+    found = [p for p in _problems(data) if p.path.startswith("lines.")]
+    assert [p.path for p in found] == ["lines.main.flow"]
+    assert "expected text" in found[0].message
 
 
 def test_a_ticket_rule_takes_only_ivr_results() -> None:

@@ -103,18 +103,6 @@ class Line:
         _text(problems, "number", self.number)
         for name in ("flow", "queue", "language", "calendar", "closed_line"):
             _text(problems, name, getattr(self, name), optional=True)
-        if self.flow is None and self.queue is None:
-            problems.add(
-                "flow", "give the flow that answers the line, or the queue its calls go to"
-            )
-        if self.closed_line is not None and self.calendar is None:
-            problems.add(
-                "calendar",
-                f"closed_line {self.closed_line!r} takes the calls while the line's calendar "
-                "says closed; give the calendar",
-            )
-        if self.closed_line is not None and self.closed_line == self.id:
-            problems.add("closed_line", "a line cannot hand its calls to itself")
         problems.raise_if_any(what=f"line {short_repr(self.id)}")
 
 
