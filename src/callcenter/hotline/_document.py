@@ -216,7 +216,9 @@ def check_hotline(definition: HotlineDefinition) -> list[Problem]:
     * ``timezone`` is an IANA time zone;
     * lines: ids and numbers unique (and no line's id another line's number); the
       flow, queue, calendar and ``closed_line`` each line names exist; the language
-      is one its flow speaks; ``closed_line`` hand-overs end somewhere (no cycle);
+      is one its flow speaks; something answers each line (a flow, a queue, or the
+      routing rules' default queue); a ``closed_line`` has a calendar, is another
+      line, and the hand-overs end somewhere (no cycle);
     * flows: the problems :func:`~callcenter.ivr.check_flow` finds, with the
       routing definition's queues as the queues that exist; the routing
       definition's problems (:func:`~callcenter.routing.check_definition`); the
@@ -224,14 +226,15 @@ def check_hotline(definition: HotlineDefinition) -> list[Problem]:
     * endpoints: each agent exists in the routing definition, under its own key;
     * known callers: numbers unique (as :func:`~callcenter.ivr.normalize_number`
       writes them), their dedicated agents exist;
-    * ticket rules: the workflow and queue exist.
+    * ticket rules: the workflow and queue exist; each rule says when it applies
+      (an ``ivr_result``, an ``agent_outcome``, or both).
 
     Warnings (:attr:`~callcenter.errors.Severity.WARNING`) for what works but is
     likely wrong: agents without an endpoint (their offers ring at the agent id),
     flows and calendars no line uses, a line that names both a flow and a queue, a
     blocked caller with a dedicated agent, a ``sticky_for`` without an agent, a ticket
     rule that can never apply or that opens tickets lacking the fields their workflow
-    needs.
+    needs, two agents ringing at one place.
 
     Paths are those of the hotline document: lines by id (``lines.hotline.flow``),
     flows, workflows, calendars and endpoints by key, callers and ticket rules by
