@@ -29,10 +29,13 @@ from callcenter.hotline import (
     TicketRule,
     check_hotline,
     hotline_from_dict,
+    hotline_to_dict,
     load_hotline,
 )
-from callcenter.ivr import CallerStatus, SessionResult, load_flow
+from callcenter.ivr import CallerStatus, SessionResult, flow_to_dict, load_flow
 from callcenter.routing import AgentDefinition, Membership, QueueDefinition, RoutingDefinition
+from callcenter.testing import routing_definitions
+from callcenter.tickets import workflow_to_dict
 
 from ..foundation.campaign import campaign_examples
 from ..foundation.test_loader_campaign import ACTIONS, NASTY, _mutate, _paths, _write
@@ -558,3 +561,45 @@ def test_hostile_hotline_documents_load_or_are_refused_by_the_library(
         assert not [p for p in check_hotline(hotline) if p.severity is Severity.ERROR]
         assert attrs.evolve(hotline) == hotline
     assert time.perf_counter() - started < TIME_LIMIT
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _round_trip(hotline: HotlineDefinition) -> HotlineDefinition:
+    return hotline_from_dict(json.loads(json.dumps(hotline_to_dict(hotline))))
+
+
+def test_the_tianjin_hotline_written_and_read_back_is_the_same() -> None:
+    hotline = load_hotline(TIANJIN)
+    again = _round_trip(hotline)
+    for name in ("name", "timezone", "answer_time", "lines", "routing", "ticket_rules"):
+        assert getattr(again, name) == getattr(hotline, name), name
+    for name in ("callers", "endpoints", "hold", "calendars"):
+        assert getattr(again, name) == getattr(hotline, name), name
+    assert again.workflows == hotline.workflows  # the built-in ones, the same objects
+    assert {k: flow_to_dict(f) for k, f in again.flows.items()} == {
+        k: flow_to_dict(f) for k, f in hotline.flows.items()
+    }
+    assert hotline_to_dict(again) == hotline_to_dict(hotline)
+
+
+def test_nested_files_are_written_inline(tmp_path: Path) -> None:
+    _files(tmp_path)
+    hotline = load_hotline(tmp_path / "hotline" / "hotline.toml")
+    document = hotline_to_dict(hotline)
+    assert isinstance(document["routing"], dict)
+    assert document["flows"]["main"]["start"] == "agent"
+    assert set(document["workflows"]) == {"lost"}  # the built-in ones are left out
+    assert document["calendars"]["day"]["timezone"] == "Asia/Shanghai"
+    again = _round_trip(hotline)
+    assert again.calendars == hotline.calendars
+    assert workflow_to_dict(again.workflows["lost"]) == workflow_to_dict(hotline.workflows["lost"])
+    assert hotline_to_dict(again) == document
+
+
+@settings(max_examples=30, deadline=None)
+@given(routing_definitions())
+def test_any_routing_definition_is_written_and_read_back(routing: RoutingDefinition) -> None:
+    hotline = HotlineDefinition(name="any", routing=routing)
+    assert _round_trip(hotline).routing == routing

@@ -39,6 +39,7 @@ from ._definition import Line as Line
 from ._definition import TicketRule as TicketRule
 from ._document import check_hotline as check_hotline
 from ._document import hotline_from_dict as hotline_from_dict
+from ._document import hotline_to_dict as hotline_to_dict
 from ._document import load_hotline as load_hotline
 
 __all__ = [
@@ -78,5 +79,6 @@ __all__ = [
     "WrapUpDone",
     "check_hotline",
     "hotline_from_dict",
+    "hotline_to_dict",
     "load_hotline",
 ]

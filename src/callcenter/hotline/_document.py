@@ -55,9 +55,17 @@ from .._checks import number_problem, short_repr
 from ..calendars import BusinessCalendar
 from ..errors import DefinitionError, DocumentError, InvalidArgumentError, Problem, Severity
 from ..errors import did_you_mean as _did_you_mean
-from ..ivr import CallerStatus, Flow, SessionResult, check_flow, flow_from_dict, normalize_number
+from ..ivr import (
+    CallerStatus,
+    Flow,
+    SessionResult,
+    check_flow,
+    flow_from_dict,
+    flow_to_dict,
+    normalize_number,
+)
 from ..routing import RoutingDefinition, check_definition, load_definition
-from ..tickets import BUILTIN_WORKFLOWS, Workflow, workflow_from_dict
+from ..tickets import BUILTIN_WORKFLOWS, Workflow, workflow_from_dict, workflow_to_dict
 from ._definition import (
     Endpoint,
     HoldTreatment,
@@ -67,7 +75,7 @@ from ._definition import (
     TicketRule,
 )
 
-__all__ = ["check_hotline", "hotline_from_dict", "load_hotline"]
+__all__ = ["check_hotline", "hotline_from_dict", "hotline_to_dict", "load_hotline"]
 
 T = TypeVar("T")
 
@@ -896,3 +904,91 @@ def load_hotline(path: str | Path) -> HotlineDefinition:
     """
     path = Path(path)
     return hotline_from_dict(_loading.read_document(path), base=path.parent, what=f"hotline {path}")
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _plain(value: object) -> Any:
+    """A value as a document holds it: tables, lists, text, numbers, booleans, no null."""
+    if isinstance(value, Mapping):
+        return {str(_plain(k)): _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, set | frozenset):
+        return sorted((_plain(v) for v in value), key=str)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, CallerStatus | SessionResult):
+        return value.value
+    return value
+
+
+def _compact(instance: object, leave_out: str = "") -> dict[str, Any]:
+    """An attrs instance's fields that differ from their defaults, as a document table."""
+    table: dict[str, Any] = {}
+    for field in attrs.fields(cast(Any, type(instance))):
+        if not field.init or field.name == leave_out:
+            continue
+        value = getattr(instance, field.name)
+        default = field.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = default.factory()
+        if value is None or (default is not attrs.NOTHING and value == default):
+            continue
+        table[field.name] = _plain(_CONVERTER.unstructure(value))
+    return table
+
+
+def hotline_to_dict(definition: HotlineDefinition) -> dict[str, Any]:
+    """The hotline as a document that :func:`hotline_from_dict` reads back.
+
+    Everything is written inline (flows, the routing definition, workflows and
+    calendars in their own formats); values at their defaults are left out, and so
+    are the built-in workflows, which every hotline document has. The document holds
+    only tables, lists, text, numbers and booleans: ``json.dumps`` writes it.
+
+    A workflow built in code with guard functions is written with the guards' names,
+    as :func:`~callcenter.tickets.workflow_to_dict` does; a document cannot name
+    functions, so such a hotline does not load back.
+
+    >>> from callcenter.hotline import HotlineDefinition, Line
+    >>> hotline_to_dict(HotlineDefinition(name="tiny",
+    ...     lines=(Line(id="main", number="4008001234", queue="enquiry"),)))
+    {'name': 'tiny', 'lines': {'main': {'number': '4008001234', 'queue': 'enquiry'}}}
+    """
+    document: dict[str, Any] = {"name": definition.name}
+    if definition.timezone != "UTC":
+        document["timezone"] = definition.timezone
+    if definition.answer_time != 20.0:
+        document["answer_time"] = definition.answer_time
+    if definition.lines:
+        document["lines"] = {line.id: _compact(line, "id") for line in definition.lines}
+    if definition.flows:
+        document["flows"] = {
+            name: _plain(flow_to_dict(flow)) for name, flow in definition.flows.items()
+        }
+    routing = _plain(_CONVERTER.unstructure(definition.routing))
+    if definition.routing != RoutingDefinition():
+        document["routing"] = routing
+    workflows = {
+        name: _plain(workflow_to_dict(workflow))
+        for name, workflow in definition.workflows.items()
+        if BUILTIN_WORKFLOWS.get(name) is not workflow
+    }
+    if workflows:
+        document["workflows"] = workflows
+    if definition.ticket_rules:
+        document["ticket_rules"] = [_compact(rule) for rule in definition.ticket_rules]
+    if definition.calendars:
+        document["calendars"] = {
+            name: _plain(calendar.to_dict()) for name, calendar in definition.calendars.items()
+        }
+    if definition.callers:
+        document["callers"] = [_compact(caller) for caller in definition.callers]
+    if definition.endpoints:
+        document["endpoints"] = {
+            agent: _compact(endpoint, "agent") for agent, endpoint in definition.endpoints.items()
+        }
+    hold = _compact(definition.hold)
+    if hold:
+        document["hold"] = hold
+    return document
