@@ -209,8 +209,10 @@ def test_the_routing_queues_are_checked_even_when_the_routing_does_not_load() ->
 def test_the_id_or_agent_inside_a_keyed_table_is_refused() -> None:
     data = _small()
     data["lines"]["main"]["id"] = "other"
+    data["lines"]["main"]["flow"] = "mian"
     data["endpoints"]["wang"]["agent"] = "li"
     found = _at(_problems(data))
+    assert "did you mean 'main'" in found["lines.main.flow"].message  # still checked
     assert "the id is the table's key" in found["lines.main.id"].message
     assert "the agent is the table's key" in found["endpoints.wang.agent"].message
 

@@ -672,7 +672,7 @@ class _Loader:
     ) -> tuple[list[tuple[str, T]], bool]:
         """A table of tables keyed by ``field`` (lines by id, endpoints by agent)."""
         built: list[tuple[str, T]] = []
-        complete = True
+        complete = isinstance(data.get(key, {}), Mapping)
         for name, body in self.table(data, key, what).items():
             path = f"{key}.{name}"
             if isinstance(body, Mapping) and field in body:
@@ -682,7 +682,7 @@ class _Loader:
                     "leave it out",
                 )
                 complete = False
-                continue
+                body = {k: v for k, v in body.items() if k != field}
             table = {**body, field: str(name)} if isinstance(body, Mapping) else body
             item = self.structure(table, cl, path)
             if item is None:
