@@ -701,28 +701,23 @@ class _Loader:
             self.absorb(exc, key)
             return default
 
-    def load(self, data: Mapping[str, Any]) -> tuple[HotlineDefinition | None, _Parts]:
-        for key in data:
-            if key not in _KEYS:
-                self.add(
-                    str(key),
-                    f"unknown key {short_repr(key)}{_did(key, list(_KEYS))}; expected one of: "
-                    f"{', '.join(sorted(_KEYS))}",
-                )
-        parts = _Parts()
+    def top_level(self, data: Mapping[str, Any], parts: _Parts) -> tuple[str, str, float]:
+        """The name, time zone and service-level threshold."""
         if "name" not in data:
             self.add("name", "required field missing")
         name = self.scalar(data, "name", str, "")
         if "name" in data and isinstance(data["name"], str) and not name.strip():
             self.add("name", "expected a non-empty text, got an empty one")
         timezone = self.scalar(data, "timezone", str, "UTC")
+        if "timezone" in data and isinstance(data["timezone"], str):
+            parts.timezone = timezone  # checked with the cross-references
         answer_time = self.scalar(data, "answer_time", float, 20.0)
         message = number_problem(answer_time, minimum=0)
         if message is not None:
             self.add("answer_time", message)
-        if "timezone" in data and isinstance(data["timezone"], str):
-            parts.timezone = timezone
+        return name, timezone, answer_time
 
+    def calendars(self, data: Mapping[str, Any], parts: _Parts) -> None:
         for key, value in self.table(data, "calendars", "calendars").items():
             path = f"calendars.{key}"
             parts.calendar_names.append(str(key))
@@ -735,78 +730,102 @@ class _Loader:
                 except DefinitionError as exc:
                     self.absorb(exc, path)
 
+    def flows(self, data: Mapping[str, Any], parts: _Parts) -> None:
         for key, value in self.table(data, "flows", "flows").items():
             path = f"flows.{key}"
             parts.flow_names.append(str(key))
             document = self.nested(path, value, "flow")
             if document is not None:
+                calendars = _named(document, parts.calendars)
                 try:
                     parts.flows[str(key)] = flow_from_dict(
-                        document, calendars=_named(document, parts.calendars), what=f"flow {key!r}"
+                        document, calendars=calendars, what=f"flow {key!r}"
                     )
                 except DefinitionError as exc:
                     self.absorb(exc, path)
 
-        routing_given = "routing" in data
-        routing: RoutingDefinition | None = RoutingDefinition()
-        if routing_given:
-            document = self.nested("routing", data["routing"], "routing definition")
-            routing = None
-            if document is not None:
-                try:
-                    routing = load_definition(document)
-                except DefinitionError as exc:
-                    self.absorb(exc, "routing")
-                    parts.queue_ids = _raw_ids(document, "queues")
-                    parts.agent_ids = _raw_ids(document, "agents")
-        parts.routing = routing
+    def routing(self, data: Mapping[str, Any], parts: _Parts) -> None:
+        """The routing definition (an empty one when the document has none)."""
+        if "routing" not in data:
+            parts.routing = RoutingDefinition()
+            return
+        document = self.nested("routing", data["routing"], "routing definition")
+        if document is None:
+            return
+        try:
+            parts.routing = load_definition(document)
+        except DefinitionError as exc:
+            self.absorb(exc, "routing")
+            parts.queue_ids = _raw_ids(document, "queues")
+            parts.agent_ids = _raw_ids(document, "agents")
 
+    def workflows(self, data: Mapping[str, Any], parts: _Parts) -> None:
+        """The built-in workflows, and the document's (which replace one of a name)."""
         parts.workflows = dict(BUILTIN_WORKFLOWS)
         parts.workflow_names = list(BUILTIN_WORKFLOWS)
-        given_workflows: dict[str, Workflow] = {}
         for key, value in self.table(data, "workflows", "workflows").items():
             path = f"workflows.{key}"
             if str(key) not in parts.workflow_names:
                 parts.workflow_names.append(str(key))
             parts.workflows.pop(str(key), None)
             document = self.nested(path, value, "workflow")
-            if document is not None:
-                try:
-                    workflow = workflow_from_dict(document, what=f"workflow {key!r}")
-                except DefinitionError as exc:
-                    self.absorb(exc, path)
-                    continue
-                if workflow.name != key:
-                    self.add(
-                        f"{path}.name",
-                        f"the workflow is named {workflow.name!r} but listed as {key!r}; "
-                        "a ticket desk knows a workflow by its name: use the same",
-                    )
-                    continue
-                parts.workflows[str(key)] = given_workflows[str(key)] = workflow
+            if document is None:
+                continue
+            try:
+                workflow = workflow_from_dict(document, what=f"workflow {key!r}")
+            except DefinitionError as exc:
+                self.absorb(exc, path)
+                continue
+            if workflow.name != key:
+                self.add(
+                    f"{path}.name",
+                    f"the workflow is named {workflow.name!r} but listed as {key!r}; "
+                    "a ticket desk knows a workflow by its name: use the same",
+                )
+                continue
+            parts.workflows[str(key)] = workflow
 
+    def listed(
+        self, data: Mapping[str, Any], key: str, cl: type[T], what: str
+    ) -> list[tuple[int, T]]:
+        """A list of tables (``[[callers]]``), each by its index; stand-ins for the broken."""
+        built: list[tuple[int, T]] = []
+        for index, item in enumerate(self.items(data, key, what)):
+            instance = self.structure(item, cl, f"{key}.{index}")
+            if instance is None:
+                instance = _stand_in(cl, item)
+                self.stand_ins.add(id(instance))
+            built.append((index, instance))
+        return built
+
+    def load(self, data: Mapping[str, Any]) -> tuple[HotlineDefinition | None, _Parts]:
+        """Load every part of the document; the definition is ``None`` on any error."""
+        for key in data:
+            if key not in _KEYS:
+                self.add(
+                    str(key),
+                    f"unknown key {short_repr(key)}{_did(key, list(_KEYS))}; expected one of: "
+                    f"{', '.join(sorted(_KEYS))}",
+                )
+        parts = _Parts()
+        name, timezone, answer_time = self.top_level(data, parts)
+        self.calendars(data, parts)
+        self.flows(data, parts)
+        self.routing(data, parts)
+        self.workflows(data, parts)
         parts.lines, parts.lines_complete = self.keyed(data, "lines", "id", Line, "lines")
         parts.endpoints, parts.endpoints_complete = self.keyed(
             data, "endpoints", "agent", Endpoint, "endpoints by agent id"
         )
-        for index, item in enumerate(self.items(data, "callers", "known callers")):
-            caller = self.structure(item, KnownCaller, f"callers.{index}")
-            if caller is None:
-                caller = _stand_in(KnownCaller, item)
-                self.stand_ins.add(id(caller))
-            parts.callers.append((index, caller))
-        for index, item in enumerate(self.items(data, "ticket_rules", "ticket rules")):
-            rule = self.structure(item, TicketRule, f"ticket_rules.{index}")
-            if rule is None:
-                rule = _stand_in(TicketRule, item)
-                self.stand_ins.add(id(rule))
-            parts.ticket_rules.append((index, rule))
+        parts.callers = self.listed(data, "callers", KnownCaller, "known callers")
+        parts.ticket_rules = self.listed(data, "ticket_rules", TicketRule, "ticket rules")
         hold = HoldTreatment()
         if "hold" in data:
             hold = self.structure(data["hold"], HoldTreatment, "hold") or hold
 
         parts.stand_ins = self.stand_ins
         self.problems.extend(_cross_problems(parts, routing_errors=False))
+        routing = parts.routing
         if any(p.severity is Severity.ERROR for p in self.problems) or routing is None:
             return None, parts
         definition = HotlineDefinition(
