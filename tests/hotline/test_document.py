@@ -308,7 +308,7 @@ def test_warnings_for_what_works_but_is_likely_wrong() -> None:
     found = _warnings(data)
     assert "li" in found["endpoints"].message
     assert "no line uses this flow" in found["flows.spare"].message
-    assert "no line uses this calendar" in found["calendars.day"].message
+    assert "no line and no flow uses this calendar" in found["calendars.day"].message
     assert "never used" in found["lines.main.queue"].message
     assert "blocked caller" in found["callers.0"].message
     assert "without an agent" in found["callers.1.sticky_for"].message
@@ -605,3 +605,21 @@ def test_nested_files_are_written_inline(tmp_path: Path) -> None:
 def test_any_routing_definition_is_written_and_read_back(routing: RoutingDefinition) -> None:
     hotline = HotlineDefinition(name="any", routing=routing)
     assert _round_trip(hotline).routing == routing
+
+
+def test_a_flows_hours_node_may_use_a_calendar_of_the_hotline() -> None:
+    data = _small()
+    data["calendars"] = {"day": {"timezone": "UTC", "weekly": {"mon-sun": ["08:00-18:00"]}}}
+    data["flows"]["main"]["start"] = "hours"
+    data["flows"]["main"]["nodes"]["hours"] = {
+        "kind": "hours",
+        "calendar": "day",
+        "open": "agent",
+        "closed": "bye",
+    }
+    data["flows"]["main"]["nodes"]["bye"] = {"kind": "hangup"}
+    hotline = hotline_from_dict(data)
+    assert hotline.flows["main"].calendars["day"] is hotline.calendars["day"]
+    assert check_hotline(hotline) == []  # the calendar is used: no warning
+    del data["calendars"]
+    assert "flows.main.nodes.hours.calendar" in _at(_problems(data))

@@ -314,14 +314,15 @@ def _cross_problems(parts: _Parts, *, routing_errors: bool) -> Iterator[Problem]
         yield from _prefixed("routing", found)
     for name, calendar in parts.calendars.items():
         yield from _prefixed(f"calendars.{name}", calendar.problems())
-    if parts.lines_complete:
+    if parts.lines_complete and len(parts.flows) == len(parts.flow_names):
         used = {line.calendar for _, line in parts.lines}
-        for name in parts.calendars:
-            if name not in used:
+        in_flows = {id(c) for flow in parts.flows.values() for c in flow.calendars.values()}
+        for name, calendar in parts.calendars.items():
+            if name not in used and id(calendar) not in in_flows:
                 yield Problem(
                     path=f"calendars.{name}",
-                    message="no line uses this calendar (a flow's hours nodes use the "
-                    "calendars of the flow's own document)",
+                    message="no line and no flow uses this calendar (a flow's hours node "
+                    "takes a calendar of the flow's own document before the hotline's)",
                     severity=_WARNING,
                 )
     yield from _caller_problems(parts, agents)
