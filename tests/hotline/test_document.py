@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from callcenter._loading import read_document
 from callcenter.calendars import BusinessCalendar
-from callcenter.errors import CallCenterError, DefinitionError, Problem, Severity
+from callcenter.errors import CallCenterError, DefinitionError, DocumentError, Problem, Severity
 from callcenter.hotline import (
     IVR_RESULTS,
     Endpoint,
@@ -34,6 +34,7 @@ from callcenter.hotline import (
 )
 from callcenter.ivr import CallerStatus, SessionResult, flow_to_dict, load_flow
 from callcenter.routing import AgentDefinition, Membership, QueueDefinition, RoutingDefinition
+from callcenter.simulation import scenario_from_dict
 from callcenter.testing import routing_definitions
 from callcenter.tickets import workflow_to_dict
 
@@ -623,3 +624,16 @@ def test_a_flows_hours_node_may_use_a_calendar_of_the_hotline() -> None:
     assert check_hotline(hotline) == []  # the calendar is used: no warning
     del data["calendars"]
     assert "flows.main.nodes.hours.calendar" in _at(_problems(data))
+
+
+@pytest.mark.parametrize("name", ["\x00.toml", "\ud800.toml", "a\x00b.json"])
+def test_a_file_name_no_file_can_have_is_a_library_error(name: str) -> None:
+    with pytest.raises(DocumentError, match="not a name a file can have"):
+        read_document(name)
+    data = _small()
+    data["flows"]["main"] = name
+    assert "not a name a file can have" in _at(_problems(data))["flows.main"].message
+    scenario = read_document(EX / "scenarios" / "tianjin.toml")
+    scenario["hotline"] = name
+    with pytest.raises(DefinitionError, match="not a name a file can have"):
+        scenario_from_dict(scenario, base=EX / "scenarios")
