@@ -630,9 +630,6 @@ class _Loader:
         except DocumentError as exc:
             self.add(path, str(exc))
             return None
-        except (OSError, ValueError) as exc:  # a name no file system takes
-            self.add(path, f"cannot read {short_repr(value)}: {exc.__class__.__name__}")
-            return None
         self.files[path] = value
         return data
 
