@@ -318,6 +318,14 @@ def test_warnings_for_what_works_but_is_likely_wrong() -> None:
     assert "needs reason" in found["ticket_rules.1.fields"].message
 
 
+def test_a_dedicated_agent_in_no_queue() -> None:
+    data = _small()
+    data["routing"]["agents"].append({"id": "zhao"})
+    data["endpoints"]["zhao"] = {"extension": "8003"}
+    data["callers"] = [{"number": "13900000001", "agent": "zhao"}]
+    assert "member of no queue" in _warnings(data)["callers.0.agent"].message
+
+
 def test_two_agents_ringing_at_one_place() -> None:
     data = _small()
     data["endpoints"]["li"] = {"extension": "8001"}
