@@ -180,7 +180,7 @@ def _read_tagged(path: str, data: object, table: Mapping[str, type]) -> Any:
 
 def _write(value: object) -> dict[str, Any]:
     out: dict[str, Any] = {"type": type(value).__name__}
-    for field in attrs.fields(type(value))  # type: ignore[arg-type]:
+    for field in attrs.fields(type(value)):  # type: ignore[arg-type]
         item = getattr(value, field.name)
         if attrs.has(type(item)):
             out[field.name] = _write(item)
