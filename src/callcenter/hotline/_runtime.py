@@ -611,8 +611,6 @@ class Hotline:
         """
         t = self._clock.check(now)
         out: list[HotlineOutput] = []
-        if self._time < t:
-            self._time = t if self._time == -math.inf else self._time
         try:
             self._fire(t, out)
         except BaseException:
@@ -669,7 +667,6 @@ class Hotline:
                     check(self, input)
                 except CallCenterError:
                     do = None  # moot: a timer changed the call or agent
-            self._time = t
             if do is not None:
                 do(self, input, t, out)
         except _RefusedError as refused:
@@ -679,6 +676,7 @@ class Hotline:
         except BaseException:
             self._recover()
             raise
+        self._time = t
         self._clock.commit(t)
         if self._keep_log:
             self._log.append((t, input))
@@ -726,15 +724,14 @@ class Hotline:
             elif which == 2:
                 due = ivr.pop_due(at)
                 assert due is not None
-                call = self._calls[due[1]]
-                session = call.session
-                assert session is not None
-                self._ivr(call, session.advance(at), at, out)
+                call = self._calls.get(due[1])
+                if call is not None and call.session is not None:
+                    self._ivr(call, call.session.advance(at), at, out)
             elif which == 3:
                 due = hold.pop_due(at)
                 assert due is not None
-                call = self._calls[due[1]]
-                if call.phase is _QUEUED:
+                call = self._calls.get(due[1])
+                if call is not None and call.phase is _QUEUED:
                     self._announce(call, at, out)
             else:
                 desk.advance(at)
@@ -1251,7 +1248,13 @@ class Hotline:
         wait: float | None = None
         if self._announce_position or self._announce_wait:
             engine = self._engine
-            if engine.contact_phase(call.id) == "waiting":
+            # Only a contact still waiting has a position (most are offered at once,
+            # in the same batch of events, and cost no sorting).
+            try:
+                waiting = engine.contact_phase(call.id) == "waiting"
+            except UnknownIdError:
+                waiting = False  # it left in the same batch of events
+            if waiting:
                 position = engine.waiting(queue).index(call.id) + 1
                 if self._announce_wait:
                     total, count = self._talk[queue]
