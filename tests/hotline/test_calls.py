@@ -6,7 +6,7 @@ from typing import TypeVar
 
 import pytest
 
-from callcenter.errors import IllegalTransitionError, InvalidArgumentError
+from callcenter.errors import CallCenterError, IllegalTransitionError, InvalidArgumentError
 from callcenter.hotline import (
     AgentLegAnswered,
     AgentLegDeclined,
@@ -455,6 +455,15 @@ def test_transfer_to_a_queue_waits_there_again() -> None:
     arrive(hotline, "c1", NOON)
     press(hotline, "c1", "3", NOON + 1)
     hotline.handle(AgentLegAnswered(call_id="c1", agent_id="wang"), NOON + 2)
+    for bad in (
+        TransferRequested(call_id="c1", agent_id="wang"),
+        TransferRequested(call_id="c1", agent_id="wang", queue="orders", number="110"),
+        TransferRequested(call_id="c1", agent_id="wang", queue="complaints"),
+        TransferRequested(call_id="c1", agent_id="wang", queue="nowhere"),
+    ):
+        with pytest.raises(CallCenterError):
+            hotline.handle(bad, NOON + 30)
+    assert hotline.call_phase("c1") is CallPhase.CONNECTED
     out = hotline.handle(
         TransferRequested(call_id="c1", agent_id="wang", queue="orders"), NOON + 30
     )
