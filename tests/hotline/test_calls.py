@@ -522,3 +522,33 @@ def test_agent_presence_goes_to_the_engine() -> None:
     hotline.handle(AgentNotReady(agent_id="li", reason="lunch"), NOON + 7)
     hotline.handle(AgentLoggedOut(agent_id="li"), NOON + 8)
     assert hotline.agent_state("li") is AgentState.LOGGED_OUT
+
+
+def test_close_ends_wrap_ups_and_agent_intervals_and_is_replayed() -> None:
+    hotline = Hotline(definition(wrap_up=60.0), keep_intervals=True)
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "2", NOON + 1)
+    hotline.handle(AgentLegAnswered(call_id="c1", agent_id="li"), NOON + 2)
+    hotline.handle(AgentLegEnded(call_id="c1", agent_id="li"), NOON + 12)
+    assert hotline.open_contacts == 1
+    out = hotline.close(NOON + 30)
+    [record] = records(out)
+    assert record.after_contact_seconds == 18.0
+    assert hotline.open_contacts == 0
+    intervals = hotline.take_intervals()
+    assert [i.state.value for i in intervals] == ["available", "reserved", "busy", "wrap_up"]
+    assert intervals[-1].end == NOON + 30
+    assert hotline.take_intervals() == []
+    copy = Hotline.from_dict(hotline.definition, hotline.to_dict())
+    assert copy.to_dict() == hotline.to_dict()
+    assert copy.open_contacts == 0
+    assert copy.take_intervals() == []
+
+
+def test_intervals_are_dropped_unless_kept() -> None:
+    hotline = Hotline(definition())
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    hotline.handle(AgentNotReady(agent_id="li", reason="lunch"), NOON + 10)
+    hotline.close(NOON + 20)
+    assert hotline.take_intervals() == []

@@ -91,7 +91,7 @@ from ..ivr import (
     SpeechHeard,
     normalize_number,
 )
-from ..metrics import ContactRecord, Outcome, RecordBuilder
+from ..metrics import AgentStateInterval, ContactRecord, Outcome, RecordBuilder
 from ..routing import (
     AgentState,
     AgentStateChanged,
@@ -143,6 +143,7 @@ from ._contract import (
 )
 from ._definition import HotlineDefinition, KnownCaller, Line, TicketRule
 from ._seam import contact_from_enqueue
+from ._serial import input_to_dict, read_state
 
 __all__ = ["CallPhase", "CallView", "Hotline"]
 
@@ -277,6 +278,8 @@ class _RefusedError(Exception):
         self.error = error
 
 
+_CLOSE = "close"  # the log's mark of a call of close()
+
 _IQ = CallPhase.IVR
 _QUEUED = CallPhase.QUEUED
 _RINGING = CallPhase.RINGING
@@ -408,7 +411,12 @@ class Hotline:
             from the input log asks them again.
         keep_log: Keep the log of accepted inputs, which :meth:`to_dict` saves and
             which undoes a change an engine refused half-way (see below). A
-            simulator that needs neither turns it off for speed.
+            simulator that needs neither turns it off for speed. The log grows
+            with every input: a long-running host saves and restarts from a
+            snapshot now and then.
+        keep_intervals: Keep the agents' state intervals for
+            :meth:`take_intervals` (occupancy and time-per-state reports); without
+            it they are dropped as they close.
 
     Raises:
         InvalidArgumentError: ``definition`` is not a :class:`HotlineDefinition`, or
@@ -455,6 +463,7 @@ class Hotline:
         seed: int = 0,
         caller_lists: CallerLists | None = None,
         keep_log: bool = True,
+        keep_intervals: bool = False,
     ) -> None:
         given: object = definition
         if not isinstance(given, HotlineDefinition):
@@ -471,7 +480,9 @@ class Hotline:
         self._seed = seed
         self._lists = caller_lists
         self._keep_log = bool(keep_log)
-        self._log: list[tuple[float, HotlineInput | None]] = []
+        self._keep_intervals = bool(keep_intervals)
+        self._log: list[tuple[float, HotlineInput | str | None]] = []
+        self._intervals: list[AgentStateInterval] = []
         self._engine = RoutingEngine(definition.routing, seed=seed)
         self._desk = TicketDesk(list(definition.workflows.values()))
         routing = definition.routing
@@ -627,15 +638,62 @@ class Hotline:
         except BaseException:
             self._recover()
             raise
+        self._accept(t, None)
+        return out
+
+    def close(self, now: float) -> list[HotlineOutput]:
+        """End a run at ``now`` (a simulation's end, a report's cut-off).
+
+        Fires the timers due by ``now``, then gives the records of the answered
+        calls whose wrap-up is still running (as if it ended at ``now``) and closes
+        the agents' state intervals at ``now``. Calls still in the IVR or queued
+        stay open. The hotline can go on afterwards.
+
+        Raises:
+            InvalidArgumentError: ``now`` is not POSIX seconds.
+            TimeWentBackwardsError: ``now`` is earlier than the latest ``now``.
+        """
+        t = self._clock.check(now)
+        out: list[HotlineOutput] = []
+        try:
+            self._fire(t, out)
+            for record in self._builder.close(t):
+                self._finished(record, out)
+        except BaseException:
+            self._recover()
+            raise
+        self._accept(t, _CLOSE)
+        return out
+
+    def take_intervals(self) -> list[AgentStateInterval]:
+        """Return and forget the agents' state intervals closed so far.
+
+        Empty unless the hotline was built with ``keep_intervals=True``.
+        """
+        intervals = self._intervals
+        self._intervals = []
+        return intervals
+
+    @property
+    def open_contacts(self) -> int:
+        """Calls seen whose record is not out yet (live, or in the agent's wrap-up)."""
+        return len(self._calls)
+
+    def _accept(self, t: float, item: HotlineInput | str | None) -> None:
+        """Commit a call that succeeded at ``t``: the clock, the log, the intervals."""
         self._time = t
         self._clock.commit(t)
         if self._keep_log:
             log = self._log
-            if log and log[-1][1] is None:
+            # Two advances in a row are the later one alone (timers fire at their
+            # deadlines either way).
+            if item is None and log and log[-1][1] is None:
                 log[-1] = (t, None)
             else:
-                log.append((t, None))
-        return out
+                log.append((t, item))
+        intervals = self._builder.take_intervals()
+        if intervals and self._keep_intervals:
+            self._intervals.extend(intervals)
 
     def handle(self, input: HotlineInput, now: float) -> list[HotlineOutput]:
         """Fire the timers due by ``now``, then handle ``input``; return every output.
@@ -687,10 +745,7 @@ class Hotline:
         except BaseException:
             self._recover()
             raise
-        self._time = t
-        self._clock.commit(t)
-        if self._keep_log:
-            self._log.append((t, input))
+        self._accept(t, input)
         return out
 
     # ------------------------------------------------------------------ timers
@@ -754,14 +809,22 @@ class Hotline:
         """Put the hotline back as it was before the failed call, from the input log."""
         if not self._keep_log:
             return
-        fresh = Hotline(self._definition, seed=self._seed, caller_lists=self._lists, keep_log=True)
+        fresh = Hotline(
+            self._definition,
+            seed=self._seed,
+            caller_lists=self._lists,
+            keep_intervals=self._keep_intervals,
+        )
         fresh._replay(self._log)
+        fresh._intervals = self._intervals  # those not taken yet, as before the call
         self.__dict__ = fresh.__dict__
 
-    def _replay(self, log: Iterable[tuple[float, HotlineInput | None]]) -> None:
+    def _replay(self, log: Iterable[tuple[float, HotlineInput | str | None]]) -> None:
         for at, item in log:
             if item is None:
                 self.advance(at)
+            elif isinstance(item, str):
+                self.close(at)
             else:
                 self.handle(item, at)
 
@@ -1358,19 +1421,12 @@ class Hotline:
                 allowed=(),
                 reason="it was built with keep_log=False",
             )
-        from ._serial import input_to_dict
-
         return {
             "format": "callcenter.hotline",
             "version": 1,
             "hotline": self._definition.name,
             "seed": self._seed,
-            "log": [
-                {"at": at, "advance": True}
-                if item is None
-                else {"at": at, "input": input_to_dict(item)}
-                for at, item in self._log
-            ],
+            "log": [_logged(at, item) for at, item in self._log],
         }
 
     @classmethod
@@ -1380,8 +1436,12 @@ class Hotline:
         data: Mapping[str, Any],
         *,
         caller_lists: CallerLists | None = None,
+        keep_intervals: bool = False,
     ) -> Hotline:
         """Rebuild a hotline saved by :meth:`to_dict`, by replaying its input log.
+
+        The intervals of the replayed past are not kept (they were taken from the
+        original).
 
         Raises:
             InvalidArgumentError: ``data`` is not such a state, or was saved by a
@@ -1389,12 +1449,19 @@ class Hotline:
             CallCenterError: What replaying the log raises (a log that does not fit
                 the definition).
         """
-        from ._serial import read_state
-
         seed, log = read_state(definition, data)
         hotline = cls(definition, seed=seed, caller_lists=caller_lists)
         hotline._replay(log)
+        hotline._keep_intervals = bool(keep_intervals)
         return hotline
+
+
+def _logged(at: float, item: HotlineInput | str | None) -> dict[str, Any]:
+    if item is None:
+        return {"at": at, "advance": True}
+    if isinstance(item, str):
+        return {"at": at, "close": True}
+    return {"at": at, "input": input_to_dict(item)}
 
 
 _Check = Callable[[Hotline, Any], None]
