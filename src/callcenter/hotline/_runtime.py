@@ -381,8 +381,18 @@ def definition_problems(definition: HotlineDefinition) -> list[Problem]:
                 add(f"flows.{name}.nodes.{node.id}.queue", f"unknown queue {node.queue!r}")
     for index, rule in enumerate(definition.ticket_rules):
         path = f"ticket_rules.{index}"
-        if rule.workflow not in definition.workflows:
+        workflow = definition.workflows.get(rule.workflow)
+        if workflow is None:
             add(f"{path}.workflow", f"unknown workflow {rule.workflow!r}")
+        elif rule.ivr_result is not None:
+            # No agent is there to add fields: the rule must give what opening needs.
+            missing = set(workflow.required_on_open) - {"customer_phone", *rule.fields}
+            if missing:
+                add(
+                    f"{path}.fields",
+                    f"workflow {rule.workflow!r} needs {sorted(missing)} to open a ticket; "
+                    "an IVR result has no agent to give them: set them in the rule",
+                )
         if rule.ivr_result is None and rule.agent_outcome is None:
             add(path, "a ticket rule needs an ivr_result or an agent_outcome")
         if rule.queue is not None and rule.queue not in queues:
@@ -1114,13 +1124,18 @@ class Hotline:
 
     def _do_leg_ended(self, item: AgentLegEnded, t: float, out: list[HotlineOutput]) -> None:
         call = self._calls[item.call_id]
+        opened = 0
         if item.outcome is not None:
             rules = self._agent_rules.get(item.outcome)
             if rules:
-                self._open_tickets(call, rules, call.queue, item.agent_id, t, item.fields, out)
+                opened = self._open_tickets(
+                    call, rules, call.queue, item.agent_id, t, item.fields, out, first=True
+                )
         try:
             events = self._engine.complete(call.id, t)
         except CallCenterError as error:
+            if opened:
+                raise  # the tickets are open: undone from the log
             raise _RefusedError(error) from error
         self._end_hold(call, t)
         out.append(_new_end_call(call_id=call.id, reason="agent hung up"))
@@ -1380,7 +1395,14 @@ class Hotline:
         t: float,
         extra: Mapping[str, str],
         out: list[HotlineOutput],
-    ) -> None:
+        *,
+        first: bool = False,
+    ) -> int:
+        """Open the tickets of the rules that match ``queue``; return how many.
+
+        ``first``: this is the input's first change, so a refusal of the first
+        ticket has changed nothing yet.
+        """
         desk = self._desk
         opened = 0
         for rule in rules:
@@ -1390,12 +1412,13 @@ class Hotline:
             try:
                 desk.open(rule.workflow, actor=actor, now=t, fields=fields)
             except CallCenterError as error:
-                if opened:
+                if opened or not first:
                     raise
                 raise _RefusedError(error) from error
             opened += 1
         if opened:
             self._tickets(call.id, out)
+        return opened
 
     def _tickets(self, call_id: str | None, out: list[HotlineOutput]) -> None:
         out.extend(TicketUpdate(event=e, call_id=call_id) for e in self._desk.take_events())
