@@ -591,7 +591,7 @@ class Hotline:
             dialled=call.dialled,
             caller=call.caller,
             arrived_at=call.arrived_at,
-            language=call.language,
+            language=call.language if call.session is None else call.session.language,
             queue=call.queue,
             agent=call.agent,
             on_hold=call.hold_since is not None,
@@ -727,6 +727,10 @@ class Hotline:
                 ticket fields a workflow refuses...).
 
         After an error the hotline is exactly as it was.
+
+        Complexity: ``O(log n)`` per timer fired (``n`` timers), plus what the
+        engines do (see their pages); a hold announcement with the caller's
+        position sorts the queue's waiting callers (``O(w log w)``).
         """
         t = self._clock.check(now)
         try:
@@ -844,7 +848,8 @@ class Hotline:
         call_id = _text("call_id", call_id, empty=False)
         call = self._calls.get(call_id)
         if call is None or call.phase is _FINISHED:
-            raise UnknownIdError(kind="call", id=call_id, known=self.live_calls())
+            live = (cid for cid, c in self._calls.items() if c.phase is not _FINISHED)
+            raise UnknownIdError(kind="call", id=call_id, known=live)
         return call
 
     def _check_agent(self, agent_id: object) -> str:
