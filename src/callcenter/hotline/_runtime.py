@@ -730,7 +730,8 @@ class Hotline:
 
         Complexity: ``O(log n)`` per timer fired (``n`` timers), plus what the
         engines do (see their pages); a hold announcement with the caller's
-        position sorts the queue's waiting callers (``O(w log w)``).
+        position costs ``O(l log w)`` for ``l`` lanes of ``w`` waiting callers
+        (:meth:`~callcenter.routing.RoutingEngine.position`).
         """
         t = self._clock.check(now)
         try:
@@ -1356,7 +1357,7 @@ class Hotline:
             except UnknownIdError:
                 waiting = False  # it left in the same batch of events
             if waiting:
-                position = engine.waiting(queue).index(call.id) + 1
+                position = engine.position(call.id)
                 if self._announce_wait:
                     total, count = self._talk[queue]
                     if count:
