@@ -90,7 +90,7 @@ from ..ivr import (
     SpeechHeard,
     normalize_number,
 )
-from ..metrics import ContactRecord, Outcome, RecordBuilder
+from ..metrics import AgentStateInterval, ContactRecord, Outcome, RecordBuilder
 from ..routing import (
     AgentState,
     AgentStateChanged,
@@ -576,6 +576,38 @@ class Hotline:
             UnknownIdError: No such agent.
         """
         return self._engine.agent_state(agent_id)
+
+    @property
+    def open_contacts(self) -> int:
+        """Contacts the record builder has seen and not finished yet. ``O(1)``."""
+        return self._builder.open_contacts
+
+    def take_intervals(self) -> list[AgentStateInterval]:
+        """Return and forget the agent state intervals closed so far.
+
+        Each interval (an agent's state from one change to the next) is returned
+        once; occupancy, utilization and the agent reports are computed from them.
+        """
+        return self._builder.take_intervals()
+
+    def close(self, now: float) -> list[HotlineOutput]:
+        """End a run at ``now``: close agents' open intervals, finish wrap-ups in progress.
+
+        For a host that stops (the end of a simulated day): the records of contacts
+        whose agent is still in wrap-up come out as :class:`ContactFinished`, and
+        every agent's current state ends at ``now`` (see :meth:`take_intervals`).
+        Calls still in the IVR, queued, ringing or connected stay open
+        (:attr:`open_contacts`). Nothing else changes: no timer fires.
+
+        Raises:
+            TimeWentBackwardsError: ``now`` is earlier than the latest ``now``.
+            InvalidArgumentError: ``now`` is not POSIX seconds.
+        """
+        t = self._clock.check(now)
+        out: list[HotlineOutput] = []
+        for record in self._builder.close(t):
+            self._finished(record, out)
+        return out
 
     def session(self, call_id: str) -> Session | None:
         """The IVR session of a call in the IVR, for questions only; else ``None``."""
