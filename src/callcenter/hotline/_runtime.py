@@ -61,6 +61,7 @@ from typing import Any
 import attrs
 
 from .._clock import Clock
+from .._slots import trusted
 from .._timers import TimerQueue
 from ..errors import (
     CallCenterError,
@@ -160,6 +161,18 @@ _IVR_INPUTS = frozenset(
         CallerHungUp,
     }
 )
+
+
+# The outputs of every call, built from values the hotline holds and has checked:
+# constructors that fill the slots directly (the classes themselves under ``-X dev``).
+_new_answer = trusted(AnswerCall)
+_new_end = trusted(EndCall)
+_new_command = trusted(CallCommand)
+_new_ring = trusted(RingAgent)
+_new_stop = trusted(StopRinging)
+_new_connect = trusted(ConnectAgent)
+_new_hold = trusted(HoldCaller)
+_new_finished = trusted(ContactFinished)
 
 
 class CallPhase(enum.Enum):
@@ -859,7 +872,7 @@ class Hotline:
                 t,
             )
             self._calls[item.call_id] = call
-            out.append(AnswerCall(call_id=item.call_id))
+            out.append(_new_answer(call_id=item.call_id))
             self._enqueue(call, None, t, out)
             return
         attributes = {"line": line.id}
@@ -893,7 +906,7 @@ class Hotline:
         )
         call.session = session
         self._calls[item.call_id] = call
-        out.append(AnswerCall(call_id=item.call_id))
+        out.append(_new_answer(call_id=item.call_id))
         self._ivr(call, commands, t, out)
 
     def _check_call_input(self, item: CallInput) -> None:
@@ -931,7 +944,7 @@ class Hotline:
             except CallCenterError as error:
                 raise _RefusedError(error) from error
             self._end_hold(call, t)
-            out.append(EndCall(call_id=call.id, reason="caller hung up"))
+            out.append(_new_end(call_id=call.id, reason="caller hung up"))
             self._routing(events, out)
         else:
             try:
@@ -1081,7 +1094,7 @@ class Hotline:
         except CallCenterError as error:
             raise _RefusedError(error) from error
         self._end_hold(call, t)
-        out.append(EndCall(call_id=call.id, reason="agent hung up"))
+        out.append(_new_end(call_id=call.id, reason="agent hung up"))
         self._routing(events, out)
 
     # ------------------------------------------------------------------ agents
@@ -1148,7 +1161,7 @@ class Hotline:
         enqueue: Enqueue | None = None
         cid = call.id
         for command in commands:
-            out.append(CallCommand(call_id=cid, command=command))
+            out.append(_new_command(call_id=cid, command=command))
             if command.__class__ is Enqueue:
                 enqueue = command
         if session.ended:
@@ -1220,7 +1233,7 @@ class Hotline:
                 call.agent = agent = offered.agent_id
                 self._hold_timers.cancel(call.id)
                 out.append(
-                    RingAgent(
+                    _new_ring(
                         call_id=call.id,
                         agent_id=agent,
                         endpoint=_endpoint_of(self._definition, agent, offered.mobile_number),
@@ -1233,12 +1246,12 @@ class Hotline:
                 call.phase = _QUEUED
                 call.agent = None
                 if declined.reason is DeclineReason.RING_TIMEOUT:
-                    out.append(StopRinging(call_id=call.id, agent_id=declined.agent_id))
+                    out.append(_new_stop(call_id=call.id, agent_id=declined.agent_id))
                 if self._announce_every:
                     self._hold_timers.schedule(call.id, declined.at + self._announce_every)
             elif kind is ContactAnswered:
                 call.phase = _CONNECTED
-                out.append(ConnectAgent(call_id=call.id, agent_id=e.agent_id))  # type: ignore[arg-type]
+                out.append(_new_connect(call_id=call.id, agent_id=e.agent_id))  # type: ignore[arg-type]
             elif kind is ContactCompleted:
                 completed: ContactCompleted = e  # type: ignore[assignment]
                 call.phase = _FINISHED
@@ -1248,13 +1261,13 @@ class Hotline:
             elif kind is ContactAbandoned:
                 self._gone(call)
                 if e.agent_id is not None:
-                    out.append(StopRinging(call_id=call.id, agent_id=e.agent_id))
+                    out.append(_new_stop(call_id=call.id, agent_id=e.agent_id))
             elif kind is ContactOverflowed:
                 overflowed: ContactOverflowed = e  # type: ignore[assignment]
                 if overflowed.kind is not OverflowKind.QUEUE:
                     self._gone(call)
                     reason = overflowed.kind.value
-                    out.append(EndCall(call_id=call.id, reason=reason))
+                    out.append(_new_end(call_id=call.id, reason=reason))
                     rules = self._ivr_rules.get(reason)
                     if rules:
                         self._open_tickets(
@@ -1262,7 +1275,7 @@ class Hotline:
                         )
             elif kind is ContactRefused or kind is ContactLeft:
                 self._gone(call)
-                out.append(EndCall(call_id=call.id, reason=e.reason.value))  # type: ignore[union-attr]
+                out.append(_new_end(call_id=call.id, reason=e.reason.value))  # type: ignore[union-attr]
             elif kind is ContactTransferred or kind is ContactEscalated:
                 pass
         for record in records:
@@ -1295,7 +1308,7 @@ class Hotline:
                 if not self._announce_position:
                     position = None
         out.append(
-            HoldCaller(
+            _new_hold(
                 call_id=call.id,
                 queue=queue,
                 music=self._music,
@@ -1318,7 +1331,7 @@ class Hotline:
                     hold_seconds=record.hold_seconds + hold,
                     talk_seconds=record.talk_seconds - hold,
                 )
-        out.append(ContactFinished(call_id=record.contact_id, record=record))
+        out.append(_new_finished(call_id=record.contact_id, record=record))
 
     # ------------------------------------------------------------------ tickets
 

@@ -40,6 +40,7 @@ from typing import Any
 
 import attrs
 
+from .._slots import trusted
 from ..hotline import (
     AgentLegAnswered,
     AgentLegEnded,
@@ -105,6 +106,14 @@ _QUIET_HOLD = HoldTreatment(announce_every=0.0, announce_position=False, announc
 _PROMPT_PHASES = frozenset({"play", "input", "record"})
 
 
+# The driver's inputs, built from values it made itself: without the per-field
+# ``object.__setattr__`` of attrs' frozen constructor (the classes under ``-X dev``).
+_new_arrived = trusted(CallArrived)
+_new_answered = trusted(AgentLegAnswered)
+_new_ended = trusted(AgentLegEnded)
+_new_input = trusted(CallInput)
+
+
 def _below(getrandbits: Callable[[int], int], n: int) -> int:
     """A uniform integer in ``[0, n)``, drawn as CPython's ``random.randrange(n)`` does.
 
@@ -127,7 +136,7 @@ def _ticket_outcome(index: int) -> str:
 class _Call:
     """A simulated caller's state (what the caller will do next)."""
 
-    __slots__ = ("abandon", "accept", "caller", "id", "pending", "queue", "ticket")
+    __slots__ = ("abandon", "accept", "answering", "caller", "id", "pending", "queue", "ticket")
 
     def __init__(self, cid: str, caller: str) -> None:
         self.id = cid
@@ -136,6 +145,7 @@ class _Call:
         self.pending: Event | None = None  # the caller's next action in the IVR
         self.abandon: Event | None = None  # patience running out in the queue
         self.accept: Event | None = None  # the agent picking up
+        self.answering: str | None = None  # the agent picking up at once
         self.ticket: TicketModel | None = None  # the ticket its agent's outcome opens
 
 
@@ -291,6 +301,7 @@ class _Driver:
         now = sim._now
         calls = self.calls
         ivr: dict[str, list[Any]] | None = None
+        answering: list[_Call] | None = None
         for o in outputs:
             kind = o.__class__
             if kind is CallCommand:
@@ -313,9 +324,15 @@ class _Driver:
                 group = self.group.get(ring.agent_id, self.default_group)
                 if group.ring_no_answer and self.rng_ring.random() < group.ring_no_answer:
                     continue  # rings out: the hotline's ring timeout returns the call
-                at = now + group.answer_after
-                if at < now + ring.timeout:
-                    call.accept = sim.schedule(at, self._accept, call, ring.agent_id)
+                delay = group.answer_after
+                if delay < ring.timeout:
+                    if delay:
+                        call.accept = sim.schedule(now + delay, self._accept, call, ring.agent_id)
+                    else:  # picks up at once, once the hotline's outputs are carried out
+                        call.answering = ring.agent_id
+                        if answering is None:
+                            answering = []
+                        answering.append(call)
             elif kind is ConnectAgent:
                 connected: ConnectAgent = o  # type: ignore[assignment]
                 call = calls[connected.call_id]
@@ -333,6 +350,7 @@ class _Driver:
             elif kind is StopRinging:
                 stop: StopRinging = o  # type: ignore[assignment]
                 call = calls[stop.call_id]
+                call.answering = None
                 if call.accept is not None:
                     sim.cancel(call.accept)
                     call.accept = None
@@ -349,12 +367,19 @@ class _Driver:
                 self._commands(cid, commands)
         if self.leaving:
             self._try_logouts()
+        if answering is not None:
+            for call in answering:
+                agent = call.answering
+                if agent is not None:
+                    call.answering = None
+                    self._handle(_new_answered(call_id=call.id, agent_id=agent))
 
     def _gone(self, call: _Call) -> None:
         for event in (call.abandon, call.accept, call.pending):
             if event is not None:
                 self.sim.cancel(event)
         call.abandon = call.accept = call.pending = None
+        call.answering = None
 
     # ------------------------------------------------------------------ shifts
 
@@ -397,7 +422,7 @@ class _Driver:
             self.sim.schedule(arrivals[index + 1][0], self._arrive, index + 1)
         line = cid.rpartition("-")[0]
         self.calls[cid] = _Call(cid, caller)
-        self._handle(CallArrived(call_id=cid, line=line, caller=caller))
+        self._handle(_new_arrived(call_id=cid, line=line, caller=caller, caller_name=""))
 
     def _commands(self, cid: str, commands: list[Any]) -> None:
         """Carry out what a call's IVR asked; schedule the caller's next move."""
@@ -501,16 +526,17 @@ class _Driver:
 
     def _abandon(self, call: _Call) -> None:
         call.abandon = None
+        call.answering = None
         if call.accept is not None:
             self.sim.cancel(call.accept)
             call.accept = None
-        self._handle(CallInput(call_id=call.id, event=CallerHungUp()))
+        self._handle(_new_input(call_id=call.id, event=CallerHungUp()))
 
     # ------------------------------------------------------------------ agents
 
     def _accept(self, call: _Call, agent: str) -> None:
         call.accept = None
-        self._handle(AgentLegAnswered(call_id=call.id, agent_id=agent))
+        self._handle(_new_answered(call_id=call.id, agent_id=agent))
 
     def _agent_hangs_up(self, call: _Call, agent: str) -> None:
         """The agent ends the call; with a ticket model's share, with its outcome."""
@@ -524,7 +550,7 @@ class _Driver:
                     outcome = _ticket_outcome(index)
                     call.ticket = model
                     break
-        self._handle(AgentLegEnded(call_id=call.id, agent_id=agent, outcome=outcome))
+        self._handle(_new_ended(call_id=call.id, agent_id=agent, outcome=outcome, fields={}))
 
     # ------------------------------------------------------------------ tickets
 
