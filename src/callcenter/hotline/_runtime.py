@@ -425,8 +425,9 @@ class Hotline:
             with every input: a long-running host saves and restarts from a
             snapshot now and then.
         keep_intervals: Keep the agents' state intervals for
-            :meth:`take_intervals` (occupancy and time-per-state reports); without
-            it they are dropped as they close.
+            :meth:`take_intervals` (occupancy and time-per-state reports); a
+            long-running host that does not want them turns it off, or they pile
+            up until taken.
 
     Raises:
         InvalidArgumentError: ``definition`` is not a :class:`HotlineDefinition`, or
@@ -473,7 +474,7 @@ class Hotline:
         seed: int = 0,
         caller_lists: CallerLists | None = None,
         keep_log: bool = True,
-        keep_intervals: bool = False,
+        keep_intervals: bool = True,
     ) -> None:
         given: object = definition
         if not isinstance(given, HotlineDefinition):
@@ -678,7 +679,9 @@ class Hotline:
     def take_intervals(self) -> list[AgentStateInterval]:
         """Return and forget the agents' state intervals closed so far.
 
-        Empty unless the hotline was built with ``keep_intervals=True``.
+        Each interval (an agent's state from one change to the next) is returned
+        once; occupancy, utilization and the agent reports are computed from them.
+        Always empty for a hotline built with ``keep_intervals=False``.
         """
         intervals = self._intervals
         self._intervals = []
@@ -686,8 +689,11 @@ class Hotline:
 
     @property
     def open_contacts(self) -> int:
-        """Calls seen whose record is not out yet (live, or in the agent's wrap-up)."""
-        return len(self._calls)
+        """Calls seen whose record is not out yet (live, or in the agent's wrap-up).
+
+        ``O(1)``.
+        """
+        return self._builder.open_contacts
 
     def _accept(self, t: float, item: HotlineInput | str | None) -> None:
         """Commit a call that succeeded at ``t``: the clock, the log, the intervals."""
@@ -1465,7 +1471,7 @@ class Hotline:
         data: Mapping[str, Any],
         *,
         caller_lists: CallerLists | None = None,
-        keep_intervals: bool = False,
+        keep_intervals: bool = True,
     ) -> Hotline:
         """Rebuild a hotline saved by :meth:`to_dict`, by replaying its input log.
 
@@ -1481,6 +1487,7 @@ class Hotline:
         seed, log = read_state(definition, data)
         hotline = cls(definition, seed=seed, caller_lists=caller_lists)
         hotline._replay(log)
+        hotline._intervals = []  # the original's, taken there
         hotline._keep_intervals = bool(keep_intervals)
         return hotline
 

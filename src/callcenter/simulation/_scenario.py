@@ -281,8 +281,9 @@ class Scenario:
         seed: The default seed (a run may give another).
         routing: The routing definition the ACD runs. In a document: the routing
             definition itself (a table), or the name of a routing definition file,
-            relative to the scenario file. A simulated call goes to the queue its
-            IVR flow or its line names; the definition's ``rules`` are not read.
+            relative to the scenario file. A simulated call is routed as in a
+            hotline: the definition's ``rules`` apply, and the queue its IVR flow
+            or its line names is used when no rule chooses one.
         lines: Lines by name.
         flows: IVR flows by the path written in the lines.
         queues: Queue behaviour by queue id; every queue of the routing definition
