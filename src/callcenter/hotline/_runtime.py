@@ -56,7 +56,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -109,7 +109,6 @@ from ..routing import (
     OverflowKind,
     RoutingEngine,
 )
-from ..routing import Event as RoutingEvent
 from ..tickets import TicketDesk
 from ._contract import (
     AgentLegAnswered,
@@ -159,6 +158,22 @@ _new_contact_finished = trusted(ContactFinished)
 
 MAX_TEXT = 256
 """The longest id, number, name or reason an input may carry."""
+
+# Any event of the ACD, spelt out from the event classes the hotline handles.
+_AcdEvent: TypeAlias = (
+    ContactQueued
+    | ContactRefused
+    | ContactOffered
+    | ContactOfferDeclined
+    | ContactAnswered
+    | ContactCompleted
+    | ContactAbandoned
+    | ContactOverflowed
+    | ContactTransferred
+    | ContactEscalated
+    | ContactLeft
+    | AgentStateChanged
+)
 
 _IVR_INPUTS = frozenset(
     {
@@ -1129,7 +1144,7 @@ class Hotline:
                 allowed=("AgentReady", "AgentNotReady", "AgentLoggedOut", "WrapUpDone"),
             )
 
-    def _agent_call(self, call: Callable[[], list[RoutingEvent]], out: list[HotlineOutput]) -> None:
+    def _agent_call(self, call: Callable[[], list[_AcdEvent]], out: list[HotlineOutput]) -> None:
         try:
             events = call()
         except CallCenterError as error:
@@ -1210,7 +1225,7 @@ class Hotline:
 
     # ------------------------------------------------------------------ the ACD
 
-    def _routing(self, events: list[RoutingEvent], out: list[HotlineOutput]) -> None:
+    def _routing(self, events: list[_AcdEvent], out: list[HotlineOutput]) -> None:
         """Turn the ACD's events into outputs (dispatch on the event's type), then records."""
         records = self._builder.feed_all(events)
         handlers = _ON_ROUTING
@@ -1288,7 +1303,7 @@ class Hotline:
         self._gone(self._calls[e.contact_id])
         out.append(_new_end_call(call_id=e.contact_id, reason=e.reason.value))
 
-    def _on_nothing(self, e: RoutingEvent, out: list[HotlineOutput]) -> None:
+    def _on_nothing(self, e: _AcdEvent, out: list[HotlineOutput]) -> None:
         """Transfers and escalations: a ContactQueued or an offer follows when it matters."""
 
     def _gone(self, call: _Call) -> None:
