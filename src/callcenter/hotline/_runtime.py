@@ -335,6 +335,20 @@ def _fields(name: str, value: object) -> dict[str, str]:
     )
 
 
+def _phone_number(caller: str) -> str | None:
+    """The caller's number as the caller lists write it, or ``None``.
+
+    A withheld or unusual caller id (``"anonymous"``, a SIP URI) is no number: such a
+    caller is served like any other, neither known nor listed.
+    """
+    if not caller:
+        return None
+    try:
+        return normalize_number(caller)
+    except InvalidArgumentError:
+        return None
+
+
 def _endpoint_of(definition: HotlineDefinition, agent_id: str, mobile: str | None) -> str:
     endpoint = definition.endpoints.get(agent_id)
     if endpoint is not None:
@@ -849,10 +863,15 @@ class Hotline:
                 and not definition.calendars[line.calendar].is_open(t)
             ):
                 line = self._line_ids[line.closed_line]
-            known = self._known.get(normalize_number(caller)) if caller else None
+            number = _phone_number(caller)
+            known = None if number is None else self._known.get(number)
             status = CallerStatus.NORMAL if known is None else known.status
-            if self._lists is not None and caller and status is not CallerStatus.BLOCKED:
-                listed = self._lists.status(caller, t)
+            if (
+                self._lists is not None
+                and number is not None
+                and status is not CallerStatus.BLOCKED
+            ):
+                listed = self._lists.status(number, t)
                 if listed is not CallerStatus.NORMAL:
                     status = listed
         except CallCenterError as error:
