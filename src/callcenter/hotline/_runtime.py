@@ -60,6 +60,7 @@ from typing import Any, TypeAlias
 
 import attrs
 
+from .._checks import check_argument
 from .._clock import Clock
 from .._slots import trusted
 from .._timers import TimerQueue
@@ -333,6 +334,42 @@ def _fields(name: str, value: object) -> dict[str, str]:
         expected="a mapping of field names (text) to text values",
         got=value,
     )
+
+
+_KEYS = frozenset("0123456789*#")
+
+
+def _check_ivr_values(event: object) -> None:
+    """Refuse an IVR input whose values the session would refuse (before any timer).
+
+    The same checks as the session's own; its phase rules stay the session's.
+    """
+    kind = event.__class__
+    if kind is DigitsPressed:
+        digits: object = event.digits  # type: ignore[attr-defined]
+        if not isinstance(digits, str) or not digits or not _KEYS.issuperset(digits):
+            raise InvalidArgumentError(
+                name="digits", expected="one or more of the keys 0-9, * and #", got=digits
+            )
+    elif kind is SpeechHeard:
+        text: object = event.text  # type: ignore[attr-defined]
+        if not isinstance(text, str):
+            raise InvalidArgumentError(name="text", expected="the recognised text", got=text)
+    elif kind is HostAnswered or kind is HostNotFound or kind is HostFailed:
+        request: object = event.request  # type: ignore[attr-defined]
+        if not isinstance(request, int) or isinstance(request, bool):
+            raise InvalidArgumentError(
+                name="request", expected="the number of the host request", got=request
+            )
+        if kind is HostAnswered:
+            _fields("values", event.values)  # type: ignore[attr-defined]
+    elif kind is RecordingFinished:
+        reference: object = event.reference  # type: ignore[attr-defined]
+        if not isinstance(reference, str):
+            raise InvalidArgumentError(
+                name="reference", expected="the recording's name (text)", got=reference
+            )
+        check_argument("seconds", event.seconds, minimum=0)  # type: ignore[attr-defined]
 
 
 def _phone_number(caller: str) -> str | None:
@@ -957,6 +994,7 @@ class Hotline:
                 action=f"handle {kind.__name__}",
                 allowed=("CallerHungUp",),
             )
+        _check_ivr_values(item.event)
 
     def _do_call_input(self, item: CallInput, t: float, out: list[HotlineOutput]) -> None:
         call = self._calls[item.call_id]
@@ -1144,6 +1182,31 @@ class Hotline:
                 state="logged_out",
                 action=f"handle {type(item).__name__}",
                 allowed=("AgentLoggedIn",),
+            )
+
+    def _check_logout(self, item: AgentLoggedOut) -> None:
+        self._check_logged_in(item)
+        state = self._engine.agent_state(item.agent_id)
+        if state is AgentState.BUSY or state is AgentState.RESERVED:
+            raise IllegalTransitionError(
+                entity=f"agent {item.agent_id!r}",
+                state=state.value,
+                action="log out",
+                allowed=("AgentNotReady", "AgentLegEnded"),
+                reason="a call rings at the agent or is being handled",
+            )
+
+    def _check_wrap_up_done(self, item: WrapUpDone) -> None:
+        self._check_logged_in(item)
+        state = self._engine.agent_state(item.agent_id)
+        if state is AgentState.AVAILABLE or state is AgentState.NOT_READY:
+            # (an agent with wrap-up running shows it unless a call rings or is held)
+            raise IllegalTransitionError(
+                entity=f"agent {item.agent_id!r}",
+                state=state.value,
+                action="end wrap-up",
+                allowed=("AgentNotReady", "AgentLoggedOut"),
+                reason="no wrap-up is running",
             )
 
     def _check_not_ready(self, item: AgentNotReady) -> None:
@@ -1512,6 +1575,6 @@ _HANDLERS: dict[type, tuple[_Check, _Do | None]] = {
     AgentLoggedIn: (Hotline._check_login, Hotline._do_login),
     AgentReady: (Hotline._check_logged_in, Hotline._do_ready),
     AgentNotReady: (Hotline._check_not_ready, Hotline._do_not_ready),
-    AgentLoggedOut: (Hotline._check_logged_in, Hotline._do_logout),
-    WrapUpDone: (Hotline._check_logged_in, Hotline._do_wrap_up_done),
+    AgentLoggedOut: (Hotline._check_logout, Hotline._do_logout),
+    WrapUpDone: (Hotline._check_wrap_up_done, Hotline._do_wrap_up_done),
 }
