@@ -107,7 +107,7 @@ inputs: st.SearchStrategy[HotlineInput] = st.one_of(
         CallArrived,
         call_id=calls,
         line=st.sampled_from(["main", "4008001234", "branch"]),
-        caller=st.sampled_from([CALLER, VIP_NUMBER, BLOCKED_NUMBER, ""]),
+        caller=st.sampled_from([CALLER, VIP_NUMBER, BLOCKED_NUMBER, "", "anonymous"]),
     ),
     st.builds(CallInput, call_id=calls, event=ivr_events),
     st.builds(CallInput, call_id=calls, event=st.just(CallerHungUp())),
@@ -227,7 +227,7 @@ def draw_step(data: st.DataObject, hotline: Hotline, serial: list[int]) -> Hotli
             CallArrived,
             call_id=st.just(f"n{serial[0]}"),
             line=st.sampled_from(["main", "branch"]),
-            caller=st.sampled_from([CALLER, VIP_NUMBER, BLOCKED_NUMBER, ""]),
+            caller=st.sampled_from([CALLER, VIP_NUMBER, BLOCKED_NUMBER, "", "anonymous"]),
         )
     )
     general.append(st.builds(AgentLoggedIn, agent_id=agents))
