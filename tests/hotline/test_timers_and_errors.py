@@ -273,3 +273,19 @@ def test_bad_values_and_impossible_agent_moves_are_refused_before_any_timer() ->
         press(hotline, "c2", "1x", NOON + 31)
     with pytest.raises(IllegalTransitionError, match="wrap"):
         hotline.handle(WrapUpDone(agent_id="li"), NOON + 31)
+
+
+def test_every_event_of_a_ticket_a_call_opened_names_the_call() -> None:
+    rule = TicketRule(workflow="enquiry", agent_outcome="enquiry", fields={"question": "rates"})
+    hotline = Hotline(definition(ticket_rules=[rule]))
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "2", NOON + 1)
+    hotline.handle(AgentLegAnswered(call_id="c1", agent_id="li"), NOON + 2)
+    hotline.handle(AgentLegEnded(call_id="c1", agent_id="li", outcome="enquiry"), NOON + 10)
+    deadline = hotline.next_deadline()
+    assert deadline is not None
+    out = hotline.advance(deadline)
+    updates = [o for o in out if isinstance(o, TicketUpdate)]
+    assert updates
+    assert all(isinstance(u.event, SlaWarning) and u.call_id == "c1" for u in updates)

@@ -110,7 +110,7 @@ from ..routing import (
     OverflowKind,
     RoutingEngine,
 )
-from ..tickets import TicketDesk
+from ..tickets import TicketClosed, TicketDesk
 from ._contract import (
     AgentLegAnswered,
     AgentLegDeclined,
@@ -539,6 +539,7 @@ class Hotline:
         self._calls: dict[str, _Call] = {}
         self._ivr_timers: TimerQueue[str] = TimerQueue()
         self._hold_timers: TimerQueue[str] = TimerQueue()
+        self._ticket_calls: dict[str, str] = {}  # open tickets a call opened: their call
         self._talk: dict[str, list[float]] = {q.id: [0.0, 0.0] for q in routing.queues}
         self._staffed: dict[str, int] = {q.id: 0 for q in routing.queues}
 
@@ -569,9 +570,12 @@ class Hotline:
 
     @property
     def desk(self) -> TicketDesk:
-        """The ticket desk: the tickets the calls opened.
+        """The ticket desk: the tickets the calls opened, for questions.
 
-        Fire triggers on it freely: its SLA timers stay part of the hotline's timers.
+        Its SLA clocks are timers of the hotline. A change made on the desk directly
+        (a trigger fired by a back office) is not in the hotline's input log: a
+        hotline rebuilt from :meth:`to_dict`, or undone after a refusal, has lost it;
+        keep such work on a desk of its own, or rebuild with it.
         """
         return self._desk
 
@@ -835,7 +839,7 @@ class Hotline:
                     self._announce(call, at, out)
             else:
                 desk.advance(at)
-                self._tickets(None, out)
+                self._tickets(out)
 
     # ------------------------------------------------------------------ recovery
 
@@ -1466,18 +1470,26 @@ class Hotline:
                 continue
             fields: dict[str, Any] = {"customer_phone": call.caller, **rule.fields, **extra}
             try:
-                desk.open(rule.workflow, actor=actor, now=t, fields=fields)
+                ticket = desk.open(rule.workflow, actor=actor, now=t, fields=fields)
             except CallCenterError as error:
                 if opened or not first:
                     raise
                 raise _RefusedError(error) from error
+            self._ticket_calls[ticket.id] = call.id
             opened += 1
         if opened:
-            self._tickets(call.id, out)
+            self._tickets(out)
         return opened
 
-    def _tickets(self, call_id: str | None, out: list[HotlineOutput]) -> None:
-        out.extend(TicketUpdate(event=e, call_id=call_id) for e in self._desk.take_events())
+    def _tickets(self, out: list[HotlineOutput]) -> None:
+        """Every ticket event so far, each with the call that opened its ticket."""
+        calls = self._ticket_calls
+        for event in self._desk.take_events():
+            if event.__class__ is TicketClosed:
+                call_id = calls.pop(event.ticket_id, None)
+            else:
+                call_id = calls.get(event.ticket_id)
+            out.append(TicketUpdate(event=event, call_id=call_id))
 
     # ------------------------------------------------------------------ saving
 
