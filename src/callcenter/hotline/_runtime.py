@@ -789,15 +789,18 @@ class Hotline:
     # ------------------------------------------------------------------ timers
 
     def _due(self, t: float) -> bool:
-        for d in (
-            self._engine.next_deadline(),
-            self._ivr_timers.next_deadline(),
-            self._hold_timers.next_deadline(),
-            self._desk.next_deadline(),
-        ):
-            if d is not None and d <= t:
-                return True
-        return False
+        """Whether any timer is due by ``t`` (asked before every input)."""
+        d = self._engine.next_deadline()
+        if d is not None and d <= t:
+            return True
+        d = self._ivr_timers.next_deadline()
+        if d is not None and d <= t:
+            return True
+        d = self._hold_timers.next_deadline()
+        if d is not None and d <= t:
+            return True
+        d = self._desk.next_deadline()
+        return d is not None and d <= t
 
     def _fire(self, t: float, out: list[HotlineOutput]) -> None:
         """Fire what is due by ``t``, one deadline at a time, across engines."""
@@ -869,14 +872,17 @@ class Hotline:
     # ------------------------------------------------------------------ calls
 
     def _live_call(self, call_id: object) -> _Call:
+        # A known call's id is valid text: only a miss needs the full check.
+        call = self._calls.get(call_id) if type(call_id) is str else None
+        if call is not None and call.phase is not _FINISHED:
+            return call
         call_id = _text("call_id", call_id, empty=False)
-        call = self._calls.get(call_id)
-        if call is None or call.phase is _FINISHED:
-            live = (cid for cid, c in self._calls.items() if c.phase is not _FINISHED)
-            raise UnknownIdError(kind="call", id=call_id, known=live)
-        return call
+        live = (cid for cid, c in self._calls.items() if c.phase is not _FINISHED)
+        raise UnknownIdError(kind="call", id=call_id, known=live)
 
     def _check_agent(self, agent_id: object) -> str:
+        if type(agent_id) is str and agent_id in self._agent_queues:
+            return agent_id
         agent_id = _text("agent_id", agent_id, empty=False)
         if agent_id not in self._agent_queues:
             raise UnknownIdError(kind="agent", id=agent_id, known=self._agent_queues)
