@@ -123,9 +123,9 @@ def contact_from_enqueue(
             sticky = known_caller.sticky_for
         if known_caller.name and not caller_name:
             caller_name = known_caller.name
-    # The screen pop is the attributes (one dict, never changed once built), with the
-    # caller's name when there is one.
-    context = {**attributes, "caller_name": caller_name} if caller_name else attributes
+    context: dict[str, str] = dict(attributes)
+    if caller_name:
+        context["caller_name"] = caller_name
     return Contact(
         id=call_id,
         priority=priority,
