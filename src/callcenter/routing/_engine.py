@@ -20,6 +20,8 @@ import random
 from collections.abc import Iterable
 from typing import Any
 
+import attrs
+
 from .._checks import check_argument
 from .._clock import Clock, as_instant
 from .._timers import TimerQueue
@@ -207,6 +209,30 @@ class RoutingEngine:
         items = sorted(item for lane in q.all_lanes() for item in lane.items)
         return [item[3] for item in items]
 
+    def position(self, contact_id: str) -> int:
+        """A waiting contact's 1-based place in its queue, in :meth:`waiting`'s order.
+
+        ``O(l log n)`` for ``l`` lanes of the queue (one per distinct skill need,
+        tier or sticky agent set) with ``n`` waiting each: what a hold announcement
+        needs, without sorting the queue.
+
+        Raises:
+            UnknownIdError: The engine does not know the contact.
+            IllegalTransitionError: The contact is not waiting (it rings or is
+                being handled).
+        """
+        c = self._contact(contact_id)
+        if c.phase is not WAITING:
+            raise IllegalTransitionError(
+                entity=f"contact {contact_id!r}",
+                state=c.phase.value,
+                action="tell its place in the queue",
+                allowed=(),
+                reason="only a waiting contact has one",
+            )
+        key = c.key
+        return 1 + sum(lane.items.bisect_left(key) for lane in c.queue.all_lanes())
+
     def explain(self, contact_id: str) -> Explanation:
         """Say, for a contact, why each member of its queue can or cannot take it now.
 
@@ -339,12 +365,18 @@ class RoutingEngine:
         return events
 
     def route(
-        self, contact: Contact, now: float, *, since: float | None = None
+        self,
+        contact: Contact,
+        now: float,
+        *,
+        since: float | None = None,
+        queue: str | None = None,
     ) -> list[RoutingEvent]:
         """Apply the definition's routing rules to ``contact``, then :meth:`enqueue` it.
 
         The rules choose the queue and may set the priority, the age bonus and extra
-        skills (see :class:`RuleSet`).
+        skills (see :class:`RuleSet`). ``queue`` (the queue an IVR chose) is used
+        when no rule chooses one, before the rules' ``default_queue``.
 
         Raises:
             InvalidArgumentError: ``contact`` is not a :class:`Contact`.
@@ -353,8 +385,12 @@ class RoutingEngine:
         """
         if not isinstance(contact, Contact):
             raise InvalidArgumentError(name="contact", expected="a Contact", got=contact)
-        decision = self._definition.rules.decide(
-            contact.attributes, priority=contact.priority, age_bonus=contact.age_bonus
+        rules = self._definition.rules
+        if queue is not None and not rules.rules:
+            # No rule to read: the decision would be the contact as it is, in ``queue``.
+            return self.enqueue(contact, queue, now, since=since)
+        decision = rules.decide(
+            contact.attributes, priority=contact.priority, age_bonus=contact.age_bonus, queue=queue
         )
         return self.enqueue(decision.apply(contact), decision.queue, now, since=since)
 
@@ -519,7 +555,14 @@ class RoutingEngine:
         self._clock.commit(t)
         return events
 
-    def transfer(self, contact_id: str, queue: str, now: float) -> list[RoutingEvent]:
+    def transfer(
+        self,
+        contact_id: str,
+        queue: str,
+        now: float,
+        *,
+        preferred_agents: tuple[str, ...] | None = None,
+    ) -> list[RoutingEvent]:
         """Move a waiting or answered contact to another queue, keeping its place.
 
         A waiting contact keeps its virtual start time; an answered one leaves its
@@ -528,22 +571,39 @@ class RoutingEngine:
         admitted even to a full queue: the contact is already in the system.
         ``O(log n)``.
 
+        ``preferred_agents`` (an agent transfer) replaces the contact's preferred
+        agents: they are offered it first whenever one of them can take it. With
+        it, an answered contact may also go back to its own queue (to a colleague
+        of the same group).
+
         Raises:
             UnknownIdError: No such contact or queue.
             IllegalTransitionError: The contact is ringing.
-            InvalidArgumentError: ``queue`` is the contact's own queue.
+            InvalidArgumentError: ``queue`` is the contact's own queue (without
+                ``preferred_agents`` for an answered contact), or
+                ``preferred_agents`` is not a tuple of agent ids.
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
         """
         t = self._clock.check(now)
         c = self._contact(contact_id)
         target = self._queue(queue)
         self._expect_phase(c, "transfer")
-        if target is c.queue:
+        if preferred_agents is not None:
+            given: object = preferred_agents
+            if not isinstance(given, tuple) or not all(
+                isinstance(p, str) and p in self._agents for p in given
+            ):
+                raise InvalidArgumentError(
+                    name="preferred_agents", expected="a tuple of agent ids", got=given
+                )
+        if target is c.queue and (preferred_agents is None or c.agent is None):
             raise InvalidArgumentError(
                 name="queue",
                 expected=f"a queue other than {queue!r}, where it already is",
                 got=queue,
             )
+        if preferred_agents is not None:
+            c.spec = attrs.evolve(c.spec, preferred_agents=preferred_agents)
         a = c.agent
         events: list[RoutingEvent] = [
             new_contact_transferred(

@@ -291,8 +291,9 @@ class Scenario:
         routing: The routing definition the ACD runs. In a document: the routing
             definition itself (a table), or the name of a routing definition file,
             relative to the scenario file; left out when a ``hotline`` gives it. A
-            simulated call goes to the queue its IVR flow or its line names; the
-            definition's ``rules`` are not read.
+            simulated call is routed as in a hotline: the definition's ``rules``
+            apply, and the queue its IVR flow or its line names is used when no rule
+            chooses one.
         hotline: The hotline the scenario simulates, if any. In a document: the name
             of a hotline document (relative to the scenario file), which gives the
             routing definition and, for each of the scenario's lines, the flow or

@@ -1,0 +1,1598 @@
+"""The :class:`Hotline`: one sans-I/O object that runs a whole contact center.
+
+It owns the engines of one :class:`~callcenter.hotline.HotlineDefinition` -- an IVR
+:class:`~callcenter.ivr.Session` per call in the IVR, one
+:class:`~callcenter.routing.RoutingEngine`, one :class:`~callcenter.tickets.TicketDesk`
+and one :class:`~callcenter.metrics.RecordBuilder` -- and wires them once, so that
+hosts, telephony adapters and the simulator drive the same code. A host feeds it
+inputs with ``now`` (:meth:`Hotline.handle`) and carries out the outputs; it never
+opens a socket, reads the clock or starts a thread.
+
+How a call goes (the behaviours a host can rely on):
+
+* **Arrival.** The line is found by id or dialled number. A line whose calendar says
+  closed hands the call to its ``closed_line`` (one hop; the call keeps its dialled
+  number). A blocked caller (a :class:`~callcenter.hotline.KnownCaller` with status
+  ``BLOCKED``, or the caller lists) is refused with :class:`RejectCall` and gets a
+  ``blocked`` contact record, unless the line's flow has an ``on_blocked`` node,
+  which then answers the call. Otherwise :class:`AnswerCall`, then the IVR's first
+  commands (or, for a line without a flow, the queue at once).
+* **IVR.** Every command of the session goes out as :class:`CallCommand`; an
+  ``Enqueue`` goes through :func:`~callcenter.hotline.contact_from_enqueue` and then
+  always :meth:`~callcenter.routing.RoutingEngine.route`, so routing rules apply.
+* **Queue.** Each time the call is queued, :class:`HoldCaller` with the hold
+  treatment's music, the caller's position and the expected wait (position times the
+  queue's mean talk time so far, over the agents logged in to it; ``None`` before
+  the first answered call), repeated every ``hold.announce_every`` seconds while
+  the call waits.
+* **Ringing.** :class:`RingAgent` at the agent's endpoint (extension, else SIP URI,
+  else mobile number, else the agent definition's mobile number, else the agent's
+  id), with the time left to the ring deadline and the screen pop. A ring timeout
+  gives :class:`StopRinging`; a declined or failed leg returns the call to its place.
+* **Talking.** An answered leg gives :class:`ConnectAgent`. The agent's hang-up
+  (:class:`AgentLegEnded`) ends the call with :class:`EndCall`; the caller's hang-up
+  too (so the adapter drops the agent's leg). Hold time is tracked and written into
+  the record.
+* **Overflow.** A queue that overflows to voicemail or callback ends the call with
+  :class:`EndCall` (reason ``"voicemail"`` or ``"callback"``: the adapter sends the
+  caller to its voicemail box, or confirms the callback); the record says so, and
+  ticket rules with that ``ivr_result`` (and the queue) open tickets, so that the
+  work is tracked. A refusal (queue full, nobody logged in) or a queue left for want
+  of agents ends the call with the reason.
+* **Transfers.** To a queue: the call waits there again (:class:`HoldCaller`
+  releases the agent's leg). To an agent: the call waits in a queue that agent
+  serves, with that agent offered it first (preferred agent). To a number:
+  :class:`TransferCall`, and the call leaves the hotline (an answered call).
+* **Tickets.** :class:`~callcenter.hotline.TicketRule` s open tickets when the IVR
+  session ends with their ``ivr_result`` or the agent ends the call with their
+  ``agent_outcome`` (:class:`TicketUpdate`); the desk's SLA clocks are timers of
+  the hotline.
+* **Records.** Every call ends with exactly one :class:`ContactFinished` (after the
+  agent's wrap-up for an answered call).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeAlias
+
+import attrs
+
+from .._checks import check_argument
+from .._clock import Clock
+from .._slots import trusted
+from .._timers import TimerQueue
+from ..errors import (
+    CallCenterError,
+    DefinitionError,
+    DuplicateIdError,
+    IllegalTransitionError,
+    InvalidArgumentError,
+    Problem,
+    Severity,
+    UnknownIdError,
+)
+from ..ivr import (
+    CallerHungUp,
+    CallerLists,
+    CallerStatus,
+    Command,
+    DigitsPressed,
+    Enqueue,
+    HostAnswered,
+    HostFailed,
+    HostNotFound,
+    PromptFinished,
+    RecordingFinished,
+    Session,
+    SessionResult,
+    SpeechHeard,
+    normalize_number,
+)
+from ..metrics import AgentStateInterval, ContactRecord, Outcome, RecordBuilder
+from ..routing import (
+    AgentState,
+    AgentStateChanged,
+    ContactAbandoned,
+    ContactAnswered,
+    ContactCompleted,
+    ContactEscalated,
+    ContactLeft,
+    ContactOfferDeclined,
+    ContactOffered,
+    ContactOverflowed,
+    ContactQueued,
+    ContactRefused,
+    ContactTransferred,
+    DeclineReason,
+    OverflowKind,
+    RoutingEngine,
+)
+from ..tickets import TicketClosed, TicketDesk
+from ._contract import (
+    AgentLegAnswered,
+    AgentLegDeclined,
+    AgentLegEnded,
+    AgentLegFailed,
+    AgentLegRinging,
+    AgentLoggedIn,
+    AgentLoggedOut,
+    AgentNotReady,
+    AgentReady,
+    AnswerCall,
+    CallArrived,
+    CallCommand,
+    CallInput,
+    CallOnHold,
+    ConnectAgent,
+    ContactFinished,
+    EndCall,
+    HoldCaller,
+    HotlineInput,
+    HotlineOutput,
+    RejectCall,
+    RingAgent,
+    StopRinging,
+    TicketUpdate,
+    TransferCall,
+    TransferRequested,
+    WrapUpDone,
+)
+from ._definition import HotlineDefinition, KnownCaller, Line, TicketRule
+from ._document import check_hotline
+from ._seam import contact_from_enqueue
+from ._serial import input_to_dict, read_state
+
+__all__ = ["CallPhase", "CallView", "Hotline"]
+
+# Outputs built from values the hotline has checked (the classes under ``-X dev``).
+_new_answer_call = trusted(AnswerCall)
+_new_call_command = trusted(CallCommand)
+_new_hold_caller = trusted(HoldCaller)
+_new_ring_agent = trusted(RingAgent)
+_new_connect_agent = trusted(ConnectAgent)
+_new_stop_ringing = trusted(StopRinging)
+_new_end_call = trusted(EndCall)
+_new_contact_finished = trusted(ContactFinished)
+
+MAX_TEXT = 256
+"""The longest id, number, name or reason an input may carry."""
+
+# Any event of the ACD, spelt out from the event classes the hotline handles.
+_AcdEvent: TypeAlias = (
+    ContactQueued
+    | ContactRefused
+    | ContactOffered
+    | ContactOfferDeclined
+    | ContactAnswered
+    | ContactCompleted
+    | ContactAbandoned
+    | ContactOverflowed
+    | ContactTransferred
+    | ContactEscalated
+    | ContactLeft
+    | AgentStateChanged
+)
+
+_IVR_INPUTS = frozenset(
+    {
+        DigitsPressed,
+        SpeechHeard,
+        PromptFinished,
+        HostAnswered,
+        HostNotFound,
+        HostFailed,
+        RecordingFinished,
+        CallerHungUp,
+    }
+)
+
+
+class CallPhase(enum.Enum):
+    """Where a call is in the hotline (:meth:`Hotline.call_phase`)."""
+
+    IVR = "ivr"
+    """An IVR session runs the call."""
+    QUEUED = "queued"
+    """The call waits in an ACD queue."""
+    RINGING = "ringing"
+    """An agent's phone rings for the call."""
+    CONNECTED = "connected"
+    """The caller talks to an agent."""
+    FINISHED = "finished"
+    """The call has ended, or the hotline never saw it."""
+
+
+@attrs.frozen(kw_only=True)
+class CallView:
+    """What the hotline knows about a live call (:meth:`Hotline.call`).
+
+    Attributes:
+        call_id: The call's id.
+        phase: Where it is.
+        line: The id of the line that answers it (after a closed-line switch).
+        dialled: The number the caller dialled.
+        caller: The caller's number as presented.
+        arrived_at: When it arrived.
+        language: The caller's language (the IVR's, once it queued the call).
+        queue: The queue it waits or was answered in, or ``None``.
+        agent: The agent its offer rings at or who talks to it, or ``None``.
+        on_hold: Whether the agent has put the caller on hold.
+    """
+
+    call_id: str
+    phase: CallPhase
+    line: str
+    dialled: str
+    caller: str
+    arrived_at: float
+    language: str
+    queue: str | None
+    agent: str | None
+    on_hold: bool
+
+
+class _Call:
+    """One call's state, from arrival to its contact record."""
+
+    __slots__ = (
+        "agent",
+        "arrived_at",
+        "caller",
+        "caller_name",
+        "context",
+        "dialled",
+        "hold_since",
+        "hold_total",
+        "id",
+        "known",
+        "language",
+        "line",
+        "phase",
+        "queue",
+        "session",
+        "status",
+    )
+
+    def __init__(
+        self,
+        call_id: str,
+        line: Line,
+        dialled: str,
+        caller: str,
+        caller_name: str,
+        known: KnownCaller | None,
+        status: CallerStatus,
+        language: str,
+        at: float,
+    ) -> None:
+        self.id = call_id
+        self.line = line
+        self.dialled = dialled
+        self.caller = caller
+        self.caller_name = caller_name
+        self.known = known
+        self.status = status
+        self.language = language
+        self.arrived_at = at
+        self.session: Session | None = None
+        self.phase = CallPhase.IVR
+        self.queue: str | None = None
+        self.agent: str | None = None
+        self.context: Mapping[str, str] = {}
+        self.hold_since: float | None = None
+        self.hold_total = 0.0
+
+
+class _RefusedError(Exception):
+    """An engine refused the first change of an input: nothing was changed yet."""
+
+    def __init__(self, error: CallCenterError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+_CLOSE = "close"  # the log's mark of a call of close()
+
+_IQ = CallPhase.IVR
+_QUEUED = CallPhase.QUEUED
+_RINGING = CallPhase.RINGING
+_CONNECTED = CallPhase.CONNECTED
+_FINISHED = CallPhase.FINISHED
+
+
+def _text(name: str, value: object, *, empty: bool = True) -> str:
+    """``value`` as text of at most :data:`MAX_TEXT` characters, or a clear error."""
+    if type(value) is str and len(value) <= MAX_TEXT and (empty or value):
+        return value
+    raise InvalidArgumentError(
+        name=name,
+        expected=f"a {'' if empty else 'non-empty '}text of at most {MAX_TEXT} characters",
+        got=value,
+    )
+
+
+def _optional_text(name: str, value: object) -> str | None:
+    return None if value is None else _text(name, value, empty=False)
+
+
+def _fields(name: str, value: object) -> dict[str, str]:
+    if isinstance(value, Mapping) and len(value) <= 1000:
+        out: dict[str, str] = {}
+        for key, item in value.items():
+            if not (type(key) is str and type(item) is str and len(key) <= MAX_TEXT):
+                break
+            if len(item) > 100_000:
+                break
+            out[key] = item
+        else:
+            return out
+    raise InvalidArgumentError(
+        name=name,
+        expected="a mapping of field names (text) to text values",
+        got=value,
+    )
+
+
+_KEYS = frozenset("0123456789*#")
+
+
+def _check_ivr_values(event: object) -> None:
+    """Refuse an IVR input whose values the session would refuse (before any timer).
+
+    The same checks as the session's own; its phase rules stay the session's.
+    """
+    kind = event.__class__
+    if kind is DigitsPressed:
+        digits: object = event.digits  # type: ignore[attr-defined]
+        if not isinstance(digits, str) or not digits or not _KEYS.issuperset(digits):
+            raise InvalidArgumentError(
+                name="digits", expected="one or more of the keys 0-9, * and #", got=digits
+            )
+    elif kind is SpeechHeard:
+        text: object = event.text  # type: ignore[attr-defined]
+        if not isinstance(text, str):
+            raise InvalidArgumentError(name="text", expected="the recognised text", got=text)
+    elif kind is HostAnswered or kind is HostNotFound or kind is HostFailed:
+        request: object = event.request  # type: ignore[attr-defined]
+        if not isinstance(request, int) or isinstance(request, bool):
+            raise InvalidArgumentError(
+                name="request", expected="the number of the host request", got=request
+            )
+        if kind is HostAnswered:
+            _fields("values", event.values)  # type: ignore[attr-defined]
+    elif kind is RecordingFinished:
+        reference: object = event.reference  # type: ignore[attr-defined]
+        if not isinstance(reference, str):
+            raise InvalidArgumentError(
+                name="reference", expected="the recording's name (text)", got=reference
+            )
+        check_argument("seconds", event.seconds, minimum=0)  # type: ignore[attr-defined]
+
+
+def _phone_number(caller: str) -> str | None:
+    """The caller's number as the caller lists write it, or ``None``.
+
+    A withheld or unusual caller id (``"anonymous"``, a SIP URI) is no number: such a
+    caller is served like any other, neither known nor listed.
+    """
+    if not caller:
+        return None
+    try:
+        return normalize_number(caller)
+    except InvalidArgumentError:
+        return None
+
+
+def _endpoint_of(definition: HotlineDefinition, agent_id: str, mobile: str | None) -> str:
+    endpoint = definition.endpoints.get(agent_id)
+    if endpoint is not None:
+        for where in (endpoint.extension, endpoint.sip_uri, endpoint.mobile):
+            if where:
+                return where
+    return mobile or agent_id
+
+
+def definition_problems(definition: HotlineDefinition) -> list[Problem]:
+    """The errors that keep a :class:`Hotline` from running ``definition``.
+
+    The errors of :func:`~callcenter.hotline.check_hotline` (every name a line, a
+    flow, a ticket rule, a known caller or an endpoint uses exists...), and one rule
+    of the runtime's own: a ticket rule for an IVR result gives every field its
+    workflow needs to open a ticket, since no agent is there to add them (a refused
+    ticket would refuse the caller's last input).
+    """
+    problems = [p for p in check_hotline(definition) if p.severity is Severity.ERROR]
+    for index, rule in enumerate(definition.ticket_rules):
+        workflow = definition.workflows.get(rule.workflow)
+        if workflow is None or rule.ivr_result is None:
+            continue
+        missing = set(workflow.required_on_open) - {"customer_phone", *rule.fields}
+        if missing:
+            problems.append(
+                Problem(
+                    path=f"ticket_rules.{index}.fields",
+                    message=f"workflow {rule.workflow!r} needs {sorted(missing)} to open a "
+                    "ticket; an IVR result has no agent to give them: set them in the rule",
+                )
+            )
+    return problems
+
+
+class Hotline:
+    """A whole contact center, driven by inputs and ``now``; outputs say what to do.
+
+    Args:
+        definition: Lines, flows, the ACD, ticket workflows and rules, known
+            callers, endpoints and the hold treatment.
+        seed: Seed of the routing engine's random strategies: the same inputs at
+            the same times give the same outputs.
+        caller_lists: Block and VIP lists asked at each arrival (on top of the
+            definition's known callers). They live outside the hotline: a rebuild
+            from the input log asks them again.
+        keep_log: Keep the log of accepted inputs, which :meth:`to_dict` saves and
+            which undoes a change an engine refused half-way (see below). A
+            simulator that needs neither turns it off for speed. The log grows
+            with every input: a long-running host saves and restarts from a
+            snapshot now and then.
+        keep_intervals: Keep the agents' state intervals for
+            :meth:`take_intervals` (occupancy and time-per-state reports); a
+            long-running host that does not want them turns it off, or they pile
+            up until taken.
+
+    Raises:
+        InvalidArgumentError: ``definition`` is not a :class:`HotlineDefinition`, or
+            ``seed`` not an integer.
+        DefinitionError: A name the definition uses is unknown (every problem,
+            each with its path).
+
+    Timers: :meth:`next_deadline` is the earliest timer of every engine inside (IVR
+    timeouts, ring timeouts, wrap-ups, overflows, escalations, SLA clocks, hold
+    announcements); :meth:`advance` fires them in deadline order, and
+    :meth:`handle` does the same up to ``now`` before it handles its input, so a
+    host never has to call :meth:`advance` first. An input that a timer due by
+    ``now`` made moot (an answer after the ring timed out, keys after the IVR
+    timed out and hung up) is ignored: the timers' outputs say what happened.
+
+    All or nothing: an input is checked (types, lengths, known ids, the call's
+    phase) before anything changes, and refused with an error of
+    :mod:`callcenter.errors`; the hotline is then exactly as before. If an engine
+    still refuses half-way, the hotline is rebuilt from its input log before the
+    error goes up (without the log, it is left as the engine left it).
+
+    >>> from callcenter.hotline import HotlineDefinition, Line, CallArrived
+    >>> from callcenter.routing import (AgentDefinition, Membership,
+    ...     QueueDefinition, RoutingDefinition)
+    >>> hotline = Hotline(HotlineDefinition(
+    ...     name="demo",
+    ...     lines=(Line(id="main", number="4008001234", queue="general"),),
+    ...     routing=RoutingDefinition(
+    ...         queues=(QueueDefinition(id="general"),),
+    ...         agents=(AgentDefinition(id="li", queues=(Membership(queue="general"),)),))))
+    >>> hotline.handle(AgentLoggedIn(agent_id="li"), now=0.0)
+    []
+    >>> [type(o).__name__ for o in hotline.handle(
+    ...     CallArrived(call_id="c1", line="4008001234", caller="13800138000"), now=5.0)]
+    ['AnswerCall', 'HoldCaller', 'RingAgent']
+    >>> hotline.call_phase("c1")
+    <CallPhase.RINGING: 'ringing'>
+    """
+
+    def __init__(
+        self,
+        definition: HotlineDefinition,
+        *,
+        seed: int = 0,
+        caller_lists: CallerLists | None = None,
+        keep_log: bool = True,
+        keep_intervals: bool = True,
+    ) -> None:
+        given: object = definition
+        if not isinstance(given, HotlineDefinition):
+            raise InvalidArgumentError(
+                name="definition", expected="a HotlineDefinition", got=definition
+            )
+        seed_given: object = seed
+        if not isinstance(seed_given, int) or isinstance(seed_given, bool):
+            raise InvalidArgumentError(name="seed", expected="an integer", got=seed)
+        problems = definition_problems(definition)
+        if problems:
+            raise DefinitionError(problems, what="hotline")
+        self._definition = definition
+        self._seed = seed
+        self._lists = caller_lists
+        self._keep_log = bool(keep_log)
+        self._keep_intervals = bool(keep_intervals)
+        self._log: list[tuple[float, HotlineInput | str | None]] = []
+        self._intervals: list[AgentStateInterval] = []
+        self._engine = RoutingEngine(definition.routing, seed=seed)
+        self._desk = TicketDesk(list(definition.workflows.values()))
+        routing = definition.routing
+        self._agent_queues = {a.id: tuple(m.queue for m in a.queues) for a in routing.agents}
+        self._mobile = {a.id: a.mobile_number for a in routing.agents}
+        self._builder = RecordBuilder(agent_queues=self._agent_queues)
+        self._lines: dict[str, Line] = {}
+        for line in definition.lines:
+            self._lines[line.number] = line
+        for line in definition.lines:
+            self._lines[line.id] = line
+        self._line_ids = {line.id: line for line in definition.lines}
+        self._known: dict[str, KnownCaller] = {}
+        for known in definition.callers:
+            self._known[normalize_number(known.number)] = known
+        self._ivr_rules: dict[str, list[TicketRule]] = {}
+        self._agent_rules: dict[str, list[TicketRule]] = {}
+        for rule in definition.ticket_rules:
+            if rule.ivr_result is not None:
+                self._ivr_rules.setdefault(rule.ivr_result, []).append(rule)
+            if rule.agent_outcome is not None:
+                self._agent_rules.setdefault(rule.agent_outcome, []).append(rule)
+        hold = definition.hold
+        self._music = hold.music
+        self._announce_every = hold.announce_every if hold.announce_every > 0 else 0.0
+        self._announce_position = hold.announce_position
+        self._announce_wait = hold.announce_wait
+        self._clock = Clock()
+        self._time = -math.inf  # the latest instant anything was done at
+        self._calls: dict[str, _Call] = {}
+        self._ivr_timers: TimerQueue[str] = TimerQueue()
+        self._hold_timers: TimerQueue[str] = TimerQueue()
+        self._ticket_calls: dict[str, str] = {}  # open tickets a call opened: their call
+        self._talk: dict[str, list[float]] = {q.id: [0.0, 0.0] for q in routing.queues}
+        self._staffed: dict[str, int] = {q.id: 0 for q in routing.queues}
+
+    # ------------------------------------------------------------------ questions
+
+    @property
+    def definition(self) -> HotlineDefinition:
+        """The definition the hotline runs."""
+        return self._definition
+
+    @property
+    def seed(self) -> int:
+        """The routing engine's seed."""
+        return self._seed
+
+    @property
+    def now(self) -> float | None:
+        """The latest ``now`` accepted, or ``None`` before the first input."""
+        return self._clock.now
+
+    @property
+    def routing(self) -> RoutingEngine:
+        """The ACD, for questions only (snapshots, waiting lists, explanations).
+
+        Calls that change it bypass the hotline and break its bookkeeping.
+        """
+        return self._engine
+
+    @property
+    def desk(self) -> TicketDesk:
+        """The ticket desk: the tickets the calls opened, for questions.
+
+        Its SLA clocks are timers of the hotline. A change made on the desk directly
+        (a trigger fired by a back office) is not in the hotline's input log: a
+        hotline rebuilt from :meth:`to_dict`, or undone after a refusal, has lost it;
+        keep such work on a desk of its own, or rebuild with it.
+        """
+        return self._desk
+
+    @property
+    def keeps_log(self) -> bool:
+        """Whether the input log is kept (see :meth:`to_dict`)."""
+        return self._keep_log
+
+    def call_phase(self, call_id: str) -> CallPhase:
+        """Where a call is; :attr:`CallPhase.FINISHED` for a call ended or never seen.
+
+        ``O(1)``.
+        """
+        try:
+            call = self._calls.get(call_id)
+        except TypeError:
+            return _FINISHED
+        return _FINISHED if call is None else call.phase
+
+    def call(self, call_id: str) -> CallView:
+        """What the hotline knows about a live call. ``O(1)``.
+
+        Raises:
+            UnknownIdError: The call is not live (ended, or never seen).
+        """
+        call = self._live_call(call_id)
+        return CallView(
+            call_id=call.id,
+            phase=call.phase,
+            line=call.line.id,
+            dialled=call.dialled,
+            caller=call.caller,
+            arrived_at=call.arrived_at,
+            language=call.language if call.session is None else call.session.language,
+            queue=call.queue,
+            agent=call.agent,
+            on_hold=call.hold_since is not None,
+        )
+
+    def live_calls(self) -> list[str]:
+        """The ids of the calls not finished, in order of arrival. ``O(calls)``."""
+        return [cid for cid, call in self._calls.items() if call.phase is not _FINISHED]
+
+    def agent_state(self, agent_id: str) -> AgentState:
+        """An agent's state in the ACD. ``O(1)``.
+
+        Raises:
+            UnknownIdError: No such agent.
+        """
+        return self._engine.agent_state(agent_id)
+
+    def session(self, call_id: str) -> Session | None:
+        """The IVR session of a call in the IVR, for questions only; else ``None``."""
+        call = self._calls.get(call_id) if type(call_id) is str else None
+        if call is None or call.phase is not _IQ:
+            return None
+        return call.session
+
+    def next_deadline(self) -> float | None:
+        """The earliest timer of any engine inside, or ``None``. ``O(1)``."""
+        best: float | None = None
+        for d in (
+            self._engine.next_deadline(),
+            self._ivr_timers.next_deadline(),
+            self._hold_timers.next_deadline(),
+            self._desk.next_deadline(),
+        ):
+            if d is not None and (best is None or d < best):
+                best = d
+        return best
+
+    # ------------------------------------------------------------------ driving
+
+    def advance(self, now: float) -> list[HotlineOutput]:
+        """Fire every timer due by ``now``, across engines, in deadline order.
+
+        Returns:
+            The outputs, in order.
+
+        Raises:
+            InvalidArgumentError: ``now`` is not POSIX seconds.
+            TimeWentBackwardsError: ``now`` is earlier than the latest ``now``.
+        """
+        t = self._clock.check(now)
+        out: list[HotlineOutput] = []
+        try:
+            self._fire(t, out)
+        except BaseException:
+            self._recover()
+            raise
+        self._accept(t, None)
+        return out
+
+    def close(self, now: float) -> list[HotlineOutput]:
+        """End a run at ``now`` (a simulation's end, a report's cut-off).
+
+        Fires the timers due by ``now``, then gives the records of the answered
+        calls whose wrap-up is still running (as if it ended at ``now``) and closes
+        the agents' state intervals at ``now``. Calls still in the IVR or queued
+        stay open. The hotline can go on afterwards.
+
+        Raises:
+            InvalidArgumentError: ``now`` is not POSIX seconds.
+            TimeWentBackwardsError: ``now`` is earlier than the latest ``now``.
+        """
+        t = self._clock.check(now)
+        out: list[HotlineOutput] = []
+        try:
+            self._fire(t, out)
+            for record in self._builder.close(t):
+                self._finished(record, out)
+        except BaseException:
+            self._recover()
+            raise
+        self._accept(t, _CLOSE)
+        return out
+
+    def take_intervals(self) -> list[AgentStateInterval]:
+        """Return and forget the agents' state intervals closed so far.
+
+        Each interval (an agent's state from one change to the next) is returned
+        once; occupancy, utilization and the agent reports are computed from them.
+        Always empty for a hotline built with ``keep_intervals=False``.
+        """
+        intervals = self._intervals
+        self._intervals = []
+        return intervals
+
+    @property
+    def open_contacts(self) -> int:
+        """Calls seen whose record is not out yet (live, or in the agent's wrap-up).
+
+        ``O(1)``.
+        """
+        return self._builder.open_contacts
+
+    def _accept(self, t: float, item: HotlineInput | str | None) -> None:
+        """Commit a call that succeeded at ``t``: the clock, the log, the intervals."""
+        self._time = t
+        self._clock.commit(t)
+        if self._keep_log:
+            log = self._log
+            # Two advances in a row are the later one alone (timers fire at their
+            # deadlines either way).
+            if item is None and log and log[-1][1] is None:
+                log[-1] = (t, None)
+            else:
+                log.append((t, item))
+        intervals = self._builder.take_intervals()
+        if intervals and self._keep_intervals:
+            self._intervals.extend(intervals)
+
+    def handle(self, input: HotlineInput, now: float) -> list[HotlineOutput]:
+        """Fire the timers due by ``now``, then handle ``input``; return every output.
+
+        Returns:
+            The timers' outputs, then the input's, in order.
+
+        Raises:
+            InvalidArgumentError: ``input`` is not a hotline input, or one of its
+                values is not what it should be (an id too long, a bool where text
+                belongs...); or ``now`` is not POSIX seconds.
+            TimeWentBackwardsError: ``now`` is earlier than the latest ``now``.
+            UnknownIdError: An unknown line, agent or queue, or a call that is not
+                live.
+            DuplicateIdError: A new call with the id of a call still live (or whose
+                record is not out yet).
+            IllegalTransitionError: The input does not fit the call's phase or the
+                agent's state (e.g. an answer from an agent the call does not ring
+                at).
+            CallCenterError: What an engine refuses (keys the IVR does not take,
+                ticket fields a workflow refuses...).
+
+        After an error the hotline is exactly as it was.
+
+        Complexity: ``O(log n)`` per timer fired (``n`` timers), plus what the
+        engines do (see their pages); a hold announcement with the caller's
+        position costs ``O(l log w)`` for ``l`` lanes of ``w`` waiting callers
+        (:meth:`~callcenter.routing.RoutingEngine.position`).
+        """
+        t = self._clock.check(now)
+        try:
+            check, do = _HANDLERS[input.__class__]
+        except (KeyError, AttributeError):
+            raise InvalidArgumentError(
+                name="input", expected="a hotline input (CallArrived, CallInput...)", got=input
+            ) from None
+        check(self, input)
+        out: list[HotlineOutput] = []
+        fired = False
+        try:
+            if self._due(t):
+                fired = True
+                self._fire(t, out)
+                try:
+                    check(self, input)
+                except CallCenterError:
+                    do = None  # moot: a timer changed the call or agent
+            if do is not None:
+                do(self, input, t, out)
+        except _RefusedError as refused:
+            if fired:
+                self._recover()
+            raise refused.error from None
+        except BaseException:
+            self._recover()
+            raise
+        self._accept(t, input)
+        return out
+
+    # ------------------------------------------------------------------ timers
+
+    def _due(self, t: float) -> bool:
+        """Whether any timer is due by ``t`` (asked before every input)."""
+        d = self._engine.next_deadline()
+        if d is not None and d <= t:
+            return True
+        d = self._ivr_timers.next_deadline()
+        if d is not None and d <= t:
+            return True
+        d = self._hold_timers.next_deadline()
+        if d is not None and d <= t:
+            return True
+        d = self._desk.next_deadline()
+        return d is not None and d <= t
+
+    def _fire(self, t: float, out: list[HotlineOutput]) -> None:
+        """Fire what is due by ``t``, one deadline at a time, across engines."""
+        engine = self._engine
+        ivr = self._ivr_timers
+        hold = self._hold_timers
+        desk = self._desk
+        while True:
+            best = engine.next_deadline()
+            which = 1
+            if best is not None and best > t:
+                best = None
+            d = ivr.next_deadline()
+            if d is not None and d <= t and (best is None or d < best):
+                best, which = d, 2
+            d = hold.next_deadline()
+            if d is not None and d <= t and (best is None or d < best):
+                best, which = d, 3
+            d = desk.next_deadline()
+            if d is not None and d <= t and (best is None or d < best):
+                best, which = d, 4
+            if best is None:
+                return
+            at = best if best > self._time else self._time
+            self._time = at
+            if which == 1:
+                self._routing(engine.advance(at), out)
+            elif which == 2:
+                due = ivr.pop_due(at)
+                assert due is not None
+                call = self._calls.get(due[1])
+                if call is not None and call.session is not None:
+                    self._ivr(call, call.session.advance(at), at, out)
+            elif which == 3:
+                due = hold.pop_due(at)
+                assert due is not None
+                call = self._calls.get(due[1])
+                if call is not None and call.phase is _QUEUED:
+                    self._announce(call, at, out)
+            else:
+                desk.advance(at)
+                self._tickets(out)
+
+    # ------------------------------------------------------------------ recovery
+
+    def _recover(self) -> None:
+        """Put the hotline back as it was before the failed call, from the input log."""
+        if not self._keep_log:
+            return
+        fresh = Hotline(
+            self._definition,
+            seed=self._seed,
+            caller_lists=self._lists,
+            keep_intervals=self._keep_intervals,
+        )
+        fresh._replay(self._log)
+        fresh._intervals = self._intervals  # those not taken yet, as before the call
+        self.__dict__ = fresh.__dict__
+
+    def _replay(self, log: Iterable[tuple[float, HotlineInput | str | None]]) -> None:
+        for at, item in log:
+            if item is None:
+                self.advance(at)
+            elif isinstance(item, str):
+                self.close(at)
+            else:
+                self.handle(item, at)
+
+    # ------------------------------------------------------------------ calls
+
+    def _live_call(self, call_id: object) -> _Call:
+        # A known call's id is valid text: only a miss needs the full check.
+        call = self._calls.get(call_id) if type(call_id) is str else None
+        if call is not None and call.phase is not _FINISHED:
+            return call
+        call_id = _text("call_id", call_id, empty=False)
+        live = (cid for cid, c in self._calls.items() if c.phase is not _FINISHED)
+        raise UnknownIdError(kind="call", id=call_id, known=live)
+
+    def _check_agent(self, agent_id: object) -> str:
+        if type(agent_id) is str and agent_id in self._agent_queues:
+            return agent_id
+        agent_id = _text("agent_id", agent_id, empty=False)
+        if agent_id not in self._agent_queues:
+            raise UnknownIdError(kind="agent", id=agent_id, known=self._agent_queues)
+        return agent_id
+
+    def _check_arrived(self, item: CallArrived) -> None:
+        call_id = _text("call_id", item.call_id, empty=False)
+        line = _text("line", item.line, empty=False)
+        _text("caller", item.caller)
+        _text("caller_name", item.caller_name)
+        if call_id in self._calls:
+            raise DuplicateIdError(kind="call", id=call_id)
+        if line not in self._lines:
+            raise UnknownIdError(kind="line", id=line, known=self._lines)
+
+    def _do_arrived(self, item: CallArrived, t: float, out: list[HotlineOutput]) -> None:
+        definition = self._definition
+        dialled_line = self._lines[item.line]
+        line = dialled_line
+        caller = item.caller
+        try:
+            if (
+                line.closed_line is not None
+                and line.calendar is not None
+                and not definition.calendars[line.calendar].is_open(t)
+            ):
+                line = self._line_ids[line.closed_line]
+            number = _phone_number(caller)
+            known = None if number is None else self._known.get(number)
+            status = CallerStatus.NORMAL if known is None else known.status
+            if (
+                self._lists is not None
+                and number is not None
+                and status is not CallerStatus.BLOCKED
+            ):
+                listed = self._lists.status(number, t)
+                if listed is not CallerStatus.NORMAL:
+                    status = listed
+        except CallCenterError as error:
+            raise _RefusedError(error) from error
+        flow = None if line.flow is None else definition.flows[line.flow]
+        if status is CallerStatus.BLOCKED and (flow is None or flow.on_blocked is None):
+            out.append(RejectCall(call_id=item.call_id, reason="blocked"))
+            record = ContactRecord(
+                contact_id=item.call_id,
+                outcome=Outcome.BLOCKED,
+                arrived_at=t,
+                ended_at=t,
+                dialled_number=dialled_line.number,
+                caller=caller or None,
+            )
+            out.append(_new_contact_finished(call_id=item.call_id, record=record))
+            return
+        caller_name = item.caller_name or (known.name if known is not None else "")
+        if flow is None:
+            language = line.language or ""
+            call = _Call(
+                item.call_id,
+                line,
+                dialled_line.number,
+                caller,
+                caller_name,
+                known,
+                status,
+                language,
+                t,
+            )
+            self._calls[item.call_id] = call
+            out.append(_new_answer_call(call_id=item.call_id))
+            self._enqueue(call, None, t, out)
+            return
+        attributes = {"line": line.id}
+        if caller_name:
+            attributes["caller_name"] = caller_name
+        if known is not None and known.tier:
+            attributes["tier"] = known.tier
+        try:
+            session = Session(
+                flow,
+                session_id=item.call_id,
+                caller=caller,
+                dialled=dialled_line.number,
+                status=status,
+                attributes=attributes,
+                language=line.language,
+            )
+            commands = session.begin(t)
+        except CallCenterError as error:
+            raise _RefusedError(error) from error
+        call = _Call(
+            item.call_id,
+            line,
+            dialled_line.number,
+            caller,
+            caller_name,
+            known,
+            status,
+            session.language,
+            t,
+        )
+        call.session = session
+        self._calls[item.call_id] = call
+        out.append(_new_answer_call(call_id=item.call_id))
+        self._ivr(call, commands, t, out)
+
+    def _check_call_input(self, item: CallInput) -> None:
+        call = self._live_call(item.call_id)
+        kind = item.event.__class__
+        if kind not in _IVR_INPUTS:
+            raise InvalidArgumentError(
+                name="event",
+                expected="an IVR input (DigitsPressed, CallerHungUp...)",
+                got=item.event,
+            )
+        if call.phase is not _IQ and kind is not CallerHungUp:
+            raise IllegalTransitionError(
+                entity=f"call {call.id!r}",
+                state=call.phase.value,
+                action=f"handle {kind.__name__}",
+                allowed=("CallerHungUp",),
+            )
+        _check_ivr_values(item.event)
+
+    def _do_call_input(self, item: CallInput, t: float, out: list[HotlineOutput]) -> None:
+        call = self._calls[item.call_id]
+        phase = call.phase
+        engine = self._engine
+        if phase is _IQ:
+            session = call.session
+            assert session is not None
+            try:
+                commands = session.handle(item.event, t)
+            except CallCenterError as error:
+                raise _RefusedError(error) from error
+            self._ivr(call, commands, t, out)
+        elif phase is _CONNECTED:
+            try:
+                events = engine.complete(call.id, t)
+            except CallCenterError as error:
+                raise _RefusedError(error) from error
+            self._end_hold(call, t)
+            out.append(_new_end_call(call_id=call.id, reason="caller hung up"))
+            self._routing(events, out)
+        else:
+            try:
+                events = engine.abandon(call.id, t)
+            except CallCenterError as error:
+                raise _RefusedError(error) from error
+            self._routing(events, out)
+
+    def _check_on_hold(self, item: CallOnHold) -> None:
+        call = self._connected(item.call_id, item.agent_id, "put the call on hold")
+        on: object = item.on
+        if not isinstance(on, bool):
+            raise InvalidArgumentError(name="on", expected="True or False", got=on)
+        del call
+
+    def _do_on_hold(self, item: CallOnHold, t: float, out: list[HotlineOutput]) -> None:
+        call = self._calls[item.call_id]
+        if item.on:
+            if call.hold_since is None:
+                call.hold_since = t
+        else:
+            self._end_hold(call, t)
+
+    @staticmethod
+    def _end_hold(call: _Call, t: float) -> None:
+        if call.hold_since is not None:
+            call.hold_total += t - call.hold_since
+            call.hold_since = None
+
+    def _connected(self, call_id: object, agent_id: object, action: str) -> _Call:
+        agent = self._check_agent(agent_id)
+        call = self._live_call(call_id)
+        if call.phase is not _CONNECTED or call.agent != agent:
+            raise IllegalTransitionError(
+                entity=f"call {call.id!r}",
+                state=call.phase.value + ("" if call.agent is None else f" (agent {call.agent!r})"),
+                action=f"{action} for agent {agent!r}",
+                allowed=(),
+                reason=f"the call is not connected to agent {agent!r}",
+            )
+        return call
+
+    def _ringing(self, call_id: object, agent_id: object, action: str) -> _Call:
+        agent = self._check_agent(agent_id)
+        call = self._live_call(call_id)
+        if call.phase is not _RINGING or call.agent != agent:
+            raise IllegalTransitionError(
+                entity=f"call {call.id!r}",
+                state=call.phase.value + ("" if call.agent is None else f" (agent {call.agent!r})"),
+                action=f"{action} for agent {agent!r}",
+                allowed=(),
+                reason=f"the call does not ring at agent {agent!r}",
+            )
+        return call
+
+    def _check_transfer(self, item: TransferRequested) -> None:
+        call = self._connected(item.call_id, item.agent_id, "transfer the call")
+        queue = _optional_text("queue", item.queue)
+        agent = _optional_text("agent", item.agent)
+        number = _optional_text("number", item.number)
+        targets = [x for x in (queue, agent, number) if x is not None]
+        if len(targets) != 1:
+            raise InvalidArgumentError(
+                name="target",
+                expected="exactly one of queue, agent and number",
+                got=targets,
+            )
+        if queue is not None:
+            if queue not in self._talk:
+                raise UnknownIdError(kind="queue", id=queue, known=self._talk)
+            if queue == call.queue:
+                raise InvalidArgumentError(
+                    name="queue",
+                    expected=f"a queue other than {queue!r}, where the call already is",
+                    got=queue,
+                )
+        if agent is not None:
+            self._check_agent(agent)
+            if not self._agent_queues[agent]:
+                raise InvalidArgumentError(
+                    name="agent", expected="an agent who serves a queue", got=agent
+                )
+
+    def _transfer_queue(self, call: _Call, agent: str) -> str:
+        """The queue of a transfer to ``agent``: the call's own if the agent serves it."""
+        queues = self._agent_queues[agent]
+        return call.queue if call.queue in queues else queues[0]
+
+    def _do_transfer(self, item: TransferRequested, t: float, out: list[HotlineOutput]) -> None:
+        call = self._calls[item.call_id]
+        engine = self._engine
+        try:
+            if item.number is not None:
+                events = engine.complete(call.id, t)
+            elif item.queue is not None:
+                events = engine.transfer(call.id, item.queue, t)
+            else:
+                assert item.agent is not None
+                queue = self._transfer_queue(call, item.agent)
+                events = engine.transfer(call.id, queue, t, preferred_agents=(item.agent,))
+        except CallCenterError as error:
+            raise _RefusedError(error) from error
+        self._end_hold(call, t)
+        if item.number is not None:
+            out.append(TransferCall(call_id=call.id, number=item.number))
+        self._routing(events, out)
+
+    def _check_leg(self, item: AgentLegRinging | AgentLegAnswered) -> None:
+        self._ringing(item.call_id, item.agent_id, f"handle {type(item).__name__}")
+
+    def _check_leg_reason(self, item: AgentLegDeclined | AgentLegFailed) -> None:
+        self._ringing(item.call_id, item.agent_id, f"handle {type(item).__name__}")
+        _text("reason", item.reason)
+
+    def _do_leg_ringing(self, item: AgentLegRinging, t: float, out: list[HotlineOutput]) -> None:
+        return None
+
+    def _do_leg_answered(self, item: AgentLegAnswered, t: float, out: list[HotlineOutput]) -> None:
+        try:
+            events = self._engine.accept(item.call_id, t)
+        except CallCenterError as error:
+            raise _RefusedError(error) from error
+        self._routing(events, out)
+
+    def _do_leg_declined(
+        self, item: AgentLegDeclined | AgentLegFailed, t: float, out: list[HotlineOutput]
+    ) -> None:
+        try:
+            events = self._engine.reject(item.call_id, t)
+        except CallCenterError as error:
+            raise _RefusedError(error) from error
+        self._routing(events, out)
+
+    def _check_leg_ended(self, item: AgentLegEnded) -> None:
+        self._connected(item.call_id, item.agent_id, "end the call")
+        _optional_text("outcome", item.outcome)
+        _fields("fields", item.fields)
+
+    def _do_leg_ended(self, item: AgentLegEnded, t: float, out: list[HotlineOutput]) -> None:
+        call = self._calls[item.call_id]
+        opened = 0
+        if item.outcome is not None:
+            rules = self._agent_rules.get(item.outcome)
+            if rules:
+                opened = self._open_tickets(
+                    call, rules, call.queue, item.agent_id, t, item.fields, out, first=True
+                )
+        try:
+            events = self._engine.complete(call.id, t)
+        except CallCenterError as error:
+            if opened:
+                raise  # the tickets are open: undone from the log
+            raise _RefusedError(error) from error
+        self._end_hold(call, t)
+        out.append(_new_end_call(call_id=call.id, reason="agent hung up"))
+        self._routing(events, out)
+
+    # ------------------------------------------------------------------ agents
+
+    def _check_logged_in(self, item: AgentReady | AgentLoggedOut | WrapUpDone) -> None:
+        agent = self._check_agent(item.agent_id)
+        if self._engine.agent_state(agent) is AgentState.LOGGED_OUT:
+            raise IllegalTransitionError(
+                entity=f"agent {agent!r}",
+                state="logged_out",
+                action=f"handle {type(item).__name__}",
+                allowed=("AgentLoggedIn",),
+            )
+
+    def _check_logout(self, item: AgentLoggedOut) -> None:
+        self._check_logged_in(item)
+        state = self._engine.agent_state(item.agent_id)
+        if state is AgentState.BUSY or state is AgentState.RESERVED:
+            raise IllegalTransitionError(
+                entity=f"agent {item.agent_id!r}",
+                state=state.value,
+                action="log out",
+                allowed=("AgentNotReady", "AgentLegEnded"),
+                reason="a call rings at the agent or is being handled",
+            )
+
+    def _check_wrap_up_done(self, item: WrapUpDone) -> None:
+        self._check_logged_in(item)
+        state = self._engine.agent_state(item.agent_id)
+        if state is AgentState.AVAILABLE or state is AgentState.NOT_READY:
+            # (an agent with wrap-up running shows it unless a call rings or is held)
+            raise IllegalTransitionError(
+                entity=f"agent {item.agent_id!r}",
+                state=state.value,
+                action="end wrap-up",
+                allowed=("AgentNotReady", "AgentLoggedOut"),
+                reason="no wrap-up is running",
+            )
+
+    def _check_not_ready(self, item: AgentNotReady) -> None:
+        self._check_logged_in(item)  # type: ignore[arg-type]
+        _text("reason", item.reason, empty=False)
+
+    def _check_login(self, item: AgentLoggedIn) -> None:
+        agent = self._check_agent(item.agent_id)
+        ready: object = item.ready
+        if not isinstance(ready, bool):
+            raise InvalidArgumentError(name="ready", expected="True or False", got=ready)
+        if self._engine.agent_state(agent) is not AgentState.LOGGED_OUT:
+            raise IllegalTransitionError(
+                entity=f"agent {agent!r}",
+                state=self._engine.agent_state(agent).value,
+                action="log in",
+                allowed=("AgentReady", "AgentNotReady", "AgentLoggedOut", "WrapUpDone"),
+            )
+
+    def _agent_call(self, call: Callable[[], list[_AcdEvent]], out: list[HotlineOutput]) -> None:
+        try:
+            events = call()
+        except CallCenterError as error:
+            raise _RefusedError(error) from error
+        self._routing(events, out)
+
+    def _do_login(self, item: AgentLoggedIn, t: float, out: list[HotlineOutput]) -> None:
+        self._agent_call(lambda: self._engine.login(item.agent_id, t, ready=item.ready), out)
+
+    def _do_ready(self, item: AgentReady, t: float, out: list[HotlineOutput]) -> None:
+        self._agent_call(lambda: self._engine.set_ready(item.agent_id, t), out)
+
+    def _do_not_ready(self, item: AgentNotReady, t: float, out: list[HotlineOutput]) -> None:
+        self._agent_call(lambda: self._engine.set_not_ready(item.agent_id, item.reason, t), out)
+
+    def _do_logout(self, item: AgentLoggedOut, t: float, out: list[HotlineOutput]) -> None:
+        self._agent_call(lambda: self._engine.logout(item.agent_id, t), out)
+
+    def _do_wrap_up_done(self, item: WrapUpDone, t: float, out: list[HotlineOutput]) -> None:
+        self._agent_call(lambda: self._engine.end_wrap_up(item.agent_id, t), out)
+
+    # ------------------------------------------------------------------ the IVR
+
+    def _ivr(
+        self, call: _Call, commands: list[Command], t: float, out: list[HotlineOutput]
+    ) -> None:
+        """Carry out what a session asked; route the call when the IVR queues it."""
+        session = call.session
+        assert session is not None
+        events = session.take_events()
+        records = self._builder.feed_all(events) if events else ()
+        enqueue: Enqueue | None = None
+        cid = call.id
+        for command in commands:
+            out.append(_new_call_command(call_id=cid, command=command))
+            if command.__class__ is Enqueue:
+                enqueue = command
+        if session.ended:
+            self._ivr_timers.cancel(cid)
+            result = session.result
+            queue = None if enqueue is None else enqueue.queue
+            if result is not None:
+                rules = self._ivr_rules.get(result.value)
+                if rules:
+                    self._open_tickets(call, rules, queue, "ivr", t, {}, out)
+            if result is SessionResult.ENQUEUED and enqueue is not None:
+                call.language = enqueue.language
+                self._enqueue(call, enqueue, t, out)
+            else:
+                call.phase = _FINISHED
+        else:
+            deadline = session.next_deadline()
+            if deadline is None:
+                self._ivr_timers.cancel(cid)
+            else:
+                self._ivr_timers.schedule(cid, deadline)
+        for record in records:
+            self._finished(record, out)
+
+    def _enqueue(
+        self, call: _Call, enqueue: Enqueue | None, t: float, out: list[HotlineOutput]
+    ) -> None:
+        contact = contact_from_enqueue(
+            enqueue,
+            call_id=call.id,
+            caller=call.caller,
+            caller_name=call.caller_name,
+            dialled=call.dialled,
+            line=call.line.id,
+            language=call.language,
+            known_caller=call.known,
+            status=call.status,
+        )
+        call.context = contact.context
+        call.session = None
+        queue = call.line.queue if enqueue is None else enqueue.queue
+        self._routing(self._engine.route(contact, t, queue=queue), out)
+
+    # ------------------------------------------------------------------ the ACD
+
+    def _routing(self, events: list[_AcdEvent], out: list[HotlineOutput]) -> None:
+        """Turn the ACD's events into outputs (dispatch on the event's type), then records."""
+        records = self._builder.feed_all(events)
+        handlers = _ON_ROUTING
+        for e in events:
+            handlers[e.__class__](self, e, out)
+        for record in records:
+            self._finished(record, out)
+
+    def _on_agent_changed(self, e: AgentStateChanged, out: list[HotlineOutput]) -> None:
+        if e.old is AgentState.LOGGED_OUT or e.new is AgentState.LOGGED_OUT:
+            step = 1 if e.old is AgentState.LOGGED_OUT else -1
+            staffed = self._staffed
+            for q in self._agent_queues[e.agent_id]:
+                staffed[q] += step
+
+    def _on_queued(self, e: ContactQueued, out: list[HotlineOutput]) -> None:
+        call = self._calls[e.contact_id]
+        call.phase = _QUEUED
+        call.queue = e.queue
+        call.agent = None
+        self._announce(call, e.at, out)
+
+    def _on_offered(self, e: ContactOffered, out: list[HotlineOutput]) -> None:
+        call = self._calls[e.contact_id]
+        call.phase = _RINGING
+        call.queue = e.queue
+        call.agent = agent = e.agent_id
+        self._hold_timers.cancel(call.id)
+        out.append(
+            _new_ring_agent(
+                call_id=call.id,
+                agent_id=agent,
+                endpoint=_endpoint_of(self._definition, agent, e.mobile_number),
+                timeout=e.ring_deadline - e.at,
+                context=call.context,
+            )
+        )
+
+    def _on_declined(self, e: ContactOfferDeclined, out: list[HotlineOutput]) -> None:
+        call = self._calls[e.contact_id]
+        call.phase = _QUEUED
+        call.agent = None
+        if e.reason is DeclineReason.RING_TIMEOUT:
+            out.append(_new_stop_ringing(call_id=call.id, agent_id=e.agent_id))
+        if self._announce_every:
+            self._hold_timers.schedule(call.id, e.at + self._announce_every)
+
+    def _on_answered(self, e: ContactAnswered, out: list[HotlineOutput]) -> None:
+        self._calls[e.contact_id].phase = _CONNECTED
+        out.append(_new_connect_agent(call_id=e.contact_id, agent_id=e.agent_id))
+
+    def _on_completed(self, e: ContactCompleted, out: list[HotlineOutput]) -> None:
+        self._calls[e.contact_id].phase = _FINISHED
+        talk = self._talk[e.queue]
+        talk[0] += e.at - e.answered_at
+        talk[1] += 1.0
+
+    def _on_abandoned(self, e: ContactAbandoned, out: list[HotlineOutput]) -> None:
+        self._gone(self._calls[e.contact_id])
+        if e.agent_id is not None:
+            out.append(_new_stop_ringing(call_id=e.contact_id, agent_id=e.agent_id))
+
+    def _on_overflowed(self, e: ContactOverflowed, out: list[HotlineOutput]) -> None:
+        if e.kind is OverflowKind.QUEUE:
+            return  # it waits in the other queue (a ContactQueued follows)
+        call = self._calls[e.contact_id]
+        self._gone(call)
+        reason = e.kind.value
+        out.append(_new_end_call(call_id=call.id, reason=reason))
+        rules = self._ivr_rules.get(reason)
+        if rules:
+            self._open_tickets(call, rules, e.queue, "ivr", e.at, {}, out)
+
+    def _on_sent_away(self, e: ContactRefused | ContactLeft, out: list[HotlineOutput]) -> None:
+        self._gone(self._calls[e.contact_id])
+        out.append(_new_end_call(call_id=e.contact_id, reason=e.reason.value))
+
+    def _on_nothing(self, e: _AcdEvent, out: list[HotlineOutput]) -> None:
+        """Transfers and escalations: a ContactQueued or an offer follows when it matters."""
+
+    def _gone(self, call: _Call) -> None:
+        call.phase = _FINISHED
+        self._hold_timers.cancel(call.id)
+
+    def _announce(self, call: _Call, at: float, out: list[HotlineOutput]) -> None:
+        """Hold treatment for a queued call, and the next announcement's timer."""
+        queue = call.queue
+        assert queue is not None
+        position: int | None = None
+        wait: float | None = None
+        if self._announce_position or self._announce_wait:
+            engine = self._engine
+            # Only a contact still waiting has a position (most are offered at once,
+            # in the same batch of events, and cost no sorting).
+            try:
+                waiting = engine.contact_phase(call.id) == "waiting"
+            except UnknownIdError:
+                waiting = False  # it left in the same batch of events
+            if waiting:
+                position = engine.position(call.id)
+                if self._announce_wait:
+                    total, count = self._talk[queue]
+                    if count:
+                        wait = position * (total / count) / max(1, self._staffed[queue])
+                if not self._announce_position:
+                    position = None
+        out.append(
+            _new_hold_caller(
+                call_id=call.id,
+                queue=queue,
+                music=self._music,
+                position=position,
+                expected_wait=wait,
+            )
+        )
+        if self._announce_every:
+            self._hold_timers.schedule(call.id, at + self._announce_every)
+
+    def _finished(self, record: ContactRecord, out: list[HotlineOutput]) -> None:
+        call = self._calls.pop(record.contact_id, None)
+        if call is not None:
+            self._ivr_timers.cancel(call.id)
+            self._hold_timers.cancel(call.id)
+            if call.hold_total > 0:
+                hold = min(call.hold_total, record.talk_seconds)
+                record = attrs.evolve(
+                    record,
+                    hold_seconds=record.hold_seconds + hold,
+                    talk_seconds=record.talk_seconds - hold,
+                )
+        out.append(_new_contact_finished(call_id=record.contact_id, record=record))
+
+    # ------------------------------------------------------------------ tickets
+
+    def _open_tickets(
+        self,
+        call: _Call,
+        rules: list[TicketRule],
+        queue: str | None,
+        actor: str,
+        t: float,
+        extra: Mapping[str, str],
+        out: list[HotlineOutput],
+        *,
+        first: bool = False,
+    ) -> int:
+        """Open the tickets of the rules that match ``queue``; return how many.
+
+        ``first``: this is the input's first change, so a refusal of the first
+        ticket has changed nothing yet.
+        """
+        desk = self._desk
+        opened = 0
+        for rule in rules:
+            if rule.queue is not None and rule.queue != queue:
+                continue
+            fields: dict[str, Any] = {"customer_phone": call.caller, **rule.fields, **extra}
+            try:
+                ticket = desk.open(rule.workflow, actor=actor, now=t, fields=fields)
+            except CallCenterError as error:
+                if opened or not first:
+                    raise
+                raise _RefusedError(error) from error
+            self._ticket_calls[ticket.id] = call.id
+            opened += 1
+        if opened:
+            self._tickets(out)
+        return opened
+
+    def _tickets(self, out: list[HotlineOutput]) -> None:
+        """Every ticket event so far, each with the call that opened its ticket."""
+        calls = self._ticket_calls
+        for event in self._desk.take_events():
+            if event.__class__ is TicketClosed:
+                call_id = calls.pop(event.ticket_id, None)
+            else:
+                call_id = calls.get(event.ticket_id)
+            out.append(TicketUpdate(event=event, call_id=call_id))
+
+    # ------------------------------------------------------------------ saving
+
+    def to_dict(self) -> dict[str, Any]:
+        """The hotline's state as JSON-safe data: its input log.
+
+        The state is the definition (not saved: give it to :meth:`from_dict`), the
+        seed and every input accepted with its ``now`` (in the format of
+        :func:`~callcenter.hotline.input_to_dict`); :meth:`from_dict` replays them.
+        Caller lists are asked again during the replay.
+
+        Raises:
+            IllegalTransitionError: The hotline was built with ``keep_log=False``.
+        """
+        if not self._keep_log:
+            raise IllegalTransitionError(
+                entity=f"hotline {self._definition.name!r}",
+                state="running without an input log",
+                action="save its state",
+                allowed=(),
+                reason="it was built with keep_log=False",
+            )
+        return {
+            "format": "callcenter.hotline",
+            "version": 1,
+            "hotline": self._definition.name,
+            "seed": self._seed,
+            "log": [_logged(at, item) for at, item in self._log],
+        }
+
+    @classmethod
+    def from_dict(
+        cls,
+        definition: HotlineDefinition,
+        data: Mapping[str, Any],
+        *,
+        caller_lists: CallerLists | None = None,
+        keep_intervals: bool = True,
+    ) -> Hotline:
+        """Rebuild a hotline saved by :meth:`to_dict`, by replaying its input log.
+
+        The intervals of the replayed past are not kept (they were taken from the
+        original).
+
+        Raises:
+            InvalidArgumentError: ``data`` is not such a state, or was saved by a
+                hotline of another name.
+            CallCenterError: What replaying the log raises (a log that does not fit
+                the definition).
+        """
+        seed, log = read_state(definition, data)
+        hotline = cls(definition, seed=seed, caller_lists=caller_lists)
+        hotline._replay(log)
+        hotline._intervals = []  # the original's, taken there
+        hotline._keep_intervals = bool(keep_intervals)
+        return hotline
+
+
+def _logged(at: float, item: HotlineInput | str | None) -> dict[str, Any]:
+    if item is None:
+        return {"at": at, "advance": True}
+    if isinstance(item, str):
+        return {"at": at, "close": True}
+    return {"at": at, "input": input_to_dict(item)}
+
+
+_Check = Callable[[Hotline, Any], None]
+_Do = Callable[[Hotline, Any, float, list[HotlineOutput]], None]
+
+_ON_ROUTING: dict[type, Callable[[Hotline, Any, list[HotlineOutput]], None]] = {
+    AgentStateChanged: Hotline._on_agent_changed,
+    ContactQueued: Hotline._on_queued,
+    ContactOffered: Hotline._on_offered,
+    ContactOfferDeclined: Hotline._on_declined,
+    ContactAnswered: Hotline._on_answered,
+    ContactCompleted: Hotline._on_completed,
+    ContactAbandoned: Hotline._on_abandoned,
+    ContactOverflowed: Hotline._on_overflowed,
+    ContactRefused: Hotline._on_sent_away,
+    ContactLeft: Hotline._on_sent_away,
+    ContactTransferred: Hotline._on_nothing,
+    ContactEscalated: Hotline._on_nothing,
+}
+
+_HANDLERS: dict[type, tuple[_Check, _Do | None]] = {
+    CallArrived: (Hotline._check_arrived, Hotline._do_arrived),
+    CallInput: (Hotline._check_call_input, Hotline._do_call_input),
+    CallOnHold: (Hotline._check_on_hold, Hotline._do_on_hold),
+    TransferRequested: (Hotline._check_transfer, Hotline._do_transfer),
+    AgentLegRinging: (Hotline._check_leg, Hotline._do_leg_ringing),
+    AgentLegAnswered: (Hotline._check_leg, Hotline._do_leg_answered),
+    AgentLegDeclined: (Hotline._check_leg_reason, Hotline._do_leg_declined),
+    AgentLegFailed: (Hotline._check_leg_reason, Hotline._do_leg_declined),
+    AgentLegEnded: (Hotline._check_leg_ended, Hotline._do_leg_ended),
+    AgentLoggedIn: (Hotline._check_login, Hotline._do_login),
+    AgentReady: (Hotline._check_logged_in, Hotline._do_ready),
+    AgentNotReady: (Hotline._check_not_ready, Hotline._do_not_ready),
+    AgentLoggedOut: (Hotline._check_logout, Hotline._do_logout),
+    WrapUpDone: (Hotline._check_wrap_up_done, Hotline._do_wrap_up_done),
+}
