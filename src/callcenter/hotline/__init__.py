@@ -30,14 +30,19 @@ from ._contract import TicketUpdate as TicketUpdate
 from ._contract import TransferCall as TransferCall
 from ._contract import TransferRequested as TransferRequested
 from ._contract import WrapUpDone as WrapUpDone
+from ._definition import IVR_RESULTS as IVR_RESULTS
 from ._definition import Endpoint as Endpoint
 from ._definition import HoldTreatment as HoldTreatment
 from ._definition import HotlineDefinition as HotlineDefinition
 from ._definition import KnownCaller as KnownCaller
 from ._definition import Line as Line
 from ._definition import TicketRule as TicketRule
+from ._document import check_hotline as check_hotline
+from ._document import hotline_from_dict as hotline_from_dict
+from ._document import load_hotline as load_hotline
 
 __all__ = [
+    "IVR_RESULTS",
     "AgentLegAnswered",
     "AgentLegDeclined",
     "AgentLegEnded",
@@ -71,4 +76,7 @@ __all__ = [
     "TransferCall",
     "TransferRequested",
     "WrapUpDone",
+    "check_hotline",
+    "hotline_from_dict",
+    "load_hotline",
 ]

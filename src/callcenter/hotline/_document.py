@@ -1,0 +1,779 @@
+"""Hotline documents: one TOML, JSON or YAML file in, a checked definition out.
+
+A hotline document holds what a :class:`~callcenter.hotline.HotlineDefinition` holds.
+The other packages' definitions in it -- ``flows``, ``routing``, ``workflows`` and
+``calendars`` -- are each either written inline (a table) or the name of their own
+document, relative to the hotline document (``routing = "../routing/hotline.toml"``).
+Lines are keyed by their id (``[lines.hotline]``) and endpoints by their agent's id
+(``[endpoints.enquiry-1]``)::
+
+    name = "tianjin"
+    timezone = "Asia/Shanghai"
+    routing = "routing.toml"
+
+    [flows]
+    tianjin-400 = "../ivr/tianjin-400.toml"
+
+    [lines.hotline]
+    number = "4008001234"
+    flow = "tianjin-400"
+
+    [endpoints.enquiry-1]
+    extension = "8001"
+
+    [[callers]]
+    number = "13900000001"
+    status = "vip"
+    agent = "enquiry-1"
+
+    [[ticket_rules]]
+    workflow = "callback"
+    ivr_result = "voicemail"
+    fields = { reason = "voicemail" }
+
+Loading reports every problem at once, each at its full path in the hotline document:
+a key that is unknown (with a did-you-mean), a value of the wrong type or out of
+range, the nested definitions' own problems (``flows.tianjin-400.nodes.main.next``,
+``routing.agents.0.queues.0.queue``, followed by the file they are in when the
+definition is a file of its own), and what refers to something that does not exist
+(:func:`check_hotline`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import ClassValidationError, IterableValidationError
+
+from .. import _loading
+from .._calendar_parts import zone_problem
+from .._checks import number_problem, short_repr
+from ..calendars import BusinessCalendar
+from ..errors import DefinitionError, DocumentError, InvalidArgumentError, Problem, Severity
+from ..errors import did_you_mean as _did_you_mean
+from ..ivr import CallerStatus, Flow, SessionResult, check_flow, flow_from_dict, normalize_number
+from ..routing import RoutingDefinition, check_definition, load_definition
+from ..tickets import BUILTIN_WORKFLOWS, Workflow, workflow_from_dict
+from ._definition import (
+    Endpoint,
+    HoldTreatment,
+    HotlineDefinition,
+    KnownCaller,
+    Line,
+    TicketRule,
+)
+
+__all__ = ["check_hotline", "hotline_from_dict", "load_hotline"]
+
+T = TypeVar("T")
+
+_KEYS = (
+    "name",
+    "timezone",
+    "answer_time",
+    "lines",
+    "flows",
+    "routing",
+    "workflows",
+    "ticket_rules",
+    "calendars",
+    "callers",
+    "endpoints",
+    "hold",
+)
+
+_WARNING = Severity.WARNING
+
+
+def _text_map(value: object, _: object) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"expected a table of text values, got {_loading.short_text(value)}")
+    result: dict[str, str] = {}
+    for key, item in value.items():
+        if not isinstance(item, str):
+            raise ValueError(
+                f"expected text for {short_repr(key)}, got {_loading.short_text(item)}"
+            )
+        result[str(key)] = item
+    return result
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = _loading.make_converter()
+    converter.register_structure_hook_func(lambda t: t == Mapping[str, str], _text_map)
+    return converter
+
+
+_CONVERTER = _make_converter()
+
+
+def _did(word: object, known: list[str]) -> str:
+    return _did_you_mean(word, known) if isinstance(word, str) and len(word) < 100 else ""
+
+
+def _unknown(path: str, kind: str, name: str, known: list[str]) -> Problem:
+    listed = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
+    return Problem(
+        path=path,
+        message=f"unknown {kind} {short_repr(name)}{_did(name, known)}; "
+        f"expected one of: {listed or f'(no {kind}s defined)'}",
+    )
+
+
+@attrs.define
+class _Parts:
+    """What a hotline holds, as far as it loaded: what the cross-checks look at.
+
+    The ``*_names`` lists hold every name the document gives, also of the parts that
+    did not load, so that a reference to a broken part is not reported as unknown.
+    """
+
+    timezone: object = None
+    lines: list[tuple[str, Line]] = attrs.field(factory=list)
+    lines_complete: bool = True
+    flows: dict[str, Flow] = attrs.field(factory=dict)
+    flow_names: list[str] = attrs.field(factory=list)
+    routing: RoutingDefinition | None = None
+    workflows: dict[str, Workflow] = attrs.field(factory=dict)
+    workflow_names: list[str] = attrs.field(factory=list)
+    calendars: dict[str, BusinessCalendar] = attrs.field(factory=dict)
+    calendar_names: list[str] = attrs.field(factory=list)
+    callers: list[tuple[int, KnownCaller]] = attrs.field(factory=list)
+    endpoints: list[tuple[str, Endpoint]] = attrs.field(factory=list)
+    endpoints_complete: bool = True
+    ticket_rules: list[tuple[int, TicketRule]] = attrs.field(factory=list)
+
+
+# --------------------------------------------------------------------------- cross-checks
+
+
+def check_hotline(definition: HotlineDefinition) -> list[Problem]:
+    """Return every problem of a hotline definition as a whole (empty when sound).
+
+    The classes of a definition refuse what is wrong in a value alone when they are
+    built; this looks at how the parts fit together, and at each nested definition:
+
+    * ``timezone`` is an IANA time zone;
+    * lines: ids and numbers unique (and no line's id another line's number); the
+      flow, queue, calendar and ``closed_line`` each line names exist; the language
+      is one its flow speaks; ``closed_line`` hand-overs end somewhere (no cycle);
+    * flows: the problems :func:`~callcenter.ivr.check_flow` finds, with the
+      routing definition's queues as the queues that exist; the routing
+      definition's problems (:func:`~callcenter.routing.check_definition`); the
+      calendars' warnings;
+    * endpoints: each agent exists in the routing definition, under its own key;
+    * known callers: numbers unique (as :func:`~callcenter.ivr.normalize_number`
+      writes them), their dedicated agents exist;
+    * ticket rules: the workflow and queue exist.
+
+    Warnings (:attr:`~callcenter.errors.Severity.WARNING`) for what works but is
+    likely wrong: agents without an endpoint (their offers ring at the agent id),
+    flows and calendars no line uses, a line that names both a flow and a queue, a
+    blocked caller with a dedicated agent, a ``sticky_for`` without an agent, a ticket
+    rule that can never apply or that opens tickets lacking the fields their workflow
+    needs.
+
+    Paths are those of the hotline document: lines by id (``lines.hotline.flow``),
+    flows, workflows, calendars and endpoints by key, callers and ticket rules by
+    index.
+
+    Returns:
+        Errors and warnings, in the order of the document's parts.
+    """
+    parts = _Parts(
+        timezone=definition.timezone,
+        lines=[(line.id, line) for line in definition.lines],
+        flows=dict(definition.flows),
+        flow_names=list(definition.flows),
+        routing=definition.routing,
+        workflows=dict(definition.workflows),
+        workflow_names=list(definition.workflows),
+        calendars=dict(definition.calendars),
+        calendar_names=list(definition.calendars),
+        callers=list(enumerate(definition.callers)),
+        endpoints=list(definition.endpoints.items()),
+        ticket_rules=list(enumerate(definition.ticket_rules)),
+    )
+    return _ordered(list(_cross_problems(parts, routing_errors=True)))
+
+
+def _ordered(problems: list[Problem]) -> list[Problem]:
+    """Problems by the document's order of keys, then as found (a stable sort)."""
+    rank = {key: index for index, key in enumerate(_KEYS)}
+    return sorted(problems, key=lambda p: rank.get(p.path.split(".", 1)[0], len(_KEYS)))
+
+
+def _prefixed(prefix: str, problems: Iterable[Problem]) -> Iterator[Problem]:
+    for p in problems:
+        yield Problem(
+            path=_loading.join_path(prefix, p.path), message=p.message, severity=p.severity
+        )
+
+
+def _cross_problems(parts: _Parts, *, routing_errors: bool) -> Iterator[Problem]:
+    # A loaded routing definition's errors were reported by its loader already.
+    if parts.timezone is not None:
+        message = zone_problem(parts.timezone)
+        if message is not None:
+            yield Problem(path="timezone", message=message)
+    queues = None if parts.routing is None else [q.id for q in parts.routing.queues]
+    agents = None if parts.routing is None else [a.id for a in parts.routing.agents]
+    yield from _line_problems(parts, queues)
+    for name, flow in parts.flows.items():
+        yield from _prefixed(f"flows.{name}", check_flow(flow, queues=queues).problems)
+    if parts.lines_complete:
+        used = {line.flow for _, line in parts.lines}
+        for name in parts.flows:
+            if name not in used:
+                yield Problem(
+                    path=f"flows.{name}",
+                    message="no line uses this flow",
+                    severity=_WARNING,
+                )
+    if parts.routing is not None:
+        found = check_definition(parts.routing)
+        if not routing_errors:
+            found = [p for p in found if p.severity is _WARNING]
+        yield from _prefixed("routing", found)
+    for name, calendar in parts.calendars.items():
+        yield from _prefixed(f"calendars.{name}", calendar.problems())
+    if parts.lines_complete:
+        used = {line.calendar for _, line in parts.lines}
+        for name in parts.calendars:
+            if name not in used:
+                yield Problem(
+                    path=f"calendars.{name}",
+                    message="no line uses this calendar (a flow's hours nodes use the "
+                    "calendars of the flow's own document)",
+                    severity=_WARNING,
+                )
+    yield from _caller_problems(parts, agents)
+    yield from _endpoint_problems(parts, agents)
+    yield from _rule_problems(parts, queues)
+
+
+def _line_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]:
+    ids: dict[str, str] = {}
+    numbers: dict[str, str] = {}
+    for key, line in parts.lines:
+        base = f"lines.{key}"
+        if line.id in ids:
+            yield Problem(path=f"{base}.id", message=f"duplicate line id {line.id!r}")
+        ids.setdefault(line.id, key)
+        if line.number in numbers:
+            yield Problem(
+                path=f"{base}.number",
+                message=f"line {numbers[line.number]!r} has the number {line.number!r} too; "
+                "a call could not tell the lines apart",
+            )
+        numbers.setdefault(line.number, key)
+    for key, line in parts.lines:
+        base = f"lines.{key}"
+        if line.id in numbers and numbers[line.id] != key:
+            yield Problem(
+                path=f"{base}.id",
+                message=f"the id {line.id!r} is the number of line {numbers[line.id]!r}; a "
+                "call that names its line could not tell them apart",
+            )
+        if line.flow is not None:
+            if line.flow not in parts.flow_names:
+                yield _unknown(f"{base}.flow", "flow", line.flow, parts.flow_names)
+            elif line.flow in parts.flows and line.language is not None:
+                spoken = list(parts.flows[line.flow].languages)
+                if line.language not in spoken:
+                    yield Problem(
+                        path=f"{base}.language",
+                        message=f"flow {line.flow!r} does not speak {line.language!r}"
+                        f"{_did(line.language, spoken)}; expected one of: {', '.join(spoken)}",
+                    )
+            if line.queue is not None:
+                yield Problem(
+                    path=f"{base}.queue",
+                    message="the line's flow answers its calls; the queue is never used",
+                    severity=_WARNING,
+                )
+        elif line.queue is not None and queues is not None and line.queue not in queues:
+            yield _unknown(f"{base}.queue", "queue", line.queue, queues)
+        if line.calendar is not None:
+            if line.calendar not in parts.calendar_names:
+                yield _unknown(f"{base}.calendar", "calendar", line.calendar, parts.calendar_names)
+            elif line.closed_line is None:
+                yield Problem(
+                    path=f"{base}.calendar",
+                    message="the calendar is only used with closed_line (the line that takes "
+                    "the calls while this one is closed); set closed_line or leave it out",
+                    severity=_WARNING,
+                )
+        if line.closed_line is not None and line.closed_line not in ids:
+            known = [k for k in ids if k != line.id]
+            yield _unknown(f"{base}.closed_line", "line", line.closed_line, known)
+    yield from _closed_cycles(parts.lines)
+
+
+def _closed_cycles(lines: list[tuple[str, Line]]) -> Iterator[Problem]:
+    """An error for each cycle of closed-line hand-overs, at its first line."""
+    target = {line.id: line.closed_line for _, line in lines}
+    key_of = {line.id: key for key, line in reversed(lines)}
+    reported: set[str] = set()
+    for start in target:
+        route = [start]
+        current = target[start]
+        while current is not None and current in target and current not in route:
+            route.append(current)
+            current = target[current]
+        if current != start or start in reported:
+            continue
+        reported.update(route)
+        cycle = " -> ".join([*route, start])
+        yield Problem(
+            path=f"lines.{key_of[start]}.closed_line",
+            message=f"closed lines hand calls round in a cycle ({cycle}); when they are all "
+            "closed a call has no line to go to: end the chain at a line without closed_line",
+        )
+
+
+def _caller_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Problem]:
+    seen: dict[str, int] = {}
+    for index, caller in parts.callers:
+        base = f"callers.{index}"
+        try:
+            number = normalize_number(caller.number)
+        except InvalidArgumentError:  # refused when the caller was built; from code, here
+            number = caller.number
+        if number in seen:
+            yield Problem(
+                path=f"{base}.number",
+                message=f"the number {caller.number!r} is known already, at callers.{seen[number]}",
+            )
+        seen.setdefault(number, index)
+        if caller.agent is not None and agents is not None and caller.agent not in agents:
+            yield _unknown(f"{base}.agent", "agent", caller.agent, agents)
+        if caller.status is CallerStatus.BLOCKED and (caller.agent is not None or caller.tier):
+            yield Problem(
+                path=base,
+                message="a blocked caller is rejected before any agent or tier counts; "
+                "leave out agent and tier, or change the status",
+                severity=_WARNING,
+            )
+        if caller.sticky_for > 0 and caller.agent is None:
+            yield Problem(
+                path=f"{base}.sticky_for",
+                message="sticky_for keeps a contact for the dedicated agent; without an "
+                "agent it does nothing",
+                severity=_WARNING,
+            )
+
+
+def _endpoint_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Problem]:
+    mobiles: dict[str, str] = {}
+    if parts.routing is not None:
+        for agent in parts.routing.agents:
+            if agent.mobile_number is not None:
+                mobiles[agent.id] = agent.mobile_number
+    places: dict[str, str] = {}
+    for key, endpoint in parts.endpoints:
+        base = f"endpoints.{key}"
+        if endpoint.agent != key:
+            yield Problem(
+                path=f"{base}.agent",
+                message=f"the endpoint is listed under {key!r} but names agent "
+                f"{endpoint.agent!r}; list it under the agent's id",
+            )
+        if agents is not None and endpoint.agent not in agents:
+            yield _unknown(
+                f"{base}.agent" if endpoint.agent != key else base, "agent", endpoint.agent, agents
+            )
+        for name in ("extension", "sip_uri", "mobile"):
+            value = getattr(endpoint, name)
+            if value is None:
+                continue
+            if value in places and places[value] != key:
+                yield Problem(
+                    path=f"{base}.{name}",
+                    message=f"{value!r} is also where {places[value]!r} rings; an offer to "
+                    "one would ring the other's phone",
+                    severity=_WARNING,
+                )
+            places.setdefault(value, key)
+        mobile = mobiles.get(endpoint.agent)
+        if (
+            mobile is not None
+            and endpoint.mobile is not None
+            and _same_number(mobile, endpoint.mobile) is False
+        ):
+            yield Problem(
+                path=f"{base}.mobile",
+                message=f"the routing definition gives agent {endpoint.agent!r} the mobile "
+                f"number {mobile!r}; which one rings?",
+                severity=_WARNING,
+            )
+    if agents is not None and parts.endpoints_complete:
+        listed = {endpoint.agent for _, endpoint in parts.endpoints}
+        missing = [agent for agent in agents if agent not in listed]
+        if missing:
+            shown = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
+            yield Problem(
+                path="endpoints",
+                message=f"no endpoint for {len(missing)} agent(s) of the routing definition "
+                f"({shown}): offers to them ring at the agent's id, which a telephony "
+                "adapter may not be able to dial",
+                severity=_WARNING,
+            )
+
+
+def _same_number(a: str, b: str) -> bool | None:
+    try:
+        return normalize_number(a) == normalize_number(b)
+    except InvalidArgumentError:
+        return None
+
+
+_AGENT_RESULTS = (SessionResult.ENQUEUED.value,)
+
+
+def _rule_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]:
+    for index, rule in parts.ticket_rules:
+        base = f"ticket_rules.{index}"
+        workflow = parts.workflows.get(rule.workflow)
+        if rule.workflow not in parts.workflow_names:
+            yield _unknown(f"{base}.workflow", "workflow", rule.workflow, parts.workflow_names)
+        if rule.queue is not None and queues is not None and rule.queue not in queues:
+            yield _unknown(f"{base}.queue", "queue", rule.queue, queues)
+        if rule.ivr_result is None and rule.agent_outcome is None:
+            which = "every call" if rule.queue is None else f"every call of queue {rule.queue!r}"
+            yield Problem(
+                path=base,
+                message=f"the rule sets neither ivr_result nor agent_outcome: it opens a "
+                f"ticket for {which}",
+                severity=_WARNING,
+            )
+        if (
+            rule.ivr_result is not None
+            and rule.ivr_result not in _AGENT_RESULTS
+            and rule.agent_outcome is not None
+        ):
+            yield Problem(
+                path=f"{base}.agent_outcome",
+                message=f"a call whose IVR session ends {rule.ivr_result!r} never reaches an "
+                "agent, so this rule never applies; leave out one of the two",
+                severity=_WARNING,
+            )
+        if workflow is not None and rule.agent_outcome is None:
+            given = {"customer_phone", *rule.fields}
+            lacking = [name for name in workflow.required_on_open if name not in given]
+            if lacking:
+                yield Problem(
+                    path=f"{base}.fields",
+                    message=f"workflow {rule.workflow!r} needs {', '.join(lacking)} to open a "
+                    "ticket, and no agent's input gives fields to this rule; add them to "
+                    "fields",
+                    severity=_WARNING,
+                )
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class _Loader:
+    """Loads one hotline document, collecting every problem."""
+
+    def __init__(self, base: Path | None) -> None:
+        self.base = base
+        self.problems: list[Problem] = []
+        self.files: dict[str, str] = {}  # the path of a part -> the file it came from
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path=path, message=message))
+
+    def absorb(self, exc: BaseException, path: str) -> None:
+        self.problems.extend(_loading.problems_from_exception(exc, path))
+
+    def nested(self, path: str, value: object, what: str) -> Mapping[str, Any] | None:
+        """A nested definition's document: the table itself, or the file a text names."""
+        if isinstance(value, Mapping):
+            return value
+        if not isinstance(value, str):
+            self.add(
+                path,
+                f"expected a {what} table, or the name of a {what} file relative to the "
+                f"hotline document; got {_loading.short_text(value)}",
+            )
+            return None
+        file = Path(value) if self.base is None else self.base / value
+        try:
+            data = _loading.read_document(file)
+        except DocumentError as exc:
+            self.add(path, str(exc))
+            return None
+        except (OSError, ValueError) as exc:  # a name no file system takes
+            self.add(path, f"cannot read {short_repr(value)}: {exc.__class__.__name__}")
+            return None
+        self.files[path] = value
+        return data
+
+    def table(self, data: Mapping[str, Any], key: str, what: str) -> Mapping[str, Any]:
+        """The table at ``key`` (empty when absent); a problem when it is not a table."""
+        value = data.get(key, {})
+        if isinstance(value, Mapping):
+            return value
+        self.add(key, f"expected a table of {what}, got {_loading.short_text(value)}")
+        return {}
+
+    def items(self, data: Mapping[str, Any], key: str, what: str) -> list[object]:
+        value = data.get(key, [])
+        if isinstance(value, list):
+            return value
+        self.add(key, f"expected a list of {what} ([[{key}]]), got {_loading.short_text(value)}")
+        return []
+
+    def structure(self, value: object, cl: type[T], path: str) -> T | None:
+        if not isinstance(value, Mapping):
+            self.add(path, f"expected a table, got {_loading.short_text(value)}")
+            return None
+        try:
+            return _CONVERTER.structure(value, cl)
+        except (
+            ClassValidationError,
+            IterableValidationError,
+            DefinitionError,
+            KeyError,
+            TypeError,
+            ValueError,
+        ) as exc:
+            self.absorb(exc, path)
+            return None
+
+    def keyed(
+        self, data: Mapping[str, Any], key: str, field: str, cl: type[T], what: str
+    ) -> tuple[list[tuple[str, T]], bool]:
+        """A table of tables keyed by ``field`` (lines by id, endpoints by agent)."""
+        built: list[tuple[str, T]] = []
+        complete = True
+        for name, body in self.table(data, key, what).items():
+            path = f"{key}.{name}"
+            if isinstance(body, Mapping) and field in body:
+                self.add(
+                    f"{path}.{field}",
+                    f"unknown key {field!r}: the {field} is the table's key ({name!r}); "
+                    "leave it out",
+                )
+                complete = False
+                continue
+            item = self.structure(
+                {**body, field: str(name)} if isinstance(body, Mapping) else body, cl, path
+            )
+            if item is None:
+                complete = False
+            else:
+                built.append((str(name), item))
+        return built, complete
+
+    def scalar(self, data: Mapping[str, Any], key: str, cl: type[T], default: T) -> T:
+        if key not in data:
+            return default
+        try:
+            return _CONVERTER.structure(data[key], cl)
+        except (TypeError, ValueError) as exc:
+            self.absorb(exc, key)
+            return default
+
+    def load(self, data: Mapping[str, Any]) -> tuple[HotlineDefinition | None, _Parts]:
+        for key in data:
+            if key not in _KEYS:
+                self.add(
+                    str(key),
+                    f"unknown key {short_repr(key)}{_did(key, list(_KEYS))}; expected one of: "
+                    f"{', '.join(sorted(_KEYS))}",
+                )
+        parts = _Parts()
+        if "name" not in data:
+            self.add("name", "required field missing")
+        name = self.scalar(data, "name", str, "")
+        if "name" in data and isinstance(data["name"], str) and not name.strip():
+            self.add("name", "expected a non-empty text, got an empty one")
+        timezone = self.scalar(data, "timezone", str, "UTC")
+        answer_time = self.scalar(data, "answer_time", float, 20.0)
+        message = number_problem(answer_time, minimum=0)
+        if message is not None:
+            self.add("answer_time", message)
+        if "timezone" in data and isinstance(data["timezone"], str):
+            parts.timezone = timezone
+
+        for key, value in self.table(data, "calendars", "calendars").items():
+            path = f"calendars.{key}"
+            parts.calendar_names.append(str(key))
+            document = self.nested(path, value, "calendar")
+            if document is not None:
+                try:
+                    parts.calendars[str(key)] = BusinessCalendar.from_dict(
+                        document, what=f"calendar {key!r}"
+                    )
+                except DefinitionError as exc:
+                    self.absorb(exc, path)
+
+        for key, value in self.table(data, "flows", "flows").items():
+            path = f"flows.{key}"
+            parts.flow_names.append(str(key))
+            document = self.nested(path, value, "flow")
+            if document is not None:
+                try:
+                    parts.flows[str(key)] = flow_from_dict(
+                        document, calendars=parts.calendars, what=f"flow {key!r}"
+                    )
+                except DefinitionError as exc:
+                    self.absorb(exc, path)
+
+        routing_given = "routing" in data
+        routing: RoutingDefinition | None = RoutingDefinition()
+        if routing_given:
+            document = self.nested("routing", data["routing"], "routing definition")
+            routing = None
+            if document is not None:
+                try:
+                    routing = load_definition(document)
+                except DefinitionError as exc:
+                    self.absorb(exc, "routing")
+        parts.routing = routing
+
+        parts.workflows = dict(BUILTIN_WORKFLOWS)
+        parts.workflow_names = list(BUILTIN_WORKFLOWS)
+        given_workflows: dict[str, Workflow] = {}
+        for key, value in self.table(data, "workflows", "workflows").items():
+            path = f"workflows.{key}"
+            if str(key) not in parts.workflow_names:
+                parts.workflow_names.append(str(key))
+            parts.workflows.pop(str(key), None)
+            document = self.nested(path, value, "workflow")
+            if document is not None:
+                try:
+                    workflow = workflow_from_dict(document, what=f"workflow {key!r}")
+                except DefinitionError as exc:
+                    self.absorb(exc, path)
+                    continue
+                if workflow.name != key:
+                    self.add(
+                        f"{path}.name",
+                        f"the workflow is named {workflow.name!r} but listed as {key!r}; "
+                        "a ticket desk knows a workflow by its name: use the same",
+                    )
+                    continue
+                parts.workflows[str(key)] = given_workflows[str(key)] = workflow
+
+        parts.lines, parts.lines_complete = self.keyed(data, "lines", "id", Line, "lines")
+        parts.endpoints, parts.endpoints_complete = self.keyed(
+            data, "endpoints", "agent", Endpoint, "endpoints by agent id"
+        )
+        for index, item in enumerate(self.items(data, "callers", "known callers")):
+            caller = self.structure(item, KnownCaller, f"callers.{index}")
+            if caller is not None:
+                parts.callers.append((index, caller))
+        for index, item in enumerate(self.items(data, "ticket_rules", "ticket rules")):
+            rule = self.structure(item, TicketRule, f"ticket_rules.{index}")
+            if rule is not None:
+                parts.ticket_rules.append((index, rule))
+        hold = HoldTreatment()
+        if "hold" in data:
+            hold = self.structure(data["hold"], HoldTreatment, "hold") or hold
+
+        self.problems.extend(_cross_problems(parts, routing_errors=False))
+        if any(p.severity is Severity.ERROR for p in self.problems) or routing is None:
+            return None, parts
+        definition = HotlineDefinition(
+            name=name,
+            timezone=timezone,
+            answer_time=answer_time,
+            lines=tuple(line for _, line in parts.lines),
+            flows=parts.flows,
+            routing=routing,
+            workflows=parts.workflows,
+            ticket_rules=tuple(rule for _, rule in parts.ticket_rules),
+            calendars=parts.calendars,
+            callers=tuple(caller for _, caller in parts.callers),
+            endpoints=dict(parts.endpoints),
+            hold=hold,
+        )
+        return definition, parts
+
+    def located(self) -> list[Problem]:
+        """The problems in the document's order, each naming the file it is in."""
+        result = []
+        for problem in _ordered(self.problems):
+            for prefix, file in self.files.items():
+                if problem.path == prefix or problem.path.startswith(prefix + "."):
+                    problem = attrs.evolve(problem, message=f"{problem.message} (in {file})")
+                    break
+            result.append(problem)
+        return result
+
+
+def load_hotline_document(
+    data: Mapping[str, Any], *, base: str | Path | None = None, what: str = "hotline"
+) -> tuple[HotlineDefinition | None, list[Problem]]:
+    """Load a hotline document; return the definition (``None`` on errors) and every problem.
+
+    What ``callcenter hotline check`` runs: the warnings of a sound document come
+    back with it.
+    """
+    _loading.require_table(data, what=what)
+    loader = _Loader(None if base is None else Path(base))
+    definition, _ = loader.load(data)
+    return definition, loader.located()
+
+
+def hotline_from_dict(
+    data: Mapping[str, Any], *, base: str | Path | None = None, what: str = "hotline"
+) -> HotlineDefinition:
+    """Build a :class:`~callcenter.hotline.HotlineDefinition` from a parsed document.
+
+    Args:
+        data: The document (from TOML, JSON or YAML).
+        base: The directory that file names in the document are relative to (a
+            flow, routing definition, workflow or calendar given as a file name);
+            without it, relative to the working directory.
+        what: How to name the document in the error.
+
+    Returns:
+        The definition, checked as a whole by :func:`check_hotline` (warnings do not
+        stop it: ``check_hotline`` lists them).
+
+    Raises:
+        DefinitionError: Every problem at once (warnings included), each with its
+            path in the hotline document.
+
+    >>> hotline_from_dict({
+    ...     "name": "tiny",
+    ...     "routing": {"queues": [{"id": "enquiry"}]},
+    ...     "lines": {"main": {"number": "4008001234", "queue": "enquiry"}},
+    ... }).lines[0].queue
+    'enquiry'
+    >>> hotline_from_dict({
+    ...     "name": "tiny",
+    ...     "routing": {"queues": [{"id": "enquiry"}]},
+    ...     "lines": {"main": {"number": "4008001234", "queue": "enqiury"}},
+    ...     "callers": [{"number": "139 0000 0001", "sticky_for": -5}],
+    ... })
+    Traceback (most recent call last):
+    ...
+    callcenter.errors.DefinitionError: invalid hotline: 2 problems
+      lines.main.queue: unknown queue 'enqiury' (did you mean 'enquiry'?); expected one of: enquiry
+      callers.0.sticky_for: expected a number >= 0, got -5.0
+    """
+    definition, problems = load_hotline_document(data, base=base, what=what)
+    if definition is None:
+        raise DefinitionError(problems, what=what)
+    return definition
+
+
+def load_hotline(path: str | Path) -> HotlineDefinition:
+    """Read a hotline document (TOML, JSON or YAML); file names in it are relative to it.
+
+    Raises:
+        DocumentError: The file cannot be read or parsed.
+        DefinitionError: Every problem of the hotline, each with its path.
+    """
+    path = Path(path)
+    return hotline_from_dict(_loading.read_document(path), base=path.parent, what=f"hotline {path}")
