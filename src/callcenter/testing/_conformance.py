@@ -628,8 +628,13 @@ def _vip() -> Script:
             Step(
                 at=t + 160,
                 input=AgentLegEnded(call_id=c, agent_id="enquiry-2"),
-                expect=(expect(EndCall, call_id=c), _finished(c)),
-                note="enquiry-2 hangs up",
+                expect=(expect(EndCall, call_id=c),),
+                note="enquiry-2 hangs up and starts wrap-up",
+            ),
+            Step(
+                at=t + 175,
+                expect=(_finished(c),),
+                note="wrap-up (15 s in the tracking queue) is over: the record is complete",
             ),
         ),
     )
@@ -670,8 +675,13 @@ def _complaint() -> Script:
                     outcome="complaint",
                     fields={"description": "parcel delivered two days late"},
                 ),
-                expect=(expect(EndCall, call_id=c), _finished(c), expect(TicketUpdate, call_id=c)),
-                note="business-1 hangs up, outcome 'complaint'",
+                expect=(expect(TicketUpdate, call_id=c), expect(EndCall, call_id=c)),
+                note="business-1 hangs up, outcome 'complaint': a ticket opens",
+            ),
+            Step(
+                at=t + 230,
+                expect=(_finished(c),),
+                note="wrap-up (30 s in the complaints queue) is over: the record is complete",
             ),
         ),
     )
@@ -744,8 +754,13 @@ def _missed_ring() -> Script:
             Step(
                 at=t + 100,
                 input=CallInput(call_id=c, event=CallerHungUp()),
-                expect=(_finished(c),),
+                expect=(expect(EndCall, call_id=c),),
                 note="the caller hangs up after talking",
+            ),
+            Step(
+                at=t + 115,
+                expect=(_finished(c),),
+                note="wrap-up is over: the record is complete",
             ),
         ),
     )
@@ -762,12 +777,15 @@ def _night() -> Script:
             Step(
                 at=t,
                 input=CallArrived(call_id=c, line=TIANJIN_LINE, caller="13400000005"),
-                expect=(
-                    expect(AnswerCall, call_id=c),
-                    _command(c, Record, mailbox="voicemail-tianjin"),
-                ),
+                expect=(expect(AnswerCall, call_id=c), _say(c, "closed")),
                 forbid=(_say(c, "welcome"),),
-                note="a call at 22:00",
+                note="a call at 22:00: the closed message",
+            ),
+            Step(
+                at=t + 8,
+                input=_played(c),
+                expect=(_command(c, Record, mailbox="voicemail-tianjin"),),
+                note="the message has played: the recording starts",
             ),
             Step(
                 at=t + 40,
@@ -780,8 +798,8 @@ def _night() -> Script:
             Step(
                 at=t + 43,
                 input=_played(c),
-                expect=(_finished(c), expect(TicketUpdate, call_id=c)),
-                note="the goodbye has played",
+                expect=(expect(TicketUpdate, call_id=c), _finished(c)),
+                note="the goodbye has played: a callback ticket opens, the call ends",
             ),
         ),
     )

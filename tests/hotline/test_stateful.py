@@ -1,0 +1,310 @@
+"""The hotline driven by random callers and agents, against a naive model of the telephony.
+
+The model knows only what an adapter knows: the inputs it fed and the outputs that
+came back. From them it keeps each call's phase (in the IVR, queued, ringing,
+connected, finished) and each agent's presence and phone, and checks after every
+step that
+
+* every call that arrived is in exactly one phase, the one the hotline reports, and
+  a finished call has exactly one contact record (none before it finished);
+* no agent's phone rings or talks for two calls at once;
+* no caller waits while an agent who may take the call is ready and idle (the ACD
+  offers at once; an agent who declined or missed a call is not offered it again);
+* a copy rebuilt with ``from_dict(to_dict())`` at any moment gives the same outputs
+  as the original for every later input;
+* an input the hotline refuses changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import attrs
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from callcenter.errors import CallCenterError
+from callcenter.hotline import (
+    AgentLegAnswered,
+    AgentLegDeclined,
+    AgentLegEnded,
+    AgentLoggedIn,
+    AgentLoggedOut,
+    AgentNotReady,
+    AgentReady,
+    CallArrived,
+    CallCommand,
+    CallInput,
+    CallPhase,
+    ConnectAgent,
+    ContactFinished,
+    EndCall,
+    HoldCaller,
+    Hotline,
+    HotlineDefinition,
+    HotlineInput,
+    HotlineOutput,
+    Line,
+    RejectCall,
+    RingAgent,
+    StopRinging,
+    TransferCall,
+)
+from callcenter.ivr import CallerHungUp, DigitsPressed, Enqueue, FlowBuilder, HangUp
+from callcenter.routing import AgentDefinition, Membership, QueueDefinition, RoutingDefinition
+
+AGENTS = ("a1", "a2", "a3")
+START = 1_791_424_800.0  # 2026-10-08 10:00 in Tianjin
+
+
+def definition() -> HotlineDefinition:
+    """Two lines into one queue: one straight to it, one through a two-key menu."""
+    flow = (
+        FlowBuilder("menu", start="main", languages=["zh"], queues=["q"])
+        .prompt("welcome", zh="您好,人工服务请按1,结束请按9。")
+        .prompt("bye", zh="再见。")
+        .menu(
+            "main",
+            prompt="welcome",
+            options={"1": "agent", "9": "bye"},
+            on_no_input="agent",
+            on_no_match="agent",
+        )
+        .enqueue("agent", queue="q")
+        .say("bye", prompt="bye", next="end")
+        .hangup("end")
+        .build()
+    )
+    return HotlineDefinition(
+        name="stateful",
+        timezone="Asia/Shanghai",
+        lines=(
+            Line(id="direct", number="4001", queue="q"),
+            Line(id="menu", number="4002", flow="menu"),
+        ),
+        flows={"menu": flow},
+        routing=RoutingDefinition(
+            queues=(
+                QueueDefinition(
+                    id="q", ring_timeout=15.0, auto_pause_after=0, retry_after=1e6
+                ),
+            ),
+            agents=tuple(
+                AgentDefinition(id=agent, queues=(Membership(queue="q"),)) for agent in AGENTS
+            ),
+        ),
+    )
+
+
+DEFINITION = definition()
+
+ACTIVE = {"ivr", "queued", "ringing", "connected"}
+
+
+@attrs.define
+class Model:
+    """What an adapter knows, from the inputs it fed and the outputs it got."""
+
+    phase: dict[str, str] = attrs.field(factory=dict)
+    agent_of: dict[str, str] = attrs.field(factory=dict)  # call -> ringing/connected agent
+    records: Counter[str] = attrs.field(factory=Counter)
+    presence: dict[str, str] = attrs.field(factory=lambda: dict.fromkeys(AGENTS, "out"))
+    phone: dict[str, str] = attrs.field(factory=dict)  # agent -> call
+    refused: set[tuple[str, str]] = attrs.field(factory=set)  # (agent, call) not to offer
+
+    def see(self, output: HotlineOutput) -> None:
+        """Update the model with one output, checking what an adapter can check."""
+        match output:
+            case RejectCall(call_id=call):
+                self.phase[call] = "finished"
+            case HoldCaller(call_id=call):
+                assert self.phase[call] in ACTIVE, output
+                if self.phase[call] == "ivr":
+                    self.phase[call] = "queued"
+            case CallCommand(call_id=call, command=Enqueue()):
+                self.phase[call] = "queued"
+            case CallCommand(call_id=call, command=HangUp()):
+                assert self.phase[call] == "ivr", output
+            case RingAgent(call_id=call, agent_id=agent):
+                assert agent not in self.phone, f"{agent} rings for {call} while on {self.phone}"
+                assert self.phase[call] in ("ivr", "queued"), (output, self.phase[call])
+                assert self.presence[agent] == "ready", (output, self.presence[agent])
+                self.phase[call] = "ringing"
+                self.agent_of[call] = agent
+                self.phone[agent] = call
+            case StopRinging(call_id=call, agent_id=agent):
+                assert self.phone.get(agent) == call, output
+                del self.phone[agent]
+                del self.agent_of[call]
+                self.refused.add((agent, call))
+                self.phase[call] = "queued"
+            case ConnectAgent(call_id=call, agent_id=agent):
+                assert self.phone.get(agent) == call and self.phase[call] == "ringing", output
+                self.phase[call] = "connected"
+            case EndCall(call_id=call) | TransferCall(call_id=call):
+                assert self.phase[call] in ACTIVE, output
+            case ContactFinished(call_id=call):
+                self.records[call] += 1
+                assert self.records[call] == 1, f"two records for {call}"
+                self.finish(call)
+            case _:
+                pass
+
+    def finish(self, call: str) -> None:
+        self.phase[call] = "finished"
+        agent = self.agent_of.pop(call, None)
+        if agent is not None:
+            self.phone.pop(agent, None)
+
+    def calls(self, *phases: str) -> list[str]:
+        return sorted(call for call, phase in self.phase.items() if phase in phases)
+
+    def idle(self) -> list[str]:
+        return [a for a in AGENTS if self.presence[a] == "ready" and a not in self.phone]
+
+
+class HotlineMachine(RuleBasedStateMachine):
+    """Random calls and agents through a hotline, against :class:`Model`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hotline = Hotline(DEFINITION)
+        self.copy: Hotline | None = None
+        self.model = Model()
+        self.now = START
+        self.numbered = 0
+
+    def feed(self, item: HotlineInput) -> list[HotlineOutput]:
+        outputs = self.hotline.handle(item, self.now)
+        if self.copy is not None:
+            assert self.copy.handle(item, self.now) == outputs, "the restored copy differs"
+        for output in outputs:
+            self.model.see(output)
+        return outputs
+
+    @initialize(agents=st.sets(st.sampled_from(AGENTS)))
+    def log_in(self, agents: set[str]) -> None:
+        for agent in sorted(agents):
+            self.model.presence[agent] = "ready"
+            self.feed(AgentLoggedIn(agent_id=agent))
+
+    # ------------------------------------------------------------------ callers
+
+    @rule(line=st.sampled_from(["4001", "4002"]))
+    def call_arrives(self, line: str) -> None:
+        self.numbered += 1
+        call = f"c{self.numbered}"
+        self.model.phase[call] = "ivr"
+        self.feed(CallArrived(call_id=call, line=line, caller=f"1380000{self.numbered:04d}"))
+
+    @precondition(lambda self: bool(self.ivr_calls()))
+    @rule(data=st.data(), keys=st.sampled_from(["1", "9", "5"]))
+    def caller_presses(self, data: st.DataObject, keys: str) -> None:
+        call = data.draw(st.sampled_from(self.ivr_calls()))
+        self.feed(CallInput(call_id=call, event=DigitsPressed(digits=keys)))
+
+    @precondition(lambda self: bool(self.model.calls(*ACTIVE)))
+    @rule(data=st.data())
+    def caller_hangs_up(self, data: st.DataObject) -> None:
+        call = data.draw(st.sampled_from(self.model.calls(*ACTIVE)))
+        before = self.model.records[call]
+        self.feed(CallInput(call_id=call, event=CallerHungUp()))
+        assert self.model.phase[call] == "finished", "the caller hung up but the call goes on"
+        assert self.model.records[call] == before + 1
+
+    # ------------------------------------------------------------------ agents
+
+    @precondition(lambda self: bool(self.model.calls("ringing")))
+    @rule(data=st.data(), answer=st.booleans())
+    def agent_answers_or_declines(self, data: st.DataObject, answer: bool) -> None:
+        call = data.draw(st.sampled_from(self.model.calls("ringing")))
+        agent = self.model.agent_of[call]
+        if answer:
+            self.feed(AgentLegAnswered(call_id=call, agent_id=agent))
+            assert self.model.phase[call] == "connected"
+        else:
+            self.feed(AgentLegDeclined(call_id=call, agent_id=agent))
+            assert self.model.phone.get(agent) != call
+            self.model.refused.add((agent, call))
+
+    @precondition(lambda self: bool(self.model.calls("connected")))
+    @rule(data=st.data())
+    def agent_hangs_up(self, data: st.DataObject) -> None:
+        call = data.draw(st.sampled_from(self.model.calls("connected")))
+        agent = self.model.agent_of[call]
+        self.feed(AgentLegEnded(call_id=call, agent_id=agent))
+        assert self.model.phase[call] == "finished"
+
+    @rule(agent=st.sampled_from(AGENTS), change=st.sampled_from(["in", "ready", "break", "out"]))
+    def agent_presence(self, agent: str, change: str) -> None:
+        presence = self.model.presence[agent]
+        busy = agent in self.model.phone
+        if change == "in" and presence == "out":
+            self.model.presence[agent] = "ready"
+            self.feed(AgentLoggedIn(agent_id=agent))
+        elif change == "ready" and presence == "not ready":
+            self.model.presence[agent] = "ready"
+            self.feed(AgentReady(agent_id=agent))
+        elif change == "break" and presence == "ready" and not busy:
+            self.model.presence[agent] = "not ready"
+            self.feed(AgentNotReady(agent_id=agent, reason="break"))
+        elif change == "out" and presence != "out" and not busy:
+            self.model.presence[agent] = "out"
+            self.feed(AgentLoggedOut(agent_id=agent))
+
+    # ------------------------------------------------------------------ time, saving, errors
+
+    @rule(seconds=st.sampled_from([0.5, 3.0, 10.0, 16.0, 61.0]))
+    def time_passes(self, seconds: float) -> None:
+        self.now += seconds
+        outputs = self.hotline.advance(self.now)
+        if self.copy is not None:
+            assert self.copy.advance(self.now) == outputs, "the restored copy differs"
+        for output in outputs:
+            self.model.see(output)
+
+    @rule()
+    def save_and_restore(self) -> None:
+        self.copy = Hotline.from_dict(DEFINITION, self.hotline.to_dict())
+        assert self.copy.next_deadline() == self.hotline.next_deadline()
+
+    @rule(call=st.sampled_from(["nobody", "c1"]), agent=st.sampled_from(["a1", "zz"]))
+    def refused_input_changes_nothing(self, call: str, agent: str) -> None:
+        if self.model.agent_of.get(call) == agent:
+            return  # a valid answer, not what this rule is about
+        before = (self.hotline.to_dict(), self.phases(), self.hotline.next_deadline())
+        with pytest.raises(CallCenterError):
+            self.hotline.handle(AgentLegAnswered(call_id=call, agent_id=agent), self.now)
+        assert (self.hotline.to_dict(), self.phases(), self.hotline.next_deadline()) == before
+
+    # ------------------------------------------------------------------ invariants
+
+    def ivr_calls(self) -> list[str]:
+        return self.model.calls("ivr")
+
+    def phases(self) -> dict[str, CallPhase]:
+        return {call: self.hotline.call_phase(call) for call in self.model.phase}
+
+    @invariant()
+    def every_call_in_one_phase_with_one_record_when_finished(self) -> None:
+        for call, phase in self.model.phase.items():
+            assert self.hotline.call_phase(call).value == phase, (call, phase)
+            wanted = 1 if phase == "finished" else 0
+            assert self.model.records[call] == wanted, (call, phase, self.model.records[call])
+
+    @invariant()
+    def no_agent_on_two_calls(self) -> None:
+        assert len(set(self.model.phone.values())) == len(self.model.phone)
+        assert all(self.model.agent_of[call] == agent for agent, call in self.model.phone.items())
+
+    @invariant()
+    def nobody_waits_while_an_agent_may_take_the_call(self) -> None:
+        for call in self.model.calls("queued"):
+            takers = [a for a in self.model.idle() if (a, call) not in self.model.refused]
+            assert not takers, f"{call} waits while {takers} are ready and idle"
+
+
+HotlineMachine.TestCase.settings = settings(stateful_step_count=30, deadline=None)
+TestHotlineMachine = HotlineMachine.TestCase
