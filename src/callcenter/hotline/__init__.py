@@ -1,6 +1,12 @@
 """The hotline runtime: one sans-I/O object that runs a whole contact center.
 
-(Being built: the definition and the adapter contract come first.)
+* Describe the center with a :class:`HotlineDefinition` (lines, flows, the ACD,
+  tickets, known callers, agents' endpoints).
+* Run it with :class:`Hotline`: feed it inputs (:data:`HotlineInput`) with ``now``
+  and carry out its outputs (:data:`HotlineOutput`); call :meth:`Hotline.advance`
+  at :meth:`Hotline.next_deadline`.
+* The IVR-to-ACD seam is :func:`contact_from_enqueue`; inputs travel as data with
+  :func:`input_to_dict` and :func:`input_from_dict`.
 """
 
 from ._contract import AgentLegAnswered as AgentLegAnswered
@@ -40,6 +46,12 @@ from ._definition import TicketRule as TicketRule
 from ._document import check_hotline as check_hotline
 from ._document import hotline_from_dict as hotline_from_dict
 from ._document import load_hotline as load_hotline
+from ._runtime import CallPhase as CallPhase
+from ._runtime import CallView as CallView
+from ._runtime import Hotline as Hotline
+from ._seam import contact_from_enqueue as contact_from_enqueue
+from ._serial import input_from_dict as input_from_dict
+from ._serial import input_to_dict as input_to_dict
 
 __all__ = [
     "IVR_RESULTS",
@@ -57,12 +69,15 @@ __all__ = [
     "CallCommand",
     "CallInput",
     "CallOnHold",
+    "CallPhase",
+    "CallView",
     "ConnectAgent",
     "ContactFinished",
     "EndCall",
     "Endpoint",
     "HoldCaller",
     "HoldTreatment",
+    "Hotline",
     "HotlineDefinition",
     "HotlineInput",
     "HotlineOutput",
@@ -77,6 +92,9 @@ __all__ = [
     "TransferRequested",
     "WrapUpDone",
     "check_hotline",
+    "contact_from_enqueue",
     "hotline_from_dict",
+    "input_from_dict",
+    "input_to_dict",
     "load_hotline",
 ]

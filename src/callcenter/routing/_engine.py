@@ -20,6 +20,8 @@ import random
 from collections.abc import Iterable
 from typing import Any
 
+import attrs
+
 from .._checks import check_argument
 from .._clock import Clock, as_instant
 from .._timers import TimerQueue
@@ -338,11 +340,19 @@ class RoutingEngine:
         self._clock.commit(t)
         return events
 
-    def route(self, contact: Contact, now: float, *, since: float | None = None) -> list[Event]:
+    def route(
+        self,
+        contact: Contact,
+        now: float,
+        *,
+        since: float | None = None,
+        queue: str | None = None,
+    ) -> list[Event]:
         """Apply the definition's routing rules to ``contact``, then :meth:`enqueue` it.
 
         The rules choose the queue and may set the priority, the age bonus and extra
-        skills (see :class:`RuleSet`).
+        skills (see :class:`RuleSet`). ``queue`` (the queue an IVR chose) is used
+        when no rule chooses one, before the rules' ``default_queue``.
 
         Raises:
             InvalidArgumentError: ``contact`` is not a :class:`Contact`.
@@ -352,7 +362,7 @@ class RoutingEngine:
         if not isinstance(contact, Contact):
             raise InvalidArgumentError(name="contact", expected="a Contact", got=contact)
         decision = self._definition.rules.decide(
-            contact.attributes, priority=contact.priority, age_bonus=contact.age_bonus
+            contact.attributes, priority=contact.priority, age_bonus=contact.age_bonus, queue=queue
         )
         return self.enqueue(decision.apply(contact), decision.queue, now, since=since)
 
@@ -517,7 +527,14 @@ class RoutingEngine:
         self._clock.commit(t)
         return events
 
-    def transfer(self, contact_id: str, queue: str, now: float) -> list[Event]:
+    def transfer(
+        self,
+        contact_id: str,
+        queue: str,
+        now: float,
+        *,
+        preferred_agents: tuple[str, ...] | None = None,
+    ) -> list[Event]:
         """Move a waiting or answered contact to another queue, keeping its place.
 
         A waiting contact keeps its virtual start time; an answered one leaves its
@@ -526,22 +543,39 @@ class RoutingEngine:
         admitted even to a full queue: the contact is already in the system.
         ``O(log n)``.
 
+        ``preferred_agents`` (an agent transfer) replaces the contact's preferred
+        agents: they are offered it first whenever one of them can take it. With
+        it, an answered contact may also go back to its own queue (to a colleague
+        of the same group).
+
         Raises:
             UnknownIdError: No such contact or queue.
             IllegalTransitionError: The contact is ringing.
-            InvalidArgumentError: ``queue`` is the contact's own queue.
+            InvalidArgumentError: ``queue`` is the contact's own queue (without
+                ``preferred_agents`` for an answered contact), or
+                ``preferred_agents`` is not a tuple of agent ids.
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
         """
         t = self._clock.check(now)
         c = self._contact(contact_id)
         target = self._queue(queue)
         self._expect_phase(c, "transfer")
-        if target is c.queue:
+        if preferred_agents is not None:
+            given: object = preferred_agents
+            if not isinstance(given, tuple) or not all(
+                isinstance(p, str) and p in self._agents for p in given
+            ):
+                raise InvalidArgumentError(
+                    name="preferred_agents", expected="a tuple of agent ids", got=given
+                )
+        if target is c.queue and (preferred_agents is None or c.agent is None):
             raise InvalidArgumentError(
                 name="queue",
                 expected=f"a queue other than {queue!r}, where it already is",
                 got=queue,
             )
+        if preferred_agents is not None:
+            c.spec = attrs.evolve(c.spec, preferred_agents=preferred_agents)
         a = c.agent
         events: list[Event] = [
             new_contact_transferred(

@@ -140,7 +140,12 @@ class RuleSet:
         problems.raise_if_any(what="rule set")
 
     def decide(
-        self, attributes: Mapping[str, Any], *, priority: int = 0, age_bonus: float = 0.0
+        self,
+        attributes: Mapping[str, Any],
+        *,
+        priority: int = 0,
+        age_bonus: float = 0.0,
+        queue: str | None = None,
     ) -> RoutingDecision:
         """Read the rules for a contact with these attributes.
 
@@ -148,6 +153,8 @@ class RuleSet:
             attributes: The contact's attributes.
             priority: The priority to keep if no rule sets one.
             age_bonus: The age bonus to keep if no rule sets one.
+            queue: The queue to use if no rule sets one (the queue an IVR chose),
+                before ``default_queue``.
 
         Returns:
             The decision.
@@ -158,7 +165,8 @@ class RuleSet:
 
         Complexity: ``O(total size of the conditions)``.
         """
-        queue: str | None = None
+        fallback = queue
+        queue = None
         chosen_priority: int | None = None
         chosen_bonus: float | None = None
         skills: tuple[SkillRequirement, ...] | None = None
@@ -178,7 +186,7 @@ class RuleSet:
             if rule.stop:
                 break
         if queue is None:
-            queue = self.default_queue
+            queue = fallback if fallback is not None else self.default_queue
         if queue is None:
             raise NoRouteError(attributes=dict(attributes))
         return RoutingDecision(

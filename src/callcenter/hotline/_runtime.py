@@ -1,0 +1,1397 @@
+"""The :class:`Hotline`: one sans-I/O object that runs a whole contact center.
+
+It owns the engines of one :class:`~callcenter.hotline.HotlineDefinition` -- an IVR
+:class:`~callcenter.ivr.Session` per call in the IVR, one
+:class:`~callcenter.routing.RoutingEngine`, one :class:`~callcenter.tickets.TicketDesk`
+and one :class:`~callcenter.metrics.RecordBuilder` -- and wires them once, so that
+hosts, telephony adapters and the simulator drive the same code. A host feeds it
+inputs with ``now`` (:meth:`Hotline.handle`) and carries out the outputs; it never
+opens a socket, reads the clock or starts a thread.
+
+How a call goes (the behaviours a host can rely on):
+
+* **Arrival.** The line is found by id or dialled number. A line whose calendar says
+  closed hands the call to its ``closed_line`` (one hop; the call keeps its dialled
+  number). A blocked caller (a :class:`~callcenter.hotline.KnownCaller` with status
+  ``BLOCKED``, or the caller lists) is refused with :class:`RejectCall` and gets a
+  ``blocked`` contact record, unless the line's flow has an ``on_blocked`` node,
+  which then answers the call. Otherwise :class:`AnswerCall`, then the IVR's first
+  commands (or, for a line without a flow, the queue at once).
+* **IVR.** Every command of the session goes out as :class:`CallCommand`; an
+  ``Enqueue`` goes through :func:`~callcenter.hotline.contact_from_enqueue` and then
+  always :meth:`~callcenter.routing.RoutingEngine.route`, so routing rules apply.
+* **Queue.** Each time the call is queued, :class:`HoldCaller` with the hold
+  treatment's music, the caller's position and the expected wait (position times the
+  queue's mean talk time so far, over the agents logged in to it; ``None`` before
+  the first answered call), repeated every ``hold.announce_every`` seconds while
+  the call waits.
+* **Ringing.** :class:`RingAgent` at the agent's endpoint (extension, else SIP URI,
+  else mobile number, else the agent definition's mobile number, else the agent's
+  id), with the time left to the ring deadline and the screen pop. A ring timeout
+  gives :class:`StopRinging`; a declined or failed leg returns the call to its place.
+* **Talking.** An answered leg gives :class:`ConnectAgent`. The agent's hang-up
+  (:class:`AgentLegEnded`) ends the call with :class:`EndCall`; the caller's hang-up
+  too (so the adapter drops the agent's leg). Hold time is tracked and written into
+  the record.
+* **Overflow.** A queue that overflows to voicemail or callback ends the call with
+  :class:`EndCall` (reason ``"voicemail"`` or ``"callback"``: the adapter sends the
+  caller to its voicemail box, or confirms the callback); the record says so, and
+  ticket rules with that ``ivr_result`` (and the queue) open tickets, so that the
+  work is tracked. A refusal (queue full, nobody logged in) or a queue left for want
+  of agents ends the call with the reason.
+* **Transfers.** To a queue: the call waits there again (:class:`HoldCaller`
+  releases the agent's leg). To an agent: the call waits in a queue that agent
+  serves, with that agent offered it first (preferred agent). To a number:
+  :class:`TransferCall`, and the call leaves the hotline (an answered call).
+* **Tickets.** :class:`~callcenter.hotline.TicketRule` s open tickets when the IVR
+  session ends with their ``ivr_result`` or the agent ends the call with their
+  ``agent_outcome`` (:class:`TicketUpdate`); the desk's SLA clocks are timers of
+  the hotline.
+* **Records.** Every call ends with exactly one :class:`ContactFinished` (after the
+  agent's wrap-up for an answered call).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from .._clock import Clock
+from .._timers import TimerQueue
+from ..errors import (
+    CallCenterError,
+    DefinitionError,
+    DuplicateIdError,
+    IllegalTransitionError,
+    InvalidArgumentError,
+    Problem,
+    UnknownIdError,
+)
+from ..ivr import (
+    CallbackNode,
+    CallerHungUp,
+    CallerLists,
+    CallerStatus,
+    Command,
+    DigitsPressed,
+    Enqueue,
+    EnqueueNode,
+    HostAnswered,
+    HostFailed,
+    HostNotFound,
+    PromptFinished,
+    RecordingFinished,
+    Session,
+    SessionResult,
+    SpeechHeard,
+    normalize_number,
+)
+from ..metrics import ContactRecord, Outcome, RecordBuilder
+from ..routing import (
+    AgentState,
+    AgentStateChanged,
+    ContactAbandoned,
+    ContactAnswered,
+    ContactCompleted,
+    ContactEscalated,
+    ContactLeft,
+    ContactOfferDeclined,
+    ContactOffered,
+    ContactOverflowed,
+    ContactQueued,
+    ContactRefused,
+    ContactTransferred,
+    DeclineReason,
+    OverflowKind,
+    RoutingEngine,
+)
+from ..routing import Event as RoutingEvent
+from ..tickets import TicketDesk
+from ._contract import (
+    AgentLegAnswered,
+    AgentLegDeclined,
+    AgentLegEnded,
+    AgentLegFailed,
+    AgentLegRinging,
+    AgentLoggedIn,
+    AgentLoggedOut,
+    AgentNotReady,
+    AgentReady,
+    AnswerCall,
+    CallArrived,
+    CallCommand,
+    CallInput,
+    CallOnHold,
+    ConnectAgent,
+    ContactFinished,
+    EndCall,
+    HoldCaller,
+    HotlineInput,
+    HotlineOutput,
+    RejectCall,
+    RingAgent,
+    StopRinging,
+    TicketUpdate,
+    TransferCall,
+    TransferRequested,
+    WrapUpDone,
+)
+from ._definition import HotlineDefinition, KnownCaller, Line, TicketRule
+from ._seam import contact_from_enqueue
+
+__all__ = ["CallPhase", "CallView", "Hotline"]
+
+MAX_TEXT = 256
+"""The longest id, number, name or reason an input may carry."""
+
+_IVR_INPUTS = frozenset(
+    {
+        DigitsPressed,
+        SpeechHeard,
+        PromptFinished,
+        HostAnswered,
+        HostNotFound,
+        HostFailed,
+        RecordingFinished,
+        CallerHungUp,
+    }
+)
+
+
+class CallPhase(enum.Enum):
+    """Where a call is in the hotline (:meth:`Hotline.call_phase`)."""
+
+    IVR = "ivr"
+    """An IVR session runs the call."""
+    QUEUED = "queued"
+    """The call waits in an ACD queue."""
+    RINGING = "ringing"
+    """An agent's phone rings for the call."""
+    CONNECTED = "connected"
+    """The caller talks to an agent."""
+    FINISHED = "finished"
+    """The call has ended, or the hotline never saw it."""
+
+
+@attrs.frozen(kw_only=True)
+class CallView:
+    """What the hotline knows about a live call (:meth:`Hotline.call`).
+
+    Attributes:
+        call_id: The call's id.
+        phase: Where it is.
+        line: The id of the line that answers it (after a closed-line switch).
+        dialled: The number the caller dialled.
+        caller: The caller's number as presented.
+        arrived_at: When it arrived.
+        language: The caller's language (the IVR's, once it queued the call).
+        queue: The queue it waits or was answered in, or ``None``.
+        agent: The agent its offer rings at or who talks to it, or ``None``.
+        on_hold: Whether the agent has put the caller on hold.
+    """
+
+    call_id: str
+    phase: CallPhase
+    line: str
+    dialled: str
+    caller: str
+    arrived_at: float
+    language: str
+    queue: str | None
+    agent: str | None
+    on_hold: bool
+
+
+class _Call:
+    """One call's state, from arrival to its contact record."""
+
+    __slots__ = (
+        "agent",
+        "arrived_at",
+        "caller",
+        "caller_name",
+        "context",
+        "dialled",
+        "hold_since",
+        "hold_total",
+        "id",
+        "known",
+        "language",
+        "line",
+        "phase",
+        "queue",
+        "session",
+        "status",
+    )
+
+    def __init__(
+        self,
+        call_id: str,
+        line: Line,
+        dialled: str,
+        caller: str,
+        caller_name: str,
+        known: KnownCaller | None,
+        status: CallerStatus,
+        language: str,
+        at: float,
+    ) -> None:
+        self.id = call_id
+        self.line = line
+        self.dialled = dialled
+        self.caller = caller
+        self.caller_name = caller_name
+        self.known = known
+        self.status = status
+        self.language = language
+        self.arrived_at = at
+        self.session: Session | None = None
+        self.phase = CallPhase.IVR
+        self.queue: str | None = None
+        self.agent: str | None = None
+        self.context: Mapping[str, str] = {}
+        self.hold_since: float | None = None
+        self.hold_total = 0.0
+
+
+class _RefusedError(Exception):
+    """An engine refused the first change of an input: nothing was changed yet."""
+
+    def __init__(self, error: CallCenterError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+_IQ = CallPhase.IVR
+_QUEUED = CallPhase.QUEUED
+_RINGING = CallPhase.RINGING
+_CONNECTED = CallPhase.CONNECTED
+_FINISHED = CallPhase.FINISHED
+
+
+def _text(name: str, value: object, *, empty: bool = True) -> str:
+    """``value`` as text of at most :data:`MAX_TEXT` characters, or a clear error."""
+    if type(value) is str and len(value) <= MAX_TEXT and (empty or value):
+        return value
+    raise InvalidArgumentError(
+        name=name,
+        expected=f"a {'' if empty else 'non-empty '}text of at most {MAX_TEXT} characters",
+        got=value,
+    )
+
+
+def _optional_text(name: str, value: object) -> str | None:
+    return None if value is None else _text(name, value, empty=False)
+
+
+def _fields(name: str, value: object) -> dict[str, str]:
+    if isinstance(value, Mapping) and len(value) <= 1000:
+        out: dict[str, str] = {}
+        for key, item in value.items():
+            if not (type(key) is str and type(item) is str and len(key) <= MAX_TEXT):
+                break
+            if len(item) > 100_000:
+                break
+            out[key] = item
+        else:
+            return out
+    raise InvalidArgumentError(
+        name=name,
+        expected="a mapping of field names (text) to text values",
+        got=value,
+    )
+
+
+def _endpoint_of(definition: HotlineDefinition, agent_id: str, mobile: str | None) -> str:
+    endpoint = definition.endpoints.get(agent_id)
+    if endpoint is not None:
+        for where in (endpoint.extension, endpoint.sip_uri, endpoint.mobile):
+            if where:
+                return where
+    return mobile or agent_id
+
+
+def definition_problems(definition: HotlineDefinition) -> list[Problem]:
+    """What keeps a :class:`Hotline` from running ``definition`` (references only).
+
+    The runtime's own guard: every name a line, a flow's queue, a ticket rule, a
+    known caller or an endpoint uses must exist, so that no call can reach a name
+    the engines do not know.
+    """
+    problems: list[Problem] = []
+
+    def add(path: str, message: str) -> None:
+        problems.append(Problem(path=path, message=message))
+
+    queues = {q.id for q in definition.routing.queues}
+    agents = {a.id for a in definition.routing.agents}
+    ids: set[str] = set()
+    numbers: set[str] = set()
+    line_ids = {line.id for line in definition.lines}
+    fallback = definition.routing.rules.default_queue
+    for index, line in enumerate(definition.lines):
+        path = f"lines.{index}"
+        if line.id in ids:
+            add(f"{path}.id", f"line id {line.id!r} is used twice")
+        if line.number in numbers:
+            add(f"{path}.number", f"number {line.number!r} is used by two lines")
+        ids.add(line.id)
+        numbers.add(line.number)
+        if line.flow is not None:
+            flow = definition.flows.get(line.flow)
+            if flow is None:
+                add(f"{path}.flow", f"unknown flow {line.flow!r}")
+            elif line.language is not None and line.language not in flow.languages:
+                add(
+                    f"{path}.language",
+                    f"language {line.language!r} is not one of the flow's {list(flow.languages)}",
+                )
+        elif line.queue is None and fallback is None:
+            add(f"{path}.queue", "a line without a flow needs a queue (or a default_queue)")
+        if line.queue is not None and line.queue not in queues:
+            add(f"{path}.queue", f"unknown queue {line.queue!r}")
+        if line.calendar is not None and line.calendar not in definition.calendars:
+            add(f"{path}.calendar", f"unknown calendar {line.calendar!r}")
+        if line.closed_line is not None:
+            if line.closed_line not in line_ids or line.closed_line == line.id:
+                add(f"{path}.closed_line", f"expected another line's id, got {line.closed_line!r}")
+            if line.calendar is None:
+                add(f"{path}.closed_line", "a closed_line needs a calendar")
+    for name, flow in definition.flows.items():
+        for node in flow.nodes.values():
+            if isinstance(node, EnqueueNode | CallbackNode) and node.queue not in queues:
+                add(f"flows.{name}.nodes.{node.id}.queue", f"unknown queue {node.queue!r}")
+    for index, rule in enumerate(definition.ticket_rules):
+        path = f"ticket_rules.{index}"
+        if rule.workflow not in definition.workflows:
+            add(f"{path}.workflow", f"unknown workflow {rule.workflow!r}")
+        if rule.ivr_result is None and rule.agent_outcome is None:
+            add(path, "a ticket rule needs an ivr_result or an agent_outcome")
+        if rule.queue is not None and rule.queue not in queues:
+            add(f"{path}.queue", f"unknown queue {rule.queue!r}")
+    for index, known in enumerate(definition.callers):
+        if known.agent is not None and known.agent not in agents:
+            add(f"callers.{index}.agent", f"unknown agent {known.agent!r}")
+    for agent_id, endpoint in definition.endpoints.items():
+        if agent_id not in agents:
+            add(f"endpoints.{agent_id}", f"unknown agent {agent_id!r}")
+        elif endpoint.agent != agent_id:
+            add(f"endpoints.{agent_id}.agent", f"expected {agent_id!r}, got {endpoint.agent!r}")
+    return problems
+
+
+class Hotline:
+    """A whole contact center, driven by inputs and ``now``; outputs say what to do.
+
+    Args:
+        definition: Lines, flows, the ACD, ticket workflows and rules, known
+            callers, endpoints and the hold treatment.
+        seed: Seed of the routing engine's random strategies: the same inputs at
+            the same times give the same outputs.
+        caller_lists: Block and VIP lists asked at each arrival (on top of the
+            definition's known callers). They live outside the hotline: a rebuild
+            from the input log asks them again.
+        keep_log: Keep the log of accepted inputs, which :meth:`to_dict` saves and
+            which undoes a change an engine refused half-way (see below). A
+            simulator that needs neither turns it off for speed.
+
+    Raises:
+        InvalidArgumentError: ``definition`` is not a :class:`HotlineDefinition`, or
+            ``seed`` not an integer.
+        DefinitionError: A name the definition uses is unknown (every problem,
+            each with its path).
+
+    Timers: :meth:`next_deadline` is the earliest timer of every engine inside (IVR
+    timeouts, ring timeouts, wrap-ups, overflows, escalations, SLA clocks, hold
+    announcements); :meth:`advance` fires them in deadline order, and
+    :meth:`handle` does the same up to ``now`` before it handles its input, so a
+    host never has to call :meth:`advance` first. An input that a timer due by
+    ``now`` made moot (an answer after the ring timed out, keys after the IVR
+    timed out and hung up) is ignored: the timers' outputs say what happened.
+
+    All or nothing: an input is checked (types, lengths, known ids, the call's
+    phase) before anything changes, and refused with an error of
+    :mod:`callcenter.errors`; the hotline is then exactly as before. If an engine
+    still refuses half-way, the hotline is rebuilt from its input log before the
+    error goes up (without the log, it is left as the engine left it).
+
+    >>> from callcenter.hotline import HotlineDefinition, Line, CallArrived
+    >>> from callcenter.routing import (AgentDefinition, Membership,
+    ...     QueueDefinition, RoutingDefinition)
+    >>> hotline = Hotline(HotlineDefinition(
+    ...     name="demo",
+    ...     lines=(Line(id="main", number="4008001234", queue="general"),),
+    ...     routing=RoutingDefinition(
+    ...         queues=(QueueDefinition(id="general"),),
+    ...         agents=(AgentDefinition(id="li", queues=(Membership(queue="general"),)),))))
+    >>> hotline.handle(AgentLoggedIn(agent_id="li"), now=0.0)
+    []
+    >>> [type(o).__name__ for o in hotline.handle(
+    ...     CallArrived(call_id="c1", line="4008001234", caller="13800138000"), now=5.0)]
+    ['AnswerCall', 'HoldCaller', 'RingAgent']
+    >>> hotline.call_phase("c1")
+    <CallPhase.RINGING: 'ringing'>
+    """
+
+    def __init__(
+        self,
+        definition: HotlineDefinition,
+        *,
+        seed: int = 0,
+        caller_lists: CallerLists | None = None,
+        keep_log: bool = True,
+    ) -> None:
+        given: object = definition
+        if not isinstance(given, HotlineDefinition):
+            raise InvalidArgumentError(
+                name="definition", expected="a HotlineDefinition", got=definition
+            )
+        seed_given: object = seed
+        if not isinstance(seed_given, int) or isinstance(seed_given, bool):
+            raise InvalidArgumentError(name="seed", expected="an integer", got=seed)
+        problems = definition_problems(definition)
+        if problems:
+            raise DefinitionError(problems, what="hotline")
+        self._definition = definition
+        self._seed = seed
+        self._lists = caller_lists
+        self._keep_log = bool(keep_log)
+        self._log: list[tuple[float, HotlineInput | None]] = []
+        self._engine = RoutingEngine(definition.routing, seed=seed)
+        self._desk = TicketDesk(list(definition.workflows.values()))
+        routing = definition.routing
+        self._agent_queues = {a.id: tuple(m.queue for m in a.queues) for a in routing.agents}
+        self._mobile = {a.id: a.mobile_number for a in routing.agents}
+        self._builder = RecordBuilder(agent_queues=self._agent_queues)
+        self._lines: dict[str, Line] = {}
+        for line in definition.lines:
+            self._lines[line.number] = line
+        for line in definition.lines:
+            self._lines[line.id] = line
+        self._line_ids = {line.id: line for line in definition.lines}
+        self._known: dict[str, KnownCaller] = {}
+        for known in definition.callers:
+            self._known[normalize_number(known.number)] = known
+        self._ivr_rules: dict[str, list[TicketRule]] = {}
+        self._agent_rules: dict[str, list[TicketRule]] = {}
+        for rule in definition.ticket_rules:
+            if rule.ivr_result is not None:
+                self._ivr_rules.setdefault(rule.ivr_result, []).append(rule)
+            if rule.agent_outcome is not None:
+                self._agent_rules.setdefault(rule.agent_outcome, []).append(rule)
+        hold = definition.hold
+        self._music = hold.music
+        self._announce_every = hold.announce_every if hold.announce_every > 0 else 0.0
+        self._announce_position = hold.announce_position
+        self._announce_wait = hold.announce_wait
+        self._clock = Clock()
+        self._time = -math.inf  # the latest instant anything was done at
+        self._calls: dict[str, _Call] = {}
+        self._ivr_timers: TimerQueue[str] = TimerQueue()
+        self._hold_timers: TimerQueue[str] = TimerQueue()
+        self._talk: dict[str, list[float]] = {q.id: [0.0, 0.0] for q in routing.queues}
+        self._staffed: dict[str, int] = {q.id: 0 for q in routing.queues}
+
+    # ------------------------------------------------------------------ questions
+
+    @property
+    def definition(self) -> HotlineDefinition:
+        """The definition the hotline runs."""
+        return self._definition
+
+    @property
+    def seed(self) -> int:
+        """The routing engine's seed."""
+        return self._seed
+
+    @property
+    def now(self) -> float | None:
+        """The latest ``now`` accepted, or ``None`` before the first input."""
+        return self._clock.now
+
+    @property
+    def routing(self) -> RoutingEngine:
+        """The ACD, for questions only (snapshots, waiting lists, explanations).
+
+        Calls that change it bypass the hotline and break its bookkeeping.
+        """
+        return self._engine
+
+    @property
+    def desk(self) -> TicketDesk:
+        """The ticket desk: the tickets the calls opened.
+
+        Fire triggers on it freely: its SLA timers stay part of the hotline's timers.
+        """
+        return self._desk
+
+    @property
+    def keeps_log(self) -> bool:
+        """Whether the input log is kept (see :meth:`to_dict`)."""
+        return self._keep_log
+
+    def call_phase(self, call_id: str) -> CallPhase:
+        """Where a call is; :attr:`CallPhase.FINISHED` for a call ended or never seen.
+
+        ``O(1)``.
+        """
+        try:
+            call = self._calls.get(call_id)
+        except TypeError:
+            return _FINISHED
+        return _FINISHED if call is None else call.phase
+
+    def call(self, call_id: str) -> CallView:
+        """What the hotline knows about a live call. ``O(1)``.
+
+        Raises:
+            UnknownIdError: The call is not live (ended, or never seen).
+        """
+        call = self._live_call(call_id)
+        return CallView(
+            call_id=call.id,
+            phase=call.phase,
+            line=call.line.id,
+            dialled=call.dialled,
+            caller=call.caller,
+            arrived_at=call.arrived_at,
+            language=call.language,
+            queue=call.queue,
+            agent=call.agent,
+            on_hold=call.hold_since is not None,
+        )
+
+    def live_calls(self) -> list[str]:
+        """The ids of the calls not finished, in order of arrival. ``O(calls)``."""
+        return [cid for cid, call in self._calls.items() if call.phase is not _FINISHED]
+
+    def agent_state(self, agent_id: str) -> AgentState:
+        """An agent's state in the ACD. ``O(1)``.
+
+        Raises:
+            UnknownIdError: No such agent.
+        """
+        return self._engine.agent_state(agent_id)
+
+    def session(self, call_id: str) -> Session | None:
+        """The IVR session of a call in the IVR, for questions only; else ``None``."""
+        call = self._calls.get(call_id) if type(call_id) is str else None
+        if call is None or call.phase is not _IQ:
+            return None
+        return call.session
+
+    def next_deadline(self) -> float | None:
+        """The earliest timer of any engine inside, or ``None``. ``O(1)``."""
+        best: float | None = None
+        for d in (
+            self._engine.next_deadline(),
+            self._ivr_timers.next_deadline(),
+            self._hold_timers.next_deadline(),
+            self._desk.next_deadline(),
+        ):
+            if d is not None and (best is None or d < best):
+                best = d
+        return best
+
+    # ------------------------------------------------------------------ driving
+
+    def advance(self, now: float) -> list[HotlineOutput]:
+        """Fire every timer due by ``now``, across engines, in deadline order.
+
+        Returns:
+            The outputs, in order.
+
+        Raises:
+            InvalidArgumentError: ``now`` is not POSIX seconds.
+            TimeWentBackwardsError: ``now`` is earlier than the latest ``now``.
+        """
+        t = self._clock.check(now)
+        out: list[HotlineOutput] = []
+        if self._time < t:
+            self._time = t if self._time == -math.inf else self._time
+        try:
+            self._fire(t, out)
+        except BaseException:
+            self._recover()
+            raise
+        self._time = t
+        self._clock.commit(t)
+        if self._keep_log:
+            log = self._log
+            if log and log[-1][1] is None:
+                log[-1] = (t, None)
+            else:
+                log.append((t, None))
+        return out
+
+    def handle(self, input: HotlineInput, now: float) -> list[HotlineOutput]:
+        """Fire the timers due by ``now``, then handle ``input``; return every output.
+
+        Returns:
+            The timers' outputs, then the input's, in order.
+
+        Raises:
+            InvalidArgumentError: ``input`` is not a hotline input, or one of its
+                values is not what it should be (an id too long, a bool where text
+                belongs...); or ``now`` is not POSIX seconds.
+            TimeWentBackwardsError: ``now`` is earlier than the latest ``now``.
+            UnknownIdError: An unknown line, agent or queue, or a call that is not
+                live.
+            DuplicateIdError: A new call with the id of a call still live (or whose
+                record is not out yet).
+            IllegalTransitionError: The input does not fit the call's phase or the
+                agent's state (e.g. an answer from an agent the call does not ring
+                at).
+            CallCenterError: What an engine refuses (keys the IVR does not take,
+                ticket fields a workflow refuses...).
+
+        After an error the hotline is exactly as it was.
+        """
+        t = self._clock.check(now)
+        try:
+            check, do = _HANDLERS[input.__class__]
+        except (KeyError, AttributeError):
+            raise InvalidArgumentError(
+                name="input", expected="a hotline input (CallArrived, CallInput...)", got=input
+            ) from None
+        check(self, input)
+        out: list[HotlineOutput] = []
+        fired = False
+        try:
+            if self._due(t):
+                fired = True
+                self._fire(t, out)
+                try:
+                    check(self, input)
+                except CallCenterError:
+                    do = None  # moot: a timer changed the call or agent
+            self._time = t
+            if do is not None:
+                do(self, input, t, out)
+        except _RefusedError as refused:
+            if fired:
+                self._recover()
+            raise refused.error from None
+        except BaseException:
+            self._recover()
+            raise
+        self._clock.commit(t)
+        if self._keep_log:
+            self._log.append((t, input))
+        return out
+
+    # ------------------------------------------------------------------ timers
+
+    def _due(self, t: float) -> bool:
+        for d in (
+            self._engine.next_deadline(),
+            self._ivr_timers.next_deadline(),
+            self._hold_timers.next_deadline(),
+            self._desk.next_deadline(),
+        ):
+            if d is not None and d <= t:
+                return True
+        return False
+
+    def _fire(self, t: float, out: list[HotlineOutput]) -> None:
+        """Fire what is due by ``t``, one deadline at a time, across engines."""
+        engine = self._engine
+        ivr = self._ivr_timers
+        hold = self._hold_timers
+        desk = self._desk
+        while True:
+            best = engine.next_deadline()
+            which = 1
+            if best is not None and best > t:
+                best = None
+            d = ivr.next_deadline()
+            if d is not None and d <= t and (best is None or d < best):
+                best, which = d, 2
+            d = hold.next_deadline()
+            if d is not None and d <= t and (best is None or d < best):
+                best, which = d, 3
+            d = desk.next_deadline()
+            if d is not None and d <= t and (best is None or d < best):
+                best, which = d, 4
+            if best is None:
+                return
+            at = best if best > self._time else self._time
+            self._time = at
+            if which == 1:
+                self._routing(engine.advance(at), out)
+            elif which == 2:
+                due = ivr.pop_due(at)
+                assert due is not None
+                call = self._calls[due[1]]
+                session = call.session
+                assert session is not None
+                self._ivr(call, session.advance(at), at, out)
+            elif which == 3:
+                due = hold.pop_due(at)
+                assert due is not None
+                call = self._calls[due[1]]
+                if call.phase is _QUEUED:
+                    self._announce(call, at, out)
+            else:
+                desk.advance(at)
+                self._tickets(None, out)
+
+    # ------------------------------------------------------------------ recovery
+
+    def _recover(self) -> None:
+        """Put the hotline back as it was before the failed call, from the input log."""
+        if not self._keep_log:
+            return
+        fresh = Hotline(self._definition, seed=self._seed, caller_lists=self._lists, keep_log=True)
+        fresh._replay(self._log)
+        self.__dict__ = fresh.__dict__
+
+    def _replay(self, log: Iterable[tuple[float, HotlineInput | None]]) -> None:
+        for at, item in log:
+            if item is None:
+                self.advance(at)
+            else:
+                self.handle(item, at)
+
+    # ------------------------------------------------------------------ calls
+
+    def _live_call(self, call_id: object) -> _Call:
+        call_id = _text("call_id", call_id, empty=False)
+        call = self._calls.get(call_id)
+        if call is None or call.phase is _FINISHED:
+            raise UnknownIdError(kind="call", id=call_id, known=self.live_calls())
+        return call
+
+    def _check_agent(self, agent_id: object) -> str:
+        agent_id = _text("agent_id", agent_id, empty=False)
+        if agent_id not in self._agent_queues:
+            raise UnknownIdError(kind="agent", id=agent_id, known=self._agent_queues)
+        return agent_id
+
+    def _check_arrived(self, item: CallArrived) -> None:
+        call_id = _text("call_id", item.call_id, empty=False)
+        line = _text("line", item.line, empty=False)
+        _text("caller", item.caller)
+        _text("caller_name", item.caller_name)
+        if call_id in self._calls:
+            raise DuplicateIdError(kind="call", id=call_id)
+        if line not in self._lines:
+            raise UnknownIdError(kind="line", id=line, known=self._lines)
+
+    def _do_arrived(self, item: CallArrived, t: float, out: list[HotlineOutput]) -> None:
+        definition = self._definition
+        dialled_line = self._lines[item.line]
+        line = dialled_line
+        caller = item.caller
+        try:
+            if (
+                line.closed_line is not None
+                and line.calendar is not None
+                and not definition.calendars[line.calendar].is_open(t)
+            ):
+                line = self._line_ids[line.closed_line]
+            known = self._known.get(normalize_number(caller)) if caller else None
+            status = CallerStatus.NORMAL if known is None else known.status
+            if self._lists is not None and caller and status is not CallerStatus.BLOCKED:
+                listed = self._lists.status(caller, t)
+                if listed is not CallerStatus.NORMAL:
+                    status = listed
+        except CallCenterError as error:
+            raise _RefusedError(error) from error
+        flow = None if line.flow is None else definition.flows[line.flow]
+        if status is CallerStatus.BLOCKED and (flow is None or flow.on_blocked is None):
+            out.append(RejectCall(call_id=item.call_id, reason="blocked"))
+            record = ContactRecord(
+                contact_id=item.call_id,
+                outcome=Outcome.BLOCKED,
+                arrived_at=t,
+                ended_at=t,
+                dialled_number=dialled_line.number,
+                caller=caller or None,
+            )
+            out.append(ContactFinished(call_id=item.call_id, record=record))
+            return
+        caller_name = item.caller_name or (known.name if known is not None else "")
+        if flow is None:
+            language = line.language or ""
+            call = _Call(
+                item.call_id,
+                line,
+                dialled_line.number,
+                caller,
+                caller_name,
+                known,
+                status,
+                language,
+                t,
+            )
+            self._calls[item.call_id] = call
+            out.append(AnswerCall(call_id=item.call_id))
+            self._enqueue(call, None, t, out)
+            return
+        attributes = {"line": line.id}
+        if caller_name:
+            attributes["caller_name"] = caller_name
+        if known is not None and known.tier:
+            attributes["tier"] = known.tier
+        try:
+            session = Session(
+                flow,
+                session_id=item.call_id,
+                caller=caller,
+                dialled=dialled_line.number,
+                status=status,
+                attributes=attributes,
+                language=line.language,
+            )
+            commands = session.begin(t)
+        except CallCenterError as error:
+            raise _RefusedError(error) from error
+        call = _Call(
+            item.call_id,
+            line,
+            dialled_line.number,
+            caller,
+            caller_name,
+            known,
+            status,
+            session.language,
+            t,
+        )
+        call.session = session
+        self._calls[item.call_id] = call
+        out.append(AnswerCall(call_id=item.call_id))
+        self._ivr(call, commands, t, out)
+
+    def _check_call_input(self, item: CallInput) -> None:
+        call = self._live_call(item.call_id)
+        kind = item.event.__class__
+        if kind not in _IVR_INPUTS:
+            raise InvalidArgumentError(
+                name="event",
+                expected="an IVR input (DigitsPressed, CallerHungUp...)",
+                got=item.event,
+            )
+        if call.phase is not _IQ and kind is not CallerHungUp:
+            raise IllegalTransitionError(
+                entity=f"call {call.id!r}",
+                state=call.phase.value,
+                action=f"handle {kind.__name__}",
+                allowed=("CallerHungUp",),
+            )
+
+    def _do_call_input(self, item: CallInput, t: float, out: list[HotlineOutput]) -> None:
+        call = self._calls[item.call_id]
+        phase = call.phase
+        engine = self._engine
+        if phase is _IQ:
+            session = call.session
+            assert session is not None
+            try:
+                commands = session.handle(item.event, t)
+            except CallCenterError as error:
+                raise _RefusedError(error) from error
+            self._ivr(call, commands, t, out)
+        elif phase is _CONNECTED:
+            try:
+                events = engine.complete(call.id, t)
+            except CallCenterError as error:
+                raise _RefusedError(error) from error
+            self._end_hold(call, t)
+            out.append(EndCall(call_id=call.id, reason="caller hung up"))
+            self._routing(events, out)
+        else:
+            try:
+                events = engine.abandon(call.id, t)
+            except CallCenterError as error:
+                raise _RefusedError(error) from error
+            self._routing(events, out)
+
+    def _check_on_hold(self, item: CallOnHold) -> None:
+        call = self._connected(item.call_id, item.agent_id, "put the call on hold")
+        on: object = item.on
+        if not isinstance(on, bool):
+            raise InvalidArgumentError(name="on", expected="True or False", got=on)
+        del call
+
+    def _do_on_hold(self, item: CallOnHold, t: float, out: list[HotlineOutput]) -> None:
+        call = self._calls[item.call_id]
+        if item.on:
+            if call.hold_since is None:
+                call.hold_since = t
+        else:
+            self._end_hold(call, t)
+
+    @staticmethod
+    def _end_hold(call: _Call, t: float) -> None:
+        if call.hold_since is not None:
+            call.hold_total += t - call.hold_since
+            call.hold_since = None
+
+    def _connected(self, call_id: object, agent_id: object, action: str) -> _Call:
+        agent = self._check_agent(agent_id)
+        call = self._live_call(call_id)
+        if call.phase is not _CONNECTED or call.agent != agent:
+            raise IllegalTransitionError(
+                entity=f"call {call.id!r}",
+                state=call.phase.value + ("" if call.agent is None else f" (agent {call.agent!r})"),
+                action=f"{action} for agent {agent!r}",
+                allowed=(),
+                reason=f"the call is not connected to agent {agent!r}",
+            )
+        return call
+
+    def _ringing(self, call_id: object, agent_id: object, action: str) -> _Call:
+        agent = self._check_agent(agent_id)
+        call = self._live_call(call_id)
+        if call.phase is not _RINGING or call.agent != agent:
+            raise IllegalTransitionError(
+                entity=f"call {call.id!r}",
+                state=call.phase.value + ("" if call.agent is None else f" (agent {call.agent!r})"),
+                action=f"{action} for agent {agent!r}",
+                allowed=(),
+                reason=f"the call does not ring at agent {agent!r}",
+            )
+        return call
+
+    def _check_transfer(self, item: TransferRequested) -> None:
+        call = self._connected(item.call_id, item.agent_id, "transfer the call")
+        queue = _optional_text("queue", item.queue)
+        agent = _optional_text("agent", item.agent)
+        number = _optional_text("number", item.number)
+        targets = [x for x in (queue, agent, number) if x is not None]
+        if len(targets) != 1:
+            raise InvalidArgumentError(
+                name="target",
+                expected="exactly one of queue, agent and number",
+                got=targets,
+            )
+        if queue is not None:
+            if queue not in self._talk:
+                raise UnknownIdError(kind="queue", id=queue, known=self._talk)
+            if queue == call.queue:
+                raise InvalidArgumentError(
+                    name="queue",
+                    expected=f"a queue other than {queue!r}, where the call already is",
+                    got=queue,
+                )
+        if agent is not None:
+            self._check_agent(agent)
+            if not self._agent_queues[agent]:
+                raise InvalidArgumentError(
+                    name="agent", expected="an agent who serves a queue", got=agent
+                )
+
+    def _transfer_queue(self, call: _Call, agent: str) -> str:
+        """The queue of a transfer to ``agent``: the call's own if the agent serves it."""
+        queues = self._agent_queues[agent]
+        return call.queue if call.queue in queues else queues[0]
+
+    def _do_transfer(self, item: TransferRequested, t: float, out: list[HotlineOutput]) -> None:
+        call = self._calls[item.call_id]
+        engine = self._engine
+        try:
+            if item.number is not None:
+                events = engine.complete(call.id, t)
+            elif item.queue is not None:
+                events = engine.transfer(call.id, item.queue, t)
+            else:
+                assert item.agent is not None
+                queue = self._transfer_queue(call, item.agent)
+                events = engine.transfer(call.id, queue, t, preferred_agents=(item.agent,))
+        except CallCenterError as error:
+            raise _RefusedError(error) from error
+        self._end_hold(call, t)
+        if item.number is not None:
+            out.append(TransferCall(call_id=call.id, number=item.number))
+        self._routing(events, out)
+
+    def _check_leg(self, item: AgentLegRinging | AgentLegAnswered) -> None:
+        self._ringing(item.call_id, item.agent_id, f"handle {type(item).__name__}")
+
+    def _check_leg_reason(self, item: AgentLegDeclined | AgentLegFailed) -> None:
+        self._ringing(item.call_id, item.agent_id, f"handle {type(item).__name__}")
+        _text("reason", item.reason)
+
+    def _do_leg_ringing(self, item: AgentLegRinging, t: float, out: list[HotlineOutput]) -> None:
+        return None
+
+    def _do_leg_answered(self, item: AgentLegAnswered, t: float, out: list[HotlineOutput]) -> None:
+        try:
+            events = self._engine.accept(item.call_id, t)
+        except CallCenterError as error:
+            raise _RefusedError(error) from error
+        self._routing(events, out)
+
+    def _do_leg_declined(
+        self, item: AgentLegDeclined | AgentLegFailed, t: float, out: list[HotlineOutput]
+    ) -> None:
+        try:
+            events = self._engine.reject(item.call_id, t)
+        except CallCenterError as error:
+            raise _RefusedError(error) from error
+        self._routing(events, out)
+
+    def _check_leg_ended(self, item: AgentLegEnded) -> None:
+        self._connected(item.call_id, item.agent_id, "end the call")
+        _optional_text("outcome", item.outcome)
+        _fields("fields", item.fields)
+
+    def _do_leg_ended(self, item: AgentLegEnded, t: float, out: list[HotlineOutput]) -> None:
+        call = self._calls[item.call_id]
+        if item.outcome is not None:
+            rules = self._agent_rules.get(item.outcome)
+            if rules:
+                self._open_tickets(call, rules, call.queue, item.agent_id, t, item.fields, out)
+        try:
+            events = self._engine.complete(call.id, t)
+        except CallCenterError as error:
+            raise _RefusedError(error) from error
+        self._end_hold(call, t)
+        out.append(EndCall(call_id=call.id, reason="agent hung up"))
+        self._routing(events, out)
+
+    # ------------------------------------------------------------------ agents
+
+    def _check_logged_in(self, item: AgentReady | AgentLoggedOut | WrapUpDone) -> None:
+        agent = self._check_agent(item.agent_id)
+        if self._engine.agent_state(agent) is AgentState.LOGGED_OUT:
+            raise IllegalTransitionError(
+                entity=f"agent {agent!r}",
+                state="logged_out",
+                action=f"handle {type(item).__name__}",
+                allowed=("AgentLoggedIn",),
+            )
+
+    def _check_not_ready(self, item: AgentNotReady) -> None:
+        self._check_logged_in(item)  # type: ignore[arg-type]
+        _text("reason", item.reason, empty=False)
+
+    def _check_login(self, item: AgentLoggedIn) -> None:
+        agent = self._check_agent(item.agent_id)
+        ready: object = item.ready
+        if not isinstance(ready, bool):
+            raise InvalidArgumentError(name="ready", expected="True or False", got=ready)
+        if self._engine.agent_state(agent) is not AgentState.LOGGED_OUT:
+            raise IllegalTransitionError(
+                entity=f"agent {agent!r}",
+                state=self._engine.agent_state(agent).value,
+                action="log in",
+                allowed=("AgentReady", "AgentNotReady", "AgentLoggedOut", "WrapUpDone"),
+            )
+
+    def _agent_call(self, call: Callable[[], list[RoutingEvent]], out: list[HotlineOutput]) -> None:
+        try:
+            events = call()
+        except CallCenterError as error:
+            raise _RefusedError(error) from error
+        self._routing(events, out)
+
+    def _do_login(self, item: AgentLoggedIn, t: float, out: list[HotlineOutput]) -> None:
+        self._agent_call(lambda: self._engine.login(item.agent_id, t, ready=item.ready), out)
+
+    def _do_ready(self, item: AgentReady, t: float, out: list[HotlineOutput]) -> None:
+        self._agent_call(lambda: self._engine.set_ready(item.agent_id, t), out)
+
+    def _do_not_ready(self, item: AgentNotReady, t: float, out: list[HotlineOutput]) -> None:
+        self._agent_call(lambda: self._engine.set_not_ready(item.agent_id, item.reason, t), out)
+
+    def _do_logout(self, item: AgentLoggedOut, t: float, out: list[HotlineOutput]) -> None:
+        self._agent_call(lambda: self._engine.logout(item.agent_id, t), out)
+
+    def _do_wrap_up_done(self, item: WrapUpDone, t: float, out: list[HotlineOutput]) -> None:
+        self._agent_call(lambda: self._engine.end_wrap_up(item.agent_id, t), out)
+
+    # ------------------------------------------------------------------ the IVR
+
+    def _ivr(
+        self, call: _Call, commands: list[Command], t: float, out: list[HotlineOutput]
+    ) -> None:
+        """Carry out what a session asked; route the call when the IVR queues it."""
+        session = call.session
+        assert session is not None
+        events = session.take_events()
+        records = self._builder.feed_all(events) if events else ()
+        enqueue: Enqueue | None = None
+        cid = call.id
+        for command in commands:
+            out.append(CallCommand(call_id=cid, command=command))
+            if command.__class__ is Enqueue:
+                enqueue = command
+        if session.ended:
+            self._ivr_timers.cancel(cid)
+            result = session.result
+            queue = None if enqueue is None else enqueue.queue
+            if result is not None:
+                rules = self._ivr_rules.get(result.value)
+                if rules:
+                    self._open_tickets(call, rules, queue, "ivr", t, {}, out)
+            if result is SessionResult.ENQUEUED and enqueue is not None:
+                call.language = enqueue.language
+                self._enqueue(call, enqueue, t, out)
+            else:
+                call.phase = _FINISHED
+        else:
+            deadline = session.next_deadline()
+            if deadline is None:
+                self._ivr_timers.cancel(cid)
+            else:
+                self._ivr_timers.schedule(cid, deadline)
+        for record in records:
+            self._finished(record, out)
+
+    def _enqueue(
+        self, call: _Call, enqueue: Enqueue | None, t: float, out: list[HotlineOutput]
+    ) -> None:
+        contact = contact_from_enqueue(
+            enqueue,
+            call_id=call.id,
+            caller=call.caller,
+            caller_name=call.caller_name,
+            dialled=call.dialled,
+            line=call.line.id,
+            language=call.language,
+            known_caller=call.known,
+            status=call.status,
+        )
+        call.context = contact.context
+        call.session = None
+        queue = call.line.queue if enqueue is None else enqueue.queue
+        self._routing(self._engine.route(contact, t, queue=queue), out)
+
+    # ------------------------------------------------------------------ the ACD
+
+    def _routing(self, events: list[RoutingEvent], out: list[HotlineOutput]) -> None:
+        records = self._builder.feed_all(events)
+        calls = self._calls
+        for e in events:
+            kind = e.__class__
+            if kind is AgentStateChanged:
+                changed: AgentStateChanged = e  # type: ignore[assignment]
+                if changed.old is AgentState.LOGGED_OUT or changed.new is AgentState.LOGGED_OUT:
+                    step = 1 if changed.old is AgentState.LOGGED_OUT else -1
+                    staffed = self._staffed
+                    for q in self._agent_queues[changed.agent_id]:
+                        staffed[q] += step
+                continue
+            call = calls[e.contact_id]  # type: ignore[union-attr]
+            if kind is ContactQueued:
+                call.phase = _QUEUED
+                call.queue = e.queue  # type: ignore[union-attr]
+                call.agent = None
+                self._announce(call, e.at, out)
+            elif kind is ContactOffered:
+                offered: ContactOffered = e  # type: ignore[assignment]
+                call.phase = _RINGING
+                call.queue = offered.queue
+                call.agent = agent = offered.agent_id
+                self._hold_timers.cancel(call.id)
+                out.append(
+                    RingAgent(
+                        call_id=call.id,
+                        agent_id=agent,
+                        endpoint=_endpoint_of(self._definition, agent, offered.mobile_number),
+                        timeout=offered.ring_deadline - offered.at,
+                        context=call.context,
+                    )
+                )
+            elif kind is ContactOfferDeclined:
+                declined: ContactOfferDeclined = e  # type: ignore[assignment]
+                call.phase = _QUEUED
+                call.agent = None
+                if declined.reason is DeclineReason.RING_TIMEOUT:
+                    out.append(StopRinging(call_id=call.id, agent_id=declined.agent_id))
+                if self._announce_every:
+                    self._hold_timers.schedule(call.id, declined.at + self._announce_every)
+            elif kind is ContactAnswered:
+                call.phase = _CONNECTED
+                out.append(ConnectAgent(call_id=call.id, agent_id=e.agent_id))  # type: ignore[arg-type]
+            elif kind is ContactCompleted:
+                completed: ContactCompleted = e  # type: ignore[assignment]
+                call.phase = _FINISHED
+                talk = self._talk[completed.queue]
+                talk[0] += completed.at - completed.answered_at
+                talk[1] += 1.0
+            elif kind is ContactAbandoned:
+                self._gone(call)
+                if e.agent_id is not None:
+                    out.append(StopRinging(call_id=call.id, agent_id=e.agent_id))
+            elif kind is ContactOverflowed:
+                overflowed: ContactOverflowed = e  # type: ignore[assignment]
+                if overflowed.kind is not OverflowKind.QUEUE:
+                    self._gone(call)
+                    reason = overflowed.kind.value
+                    out.append(EndCall(call_id=call.id, reason=reason))
+                    rules = self._ivr_rules.get(reason)
+                    if rules:
+                        self._open_tickets(
+                            call, rules, overflowed.queue, "ivr", overflowed.at, {}, out
+                        )
+            elif kind is ContactRefused or kind is ContactLeft:
+                self._gone(call)
+                out.append(EndCall(call_id=call.id, reason=e.reason.value))  # type: ignore[union-attr]
+            elif kind is ContactTransferred or kind is ContactEscalated:
+                pass
+        for record in records:
+            self._finished(record, out)
+
+    def _gone(self, call: _Call) -> None:
+        call.phase = _FINISHED
+        self._hold_timers.cancel(call.id)
+
+    def _announce(self, call: _Call, at: float, out: list[HotlineOutput]) -> None:
+        """Hold treatment for a queued call, and the next announcement's timer."""
+        queue = call.queue
+        assert queue is not None
+        position: int | None = None
+        wait: float | None = None
+        if self._announce_position or self._announce_wait:
+            engine = self._engine
+            if engine.contact_phase(call.id) == "waiting":
+                position = engine.waiting(queue).index(call.id) + 1
+                if self._announce_wait:
+                    total, count = self._talk[queue]
+                    if count:
+                        wait = position * (total / count) / max(1, self._staffed[queue])
+                if not self._announce_position:
+                    position = None
+        out.append(
+            HoldCaller(
+                call_id=call.id,
+                queue=queue,
+                music=self._music,
+                position=position,
+                expected_wait=wait,
+            )
+        )
+        if self._announce_every:
+            self._hold_timers.schedule(call.id, at + self._announce_every)
+
+    def _finished(self, record: ContactRecord, out: list[HotlineOutput]) -> None:
+        call = self._calls.pop(record.contact_id, None)
+        if call is not None:
+            self._ivr_timers.cancel(call.id)
+            self._hold_timers.cancel(call.id)
+            if call.hold_total > 0:
+                hold = min(call.hold_total, record.talk_seconds)
+                record = attrs.evolve(
+                    record,
+                    hold_seconds=record.hold_seconds + hold,
+                    talk_seconds=record.talk_seconds - hold,
+                )
+        out.append(ContactFinished(call_id=record.contact_id, record=record))
+
+    # ------------------------------------------------------------------ tickets
+
+    def _open_tickets(
+        self,
+        call: _Call,
+        rules: list[TicketRule],
+        queue: str | None,
+        actor: str,
+        t: float,
+        extra: Mapping[str, str],
+        out: list[HotlineOutput],
+    ) -> None:
+        desk = self._desk
+        opened = 0
+        for rule in rules:
+            if rule.queue is not None and rule.queue != queue:
+                continue
+            fields: dict[str, Any] = {"customer_phone": call.caller, **rule.fields, **extra}
+            try:
+                desk.open(rule.workflow, actor=actor, now=t, fields=fields)
+            except CallCenterError as error:
+                if opened:
+                    raise
+                raise _RefusedError(error) from error
+            opened += 1
+        if opened:
+            self._tickets(call.id, out)
+
+    def _tickets(self, call_id: str | None, out: list[HotlineOutput]) -> None:
+        out.extend(TicketUpdate(event=e, call_id=call_id) for e in self._desk.take_events())
+
+    # ------------------------------------------------------------------ saving
+
+    def to_dict(self) -> dict[str, Any]:
+        """The hotline's state as JSON-safe data: its input log.
+
+        The state is the definition (not saved: give it to :meth:`from_dict`), the
+        seed and every input accepted with its ``now`` (in the format of
+        :func:`~callcenter.hotline.input_to_dict`); :meth:`from_dict` replays them.
+        Caller lists are asked again during the replay.
+
+        Raises:
+            IllegalTransitionError: The hotline was built with ``keep_log=False``.
+        """
+        if not self._keep_log:
+            raise IllegalTransitionError(
+                entity=f"hotline {self._definition.name!r}",
+                state="running without an input log",
+                action="save its state",
+                allowed=(),
+                reason="it was built with keep_log=False",
+            )
+        from ._serial import input_to_dict
+
+        return {
+            "format": "callcenter.hotline",
+            "version": 1,
+            "hotline": self._definition.name,
+            "seed": self._seed,
+            "log": [
+                {"at": at, "advance": True}
+                if item is None
+                else {"at": at, "input": input_to_dict(item)}
+                for at, item in self._log
+            ],
+        }
+
+    @classmethod
+    def from_dict(
+        cls,
+        definition: HotlineDefinition,
+        data: Mapping[str, Any],
+        *,
+        caller_lists: CallerLists | None = None,
+    ) -> Hotline:
+        """Rebuild a hotline saved by :meth:`to_dict`, by replaying its input log.
+
+        Raises:
+            InvalidArgumentError: ``data`` is not such a state, or was saved by a
+                hotline of another name.
+            CallCenterError: What replaying the log raises (a log that does not fit
+                the definition).
+        """
+        from ._serial import read_state
+
+        seed, log = read_state(definition, data)
+        hotline = cls(definition, seed=seed, caller_lists=caller_lists)
+        hotline._replay(log)
+        return hotline
+
+
+_Check = Callable[[Hotline, Any], None]
+_Do = Callable[[Hotline, Any, float, list[HotlineOutput]], None]
+
+_HANDLERS: dict[type, tuple[_Check, _Do | None]] = {
+    CallArrived: (Hotline._check_arrived, Hotline._do_arrived),
+    CallInput: (Hotline._check_call_input, Hotline._do_call_input),
+    CallOnHold: (Hotline._check_on_hold, Hotline._do_on_hold),
+    TransferRequested: (Hotline._check_transfer, Hotline._do_transfer),
+    AgentLegRinging: (Hotline._check_leg, Hotline._do_leg_ringing),
+    AgentLegAnswered: (Hotline._check_leg, Hotline._do_leg_answered),
+    AgentLegDeclined: (Hotline._check_leg_reason, Hotline._do_leg_declined),
+    AgentLegFailed: (Hotline._check_leg_reason, Hotline._do_leg_declined),
+    AgentLegEnded: (Hotline._check_leg_ended, Hotline._do_leg_ended),
+    AgentLoggedIn: (Hotline._check_login, Hotline._do_login),
+    AgentReady: (Hotline._check_logged_in, Hotline._do_ready),
+    AgentNotReady: (Hotline._check_not_ready, Hotline._do_not_ready),
+    AgentLoggedOut: (Hotline._check_logged_in, Hotline._do_logout),
+    WrapUpDone: (Hotline._check_logged_in, Hotline._do_wrap_up_done),
+}
