@@ -87,9 +87,7 @@ def definition() -> HotlineDefinition:
         flows={"menu": flow},
         routing=RoutingDefinition(
             queues=(
-                QueueDefinition(
-                    id="q", ring_timeout=15.0, auto_pause_after=0, retry_after=1e6
-                ),
+                QueueDefinition(id="q", ring_timeout=15.0, auto_pause_after=0, retry_after=1e6),
             ),
             agents=tuple(
                 AgentDefinition(id=agent, queues=(Membership(queue="q"),)) for agent in AGENTS
@@ -141,10 +139,13 @@ class Model:
                 self.refused.add((agent, call))
                 self.phase[call] = "queued"
             case ConnectAgent(call_id=call, agent_id=agent):
-                assert self.phone.get(agent) == call and self.phase[call] == "ringing", output
+                assert self.phone.get(agent) == call, output
+                assert self.phase[call] == "ringing", output
                 self.phase[call] = "connected"
             case EndCall(call_id=call) | TransferCall(call_id=call):
+                # Both legs hang up: the agent's phone is free at once.
                 assert self.phase[call] in ACTIVE, output
+                self.free(call)
             case ContactFinished(call_id=call):
                 self.records[call] += 1
                 assert self.records[call] == 1, f"two records for {call}"
@@ -154,6 +155,9 @@ class Model:
 
     def finish(self, call: str) -> None:
         self.phase[call] = "finished"
+        self.free(call)
+
+    def free(self, call: str) -> None:
         agent = self.agent_of.pop(call, None)
         if agent is not None:
             self.phone.pop(agent, None)
@@ -225,15 +229,19 @@ class HotlineMachine(RuleBasedStateMachine):
             self.feed(AgentLegAnswered(call_id=call, agent_id=agent))
             assert self.model.phase[call] == "connected"
         else:
-            self.feed(AgentLegDeclined(call_id=call, agent_id=agent))
-            assert self.model.phone.get(agent) != call
+            # The adapter reported the leg gone: the agent's phone is free, the call
+            # waits again unless the outputs offer it to someone else.
+            self.model.phase[call] = "queued"
+            del self.model.phone[agent], self.model.agent_of[call]
             self.model.refused.add((agent, call))
+            self.feed(AgentLegDeclined(call_id=call, agent_id=agent))
 
     @precondition(lambda self: bool(self.model.calls("connected")))
     @rule(data=st.data())
     def agent_hangs_up(self, data: st.DataObject) -> None:
         call = data.draw(st.sampled_from(self.model.calls("connected")))
         agent = self.model.agent_of[call]
+        self.model.free(call)  # the agent hung up: their phone is free
         self.feed(AgentLegEnded(call_id=call, agent_id=agent))
         assert self.model.phase[call] == "finished"
 

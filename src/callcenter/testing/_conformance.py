@@ -42,6 +42,7 @@ from ..hotline import (
     ContactFinished,
     EndCall,
     HoldCaller,
+    Hotline,
     HotlineDefinition,
     HotlineInput,
     HotlineOutput,
@@ -398,8 +399,6 @@ def check_script(
     """
     definition = tianjin_hotline() if definition is None else definition
     if hotline_factory is None:
-        from ..hotline import Hotline
-
         hotline_factory = Hotline
     reference = hotline_factory(definition)
     adapter = adapter_factory(hotline_factory(definition))
