@@ -351,6 +351,10 @@ def _resolve(item: HotlineInput | HostReply, asked: Mapping[str, int]) -> Hotlin
 def _first_difference(got: Sequence[object], want: Sequence[object]) -> str:
     for index, (mine, theirs) in enumerate(zip(got, want, strict=False)):
         if mine != theirs:
+            if list(got[index:]) == list(want[index + 1 :]):
+                return f"output {index}: the adapter lost {theirs!r}"
+            if list(got[index + 1 :]) == list(want[index:]):
+                return f"output {index}: the adapter added {mine!r}"
             return f"output {index}: the adapter gave {mine!r}, the hotline {theirs!r}"
     if len(got) > len(want):
         return f"the adapter gave {len(got) - len(want)} more output(s): {got[len(want)]!r}..."
