@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 import cattrs
@@ -146,6 +146,61 @@ class _Parts:
     endpoints: list[tuple[str, Endpoint]] = attrs.field(factory=list)
     endpoints_complete: bool = True
     ticket_rules: list[tuple[int, TicketRule]] = attrs.field(factory=list)
+    queue_ids: list[str] | None = None  # a routing definition's that did not load
+    agent_ids: list[str] | None = None
+
+
+def _stand_in(cl: type[T], raw: object) -> T:
+    """An instance of ``cl`` from the usable values of a raw table, without its checks.
+
+    For an item whose own problems are reported already: its references (a flow, a
+    queue, an agent...) are still checked with everything else, in the same report.
+    Text fields take the raw text; every other field keeps its default.
+    """
+    table = raw if isinstance(raw, Mapping) else {}
+    instance = object.__new__(cl)
+    for field in attrs.fields(cast(Any, cl)):
+        value = table.get(field.name)
+        default = field.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = default.factory()
+        if default is attrs.NOTHING:
+            default = ""
+        if isinstance(value, str) and (default is None or isinstance(default, str)):
+            default = value
+        elif isinstance(default, CallerStatus) and value in _STATUSES:
+            default = CallerStatus(value)
+        object.__setattr__(instance, field.name, default)
+    return instance
+
+
+_STATUSES = tuple(status.value for status in CallerStatus)
+
+
+def _named(
+    document: Mapping[str, Any], calendars: Mapping[str, BusinessCalendar]
+) -> dict[str, BusinessCalendar]:
+    """The hotline's calendars that a raw flow document's nodes name.
+
+    Only those go into the flow (where its own calendars of the same name win), so
+    that a flow holds no calendar it does not use.
+    """
+    nodes = document.get("nodes")
+    if not isinstance(nodes, Mapping):
+        return {}
+    named = {body.get("calendar") for body in nodes.values() if isinstance(body, Mapping)}
+    return {name: calendar for name, calendar in calendars.items() if name in named}
+
+
+def _raw_ids(document: object, key: str) -> list[str] | None:
+    """The ids of a raw routing document's queues or agents (those written as text)."""
+    if not isinstance(document, Mapping) or not isinstance(document.get(key, []), list):
+        return None
+    return [
+        item["id"]
+        for item in document.get(key, [])
+        if isinstance(item, Mapping) and isinstance(item.get("id"), str)
+    ]
 
 
 # --------------------------------------------------------------------------- cross-checks
@@ -201,10 +256,16 @@ def check_hotline(definition: HotlineDefinition) -> list[Problem]:
     return _ordered(list(_cross_problems(parts, routing_errors=True)))
 
 
-def _ordered(problems: list[Problem]) -> list[Problem]:
-    """Problems by the document's order of keys, then as found (a stable sort)."""
-    rank = {key: index for index, key in enumerate(_KEYS)}
-    return sorted(problems, key=lambda p: rank.get(p.path.split(".", 1)[0], len(_KEYS)))
+def _ordered(problems: list[Problem], order: Iterable[object] = ()) -> list[Problem]:
+    """Problems by the order of the top-level keys, then as found (a stable sort).
+
+    ``order`` is the document's own order of keys; keys it lacks come after, in the
+    order of the format.
+    """
+    rank: dict[str, int] = {}
+    for key in [*order, *_KEYS]:
+        rank.setdefault(str(key), len(rank))
+    return sorted(problems, key=lambda p: rank.get(p.path.split(".", 1)[0], len(rank)))
 
 
 def _prefixed(prefix: str, problems: Iterable[Problem]) -> Iterator[Problem]:
@@ -220,8 +281,8 @@ def _cross_problems(parts: _Parts, *, routing_errors: bool) -> Iterator[Problem]
         message = zone_problem(parts.timezone)
         if message is not None:
             yield Problem(path="timezone", message=message)
-    queues = None if parts.routing is None else [q.id for q in parts.routing.queues]
-    agents = None if parts.routing is None else [a.id for a in parts.routing.agents]
+    queues = parts.queue_ids if parts.routing is None else [q.id for q in parts.routing.queues]
+    agents = parts.agent_ids if parts.routing is None else [a.id for a in parts.routing.agents]
     yield from _line_problems(parts, queues)
     for name, flow in parts.flows.items():
         yield from _prefixed(f"flows.{name}", check_flow(flow, queues=queues).problems)
@@ -264,7 +325,7 @@ def _line_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]
         if line.id in ids:
             yield Problem(path=f"{base}.id", message=f"duplicate line id {line.id!r}")
         ids.setdefault(line.id, key)
-        if line.number in numbers:
+        if line.number and line.number in numbers:
             yield Problem(
                 path=f"{base}.number",
                 message=f"line {numbers[line.number]!r} has the number {line.number!r} too; "
@@ -344,7 +405,7 @@ def _caller_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Proble
             number = normalize_number(caller.number)
         except InvalidArgumentError:  # refused when the caller was built; from code, here
             number = caller.number
-        if number in seen:
+        if number and number in seen:
             yield Problem(
                 path=f"{base}.number",
                 message=f"the number {caller.number!r} is known already, at callers.{seen[number]}",
@@ -490,7 +551,8 @@ class _Loader:
         self.problems.append(Problem(path=path, message=message))
 
     def absorb(self, exc: BaseException, path: str) -> None:
-        self.problems.extend(_loading.problems_from_exception(exc, path))
+        found = _loading.problems_from_exception(exc, path)
+        self.problems.extend(found or [Problem(path=path, message="invalid value")])
 
     def nested(self, path: str, value: object, what: str) -> Mapping[str, Any] | None:
         """A nested definition's document: the table itself, or the file a text names."""
@@ -563,13 +625,12 @@ class _Loader:
                 )
                 complete = False
                 continue
-            item = self.structure(
-                {**body, field: str(name)} if isinstance(body, Mapping) else body, cl, path
-            )
+            table = {**body, field: str(name)} if isinstance(body, Mapping) else body
+            item = self.structure(table, cl, path)
             if item is None:
                 complete = False
-            else:
-                built.append((str(name), item))
+                item = _stand_in(cl, table)
+            built.append((str(name), item))
         return built, complete
 
     def scalar(self, data: Mapping[str, Any], key: str, cl: type[T], default: T) -> T:
@@ -622,7 +683,7 @@ class _Loader:
             if document is not None:
                 try:
                     parts.flows[str(key)] = flow_from_dict(
-                        document, calendars=parts.calendars, what=f"flow {key!r}"
+                        document, calendars=_named(document, parts.calendars), what=f"flow {key!r}"
                     )
                 except DefinitionError as exc:
                     self.absorb(exc, path)
@@ -637,6 +698,8 @@ class _Loader:
                     routing = load_definition(document)
                 except DefinitionError as exc:
                     self.absorb(exc, "routing")
+                    parts.queue_ids = _raw_ids(document, "queues")
+                    parts.agent_ids = _raw_ids(document, "agents")
         parts.routing = routing
 
         parts.workflows = dict(BUILTIN_WORKFLOWS)
@@ -669,12 +732,10 @@ class _Loader:
         )
         for index, item in enumerate(self.items(data, "callers", "known callers")):
             caller = self.structure(item, KnownCaller, f"callers.{index}")
-            if caller is not None:
-                parts.callers.append((index, caller))
+            parts.callers.append((index, caller or _stand_in(KnownCaller, item)))
         for index, item in enumerate(self.items(data, "ticket_rules", "ticket rules")):
             rule = self.structure(item, TicketRule, f"ticket_rules.{index}")
-            if rule is not None:
-                parts.ticket_rules.append((index, rule))
+            parts.ticket_rules.append((index, rule or _stand_in(TicketRule, item)))
         hold = HoldTreatment()
         if "hold" in data:
             hold = self.structure(data["hold"], HoldTreatment, "hold") or hold
@@ -698,10 +759,10 @@ class _Loader:
         )
         return definition, parts
 
-    def located(self) -> list[Problem]:
+    def located(self, order: Iterable[object]) -> list[Problem]:
         """The problems in the document's order, each naming the file it is in."""
         result = []
-        for problem in _ordered(self.problems):
+        for problem in _ordered(self.problems, order):
             for prefix, file in self.files.items():
                 if problem.path == prefix or problem.path.startswith(prefix + "."):
                     problem = attrs.evolve(problem, message=f"{problem.message} (in {file})")
@@ -721,7 +782,7 @@ def load_hotline_document(
     _loading.require_table(data, what=what)
     loader = _Loader(None if base is None else Path(base))
     definition, _ = loader.load(data)
-    return definition, loader.located()
+    return definition, loader.located(data)
 
 
 def hotline_from_dict(
