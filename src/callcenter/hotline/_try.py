@@ -3,16 +3,21 @@
 A line-oriented session on a virtual clock: each line typed is one command (a call
 arrives, the caller presses keys or hangs up, an agent logs in, answers, declines or
 hangs up, the clock moves on), and every output the hotline returns is printed as the
-command the telephony side would receive. ``board`` shows the calls and agents as the
-telephony sees them. Reading from any text stream and writing to another, it is
-tested by feeding it lines; bad input gets a message, never a traceback.
+command the telephony side would receive. ``board`` shows the hotline's own view of
+its live calls and agents. Reading from any text stream and writing to another, it
+is tested by feeding it lines; bad input gets a message, never a traceback.
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime
 import shlex
+import sys
+import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol, TextIO, assert_never
+from pathlib import Path
+from typing import TextIO, assert_never
 
 import attrs
 
@@ -61,8 +66,10 @@ from ._contract import (
     WrapUpDone,
 )
 from ._definition import HotlineDefinition
+from ._document import load_hotline
+from ._runtime import Hotline
 
-__all__ = ["TrySession", "describe_output"]
+__all__ = ["TrySession", "add_try", "describe_output"]
 
 _LINE_LIMIT = 4096
 _KEYS = set("0123456789*#")
@@ -87,7 +94,7 @@ commands (CALL defaults to the last call; times are seconds on a virtual clock):
                            the agent hangs up (OUTCOME, e.g. complaint, may open a ticket)
   wait SECONDS             the clock moves on; due timers fire
   next                     the clock moves to the hotline's next deadline
-  board                    the calls and agents as the telephony sees them
+  board                    the live calls and every agent's state, as the hotline sees them
   help                     this list
   quit                     end the session
 """
@@ -158,68 +165,33 @@ def _describe_command(command: object) -> str:
 
 
 @attrs.define
-class _Board:
-    """What the telephony side knows: each call's phase, each agent's phone."""
+class _Phones:
+    """What the telephony side knows: whose phone rings or talks, which lookup is open."""
 
-    calls: dict[str, str] = attrs.field(factory=dict)
-    agents: dict[str, str] = attrs.field(factory=dict)
     ringing: dict[str, str] = attrs.field(factory=dict)  # agent -> call
     talking: dict[str, str] = attrs.field(factory=dict)  # agent -> call
     asked: dict[str, int] = attrs.field(factory=dict)  # call -> last lookup request
 
     def see(self, output: HotlineOutput) -> None:
         match output:
-            case AnswerCall(call_id=call):
-                self.calls[call] = "in the IVR"
-            case RejectCall(call_id=call):
-                self.calls[call] = "rejected"
             case CallCommand(call_id=call, command=AskHost(request=request)):
                 self.asked[call] = request
-            case HoldCaller(call_id=call, queue=queue):
-                self.calls[call] = f"waiting in {queue}"
             case RingAgent(call_id=call, agent_id=agent):
-                self.calls[call] = f"ringing {agent}"
                 self.ringing[agent] = call
-            case StopRinging(call_id=call, agent_id=agent):
+            case StopRinging(agent_id=agent):
                 self.ringing.pop(agent, None)
-                if self.calls.get(call) == f"ringing {agent}":
-                    self.calls[call] = "waiting"
             case ConnectAgent(call_id=call, agent_id=agent):
                 self.ringing.pop(agent, None)
                 self.talking[agent] = call
-                self.calls[call] = f"talking with {agent}"
-            case EndCall(call_id=call) | TransferCall(call_id=call):
-                self.calls[call] = "ended"
-                self._release(call)
-            case ContactFinished(call_id=call):
-                self.calls[call] = "finished"
-                self._release(call)
+            case EndCall(call_id=call) | TransferCall(call_id=call) | ContactFinished(call_id=call):
+                self.release(call)
+            case _:
+                pass
 
-    def _release(self, call: str) -> None:
+    def release(self, call: str) -> None:
         for table in (self.ringing, self.talking):
             for agent in [a for a, c in table.items() if c == call]:
                 del table[agent]
-
-    def lines(self) -> list[str]:
-        out = ["calls:"]
-        out += [f"  {call}: {phase}" for call, phase in self.calls.items()] or ["  (none)"]
-        out.append("agents:")
-        for agent, presence in self.agents.items():
-            phone = ""
-            if agent in self.talking:
-                phone = f", talking on call {self.talking[agent]}"
-            elif agent in self.ringing:
-                phone = f", ringing for call {self.ringing[agent]}"
-            out.append(f"  {agent}: {presence}{phone}")
-        if not self.agents:
-            out.append("  (none signed in)")
-        return out
-
-
-class _Driven(Protocol):
-    def handle(self, item: HotlineInput, now: float) -> Sequence[HotlineOutput]: ...
-    def advance(self, now: float) -> Sequence[HotlineOutput]: ...
-    def next_deadline(self) -> float | None: ...
 
 
 class _RefusedError(Exception):
@@ -230,33 +202,20 @@ class TrySession:
     """The loop behind ``callcenter hotline try``.
 
     Args:
-        hotline: The hotline to drive (``handle``, ``advance``, ``next_deadline``).
-        definition: Its definition (for line and agent names).
+        hotline: The hotline to drive.
         now: The virtual clock's start, in POSIX seconds.
         stdin: Where commands are read, one a line.
         stdout: Where outputs and messages are written.
-        board: Lines to print for ``board`` after the telephony's own view (the
-            hotline's wallboard), or ``None``.
     """
 
-    def __init__(
-        self,
-        hotline: _Driven,
-        definition: HotlineDefinition,
-        *,
-        now: float,
-        stdin: TextIO,
-        stdout: TextIO,
-        board: Callable[[float], Sequence[str]] | None = None,
-    ) -> None:
+    def __init__(self, hotline: Hotline, *, now: float, stdin: TextIO, stdout: TextIO) -> None:
         self.hotline = hotline
-        self.definition = definition
+        self.definition: HotlineDefinition = hotline.definition
         self.now = now
-        self.start = now
+        self.zone = zoneinfo.ZoneInfo(hotline.definition.timezone)
         self.stdin = stdin
         self.stdout = stdout
-        self.wallboard = board
-        self.view = _Board()
+        self.view = _Phones()
         self.last_call: str | None = None
         self.numbered = 0
 
@@ -268,7 +227,8 @@ class TrySession:
         """Read and carry out commands until ``quit`` or the end of the input; return 0."""
         self.say(f"hotline {self.definition.name}: type 'help' for the commands")
         while True:
-            print(f"[{self.now - self.start:>7.1f}s] > ", end="", file=self.stdout)
+            clock = datetime.datetime.fromtimestamp(self.now, self.zone)
+            print(f"[{clock:%H:%M:%S}] > ", end="", file=self.stdout)
             line = self.stdin.readline(_LINE_LIMIT)
             if line == "":
                 self.say("")
@@ -302,9 +262,14 @@ class TrySession:
             raise _RefusedError(f"unknown command {name!r}; type 'help'")
         handler(self, args)
 
-    def feed(self, item: HotlineInput) -> None:
-        """Hand one input to the hotline and print what comes back."""
-        self.show(self.hotline.handle(item, self.now))
+    def feed(self, item: HotlineInput, *, after: float = 0.0) -> None:
+        """Hand one input to the hotline ``after`` seconds from now; print what comes back.
+
+        The clock moves only when the hotline takes the input.
+        """
+        outputs = self.hotline.handle(item, self.now + after)
+        self.now += after
+        self.show(outputs)
 
     def show(self, outputs: Sequence[HotlineOutput]) -> None:
         """Print outputs, one a line, and keep the telephony's view up to date."""
@@ -348,7 +313,6 @@ def _call(session: TrySession, args: list[str]) -> None:
     session.numbered += 1
     call = f"c{session.numbered}"
     session.last_call = call
-    session.view.calls[call] = "arriving"
     session.say(f"call {call} from {number} to {line}")
     session.feed(CallArrived(call_id=call, line=line, caller=number))
 
@@ -356,15 +320,17 @@ def _call(session: TrySession, args: list[str]) -> None:
 def _press(session: TrySession, args: list[str]) -> None:
     if not args or not set(args[0]) <= _KEYS:
         raise _RefusedError("press what? keys are 0-9, * and #, e.g. 'press 1'")
-    session.now += 1.0
-    session.feed(CallInput(call_id=session.call_of(args, 1), event=DigitsPressed(digits=args[0])))
+    session.feed(
+        CallInput(call_id=session.call_of(args, 1), event=DigitsPressed(digits=args[0])), after=1.0
+    )
 
 
 def _speak(session: TrySession, args: list[str]) -> None:
     if not args:
         raise _RefusedError("say what? e.g. 'speak waybill'")
-    session.now += 1.0
-    session.feed(CallInput(call_id=session.call_of([], 0), event=SpeechHeard(text=" ".join(args))))
+    session.feed(
+        CallInput(call_id=session.call_of([], 0), event=SpeechHeard(text=" ".join(args))), after=1.0
+    )
 
 
 def _played(session: TrySession, args: list[str]) -> None:
@@ -373,11 +339,9 @@ def _played(session: TrySession, args: list[str]) -> None:
 
 def _recorded(session: TrySession, args: list[str]) -> None:
     seconds = _seconds(args[0]) if args else 20.0
-    session.now += seconds
     call = session.call_of(args, 1)
-    session.feed(
-        CallInput(call_id=call, event=RecordingFinished(reference=f"{call}-msg", seconds=seconds))
-    )
+    recorded = RecordingFinished(reference=f"{call}-msg", seconds=seconds)
+    session.feed(CallInput(call_id=call, event=recorded), after=seconds)
 
 
 def _host(session: TrySession, args: list[str]) -> None:
@@ -402,8 +366,7 @@ def _host(session: TrySession, args: list[str]) -> None:
 
 
 def _hangup(session: TrySession, args: list[str]) -> None:
-    session.now += 1.0
-    session.feed(CallInput(call_id=session.call_of(args, 0), event=CallerHungUp()))
+    session.feed(CallInput(call_id=session.call_of(args, 0), event=CallerHungUp()), after=1.0)
 
 
 def _presence(kind: str) -> Callable[[TrySession, list[str]], None]:
@@ -421,21 +384,15 @@ def _presence(kind: str) -> Callable[[TrySession, list[str]], None]:
         else:
             item = WrapUpDone(agent_id=agent)
         session.feed(item)
-        states = {"login": "ready", "ready": "ready", "wrapped": "ready"}
-        if kind == "break":
-            session.view.agents[agent] = f"not ready ({args[1] if len(args) > 1 else 'break'})"
-        elif kind == "logout":
-            session.view.agents.pop(agent, None)
-        else:
-            session.view.agents[agent] = states[kind]
 
     return run
 
 
 def _answer(session: TrySession, args: list[str]) -> None:
     agent = session.agent_of(args)
-    session.now += 1.0
-    session.feed(AgentLegAnswered(call_id=session.ringing_call(agent, args), agent_id=agent))
+    session.feed(
+        AgentLegAnswered(call_id=session.ringing_call(agent, args), agent_id=agent), after=1.0
+    )
 
 
 def _decline(session: TrySession, args: list[str]) -> None:
@@ -452,8 +409,7 @@ def _end(session: TrySession, args: list[str]) -> None:
         call = session.view.talking[agent]
     else:
         raise _RefusedError(f"{agent} is not talking to anyone")
-    session.now += 1.0
-    session.feed(AgentLegEnded(call_id=call, agent_id=agent, outcome=outcome))
+    session.feed(AgentLegEnded(call_id=call, agent_id=agent, outcome=outcome), after=1.0)
 
 
 def _seconds(text: str) -> float:
@@ -481,11 +437,23 @@ def _next(session: TrySession, args: list[str]) -> None:
 
 
 def _board(session: TrySession, args: list[str]) -> None:
-    for line in session.view.lines():
-        session.say(line)
-    if session.wallboard is not None:
-        for line in session.wallboard(session.now):
-            session.say(line)
+    hotline = session.hotline
+    session.say("calls:")
+    live = hotline.live_calls()
+    for call in live:
+        view = hotline.call(call)
+        where = view.phase.value
+        if view.queue is not None:
+            where += f" in {view.queue}"
+        if view.agent is not None:
+            where += f" with {view.agent}"
+        since = session.now - view.arrived_at
+        session.say(f"  {call}: from {view.caller or 'withheld'}, {where}, {since:.0f} s")
+    if not live:
+        session.say("  (none)")
+    session.say("agents:")
+    for agent in session.definition.routing.agents:
+        session.say(f"  {agent.id}: {hotline.agent_state(agent.id).value}")
 
 
 def _help(session: TrySession, args: list[str]) -> None:
@@ -513,3 +481,43 @@ _COMMANDS: Mapping[str, Callable[[TrySession, list[str]], None]] = {
     "board": _board,
     "help": _help,
 }
+
+
+def add_try(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``hotline try`` to the ``hotline`` command's actions."""
+    parser = actions.add_parser(
+        "try",
+        help="be the callers and the agents of a hotline, in the terminal",
+        description=(
+            "Run a hotline on a virtual clock and type what callers and agents do: "
+            "calls, keys, hang-ups, logins, answers. Each output is printed as the "
+            "command the telephony side would receive; 'board' shows the calls and "
+            "agents; 'help' lists the commands. Exit status 0 at the end of the "
+            "input or 'quit'; 1: the hotline document has errors; 2: a file cannot "
+            "be read."
+        ),
+    )
+    parser.add_argument("file", help="hotline document (.toml, .json or .yaml)")
+    parser.add_argument(
+        "--at",
+        type=datetime.datetime.fromisoformat,
+        default=None,
+        help="the virtual clock's start, ISO date-time with offset (default: now)",
+    )
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    start = args.at or datetime.datetime.now(datetime.UTC)
+    if start.tzinfo is None:
+        print("callcenter hotline try: --at needs a UTC offset, e.g. +08:00", file=sys.stderr)
+        return 2
+    if sys.stdin is None:
+        print(
+            "callcenter hotline try: standard input is closed; it reads commands from it",
+            file=sys.stderr,
+        )
+        return 2
+    hotline = Hotline(load_hotline(Path(args.file)))
+    session = TrySession(hotline, now=start.timestamp(), stdin=sys.stdin, stdout=sys.stdout)
+    return session.run()
