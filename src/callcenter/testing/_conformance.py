@@ -348,17 +348,24 @@ def _resolve(item: HotlineInput | HostReply, asked: Mapping[str, int]) -> Hotlin
     return CallInput(call_id=item.call_id, event=event)
 
 
+def _short(value: object, limit: int = 160) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...)"
+
+
 def _first_difference(got: Sequence[object], want: Sequence[object]) -> str:
     for index, (mine, theirs) in enumerate(zip(got, want, strict=False)):
         if mine != theirs:
             if list(got[index:]) == list(want[index + 1 :]):
-                return f"output {index}: the adapter lost {theirs!r}"
+                return f"output {index}: the adapter lost {_short(theirs)}"
             if list(got[index + 1 :]) == list(want[index:]):
-                return f"output {index}: the adapter added {mine!r}"
-            return f"output {index}: the adapter gave {mine!r}, the hotline {theirs!r}"
+                return f"output {index}: the adapter added {_short(mine)}"
+            return f"output {index}: the adapter gave {_short(mine)}, the hotline {_short(theirs)}"
     if len(got) > len(want):
-        return f"the adapter gave {len(got) - len(want)} more output(s): {got[len(want)]!r}..."
-    return f"the adapter lost {len(want) - len(got)} output(s), from {want[len(got)]!r}"
+        extra = len(got) - len(want)
+        return f"the adapter added {extra} output(s), from {_short(got[len(want)])}"
+    lost = len(want) - len(got)
+    return f"the adapter lost {lost} output(s), from {_short(want[len(got)])}"
 
 
 def _expectation_problems(step: Step, got: Sequence[object]) -> list[str]:
@@ -373,7 +380,7 @@ def _expectation_problems(step: Step, got: Sequence[object]) -> list[str]:
             break
         position += 1
     for banned in step.forbid:
-        problems += [f"{banned} must not come, got {o!r}" for o in got if banned.matches(o)]
+        problems += [f"{banned} must not come, got {_short(o)}" for o in got if banned.matches(o)]
     return problems
 
 
