@@ -61,6 +61,7 @@ from typing import Any
 import attrs
 
 from .._clock import Clock
+from .._slots import trusted
 from .._timers import TimerQueue
 from ..errors import (
     CallCenterError,
@@ -144,6 +145,16 @@ from ._definition import HotlineDefinition, KnownCaller, Line, TicketRule
 from ._seam import contact_from_enqueue
 
 __all__ = ["CallPhase", "CallView", "Hotline"]
+
+# Outputs built from values the hotline has checked (the classes under ``-X dev``).
+_new_answer_call = trusted(AnswerCall)
+_new_call_command = trusted(CallCommand)
+_new_hold_caller = trusted(HoldCaller)
+_new_ring_agent = trusted(RingAgent)
+_new_connect_agent = trusted(ConnectAgent)
+_new_stop_ringing = trusted(StopRinging)
+_new_end_call = trusted(EndCall)
+_new_contact_finished = trusted(ContactFinished)
 
 MAX_TEXT = 256
 """The longest id, number, name or reason an input may carry."""
@@ -611,8 +622,6 @@ class Hotline:
         """
         t = self._clock.check(now)
         out: list[HotlineOutput] = []
-        if self._time < t:
-            self._time = t if self._time == -math.inf else self._time
         try:
             self._fire(t, out)
         except BaseException:
@@ -669,7 +678,6 @@ class Hotline:
                     check(self, input)
                 except CallCenterError:
                     do = None  # moot: a timer changed the call or agent
-            self._time = t
             if do is not None:
                 do(self, input, t, out)
         except _RefusedError as refused:
@@ -679,6 +687,7 @@ class Hotline:
         except BaseException:
             self._recover()
             raise
+        self._time = t
         self._clock.commit(t)
         if self._keep_log:
             self._log.append((t, input))
@@ -726,15 +735,14 @@ class Hotline:
             elif which == 2:
                 due = ivr.pop_due(at)
                 assert due is not None
-                call = self._calls[due[1]]
-                session = call.session
-                assert session is not None
-                self._ivr(call, session.advance(at), at, out)
+                call = self._calls.get(due[1])
+                if call is not None and call.session is not None:
+                    self._ivr(call, call.session.advance(at), at, out)
             elif which == 3:
                 due = hold.pop_due(at)
                 assert due is not None
-                call = self._calls[due[1]]
-                if call.phase is _QUEUED:
+                call = self._calls.get(due[1])
+                if call is not None and call.phase is _QUEUED:
                     self._announce(call, at, out)
             else:
                 desk.advance(at)
@@ -813,7 +821,7 @@ class Hotline:
                 dialled_number=dialled_line.number,
                 caller=caller or None,
             )
-            out.append(ContactFinished(call_id=item.call_id, record=record))
+            out.append(_new_contact_finished(call_id=item.call_id, record=record))
             return
         caller_name = item.caller_name or (known.name if known is not None else "")
         if flow is None:
@@ -830,7 +838,7 @@ class Hotline:
                 t,
             )
             self._calls[item.call_id] = call
-            out.append(AnswerCall(call_id=item.call_id))
+            out.append(_new_answer_call(call_id=item.call_id))
             self._enqueue(call, None, t, out)
             return
         attributes = {"line": line.id}
@@ -864,7 +872,7 @@ class Hotline:
         )
         call.session = session
         self._calls[item.call_id] = call
-        out.append(AnswerCall(call_id=item.call_id))
+        out.append(_new_answer_call(call_id=item.call_id))
         self._ivr(call, commands, t, out)
 
     def _check_call_input(self, item: CallInput) -> None:
@@ -902,7 +910,7 @@ class Hotline:
             except CallCenterError as error:
                 raise _RefusedError(error) from error
             self._end_hold(call, t)
-            out.append(EndCall(call_id=call.id, reason="caller hung up"))
+            out.append(_new_end_call(call_id=call.id, reason="caller hung up"))
             self._routing(events, out)
         else:
             try:
@@ -1052,7 +1060,7 @@ class Hotline:
         except CallCenterError as error:
             raise _RefusedError(error) from error
         self._end_hold(call, t)
-        out.append(EndCall(call_id=call.id, reason="agent hung up"))
+        out.append(_new_end_call(call_id=call.id, reason="agent hung up"))
         self._routing(events, out)
 
     # ------------------------------------------------------------------ agents
@@ -1119,7 +1127,7 @@ class Hotline:
         enqueue: Enqueue | None = None
         cid = call.id
         for command in commands:
-            out.append(CallCommand(call_id=cid, command=command))
+            out.append(_new_call_command(call_id=cid, command=command))
             if command.__class__ is Enqueue:
                 enqueue = command
         if session.ended:
@@ -1166,78 +1174,85 @@ class Hotline:
     # ------------------------------------------------------------------ the ACD
 
     def _routing(self, events: list[RoutingEvent], out: list[HotlineOutput]) -> None:
+        """Turn the ACD's events into outputs (dispatch on the event's type), then records."""
         records = self._builder.feed_all(events)
-        calls = self._calls
+        handlers = _ON_ROUTING
         for e in events:
-            kind = e.__class__
-            if kind is AgentStateChanged:
-                changed: AgentStateChanged = e  # type: ignore[assignment]
-                if changed.old is AgentState.LOGGED_OUT or changed.new is AgentState.LOGGED_OUT:
-                    step = 1 if changed.old is AgentState.LOGGED_OUT else -1
-                    staffed = self._staffed
-                    for q in self._agent_queues[changed.agent_id]:
-                        staffed[q] += step
-                continue
-            call = calls[e.contact_id]  # type: ignore[union-attr]
-            if kind is ContactQueued:
-                call.phase = _QUEUED
-                call.queue = e.queue  # type: ignore[union-attr]
-                call.agent = None
-                self._announce(call, e.at, out)
-            elif kind is ContactOffered:
-                offered: ContactOffered = e  # type: ignore[assignment]
-                call.phase = _RINGING
-                call.queue = offered.queue
-                call.agent = agent = offered.agent_id
-                self._hold_timers.cancel(call.id)
-                out.append(
-                    RingAgent(
-                        call_id=call.id,
-                        agent_id=agent,
-                        endpoint=_endpoint_of(self._definition, agent, offered.mobile_number),
-                        timeout=offered.ring_deadline - offered.at,
-                        context=call.context,
-                    )
-                )
-            elif kind is ContactOfferDeclined:
-                declined: ContactOfferDeclined = e  # type: ignore[assignment]
-                call.phase = _QUEUED
-                call.agent = None
-                if declined.reason is DeclineReason.RING_TIMEOUT:
-                    out.append(StopRinging(call_id=call.id, agent_id=declined.agent_id))
-                if self._announce_every:
-                    self._hold_timers.schedule(call.id, declined.at + self._announce_every)
-            elif kind is ContactAnswered:
-                call.phase = _CONNECTED
-                out.append(ConnectAgent(call_id=call.id, agent_id=e.agent_id))  # type: ignore[arg-type]
-            elif kind is ContactCompleted:
-                completed: ContactCompleted = e  # type: ignore[assignment]
-                call.phase = _FINISHED
-                talk = self._talk[completed.queue]
-                talk[0] += completed.at - completed.answered_at
-                talk[1] += 1.0
-            elif kind is ContactAbandoned:
-                self._gone(call)
-                if e.agent_id is not None:
-                    out.append(StopRinging(call_id=call.id, agent_id=e.agent_id))
-            elif kind is ContactOverflowed:
-                overflowed: ContactOverflowed = e  # type: ignore[assignment]
-                if overflowed.kind is not OverflowKind.QUEUE:
-                    self._gone(call)
-                    reason = overflowed.kind.value
-                    out.append(EndCall(call_id=call.id, reason=reason))
-                    rules = self._ivr_rules.get(reason)
-                    if rules:
-                        self._open_tickets(
-                            call, rules, overflowed.queue, "ivr", overflowed.at, {}, out
-                        )
-            elif kind is ContactRefused or kind is ContactLeft:
-                self._gone(call)
-                out.append(EndCall(call_id=call.id, reason=e.reason.value))  # type: ignore[union-attr]
-            elif kind is ContactTransferred or kind is ContactEscalated:
-                pass
+            handlers[e.__class__](self, e, out)
         for record in records:
             self._finished(record, out)
+
+    def _on_agent_changed(self, e: AgentStateChanged, out: list[HotlineOutput]) -> None:
+        if e.old is AgentState.LOGGED_OUT or e.new is AgentState.LOGGED_OUT:
+            step = 1 if e.old is AgentState.LOGGED_OUT else -1
+            staffed = self._staffed
+            for q in self._agent_queues[e.agent_id]:
+                staffed[q] += step
+
+    def _on_queued(self, e: ContactQueued, out: list[HotlineOutput]) -> None:
+        call = self._calls[e.contact_id]
+        call.phase = _QUEUED
+        call.queue = e.queue
+        call.agent = None
+        self._announce(call, e.at, out)
+
+    def _on_offered(self, e: ContactOffered, out: list[HotlineOutput]) -> None:
+        call = self._calls[e.contact_id]
+        call.phase = _RINGING
+        call.queue = e.queue
+        call.agent = agent = e.agent_id
+        self._hold_timers.cancel(call.id)
+        out.append(
+            _new_ring_agent(
+                call_id=call.id,
+                agent_id=agent,
+                endpoint=_endpoint_of(self._definition, agent, e.mobile_number),
+                timeout=e.ring_deadline - e.at,
+                context=call.context,
+            )
+        )
+
+    def _on_declined(self, e: ContactOfferDeclined, out: list[HotlineOutput]) -> None:
+        call = self._calls[e.contact_id]
+        call.phase = _QUEUED
+        call.agent = None
+        if e.reason is DeclineReason.RING_TIMEOUT:
+            out.append(_new_stop_ringing(call_id=call.id, agent_id=e.agent_id))
+        if self._announce_every:
+            self._hold_timers.schedule(call.id, e.at + self._announce_every)
+
+    def _on_answered(self, e: ContactAnswered, out: list[HotlineOutput]) -> None:
+        self._calls[e.contact_id].phase = _CONNECTED
+        out.append(_new_connect_agent(call_id=e.contact_id, agent_id=e.agent_id))
+
+    def _on_completed(self, e: ContactCompleted, out: list[HotlineOutput]) -> None:
+        self._calls[e.contact_id].phase = _FINISHED
+        talk = self._talk[e.queue]
+        talk[0] += e.at - e.answered_at
+        talk[1] += 1.0
+
+    def _on_abandoned(self, e: ContactAbandoned, out: list[HotlineOutput]) -> None:
+        self._gone(self._calls[e.contact_id])
+        if e.agent_id is not None:
+            out.append(_new_stop_ringing(call_id=e.contact_id, agent_id=e.agent_id))
+
+    def _on_overflowed(self, e: ContactOverflowed, out: list[HotlineOutput]) -> None:
+        if e.kind is OverflowKind.QUEUE:
+            return  # it waits in the other queue (a ContactQueued follows)
+        call = self._calls[e.contact_id]
+        self._gone(call)
+        reason = e.kind.value
+        out.append(_new_end_call(call_id=call.id, reason=reason))
+        rules = self._ivr_rules.get(reason)
+        if rules:
+            self._open_tickets(call, rules, e.queue, "ivr", e.at, {}, out)
+
+    def _on_sent_away(self, e: ContactRefused | ContactLeft, out: list[HotlineOutput]) -> None:
+        self._gone(self._calls[e.contact_id])
+        out.append(_new_end_call(call_id=e.contact_id, reason=e.reason.value))
+
+    def _on_nothing(self, e: RoutingEvent, out: list[HotlineOutput]) -> None:
+        """Transfers and escalations: a ContactQueued or an offer follows when it matters."""
 
     def _gone(self, call: _Call) -> None:
         call.phase = _FINISHED
@@ -1251,7 +1266,13 @@ class Hotline:
         wait: float | None = None
         if self._announce_position or self._announce_wait:
             engine = self._engine
-            if engine.contact_phase(call.id) == "waiting":
+            # Only a contact still waiting has a position (most are offered at once,
+            # in the same batch of events, and cost no sorting).
+            try:
+                waiting = engine.contact_phase(call.id) == "waiting"
+            except UnknownIdError:
+                waiting = False  # it left in the same batch of events
+            if waiting:
                 position = engine.waiting(queue).index(call.id) + 1
                 if self._announce_wait:
                     total, count = self._talk[queue]
@@ -1260,7 +1281,7 @@ class Hotline:
                 if not self._announce_position:
                     position = None
         out.append(
-            HoldCaller(
+            _new_hold_caller(
                 call_id=call.id,
                 queue=queue,
                 music=self._music,
@@ -1283,7 +1304,7 @@ class Hotline:
                     hold_seconds=record.hold_seconds + hold,
                     talk_seconds=record.talk_seconds - hold,
                 )
-        out.append(ContactFinished(call_id=record.contact_id, record=record))
+        out.append(_new_contact_finished(call_id=record.contact_id, record=record))
 
     # ------------------------------------------------------------------ tickets
 
@@ -1378,6 +1399,21 @@ class Hotline:
 
 _Check = Callable[[Hotline, Any], None]
 _Do = Callable[[Hotline, Any, float, list[HotlineOutput]], None]
+
+_ON_ROUTING: dict[type, Callable[[Hotline, Any, list[HotlineOutput]], None]] = {
+    AgentStateChanged: Hotline._on_agent_changed,
+    ContactQueued: Hotline._on_queued,
+    ContactOffered: Hotline._on_offered,
+    ContactOfferDeclined: Hotline._on_declined,
+    ContactAnswered: Hotline._on_answered,
+    ContactCompleted: Hotline._on_completed,
+    ContactAbandoned: Hotline._on_abandoned,
+    ContactOverflowed: Hotline._on_overflowed,
+    ContactRefused: Hotline._on_sent_away,
+    ContactLeft: Hotline._on_sent_away,
+    ContactTransferred: Hotline._on_nothing,
+    ContactEscalated: Hotline._on_nothing,
+}
 
 _HANDLERS: dict[type, tuple[_Check, _Do | None]] = {
     CallArrived: (Hotline._check_arrived, Hotline._do_arrived),

@@ -110,7 +110,17 @@ class RoutingDecision:
     matched: tuple[int, ...]
 
     def apply(self, contact: Contact) -> Contact:
-        """Return ``contact`` with this decision's priority, bonus and extra skills."""
+        """Return ``contact`` with this decision's priority, bonus and extra skills.
+
+        The contact itself when the decision changes none of them (no second
+        contact is built and checked).
+        """
+        if (
+            not self.skills
+            and self.priority == contact.priority
+            and self.age_bonus == contact.age_bonus
+        ):
+            return contact
         return attrs.evolve(
             contact,
             priority=self.priority,

@@ -1,0 +1,212 @@
+"""One timer discipline across engines; refusals that leave the hotline as it was."""
+
+from __future__ import annotations
+
+import math
+
+import attrs
+import pytest
+
+from callcenter.errors import (
+    DefinitionError,
+    DuplicateIdError,
+    IllegalTransitionError,
+    InvalidArgumentError,
+    TimeWentBackwardsError,
+    UnknownIdError,
+)
+from callcenter.hotline import (
+    AgentLegAnswered,
+    AgentLegEnded,
+    AgentLoggedIn,
+    AgentNotReady,
+    CallArrived,
+    CallCommand,
+    CallInput,
+    CallPhase,
+    HoldCaller,
+    Hotline,
+    HotlineDefinition,
+    HotlineOutput,
+    Line,
+    TicketRule,
+    TicketUpdate,
+    TransferRequested,
+)
+from callcenter.ivr import DigitsPressed, Enqueue, PromptFinished
+from callcenter.tickets import SlaWarning, TicketOpened
+
+from .support import NOON, arrive, definition, kinds, press
+
+
+def _label(o: HotlineOutput) -> str:
+    if isinstance(o, CallCommand):
+        return f"{type(o.command).__name__}:{o.call_id}"
+    if isinstance(o, TicketUpdate):
+        return f"{type(o.event).__name__}"
+    return f"{type(o).__name__}:{getattr(o, 'call_id', '')}"
+
+
+def test_timers_of_different_engines_fire_in_deadline_order() -> None:
+    """The IVR's timeout (t+7) fires before the ring timeout (t+21) it affects."""
+    hotline = Hotline(definition())
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c2", NOON + 1, line="022-5555")  # straight to complaints: rings at li
+    arrive(hotline, "c1", NOON + 1.5)
+    hotline.handle(CallInput(call_id="c1", event=PromptFinished()), NOON + 2)
+    out = hotline.advance(NOON + 30)
+    assert [_label(o) for o in out] == [
+        "Enqueue:c1",  # the menu's no-input way, at +7
+        "HoldCaller:c1",  # li is busy ringing for c2
+        "StopRinging:c2",  # +21
+        "RingAgent:c1",  # li is free again and c2 was just declined by li
+    ]
+
+
+def test_sla_clocks_are_timers_of_the_hotline() -> None:
+    rule = TicketRule(workflow="enquiry", agent_outcome="enquiry", fields={"question": "rates"})
+    hotline = Hotline(definition(ticket_rules=[rule]))
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "2", NOON + 1)
+    hotline.handle(AgentLegAnswered(call_id="c1", agent_id="li"), NOON + 2)
+    out = hotline.handle(AgentLegEnded(call_id="c1", agent_id="li", outcome="enquiry"), NOON + 10)
+    opened = [o.event for o in out if isinstance(o, TicketUpdate)]
+    assert len(opened) == 1
+    assert isinstance(opened[0], TicketOpened)
+    deadline = hotline.next_deadline()
+    assert deadline is not None
+    assert deadline == hotline.desk.next_deadline()
+    out = hotline.handle(AgentNotReady(agent_id="li", reason="break"), deadline + 1)
+    assert isinstance(out[0], TicketUpdate)
+    assert isinstance(out[0].event, SlaWarning)
+    assert out[0].event.at == deadline
+
+
+def test_time_going_backwards_is_refused_and_changes_nothing() -> None:
+    hotline = Hotline(definition())
+    arrive(hotline, "c1", NOON)
+    before = hotline.to_dict()
+    with pytest.raises(TimeWentBackwardsError):
+        arrive(hotline, "c2", NOON - 1)
+    with pytest.raises(TimeWentBackwardsError):
+        hotline.advance(NOON - 1)
+    for bad in (math.nan, math.inf, "noon", None, True, 1.79e12):
+        with pytest.raises(InvalidArgumentError):
+            hotline.handle(CallArrived(call_id="c3", line="main"), bad)  # type: ignore[arg-type]
+    assert hotline.to_dict() == before
+    assert hotline.live_calls() == ["c1"]
+    assert hotline.now == NOON
+
+
+def test_refusals_name_what_was_expected() -> None:
+    hotline = Hotline(definition())
+    arrive(hotline, "c1", NOON)
+    with pytest.raises(UnknownIdError, match="line"):
+        arrive(hotline, "c2", NOON, line="nowhere")
+    with pytest.raises(DuplicateIdError):
+        arrive(hotline, "c1", NOON)
+    with pytest.raises(UnknownIdError, match="call"):
+        press(hotline, "c9", "1", NOON)
+    with pytest.raises(UnknownIdError, match="agent"):
+        hotline.handle(AgentLoggedIn(agent_id="nobody"), NOON)
+    with pytest.raises(InvalidArgumentError, match="call_id"):
+        arrive(hotline, "x" * 10_000, NOON)
+    with pytest.raises(InvalidArgumentError, match="input"):
+        hotline.handle("CallArrived", NOON)  # type: ignore[arg-type]
+    with pytest.raises(IllegalTransitionError):
+        hotline.handle(AgentLegAnswered(call_id="c1", agent_id="li"), NOON)
+    with pytest.raises(IllegalTransitionError):
+        hotline.handle(AgentNotReady(agent_id="li", reason="lunch"), NOON)
+    with pytest.raises(IllegalTransitionError, match="not connected"):
+        hotline.handle(TransferRequested(call_id="c1", agent_id="li", queue="vip"), NOON)
+    assert hotline.live_calls() == ["c1"]
+
+
+def _history(hotline: Hotline) -> None:
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    hotline.handle(CallInput(call_id="c1", event=PromptFinished()), NOON + 1)
+    arrive(hotline, "c2", NOON + 2)
+
+
+def _rest(hotline: Hotline) -> list[HotlineOutput]:
+    out = hotline.handle(CallInput(call_id="c2", event=PromptFinished()), NOON + 20)
+    out += press(hotline, "c2", "3", NOON + 21)
+    out += hotline.advance(NOON + 100)
+    return out
+
+
+def test_an_input_refused_after_timers_fired_leaves_the_hotline_as_it_was() -> None:
+    """Bad keys at +20 are refused by the session after the menu timeout (+6) fired."""
+    hotline = Hotline(definition())
+    twin = Hotline(definition())
+    _history(hotline)
+    _history(twin)
+    before = hotline.to_dict()
+    with pytest.raises(InvalidArgumentError):
+        hotline.handle(CallInput(call_id="c2", event=DigitsPressed(digits="x")), NOON + 20)
+    assert hotline.to_dict() == before
+    assert hotline.call_phase("c1") is CallPhase.IVR  # its timeout is still to fire
+    assert _rest(hotline) == _rest(twin)
+
+
+def test_an_engine_that_fails_half_way_is_undone_from_the_log() -> None:
+    rule = TicketRule(workflow="enquiry", agent_outcome="enquiry", fields={"question": "rates"})
+    hotline = Hotline(definition(ticket_rules=[rule]))
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "2", NOON + 1)
+    hotline.handle(AgentLegAnswered(call_id="c1", agent_id="li"), NOON + 2)
+
+    def broken(contact_id: str, now: float) -> list[object]:
+        raise RuntimeError("disk on fire")
+
+    hotline.routing.complete = broken  # type: ignore[assignment,method-assign]
+    with pytest.raises(RuntimeError):
+        hotline.handle(AgentLegEnded(call_id="c1", agent_id="li", outcome="enquiry"), NOON + 9)
+    # The ticket opened before the failure is gone; the call is still connected.
+    assert len(hotline.desk) == 0
+    assert hotline.call_phase("c1") is CallPhase.CONNECTED
+    out = hotline.handle(AgentLegEnded(call_id="c1", agent_id="li", outcome="enquiry"), NOON + 9)
+    assert kinds(out) == ["TicketUpdate", "EndCall", "ContactFinished"]
+
+
+def test_definition_problems_are_reported_at_once_with_paths() -> None:
+    base = definition()
+    bad = attrs.evolve(
+        base,
+        lines=(
+            *base.lines,
+            Line(id="x", number="1", flow="nope"),
+            Line(id="x", number="2", queue="nope", closed_line="x"),
+        ),
+        ticket_rules=(TicketRule(workflow="nope"),),
+    )
+    with pytest.raises(DefinitionError) as caught:
+        Hotline(bad)
+    paths = {p.path for p in caught.value.problems}
+    assert {
+        "lines.2.flow",
+        "lines.3.id",
+        "lines.3.queue",
+        "lines.3.closed_line",
+        "ticket_rules.0.workflow",
+        "ticket_rules.0",
+    } <= paths
+    with pytest.raises(InvalidArgumentError):
+        Hotline("hotline.toml")  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError):
+        Hotline(HotlineDefinition(name="x"), seed=1.5)  # type: ignore[arg-type]
+
+
+def test_queued_callers_are_counted_once_queued_and_announced() -> None:
+    hotline = Hotline(definition())
+    out = arrive(hotline, "c1", NOON) + press(hotline, "c1", "2", NOON + 1)
+    assert [type(o).__name__ for o in out if not isinstance(o, CallCommand)] == [
+        "AnswerCall",
+        "HoldCaller",
+    ]
+    assert any(isinstance(o, CallCommand) and isinstance(o.command, Enqueue) for o in out)
+    assert isinstance(out[-1], HoldCaller)
+    assert out[-1].position == 1

@@ -1,0 +1,74 @@
+"""route() with the IVR's queue as a fallback; transfer() to preferred agents."""
+
+from __future__ import annotations
+
+import pytest
+
+from callcenter.errors import InvalidArgumentError, NoRouteError
+from callcenter.routing import (
+    AgentDefinition,
+    AgentState,
+    Contact,
+    ContactOffered,
+    Membership,
+    QueueDefinition,
+    RoutingDefinition,
+    RoutingEngine,
+    RoutingRule,
+    RuleSet,
+)
+
+
+def _engine(default: str | None = None) -> RoutingEngine:
+    return RoutingEngine(
+        RoutingDefinition(
+            queues=(QueueDefinition(id="orders"), QueueDefinition(id="vip")),
+            agents=(
+                AgentDefinition(id="li", queues=(Membership(queue="orders"),)),
+                AgentDefinition(id="wang", queues=(Membership(queue="orders"),)),
+            ),
+            rules=RuleSet(
+                rules=(RoutingRule(when={"tier": "VIP"}, queue="vip"),), default_queue=default
+            ),
+        )
+    )
+
+
+def test_rules_win_over_the_fallback_queue() -> None:
+    rules = _engine().definition.rules
+    assert rules.decide({"tier": "VIP"}, queue="orders").queue == "vip"
+    assert rules.decide({}, queue="orders").queue == "orders"
+    with pytest.raises(NoRouteError):
+        rules.decide({})
+
+
+def test_the_fallback_comes_before_the_default_queue() -> None:
+    engine = _engine(default="vip")
+    engine.route(Contact(id="c1"), 0.0, queue="orders")
+    engine.route(Contact(id="c2"), 0.0)
+    engine.route(Contact(id="c3", attributes={"tier": "VIP"}), 0.0, queue="orders")
+    assert [engine.contact_queue(c) for c in ("c1", "c2", "c3")] == ["orders", "vip", "vip"]
+
+
+def test_an_agent_transfer_offers_the_named_agent_first_even_in_the_same_queue() -> None:
+    engine = _engine()
+    engine.login("li", 0.0)
+    engine.route(Contact(id="c1"), 1.0, queue="orders")
+    engine.accept("c1", 2.0)
+    engine.login("wang", 3.0)
+    events = engine.transfer("c1", "orders", 4.0, preferred_agents=("wang",))
+    offers = [e for e in events if isinstance(e, ContactOffered)]
+    assert [(o.contact_id, o.agent_id) for o in offers] == [("c1", "wang")]
+    assert engine.agent_state("li") is not AgentState.BUSY
+
+
+def test_a_waiting_contact_still_needs_another_queue() -> None:
+    engine = _engine()
+    engine.route(Contact(id="c1"), 1.0, queue="orders")
+    with pytest.raises(InvalidArgumentError):
+        engine.transfer("c1", "orders", 2.0, preferred_agents=("li",))
+    with pytest.raises(InvalidArgumentError):
+        engine.transfer("c1", "vip", 2.0, preferred_agents=("nobody",))
+    with pytest.raises(InvalidArgumentError):
+        engine.transfer("c1", "vip", 2.0, preferred_agents=["li"])  # type: ignore[arg-type]
+    assert engine.contact_queue("c1") == "orders"
