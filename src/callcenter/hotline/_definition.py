@@ -22,6 +22,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from .._calendar_parts import zone_problem
 from .._checks import Problems, short_repr
 from ..calendars import BusinessCalendar
 from ..errors import InvalidArgumentError, did_you_mean
@@ -102,18 +103,6 @@ class Line:
         _text(problems, "number", self.number)
         for name in ("flow", "queue", "language", "calendar", "closed_line"):
             _text(problems, name, getattr(self, name), optional=True)
-        if self.flow is None and self.queue is None:
-            problems.add(
-                "flow", "give the flow that answers the line, or the queue its calls go to"
-            )
-        if self.closed_line is not None and self.calendar is None:
-            problems.add(
-                "calendar",
-                f"closed_line {self.closed_line!r} takes the calls while the line's calendar "
-                "says closed; give the calendar",
-            )
-        if self.closed_line is not None and self.closed_line == self.id:
-            problems.add("closed_line", "a line cannot hand its calls to itself")
         problems.raise_if_any(what=f"line {short_repr(self.id)}")
 
 
@@ -295,6 +284,9 @@ class HotlineDefinition:
     def __attrs_post_init__(self) -> None:
         problems = Problems()
         _text(problems, "name", self.name)
+        zone = zone_problem(self.timezone)
+        if zone is not None:
+            problems.add("timezone", zone)
         _items(problems, "lines", self.lines, Line)
         _items(problems, "ticket_rules", self.ticket_rules, TicketRule)
         _items(problems, "callers", self.callers, KnownCaller)

@@ -146,6 +146,7 @@ class _Parts:
     endpoints: list[tuple[str, Endpoint]] = attrs.field(factory=list)
     endpoints_complete: bool = True
     ticket_rules: list[tuple[int, TicketRule]] = attrs.field(factory=list)
+    stand_ins: set[int] = attrs.field(factory=set)  # ids of items that did not load
     queue_ids: list[str] | None = None  # a routing definition's that did not load
     agent_ids: list[str] | None = None
 
@@ -340,6 +341,8 @@ def _line_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]
                 message=f"the id {line.id!r} is the number of line {numbers[line.id]!r}; a "
                 "call that names its line could not tell them apart",
             )
+        if id(line) not in parts.stand_ins:  # (a stand-in's own problems are reported)
+            yield from _line_shape(base, line, parts.routing)
         if line.flow is not None:
             if line.flow not in parts.flow_names:
                 yield _unknown(f"{base}.flow", "flow", line.flow, parts.flow_names)
@@ -357,7 +360,7 @@ def _line_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]
                     message="the line's flow answers its calls; the queue is never used",
                     severity=_WARNING,
                 )
-        elif line.queue is not None and queues is not None and line.queue not in queues:
+        if line.queue is not None and queues is not None and line.queue not in queues:
             yield _unknown(f"{base}.queue", "queue", line.queue, queues)
         if line.calendar is not None:
             if line.calendar not in parts.calendar_names:
@@ -369,32 +372,73 @@ def _line_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]
                     "the calls while this one is closed); set closed_line or leave it out",
                     severity=_WARNING,
                 )
-        if line.closed_line is not None and line.closed_line not in ids:
+        if (
+            line.closed_line is not None
+            and line.closed_line != line.id
+            and line.closed_line not in ids
+        ):
             known = [k for k in ids if k != line.id]
             yield _unknown(f"{base}.closed_line", "line", line.closed_line, known)
     yield from _closed_cycles(parts.lines)
 
 
+def _line_shape(base: str, line: Line, routing: RoutingDefinition | None) -> Iterator[Problem]:
+    """What answers a line, and its closed-line hand-over, as far as the line says."""
+    fallback = None if routing is None else routing.rules.default_queue
+    if line.flow is None and line.queue is None and routing is not None and fallback is None:
+        yield Problem(
+            path=f"{base}.flow",
+            message="give the flow that answers the line, or the queue its calls go to (or a "
+            "default_queue in the routing definition's rules)",
+        )
+    if line.closed_line is not None:
+        if line.closed_line == line.id:
+            yield Problem(
+                path=f"{base}.closed_line", message="a line cannot hand its calls to itself"
+            )
+        if line.calendar is None:
+            yield Problem(
+                path=f"{base}.calendar",
+                message=f"closed_line {line.closed_line!r} takes the calls while the line's "
+                "calendar says closed; give the calendar",
+            )
+
+
 def _closed_cycles(lines: list[tuple[str, Line]]) -> Iterator[Problem]:
-    """An error for each cycle of closed-line hand-overs, at its first line."""
+    """An error for each cycle of closed-line hand-overs, at the first of its lines.
+
+    Each line hands over to at most one other, so every walk either ends or runs into
+    a cycle; each line is walked once (linear in the number of lines).
+    """
     target = {line.id: line.closed_line for _, line in lines}
     key_of = {line.id: key for key, line in reversed(lines)}
-    reported: set[str] = set()
+    order = {line_id: index for index, line_id in enumerate(target)}
+    done: set[str] = set()
     for start in target:
-        route = [start]
-        current = target[start]
-        while current is not None and current in target and current not in route:
-            route.append(current)
+        walk: dict[str, int] = {}  # line -> its place on this walk
+        current: str | None = start
+        while current is not None and current in target and current not in done:
+            if current in walk:
+                cycle = list(walk)[walk[current] :]
+                if len(cycle) == 1:
+                    break  # a line that names itself: said by _line_shape
+                first = min(cycle, key=order.__getitem__)
+                at = cycle.index(first)
+                ring = [*cycle[at:], *cycle[:at]]
+                if len(ring) > 8:
+                    ring = [*ring[:6], f"... ({len(ring) - 6} more)"]
+                shown = " -> ".join([*ring, first])
+                yield Problem(
+                    path=f"lines.{key_of[first]}.closed_line",
+                    message=f"closed lines hand calls round in a cycle of {len(cycle)} "
+                    f"({shown}); when they "
+                    "are all closed a call has no line to go to: end the chain at a line "
+                    "without closed_line",
+                )
+                break
+            walk[current] = len(walk)
             current = target[current]
-        if current != start or start in reported:
-            continue
-        reported.update(route)
-        cycle = " -> ".join([*route, start])
-        yield Problem(
-            path=f"lines.{key_of[start]}.closed_line",
-            message=f"closed lines hand calls round in a cycle ({cycle}); when they are all "
-            "closed a call has no line to go to: end the chain at a line without closed_line",
-        )
+        done.update(walk)
 
 
 def _caller_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Problem]:
@@ -504,13 +548,15 @@ def _rule_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]
             yield _unknown(f"{base}.workflow", "workflow", rule.workflow, parts.workflow_names)
         if rule.queue is not None and queues is not None and rule.queue not in queues:
             yield _unknown(f"{base}.queue", "queue", rule.queue, queues)
-        if rule.ivr_result is None and rule.agent_outcome is None:
-            which = "every call" if rule.queue is None else f"every call of queue {rule.queue!r}"
+        if (
+            rule.ivr_result is None
+            and rule.agent_outcome is None
+            and id(rule) not in parts.stand_ins
+        ):
             yield Problem(
                 path=base,
-                message=f"the rule sets neither ivr_result nor agent_outcome: it opens a "
-                f"ticket for {which}",
-                severity=_WARNING,
+                message="a ticket rule says when it applies: give ivr_result (how the IVR "
+                "session ended) or agent_outcome (what the agent reports), or both",
             )
         if (
             rule.ivr_result is not None
@@ -546,6 +592,7 @@ class _Loader:
         self.base = base
         self.problems: list[Problem] = []
         self.files: dict[str, str] = {}  # the path of a part -> the file it came from
+        self.stand_ins: set[int] = set()  # ids of the stand-ins of items that did not load
 
     def add(self, path: str, message: str) -> None:
         self.problems.append(Problem(path=path, message=message))
@@ -630,6 +677,7 @@ class _Loader:
             if item is None:
                 complete = False
                 item = _stand_in(cl, table)
+                self.stand_ins.add(id(item))
             built.append((str(name), item))
         return built, complete
 
@@ -732,14 +780,21 @@ class _Loader:
         )
         for index, item in enumerate(self.items(data, "callers", "known callers")):
             caller = self.structure(item, KnownCaller, f"callers.{index}")
-            parts.callers.append((index, caller or _stand_in(KnownCaller, item)))
+            if caller is None:
+                caller = _stand_in(KnownCaller, item)
+                self.stand_ins.add(id(caller))
+            parts.callers.append((index, caller))
         for index, item in enumerate(self.items(data, "ticket_rules", "ticket rules")):
             rule = self.structure(item, TicketRule, f"ticket_rules.{index}")
-            parts.ticket_rules.append((index, rule or _stand_in(TicketRule, item)))
+            if rule is None:
+                rule = _stand_in(TicketRule, item)
+                self.stand_ins.add(id(rule))
+            parts.ticket_rules.append((index, rule))
         hold = HoldTreatment()
         if "hold" in data:
             hold = self.structure(data["hold"], HoldTreatment, "hold") or hold
 
+        parts.stand_ins = self.stand_ins
         self.problems.extend(_cross_problems(parts, routing_errors=False))
         if any(p.severity is Severity.ERROR for p in self.problems) or routing is None:
             return None, parts
