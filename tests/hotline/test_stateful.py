@@ -6,10 +6,12 @@ connected, finished) and each agent's presence and phone, and checks after every
 step that
 
 * every call that arrived is in exactly one phase, the one the hotline reports, and
-  a finished call has exactly one contact record (none before it finished);
+  a finished call has exactly one contact record (none before it finished; a call
+  an agent wraps up is finished once the wrap-up ends, when its record is complete);
 * no agent's phone rings or talks for two calls at once;
 * no caller waits while an agent who may take the call is ready and idle (the ACD
-  offers at once; an agent who declined or missed a call is not offered it again);
+  offers at once; an agent who declined or missed a call is not offered it again; an
+  agent in wrap-up is not idle);
 * a copy rebuilt with ``from_dict(to_dict())`` at any moment gives the same outputs
   as the original for every later input;
 * an input the hotline refuses changes nothing.
@@ -51,11 +53,13 @@ from callcenter.hotline import (
     RingAgent,
     StopRinging,
     TransferCall,
+    WrapUpDone,
 )
 from callcenter.ivr import CallerHungUp, DigitsPressed, Enqueue, FlowBuilder, HangUp
 from callcenter.routing import AgentDefinition, Membership, QueueDefinition, RoutingDefinition
 
 AGENTS = ("a1", "a2", "a3")
+WRAP_UP = 10.0
 START = 1_791_424_800.0  # 2026-10-08 10:00 in Tianjin
 
 
@@ -87,7 +91,9 @@ def definition() -> HotlineDefinition:
         flows={"menu": flow},
         routing=RoutingDefinition(
             queues=(
-                QueueDefinition(id="q", ring_timeout=15.0, auto_pause_after=0, retry_after=1e6),
+                QueueDefinition(
+                    id="q", ring_timeout=15.0, wrap_up=WRAP_UP, auto_pause_after=0, retry_after=1e6
+                ),
             ),
             agents=tuple(
                 AgentDefinition(id=agent, queues=(Membership(queue="q"),)) for agent in AGENTS
@@ -110,6 +116,9 @@ class Model:
     records: Counter[str] = attrs.field(factory=Counter)
     presence: dict[str, str] = attrs.field(factory=lambda: dict.fromkeys(AGENTS, "out"))
     phone: dict[str, str] = attrs.field(factory=dict)  # agent -> call
+    wrapping: dict[str, str] = attrs.field(factory=dict)  # agent -> call wrapped up
+    wrap_ends: dict[str, float] = attrs.field(factory=dict)  # agent -> end of wrap-up
+    now: float = START
     refused: set[tuple[str, str]] = attrs.field(factory=set)  # (agent, call) not to offer
 
     def see(self, output: HotlineOutput) -> None:
@@ -127,6 +136,9 @@ class Model:
                 assert self.phase[call] == "ivr", output
             case RingAgent(call_id=call, agent_id=agent):
                 assert agent not in self.phone, f"{agent} rings for {call} while on {self.phone}"
+                if agent in self.wrapping:  # the wrap-up timer ended it
+                    assert self.now >= self.wrap_ends[agent], f"{agent} rings during wrap-up"
+                    del self.wrapping[agent]
                 assert self.phase[call] in ("ivr", "queued"), (output, self.phase[call])
                 assert self.presence[agent] == "ready", (output, self.presence[agent])
                 self.phase[call] = "ringing"
@@ -143,8 +155,13 @@ class Model:
                 assert self.phase[call] == "ringing", output
                 self.phase[call] = "connected"
             case EndCall(call_id=call) | TransferCall(call_id=call):
-                # Both legs hang up: the agent's phone is free at once.
+                # Both legs hang up: the agent's phone is free at once; an agent who
+                # talked to the caller wraps the call up before the record is complete.
                 assert self.phase[call] in ACTIVE, output
+                talker = self.agent_of.get(call)
+                if self.phase[call] == "connected" and talker is not None:
+                    self.wrap_up(talker, call)
+                self.phase[call] = "wrapping"
                 self.free(call)
             case ContactFinished(call_id=call):
                 self.records[call] += 1
@@ -153,9 +170,15 @@ class Model:
             case _:
                 pass
 
+    def wrap_up(self, agent: str, call: str) -> None:
+        self.wrapping[agent] = call
+        self.wrap_ends[agent] = self.now + WRAP_UP
+
     def finish(self, call: str) -> None:
         self.phase[call] = "finished"
         self.free(call)
+        for agent in [a for a, c in self.wrapping.items() if c == call]:
+            del self.wrapping[agent]
 
     def free(self, call: str) -> None:
         agent = self.agent_of.pop(call, None)
@@ -166,7 +189,11 @@ class Model:
         return sorted(call for call, phase in self.phase.items() if phase in phases)
 
     def idle(self) -> list[str]:
-        return [a for a in AGENTS if self.presence[a] == "ready" and a not in self.phone]
+        return [
+            a
+            for a in AGENTS
+            if self.presence[a] == "ready" and a not in self.phone and a not in self.wrapping
+        ]
 
 
 class HotlineMachine(RuleBasedStateMachine):
@@ -177,8 +204,15 @@ class HotlineMachine(RuleBasedStateMachine):
         self.hotline = Hotline(DEFINITION)
         self.copy: Hotline | None = None
         self.model = Model()
-        self.now = START
         self.numbered = 0
+
+    @property
+    def now(self) -> float:
+        return self.model.now
+
+    @now.setter
+    def now(self, value: float) -> None:
+        self.model.now = value
 
     def feed(self, item: HotlineInput) -> list[HotlineOutput]:
         outputs = self.hotline.handle(item, self.now)
@@ -213,10 +247,11 @@ class HotlineMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def caller_hangs_up(self, data: st.DataObject) -> None:
         call = data.draw(st.sampled_from(self.model.calls(*ACTIVE)))
-        before = self.model.records[call]
+        talking = self.model.phase[call] == "connected"
         self.feed(CallInput(call_id=call, event=CallerHungUp()))
-        assert self.model.phase[call] == "finished", "the caller hung up but the call goes on"
-        assert self.model.records[call] == before + 1
+        # The record comes at once, or after the agent's wrap-up when they talked.
+        wanted = "wrapping" if talking else "finished"
+        assert self.model.phase[call] == wanted, "the caller hung up but the call goes on"
 
     # ------------------------------------------------------------------ agents
 
@@ -241,14 +276,23 @@ class HotlineMachine(RuleBasedStateMachine):
     def agent_hangs_up(self, data: st.DataObject) -> None:
         call = data.draw(st.sampled_from(self.model.calls("connected")))
         agent = self.model.agent_of[call]
-        self.model.free(call)  # the agent hung up: their phone is free
+        self.model.free(call)  # the agent hung up: their phone is free, wrap-up begins
+        self.model.wrap_up(agent, call)
         self.feed(AgentLegEnded(call_id=call, agent_id=agent))
+        assert self.model.phase[call] == "wrapping"
+
+    @precondition(lambda self: bool(self.model.wrapping))
+    @rule(data=st.data())
+    def agent_ends_wrap_up(self, data: st.DataObject) -> None:
+        agent = data.draw(st.sampled_from(sorted(self.model.wrapping)))
+        call = self.model.wrapping.pop(agent)  # the agent is free again
+        self.feed(WrapUpDone(agent_id=agent))
         assert self.model.phase[call] == "finished"
 
     @rule(agent=st.sampled_from(AGENTS), change=st.sampled_from(["in", "ready", "break", "out"]))
     def agent_presence(self, agent: str, change: str) -> None:
         presence = self.model.presence[agent]
-        busy = agent in self.model.phone
+        busy = agent in self.model.phone or agent in self.model.wrapping
         if change == "in" and presence == "out":
             self.model.presence[agent] = "ready"
             self.feed(AgentLoggedIn(agent_id=agent))
@@ -298,7 +342,8 @@ class HotlineMachine(RuleBasedStateMachine):
     @invariant()
     def every_call_in_one_phase_with_one_record_when_finished(self) -> None:
         for call, phase in self.model.phase.items():
-            assert self.hotline.call_phase(call).value == phase, (call, phase)
+            reported = "finished" if phase == "wrapping" else phase
+            assert self.hotline.call_phase(call).value == reported, (call, phase)
             wanted = 1 if phase == "finished" else 0
             assert self.model.records[call] == wanted, (call, phase, self.model.records[call])
 
