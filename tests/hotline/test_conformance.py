@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from callcenter.errors import CallCenterError
 from callcenter.hotline import (
     AgentReady,
     CallArrived,
@@ -71,7 +72,10 @@ class JsonWire:
     def handle(self, item: HotlineInput, now: float) -> Sequence[HotlineOutput]:
         text = json.dumps({"at": now, "input": input_to_dict(item)})
         message = json.loads(text)
-        return self.hotline.handle(input_from_dict(message["input"]), message["at"])
+        try:
+            return self.hotline.handle(input_from_dict(message["input"]), message["at"])
+        except CallCenterError:
+            return []  # the wire would carry an error reply
 
     def advance(self, now: float) -> Sequence[HotlineOutput]:
         return self.hotline.advance(now)
@@ -219,3 +223,27 @@ def test_a_wire_that_carries_part_of_an_output_is_compared_on_that_part() -> Non
     assert "waybill-self-service" in found
     assert "node=''" in found["waybill-self-service"][0][1]
     assert run_conformance(ForgetsNodeNames, compare=without_node).ok
+
+
+class LetsRefusalsThrough(DirectTelephony):
+    """Does not catch what the hotline refuses: a late answer brings it down."""
+
+    def handle(self, item: HotlineInput, now: float) -> Sequence[HotlineOutput]:
+        return self.hotline.handle(item, now)
+
+
+def test_an_adapter_must_survive_an_input_the_hotline_refuses() -> None:
+    found = failures(LetsRefusalsThrough)
+    assert set(found) == {"agent-misses-the-ring"}
+    step, message = found["agent-misses-the-ring"][0]
+    assert SCRIPTS["agent-misses-the-ring"].steps[step].refused
+    assert message.startswith("the adapter raised IllegalTransitionError")
+
+
+def test_a_script_that_says_refused_for_an_input_the_hotline_takes_is_reported() -> None:
+    first = tianjin_scripts()[0].steps[0]
+    script = Script(name="s", description="", steps=(attrs.evolve(first, refused=True),))
+    result = check_script(script, DirectTelephony)
+    assert [d.message for d in result.differences] == [
+        "the hotline took an input the script says it refuses"
+    ]
