@@ -33,7 +33,7 @@ from callcenter.hotline import (
     TicketUpdate,
     TransferRequested,
 )
-from callcenter.ivr import DigitsPressed, Enqueue, PromptFinished
+from callcenter.ivr import DigitsPressed, Enqueue, PromptFinished, RecordingFinished
 from callcenter.tickets import SlaWarning, TicketOpened
 
 from .support import NOON, arrive, definition, kinds, press
@@ -210,3 +210,32 @@ def test_queued_callers_are_counted_once_queued_and_announced() -> None:
     assert any(isinstance(o, CallCommand) and isinstance(o.command, Enqueue) for o in out)
     assert isinstance(out[-1], HoldCaller)
     assert out[-1].position == 1
+
+
+def test_an_ivr_result_rule_must_give_the_fields_its_workflow_needs() -> None:
+    rule = TicketRule(workflow="complaint", ivr_result="voicemail", fields={"category": "x"})
+    with pytest.raises(DefinitionError, match="description"):
+        Hotline(definition(ticket_rules=[rule]))
+
+
+def test_a_refused_ticket_of_an_ivr_result_undoes_the_callers_input() -> None:
+    """The IVR's voicemail ends the session, then the ticket is refused: all undone."""
+    rule = TicketRule(workflow="callback", ivr_result="voicemail", fields={"reason": "vm"})
+    hotline = Hotline(definition(ticket_rules=[rule]))
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "9", NOON + 1)
+    hotline.handle(CallInput(call_id="c1", event=PromptFinished()), NOON + 3)
+    before = hotline.to_dict()
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise InvalidArgumentError(name="fields", expected="something", got=None)
+
+    hotline.desk.open = refuse  # type: ignore[assignment,method-assign]
+    finished = CallInput(call_id="c1", event=RecordingFinished(reference="vm", seconds=9.0))
+    with pytest.raises(InvalidArgumentError):
+        hotline.handle(finished, NOON + 12)
+    assert hotline.to_dict() == before
+    assert hotline.call_phase("c1") is CallPhase.IVR
+    assert len(hotline.desk) == 0
+    out = hotline.handle(finished, NOON + 12)
+    assert kinds(out)[-2:] == ["TicketUpdate", "ContactFinished"]

@@ -1,10 +1,17 @@
-"""route() with the IVR's queue as a fallback; transfer() to preferred agents."""
+"""route() with the IVR's queue as a fallback; transfer() to preferred agents; position()."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from callcenter.errors import InvalidArgumentError, NoRouteError
+from callcenter.errors import (
+    IllegalTransitionError,
+    InvalidArgumentError,
+    NoRouteError,
+    UnknownIdError,
+)
 from callcenter.routing import (
     AgentDefinition,
     AgentState,
@@ -16,6 +23,7 @@ from callcenter.routing import (
     RoutingEngine,
     RoutingRule,
     RuleSet,
+    SkillRequirement,
 )
 
 
@@ -72,3 +80,40 @@ def test_a_waiting_contact_still_needs_another_queue() -> None:
     with pytest.raises(InvalidArgumentError):
         engine.transfer("c1", "vip", 2.0, preferred_agents=["li"])  # type: ignore[arg-type]
     assert engine.contact_queue("c1") == "orders"
+
+
+@given(
+    contacts=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=2),
+            st.sampled_from([(), ("english",)]),
+            st.booleans(),
+        ),
+        max_size=25,
+    )
+)
+def test_position_is_the_place_in_waiting_order(
+    contacts: list[tuple[int, tuple[str, ...], bool]],
+) -> None:
+    engine = _engine()
+    for index, (priority, skills, sticky) in enumerate(contacts):
+        contact = Contact(
+            id=f"c{index}",
+            priority=priority,
+            skills=tuple(SkillRequirement(skill=s) for s in skills),
+            preferred_agents=("li",) if sticky else (),
+            sticky_for=60.0 if sticky else 0.0,
+        )
+        engine.route(contact, float(index), queue="orders")
+    order = engine.waiting("orders")
+    assert [engine.position(c) for c in order] == list(range(1, len(order) + 1))
+
+
+def test_only_a_waiting_contact_has_a_position() -> None:
+    engine = _engine()
+    engine.login("li", 0.0)
+    engine.route(Contact(id="c1"), 1.0, queue="orders")
+    with pytest.raises(IllegalTransitionError):
+        engine.position("c1")
+    with pytest.raises(UnknownIdError):
+        engine.position("c9")

@@ -91,7 +91,7 @@ from ..ivr import (
     SpeechHeard,
     normalize_number,
 )
-from ..metrics import ContactRecord, Outcome, RecordBuilder
+from ..metrics import AgentStateInterval, ContactRecord, Outcome, RecordBuilder
 from ..routing import (
     AgentState,
     AgentStateChanged,
@@ -143,6 +143,7 @@ from ._contract import (
 )
 from ._definition import HotlineDefinition, KnownCaller, Line, TicketRule
 from ._seam import contact_from_enqueue
+from ._serial import input_to_dict, read_state
 
 __all__ = ["CallPhase", "CallView", "Hotline"]
 
@@ -277,6 +278,8 @@ class _RefusedError(Exception):
         self.error = error
 
 
+_CLOSE = "close"  # the log's mark of a call of close()
+
 _IQ = CallPhase.IVR
 _QUEUED = CallPhase.QUEUED
 _RINGING = CallPhase.RINGING
@@ -378,8 +381,18 @@ def definition_problems(definition: HotlineDefinition) -> list[Problem]:
                 add(f"flows.{name}.nodes.{node.id}.queue", f"unknown queue {node.queue!r}")
     for index, rule in enumerate(definition.ticket_rules):
         path = f"ticket_rules.{index}"
-        if rule.workflow not in definition.workflows:
+        workflow = definition.workflows.get(rule.workflow)
+        if workflow is None:
             add(f"{path}.workflow", f"unknown workflow {rule.workflow!r}")
+        elif rule.ivr_result is not None:
+            # No agent is there to add fields: the rule must give what opening needs.
+            missing = set(workflow.required_on_open) - {"customer_phone", *rule.fields}
+            if missing:
+                add(
+                    f"{path}.fields",
+                    f"workflow {rule.workflow!r} needs {sorted(missing)} to open a ticket; "
+                    "an IVR result has no agent to give them: set them in the rule",
+                )
         if rule.ivr_result is None and rule.agent_outcome is None:
             add(path, "a ticket rule needs an ivr_result or an agent_outcome")
         if rule.queue is not None and rule.queue not in queues:
@@ -408,7 +421,12 @@ class Hotline:
             from the input log asks them again.
         keep_log: Keep the log of accepted inputs, which :meth:`to_dict` saves and
             which undoes a change an engine refused half-way (see below). A
-            simulator that needs neither turns it off for speed.
+            simulator that needs neither turns it off for speed. The log grows
+            with every input: a long-running host saves and restarts from a
+            snapshot now and then.
+        keep_intervals: Keep the agents' state intervals for
+            :meth:`take_intervals` (occupancy and time-per-state reports); without
+            it they are dropped as they close.
 
     Raises:
         InvalidArgumentError: ``definition`` is not a :class:`HotlineDefinition`, or
@@ -455,6 +473,7 @@ class Hotline:
         seed: int = 0,
         caller_lists: CallerLists | None = None,
         keep_log: bool = True,
+        keep_intervals: bool = False,
     ) -> None:
         given: object = definition
         if not isinstance(given, HotlineDefinition):
@@ -471,7 +490,9 @@ class Hotline:
         self._seed = seed
         self._lists = caller_lists
         self._keep_log = bool(keep_log)
-        self._log: list[tuple[float, HotlineInput | None]] = []
+        self._keep_intervals = bool(keep_intervals)
+        self._log: list[tuple[float, HotlineInput | str | None]] = []
+        self._intervals: list[AgentStateInterval] = []
         self._engine = RoutingEngine(definition.routing, seed=seed)
         self._desk = TicketDesk(list(definition.workflows.values()))
         routing = definition.routing
@@ -570,7 +591,7 @@ class Hotline:
             dialled=call.dialled,
             caller=call.caller,
             arrived_at=call.arrived_at,
-            language=call.language,
+            language=call.language if call.session is None else call.session.language,
             queue=call.queue,
             agent=call.agent,
             on_hold=call.hold_since is not None,
@@ -627,15 +648,62 @@ class Hotline:
         except BaseException:
             self._recover()
             raise
+        self._accept(t, None)
+        return out
+
+    def close(self, now: float) -> list[HotlineOutput]:
+        """End a run at ``now`` (a simulation's end, a report's cut-off).
+
+        Fires the timers due by ``now``, then gives the records of the answered
+        calls whose wrap-up is still running (as if it ended at ``now``) and closes
+        the agents' state intervals at ``now``. Calls still in the IVR or queued
+        stay open. The hotline can go on afterwards.
+
+        Raises:
+            InvalidArgumentError: ``now`` is not POSIX seconds.
+            TimeWentBackwardsError: ``now`` is earlier than the latest ``now``.
+        """
+        t = self._clock.check(now)
+        out: list[HotlineOutput] = []
+        try:
+            self._fire(t, out)
+            for record in self._builder.close(t):
+                self._finished(record, out)
+        except BaseException:
+            self._recover()
+            raise
+        self._accept(t, _CLOSE)
+        return out
+
+    def take_intervals(self) -> list[AgentStateInterval]:
+        """Return and forget the agents' state intervals closed so far.
+
+        Empty unless the hotline was built with ``keep_intervals=True``.
+        """
+        intervals = self._intervals
+        self._intervals = []
+        return intervals
+
+    @property
+    def open_contacts(self) -> int:
+        """Calls seen whose record is not out yet (live, or in the agent's wrap-up)."""
+        return len(self._calls)
+
+    def _accept(self, t: float, item: HotlineInput | str | None) -> None:
+        """Commit a call that succeeded at ``t``: the clock, the log, the intervals."""
         self._time = t
         self._clock.commit(t)
         if self._keep_log:
             log = self._log
-            if log and log[-1][1] is None:
+            # Two advances in a row are the later one alone (timers fire at their
+            # deadlines either way).
+            if item is None and log and log[-1][1] is None:
                 log[-1] = (t, None)
             else:
-                log.append((t, None))
-        return out
+                log.append((t, item))
+        intervals = self._builder.take_intervals()
+        if intervals and self._keep_intervals:
+            self._intervals.extend(intervals)
 
     def handle(self, input: HotlineInput, now: float) -> list[HotlineOutput]:
         """Fire the timers due by ``now``, then handle ``input``; return every output.
@@ -659,6 +727,11 @@ class Hotline:
                 ticket fields a workflow refuses...).
 
         After an error the hotline is exactly as it was.
+
+        Complexity: ``O(log n)`` per timer fired (``n`` timers), plus what the
+        engines do (see their pages); a hold announcement with the caller's
+        position costs ``O(l log w)`` for ``l`` lanes of ``w`` waiting callers
+        (:meth:`~callcenter.routing.RoutingEngine.position`).
         """
         t = self._clock.check(now)
         try:
@@ -687,10 +760,7 @@ class Hotline:
         except BaseException:
             self._recover()
             raise
-        self._time = t
-        self._clock.commit(t)
-        if self._keep_log:
-            self._log.append((t, input))
+        self._accept(t, input)
         return out
 
     # ------------------------------------------------------------------ timers
@@ -754,14 +824,22 @@ class Hotline:
         """Put the hotline back as it was before the failed call, from the input log."""
         if not self._keep_log:
             return
-        fresh = Hotline(self._definition, seed=self._seed, caller_lists=self._lists, keep_log=True)
+        fresh = Hotline(
+            self._definition,
+            seed=self._seed,
+            caller_lists=self._lists,
+            keep_intervals=self._keep_intervals,
+        )
         fresh._replay(self._log)
+        fresh._intervals = self._intervals  # those not taken yet, as before the call
         self.__dict__ = fresh.__dict__
 
-    def _replay(self, log: Iterable[tuple[float, HotlineInput | None]]) -> None:
+    def _replay(self, log: Iterable[tuple[float, HotlineInput | str | None]]) -> None:
         for at, item in log:
             if item is None:
                 self.advance(at)
+            elif isinstance(item, str):
+                self.close(at)
             else:
                 self.handle(item, at)
 
@@ -771,7 +849,8 @@ class Hotline:
         call_id = _text("call_id", call_id, empty=False)
         call = self._calls.get(call_id)
         if call is None or call.phase is _FINISHED:
-            raise UnknownIdError(kind="call", id=call_id, known=self.live_calls())
+            live = (cid for cid, c in self._calls.items() if c.phase is not _FINISHED)
+            raise UnknownIdError(kind="call", id=call_id, known=live)
         return call
 
     def _check_agent(self, agent_id: object) -> str:
@@ -1051,13 +1130,18 @@ class Hotline:
 
     def _do_leg_ended(self, item: AgentLegEnded, t: float, out: list[HotlineOutput]) -> None:
         call = self._calls[item.call_id]
+        opened = 0
         if item.outcome is not None:
             rules = self._agent_rules.get(item.outcome)
             if rules:
-                self._open_tickets(call, rules, call.queue, item.agent_id, t, item.fields, out)
+                opened = self._open_tickets(
+                    call, rules, call.queue, item.agent_id, t, item.fields, out, first=True
+                )
         try:
             events = self._engine.complete(call.id, t)
         except CallCenterError as error:
+            if opened:
+                raise  # the tickets are open: undone from the log
             raise _RefusedError(error) from error
         self._end_hold(call, t)
         out.append(_new_end_call(call_id=call.id, reason="agent hung up"))
@@ -1273,7 +1357,7 @@ class Hotline:
             except UnknownIdError:
                 waiting = False  # it left in the same batch of events
             if waiting:
-                position = engine.waiting(queue).index(call.id) + 1
+                position = engine.position(call.id)
                 if self._announce_wait:
                     total, count = self._talk[queue]
                     if count:
@@ -1317,7 +1401,14 @@ class Hotline:
         t: float,
         extra: Mapping[str, str],
         out: list[HotlineOutput],
-    ) -> None:
+        *,
+        first: bool = False,
+    ) -> int:
+        """Open the tickets of the rules that match ``queue``; return how many.
+
+        ``first``: this is the input's first change, so a refusal of the first
+        ticket has changed nothing yet.
+        """
         desk = self._desk
         opened = 0
         for rule in rules:
@@ -1327,12 +1418,13 @@ class Hotline:
             try:
                 desk.open(rule.workflow, actor=actor, now=t, fields=fields)
             except CallCenterError as error:
-                if opened:
+                if opened or not first:
                     raise
                 raise _RefusedError(error) from error
             opened += 1
         if opened:
             self._tickets(call.id, out)
+        return opened
 
     def _tickets(self, call_id: str | None, out: list[HotlineOutput]) -> None:
         out.extend(TicketUpdate(event=e, call_id=call_id) for e in self._desk.take_events())
@@ -1358,19 +1450,12 @@ class Hotline:
                 allowed=(),
                 reason="it was built with keep_log=False",
             )
-        from ._serial import input_to_dict
-
         return {
             "format": "callcenter.hotline",
             "version": 1,
             "hotline": self._definition.name,
             "seed": self._seed,
-            "log": [
-                {"at": at, "advance": True}
-                if item is None
-                else {"at": at, "input": input_to_dict(item)}
-                for at, item in self._log
-            ],
+            "log": [_logged(at, item) for at, item in self._log],
         }
 
     @classmethod
@@ -1380,8 +1465,12 @@ class Hotline:
         data: Mapping[str, Any],
         *,
         caller_lists: CallerLists | None = None,
+        keep_intervals: bool = False,
     ) -> Hotline:
         """Rebuild a hotline saved by :meth:`to_dict`, by replaying its input log.
+
+        The intervals of the replayed past are not kept (they were taken from the
+        original).
 
         Raises:
             InvalidArgumentError: ``data`` is not such a state, or was saved by a
@@ -1389,12 +1478,19 @@ class Hotline:
             CallCenterError: What replaying the log raises (a log that does not fit
                 the definition).
         """
-        from ._serial import read_state
-
         seed, log = read_state(definition, data)
         hotline = cls(definition, seed=seed, caller_lists=caller_lists)
         hotline._replay(log)
+        hotline._keep_intervals = bool(keep_intervals)
         return hotline
+
+
+def _logged(at: float, item: HotlineInput | str | None) -> dict[str, Any]:
+    if item is None:
+        return {"at": at, "advance": True}
+    if isinstance(item, str):
+        return {"at": at, "close": True}
+    return {"at": at, "input": input_to_dict(item)}
 
 
 _Check = Callable[[Hotline, Any], None]
