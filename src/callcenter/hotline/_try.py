@@ -40,6 +40,7 @@ from ..ivr import (
     SpeechHeard,
     Transfer,
 )
+from ..ivr import Command as IvrCommand
 from ._contract import (
     AgentLegAnswered,
     AgentLegDeclined,
@@ -141,7 +142,7 @@ def describe_output(output: HotlineOutput) -> str:
             assert_never(output)
 
 
-def _describe_command(command: object) -> str:
+def _describe_command(command: IvrCommand) -> str:
     match command:
         case Play(prompt=prompt, text=text, audio=audio, language=language):
             said = text if text is not None else f"<audio {audio}>"
@@ -161,7 +162,8 @@ def _describe_command(command: object) -> str:
             return f"callback to {number} booked in {queue!r}"
         case HangUp(reason=reason):
             return f"hang up ({reason})"
-    return repr(command)  # pragma: no cover - every IVR command matched
+        case _:
+            assert_never(command)
 
 
 @attrs.define
