@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -40,13 +41,16 @@ def test_a_call_from_the_menu_to_an_agent_and_back(
     assert "call c1: queued in 'tracking'" in out
     assert "call c1: ring agent enquiry-1 at 8001 (for 20 s)" in out
     assert "c1: from 13800138000, ringing in tracking with enquiry-1" in out
-    assert "enquiry-1: reserved" in out
+    first_board = out.split("calls:")[1]
+    assert re.search(r"\n  tracking +0 +1 +0 +0 +0 ", first_board)  # one call ringing
+    assert re.search(r"\n  enquiry-1 +reserved ", first_board)
     assert "call c1: connect with agent enquiry-1" in out
     assert "call c1: finished, record outcome answered" in out
     assert out.rstrip().endswith("[10:01:19] >")  # 1 + 1 + 1 + 60 + 1 + 15 seconds later
     final_board = out.rsplit("calls:", 1)[1]
     assert "(none)" in final_board
-    assert "enquiry-1: available" in final_board
+    assert re.search(r"\n  tracking +0 +0 +0 +1 +0 ", final_board)  # one answered
+    assert re.search(r"\n  enquiry-1 +available ", final_board)
 
 
 def test_the_ring_times_out_when_nobody_answers(
@@ -181,3 +185,17 @@ def test_no_typed_line_ends_in_a_traceback(lines: list[tuple[str, list[str]]]) -
     session = TrySession(hotline, now=1_791_424_800.0, stdin=io.StringIO(typed), stdout=out)
     assert session.run() == 0
     assert session.now >= 1_791_424_800.0
+
+
+def test_the_board_counts_abandons_and_shows_why_an_agent_is_away(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = run(
+        monkeypatch,
+        capsys,
+        "login business-1\nbreak business-1 lunch\ncall\npress 2\nwait 40\nboard\nhangup\nboard\n",
+    )
+    waiting, after = out.split("calls:")[1:]
+    assert re.search(r"\n  orders +1 +0 +0 +0 +0 +0:00:40", waiting)  # 40 s in the queue
+    assert re.search(r"\n  business-1 +not_ready +lunch ", waiting)
+    assert re.search(r"\n  orders +0 +0 +0 +0 +1 ", after)  # the caller gave up

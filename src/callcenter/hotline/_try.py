@@ -68,7 +68,7 @@ from ._contract import (
 )
 from ._definition import HotlineDefinition
 from ._document import load_hotline
-from ._runtime import Hotline
+from ._runtime import CallPhase, Hotline
 
 __all__ = ["TrySession", "add_try", "describe_output"]
 
@@ -95,7 +95,7 @@ commands (CALL defaults to the last call; times are seconds on a virtual clock):
                            the agent hangs up (OUTCOME, e.g. complaint, may open a ticket)
   wait SECONDS             the clock moves on; due timers fire
   next                     the clock moves to the hotline's next deadline
-  board                    the live calls and every agent's state, as the hotline sees them
+  board                    the live calls, the queues and the agents, as the hotline sees them
   help                     this list
   quit                     end the session
 """
@@ -218,6 +218,7 @@ class TrySession:
         self.stdin = stdin
         self.stdout = stdout
         self.view = _Phones()
+        self.ends: dict[str, dict[str, int]] = {}  # queue -> outcome -> calls
         self.last_call: str | None = None
         self.numbered = 0
 
@@ -277,6 +278,11 @@ class TrySession:
         """Print outputs, one a line, and keep the telephony's view up to date."""
         for output in outputs:
             self.view.see(output)
+            if type(output) is ContactFinished and output.record.queues:
+                queue = output.record.queues[-1]
+                ends = self.ends.setdefault(queue, {})
+                kind = output.record.outcome.value.split("_")[0]  # answered, abandoned...
+                ends[kind] = ends.get(kind, 0) + 1
             self.say(f"  -> {describe_output(output)}")
 
     def call_of(self, args: list[str], position: int) -> str:
@@ -438,24 +444,64 @@ def _next(session: TrySession, args: list[str]) -> None:
     session.move_clock(max(session.now, deadline))
 
 
+def _table(rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  " + "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes // 60}:{minutes % 60:02}:{secs:02}"
+
+
 def _board(session: TrySession, args: list[str]) -> None:
+    """The hotline's own view: live calls, then the ACD's queues and agents."""
     hotline = session.hotline
     session.say("calls:")
     live = hotline.live_calls()
+    talking: dict[str, int] = {}
     for call in live:
         view = hotline.call(call)
         where = view.phase.value
         if view.queue is not None:
             where += f" in {view.queue}"
+            if view.phase is CallPhase.CONNECTED:
+                talking[view.queue] = talking.get(view.queue, 0) + 1
         if view.agent is not None:
             where += f" with {view.agent}"
         since = session.now - view.arrived_at
         session.say(f"  {call}: from {view.caller or 'withheld'}, {where}, {since:.0f} s")
     if not live:
         session.say("  (none)")
+    snapshot = hotline.routing.snapshot(session.now)
+    rows = [["queue", "waiting", "ringing", "talking", "answered", "abandoned", "longest"]]
+    for queue in snapshot.queues:
+        done = session.ends.get(queue.queue, {})
+        rows.append(
+            [
+                queue.queue,
+                str(queue.waiting),
+                str(queue.ringing),
+                str(talking.get(queue.queue, 0)),
+                str(done.get("answered", 0)),
+                str(done.get("abandoned", 0)),
+                _clock(queue.longest_wait),
+            ]
+        )
+    session.say("queues (answered and abandoned: the calls of this session):")
+    for line in _table(rows):
+        session.say(line)
+    rows = [["agent", "state", "reason", "in state"]]
+    for agent in snapshot.agents:
+        rows.append(
+            [agent.agent_id, agent.state.value, agent.reason or "", _clock(agent.time_in_state)]
+        )
     session.say("agents:")
-    for agent in session.definition.routing.agents:
-        session.say(f"  {agent.id}: {hotline.agent_state(agent.id).value}")
+    for line in _table(rows):
+        session.say(line)
 
 
 def _help(session: TrySession, args: list[str]) -> None:
