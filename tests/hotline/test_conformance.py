@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -24,6 +25,7 @@ from callcenter.hotline import (
     StopRinging,
     input_from_dict,
     input_to_dict,
+    load_hotline,
 )
 from callcenter.ivr import Play
 from callcenter.testing import (
@@ -34,6 +36,7 @@ from callcenter.testing import (
     check_script,
     expect,
     run_conformance,
+    tianjin_hotline,
     tianjin_scripts,
 )
 
@@ -156,7 +159,7 @@ def test_a_wrong_endpoint_is_caught_at_every_ring() -> None:
     step, message = found["complaint-opens-ticket"][0]
     assert SCRIPTS["complaint-opens-ticket"].steps[step].note.startswith("presses 3")
     assert "endpoint='business-1'" in message
-    assert "endpoint='8004'" in message
+    assert "endpoint='8101'" in message
 
 
 def test_a_forgotten_timer_is_caught() -> None:
@@ -247,3 +250,9 @@ def test_a_script_that_says_refused_for_an_input_the_hotline_takes_is_reported()
     assert [d.message for d in result.differences] == [
         "the hotline took an input the script says it refuses"
     ]
+
+
+def test_the_kits_hotline_is_the_example_document() -> None:
+    """The kit builds it in Python (no files needed); it must not drift from the example."""
+    example = Path(__file__).resolve().parents[2] / "examples" / "hotline" / "tianjin.toml"
+    assert tianjin_hotline() == load_hotline(example)

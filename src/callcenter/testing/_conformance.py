@@ -692,7 +692,7 @@ def _complaint() -> Script:
             Step(
                 at=t + 4,
                 input=_keys(c, "3"),
-                expect=(expect(RingAgent, call_id=c, agent_id="business-1", endpoint="8004"),),
+                expect=(expect(RingAgent, call_id=c, agent_id="business-1", endpoint="8101"),),
                 note="presses 3: complaints; business-1's phone rings",
             ),
             Step(

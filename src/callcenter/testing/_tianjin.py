@@ -1,12 +1,10 @@
 """The Tianjin 400 hotline as one :class:`~callcenter.hotline.HotlineDefinition`.
 
-The definition the adapter conformance kit runs its scripted calls on: the IVR of
-``examples/ivr/tianjin-400.toml`` (waybill enquiry, orders, complaints, voicemail out
-of hours), the ACD of ``examples/scenarios/tianjin.toml`` (an enquiry group, a
-business group, two mobile seats), a VIP rule, a VIP caller with a dedicated agent,
-a blocked caller, and ticket rules for complaints and voicemail. It is built in
-Python so that the kit works from an installed package, without the repository's
-``examples/`` folder.
+The definition the adapter conformance kit runs its scripted calls on. It is the
+repository's ``examples/hotline/tianjin.toml`` with the two documents it names
+written inline (the IVR of ``examples/ivr/tianjin-400.toml`` and the ACD), so that
+the kit works from an installed package, without the ``examples/`` folder; a test
+keeps the two equal.
 """
 
 from __future__ import annotations
@@ -15,9 +13,7 @@ import datetime
 import tomllib
 from zoneinfo import ZoneInfo
 
-from ..hotline import Endpoint, HoldTreatment, HotlineDefinition, KnownCaller, Line, TicketRule
-from ..ivr import CallerStatus, flow_from_dict
-from ..routing import load_definition
+from ..hotline import HotlineDefinition, hotline_from_dict
 
 __all__ = [
     "TIANJIN_BLOCKED",
@@ -30,15 +26,90 @@ __all__ = [
 TIANJIN_LINE = "4008001234"
 """The Tianjin hotline's dialled number."""
 
-TIANJIN_VIP = "13900000088"
+TIANJIN_VIP = "13800000101"
 """A VIP customer's number; their dedicated agent is ``enquiry-1``."""
 
-TIANJIN_BLOCKED = "13000000666"
+TIANJIN_BLOCKED = "17000000666"
 """A harassing caller's number, on the block list."""
+
+_HOTLINE = """
+name = "tianjin"
+timezone = "Asia/Shanghai"
+answer_time = 20
+
+[lines.hotline]
+number = "4008001234"
+flow = "tianjin-400"
+language = "zh"
+
+[hold]
+music = "tianjin-hold"
+announce_every = 60
+
+[endpoints.enquiry-1]
+extension = "8001"
+
+[endpoints.enquiry-2]
+extension = "8002"
+
+[endpoints.enquiry-3]
+extension = "8003"
+
+[endpoints.business-1]
+extension = "8101"
+
+[endpoints.business-2]
+extension = "8102"
+
+[endpoints.sales-mobile-1]
+mobile = "+86 139 0000 0001"
+
+[endpoints.sales-mobile-2]
+mobile = "+86 139 0000 0002"
+
+[[callers]]
+number = "13800000101"
+status = "vip"
+tier = "VIP"
+agent = "enquiry-1"
+sticky_for = 30
+name = "天津港物流 王经理"
+
+[[callers]]
+number = "13800000102"
+status = "vip"
+tier = "VIP"
+agent = "enquiry-1"
+sticky_for = 30
+name = "滨海电商 李女士"
+
+[[callers]]
+number = "022 2345 6789"
+status = "vip"
+tier = "VIP"
+agent = "enquiry-1"
+sticky_for = 30
+name = "和平区仓储中心"
+
+[[callers]]
+number = "17000000666"
+status = "blocked"
+
+[[ticket_rules]]
+workflow = "complaint"
+agent_outcome = "complaint"
+queue = "complaints"
+fields = { category = "service" }
+
+[[ticket_rules]]
+workflow = "callback"
+ivr_result = "voicemail"
+fields = { reason = "voicemail left out of hours" }
+"""
 
 _ZONE = ZoneInfo("Asia/Shanghai")
 
-_FLOW = """
+_FLOW = '''
 name = "tianjin-400"
 start = "hours"
 languages = ["zh"]
@@ -48,25 +119,49 @@ on_no_match = "agent"
 on_error = "agent"
 max_steps = 60
 
+[attributes]
+line = "tianjin-400"
+
 [calendars.tianjin]
 name = "Tianjin 400 hotline"
 timezone = "Asia/Shanghai"
 weekly = { mon-fri = ["08:00-20:00"], sat = ["09:00-17:00"], sun = [] }
+holidays = [
+    { date = 2026-10-01, name = "National Day" },
+    { date = 2026-10-02, name = "National Day" },
+    { date = 2026-10-03, name = "National Day", hours = ["10:00-16:00"] },
+    { date = 2026-10-04, name = "National Day" },
+    { date = 2026-10-05, name = "National Day" },
+    { date = 2026-10-06, name = "National Day" },
+    { date = 2026-10-07, name = "National Day" },
+]
+makeup_workdays = [
+    { date = 2026-09-20, name = "National Day make-up" },
+    { date = 2026-10-10, name = "National Day make-up", as_weekday = "friday" },
+]
 
 [prompts]
 main_short.zh = "查询运单按1,下单按2,投诉建议按3,重听按0。"
 sorry_no_input.zh = "对不起,没有听到您的按键。"
 sorry_no_match.zh = "对不起,您的输入有误。"
-enter_waybill.zh = { text = "请输入您的12位运单号,以#号键结束。转人工查询请按0。", seconds = 6.5 }
+enter_waybill_short.zh = "请重新输入12位运单号,以#号键结束。"
 waybill_status.zh = "运单{waybill}的状态是:{waybill.status},当前位置:{waybill.location}。"
 waybill_unknown.zh = "没有找到运单{waybill},请核对后重新输入。"
 after_status.zh = "返回主菜单请按1,转人工请按0,结束通话请按9。"
-closed.zh = "现在是非工作时间,请在提示音后留言,按#号键结束。"
 thanks.zh = "感谢您的来电,再见。"
 
 [prompts.welcome.zh]
 text = "欢迎致电天津XX物流,查询运单请按1,业务下单请按2,投诉与建议请按3,重听请按0。"
 seconds = 9.0
+
+[prompts.enter_waybill.zh]
+text = "请输入您的12位运单号,以#号键结束。转人工查询请按0。"
+seconds = 6.5
+
+[prompts.closed.zh]
+text = """\
+现在是非工作时间,我们的服务时间是周一至周五8点到20点,周六9点到17点。\
+请在提示音后留言,按#号键结束。"""
 
 [nodes.hours]
 kind = "hours"
@@ -85,10 +180,12 @@ no_match_prompt = "sorry_no_match"
 [nodes.track]
 kind = "collect"
 prompt = "enter_waybill"
+short_prompt = "enter_waybill_short"
 store = "waybill"
 min_digits = 12
 max_digits = 12
 terminator = "#"
+# Waybill numbers never start with 0, so 0 can be the way to an agent.
 pattern = "[1-9][0-9]{11}"
 keys = { 0 = "agent_tracking" }
 next = "lookup"
@@ -158,7 +255,7 @@ next = "end"
 
 [nodes.end]
 kind = "hangup"
-"""
+'''
 
 _ROUTING = """
 cross_queue = "oldest_wait"
@@ -248,51 +345,14 @@ def tianjin_time(hour: int, minute: int = 0, second: float = 0.0, *, day: int = 
 def tianjin_hotline() -> HotlineDefinition:
     """The Tianjin 400 hotline: one line, its IVR, seven agents, VIP and blocked callers.
 
-    Open Monday to Friday 08:00-20:00 and Saturday 09:00-17:00 (Asia/Shanghai);
-    callers out of hours leave a voicemail, which opens a callback ticket. Complaints
-    that the agent reports with the outcome ``"complaint"`` open a complaint ticket.
-    The VIP caller :data:`TIANJIN_VIP` is offered to ``enquiry-1`` first (only to
-    them for 30 seconds); :data:`TIANJIN_BLOCKED` is rejected.
+    Open Monday to Friday 08:00-20:00 and Saturday 09:00-17:00 (Asia/Shanghai, with
+    the National Day holidays of 2026); callers out of hours leave a voicemail, which
+    opens a callback ticket. Complaints that the agent reports with the outcome
+    ``"complaint"`` open a complaint ticket. VIP callers such as :data:`TIANJIN_VIP`
+    are offered to ``enquiry-1`` first (only to them for 30 seconds);
+    :data:`TIANJIN_BLOCKED` is rejected.
     """
-    flow = flow_from_dict(tomllib.loads(_FLOW))
-    routing = load_definition(tomllib.loads(_ROUTING))
-    endpoints = {
-        agent.id: Endpoint(agent=agent.id, extension=f"80{index:02d}")
-        for index, agent in enumerate(routing.agents, start=1)
-        if not agent.id.startswith("sales-mobile")
-    }
-    endpoints["sales-mobile-1"] = Endpoint(agent="sales-mobile-1", mobile="+8613900000001")
-    endpoints["sales-mobile-2"] = Endpoint(agent="sales-mobile-2", mobile="+8613900000002")
-    return HotlineDefinition(
-        name="tianjin",
-        timezone="Asia/Shanghai",
-        lines=(Line(id="hotline", number=TIANJIN_LINE, flow="tianjin-400"),),
-        flows={"tianjin-400": flow},
-        routing=routing,
-        ticket_rules=(
-            TicketRule(
-                workflow="complaint",
-                agent_outcome="complaint",
-                fields={"category": "service"},
-            ),
-            TicketRule(
-                workflow="callback",
-                ivr_result="voicemail",
-                fields={"reason": "voicemail out of hours"},
-            ),
-        ),
-        callers=(
-            KnownCaller(
-                number=TIANJIN_VIP,
-                status=CallerStatus.VIP,
-                tier="VIP",
-                agent="enquiry-1",
-                sticky_for=30.0,
-                name="Tianjin Steel Co.",
-            ),
-            KnownCaller(number=TIANJIN_BLOCKED, status=CallerStatus.BLOCKED),
-        ),
-        endpoints=endpoints,
-        hold=HoldTreatment(music="hold-music", announce_every=60.0),
-        answer_time=20.0,
-    )
+    document = tomllib.loads(_HOTLINE)
+    document["flows"] = {"tianjin-400": tomllib.loads(_FLOW)}
+    document["routing"] = tomllib.loads(_ROUTING)
+    return hotline_from_dict(document, what="the Tianjin hotline")
