@@ -3,8 +3,10 @@
 Each test plays the telephony and the agents' desks around a ``Hotline`` built from a
 definition, the way tutorial 9 does: inputs with the time, outputs carried out, the
 timers woken at ``next_deadline()``. The Tianjin 400 hotline (seed 000) runs a morning
-of calls from ``examples/hotline/tianjin.toml``; the railway center (seed 002) switches
-a branch office's line to the central center at night.
+of calls from ``examples/hotline/tianjin.toml``; the Guangzhou center (seed 001) sends
+callers of its trilingual IVR to agents who speak their language and VIPs straight to
+their queue; the railway center (seed 002) switches a branch office's line to the
+central center at night.
 """
 
 from __future__ import annotations
@@ -26,13 +28,23 @@ from callcenter.hotline import (
     HotlineDefinition,
     HotlineInput,
     HotlineOutput,
+    KnownCaller,
     Line,
     RejectCall,
     RingAgent,
     TicketUpdate,
     load_hotline,
 )
-from callcenter.ivr import AskHost, CallerHungUp, DigitsPressed, HostAnswered, Play, PromptFinished
+from callcenter.ivr import (
+    AskHost,
+    CallerHungUp,
+    CallerStatus,
+    DigitsPressed,
+    HostAnswered,
+    Play,
+    PromptFinished,
+    load_flow,
+)
 from callcenter.metrics import Outcome
 from callcenter.routing import AgentDefinition, Membership, QueueDefinition, RoutingDefinition
 from callcenter.testing import tianjin_time
@@ -234,3 +246,63 @@ def test_a_branch_office_line_switches_to_the_central_center_at_night() -> None:
     opening = tianjin_time(8, day=9)
     phone.at(opening, CallArrived(call_id="open", line="02258880000", caller="13900004444"))
     assert phone.hotline.call("open").line == "tianjin-office"
+
+
+def guangzhou() -> HotlineDefinition:
+    """Seed 001: a trilingual IVR; callers reach agents who speak their language."""
+    flow = load_flow(ROOT / "examples" / "ivr" / "guangzhou-3lang.toml")
+    speakers = {"li": "mandarin", "chan": "cantonese", "smith": "english"}
+    agents = [
+        AgentDefinition(id=agent, skills={skill: 3}, queues=(Membership(queue="service"),))
+        for agent, skill in speakers.items()
+    ]
+    agents.append(AgentDefinition(id="expert", queues=(Membership(queue="vip"),)))
+    return HotlineDefinition(
+        name="guangzhou",
+        timezone="Asia/Shanghai",
+        lines=(Line(id="service", number="02088880000", flow="guangzhou-3lang"),),
+        flows={"guangzhou-3lang": flow},
+        routing=RoutingDefinition(
+            queues=(
+                QueueDefinition(id="service"),
+                QueueDefinition(id="vip"),
+                QueueDefinition(id="voicemail"),
+            ),
+            agents=tuple(agents),
+        ),
+        callers=(KnownCaller(number="13922220000", status=CallerStatus.VIP, name="陈先生"),),
+    )
+
+
+def test_guangzhou_callers_reach_an_agent_who_speaks_their_language() -> None:
+    phone = Telephony(Hotline(guangzhou()))
+    for agent in ("li", "chan", "smith", "expert"):
+        phone.at(tianjin_time(9), AgentLoggedIn(agent_id=agent))
+
+    # A Cantonese speaker picks 2 at the language menu, then waits at the welcome.
+    t = tianjin_time(10)
+    phone.at(t, CallArrived(call_id="yue", line="02088880000", caller="13800001111"))
+    phone.at(t + 3, keys("yue", "2"))
+    assert phone.prompts("yue") == ["choose_language", "welcome"]
+    welcome = [o for o in phone.outputs if type(o) is CallCommand and o.call_id == "yue"][-2]
+    assert type(welcome.command) is Play
+    assert welcome.command.language == "yue"
+    phone.at(t + 12, played("yue"))
+    phone.wait_until(t + 20)  # silence after the welcome: to an agent
+    assert phone.rings("yue") == ["chan"]
+    ring = next(o for o in phone.outputs if type(o) is RingAgent and o.call_id == "yue")
+    assert ring.context["language"] == "yue"
+
+    # An English speaker, the same way, reaches smith.
+    t = tianjin_time(10, 5)
+    phone.at(t, CallArrived(call_id="en", line="02088880000", caller="13800002222"))
+    phone.at(t + 3, keys("en", "3"))
+    phone.at(t + 12, played("en"))
+    phone.wait_until(t + 20)
+    assert phone.rings("en") == ["smith"]
+
+    # A VIP on the caller list skips the menus and goes to the VIP queue.
+    t = tianjin_time(10, 10)
+    phone.at(t, CallArrived(call_id="vip", line="02088880000", caller="13922220000"))
+    assert phone.prompts("vip") == []
+    assert phone.rings("vip") == ["expert"]
