@@ -27,7 +27,7 @@ True
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 from .errors import DefinitionError, InvalidArgumentError, Problem, Severity, _short_repr
 
@@ -98,6 +98,19 @@ def number_problem(
     Returns:
         A message naming what was expected and what came, or ``None`` if it is fine.
     """
+    kind = type(value)
+    if kind is float or kind is int:
+        # The common case, a plain finite number within bounds, decided without
+        # building the description that only a problem needs (this runs for every
+        # number of every event, record and contact that is built).
+        number = cast(float, value)
+        if (
+            -LARGEST <= number <= LARGEST
+            and (not integer or kind is int or number.is_integer())
+            and (minimum is None or (number > minimum if exclusive_minimum else number >= minimum))
+            and (maximum is None or number <= maximum)
+        ):
+            return None
     expected = expected_number(
         minimum=minimum,
         maximum=maximum,

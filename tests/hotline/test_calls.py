@@ -550,7 +550,7 @@ def test_close_ends_wrap_ups_and_agent_intervals_and_is_replayed() -> None:
 
 
 def test_intervals_are_dropped_unless_kept() -> None:
-    hotline = Hotline(definition())
+    hotline = Hotline(definition(), keep_intervals=False)
     hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
     hotline.handle(AgentNotReady(agent_id="li", reason="lunch"), NOON + 10)
     hotline.close(NOON + 20)

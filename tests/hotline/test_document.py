@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from callcenter._loading import read_document
 from callcenter.calendars import BusinessCalendar
-from callcenter.errors import CallCenterError, DefinitionError, Problem, Severity
+from callcenter.errors import CallCenterError, DefinitionError, DocumentError, Problem, Severity
 from callcenter.hotline import (
     IVR_RESULTS,
     Endpoint,
@@ -29,10 +29,14 @@ from callcenter.hotline import (
     TicketRule,
     check_hotline,
     hotline_from_dict,
+    hotline_to_dict,
     load_hotline,
 )
-from callcenter.ivr import CallerStatus, SessionResult, load_flow
+from callcenter.ivr import CallerStatus, SessionResult, flow_to_dict, load_flow
 from callcenter.routing import AgentDefinition, Membership, QueueDefinition, RoutingDefinition
+from callcenter.simulation import scenario_from_dict
+from callcenter.testing import routing_definitions
+from callcenter.tickets import workflow_to_dict
 
 from ..foundation.campaign import campaign_examples
 from ..foundation.test_loader_campaign import ACTIONS, NASTY, _mutate, _paths, _write
@@ -206,8 +210,10 @@ def test_the_routing_queues_are_checked_even_when_the_routing_does_not_load() ->
 def test_the_id_or_agent_inside_a_keyed_table_is_refused() -> None:
     data = _small()
     data["lines"]["main"]["id"] = "other"
+    data["lines"]["main"]["flow"] = "mian"
     data["endpoints"]["wang"]["agent"] = "li"
     found = _at(_problems(data))
+    assert "did you mean 'main'" in found["lines.main.flow"].message  # still checked
     assert "the id is the table's key" in found["lines.main.id"].message
     assert "the agent is the table's key" in found["endpoints.wang.agent"].message
 
@@ -303,7 +309,7 @@ def test_warnings_for_what_works_but_is_likely_wrong() -> None:
     found = _warnings(data)
     assert "li" in found["endpoints"].message
     assert "no line uses this flow" in found["flows.spare"].message
-    assert "no line uses this calendar" in found["calendars.day"].message
+    assert "no line and no flow uses this calendar" in found["calendars.day"].message
     assert "never used" in found["lines.main.queue"].message
     assert "blocked caller" in found["callers.0"].message
     assert "without an agent" in found["callers.1.sticky_for"].message
@@ -558,3 +564,76 @@ def test_hostile_hotline_documents_load_or_are_refused_by_the_library(
         assert not [p for p in check_hotline(hotline) if p.severity is Severity.ERROR]
         assert attrs.evolve(hotline) == hotline
     assert time.perf_counter() - started < TIME_LIMIT
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _round_trip(hotline: HotlineDefinition) -> HotlineDefinition:
+    return hotline_from_dict(json.loads(json.dumps(hotline_to_dict(hotline))))
+
+
+def test_the_tianjin_hotline_written_and_read_back_is_the_same() -> None:
+    hotline = load_hotline(TIANJIN)
+    again = _round_trip(hotline)
+    for name in ("name", "timezone", "answer_time", "lines", "routing", "ticket_rules"):
+        assert getattr(again, name) == getattr(hotline, name), name
+    for name in ("callers", "endpoints", "hold", "calendars"):
+        assert getattr(again, name) == getattr(hotline, name), name
+    assert again.workflows == hotline.workflows  # the built-in ones, the same objects
+    assert {k: flow_to_dict(f) for k, f in again.flows.items()} == {
+        k: flow_to_dict(f) for k, f in hotline.flows.items()
+    }
+    assert hotline_to_dict(again) == hotline_to_dict(hotline)
+
+
+def test_nested_files_are_written_inline(tmp_path: Path) -> None:
+    _files(tmp_path)
+    hotline = load_hotline(tmp_path / "hotline" / "hotline.toml")
+    document = hotline_to_dict(hotline)
+    assert isinstance(document["routing"], dict)
+    assert document["flows"]["main"]["start"] == "agent"
+    assert set(document["workflows"]) == {"lost"}  # the built-in ones are left out
+    assert document["calendars"]["day"]["timezone"] == "Asia/Shanghai"
+    again = _round_trip(hotline)
+    assert again.calendars == hotline.calendars
+    assert workflow_to_dict(again.workflows["lost"]) == workflow_to_dict(hotline.workflows["lost"])
+    assert hotline_to_dict(again) == document
+
+
+@settings(max_examples=30, deadline=None)
+@given(routing_definitions())
+def test_any_routing_definition_is_written_and_read_back(routing: RoutingDefinition) -> None:
+    hotline = HotlineDefinition(name="any", routing=routing)
+    assert _round_trip(hotline).routing == routing
+
+
+def test_a_flows_hours_node_may_use_a_calendar_of_the_hotline() -> None:
+    data = _small()
+    data["calendars"] = {"day": {"timezone": "UTC", "weekly": {"mon-sun": ["08:00-18:00"]}}}
+    data["flows"]["main"]["start"] = "hours"
+    data["flows"]["main"]["nodes"]["hours"] = {
+        "kind": "hours",
+        "calendar": "day",
+        "open": "agent",
+        "closed": "bye",
+    }
+    data["flows"]["main"]["nodes"]["bye"] = {"kind": "hangup"}
+    hotline = hotline_from_dict(data)
+    assert hotline.flows["main"].calendars["day"] is hotline.calendars["day"]
+    assert check_hotline(hotline) == []  # the calendar is used: no warning
+    del data["calendars"]
+    assert "flows.main.nodes.hours.calendar" in _at(_problems(data))
+
+
+@pytest.mark.parametrize("name", ["\x00.toml", "\ud800.toml", "a\x00b.json"])
+def test_a_file_name_no_file_can_have_is_a_library_error(name: str) -> None:
+    with pytest.raises(DocumentError, match="not a name a file can have"):
+        read_document(name)
+    data = _small()
+    data["flows"]["main"] = name
+    assert "not a name a file can have" in _at(_problems(data))["flows.main"].message
+    scenario = read_document(EX / "scenarios" / "tianjin.toml")
+    scenario["hotline"] = name
+    with pytest.raises(DefinitionError, match="not a name a file can have"):
+        scenario_from_dict(scenario, base=EX / "scenarios")

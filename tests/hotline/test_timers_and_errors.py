@@ -179,7 +179,7 @@ def test_definition_problems_are_reported_at_once_with_paths() -> None:
         lines=(
             *base.lines,
             Line(id="x", number="1", flow="nope"),
-            Line(id="x", number="2", queue="nope", closed_line="x"),
+            Line(id="y", number="2", queue="nope", closed_line="y"),
         ),
         ticket_rules=(TicketRule(workflow="nope"),),
     )
@@ -187,10 +187,9 @@ def test_definition_problems_are_reported_at_once_with_paths() -> None:
         Hotline(bad)
     paths = {p.path for p in caught.value.problems}
     assert {
-        "lines.2.flow",
-        "lines.3.id",
-        "lines.3.queue",
-        "lines.3.closed_line",
+        "lines.x.flow",
+        "lines.y.queue",
+        "lines.y.closed_line",
         "ticket_rules.0.workflow",
         "ticket_rules.0",
     } <= paths

@@ -260,3 +260,16 @@ def test_a_file_without_permission_gives_a_library_error(tmp_path: Path) -> None
         path = Path("/proc/locked.db")
     with pytest.raises(StoreError, match=r"locked\.db"):
         _open_and_read(path)
+
+
+@given(st.text(alphabet="0123456789+86 -()", max_size=30))
+def test_plain_digits_normalize_as_the_same_number_written_with_a_space(number: str) -> None:
+    # A number of plain digits takes a shortcut; with a trailing space it takes the
+    # full path. Both must give the same form, or refuse it alike.
+    def outcome(text: str) -> str:
+        try:
+            return normalize_number(text)
+        except InvalidArgumentError:
+            return "refused"
+
+    assert outcome(number) == outcome(number + " ")

@@ -45,6 +45,7 @@ from ._definition import Line as Line
 from ._definition import TicketRule as TicketRule
 from ._document import check_hotline as check_hotline
 from ._document import hotline_from_dict as hotline_from_dict
+from ._document import hotline_to_dict as hotline_to_dict
 from ._document import load_hotline as load_hotline
 from ._runtime import CallPhase as CallPhase
 from ._runtime import CallView as CallView
@@ -94,6 +95,7 @@ __all__ = [
     "check_hotline",
     "contact_from_enqueue",
     "hotline_from_dict",
+    "hotline_to_dict",
     "input_from_dict",
     "input_to_dict",
     "load_hotline",

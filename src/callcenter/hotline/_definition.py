@@ -135,7 +135,8 @@ class Endpoint:
             _phone(problems, "mobile", self.mobile)
         if isinstance(self.sip_uri, str) and not self.sip_uri.startswith(("sip:", "sips:")):
             problems.add(
-                "sip_uri", f"expected a SIP address such as 'sip:8001@pbx', got {self.sip_uri!r}"
+                "sip_uri",
+                f"expected a SIP address such as 'sip:8001@pbx', got {short_repr(self.sip_uri)}",
             )
         if self.extension is None and self.sip_uri is None and self.mobile is None:
             problems.add("", "give at least one of extension, sip_uri or mobile: where to ring")

@@ -55,9 +55,17 @@ from .._checks import number_problem, short_repr
 from ..calendars import BusinessCalendar
 from ..errors import DefinitionError, DocumentError, InvalidArgumentError, Problem, Severity
 from ..errors import did_you_mean as _did_you_mean
-from ..ivr import CallerStatus, Flow, SessionResult, check_flow, flow_from_dict, normalize_number
+from ..ivr import (
+    CallerStatus,
+    Flow,
+    SessionResult,
+    check_flow,
+    flow_from_dict,
+    flow_to_dict,
+    normalize_number,
+)
 from ..routing import RoutingDefinition, check_definition, load_definition
-from ..tickets import BUILTIN_WORKFLOWS, Workflow, workflow_from_dict
+from ..tickets import BUILTIN_WORKFLOWS, Workflow, workflow_from_dict, workflow_to_dict
 from ._definition import (
     Endpoint,
     HoldTreatment,
@@ -67,7 +75,7 @@ from ._definition import (
     TicketRule,
 )
 
-__all__ = ["check_hotline", "hotline_from_dict", "load_hotline"]
+__all__ = ["check_hotline", "hotline_from_dict", "hotline_to_dict", "load_hotline"]
 
 T = TypeVar("T")
 
@@ -216,7 +224,9 @@ def check_hotline(definition: HotlineDefinition) -> list[Problem]:
     * ``timezone`` is an IANA time zone;
     * lines: ids and numbers unique (and no line's id another line's number); the
       flow, queue, calendar and ``closed_line`` each line names exist; the language
-      is one its flow speaks; ``closed_line`` hand-overs end somewhere (no cycle);
+      is one its flow speaks; something answers each line (a flow, a queue, or the
+      routing rules' default queue); a ``closed_line`` has a calendar, is another
+      line, and the hand-overs end somewhere (no cycle);
     * flows: the problems :func:`~callcenter.ivr.check_flow` finds, with the
       routing definition's queues as the queues that exist; the routing
       definition's problems (:func:`~callcenter.routing.check_definition`); the
@@ -224,14 +234,15 @@ def check_hotline(definition: HotlineDefinition) -> list[Problem]:
     * endpoints: each agent exists in the routing definition, under its own key;
     * known callers: numbers unique (as :func:`~callcenter.ivr.normalize_number`
       writes them), their dedicated agents exist;
-    * ticket rules: the workflow and queue exist.
+    * ticket rules: the workflow and queue exist; each rule says when it applies
+      (an ``ivr_result``, an ``agent_outcome``, or both).
 
     Warnings (:attr:`~callcenter.errors.Severity.WARNING`) for what works but is
     likely wrong: agents without an endpoint (their offers ring at the agent id),
     flows and calendars no line uses, a line that names both a flow and a queue, a
     blocked caller with a dedicated agent, a ``sticky_for`` without an agent, a ticket
     rule that can never apply or that opens tickets lacking the fields their workflow
-    needs.
+    needs, two agents ringing at one place.
 
     Paths are those of the hotline document: lines by id (``lines.hotline.flow``),
     flows, workflows, calendars and endpoints by key, callers and ticket rules by
@@ -303,14 +314,15 @@ def _cross_problems(parts: _Parts, *, routing_errors: bool) -> Iterator[Problem]
         yield from _prefixed("routing", found)
     for name, calendar in parts.calendars.items():
         yield from _prefixed(f"calendars.{name}", calendar.problems())
-    if parts.lines_complete:
+    if parts.lines_complete and len(parts.flows) == len(parts.flow_names):
         used = {line.calendar for _, line in parts.lines}
-        for name in parts.calendars:
-            if name not in used:
+        in_flows = {id(c) for flow in parts.flows.values() for c in flow.calendars.values()}
+        for name, calendar in parts.calendars.items():
+            if name not in used and id(calendar) not in in_flows:
                 yield Problem(
                     path=f"calendars.{name}",
-                    message="no line uses this calendar (a flow's hours nodes use the "
-                    "calendars of the flow's own document)",
+                    message="no line and no flow uses this calendar (a flow's hours node "
+                    "takes a calendar of the flow's own document before the hotline's)",
                     severity=_WARNING,
                 )
     yield from _caller_problems(parts, agents)
@@ -618,9 +630,6 @@ class _Loader:
         except DocumentError as exc:
             self.add(path, str(exc))
             return None
-        except (OSError, ValueError) as exc:  # a name no file system takes
-            self.add(path, f"cannot read {short_repr(value)}: {exc.__class__.__name__}")
-            return None
         self.files[path] = value
         return data
 
@@ -661,7 +670,7 @@ class _Loader:
     ) -> tuple[list[tuple[str, T]], bool]:
         """A table of tables keyed by ``field`` (lines by id, endpoints by agent)."""
         built: list[tuple[str, T]] = []
-        complete = True
+        complete = isinstance(data.get(key, {}), Mapping)
         for name, body in self.table(data, key, what).items():
             path = f"{key}.{name}"
             if isinstance(body, Mapping) and field in body:
@@ -671,7 +680,7 @@ class _Loader:
                     "leave it out",
                 )
                 complete = False
-                continue
+                body = {k: v for k, v in body.items() if k != field}
             table = {**body, field: str(name)} if isinstance(body, Mapping) else body
             item = self.structure(table, cl, path)
             if item is None:
@@ -690,28 +699,23 @@ class _Loader:
             self.absorb(exc, key)
             return default
 
-    def load(self, data: Mapping[str, Any]) -> tuple[HotlineDefinition | None, _Parts]:
-        for key in data:
-            if key not in _KEYS:
-                self.add(
-                    str(key),
-                    f"unknown key {short_repr(key)}{_did(key, list(_KEYS))}; expected one of: "
-                    f"{', '.join(sorted(_KEYS))}",
-                )
-        parts = _Parts()
+    def top_level(self, data: Mapping[str, Any], parts: _Parts) -> tuple[str, str, float]:
+        """The name, time zone and service-level threshold."""
         if "name" not in data:
             self.add("name", "required field missing")
         name = self.scalar(data, "name", str, "")
         if "name" in data and isinstance(data["name"], str) and not name.strip():
             self.add("name", "expected a non-empty text, got an empty one")
         timezone = self.scalar(data, "timezone", str, "UTC")
+        if "timezone" in data and isinstance(data["timezone"], str):
+            parts.timezone = timezone  # checked with the cross-references
         answer_time = self.scalar(data, "answer_time", float, 20.0)
         message = number_problem(answer_time, minimum=0)
         if message is not None:
             self.add("answer_time", message)
-        if "timezone" in data and isinstance(data["timezone"], str):
-            parts.timezone = timezone
+        return name, timezone, answer_time
 
+    def calendars(self, data: Mapping[str, Any], parts: _Parts) -> None:
         for key, value in self.table(data, "calendars", "calendars").items():
             path = f"calendars.{key}"
             parts.calendar_names.append(str(key))
@@ -724,78 +728,102 @@ class _Loader:
                 except DefinitionError as exc:
                     self.absorb(exc, path)
 
+    def flows(self, data: Mapping[str, Any], parts: _Parts) -> None:
         for key, value in self.table(data, "flows", "flows").items():
             path = f"flows.{key}"
             parts.flow_names.append(str(key))
             document = self.nested(path, value, "flow")
             if document is not None:
+                calendars = _named(document, parts.calendars)
                 try:
                     parts.flows[str(key)] = flow_from_dict(
-                        document, calendars=_named(document, parts.calendars), what=f"flow {key!r}"
+                        document, calendars=calendars, what=f"flow {key!r}"
                     )
                 except DefinitionError as exc:
                     self.absorb(exc, path)
 
-        routing_given = "routing" in data
-        routing: RoutingDefinition | None = RoutingDefinition()
-        if routing_given:
-            document = self.nested("routing", data["routing"], "routing definition")
-            routing = None
-            if document is not None:
-                try:
-                    routing = load_definition(document)
-                except DefinitionError as exc:
-                    self.absorb(exc, "routing")
-                    parts.queue_ids = _raw_ids(document, "queues")
-                    parts.agent_ids = _raw_ids(document, "agents")
-        parts.routing = routing
+    def routing(self, data: Mapping[str, Any], parts: _Parts) -> None:
+        """The routing definition (an empty one when the document has none)."""
+        if "routing" not in data:
+            parts.routing = RoutingDefinition()
+            return
+        document = self.nested("routing", data["routing"], "routing definition")
+        if document is None:
+            return
+        try:
+            parts.routing = load_definition(document)
+        except DefinitionError as exc:
+            self.absorb(exc, "routing")
+            parts.queue_ids = _raw_ids(document, "queues")
+            parts.agent_ids = _raw_ids(document, "agents")
 
+    def workflows(self, data: Mapping[str, Any], parts: _Parts) -> None:
+        """The built-in workflows, and the document's (which replace one of a name)."""
         parts.workflows = dict(BUILTIN_WORKFLOWS)
         parts.workflow_names = list(BUILTIN_WORKFLOWS)
-        given_workflows: dict[str, Workflow] = {}
         for key, value in self.table(data, "workflows", "workflows").items():
             path = f"workflows.{key}"
             if str(key) not in parts.workflow_names:
                 parts.workflow_names.append(str(key))
             parts.workflows.pop(str(key), None)
             document = self.nested(path, value, "workflow")
-            if document is not None:
-                try:
-                    workflow = workflow_from_dict(document, what=f"workflow {key!r}")
-                except DefinitionError as exc:
-                    self.absorb(exc, path)
-                    continue
-                if workflow.name != key:
-                    self.add(
-                        f"{path}.name",
-                        f"the workflow is named {workflow.name!r} but listed as {key!r}; "
-                        "a ticket desk knows a workflow by its name: use the same",
-                    )
-                    continue
-                parts.workflows[str(key)] = given_workflows[str(key)] = workflow
+            if document is None:
+                continue
+            try:
+                workflow = workflow_from_dict(document, what=f"workflow {key!r}")
+            except DefinitionError as exc:
+                self.absorb(exc, path)
+                continue
+            if workflow.name != key:
+                self.add(
+                    f"{path}.name",
+                    f"the workflow is named {workflow.name!r} but listed as {key!r}; "
+                    "a ticket desk knows a workflow by its name: use the same",
+                )
+                continue
+            parts.workflows[str(key)] = workflow
 
+    def listed(
+        self, data: Mapping[str, Any], key: str, cl: type[T], what: str
+    ) -> list[tuple[int, T]]:
+        """A list of tables (``[[callers]]``), each by its index; stand-ins for the broken."""
+        built: list[tuple[int, T]] = []
+        for index, item in enumerate(self.items(data, key, what)):
+            instance = self.structure(item, cl, f"{key}.{index}")
+            if instance is None:
+                instance = _stand_in(cl, item)
+                self.stand_ins.add(id(instance))
+            built.append((index, instance))
+        return built
+
+    def load(self, data: Mapping[str, Any]) -> tuple[HotlineDefinition | None, _Parts]:
+        """Load every part of the document; the definition is ``None`` on any error."""
+        for key in data:
+            if key not in _KEYS:
+                self.add(
+                    str(key),
+                    f"unknown key {short_repr(key)}{_did(key, list(_KEYS))}; expected one of: "
+                    f"{', '.join(sorted(_KEYS))}",
+                )
+        parts = _Parts()
+        name, timezone, answer_time = self.top_level(data, parts)
+        self.calendars(data, parts)
+        self.flows(data, parts)
+        self.routing(data, parts)
+        self.workflows(data, parts)
         parts.lines, parts.lines_complete = self.keyed(data, "lines", "id", Line, "lines")
         parts.endpoints, parts.endpoints_complete = self.keyed(
             data, "endpoints", "agent", Endpoint, "endpoints by agent id"
         )
-        for index, item in enumerate(self.items(data, "callers", "known callers")):
-            caller = self.structure(item, KnownCaller, f"callers.{index}")
-            if caller is None:
-                caller = _stand_in(KnownCaller, item)
-                self.stand_ins.add(id(caller))
-            parts.callers.append((index, caller))
-        for index, item in enumerate(self.items(data, "ticket_rules", "ticket rules")):
-            rule = self.structure(item, TicketRule, f"ticket_rules.{index}")
-            if rule is None:
-                rule = _stand_in(TicketRule, item)
-                self.stand_ins.add(id(rule))
-            parts.ticket_rules.append((index, rule))
+        parts.callers = self.listed(data, "callers", KnownCaller, "known callers")
+        parts.ticket_rules = self.listed(data, "ticket_rules", TicketRule, "ticket rules")
         hold = HoldTreatment()
         if "hold" in data:
             hold = self.structure(data["hold"], HoldTreatment, "hold") or hold
 
         parts.stand_ins = self.stand_ins
         self.problems.extend(_cross_problems(parts, routing_errors=False))
+        routing = parts.routing
         if any(p.severity is Severity.ERROR for p in self.problems) or routing is None:
             return None, parts
         definition = HotlineDefinition(
@@ -893,3 +921,91 @@ def load_hotline(path: str | Path) -> HotlineDefinition:
     """
     path = Path(path)
     return hotline_from_dict(_loading.read_document(path), base=path.parent, what=f"hotline {path}")
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _plain(value: object) -> Any:
+    """A value as a document holds it: tables, lists, text, numbers, booleans, no null."""
+    if isinstance(value, Mapping):
+        return {str(_plain(k)): _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, set | frozenset):
+        return sorted((_plain(v) for v in value), key=str)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, CallerStatus | SessionResult):
+        return value.value
+    return value
+
+
+def _compact(instance: object, leave_out: str = "") -> dict[str, Any]:
+    """An attrs instance's fields that differ from their defaults, as a document table."""
+    table: dict[str, Any] = {}
+    for field in attrs.fields(cast(Any, type(instance))):
+        if not field.init or field.name == leave_out:
+            continue
+        value = getattr(instance, field.name)
+        default = field.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = default.factory()
+        if value is None or (default is not attrs.NOTHING and value == default):
+            continue
+        table[field.name] = _plain(_CONVERTER.unstructure(value))
+    return table
+
+
+def hotline_to_dict(definition: HotlineDefinition) -> dict[str, Any]:
+    """The hotline as a document that :func:`hotline_from_dict` reads back.
+
+    Everything is written inline (flows, the routing definition, workflows and
+    calendars in their own formats); values at their defaults are left out, and so
+    are the built-in workflows, which every hotline document has. The document holds
+    only tables, lists, text, numbers and booleans: ``json.dumps`` writes it.
+
+    A workflow built in code with guard functions is written with the guards' names,
+    as :func:`~callcenter.tickets.workflow_to_dict` does; a document cannot name
+    functions, so such a hotline does not load back.
+
+    >>> from callcenter.hotline import HotlineDefinition, Line
+    >>> hotline_to_dict(HotlineDefinition(name="tiny",
+    ...     lines=(Line(id="main", number="4008001234", queue="enquiry"),)))
+    {'name': 'tiny', 'lines': {'main': {'number': '4008001234', 'queue': 'enquiry'}}}
+    """
+    document: dict[str, Any] = {"name": definition.name}
+    if definition.timezone != "UTC":
+        document["timezone"] = definition.timezone
+    if definition.answer_time != 20.0:
+        document["answer_time"] = definition.answer_time
+    if definition.lines:
+        document["lines"] = {line.id: _compact(line, "id") for line in definition.lines}
+    if definition.flows:
+        document["flows"] = {
+            name: _plain(flow_to_dict(flow)) for name, flow in definition.flows.items()
+        }
+    routing = _plain(_CONVERTER.unstructure(definition.routing))
+    if definition.routing != RoutingDefinition():
+        document["routing"] = routing
+    workflows = {
+        name: _plain(workflow_to_dict(workflow))
+        for name, workflow in definition.workflows.items()
+        if BUILTIN_WORKFLOWS.get(name) is not workflow
+    }
+    if workflows:
+        document["workflows"] = workflows
+    if definition.ticket_rules:
+        document["ticket_rules"] = [_compact(rule) for rule in definition.ticket_rules]
+    if definition.calendars:
+        document["calendars"] = {
+            name: _plain(calendar.to_dict()) for name, calendar in definition.calendars.items()
+        }
+    if definition.callers:
+        document["callers"] = [_compact(caller) for caller in definition.callers]
+    if definition.endpoints:
+        document["endpoints"] = {
+            agent: _compact(endpoint, "agent") for agent, endpoint in definition.endpoints.items()
+        }
+    hold = _compact(definition.hold)
+    if hold:
+        document["hold"] = hold
+    return document

@@ -70,17 +70,16 @@ from ..errors import (
     IllegalTransitionError,
     InvalidArgumentError,
     Problem,
+    Severity,
     UnknownIdError,
 )
 from ..ivr import (
-    CallbackNode,
     CallerHungUp,
     CallerLists,
     CallerStatus,
     Command,
     DigitsPressed,
     Enqueue,
-    EnqueueNode,
     HostAnswered,
     HostFailed,
     HostNotFound,
@@ -142,6 +141,7 @@ from ._contract import (
     WrapUpDone,
 )
 from ._definition import HotlineDefinition, KnownCaller, Line, TicketRule
+from ._document import check_hotline
 from ._seam import contact_from_enqueue
 from ._serial import input_to_dict, read_state
 
@@ -330,81 +330,28 @@ def _endpoint_of(definition: HotlineDefinition, agent_id: str, mobile: str | Non
 
 
 def definition_problems(definition: HotlineDefinition) -> list[Problem]:
-    """What keeps a :class:`Hotline` from running ``definition`` (references only).
+    """The errors that keep a :class:`Hotline` from running ``definition``.
 
-    The runtime's own guard: every name a line, a flow's queue, a ticket rule, a
-    known caller or an endpoint uses must exist, so that no call can reach a name
-    the engines do not know.
+    The errors of :func:`~callcenter.hotline.check_hotline` (every name a line, a
+    flow, a ticket rule, a known caller or an endpoint uses exists...), and one rule
+    of the runtime's own: a ticket rule for an IVR result gives every field its
+    workflow needs to open a ticket, since no agent is there to add them (a refused
+    ticket would refuse the caller's last input).
     """
-    problems: list[Problem] = []
-
-    def add(path: str, message: str) -> None:
-        problems.append(Problem(path=path, message=message))
-
-    queues = {q.id for q in definition.routing.queues}
-    agents = {a.id for a in definition.routing.agents}
-    ids: set[str] = set()
-    numbers: set[str] = set()
-    line_ids = {line.id for line in definition.lines}
-    fallback = definition.routing.rules.default_queue
-    for index, line in enumerate(definition.lines):
-        path = f"lines.{index}"
-        if line.id in ids:
-            add(f"{path}.id", f"line id {line.id!r} is used twice")
-        if line.number in numbers:
-            add(f"{path}.number", f"number {line.number!r} is used by two lines")
-        ids.add(line.id)
-        numbers.add(line.number)
-        if line.flow is not None:
-            flow = definition.flows.get(line.flow)
-            if flow is None:
-                add(f"{path}.flow", f"unknown flow {line.flow!r}")
-            elif line.language is not None and line.language not in flow.languages:
-                add(
-                    f"{path}.language",
-                    f"language {line.language!r} is not one of the flow's {list(flow.languages)}",
-                )
-        elif line.queue is None and fallback is None:
-            add(f"{path}.queue", "a line without a flow needs a queue (or a default_queue)")
-        if line.queue is not None and line.queue not in queues:
-            add(f"{path}.queue", f"unknown queue {line.queue!r}")
-        if line.calendar is not None and line.calendar not in definition.calendars:
-            add(f"{path}.calendar", f"unknown calendar {line.calendar!r}")
-        if line.closed_line is not None:
-            if line.closed_line not in line_ids or line.closed_line == line.id:
-                add(f"{path}.closed_line", f"expected another line's id, got {line.closed_line!r}")
-            if line.calendar is None:
-                add(f"{path}.closed_line", "a closed_line needs a calendar")
-    for name, flow in definition.flows.items():
-        for node in flow.nodes.values():
-            if isinstance(node, EnqueueNode | CallbackNode) and node.queue not in queues:
-                add(f"flows.{name}.nodes.{node.id}.queue", f"unknown queue {node.queue!r}")
+    problems = [p for p in check_hotline(definition) if p.severity is Severity.ERROR]
     for index, rule in enumerate(definition.ticket_rules):
-        path = f"ticket_rules.{index}"
         workflow = definition.workflows.get(rule.workflow)
-        if workflow is None:
-            add(f"{path}.workflow", f"unknown workflow {rule.workflow!r}")
-        elif rule.ivr_result is not None:
-            # No agent is there to add fields: the rule must give what opening needs.
-            missing = set(workflow.required_on_open) - {"customer_phone", *rule.fields}
-            if missing:
-                add(
-                    f"{path}.fields",
-                    f"workflow {rule.workflow!r} needs {sorted(missing)} to open a ticket; "
-                    "an IVR result has no agent to give them: set them in the rule",
+        if workflow is None or rule.ivr_result is None:
+            continue
+        missing = set(workflow.required_on_open) - {"customer_phone", *rule.fields}
+        if missing:
+            problems.append(
+                Problem(
+                    path=f"ticket_rules.{index}.fields",
+                    message=f"workflow {rule.workflow!r} needs {sorted(missing)} to open a "
+                    "ticket; an IVR result has no agent to give them: set them in the rule",
                 )
-        if rule.ivr_result is None and rule.agent_outcome is None:
-            add(path, "a ticket rule needs an ivr_result or an agent_outcome")
-        if rule.queue is not None and rule.queue not in queues:
-            add(f"{path}.queue", f"unknown queue {rule.queue!r}")
-    for index, known in enumerate(definition.callers):
-        if known.agent is not None and known.agent not in agents:
-            add(f"callers.{index}.agent", f"unknown agent {known.agent!r}")
-    for agent_id, endpoint in definition.endpoints.items():
-        if agent_id not in agents:
-            add(f"endpoints.{agent_id}", f"unknown agent {agent_id!r}")
-        elif endpoint.agent != agent_id:
-            add(f"endpoints.{agent_id}.agent", f"expected {agent_id!r}, got {endpoint.agent!r}")
+            )
     return problems
 
 
@@ -425,8 +372,9 @@ class Hotline:
             with every input: a long-running host saves and restarts from a
             snapshot now and then.
         keep_intervals: Keep the agents' state intervals for
-            :meth:`take_intervals` (occupancy and time-per-state reports); without
-            it they are dropped as they close.
+            :meth:`take_intervals` (occupancy and time-per-state reports); a
+            long-running host that does not want them turns it off, or they pile
+            up until taken.
 
     Raises:
         InvalidArgumentError: ``definition`` is not a :class:`HotlineDefinition`, or
@@ -473,7 +421,7 @@ class Hotline:
         seed: int = 0,
         caller_lists: CallerLists | None = None,
         keep_log: bool = True,
-        keep_intervals: bool = False,
+        keep_intervals: bool = True,
     ) -> None:
         given: object = definition
         if not isinstance(given, HotlineDefinition):
@@ -678,7 +626,9 @@ class Hotline:
     def take_intervals(self) -> list[AgentStateInterval]:
         """Return and forget the agents' state intervals closed so far.
 
-        Empty unless the hotline was built with ``keep_intervals=True``.
+        Each interval (an agent's state from one change to the next) is returned
+        once; occupancy, utilization and the agent reports are computed from them.
+        Always empty for a hotline built with ``keep_intervals=False``.
         """
         intervals = self._intervals
         self._intervals = []
@@ -686,8 +636,11 @@ class Hotline:
 
     @property
     def open_contacts(self) -> int:
-        """Calls seen whose record is not out yet (live, or in the agent's wrap-up)."""
-        return len(self._calls)
+        """Calls seen whose record is not out yet (live, or in the agent's wrap-up).
+
+        ``O(1)``.
+        """
+        return self._builder.open_contacts
 
     def _accept(self, t: float, item: HotlineInput | str | None) -> None:
         """Commit a call that succeeded at ``t``: the clock, the log, the intervals."""
@@ -1465,7 +1418,7 @@ class Hotline:
         data: Mapping[str, Any],
         *,
         caller_lists: CallerLists | None = None,
-        keep_intervals: bool = False,
+        keep_intervals: bool = True,
     ) -> Hotline:
         """Rebuild a hotline saved by :meth:`to_dict`, by replaying its input log.
 
@@ -1481,6 +1434,7 @@ class Hotline:
         seed, log = read_state(definition, data)
         hotline = cls(definition, seed=seed, caller_lists=caller_lists)
         hotline._replay(log)
+        hotline._intervals = []  # the original's, taken there
         hotline._keep_intervals = bool(keep_intervals)
         return hotline
 

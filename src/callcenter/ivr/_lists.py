@@ -72,6 +72,14 @@ def normalize_number(number: str) -> str:
             digits and a leading ``+`` remain; or more than 24 digits.
     """
     given: object = number
+    if (
+        type(given) is str
+        and number.isdigit()
+        and number.isascii()
+        and len(number) <= MAX_NUMBER_DIGITS
+        and not number.startswith("00")
+    ):
+        return number  # already national digits: the form every step below keeps
     if not isinstance(given, str) or len(number) > 4 * MAX_NUMBER_DIGITS:
         raise InvalidArgumentError(
             name="number", expected="a phone number (text of digits)", got=number

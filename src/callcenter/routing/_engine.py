@@ -385,7 +385,11 @@ class RoutingEngine:
         """
         if not isinstance(contact, Contact):
             raise InvalidArgumentError(name="contact", expected="a Contact", got=contact)
-        decision = self._definition.rules.decide(
+        rules = self._definition.rules
+        if queue is not None and not rules.rules:
+            # No rule to read: the decision would be the contact as it is, in ``queue``.
+            return self.enqueue(contact, queue, now, since=since)
+        decision = rules.decide(
             contact.attributes, priority=contact.priority, age_bonus=contact.age_bonus, queue=queue
         )
         return self.enqueue(decision.apply(contact), decision.queue, now, since=since)

@@ -112,13 +112,17 @@ class RoutingDecision:
     def apply(self, contact: Contact) -> Contact:
         """Return ``contact`` with this decision's priority, bonus and extra skills.
 
-        The contact itself when the decision changes none of them (no second
-        contact is built and checked).
+        The contact itself when the decision changes none of them (no rule, or rules
+        that only choose the queue): routing every call through the rules then costs
+        no second contact.
         """
+        priority, bonus = self.priority, self.age_bonus
         if (
             not self.skills
-            and self.priority == contact.priority
-            and self.age_bonus == contact.age_bonus
+            and type(priority) is type(contact.priority)
+            and priority == contact.priority
+            and type(bonus) is type(contact.age_bonus)
+            and bonus == contact.age_bonus
         ):
             return contact
         return attrs.evolve(

@@ -1,47 +1,77 @@
-"""The scenario driver: simulated callers and agents around the library's real engines.
+"""The scenario driver: simulated telephony and simulated people around a real hotline.
 
 :func:`simulate` runs one day of a :class:`~callcenter.simulation.Scenario` on the
-event kernel:
+event kernel. The scenario becomes a :class:`~callcenter.hotline.HotlineDefinition`
+(its lines, flows, routing definition, the VIP callers it draws, one ticket rule per
+ticket model), run by a real :class:`~callcenter.hotline.Hotline`, a timer source of
+the kernel. The driver speaks only the hotline's inputs and outputs, the loop every
+telephony adapter runs:
 
-* each line's arrivals start an :class:`~callcenter.ivr.Session` of the line's flow
-  (or go straight to a queue); a simulated caller listens to the prompts, thinks,
-  presses keys drawn from the scenario's choices, stays silent or hangs up; host
-  lookups are answered; the session's own timeouts run through ``advance``;
-* an ``Enqueue`` command routes the contact in the real
-  :class:`~callcenter.routing.RoutingEngine`, which runs as a timer source of the
-  kernel (ring timeouts, wrap-up ends, overflows, escalations);
-* an offer is answered after the staff group's delay, or rings out with the group's
-  ring-no-answer probability; a waiting caller hangs up when their patience, drawn
-  from the queue's model, runs out; an answered call ends after a handle time;
+* each line's arrivals are :class:`~callcenter.hotline.CallArrived` inputs; a
+  simulated caller listens to the prompts the hotline plays, thinks, presses keys
+  drawn from the scenario's choices, stays silent or hangs up; host lookups are
+  answered (:class:`~callcenter.hotline.CallInput`);
+* a queued caller (:class:`~callcenter.hotline.HoldCaller`) hangs up when their
+  patience, drawn from the queue's model, runs out;
+* a ringing agent (:class:`~callcenter.hotline.RingAgent`) answers after the staff
+  group's delay, or lets it ring out with the group's ring-no-answer probability;
+  a connected call (:class:`~callcenter.hotline.ConnectAgent`) ends when the agent
+  hangs up after a handle time; a share of the agents' calls ends with an outcome
+  that opens a ticket, which the agent then works on the hotline's ticket desk;
 * agents log in, take breaks and log out on their shifts (an agent whose shift ends
   during a call finishes it first); an agent of the routing definition who is in no
   staff group stays off duty;
-* a share of answered calls opens a ticket on a real
-  :class:`~callcenter.tickets.TicketDesk`, whose SLA clocks run on the virtual clock;
-* every event of the ACD and every report of the IVR goes to a
-  :class:`~callcenter.metrics.RecordBuilder`, which gives the contact records.
+* the records are the hotline's :class:`~callcenter.hotline.ContactFinished`
+  outputs, and the agent intervals its record builder's.
 
-Each purpose draws from its own stream of :class:`RandomStreams`, so the same
-scenario and seed give the same records, bit for bit.
+Since the hotline routes every call, the routing definition's rules apply and the
+caller's language travels with the call, as for any host. Each purpose draws from its
+own stream of :class:`RandomStreams`, so the same scenario and seed give the same
+records, bit for bit.
 """
 
 from __future__ import annotations
 
 import datetime
+import heapq
 import math
-import random
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
 
+from .._slots import trusted
+from ..hotline import (
+    AgentLegAnswered,
+    AgentLegEnded,
+    AgentLoggedIn,
+    AgentLoggedOut,
+    AgentNotReady,
+    AgentReady,
+    CallArrived,
+    CallCommand,
+    CallInput,
+    ConnectAgent,
+    ContactFinished,
+    EndCall,
+    HoldCaller,
+    HoldTreatment,
+    Hotline,
+    HotlineDefinition,
+    HotlineOutput,
+    KnownCaller,
+    Line,
+    RejectCall,
+    RingAgent,
+    StopRinging,
+    TicketRule,
+    TicketUpdate,
+)
 from ..ivr import (
     AskHost,
     CallerHungUp,
     CallerStatus,
-    Command,
     DigitsPressed,
-    Enqueue,
     HostAnswered,
     HostNotFound,
     Listen,
@@ -49,33 +79,14 @@ from ..ivr import (
     PromptFinished,
     Record,
     RecordingFinished,
-    Session,
-    SessionResult,
 )
-from ..metrics import AgentStateInterval, ContactRecord, RecordBuilder
+from ..metrics import AgentStateInterval, ContactRecord
 from ..routing import AgentState as RoutingAgentState
-from ..routing import (
-    AgentStateChanged,
-    Contact,
-    ContactAbandoned,
-    ContactAnswered,
-    ContactCompleted,
-    ContactLeft,
-    ContactOfferDeclined,
-    ContactOffered,
-    ContactOverflowed,
-    ContactQueued,
-    ContactRefused,
-    OverflowKind,
-    RoutingEngine,
-    SkillRequirement,
-)
-from ..routing import Event as RoutingEvent
-from ..tickets import BUILTIN_WORKFLOWS, SlaBreached, TicketClosed, TicketDesk, TicketOpened
+from ..tickets import SlaBreached, TicketClosed, TicketEvent, TicketOpened
 from ._distributions import NoPatience
 from ._kernel import Event, Simulator
 from ._results import SimulationResult, TicketSummary
-from ._scenario import LineModel, Scenario, StaffGroup, TicketModel
+from ._scenario import Scenario, StaffGroup, TicketModel
 from ._shifts import ShiftChange
 from ._streams import RandomStreams
 
@@ -86,6 +97,21 @@ _NEVER = math.inf
 # Callers' numbers: "1" and ten digits, uniform in [3000000000, 9999999999).
 _CALLER_BASE = 3_000_000_000
 _CALLER_SPAN = 9_999_999_999 - _CALLER_BASE
+
+# What a simulated caller hears while queued: nothing it acts on, so no announcements
+# (each would be a timer and an output per waiting caller and minute).
+_QUIET_HOLD = HoldTreatment(announce_every=0.0, announce_position=False, announce_wait=False)
+
+# The IVR phases in which a prompt that ends moves the session on.
+_PROMPT_PHASES = frozenset({"play", "input", "record"})
+
+
+# The driver's inputs, built from values it made itself: without the per-field
+# ``object.__setattr__`` of attrs' frozen constructor (the classes under ``-X dev``).
+_new_arrived = trusted(CallArrived)
+_new_answered = trusted(AgentLegAnswered)
+_new_ended = trusted(AgentLegEnded)
+_new_input = trusted(CallInput)
 
 
 def _below(getrandbits: Callable[[int], int], n: int) -> int:
@@ -102,37 +128,25 @@ def _below(getrandbits: Callable[[int], int], n: int) -> int:
     return r
 
 
+def _ticket_outcome(index: int) -> str:
+    """The agent outcome that opens the ticket of the scenario's ticket model ``index``."""
+    return f"ticket-model-{index}"
+
+
 class _Call:
-    """A simulated caller's state."""
+    """A simulated caller's state (what the caller will do next)."""
 
-    __slots__ = (
-        "abandon",
-        "accept",
-        "caller",
-        "deadline",
-        "deadline_at",
-        "id",
-        "line",
-        "pending",
-        "session",
-        "vip",
-    )
+    __slots__ = ("abandon", "accept", "answering", "caller", "id", "pending", "queue", "ticket")
 
-    def __init__(self, cid: str, line: LineModel, caller: str, vip: bool) -> None:
+    def __init__(self, cid: str, caller: str) -> None:
         self.id = cid
-        self.line = line
         self.caller = caller
-        self.vip = vip
-        self.session: Session | None = None
-        self.deadline: Event | None = None  # the session's timeout, in the calendar
-        self.deadline_at: float | None = None
+        self.queue: str | None = None  # the queue it waits or was answered in
         self.pending: Event | None = None  # the caller's next action in the IVR
         self.abandon: Event | None = None  # patience running out in the queue
         self.accept: Event | None = None  # the agent picking up
-
-
-# Events after which the caller is gone (an overflow only when not to another queue).
-_GONE = frozenset({ContactAbandoned, ContactRefused, ContactLeft, ContactOverflowed})
+        self.answering: str | None = None  # the agent picking up at once
+        self.ticket: TicketModel | None = None  # the ticket its agent's outcome opens
 
 
 class _Driver:
@@ -149,14 +163,11 @@ class _Driver:
         self.start = scenario.day_start
         self.end = self.start + scenario.days * 86400.0
         self.sim = Simulator(self.start)
-        self.engine = RoutingEngine(scenario.routing, seed=s.seed_of("routing") % (2**32))
-        self.builder = RecordBuilder(
-            agent_queues={a.id: tuple(m.queue for m in a.queues) for a in scenario.routing.agents}
+        self.arrivals = self._draw_arrivals()
+        self.hotline = Hotline(
+            self._definition(), seed=s.seed_of("routing") % (2**32), keep_log=False
         )
         self.records: list[ContactRecord] = []
-        # Bound once: ``_routing`` runs for every call into the engine.
-        self._feed = self.builder.feed_all
-        self._keep = self.records.extend
         self._handle_time = {q: m.handle_time.sample for q, m in scenario.queues.items()}
         # None for callers who never hang up (NoPatience draws nothing: an infinite wait).
         self._patience = {
@@ -168,25 +179,87 @@ class _Driver:
         self.default_group = StaffGroup(agents=())
         self.leaving: set[str] = set()
         self.logged_in: set[str] = set()
-        self.tickets_by_queue: dict[str, list[TicketModel]] = {}
-        for model in scenario.tickets:
-            self.tickets_by_queue.setdefault(model.queue, []).append(model)
-        self.desk: TicketDesk | None = None
+        self.tickets_by_queue: dict[str, list[tuple[int, TicketModel]]] = {}
+        for index, model in enumerate(scenario.tickets):
+            self.tickets_by_queue.setdefault(model.queue, []).append((index, model))
         self.ticket_counts = {"opened": 0, "closed": 0, "within": 0, "breaches": 0}
-        if scenario.tickets:
-            self.desk = TicketDesk(BUILTIN_WORKFLOWS.values())
-            self.sim.add_source(self.desk, self._on_tickets, name="ticket desk")
-        self.sim.add_source(self.engine, self._on_routing, name="routing engine")
+        self.sim.add_source(self.hotline, self._outputs, name="hotline")
 
     # ------------------------------------------------------------------ set-up
 
-    def setup(self) -> None:
-        for name, line in self.sc.lines.items():
+    def _draw_arrivals(self) -> list[tuple[float, str, str, bool]]:
+        """Every call of the run: when, its id, the caller's number, whether a VIP.
+
+        Drawn before the run, because the hotline knows its VIP callers (with their
+        dedicated agent) from its definition: each line's instants from its own
+        stream, then, in time order across lines, each caller from the callers'
+        stream -- the same draws, in the same order, as drawing at each arrival.
+        """
+        start, end = self.start, self.end
+        per_line: list[Iterator[tuple[float, int, str, int]]] = []
+        for order, (name, line) in enumerate(self.sc.lines.items()):
             rng = self.streams[f"arrivals.{name}"]
-            counter = iter(range(1, 10**9))
-            self.sim.schedule_each(
-                self._arrival_times(line, rng), self._arrive, name, line, counter
+            times: list[tuple[float, int, str, int]] = []
+            for number, offset in enumerate(line.arrivals.times(rng), 1):
+                at = start + offset
+                if not at < end:
+                    break
+                times.append((at, order, name, number))
+            per_line.append(iter(times))
+        rng = self.rng_callers
+        getrandbits = rng.getrandbits
+        random = rng.random
+        share = self.sc.callers.vip_share
+        out: list[tuple[float, str, str, bool]] = []
+        for at, _, name, number in heapq.merge(*per_line):
+            caller = f"1{_CALLER_BASE + _below(getrandbits, _CALLER_SPAN)}"
+            vip = share > 0 and random() < share
+            out.append((at, f"{name}-{number}", caller, vip))
+        return out
+
+    def _definition(self) -> HotlineDefinition:
+        """The scenario as a hotline: its lines, flows, ACD, VIP callers, ticket rules."""
+        sc = self.sc
+        callers = sc.callers
+        vips: dict[str, KnownCaller] = {}
+        for _, _, caller, vip in self.arrivals:
+            if vip and caller not in vips:
+                vips[caller] = KnownCaller(
+                    number=caller,
+                    status=CallerStatus.VIP,
+                    agent=callers.vip_agent,
+                    sticky_for=callers.vip_sticky if callers.vip_agent is not None else 0.0,
+                )
+        lines = []
+        numbers: set[str] = set()
+        for name, line in sc.lines.items():
+            number = line.dialled if line.dialled and line.dialled not in numbers else name
+            numbers.add(number)
+            lines.append(Line(id=name, number=number, flow=line.ivr, queue=line.queue))
+        rules = tuple(
+            TicketRule(
+                workflow=model.workflow,
+                agent_outcome=_ticket_outcome(index),
+                queue=model.queue,
+                fields=model.fields,
             )
+            for index, model in enumerate(sc.tickets)
+        )
+        return HotlineDefinition(
+            name=sc.name,
+            timezone=sc.timezone,
+            lines=tuple(lines),
+            flows=sc.flows,
+            routing=sc.routing,
+            ticket_rules=rules,
+            callers=tuple(vips.values()),
+            hold=_QUIET_HOLD,
+            answer_time=sc.answer_time,
+        )
+
+    def setup(self) -> None:
+        if self.arrivals:
+            self.sim.schedule(self.arrivals[0][0], self._arrive, 0)
         for agent in self.sc.routing.agents:
             group = self.group.get(agent.id)
             if group is None:
@@ -195,15 +268,6 @@ class _Driver:
                 self.sim.schedule(self.start, self._shift, agent.id, "start")
                 continue
             self._plan_shift(agent.id, group)
-
-    def _arrival_times(self, line: LineModel, rng: random.Random) -> Iterator[float]:
-        """The line's arrival instants on the simulation clock, up to the end of the day."""
-        start, end = self.start, self.end
-        for offset in line.arrivals.times(rng):
-            at = start + offset
-            if not at < end:
-                return
-            yield at
 
     def _plan_shift(self, agent: str, group: StaffGroup) -> None:
         assert group.shift is not None
@@ -226,102 +290,168 @@ class _Driver:
             self.sim.schedule(self.start, self._shift, agent, "start")
             self.sim.schedule(self.start, self._shift, agent, "break")
 
+    # ------------------------------------------------------------------ the hotline
+
+    def _handle(self, item: Any) -> None:
+        self._outputs(self.hotline.handle(item, self.sim._now))
+
+    def _outputs(self, outputs: list[HotlineOutput]) -> None:
+        """Carry out what the hotline asks, as the telephony and the people would."""
+        sim = self.sim
+        now = sim._now
+        calls = self.calls
+        ivr: dict[str, list[Any]] | None = None
+        answering: list[_Call] | None = None
+        for o in outputs:
+            kind = o.__class__
+            if kind is CallCommand:
+                command: CallCommand = o  # type: ignore[assignment]
+                if ivr is None:
+                    ivr = {}
+                ivr.setdefault(command.call_id, []).append(command.command)
+            elif kind is HoldCaller:
+                held: HoldCaller = o  # type: ignore[assignment]
+                call = calls[held.call_id]
+                call.queue = held.queue
+                if call.abandon is None:
+                    draw = self._patience[held.queue]
+                    patience = _NEVER if draw is None else draw(self.rng_patience)
+                    if patience < _NEVER:
+                        call.abandon = sim.schedule(now + patience, self._abandon, call)
+            elif kind is RingAgent:
+                ring: RingAgent = o  # type: ignore[assignment]
+                call = calls[ring.call_id]
+                group = self.group.get(ring.agent_id, self.default_group)
+                if group.ring_no_answer and self.rng_ring.random() < group.ring_no_answer:
+                    continue  # rings out: the hotline's ring timeout returns the call
+                delay = group.answer_after
+                if delay < ring.timeout:
+                    if delay:
+                        call.accept = sim.schedule(now + delay, self._accept, call, ring.agent_id)
+                    else:  # picks up at once, once the hotline's outputs are carried out
+                        call.answering = ring.agent_id
+                        if answering is None:
+                            answering = []
+                        answering.append(call)
+            elif kind is ConnectAgent:
+                connected: ConnectAgent = o  # type: ignore[assignment]
+                call = calls[connected.call_id]
+                call.accept = None
+                if call.abandon is not None:
+                    sim.cancel(call.abandon)
+                    call.abandon = None
+                assert call.queue is not None
+                talk = self._handle_time[call.queue](self.rng_handle)
+                sim.schedule(now + talk, self._agent_hangs_up, call, connected.agent_id)
+            elif kind is ContactFinished:
+                finished: ContactFinished = o  # type: ignore[assignment]
+                self.records.append(finished.record)
+                calls.pop(finished.call_id, None)
+            elif kind is StopRinging:
+                stop: StopRinging = o  # type: ignore[assignment]
+                call = calls[stop.call_id]
+                call.answering = None
+                if call.accept is not None:
+                    sim.cancel(call.accept)
+                    call.accept = None
+            elif kind is EndCall or kind is RejectCall:
+                ended: EndCall = o  # type: ignore[assignment]
+                gone = calls.get(ended.call_id)
+                if gone is not None:
+                    self._gone(gone)
+            elif kind is TicketUpdate:
+                update: TicketUpdate = o  # type: ignore[assignment]
+                self._ticket_event(update.event, update.call_id)
+        if ivr is not None:
+            for cid, commands in ivr.items():
+                self._commands(cid, commands)
+        if self.leaving:
+            self._try_logouts()
+        if answering is not None:
+            for call in answering:
+                agent = call.answering
+                if agent is not None:
+                    call.answering = None
+                    self._handle(_new_answered(call_id=call.id, agent_id=agent))
+
+    def _gone(self, call: _Call) -> None:
+        for event in (call.abandon, call.accept, call.pending):
+            if event is not None:
+                self.sim.cancel(event)
+        call.abandon = call.accept = call.pending = None
+        call.answering = None
+
     # ------------------------------------------------------------------ shifts
 
     def _shift(self, agent: str, kind: str) -> None:
-        now = self.sim.now
-        engine = self.engine
         if kind == "start":
             self.leaving.discard(agent)
             if agent in self.logged_in:
-                self._routing(engine.set_ready(agent, now))
+                self._handle(AgentReady(agent_id=agent))
             else:
                 self.logged_in.add(agent)
-                self._routing(engine.login(agent, now))
+                self._handle(AgentLoggedIn(agent_id=agent))
         elif agent not in self.logged_in:
             return
         elif kind == "break":
-            self._routing(engine.set_not_ready(agent, "break", now))
+            self._handle(AgentNotReady(agent_id=agent, reason="break"))
         elif kind == "resume":
-            self._routing(engine.set_ready(agent, now))
+            self._handle(AgentReady(agent_id=agent))
         else:
-            self._routing(engine.set_not_ready(agent, "end of shift", now))
             self.leaving.add(agent)
-            self._try_logouts()
+            self._handle(AgentNotReady(agent_id=agent, reason="end of shift"))
 
     def _try_logouts(self) -> None:
-        if not self.leaving:
-            return
         for agent in sorted(self.leaving):
-            state = self.engine.agent_state(agent)
-            if state is RoutingAgentState.NOT_READY:
+            if agent not in self.leaving:
+                continue  # logged out by a nested call
+            if self.hotline.agent_state(agent) is RoutingAgentState.NOT_READY:
                 self.leaving.discard(agent)
                 self.logged_in.discard(agent)
-                self._routing(self.engine.logout(agent, self.sim.now))
+                self._handle(AgentLoggedOut(agent_id=agent))
 
-    # ------------------------------------------------------------------ arrivals and IVR
+    # ------------------------------------------------------------------ callers
 
-    # The callbacks run for every customer (arrive, accept, complete, and ``_routing``
-    # after each engine call) read the kernel's clock as ``sim._now``: the public
-    # ``Simulator.now`` is a property, a function call each time.
+    # The callbacks run for every customer read the kernel's clock as ``sim._now``:
+    # the public ``Simulator.now`` is a property, a function call each time.
 
-    def _arrive(self, name: str, line: LineModel, counter: Any) -> None:
-        now = self.sim._now
-        cid = f"{name}-{next(counter)}"
-        rng = self.rng_callers
-        callers = self.sc.callers
-        caller = f"1{_CALLER_BASE + _below(rng.getrandbits, _CALLER_SPAN)}"
-        vip = callers.vip_share > 0 and rng.random() < callers.vip_share
-        call = _Call(cid, line, caller, vip)
-        self.calls[cid] = call
-        if line.ivr is None:
-            assert line.queue is not None
-            self._enqueue(call, line.queue, 0, (), {}, now)
+    def _arrive(self, index: int) -> None:
+        arrivals = self.arrivals
+        _, cid, caller, _ = arrivals[index]
+        if index + 1 < len(arrivals):
+            self.sim.schedule(arrivals[index + 1][0], self._arrive, index + 1)
+        line = cid.rpartition("-")[0]
+        self.calls[cid] = _Call(cid, caller)
+        self._handle(_new_arrived(call_id=cid, line=line, caller=caller, caller_name=""))
+
+    def _commands(self, cid: str, commands: list[Any]) -> None:
+        """Carry out what a call's IVR asked; schedule the caller's next move."""
+        call = self.calls.get(cid)
+        session = self.hotline.session(cid)
+        if call is None or session is None or session.ended:
+            if call is not None and call.pending is not None:
+                self.sim.cancel(call.pending)
+                call.pending = None
             return
-        session = Session(
-            self.sc.flows[line.ivr],
-            session_id=cid,
-            caller=caller,
-            dialled=line.dialled,
-            status=CallerStatus.VIP if vip else CallerStatus.NORMAL,
-        )
-        call.session = session
-        self._commands(call, session.begin(now))
-
-    def _commands(self, call: _Call, commands: list[Command]) -> None:
-        """Carry out what the session asked; schedule the caller's next move."""
-        session = call.session
-        assert session is not None
-        now = self.sim.now
-        self.records.extend(self.builder.feed_all(session.take_events()))
+        now = self.sim._now
         plays = 0
         seconds = 0.0
         listen = False
         for command in commands:
-            kind = type(command)
+            kind = command.__class__
             if kind is Play:
                 plays += 1
-                seconds += command.seconds  # type: ignore[union-attr]
+                seconds += command.seconds
             elif kind is Listen:
                 listen = True
             elif kind is AskHost:
                 self._later(call, now + 0.5, self._host, command)
             elif kind is Record:
                 self._later(call, now + self.sc.callers.recording_seconds, self._recorded)
-            elif kind is Enqueue:
-                cmd: Enqueue = command  # type: ignore[assignment]
-                self._enqueue(call, cmd.queue, cmd.priority, cmd.skills, cmd.attributes, now)
-        if session.ended:
-            if call.pending is not None:
-                self.sim.cancel(call.pending)
-                call.pending = None
-            if session.result is not SessionResult.ENQUEUED:
-                self.calls.pop(call.id, None)  # finished in the IVR
-        elif plays:
+        if plays:
             self._later(call, now + seconds, self._prompts_done, plays, listen)
         elif listen:
             self._respond(call)
-        self._sync_deadline(call)
 
     def _later(self, call: _Call, at: float, action: Callable[..., None], *args: Any) -> None:
         if call.pending is not None:
@@ -330,60 +460,35 @@ class _Driver:
 
     def _caller_step(self, call: _Call, action: Callable[..., None], args: tuple[Any, ...]) -> None:
         call.pending = None
-        if call.session is not None and not call.session.ended:
+        session = self.hotline.session(call.id)
+        if session is not None and not session.ended:
             action(call, *args)
 
-    def _sync_deadline(self, call: _Call) -> None:
-        session = call.session
-        assert session is not None
-        due = None if session.ended else session.next_deadline()
-        if due == call.deadline_at:
-            return
-        if call.deadline is not None:
-            self.sim.cancel(call.deadline)
-            call.deadline = None
-        call.deadline_at = due
-        if due is not None:
-            call.deadline = self.sim.schedule(max(due, self.sim.now), self._timeout, call)
-
-    def _timeout(self, call: _Call) -> None:
-        call.deadline = None
-        call.deadline_at = None
-        session = call.session
-        assert session is not None
-        if session.ended:
-            return
-        if call.pending is not None:
-            self.sim.cancel(call.pending)
-            call.pending = None
-        self._commands(call, session.advance(self.sim.now))
-
     def _prompts_done(self, call: _Call, plays: int, listen: bool) -> None:
-        session = call.session
-        assert session is not None
-        now = self.sim.now
-        out: list[Command] = []
+        hotline = self.hotline
+        now = self.sim._now
+        out: list[HotlineOutput] = []
         for _ in range(plays):
-            if session.ended or session.phase not in ("play", "input", "record"):
+            session = hotline.session(call.id)
+            if session is None or session.ended or session.phase not in _PROMPT_PHASES:
                 break
-            out.extend(session.handle(PromptFinished(), now))
-        if out:
-            self._commands(call, out)
-        else:
-            self.records.extend(self.builder.feed_all(session.take_events()))
-            if listen and session.phase == "input":
+            out.extend(hotline.handle(CallInput(call_id=call.id, event=PromptFinished()), now))
+        prompted = any(isinstance(o, CallCommand) and o.call_id == call.id for o in out)
+        self._outputs(out)
+        if not prompted and listen:
+            session = hotline.session(call.id)
+            if session is not None and session.phase == "input":
                 self._respond(call)
-            self._sync_deadline(call)
 
     def _respond(self, call: _Call) -> None:
-        session = call.session
+        session = self.hotline.session(call.id)
         assert session is not None
         callers = self.sc.callers
         choice = callers.menus.get(session.node)
         outcome = "no_input" if choice is None else choice.sample(self.rng_ivr)
         if outcome == "no_input":
             return  # the session's own timeout fires
-        at = self.sim.now + callers.think_time
+        at = self.sim._now + callers.think_time
         if outcome == "hang_up":
             self._later(call, at, self._hang_up)
         elif outcome == "enter":
@@ -392,20 +497,16 @@ class _Driver:
             self._later(call, at, self._press, outcome)
 
     def _press(self, call: _Call, keys: str) -> None:
-        session = call.session
-        assert session is not None
-        if keys and session.phase == "input":
-            self._commands(call, session.handle(DigitsPressed(digits=keys), self.sim.now))
+        session = self.hotline.session(call.id)
+        if keys and session is not None and session.phase == "input":
+            self._handle(CallInput(call_id=call.id, event=DigitsPressed(digits=keys)))
 
     def _hang_up(self, call: _Call) -> None:
-        session = call.session
-        assert session is not None
-        self._commands(call, session.handle(CallerHungUp(), self.sim.now))
+        self._handle(CallInput(call_id=call.id, event=CallerHungUp()))
 
     def _host(self, call: _Call, command: AskHost) -> None:
-        session = call.session
-        assert session is not None
-        if session.phase != "host":
+        session = self.hotline.session(call.id)
+        if session is None or session.phase != "host":
             return
         callers = self.sc.callers
         event: HostAnswered | HostNotFound
@@ -413,163 +514,81 @@ class _Driver:
             event = HostAnswered(request=command.request, values=dict(callers.lookup_values))
         else:
             event = HostNotFound(request=command.request)
-        self._commands(call, session.handle(event, self.sim.now))
+        self._handle(CallInput(call_id=call.id, event=event))
 
     def _recorded(self, call: _Call) -> None:
-        session = call.session
-        assert session is not None
-        if session.phase != "record":
+        session = self.hotline.session(call.id)
+        if session is None or session.phase != "record":
             return
         seconds = self.sc.callers.recording_seconds
-        self._commands(
-            call,
-            session.handle(RecordingFinished(reference=call.id, seconds=seconds), self.sim.now),
-        )
-
-    # ------------------------------------------------------------------ the ACD
-
-    def _enqueue(
-        self,
-        call: _Call,
-        queue: str,
-        priority: int,
-        skills: tuple[str, ...],
-        attributes: dict[str, str],
-        now: float,
-    ) -> None:
-        callers = self.sc.callers
-        vip_agent = callers.vip_agent if call.vip else None
-        contact = Contact(
-            id=call.id,
-            priority=priority + (1 if call.vip else 0),
-            skills=tuple(SkillRequirement(skill=s) for s in skills) if skills else (),
-            attributes=attributes,
-            preferred_agents=() if vip_agent is None else (vip_agent,),
-            sticky_for=0.0 if vip_agent is None else callers.vip_sticky,
-        )
-        self._routing(self.engine.enqueue(contact, queue, now))
-
-    def _routing(self, events: list[RoutingEvent]) -> None:
-        self._keep(self._feed(events))
-        sim = self.sim
-        now = sim._now
-        calls = self.calls
-        for e in events:
-            kind = type(e)
-            if kind is AgentStateChanged:  # the most frequent event
-                if self.leaving:
-                    self._try_logouts()
-            elif kind is ContactOffered:
-                offered: ContactOffered = e  # type: ignore[assignment]
-                call = calls[offered.contact_id]
-                group = self.group.get(offered.agent_id, self.default_group)
-                if group.ring_no_answer and self.rng_ring.random() < group.ring_no_answer:
-                    continue  # rings out: the engine's ring timeout returns the contact
-                at = now + group.answer_after
-                if at < offered.ring_deadline:
-                    call.accept = sim.schedule(at, self._accept, call)
-            elif kind is ContactQueued:
-                call = calls[e.contact_id]  # type: ignore[union-attr]
-                if call.abandon is None:
-                    draw = self._patience[e.queue]  # type: ignore[union-attr]
-                    patience = _NEVER if draw is None else draw(self.rng_patience)
-                    if patience < _NEVER:
-                        call.abandon = sim.schedule(now + patience, self._abandon, call)
-            elif kind is ContactAnswered:
-                call = calls[e.contact_id]  # type: ignore[union-attr]
-                call.accept = None
-                if call.abandon is not None:
-                    sim.cancel(call.abandon)
-                    call.abandon = None
-                talk = self._handle_time[e.queue](self.rng_handle)  # type: ignore[union-attr]
-                sim.schedule(now + talk, self._complete, call)
-            elif kind is ContactCompleted:
-                completed: ContactCompleted = e  # type: ignore[assignment]
-                call = calls.pop(completed.contact_id)
-                if self.tickets_by_queue:
-                    self._maybe_ticket(call, completed)
-            elif kind is ContactOfferDeclined:
-                call = calls[e.contact_id]  # type: ignore[union-attr]
-                if call.accept is not None:
-                    sim.cancel(call.accept)
-                    call.accept = None
-            elif kind in _GONE and (
-                kind is not ContactOverflowed or e.kind is not OverflowKind.QUEUE  # type: ignore[union-attr]
-            ):
-                self._gone(calls.pop(e.contact_id))  # type: ignore[union-attr]
-
-    def _gone(self, call: _Call) -> None:
-        for event in (call.abandon, call.accept):
-            if event is not None:
-                self.sim.cancel(event)
-        call.abandon = call.accept = None
-
-    def _on_routing(self, events: list[RoutingEvent]) -> None:
-        self._routing(events)
-
-    def _accept(self, call: _Call) -> None:
-        call.accept = None
-        self._routing(self.engine.accept(call.id, self.sim._now))
+        event = RecordingFinished(reference=call.id, seconds=seconds)
+        self._handle(CallInput(call_id=call.id, event=event))
 
     def _abandon(self, call: _Call) -> None:
         call.abandon = None
+        call.answering = None
         if call.accept is not None:
             self.sim.cancel(call.accept)
             call.accept = None
-        self._routing(self.engine.abandon(call.id, self.sim.now))
+        self._handle(_new_input(call_id=call.id, event=CallerHungUp()))
 
-    def _complete(self, call: _Call) -> None:
-        self._routing(self.engine.complete(call.id, self.sim._now))
+    # ------------------------------------------------------------------ agents
+
+    def _accept(self, call: _Call, agent: str) -> None:
+        call.accept = None
+        self._handle(_new_answered(call_id=call.id, agent_id=agent))
+
+    def _agent_hangs_up(self, call: _Call, agent: str) -> None:
+        """The agent ends the call; with a ticket model's share, with its outcome."""
+        outcome = None
+        queue = call.queue
+        models = self.tickets_by_queue.get(queue) if queue is not None else None
+        if models:
+            rng = self.rng_tickets
+            for index, model in models:
+                if rng.random() < model.share:
+                    outcome = _ticket_outcome(index)
+                    call.ticket = model
+                    break
+        self._handle(_new_ended(call_id=call.id, agent_id=agent, outcome=outcome, fields={}))
 
     # ------------------------------------------------------------------ tickets
 
-    def _maybe_ticket(self, call: _Call, completed: ContactCompleted) -> None:
-        models = self.tickets_by_queue.get(completed.queue)
-        if not models or self.desk is None:
-            return
-        rng = self.rng_tickets
-        for model in models:
-            if rng.random() < model.share:
-                fields = {"customer_phone": call.caller, **model.fields}
-                ticket = self.desk.open(
-                    model.workflow, actor=completed.agent_id, now=self.sim.now, fields=fields
-                )
-                delay = model.resolve_after.sample(rng)
+    def _ticket_event(self, event: TicketEvent, call_id: str | None) -> None:
+        counts = self.ticket_counts
+        if isinstance(event, TicketOpened):
+            counts["opened"] += 1
+            call = self.calls.get(call_id) if call_id is not None else None
+            model = None if call is None else call.ticket
+            if model is not None:
+                delay = model.resolve_after.sample(self.rng_tickets)
                 if model.steps:
+                    now = self.sim._now
                     self.sim.schedule(
-                        self.sim.now + delay,
-                        self._work_ticket,
-                        ticket.id,
-                        model,
-                        completed.agent_id,
-                        0,
+                        now + delay, self._work_ticket, event.ticket_id, model, event.owner, 0
                     )
-                self._on_tickets()
-                return
+        elif isinstance(event, TicketClosed):
+            counts["closed"] += 1
+            if event.within_sla is not False:
+                counts["within"] += 1
+        elif isinstance(event, SlaBreached):
+            counts["breaches"] += 1
 
     def _work_ticket(self, ticket_id: str, model: TicketModel, agent: str, index: int) -> None:
-        assert self.desk is not None
-        now = self.sim.now
+        """The agent's work on a ticket, in the back office (the host's ticket screens).
+
+        The hotline's desk is the host's ticket system: the work after the call is not
+        telephony, so it goes to the desk itself, whose events are counted at once.
+        """
+        now = self.sim._now
+        desk = self.hotline.desk
         step = model.steps[index]
-        self.desk.fire(ticket_id, step.trigger, actor=agent, now=now, fields=step.fields)
-        self._on_tickets()
+        desk.fire(ticket_id, step.trigger, actor=agent, now=now, fields=step.fields)
+        for event in desk.take_events():
+            self._ticket_event(event, None)
         if index + 1 < len(model.steps):
             after = model.steps[index + 1].after
             self.sim.schedule(now + after, self._work_ticket, ticket_id, model, agent, index + 1)
-
-    def _on_tickets(self, _: object = None) -> None:
-        """Count what the desk did (what ``advance`` returns is also in its outbox)."""
-        assert self.desk is not None
-        counts = self.ticket_counts
-        for e in self.desk.take_events():
-            if isinstance(e, TicketOpened):
-                counts["opened"] += 1
-            elif isinstance(e, TicketClosed):
-                counts["closed"] += 1
-                if e.within_sla is not False:
-                    counts["within"] += 1
-            elif isinstance(e, SlaBreached):
-                counts["breaches"] += 1
 
     # ------------------------------------------------------------------ running
 
@@ -594,8 +613,10 @@ class _Driver:
             if progress is not None:
                 progress((k + 1) / (steps + 1))
         self.sim.run(until=self.end + self.sc.drain_hours * 3600.0)
-        records = self.records
-        records.extend(self.builder.close(self.sim.now))
+        hotline = self.hotline
+        for o in hotline.close(self.sim.now):
+            if isinstance(o, ContactFinished):
+                self.records.append(o.record)
         if progress is not None:
             progress(1.0)
         c = self.ticket_counts
@@ -604,15 +625,15 @@ class _Driver:
             seed=self.streams.seed,
             timezone=self.sc.timezone,
             answer_time=self.sc.answer_time,
-            records=tuple(records),
-            intervals=tuple(self._clip(self.builder.take_intervals())),
+            records=tuple(self.records),
+            intervals=tuple(self._clip(hotline.take_intervals())),
             tickets=TicketSummary(
                 opened=c["opened"],
                 closed=c["closed"],
                 closed_within_sla=c["within"],
                 breaches=c["breaches"],
             ),
-            unfinished=self.builder.open_contacts,
+            unfinished=hotline.open_contacts,
             staffed=tuple(staffed),
             events=self.sim.events_run,
         )

@@ -291,8 +291,9 @@ class Scenario:
         routing: The routing definition the ACD runs. In a document: the routing
             definition itself (a table), or the name of a routing definition file,
             relative to the scenario file; left out when a ``hotline`` gives it. A
-            simulated call goes to the queue its IVR flow or its line names; the
-            definition's ``rules`` are not read.
+            simulated call is routed as in a hotline: the definition's ``rules``
+            apply, and the queue its IVR flow or its line names is used when no rule
+            chooses one.
         hotline: The hotline the scenario simulates, if any. In a document: the name
             of a hotline document (relative to the scenario file), which gives the
             routing definition and, for each of the scenario's lines, the flow or
@@ -509,7 +510,7 @@ def scenario_from_dict(data: Mapping[str, Any], *, base: str | Path | None = Non
                 [Problem(path="routing", message=str(exc))], what="scenario"
             ) from None
     what = f"scenario {raw.get('name', '?')!r}"
-    hotline = _load_hotline(raw.get("hotline"), base_path, what)
+    hotline, hotline_problems = _load_hotline(raw.get("hotline"), base_path)
     flows: dict[str, Flow] = {}
     lines: dict[str, LineModel] = {}
 
@@ -521,9 +522,11 @@ def scenario_from_dict(data: Mapping[str, Any], *, base: str | Path | None = Non
     except DefinitionError as error:
         known = {p.path for p in error.problems}
         extra = [p for p in _raw_number_problems(raw) if p.path not in known]
-        if not extra:
+        if not extra and not hotline_problems:
             raise
-        raise DefinitionError([*error.problems, *extra], what=error.what) from None
+        raise DefinitionError([*hotline_problems, *error.problems, *extra], what=what) from None
+    if hotline_problems:
+        raise DefinitionError(hotline_problems, what=what)
     if hotline is not None:
         routing_definition = hotline.routing
     else:
@@ -549,34 +552,29 @@ def scenario_from_dict(data: Mapping[str, Any], *, base: str | Path | None = Non
     )
 
 
-def _load_hotline(value: object, base: Path | None, what: str) -> HotlineDefinition | None:
-    """The hotline a scenario names (a file relative to the scenario), or ``None``.
+def _load_hotline(
+    value: object, base: Path | None
+) -> tuple[HotlineDefinition | None, list[Problem]]:
+    """The hotline a scenario names (a file relative to the scenario), and its problems.
 
-    Raises:
-        DefinitionError: The file cannot be read, or the hotline has problems: each
-            at its path under ``hotline``, naming the file.
+    The problems -- the file cannot be read, or the hotline has errors -- are each at
+    their path under ``hotline``, naming the file; they are reported with the rest of
+    the scenario's. A value that is not text is left to the scenario's own loading.
     """
-    if value is None:
-        return None
     if not isinstance(value, str):
-        problem = Problem(
-            path="hotline",
-            message=f"expected the name of a hotline file, got {_loading.short_text(value)}",
-        )
-        raise DefinitionError([problem], what=what)
+        return None, []
     file = Path(value) if base is None else base / value
     try:
-        return hotline_from_dict(_loading.read_document(file), base=file.parent)
+        return hotline_from_dict(_loading.read_document(file), base=file.parent), []
     except DocumentError as exc:
-        raise DefinitionError([Problem(path="hotline", message=str(exc))], what=what) from None
+        return None, [Problem(path="hotline", message=str(exc))]
     except DefinitionError as exc:
-        problems = [
+        return None, [
             attrs.evolve(
                 p, path=_loading.join_path("hotline", p.path), message=f"{p.message} (in {value})"
             )
             for p in exc.problems
         ]
-        raise DefinitionError(problems, what=what) from None
 
 
 def load_scenario(path: str | Path) -> Scenario:
