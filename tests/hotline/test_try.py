@@ -199,3 +199,21 @@ def test_the_board_counts_abandons_and_shows_why_an_agent_is_away(
     assert re.search(r"\n  orders +1 +0 +0 +0 +0 +0:00:40", waiting)  # 40 s in the queue
     assert re.search(r"\n  business-1 +not_ready +lunch ", waiting)
     assert re.search(r"\n  orders +0 +0 +0 +0 +1 ", after)  # the caller gave up
+
+
+def test_prompts_play_to_their_end_as_the_clock_moves(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = run(
+        monkeypatch,
+        capsys,
+        "call\nwait 16\npress 1\npress 123456789012#\nhost status=在途 location=天津\n"
+        "wait 8\npress 9\nnext\nnext\n",
+    )
+    # The welcome plays 9 s, then the menu waits 5 s for a key: the caller is
+    # prompted again at 10:00:14, before the clock reaches 10:00:16.
+    assert out.index("play 'sorry_no_input'") < out.index("[10:00:16] >")
+    # After the lookup the status is read out, then the next menu follows by itself.
+    assert out.index("play 'waybill_status'") < out.index("play 'after_status'")
+    assert "call c1: finished, record outcome finished_in_ivr" in out
+    assert "nothing is due" in out

@@ -3,7 +3,8 @@
 A line-oriented session on a virtual clock: each line typed is one command (a call
 arrives, the caller presses keys or hangs up, an agent logs in, answers, declines or
 hangs up, the clock moves on), and every output the hotline returns is printed as the
-command the telephony side would receive. ``board`` shows the hotline's own view of
+command the telephony side would receive; prompts play to their end as the clock
+moves (``wait``), or at once with ``played``. ``board`` shows the hotline's own view of
 its live calls and agents. Reading from any text stream and writing to another, it
 is tested by feeding it lines; bad input gets a message, never a traceback.
 """
@@ -80,7 +81,7 @@ commands (CALL defaults to the last call; times are seconds on a virtual clock):
   call [NUMBER] [LINE]     a call arrives from NUMBER on LINE (default: the first line)
   press KEYS [CALL]        the caller presses keys (0-9 * #)
   speak TEXT...            the caller says something (speech recognition result)
-  played [CALL]            the prompt has finished playing
+  played [CALL]            the prompt has finished playing (else it ends by itself)
   recorded [SECONDS] [CALL]
                            the caller's message is recorded
   host KEY=VALUE... | host nf | host fail [CALL]
@@ -93,8 +94,8 @@ commands (CALL defaults to the last call; times are seconds on a virtual clock):
   decline AGENT [CALL]     the agent refuses the call ringing them
   end AGENT [OUTCOME] [CALL]
                            the agent hangs up (OUTCOME, e.g. complaint, may open a ticket)
-  wait SECONDS             the clock moves on; due timers fire
-  next                     the clock moves to the hotline's next deadline
+  wait SECONDS             the clock moves on; prompts end, due timers fire
+  next                     the clock moves to the next prompt end or deadline
   board                    the live calls, the queues and the agents, as the hotline sees them
   help                     this list
   quit                     end the session
@@ -218,6 +219,7 @@ class TrySession:
         self.stdin = stdin
         self.stdout = stdout
         self.view = _Phones()
+        self.playing: dict[str, tuple[float, bool]] = {}  # call -> (prompt end, barge-in)
         self.ends: dict[str, dict[str, int]] = {}  # queue -> outcome -> calls
         self.last_call: str | None = None
         self.numbered = 0
@@ -272,18 +274,45 @@ class TrySession:
         """
         outputs = self.hotline.handle(item, self.now + after)
         self.now += after
+        if type(item) is CallInput and type(item.event) is not CallerHungUp:
+            playing = self.playing.get(item.call_id)
+            if playing is not None and (playing[1] or type(item.event) is PromptFinished):
+                del self.playing[item.call_id]  # the caller barged in, or it has played
         self.show(outputs)
 
     def show(self, outputs: Sequence[HotlineOutput]) -> None:
         """Print outputs, one a line, and keep the telephony's view up to date."""
         for output in outputs:
             self.view.see(output)
+            self.follow_prompts(output)
             if type(output) is ContactFinished and output.record.queues:
                 queue = output.record.queues[-1]
                 ends = self.ends.setdefault(queue, {})
                 kind = output.record.outcome.value.split("_")[0]  # answered, abandoned...
                 ends[kind] = ends.get(kind, 0) + 1
             self.say(f"  -> {describe_output(output)}")
+
+    def follow_prompts(self, output: HotlineOutput) -> None:
+        """Keep when each call's prompt will have played (none once it left the IVR)."""
+        match output:
+            case CallCommand(call_id=call, command=Play(seconds=seconds, barge_in=barge_in)):
+                # A prompt given while another plays is queued behind it.
+                start = max(self.now, self.playing.get(call, (self.now, False))[0])
+                self.playing[call] = (start + seconds, barge_in)
+            case CallCommand(call_id=call, command=Listen()):
+                pass
+            case (
+                CallCommand(call_id=call)
+                | HoldCaller(call_id=call)
+                | RingAgent(call_id=call)
+                | EndCall(call_id=call)
+                | RejectCall(call_id=call)
+                | TransferCall(call_id=call)
+                | ContactFinished(call_id=call)
+            ):
+                self.playing.pop(call, None)
+            case _:
+                pass
 
     def call_of(self, args: list[str], position: int) -> str:
         """The call named at ``position`` of ``args``, or the last call."""
@@ -307,10 +336,41 @@ class TrySession:
             raise _RefusedError(f"nothing rings for {agent}")
         return self.view.ringing[agent]
 
+    def next_event(self) -> float | None:
+        """The earliest of the hotline's next deadline and the end of a playing prompt."""
+        times = [end for end, _ in self.playing.values()]
+        deadline = self.hotline.next_deadline()
+        if deadline is not None:
+            times.append(deadline)
+        return min(times, default=None)
+
     def move_clock(self, to: float) -> None:
-        """Advance the virtual clock to ``to`` and print what fires."""
-        self.now = to
-        self.show(self.hotline.advance(to))
+        """Advance the virtual clock to ``to``; prompts end, timers fire, all printed.
+
+        The telephony plays each prompt to its end and says so (``PromptFinished``),
+        in time order with the hotline's own timers.
+        """
+        while True:
+            ends = sorted((end, call) for call, (end, _) in self.playing.items())
+            deadline = self.hotline.next_deadline()
+            if ends and ends[0][0] <= to and (deadline is None or ends[0][0] <= deadline):
+                end, call = ends[0]
+                del self.playing[call]
+                self.now = max(self.now, end)
+                try:
+                    outputs = self.hotline.handle(
+                        CallInput(call_id=call, event=PromptFinished()), self.now
+                    )
+                except CallCenterError:
+                    continue  # the call moved on meanwhile: nothing plays any more
+                self.show(outputs)
+            elif deadline is not None and deadline <= to:
+                self.now = max(self.now, deadline)
+                self.show(self.hotline.advance(self.now))
+            else:
+                break
+        self.now = max(self.now, to)
+        self.show(self.hotline.advance(self.now))
 
 
 def _call(session: TrySession, args: list[str]) -> None:
@@ -437,11 +497,11 @@ def _wait(session: TrySession, args: list[str]) -> None:
 
 
 def _next(session: TrySession, args: list[str]) -> None:
-    deadline = session.hotline.next_deadline()
-    if deadline is None:
+    due = session.next_event()
+    if due is None:
         session.say("nothing is due: the hotline waits for you")
         return
-    session.move_clock(max(session.now, deadline))
+    session.move_clock(max(session.now, due))
 
 
 def _table(rows: Sequence[Sequence[str]]) -> list[str]:
