@@ -1,5 +1,10 @@
 """The hotline driven by random callers and agents, against a naive model of the telephony.
 
+Two lines (one straight to a queue, one through a menu), two queues every agent
+serves, three agents who sign in and out, take breaks, answer, decline, miss the
+ring, hold, move calls to the other queue, hang up and wrap up; callers who press
+keys and hang up at any moment; time that passes in steps.
+
 The model knows only what an adapter knows: the inputs it fed and the outputs that
 came back. From them it keeps each call's phase (in the IVR, queued, ringing,
 connected, finished) and each agent's presence and phone, and checks after every
@@ -12,6 +17,7 @@ step that
 * no caller waits while an agent who may take the call is ready and idle (the ACD
   offers at once; an agent who declined or missed a call is not offered it again; an
   agent in wrap-up is not idle);
+* a call an agent moves to another queue waits there again, and the agent wraps up;
 * a copy rebuilt with ``from_dict(to_dict())`` at any moment gives the same outputs
   as the original for every later input;
 * an input the hotline refuses changes nothing.
@@ -39,6 +45,7 @@ from callcenter.hotline import (
     CallArrived,
     CallCommand,
     CallInput,
+    CallOnHold,
     CallPhase,
     ConnectAgent,
     ContactFinished,
@@ -53,6 +60,7 @@ from callcenter.hotline import (
     RingAgent,
     StopRinging,
     TransferCall,
+    TransferRequested,
     WrapUpDone,
 )
 from callcenter.ivr import CallerHungUp, DigitsPressed, Enqueue, FlowBuilder, HangUp
@@ -60,6 +68,7 @@ from callcenter.routing import AgentDefinition, Membership, QueueDefinition, Rou
 
 AGENTS = ("a1", "a2", "a3")
 WRAP_UP = 10.0
+QUEUES = ("q", "r")  # every agent serves both; calls come to q and may be moved to r
 START = 1_791_424_800.0  # 2026-10-08 10:00 in Tianjin
 
 
@@ -91,12 +100,20 @@ def definition() -> HotlineDefinition:
         flows={"menu": flow},
         routing=RoutingDefinition(
             queues=(
-                QueueDefinition(
-                    id="q", ring_timeout=15.0, wrap_up=WRAP_UP, auto_pause_after=0, retry_after=1e6
+                *(
+                    QueueDefinition(
+                        id=queue,
+                        ring_timeout=15.0,
+                        wrap_up=WRAP_UP,
+                        auto_pause_after=0,
+                        retry_after=1e6,
+                    )
+                    for queue in QUEUES
                 ),
             ),
             agents=tuple(
-                AgentDefinition(id=agent, queues=(Membership(queue="q"),)) for agent in AGENTS
+                AgentDefinition(id=agent, queues=tuple(Membership(queue=q) for q in QUEUES))
+                for agent in AGENTS
             ),
         ),
     )
@@ -116,8 +133,9 @@ class Model:
     records: Counter[str] = attrs.field(factory=Counter)
     presence: dict[str, str] = attrs.field(factory=lambda: dict.fromkeys(AGENTS, "out"))
     phone: dict[str, str] = attrs.field(factory=dict)  # agent -> call
-    wrapping: dict[str, str] = attrs.field(factory=dict)  # agent -> call wrapped up
-    wrap_ends: dict[str, float] = attrs.field(factory=dict)  # agent -> end of wrap-up
+    queue_of: dict[str, str] = attrs.field(factory=dict)  # call -> queue it waits in
+    # agent -> (the call they wrap up, when the wrap-up ends)
+    wrapping: dict[str, tuple[str, float]] = attrs.field(factory=dict)
     now: float = START
     refused: set[tuple[str, str]] = attrs.field(factory=set)  # (agent, call) not to offer
 
@@ -126,8 +144,9 @@ class Model:
         match output:
             case RejectCall(call_id=call):
                 self.phase[call] = "finished"
-            case HoldCaller(call_id=call):
+            case HoldCaller(call_id=call, queue=queue):
                 assert self.phase[call] in ACTIVE, output
+                self.queue_of[call] = queue
                 if self.phase[call] == "ivr":
                     self.phase[call] = "queued"
             case CallCommand(call_id=call, command=Enqueue()):
@@ -137,7 +156,7 @@ class Model:
             case RingAgent(call_id=call, agent_id=agent):
                 assert agent not in self.phone, f"{agent} rings for {call} while on {self.phone}"
                 if agent in self.wrapping:  # the wrap-up timer ended it
-                    assert self.now >= self.wrap_ends[agent], f"{agent} rings during wrap-up"
+                    assert self.now >= self.wrapping[agent][1], f"{agent} rings during wrap-up"
                     del self.wrapping[agent]
                 assert self.phase[call] in ("ivr", "queued"), (output, self.phase[call])
                 assert self.presence[agent] == "ready", (output, self.presence[agent])
@@ -171,14 +190,18 @@ class Model:
                 pass
 
     def wrap_up(self, agent: str, call: str) -> None:
-        self.wrapping[agent] = call
-        self.wrap_ends[agent] = self.now + WRAP_UP
+        self.wrapping[agent] = (call, self.now + WRAP_UP)
+
+    def wrap_ups_over(self) -> None:
+        """Wrap-ups whose timer has run out: their calls' records have come."""
+        for agent, (call, end) in list(self.wrapping.items()):
+            if end <= self.now:
+                assert self.phase[call] != "wrapping", f"no record for {call} after wrap-up"
+                del self.wrapping[agent]
 
     def finish(self, call: str) -> None:
         self.phase[call] = "finished"
         self.free(call)
-        for agent in [a for a, c in self.wrapping.items() if c == call]:
-            del self.wrapping[agent]
 
     def free(self, call: str) -> None:
         agent = self.agent_of.pop(call, None)
@@ -220,6 +243,7 @@ class HotlineMachine(RuleBasedStateMachine):
             assert self.copy.handle(item, self.now) == outputs, "the restored copy differs"
         for output in outputs:
             self.model.see(output)
+        self.model.wrap_ups_over()
         return outputs
 
     @initialize(agents=st.sets(st.sampled_from(AGENTS)))
@@ -285,9 +309,36 @@ class HotlineMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def agent_ends_wrap_up(self, data: st.DataObject) -> None:
         agent = data.draw(st.sampled_from(sorted(self.model.wrapping)))
-        call = self.model.wrapping.pop(agent)  # the agent is free again
+        call, _ = self.model.wrapping.pop(agent)  # the agent is free again
+        ended = self.model.phase[call] == "wrapping"
         self.feed(WrapUpDone(agent_id=agent))
-        assert self.model.phase[call] == "finished"
+        if ended:  # not a call the agent transferred, which goes on
+            assert self.model.phase[call] == "finished"
+
+    @precondition(lambda self: bool(self.model.calls("connected")))
+    @rule(data=st.data())
+    def agent_moves_the_call_to_the_other_queue(self, data: st.DataObject) -> None:
+        call = data.draw(st.sampled_from(self.model.calls("connected")))
+        agent = self.model.agent_of[call]
+        other = "r" if self.model.queue_of[call] == "q" else "q"
+        # The agent's leg is released, they wrap up; the call waits again.
+        self.model.free(call)
+        self.model.wrap_up(agent, call)
+        self.model.phase[call] = "queued"
+        self.feed(TransferRequested(call_id=call, agent_id=agent, queue=other))
+        assert self.model.queue_of[call] == other
+        assert self.model.phase[call] in ("queued", "ringing")
+
+    @precondition(lambda self: bool(self.model.calls("connected")))
+    @rule(data=st.data(), on=st.booleans())
+    def agent_holds_the_caller(self, data: st.DataObject, on: bool) -> None:
+        call = data.draw(st.sampled_from(self.model.calls("connected")))
+        agent = self.model.agent_of[call]
+        if self.hotline.call(call).on_hold == on:
+            return  # already so
+        assert self.feed(CallOnHold(call_id=call, agent_id=agent, on=on)) == []
+        assert self.hotline.call(call).on_hold == on
+        assert self.model.phase[call] == "connected"
 
     @rule(agent=st.sampled_from(AGENTS), change=st.sampled_from(["in", "ready", "break", "out"]))
     def agent_presence(self, agent: str, change: str) -> None:
@@ -316,6 +367,7 @@ class HotlineMachine(RuleBasedStateMachine):
             assert self.copy.advance(self.now) == outputs, "the restored copy differs"
         for output in outputs:
             self.model.see(output)
+        self.model.wrap_ups_over()
 
     @rule()
     def save_and_restore(self) -> None:
