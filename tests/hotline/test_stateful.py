@@ -11,8 +11,9 @@ connected, finished) and each agent's presence and phone, and checks after every
 step that
 
 * every call that arrived is in exactly one phase, the one the hotline reports, and
-  a finished call has exactly one contact record (none before it finished; a call
-  an agent wraps up is finished once the wrap-up ends, when its record is complete);
+  has no contact record until it ends and exactly one after; a call that ended while
+  an agent talked to it gets its record when the agent's wrap-up ends (the hotline
+  reports it finished from the hang-up on);
 * no agent's phone rings or talks for two calls at once;
 * no caller waits while an agent who may take the call is ready and idle (the ACD
   offers at once; an agent who declined or missed a call is not offered it again; an
