@@ -137,6 +137,7 @@ class Model:
     queue_of: dict[str, str] = attrs.field(factory=dict)  # call -> queue it waits in
     # agent -> (the call they wrap up, when the wrap-up ends)
     wrapping: dict[str, tuple[str, float]] = attrs.field(factory=dict)
+    last_agent: dict[str, str] = attrs.field(factory=dict)  # ended call -> who wraps it up
     now: float = START
     refused: set[tuple[str, str]] = attrs.field(factory=set)  # (agent, call) not to offer
 
@@ -181,6 +182,7 @@ class Model:
                 talker = self.agent_of.get(call)
                 if self.phase[call] == "connected" and talker is not None:
                     self.wrap_up(talker, call)
+                    self.last_agent[call] = talker
                 self.phase[call] = "wrapping"
                 self.free(call)
             case ContactFinished(call_id=call):
@@ -197,7 +199,8 @@ class Model:
         """Wrap-ups whose timer has run out: their calls' records have come."""
         for agent, (call, end) in list(self.wrapping.items()):
             if end <= self.now:
-                assert self.phase[call] != "wrapping", f"no record for {call} after wrap-up"
+                if self.last_agent.get(call) == agent:
+                    assert self.phase[call] != "wrapping", f"no record for {call} after wrap-up"
                 del self.wrapping[agent]
 
     def finish(self, call: str) -> None:
@@ -303,6 +306,7 @@ class HotlineMachine(RuleBasedStateMachine):
         agent = self.model.agent_of[call]
         self.model.free(call)  # the agent hung up: their phone is free, wrap-up begins
         self.model.wrap_up(agent, call)
+        self.model.last_agent[call] = agent
         self.feed(AgentLegEnded(call_id=call, agent_id=agent))
         assert self.model.phase[call] == "wrapping"
 
@@ -311,9 +315,9 @@ class HotlineMachine(RuleBasedStateMachine):
     def agent_ends_wrap_up(self, data: st.DataObject) -> None:
         agent = data.draw(st.sampled_from(sorted(self.model.wrapping)))
         call, _ = self.model.wrapping.pop(agent)  # the agent is free again
-        ended = self.model.phase[call] == "wrapping"
+        last = self.model.phase[call] == "wrapping" and self.model.last_agent.get(call) == agent
         self.feed(WrapUpDone(agent_id=agent))
-        if ended:  # not a call the agent transferred, which goes on
+        if last:  # the wrap-up of the call's end (not of a transfer): the record comes
             assert self.model.phase[call] == "finished"
 
     @precondition(lambda self: bool(self.model.calls("connected")))
