@@ -19,6 +19,8 @@ from callcenter.hotline import (
     CallArrived,
     CallCommand,
     ContactFinished,
+    Hotline,
+    HotlineDefinition,
     HotlineInput,
     HotlineOutput,
     RingAgent,
@@ -256,3 +258,12 @@ def test_the_kits_hotline_is_the_example_document() -> None:
     """The kit builds it in Python (no files needed); it must not drift from the example."""
     example = Path(__file__).resolve().parents[2] / "examples" / "hotline" / "tianjin.toml"
     assert tianjin_hotline() == load_hotline(example)
+
+
+def test_the_hotlines_come_from_the_factory_given() -> None:
+    def forgetful(definition: HotlineDefinition) -> Hotline:
+        return Hotline(attrs.evolve(definition, callers=()))  # no VIP, nobody blocked
+
+    report = run_conformance(DirectTelephony, hotline_factory=forgetful)
+    failed = {result.script for result in report.results if not result.ok}
+    assert failed == {"vip-dedicated-agent-with-fallback", "blocked-caller"}
