@@ -600,3 +600,13 @@ def test_a_host_lookup_goes_out_and_its_answer_comes_back_in() -> None:
     arrive(hotline, "c2", NOON + 2, line="95105366")
     out = hotline.advance(NOON + 10)
     assert hotline.call_phase("c2") is CallPhase.QUEUED
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "sip:alice@example.com", "", "+", "1" * 40])
+def test_a_caller_id_that_is_no_number_is_served_like_any_other(caller: str) -> None:
+    lists = MemoryCallerLists()
+    lists.add(BLOCKED_NUMBER, ListKind.BLOCK, now=0.0)
+    hotline = Hotline(definition(), caller_lists=lists)
+    out = arrive(hotline, "c1", NOON, caller=caller)
+    assert kinds(out)[0] == "AnswerCall"
+    assert hotline.call("c1").caller == caller

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -44,6 +45,7 @@ from callcenter.ivr import (
     RecordingFinished,
     SpeechHeard,
 )
+from callcenter.routing import Overflow, OverflowKind, RoutingRule
 
 from .support import BLOCKED_NUMBER, CALLER, NOON, VIP_NUMBER, definition
 
@@ -52,15 +54,32 @@ AGENTS = ("li", "wang", "zhao")
 
 
 def _definition() -> HotlineDefinition:
-    return definition(
+    """The test hotline, with more to go through: overflows, a VIP rule and agent."""
+    base = definition(
         hold=HoldTreatment(announce_every=15.0),
         wrap_up=8.0,
+        rules=[RoutingRule(when={"tier": "VIP"}, queue="vip", priority=2)],
         ticket_rules=[
             TicketRule(workflow="complaint", agent_outcome="complaint"),
             TicketRule(workflow="enquiry", agent_outcome="enquiry", fields={"question": "?"}),
             TicketRule(workflow="callback", ivr_result="voicemail", fields={"reason": "vm"}),
         ],
     )
+    queues = tuple(
+        attrs.evolve(q, max_wait=60.0, overflow=Overflow(kind=OverflowKind.VOICEMAIL))
+        if q.id == "complaints"
+        else attrs.evolve(
+            q, max_wait=45.0, overflow=Overflow(kind=OverflowKind.QUEUE, queue="orders")
+        )
+        if q.id == "vip"
+        else q
+        for q in base.routing.queues
+    )
+    callers = tuple(
+        attrs.evolve(c, agent="zhao", sticky_for=10.0) if c.number == VIP_NUMBER else c
+        for c in base.callers
+    )
+    return attrs.evolve(base, routing=attrs.evolve(base.routing, queues=queues), callers=callers)
 
 
 DEFINITION = _definition()

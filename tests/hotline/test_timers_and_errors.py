@@ -8,6 +8,7 @@ import attrs
 import pytest
 
 from callcenter.errors import (
+    CallCenterError,
     DefinitionError,
     DuplicateIdError,
     IllegalTransitionError,
@@ -19,6 +20,7 @@ from callcenter.hotline import (
     AgentLegAnswered,
     AgentLegEnded,
     AgentLoggedIn,
+    AgentLoggedOut,
     AgentNotReady,
     CallArrived,
     CallCommand,
@@ -32,8 +34,15 @@ from callcenter.hotline import (
     TicketRule,
     TicketUpdate,
     TransferRequested,
+    WrapUpDone,
 )
-from callcenter.ivr import DigitsPressed, Enqueue, PromptFinished, RecordingFinished
+from callcenter.ivr import (
+    DigitsPressed,
+    Enqueue,
+    HostAnswered,
+    PromptFinished,
+    RecordingFinished,
+)
 from callcenter.tickets import SlaWarning, TicketOpened
 
 from .support import NOON, arrive, definition, kinds, press
@@ -138,14 +147,18 @@ def _rest(hotline: Hotline) -> list[HotlineOutput]:
 
 
 def test_an_input_refused_after_timers_fired_leaves_the_hotline_as_it_was() -> None:
-    """Bad keys at +20 are refused by the session after the menu timeout (+6) fired."""
+    """A recording's end while c2's menu listens is refused by c2's session at +20,
+    after c1's menu timeout (+6) fired: all of it is undone."""
     hotline = Hotline(definition())
     twin = Hotline(definition())
     _history(hotline)
     _history(twin)
     before = hotline.to_dict()
-    with pytest.raises(InvalidArgumentError):
-        hotline.handle(CallInput(call_id="c2", event=DigitsPressed(digits="x")), NOON + 20)
+    with pytest.raises(IllegalTransitionError):
+        hotline.handle(
+            CallInput(call_id="c2", event=RecordingFinished(reference="r", seconds=1.0)),
+            NOON + 20,
+        )
     assert hotline.to_dict() == before
     assert hotline.call_phase("c1") is CallPhase.IVR  # its timeout is still to fire
     assert _rest(hotline) == _rest(twin)
@@ -238,3 +251,25 @@ def test_a_refused_ticket_of_an_ivr_result_undoes_the_callers_input() -> None:
     assert len(hotline.desk) == 0
     out = hotline.handle(finished, NOON + 12)
     assert kinds(out)[-2:] == ["TicketUpdate", "ContactFinished"]
+
+
+def test_bad_values_and_impossible_agent_moves_are_refused_before_any_timer() -> None:
+    hotline = Hotline(definition())
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "2", NOON + 1)  # rings at li until +21
+    deadline = hotline.next_deadline()
+    for bad in (
+        CallInput(call_id="c1", event=DigitsPressed(digits="x")),
+        CallInput(call_id="c1", event=HostAnswered(request=True, values={})),
+        AgentLoggedOut(agent_id="li"),
+        WrapUpDone(agent_id="li"),
+    ):
+        with pytest.raises(CallCenterError):
+            hotline.handle(bad, NOON + 30)
+        assert hotline.next_deadline() == deadline  # the ring timeout has not fired
+    arrive(hotline, "c2", NOON + 30)
+    with pytest.raises(InvalidArgumentError, match="digits"):
+        press(hotline, "c2", "1x", NOON + 31)
+    with pytest.raises(IllegalTransitionError, match="wrap"):
+        hotline.handle(WrapUpDone(agent_id="li"), NOON + 31)

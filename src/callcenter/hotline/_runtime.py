@@ -56,10 +56,11 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
+from .._checks import check_argument
 from .._clock import Clock
 from .._slots import trusted
 from .._timers import TimerQueue
@@ -109,7 +110,6 @@ from ..routing import (
     OverflowKind,
     RoutingEngine,
 )
-from ..routing import Event as RoutingEvent
 from ..tickets import TicketDesk
 from ._contract import (
     AgentLegAnswered,
@@ -159,6 +159,22 @@ _new_contact_finished = trusted(ContactFinished)
 
 MAX_TEXT = 256
 """The longest id, number, name or reason an input may carry."""
+
+# Any event of the ACD, spelt out from the event classes the hotline handles.
+_AcdEvent: TypeAlias = (
+    ContactQueued
+    | ContactRefused
+    | ContactOffered
+    | ContactOfferDeclined
+    | ContactAnswered
+    | ContactCompleted
+    | ContactAbandoned
+    | ContactOverflowed
+    | ContactTransferred
+    | ContactEscalated
+    | ContactLeft
+    | AgentStateChanged
+)
 
 _IVR_INPUTS = frozenset(
     {
@@ -318,6 +334,56 @@ def _fields(name: str, value: object) -> dict[str, str]:
         expected="a mapping of field names (text) to text values",
         got=value,
     )
+
+
+_KEYS = frozenset("0123456789*#")
+
+
+def _check_ivr_values(event: object) -> None:
+    """Refuse an IVR input whose values the session would refuse (before any timer).
+
+    The same checks as the session's own; its phase rules stay the session's.
+    """
+    kind = event.__class__
+    if kind is DigitsPressed:
+        digits: object = event.digits  # type: ignore[attr-defined]
+        if not isinstance(digits, str) or not digits or not _KEYS.issuperset(digits):
+            raise InvalidArgumentError(
+                name="digits", expected="one or more of the keys 0-9, * and #", got=digits
+            )
+    elif kind is SpeechHeard:
+        text: object = event.text  # type: ignore[attr-defined]
+        if not isinstance(text, str):
+            raise InvalidArgumentError(name="text", expected="the recognised text", got=text)
+    elif kind is HostAnswered or kind is HostNotFound or kind is HostFailed:
+        request: object = event.request  # type: ignore[attr-defined]
+        if not isinstance(request, int) or isinstance(request, bool):
+            raise InvalidArgumentError(
+                name="request", expected="the number of the host request", got=request
+            )
+        if kind is HostAnswered:
+            _fields("values", event.values)  # type: ignore[attr-defined]
+    elif kind is RecordingFinished:
+        reference: object = event.reference  # type: ignore[attr-defined]
+        if not isinstance(reference, str):
+            raise InvalidArgumentError(
+                name="reference", expected="the recording's name (text)", got=reference
+            )
+        check_argument("seconds", event.seconds, minimum=0)  # type: ignore[attr-defined]
+
+
+def _phone_number(caller: str) -> str | None:
+    """The caller's number as the caller lists write it, or ``None``.
+
+    A withheld or unusual caller id (``"anonymous"``, a SIP URI) is no number: such a
+    caller is served like any other, neither known nor listed.
+    """
+    if not caller:
+        return None
+    try:
+        return normalize_number(caller)
+    except InvalidArgumentError:
+        return None
 
 
 def _endpoint_of(definition: HotlineDefinition, agent_id: str, mobile: str | None) -> str:
@@ -834,10 +900,15 @@ class Hotline:
                 and not definition.calendars[line.calendar].is_open(t)
             ):
                 line = self._line_ids[line.closed_line]
-            known = self._known.get(normalize_number(caller)) if caller else None
+            number = _phone_number(caller)
+            known = None if number is None else self._known.get(number)
             status = CallerStatus.NORMAL if known is None else known.status
-            if self._lists is not None and caller and status is not CallerStatus.BLOCKED:
-                listed = self._lists.status(caller, t)
+            if (
+                self._lists is not None
+                and number is not None
+                and status is not CallerStatus.BLOCKED
+            ):
+                listed = self._lists.status(number, t)
                 if listed is not CallerStatus.NORMAL:
                     status = listed
         except CallCenterError as error:
@@ -923,6 +994,7 @@ class Hotline:
                 action=f"handle {kind.__name__}",
                 allowed=("CallerHungUp",),
             )
+        _check_ivr_values(item.event)
 
     def _do_call_input(self, item: CallInput, t: float, out: list[HotlineOutput]) -> None:
         call = self._calls[item.call_id]
@@ -1112,6 +1184,31 @@ class Hotline:
                 allowed=("AgentLoggedIn",),
             )
 
+    def _check_logout(self, item: AgentLoggedOut) -> None:
+        self._check_logged_in(item)
+        state = self._engine.agent_state(item.agent_id)
+        if state is AgentState.BUSY or state is AgentState.RESERVED:
+            raise IllegalTransitionError(
+                entity=f"agent {item.agent_id!r}",
+                state=state.value,
+                action="log out",
+                allowed=("AgentNotReady", "AgentLegEnded"),
+                reason="a call rings at the agent or is being handled",
+            )
+
+    def _check_wrap_up_done(self, item: WrapUpDone) -> None:
+        self._check_logged_in(item)
+        state = self._engine.agent_state(item.agent_id)
+        if state is AgentState.AVAILABLE or state is AgentState.NOT_READY:
+            # (an agent with wrap-up running shows it unless a call rings or is held)
+            raise IllegalTransitionError(
+                entity=f"agent {item.agent_id!r}",
+                state=state.value,
+                action="end wrap-up",
+                allowed=("AgentNotReady", "AgentLoggedOut"),
+                reason="no wrap-up is running",
+            )
+
     def _check_not_ready(self, item: AgentNotReady) -> None:
         self._check_logged_in(item)  # type: ignore[arg-type]
         _text("reason", item.reason, empty=False)
@@ -1129,7 +1226,7 @@ class Hotline:
                 allowed=("AgentReady", "AgentNotReady", "AgentLoggedOut", "WrapUpDone"),
             )
 
-    def _agent_call(self, call: Callable[[], list[RoutingEvent]], out: list[HotlineOutput]) -> None:
+    def _agent_call(self, call: Callable[[], list[_AcdEvent]], out: list[HotlineOutput]) -> None:
         try:
             events = call()
         except CallCenterError as error:
@@ -1210,7 +1307,7 @@ class Hotline:
 
     # ------------------------------------------------------------------ the ACD
 
-    def _routing(self, events: list[RoutingEvent], out: list[HotlineOutput]) -> None:
+    def _routing(self, events: list[_AcdEvent], out: list[HotlineOutput]) -> None:
         """Turn the ACD's events into outputs (dispatch on the event's type), then records."""
         records = self._builder.feed_all(events)
         handlers = _ON_ROUTING
@@ -1288,7 +1385,7 @@ class Hotline:
         self._gone(self._calls[e.contact_id])
         out.append(_new_end_call(call_id=e.contact_id, reason=e.reason.value))
 
-    def _on_nothing(self, e: RoutingEvent, out: list[HotlineOutput]) -> None:
+    def _on_nothing(self, e: _AcdEvent, out: list[HotlineOutput]) -> None:
         """Transfers and escalations: a ContactQueued or an offer follows when it matters."""
 
     def _gone(self, call: _Call) -> None:
@@ -1478,6 +1575,6 @@ _HANDLERS: dict[type, tuple[_Check, _Do | None]] = {
     AgentLoggedIn: (Hotline._check_login, Hotline._do_login),
     AgentReady: (Hotline._check_logged_in, Hotline._do_ready),
     AgentNotReady: (Hotline._check_not_ready, Hotline._do_not_ready),
-    AgentLoggedOut: (Hotline._check_logged_in, Hotline._do_logout),
-    WrapUpDone: (Hotline._check_logged_in, Hotline._do_wrap_up_done),
+    AgentLoggedOut: (Hotline._check_logout, Hotline._do_logout),
+    WrapUpDone: (Hotline._check_wrap_up_done, Hotline._do_wrap_up_done),
 }
