@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import importlib
 import json
 import math
 import re
@@ -315,6 +316,14 @@ def test_warnings_for_what_works_but_is_likely_wrong() -> None:
     assert "without an agent" in found["callers.1.sticky_for"].message
     assert "never applies" in found["ticket_rules.0.agent_outcome"].message
     assert "needs reason" in found["ticket_rules.1.fields"].message
+
+
+def test_a_dedicated_agent_in_no_queue() -> None:
+    data = _small()
+    data["routing"]["agents"].append({"id": "zhao"})
+    data["endpoints"]["zhao"] = {"extension": "8003"}
+    data["callers"] = [{"number": "13900000001", "agent": "zhao"}]
+    assert "member of no queue" in _warnings(data)["callers.0.agent"].message
 
 
 def test_two_agents_ringing_at_one_place() -> None:
@@ -637,3 +646,15 @@ def test_a_file_name_no_file_can_have_is_a_library_error(name: str) -> None:
     scenario["hotline"] = name
     with pytest.raises(DefinitionError, match="not a name a file can have"):
         scenario_from_dict(scenario, base=EX / "scenarios")
+
+
+def test_json_and_yaml_hotlines_load_and_a_key_given_twice_is_refused(tmp_path: Path) -> None:
+    data = _small()
+    (tmp_path / "h.json").write_text(json.dumps(data), encoding="utf-8")
+    yaml: Any = importlib.import_module("yaml")  # the 'yaml' extra, a dev dependency
+    (tmp_path / "h.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert load_hotline(tmp_path / "h.json").lines == load_hotline(tmp_path / "h.yaml").lines
+    text = json.dumps(data).replace('"name": "small"', '"name": "small", "name": "big"', 1)
+    (tmp_path / "twice.json").write_text(text, encoding="utf-8")
+    with pytest.raises(DocumentError, match="a key is given twice"):
+        load_hotline(tmp_path / "twice.json")

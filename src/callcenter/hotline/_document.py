@@ -240,7 +240,8 @@ def check_hotline(definition: HotlineDefinition) -> list[Problem]:
     Warnings (:attr:`~callcenter.errors.Severity.WARNING`) for what works but is
     likely wrong: agents without an endpoint (their offers ring at the agent id),
     flows and calendars no line uses, a line that names both a flow and a queue, a
-    blocked caller with a dedicated agent, a ``sticky_for`` without an agent, a ticket
+    blocked caller with a dedicated agent, a dedicated agent in no queue, a
+    ``sticky_for`` without an agent, a ticket
     rule that can never apply or that opens tickets lacking the fields their workflow
     needs, two agents ringing at one place.
 
@@ -454,6 +455,9 @@ def _closed_cycles(lines: list[tuple[str, Line]]) -> Iterator[Problem]:
 
 
 def _caller_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Problem]:
+    idle = set()  # agents of the routing definition who are members of no queue
+    if parts.routing is not None:
+        idle = {agent.id for agent in parts.routing.agents if not agent.queues}
     seen: dict[str, int] = {}
     for index, caller in parts.callers:
         base = f"callers.{index}"
@@ -469,6 +473,13 @@ def _caller_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Proble
         seen.setdefault(number, index)
         if caller.agent is not None and agents is not None and caller.agent not in agents:
             yield _unknown(f"{base}.agent", "agent", caller.agent, agents)
+        if caller.agent in idle:
+            yield Problem(
+                path=f"{base}.agent",
+                message=f"agent {caller.agent!r} is a member of no queue: the caller's "
+                "contacts are never offered to them",
+                severity=_WARNING,
+            )
         if caller.status is CallerStatus.BLOCKED and (caller.agent is not None or caller.tier):
             yield Problem(
                 path=base,
