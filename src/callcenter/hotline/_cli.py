@@ -1,4 +1,4 @@
-"""``callcenter hotline``: work with hotline documents (``check``).
+"""``callcenter hotline``: work with hotline documents (``check``, ``try``).
 
 Each action is added by one function of :data:`_ACTIONS`, which takes the ``hotline``
 command's subparsers: another action is one more function in that tuple.
@@ -17,6 +17,7 @@ from ..errors import Problem, Severity
 from ..ivr import CallerStatus
 from ._definition import HotlineDefinition
 from ._document import load_hotline_document
+from ._try import add_try
 
 __all__ = ["register"]
 
@@ -25,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``hotline`` subcommand with its actions."""
     parser = subparsers.add_parser(
         "hotline",
-        help="check a hotline definition (lines, flows, routing, tickets, endpoints)",
+        help="check a hotline definition, or try it in the terminal",
         description="Work with hotline documents (.toml, .json or .yaml).",
     )
     actions = parser.add_subparsers(title="hotline commands", metavar="ACTION")
@@ -60,6 +61,7 @@ def _add_check(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 
 _ACTIONS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     _add_check,
+    add_try,
 )
 
 

@@ -89,6 +89,11 @@ class CallInput:
     up. :class:`~callcenter.ivr.CallerHungUp` is valid in every phase of the call
     (in the IVR, queued, ringing, talking); the others only where the IVR waits
     for them.
+
+    Attributes:
+        call_id: The call (the telephony's id of the caller's leg).
+        event: The IVR input (:class:`~callcenter.ivr.DigitsPressed`,
+            :class:`~callcenter.ivr.CallerHungUp`...).
     """
 
     call_id: str
@@ -97,7 +102,13 @@ class CallInput:
 
 @attrs.frozen(kw_only=True)
 class CallOnHold:
-    """An agent put the caller on hold (``on=True``) or took them off hold."""
+    """An agent put the caller on hold (``on=True``) or took them off hold.
+
+    Attributes:
+        call_id: The call (the telephony's id of the caller's leg).
+        agent_id: The agent (an agent id of the routing definition).
+        on: ``True`` when the caller goes on hold, ``False`` when taken off.
+    """
 
     call_id: str
     agent_id: str
@@ -111,6 +122,13 @@ class TransferRequested:
     Exactly one target is set: a queue (the call is queued again, its data
     following it), an agent (offered that agent first), or an outside number (the
     telephony side transfers; the call leaves the hotline).
+
+    Attributes:
+        call_id: The call (the telephony's id of the caller's leg).
+        agent_id: The agent who transfers.
+        queue: The queue to transfer to, or ``None``.
+        agent: The agent to transfer to, or ``None``.
+        number: The outside number to transfer to, or ``None``.
     """
 
     call_id: str
@@ -125,7 +143,12 @@ class TransferRequested:
 
 @attrs.frozen(kw_only=True)
 class AgentLegRinging:
-    """The agent's phone rings for the call (after :class:`RingAgent`)."""
+    """The agent's phone rings for the call (after :class:`RingAgent`).
+
+    Attributes:
+        call_id: The call (the telephony's id of the caller's leg).
+        agent_id: The agent (an agent id of the routing definition).
+    """
 
     call_id: str
     agent_id: str
@@ -133,7 +156,12 @@ class AgentLegRinging:
 
 @attrs.frozen(kw_only=True)
 class AgentLegAnswered:
-    """The agent picked up the offered call."""
+    """The agent picked up the offered call.
+
+    Attributes:
+        call_id: The call (the telephony's id of the caller's leg).
+        agent_id: The agent (an agent id of the routing definition).
+    """
 
     call_id: str
     agent_id: str
@@ -143,7 +171,10 @@ class AgentLegAnswered:
 class AgentLegDeclined:
     """The agent refused the offered call, or it rang out.
 
-    ``reason`` is ``"busy"``, ``"no-answer"`` or ``"rejected"``.
+    Attributes:
+        call_id: The call (the telephony's id of the caller's leg).
+        agent_id: The agent (an agent id of the routing definition).
+        reason: ``"busy"``, ``"no-answer"`` or ``"rejected"``.
     """
 
     call_id: str
@@ -153,7 +184,13 @@ class AgentLegDeclined:
 
 @attrs.frozen(kw_only=True)
 class AgentLegFailed:
-    """The agent's leg could not be set up (unreachable endpoint, network error)."""
+    """The agent's leg could not be set up (unreachable endpoint, network error).
+
+    Attributes:
+        call_id: The call (the telephony's id of the caller's leg).
+        agent_id: The agent (an agent id of the routing definition).
+        reason: What went wrong, in the telephony's words.
+    """
 
     call_id: str
     agent_id: str
@@ -165,6 +202,8 @@ class AgentLegEnded:
     """The agent hung up a connected call.
 
     Attributes:
+        call_id: The call (the telephony's id of the caller's leg).
+        agent_id: The agent (an agent id of the routing definition).
         outcome: What the agent's application reports the call was about
             (``"complaint"``); ticket rules with this ``agent_outcome`` apply.
         fields: Fields for the tickets the outcome opens.
@@ -181,7 +220,12 @@ class AgentLegEnded:
 
 @attrs.frozen(kw_only=True)
 class AgentLoggedIn:
-    """The agent signed in (ready unless ``ready=False``)."""
+    """The agent signed in (ready unless ``ready=False``).
+
+    Attributes:
+        agent_id: The agent (an agent id of the routing definition).
+        ready: Whether the agent is ready for contacts at once.
+    """
 
     agent_id: str
     ready: bool = True
@@ -189,14 +233,23 @@ class AgentLoggedIn:
 
 @attrs.frozen(kw_only=True)
 class AgentReady:
-    """The agent is ready for contacts."""
+    """The agent is ready for contacts.
+
+    Attributes:
+        agent_id: The agent (an agent id of the routing definition).
+    """
 
     agent_id: str
 
 
 @attrs.frozen(kw_only=True)
 class AgentNotReady:
-    """The agent is not ready (break, meeting...), with a reason."""
+    """The agent is not ready (break, meeting...), with a reason.
+
+    Attributes:
+        agent_id: The agent (an agent id of the routing definition).
+        reason: Why (``"break"``, ``"meeting"``), as the agent's application says.
+    """
 
     agent_id: str
     reason: str
@@ -204,14 +257,22 @@ class AgentNotReady:
 
 @attrs.frozen(kw_only=True)
 class AgentLoggedOut:
-    """The agent signed out."""
+    """The agent signed out.
+
+    Attributes:
+        agent_id: The agent (an agent id of the routing definition).
+    """
 
     agent_id: str
 
 
 @attrs.frozen(kw_only=True)
 class WrapUpDone:
-    """The agent ended after-contact work before its timer."""
+    """The agent ended after-contact work before its timer.
+
+    Attributes:
+        agent_id: The agent (an agent id of the routing definition).
+    """
 
     agent_id: str
 
@@ -240,14 +301,23 @@ HotlineInput: TypeAlias = (
 
 @attrs.frozen(kw_only=True)
 class AnswerCall:
-    """Answer the caller's leg (before the first prompt)."""
+    """Answer the caller's leg (before the first prompt).
+
+    Attributes:
+        call_id: The call (the telephony's id of the caller's leg).
+    """
 
     call_id: str
 
 
 @attrs.frozen(kw_only=True)
 class RejectCall:
-    """Refuse the call without answering it (a blocked caller, a closed line)."""
+    """Refuse the call without answering it (a blocked caller, a closed line).
+
+    Attributes:
+        call_id: The call (the telephony's id of the caller's leg).
+        reason: Why (``"blocked"``...).
+    """
 
     call_id: str
     reason: str
@@ -260,6 +330,11 @@ class CallCommand:
     ``command`` is the IVR's own command: play, listen, record, ask the host,
     enqueue (for information: the hotline queues the call itself), request a
     callback, transfer, hang up.
+
+    Attributes:
+        call_id: The call (the telephony's id of the caller's leg).
+        command: The IVR command (:class:`~callcenter.ivr.Play`,
+            :class:`~callcenter.ivr.Listen`...).
     """
 
     call_id: str
@@ -271,6 +346,7 @@ class HoldCaller:
     """Keep the queued caller on hold treatment: music, and an announcement.
 
     Attributes:
+        call_id: The call (the telephony's id of the caller's leg).
         queue: The queue the caller waits in.
         music: The music on hold's reference.
         position: The caller's 1-based position to announce, or ``None``.
@@ -289,6 +365,8 @@ class RingAgent:
     """Call the agent's phone for this call; report back with the agent-leg inputs.
 
     Attributes:
+        call_id: The call (the telephony's id of the caller's leg).
+        agent_id: The agent (an agent id of the routing definition).
         endpoint: Where to ring (an extension, a SIP URI or a mobile number), from
             the agent's :class:`~callcenter.hotline.Endpoint`; the agent id when the
             hotline has no endpoint for the agent.
@@ -306,7 +384,12 @@ class RingAgent:
 
 @attrs.frozen(kw_only=True)
 class StopRinging:
-    """Cancel the agent's leg for this call (ring timeout, caller gone)."""
+    """Cancel the agent's leg for this call (ring timeout, caller gone).
+
+    Attributes:
+        call_id: The call (the telephony's id of the caller's leg).
+        agent_id: The agent (an agent id of the routing definition).
+    """
 
     call_id: str
     agent_id: str
@@ -314,7 +397,12 @@ class StopRinging:
 
 @attrs.frozen(kw_only=True)
 class ConnectAgent:
-    """Bridge the caller with the agent's answered leg."""
+    """Bridge the caller with the agent's answered leg.
+
+    Attributes:
+        call_id: The call (the telephony's id of the caller's leg).
+        agent_id: The agent (an agent id of the routing definition).
+    """
 
     call_id: str
     agent_id: str
@@ -322,7 +410,12 @@ class ConnectAgent:
 
 @attrs.frozen(kw_only=True)
 class TransferCall:
-    """Transfer the caller to an outside number; the call leaves the hotline."""
+    """Transfer the caller to an outside number; the call leaves the hotline.
+
+    Attributes:
+        call_id: The call (the telephony's id of the caller's leg).
+        number: The number (or SIP URI) to transfer to.
+    """
 
     call_id: str
     number: str
@@ -330,7 +423,12 @@ class TransferCall:
 
 @attrs.frozen(kw_only=True)
 class EndCall:
-    """Hang up the caller's leg (and the agent's, if connected)."""
+    """Hang up the caller's leg (and the agent's, if connected).
+
+    Attributes:
+        call_id: The call (the telephony's id of the caller's leg).
+        reason: Why the call ends, in words (for the telephony's logs).
+    """
 
     call_id: str
     reason: str
@@ -341,7 +439,12 @@ class EndCall:
 
 @attrs.frozen(kw_only=True)
 class ContactFinished:
-    """A call's contact record, once the call has ended."""
+    """A call's contact record, once the call has ended.
+
+    Attributes:
+        call_id: The call (the telephony's id of the caller's leg).
+        record: The record (:class:`~callcenter.metrics.ContactRecord`).
+    """
 
     call_id: str
     record: ContactRecord
@@ -349,7 +452,12 @@ class ContactFinished:
 
 @attrs.frozen(kw_only=True)
 class TicketUpdate:
-    """Something happened to a ticket: opened by a call, an SLA warning or breach."""
+    """Something happened to a ticket: opened by a call, an SLA warning or breach.
+
+    Attributes:
+        event: The ticket event (:class:`~callcenter.tickets.TicketOpened`...).
+        call_id: The call that caused it, or ``None`` (an SLA clock).
+    """
 
     event: TicketEvent
     call_id: str | None = None
