@@ -91,7 +91,14 @@ from ..ivr import (
     SpeechHeard,
     normalize_number,
 )
-from ..metrics import AgentStateInterval, ContactRecord, Outcome, RecordBuilder
+from ..metrics import (
+    AgentStateInterval,
+    ContactRecord,
+    LiveMonitor,
+    MonitorSnapshot,
+    Outcome,
+    RecordBuilder,
+)
 from ..routing import (
     AgentState,
     AgentStateChanged,
@@ -441,6 +448,10 @@ class Hotline:
             :meth:`take_intervals` (occupancy and time-per-state reports); a
             long-running host that does not want them turns it off, or they pile
             up until taken.
+        wallboard: Keep the live wallboard (:meth:`wallboard`): a
+            :class:`~callcenter.metrics.LiveMonitor` fed every event of the ACD and
+            the IVR, O(1) per event. A simulator that does not show one turns it
+            off for speed.
 
     Raises:
         InvalidArgumentError: ``definition`` is not a :class:`HotlineDefinition`, or
@@ -488,6 +499,7 @@ class Hotline:
         caller_lists: CallerLists | None = None,
         keep_log: bool = True,
         keep_intervals: bool = True,
+        wallboard: bool = True,
     ) -> None:
         given: object = definition
         if not isinstance(given, HotlineDefinition):
@@ -513,6 +525,13 @@ class Hotline:
         self._agent_queues = {a.id: tuple(m.queue for m in a.queues) for a in routing.agents}
         self._mobile = {a.id: a.mobile_number for a in routing.agents}
         self._builder = RecordBuilder(agent_queues=self._agent_queues)
+        self._monitor: LiveMonitor | None = None
+        if wallboard:
+            self._monitor = LiveMonitor(
+                timezone=definition.timezone,
+                answer_time=definition.answer_time,
+                queues=[q.id for q in routing.queues],
+            )
         self._lines: dict[str, Line] = {}
         for line in definition.lines:
             self._lines[line.number] = line
@@ -704,6 +723,33 @@ class Hotline:
         self._intervals = []
         return intervals
 
+    def wallboard(self, now: float | None = None) -> MonitorSnapshot:
+        """The live wallboard: per queue and per agent, as of ``now``.
+
+        Per queue: waiting, ringing, talking, offered, answered and abandoned today,
+        answer rate, service level (within the definition's ``answer_time``) and
+        the longest current wait; per agent: state, reason and time in state; the
+        calls in the IVR now. :func:`~callcenter.metrics.format_wallboard` prints it.
+
+        Args:
+            now: The instant of the snapshot (default: the latest ``now`` given);
+                not before the latest event.
+
+        Raises:
+            InvalidArgumentError: The hotline was built with ``wallboard=False``, or
+                ``now`` is not a time the monitor accepts.
+
+        ``O(queues + agents)``.
+        """
+        monitor = self._monitor
+        if monitor is None:
+            raise InvalidArgumentError(
+                name="wallboard", expected="a hotline built with wallboard=True", got=False
+            )
+        if now is None:
+            now = self._time if self._time > -math.inf else 0.0
+        return monitor.snapshot(now)
+
     @property
     def open_contacts(self) -> int:
         """Calls seen whose record is not out yet (live, or in the agent's wrap-up).
@@ -855,6 +901,7 @@ class Hotline:
             seed=self._seed,
             caller_lists=self._lists,
             keep_intervals=self._keep_intervals,
+            wallboard=self._monitor is not None,
         )
         fresh._replay(self._log)
         fresh._intervals = self._intervals  # those not taken yet, as before the call
@@ -1268,6 +1315,8 @@ class Hotline:
         assert session is not None
         events = session.take_events()
         records = self._builder.feed_all(events) if events else ()
+        if events and self._monitor is not None:
+            self._monitor.feed_all(events)
         enqueue: Enqueue | None = None
         cid = call.id
         for command in commands:
@@ -1320,6 +1369,8 @@ class Hotline:
     def _routing(self, events: list[_AcdEvent], out: list[HotlineOutput]) -> None:
         """Turn the ACD's events into outputs (dispatch on the event's type), then records."""
         records = self._builder.feed_all(events)
+        if self._monitor is not None:
+            self._monitor.feed_all(events)
         handlers = _ON_ROUTING
         for e in events:
             handlers[e.__class__](self, e, out)
@@ -1534,6 +1585,7 @@ class Hotline:
         *,
         caller_lists: CallerLists | None = None,
         keep_intervals: bool = True,
+        wallboard: bool = True,
     ) -> Hotline:
         """Rebuild a hotline saved by :meth:`to_dict`, by replaying its input log.
 
@@ -1547,7 +1599,7 @@ class Hotline:
                 the definition).
         """
         seed, log = read_state(definition, data)
-        hotline = cls(definition, seed=seed, caller_lists=caller_lists)
+        hotline = cls(definition, seed=seed, caller_lists=caller_lists, wallboard=wallboard)
         hotline._replay(log)
         hotline._intervals = []  # the original's, taken there
         hotline._keep_intervals = bool(keep_intervals)

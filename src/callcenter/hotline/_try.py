@@ -42,6 +42,7 @@ from ..ivr import (
     Transfer,
 )
 from ..ivr import Command as IvrCommand
+from ..metrics import format_wallboard
 from ._contract import (
     AgentLegAnswered,
     AgentLegDeclined,
@@ -220,7 +221,6 @@ class TrySession:
         self.stdout = stdout
         self.view = _Phones()
         self.playing: dict[str, tuple[float, bool]] = {}  # call -> (prompt end, barge-in)
-        self.ends: dict[str, dict[str, int]] = {}  # queue -> outcome -> calls
         self.last_call: str | None = None
         self.numbered = 0
 
@@ -285,11 +285,6 @@ class TrySession:
         for output in outputs:
             self.view.see(output)
             self.follow_prompts(output)
-            if type(output) is ContactFinished and output.record.queues:
-                queue = output.record.queues[-1]
-                ends = self.ends.setdefault(queue, {})
-                kind = output.record.outcome.value.split("_")[0]  # answered, abandoned...
-                ends[kind] = ends.get(kind, 0) + 1
             self.say(f"  -> {describe_output(output)}")
 
     def follow_prompts(self, output: HotlineOutput) -> None:
@@ -504,21 +499,8 @@ def _next(session: TrySession, args: list[str]) -> None:
     session.move_clock(max(session.now, due))
 
 
-def _table(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        "  " + "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
-
-
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
-    return f"{minutes // 60}:{minutes % 60:02}:{secs:02}"
-
-
 def _board(session: TrySession, args: list[str]) -> None:
-    """The hotline's own view: live calls, then the ACD's queues and agents."""
+    """The live calls, then the hotline's wallboard (queues and agents)."""
     hotline = session.hotline
     session.say("calls:")
     live = hotline.live_calls()
@@ -536,31 +518,7 @@ def _board(session: TrySession, args: list[str]) -> None:
         session.say(f"  {call}: from {view.caller or 'withheld'}, {where}, {since:.0f} s")
     if not live:
         session.say("  (none)")
-    snapshot = hotline.routing.snapshot(session.now)
-    rows = [["queue", "waiting", "ringing", "talking", "answered", "abandoned", "longest"]]
-    for queue in snapshot.queues:
-        done = session.ends.get(queue.queue, {})
-        rows.append(
-            [
-                queue.queue,
-                str(queue.waiting),
-                str(queue.ringing),
-                str(talking.get(queue.queue, 0)),
-                str(done.get("answered", 0)),
-                str(done.get("abandoned", 0)),
-                _clock(queue.longest_wait),
-            ]
-        )
-    session.say("queues (answered and abandoned: the calls of this session):")
-    for line in _table(rows):
-        session.say(line)
-    rows = [["agent", "state", "reason", "in state"]]
-    for agent in snapshot.agents:
-        rows.append(
-            [agent.agent_id, agent.state.value, agent.reason or "", _clock(agent.time_in_state)]
-        )
-    session.say("agents:")
-    for line in _table(rows):
+    for line in format_wallboard(hotline.wallboard(session.now)).splitlines():
         session.say(line)
 
 
