@@ -645,7 +645,11 @@ def simulate(
     seed: int | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> SimulationResult:
-    """Run one day of ``scenario`` through the real IVR, ACD, ticket and metrics engines.
+    """Run one day of ``scenario`` on a real :class:`~callcenter.hotline.Hotline`.
+
+    Simulated callers and agents drive the hotline through its inputs and outputs,
+    as a telephony adapter does; its IVR, ACD, ticket desk and record builder do the
+    rest, and the routing definition's rules apply to every call.
 
     Args:
         scenario: The scenario (see :func:`load_scenario`).
