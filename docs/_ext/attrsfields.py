@@ -14,7 +14,9 @@ Options:
 - ``:exclude: a, b``: fields not to list.
 
 Content lines ``field: words`` replace the generated type of a field, for a key the
-loader reads in a special way (a routing definition that may also be a file name).
+loader reads in a special way (a routing definition that may also be a file name);
+``field.default: words`` replace its generated default (a default the document
+writes another way than the class holds it).
 
 A field without a meaning in the docstring is a build warning (an error under
 ``sphinx-build -W``), so a field added to a class cannot go undocumented.
@@ -248,10 +250,15 @@ class AttrsFields(SphinxDirective):
         cls = import_object(self.arguments[0])
         docs_from = import_object(self.options["docs"]) if "docs" in self.options else None
         overrides: dict[str, str] = {}
+        defaults: dict[str, str] = {}
         for line in self.content:
             if line.strip():
                 name, _, words = line.partition(":")
-                overrides[name.strip()] = words.strip()
+                name = name.strip()
+                if name.endswith(".default"):
+                    defaults[name.removesuffix(".default")] = words.strip()
+                else:
+                    overrides[name] = words.strip()
         rows = field_rows(cls, docs_from, self.options.get("exclude", ()))
         if not rows:
             words = "No key besides ``kind``." if cls in _KIND_OF else "No keys."
@@ -278,9 +285,10 @@ class AttrsFields(SphinxDirective):
                     location=self.get_location(),
                 )
             kind = overrides.pop(key, kind)
+            default = defaults.pop(key, default)
             cells = (kind, default, meaning or EMPTY)
             text += [f"   * - ``{key}``", *(f"     - {cell}" for cell in cells)]
-        for name in overrides:
+        for name in [*overrides, *defaults]:
             logger.warning(
                 "%s has no field %r", self.arguments[0], name, location=self.get_location()
             )

@@ -424,9 +424,10 @@ def read_text(path: str | Path, *, limit: int = MAX_DOCUMENT_BYTES) -> str:
     """Read a UTF-8 text file of at most ``limit`` bytes (the command line's edge).
 
     Raises:
-        DocumentError: The file cannot be read (missing, a directory, no permission),
-            is larger than ``limit`` (or endless, such as ``/dev/zero``), or is not
-            UTF-8 text. The message names the file.
+        DocumentError: The file cannot be read (missing, a directory, no permission,
+            a name no file system takes, such as one with a NUL character), is larger
+            than ``limit`` (or endless, such as ``/dev/zero``), or is not UTF-8 text.
+            The message names the file.
     """
     path = Path(path)
     try:
@@ -434,6 +435,10 @@ def read_text(path: str | Path, *, limit: int = MAX_DOCUMENT_BYTES) -> str:
             raw = handle.read(limit + 1)
     except OSError as exc:
         raise DocumentError(path=str(path), detail=exc.strerror or str(exc)) from None
+    except ValueError:  # a NUL character, or text the file system cannot encode
+        raise DocumentError(
+            path=_short_repr(str(path)), detail="not a name a file can have"
+        ) from None
     if len(raw) > limit:
         raise DocumentError(
             path=str(path), detail=f"larger than {limit:,} bytes; is it the right file?"

@@ -79,6 +79,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "callcenter.routing._cli",
     "callcenter.tickets._cli",
     "callcenter.metrics._cli",
+    "callcenter.hotline._cli",
     "callcenter.simulation._cli",
     "callcenter.wfm._cli",
 )

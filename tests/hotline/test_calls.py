@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+import attrs
 import pytest
 
-from callcenter.errors import IllegalTransitionError, InvalidArgumentError
+from callcenter.errors import CallCenterError, IllegalTransitionError, InvalidArgumentError
 from callcenter.hotline import (
     AgentLegAnswered,
     AgentLegDeclined,
@@ -29,6 +30,7 @@ from callcenter.hotline import (
     HoldTreatment,
     Hotline,
     HotlineOutput,
+    Line,
     RejectCall,
     RingAgent,
     StopRinging,
@@ -39,9 +41,12 @@ from callcenter.hotline import (
     WrapUpDone,
 )
 from callcenter.ivr import (
+    AskHost,
     CallerHungUp,
     CallerStatus,
     Enqueue,
+    FlowBuilder,
+    HostAnswered,
     ListKind,
     MemoryCallerLists,
     Play,
@@ -381,8 +386,6 @@ def test_queue_overflow_to_voicemail_ends_the_call_and_opens_a_ticket() -> None:
         else q
         for q in base.routing.queues
     )
-    import attrs
-
     hotline = Hotline(attrs.evolve(base, routing=attrs.evolve(base.routing, queues=queues)))
     arrive(hotline, "c1", NOON)
     press(hotline, "c1", "3", NOON + 1)
@@ -455,6 +458,15 @@ def test_transfer_to_a_queue_waits_there_again() -> None:
     arrive(hotline, "c1", NOON)
     press(hotline, "c1", "3", NOON + 1)
     hotline.handle(AgentLegAnswered(call_id="c1", agent_id="wang"), NOON + 2)
+    for bad in (
+        TransferRequested(call_id="c1", agent_id="wang"),
+        TransferRequested(call_id="c1", agent_id="wang", queue="orders", number="110"),
+        TransferRequested(call_id="c1", agent_id="wang", queue="complaints"),
+        TransferRequested(call_id="c1", agent_id="wang", queue="nowhere"),
+    ):
+        with pytest.raises(CallCenterError):
+            hotline.handle(bad, NOON + 30)
+    assert hotline.call_phase("c1") is CallPhase.CONNECTED
     out = hotline.handle(
         TransferRequested(call_id="c1", agent_id="wang", queue="orders"), NOON + 30
     )
@@ -513,3 +525,88 @@ def test_agent_presence_goes_to_the_engine() -> None:
     hotline.handle(AgentNotReady(agent_id="li", reason="lunch"), NOON + 7)
     hotline.handle(AgentLoggedOut(agent_id="li"), NOON + 8)
     assert hotline.agent_state("li") is AgentState.LOGGED_OUT
+
+
+def test_close_ends_wrap_ups_and_agent_intervals_and_is_replayed() -> None:
+    hotline = Hotline(definition(wrap_up=60.0), keep_intervals=True)
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "2", NOON + 1)
+    hotline.handle(AgentLegAnswered(call_id="c1", agent_id="li"), NOON + 2)
+    hotline.handle(AgentLegEnded(call_id="c1", agent_id="li"), NOON + 12)
+    assert hotline.open_contacts == 1
+    out = hotline.close(NOON + 30)
+    [record] = records(out)
+    assert record.after_contact_seconds == 18.0
+    assert hotline.open_contacts == 0
+    intervals = hotline.take_intervals()
+    assert [i.state.value for i in intervals] == ["available", "reserved", "busy", "wrap_up"]
+    assert intervals[-1].end == NOON + 30
+    assert hotline.take_intervals() == []
+    copy = Hotline.from_dict(hotline.definition, hotline.to_dict())
+    assert copy.to_dict() == hotline.to_dict()
+    assert copy.open_contacts == 0
+    assert copy.take_intervals() == []
+
+
+def test_intervals_are_dropped_unless_kept() -> None:
+    hotline = Hotline(definition(), keep_intervals=False)
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    hotline.handle(AgentNotReady(agent_id="li", reason="lunch"), NOON + 10)
+    hotline.close(NOON + 20)
+    assert hotline.take_intervals() == []
+
+
+def test_a_host_lookup_goes_out_and_its_answer_comes_back_in() -> None:
+    flow = (
+        FlowBuilder("lookup", start="find")
+        .prompt("found", zh="已签收")
+        .lookup(
+            "find",
+            query="waybill_status",
+            arguments={"caller": "{caller}"},
+            next="say",
+            not_found="agent",
+            on_failure="agent",
+            into="waybill.",
+            timeout=5.0,
+        )
+        .say("say", prompt="found", next="bye", hangup_result="completed")
+        .hangup("bye")
+        .enqueue("agent", queue="orders")
+        .build()
+    )
+    base = definition()
+    hotline = Hotline(
+        attrs.evolve(
+            base,
+            flows={**base.flows, "lookup": flow},
+            lines=(*base.lines, Line(id="self", number="95105366", flow="lookup")),
+        )
+    )
+    out = arrive(hotline, "c1", NOON, line="self")
+    ask = [o.command for o in out if isinstance(o, CallCommand)]
+    assert len(ask) == 1
+    assert isinstance(ask[0], AskHost)
+    assert ask[0].arguments == {"caller": CALLER}
+    assert hotline.next_deadline() == NOON + 5.0
+    answer = HostAnswered(request=ask[0].request, values={"status": "signed"})
+    out = hotline.handle(CallInput(call_id="c1", event=answer), NOON + 1)
+    assert [type(o.command).__name__ for o in out if isinstance(o, CallCommand)] == ["Play"]
+    session = hotline.session("c1")
+    assert session is not None
+    assert session.attributes["waybill.status"] == "signed"
+    # A second call whose lookup times out goes to an agent (the flow's failure way).
+    arrive(hotline, "c2", NOON + 2, line="95105366")
+    out = hotline.advance(NOON + 10)
+    assert hotline.call_phase("c2") is CallPhase.QUEUED
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "sip:alice@example.com", "", "+", "1" * 40])
+def test_a_caller_id_that_is_no_number_is_served_like_any_other(caller: str) -> None:
+    lists = MemoryCallerLists()
+    lists.add(BLOCKED_NUMBER, ListKind.BLOCK, now=0.0)
+    hotline = Hotline(definition(), caller_lists=lists)
+    out = arrive(hotline, "c1", NOON, caller=caller)
+    assert kinds(out)[0] == "AnswerCall"
+    assert hotline.call("c1").caller == caller

@@ -36,12 +36,17 @@ from ._contract import TicketUpdate as TicketUpdate
 from ._contract import TransferCall as TransferCall
 from ._contract import TransferRequested as TransferRequested
 from ._contract import WrapUpDone as WrapUpDone
+from ._definition import IVR_RESULTS as IVR_RESULTS
 from ._definition import Endpoint as Endpoint
 from ._definition import HoldTreatment as HoldTreatment
 from ._definition import HotlineDefinition as HotlineDefinition
 from ._definition import KnownCaller as KnownCaller
 from ._definition import Line as Line
 from ._definition import TicketRule as TicketRule
+from ._document import check_hotline as check_hotline
+from ._document import hotline_from_dict as hotline_from_dict
+from ._document import hotline_to_dict as hotline_to_dict
+from ._document import load_hotline as load_hotline
 from ._runtime import CallPhase as CallPhase
 from ._runtime import CallView as CallView
 from ._runtime import Hotline as Hotline
@@ -50,6 +55,7 @@ from ._serial import input_from_dict as input_from_dict
 from ._serial import input_to_dict as input_to_dict
 
 __all__ = [
+    "IVR_RESULTS",
     "AgentLegAnswered",
     "AgentLegDeclined",
     "AgentLegEnded",
@@ -86,7 +92,11 @@ __all__ = [
     "TransferCall",
     "TransferRequested",
     "WrapUpDone",
+    "check_hotline",
     "contact_from_enqueue",
+    "hotline_from_dict",
+    "hotline_to_dict",
     "input_from_dict",
     "input_to_dict",
+    "load_hotline",
 ]

@@ -10,7 +10,10 @@ tickets (:class:`TicketRule`) and what a waiting caller hears (:class:`HoldTreat
 
 Every class here is a frozen value; a definition is checked as a whole by
 :func:`~callcenter.hotline.check_hotline`, which reports every problem at once with
-its path (``lines.1.flow: unknown flow 'tianjn' (did you mean 'tianjin'?)``).
+its path (``lines.hotline.flow: unknown flow 'tianjn' (did you mean 'tianjin'?)``).
+What a value alone says is wrong (a negative number, an endpoint with nothing to
+dial, a caller's number that is no phone number) is refused when the object is
+built, with every problem of the object at its field's path.
 """
 
 from __future__ import annotations
@@ -19,12 +22,16 @@ from collections.abc import Mapping
 
 import attrs
 
+from .._calendar_parts import zone_problem
+from .._checks import Problems, short_repr
 from ..calendars import BusinessCalendar
-from ..ivr import CallerStatus, Flow
+from ..errors import InvalidArgumentError, did_you_mean
+from ..ivr import CallerStatus, Flow, SessionResult, normalize_number
 from ..routing import RoutingDefinition
 from ..tickets import BUILTIN_WORKFLOWS, Workflow
 
 __all__ = [
+    "IVR_RESULTS",
     "Endpoint",
     "HoldTreatment",
     "HotlineDefinition",
@@ -32,6 +39,34 @@ __all__ = [
     "Line",
     "TicketRule",
 ]
+
+IVR_RESULTS: tuple[str, ...] = tuple(result.value for result in SessionResult)
+"""The values a :attr:`TicketRule.ivr_result` may take: how an IVR session can end."""
+
+
+def _text(problems: Problems, path: str, value: object, *, optional: bool = False) -> None:
+    """Record a problem unless ``value`` is non-empty text (or ``None`` when optional)."""
+    if value is None and optional:
+        return
+    if not isinstance(value, str):
+        problems.add(path, f"expected text, got {type(value).__name__} {short_repr(value)}")
+    elif not value.strip():
+        problems.add(path, "expected a non-empty text, got an empty one")
+
+
+def _phone(problems: Problems, path: str, value: object) -> None:
+    """Record a problem unless ``value`` is a phone number :func:`normalize_number` reads."""
+    if not isinstance(value, str):
+        _text(problems, path, value)
+        return
+    try:
+        normalize_number(value)
+    except InvalidArgumentError:
+        problems.add(
+            path,
+            f"expected a phone number (digits, an optional leading +, spaces or dashes), "
+            f"got {short_repr(value)}",
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -62,6 +97,14 @@ class Line:
     calendar: str | None = None
     closed_line: str | None = None
 
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        _text(problems, "id", self.id)
+        _text(problems, "number", self.number)
+        for name in ("flow", "queue", "language", "calendar", "closed_line"):
+            _text(problems, name, getattr(self, name), optional=True)
+        problems.raise_if_any(what=f"line {short_repr(self.id)}")
+
 
 @attrs.frozen(kw_only=True)
 class Endpoint:
@@ -82,6 +125,22 @@ class Endpoint:
     extension: str | None = None
     sip_uri: str | None = None
     mobile: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        _text(problems, "agent", self.agent)
+        _text(problems, "extension", self.extension, optional=True)
+        _text(problems, "sip_uri", self.sip_uri, optional=True)
+        if self.mobile is not None:
+            _phone(problems, "mobile", self.mobile)
+        if isinstance(self.sip_uri, str) and not self.sip_uri.startswith(("sip:", "sips:")):
+            problems.add(
+                "sip_uri",
+                f"expected a SIP address such as 'sip:8001@pbx', got {short_repr(self.sip_uri)}",
+            )
+        if self.extension is None and self.sip_uri is None and self.mobile is None:
+            problems.add("", "give at least one of extension, sip_uri or mobile: where to ring")
+        problems.raise_if_any(what="endpoint")
 
 
 @attrs.frozen(kw_only=True)
@@ -106,6 +165,19 @@ class KnownCaller:
     agent: str | None = None
     sticky_for: float = 0.0
     name: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        _phone(problems, "number", self.number)
+        status: object = self.status
+        if not isinstance(status, CallerStatus):
+            problems.add(
+                "status",
+                f"expected a CallerStatus, got {type(status).__name__} {short_repr(status)}",
+            )
+        _text(problems, "agent", self.agent, optional=True)
+        problems.number("sticky_for", self.sticky_for, minimum=0)
+        problems.raise_if_any(what="known caller")
 
 
 @attrs.frozen(kw_only=True)
@@ -134,6 +206,21 @@ class TicketRule:
     queue: str | None = None
     fields: Mapping[str, str] = attrs.field(factory=dict)
 
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        _text(problems, "workflow", self.workflow)
+        _text(problems, "agent_outcome", self.agent_outcome, optional=True)
+        _text(problems, "queue", self.queue, optional=True)
+        result: object = self.ivr_result
+        if result is not None and result not in IVR_RESULTS:
+            hint = did_you_mean(result, IVR_RESULTS) if isinstance(result, str) else ""
+            problems.add(
+                "ivr_result",
+                f"unknown IVR result {short_repr(result)}{hint}; "
+                f"expected one of: {', '.join(IVR_RESULTS)}",
+            )
+        problems.raise_if_any(what="ticket rule")
+
 
 @attrs.frozen(kw_only=True)
 class HoldTreatment:
@@ -151,6 +238,12 @@ class HoldTreatment:
     announce_every: float = 60.0
     announce_position: bool = True
     announce_wait: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        _text(problems, "music", self.music)
+        problems.number("announce_every", self.announce_every, minimum=0)
+        problems.raise_if_any(what="hold treatment")
 
 
 def _builtin() -> Mapping[str, Workflow]:
@@ -188,3 +281,59 @@ class HotlineDefinition:
     endpoints: Mapping[str, Endpoint] = attrs.field(factory=dict)
     hold: HoldTreatment = attrs.field(factory=HoldTreatment)
     answer_time: float = 20.0
+
+    def __attrs_post_init__(self) -> None:
+        problems = Problems()
+        _text(problems, "name", self.name)
+        zone = zone_problem(self.timezone)
+        if zone is not None:
+            problems.add("timezone", zone)
+        _items(problems, "lines", self.lines, Line)
+        _items(problems, "ticket_rules", self.ticket_rules, TicketRule)
+        _items(problems, "callers", self.callers, KnownCaller)
+        _values(problems, "flows", self.flows, Flow)
+        _values(problems, "workflows", self.workflows, Workflow)
+        _values(problems, "calendars", self.calendars, BusinessCalendar)
+        _values(problems, "endpoints", self.endpoints, Endpoint)
+        for name, kind in (("routing", RoutingDefinition), ("hold", HoldTreatment)):
+            value = getattr(self, name)
+            if not isinstance(value, kind):
+                problems.add(
+                    name,
+                    f"expected a {kind.__name__}, got {type(value).__name__} {short_repr(value)}",
+                )
+        problems.number("answer_time", self.answer_time, minimum=0)
+        problems.raise_if_any(what="hotline definition")
+
+
+def _items(problems: Problems, path: str, value: object, kind: type) -> None:
+    if not isinstance(value, tuple):
+        problems.add(
+            path,
+            f"expected a tuple of {kind.__name__}, got {type(value).__name__} {short_repr(value)}",
+        )
+        return
+    for index, item in enumerate(value):
+        if not isinstance(item, kind):
+            problems.add(
+                f"{path}.{index}",
+                f"expected a {kind.__name__}, got {type(item).__name__} {short_repr(item)}",
+            )
+
+
+def _values(problems: Problems, path: str, value: object, kind: type) -> None:
+    if not isinstance(value, Mapping):
+        problems.add(
+            path,
+            f"expected a mapping of name to {kind.__name__}, got {type(value).__name__} "
+            f"{short_repr(value)}",
+        )
+        return
+    for key, item in value.items():
+        if not isinstance(key, str):
+            problems.add(path, f"expected text keys, got {type(key).__name__} {short_repr(key)}")
+        elif not isinstance(item, kind):
+            problems.add(
+                f"{path}.{key}",
+                f"expected a {kind.__name__}, got {type(item).__name__} {short_repr(item)}",
+            )

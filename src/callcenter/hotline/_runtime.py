@@ -56,10 +56,11 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
+from .._checks import check_argument
 from .._clock import Clock
 from .._slots import trusted
 from .._timers import TimerQueue
@@ -70,17 +71,16 @@ from ..errors import (
     IllegalTransitionError,
     InvalidArgumentError,
     Problem,
+    Severity,
     UnknownIdError,
 )
 from ..ivr import (
-    CallbackNode,
     CallerHungUp,
     CallerLists,
     CallerStatus,
     Command,
     DigitsPressed,
     Enqueue,
-    EnqueueNode,
     HostAnswered,
     HostFailed,
     HostNotFound,
@@ -110,7 +110,6 @@ from ..routing import (
     OverflowKind,
     RoutingEngine,
 )
-from ..routing import Event as RoutingEvent
 from ..tickets import TicketDesk
 from ._contract import (
     AgentLegAnswered,
@@ -142,12 +141,40 @@ from ._contract import (
     WrapUpDone,
 )
 from ._definition import HotlineDefinition, KnownCaller, Line, TicketRule
+from ._document import check_hotline
 from ._seam import contact_from_enqueue
+from ._serial import input_to_dict, read_state
 
 __all__ = ["CallPhase", "CallView", "Hotline"]
 
+# Outputs built from values the hotline has checked (the classes under ``-X dev``).
+_new_answer_call = trusted(AnswerCall)
+_new_call_command = trusted(CallCommand)
+_new_hold_caller = trusted(HoldCaller)
+_new_ring_agent = trusted(RingAgent)
+_new_connect_agent = trusted(ConnectAgent)
+_new_stop_ringing = trusted(StopRinging)
+_new_end_call = trusted(EndCall)
+_new_contact_finished = trusted(ContactFinished)
+
 MAX_TEXT = 256
 """The longest id, number, name or reason an input may carry."""
+
+# Any event of the ACD, spelt out from the event classes the hotline handles.
+_AcdEvent: TypeAlias = (
+    ContactQueued
+    | ContactRefused
+    | ContactOffered
+    | ContactOfferDeclined
+    | ContactAnswered
+    | ContactCompleted
+    | ContactAbandoned
+    | ContactOverflowed
+    | ContactTransferred
+    | ContactEscalated
+    | ContactLeft
+    | AgentStateChanged
+)
 
 _IVR_INPUTS = frozenset(
     {
@@ -161,18 +188,6 @@ _IVR_INPUTS = frozenset(
         CallerHungUp,
     }
 )
-
-
-# The outputs of every call, built from values the hotline holds and has checked:
-# constructors that fill the slots directly (the classes themselves under ``-X dev``).
-_new_answer = trusted(AnswerCall)
-_new_end = trusted(EndCall)
-_new_command = trusted(CallCommand)
-_new_ring = trusted(RingAgent)
-_new_stop = trusted(StopRinging)
-_new_connect = trusted(ConnectAgent)
-_new_hold = trusted(HoldCaller)
-_new_finished = trusted(ContactFinished)
 
 
 class CallPhase(enum.Enum):
@@ -279,6 +294,8 @@ class _RefusedError(Exception):
         self.error = error
 
 
+_CLOSE = "close"  # the log's mark of a call of close()
+
 _IQ = CallPhase.IVR
 _QUEUED = CallPhase.QUEUED
 _RINGING = CallPhase.RINGING
@@ -319,6 +336,56 @@ def _fields(name: str, value: object) -> dict[str, str]:
     )
 
 
+_KEYS = frozenset("0123456789*#")
+
+
+def _check_ivr_values(event: object) -> None:
+    """Refuse an IVR input whose values the session would refuse (before any timer).
+
+    The same checks as the session's own; its phase rules stay the session's.
+    """
+    kind = event.__class__
+    if kind is DigitsPressed:
+        digits: object = event.digits  # type: ignore[attr-defined]
+        if not isinstance(digits, str) or not digits or not _KEYS.issuperset(digits):
+            raise InvalidArgumentError(
+                name="digits", expected="one or more of the keys 0-9, * and #", got=digits
+            )
+    elif kind is SpeechHeard:
+        text: object = event.text  # type: ignore[attr-defined]
+        if not isinstance(text, str):
+            raise InvalidArgumentError(name="text", expected="the recognised text", got=text)
+    elif kind is HostAnswered or kind is HostNotFound or kind is HostFailed:
+        request: object = event.request  # type: ignore[attr-defined]
+        if not isinstance(request, int) or isinstance(request, bool):
+            raise InvalidArgumentError(
+                name="request", expected="the number of the host request", got=request
+            )
+        if kind is HostAnswered:
+            _fields("values", event.values)  # type: ignore[attr-defined]
+    elif kind is RecordingFinished:
+        reference: object = event.reference  # type: ignore[attr-defined]
+        if not isinstance(reference, str):
+            raise InvalidArgumentError(
+                name="reference", expected="the recording's name (text)", got=reference
+            )
+        check_argument("seconds", event.seconds, minimum=0)  # type: ignore[attr-defined]
+
+
+def _phone_number(caller: str) -> str | None:
+    """The caller's number as the caller lists write it, or ``None``.
+
+    A withheld or unusual caller id (``"anonymous"``, a SIP URI) is no number: such a
+    caller is served like any other, neither known nor listed.
+    """
+    if not caller:
+        return None
+    try:
+        return normalize_number(caller)
+    except InvalidArgumentError:
+        return None
+
+
 def _endpoint_of(definition: HotlineDefinition, agent_id: str, mobile: str | None) -> str:
     endpoint = definition.endpoints.get(agent_id)
     if endpoint is not None:
@@ -329,71 +396,28 @@ def _endpoint_of(definition: HotlineDefinition, agent_id: str, mobile: str | Non
 
 
 def definition_problems(definition: HotlineDefinition) -> list[Problem]:
-    """What keeps a :class:`Hotline` from running ``definition`` (references only).
+    """The errors that keep a :class:`Hotline` from running ``definition``.
 
-    The runtime's own guard: every name a line, a flow's queue, a ticket rule, a
-    known caller or an endpoint uses must exist, so that no call can reach a name
-    the engines do not know.
+    The errors of :func:`~callcenter.hotline.check_hotline` (every name a line, a
+    flow, a ticket rule, a known caller or an endpoint uses exists...), and one rule
+    of the runtime's own: a ticket rule for an IVR result gives every field its
+    workflow needs to open a ticket, since no agent is there to add them (a refused
+    ticket would refuse the caller's last input).
     """
-    problems: list[Problem] = []
-
-    def add(path: str, message: str) -> None:
-        problems.append(Problem(path=path, message=message))
-
-    queues = {q.id for q in definition.routing.queues}
-    agents = {a.id for a in definition.routing.agents}
-    ids: set[str] = set()
-    numbers: set[str] = set()
-    line_ids = {line.id for line in definition.lines}
-    fallback = definition.routing.rules.default_queue
-    for index, line in enumerate(definition.lines):
-        path = f"lines.{index}"
-        if line.id in ids:
-            add(f"{path}.id", f"line id {line.id!r} is used twice")
-        if line.number in numbers:
-            add(f"{path}.number", f"number {line.number!r} is used by two lines")
-        ids.add(line.id)
-        numbers.add(line.number)
-        if line.flow is not None:
-            flow = definition.flows.get(line.flow)
-            if flow is None:
-                add(f"{path}.flow", f"unknown flow {line.flow!r}")
-            elif line.language is not None and line.language not in flow.languages:
-                add(
-                    f"{path}.language",
-                    f"language {line.language!r} is not one of the flow's {list(flow.languages)}",
-                )
-        elif line.queue is None and fallback is None:
-            add(f"{path}.queue", "a line without a flow needs a queue (or a default_queue)")
-        if line.queue is not None and line.queue not in queues:
-            add(f"{path}.queue", f"unknown queue {line.queue!r}")
-        if line.calendar is not None and line.calendar not in definition.calendars:
-            add(f"{path}.calendar", f"unknown calendar {line.calendar!r}")
-        if line.closed_line is not None:
-            if line.closed_line not in line_ids or line.closed_line == line.id:
-                add(f"{path}.closed_line", f"expected another line's id, got {line.closed_line!r}")
-            if line.calendar is None:
-                add(f"{path}.closed_line", "a closed_line needs a calendar")
-    for name, flow in definition.flows.items():
-        for node in flow.nodes.values():
-            if isinstance(node, EnqueueNode | CallbackNode) and node.queue not in queues:
-                add(f"flows.{name}.nodes.{node.id}.queue", f"unknown queue {node.queue!r}")
+    problems = [p for p in check_hotline(definition) if p.severity is Severity.ERROR]
     for index, rule in enumerate(definition.ticket_rules):
-        path = f"ticket_rules.{index}"
-        if rule.workflow not in definition.workflows:
-            add(f"{path}.workflow", f"unknown workflow {rule.workflow!r}")
-        if rule.ivr_result is None and rule.agent_outcome is None:
-            add(path, "a ticket rule needs an ivr_result or an agent_outcome")
-        if rule.queue is not None and rule.queue not in queues:
-            add(f"{path}.queue", f"unknown queue {rule.queue!r}")
-    for index, known in enumerate(definition.callers):
-        if known.agent is not None and known.agent not in agents:
-            add(f"callers.{index}.agent", f"unknown agent {known.agent!r}")
-    for agent_id, endpoint in definition.endpoints.items():
-        if agent_id not in agents:
-            add(f"endpoints.{agent_id}", f"unknown agent {agent_id!r}")
-        elif endpoint.agent != agent_id:
-            add(f"endpoints.{agent_id}.agent", f"expected {agent_id!r}, got {endpoint.agent!r}")
+        workflow = definition.workflows.get(rule.workflow)
+        if workflow is None or rule.ivr_result is None:
+            continue
+        missing = set(workflow.required_on_open) - {"customer_phone", *rule.fields}
+        if missing:
+            problems.append(
+                Problem(
+                    path=f"ticket_rules.{index}.fields",
+                    message=f"workflow {rule.workflow!r} needs {sorted(missing)} to open a "
+                    "ticket; an IVR result has no agent to give them: set them in the rule",
+                )
+            )
     return problems
 
 
@@ -410,7 +434,13 @@ class Hotline:
             from the input log asks them again.
         keep_log: Keep the log of accepted inputs, which :meth:`to_dict` saves and
             which undoes a change an engine refused half-way (see below). A
-            simulator that needs neither turns it off for speed.
+            simulator that needs neither turns it off for speed. The log grows
+            with every input: a long-running host saves and restarts from a
+            snapshot now and then.
+        keep_intervals: Keep the agents' state intervals for
+            :meth:`take_intervals` (occupancy and time-per-state reports); a
+            long-running host that does not want them turns it off, or they pile
+            up until taken.
 
     Raises:
         InvalidArgumentError: ``definition`` is not a :class:`HotlineDefinition`, or
@@ -457,6 +487,7 @@ class Hotline:
         seed: int = 0,
         caller_lists: CallerLists | None = None,
         keep_log: bool = True,
+        keep_intervals: bool = True,
     ) -> None:
         given: object = definition
         if not isinstance(given, HotlineDefinition):
@@ -473,7 +504,9 @@ class Hotline:
         self._seed = seed
         self._lists = caller_lists
         self._keep_log = bool(keep_log)
-        self._log: list[tuple[float, HotlineInput | None]] = []
+        self._keep_intervals = bool(keep_intervals)
+        self._log: list[tuple[float, HotlineInput | str | None]] = []
+        self._intervals: list[AgentStateInterval] = []
         self._engine = RoutingEngine(definition.routing, seed=seed)
         self._desk = TicketDesk(list(definition.workflows.values()))
         routing = definition.routing
@@ -572,7 +605,7 @@ class Hotline:
             dialled=call.dialled,
             caller=call.caller,
             arrived_at=call.arrived_at,
-            language=call.language,
+            language=call.language if call.session is None else call.session.language,
             queue=call.queue,
             agent=call.agent,
             on_hold=call.hold_since is not None,
@@ -589,38 +622,6 @@ class Hotline:
             UnknownIdError: No such agent.
         """
         return self._engine.agent_state(agent_id)
-
-    @property
-    def open_contacts(self) -> int:
-        """Contacts the record builder has seen and not finished yet. ``O(1)``."""
-        return self._builder.open_contacts
-
-    def take_intervals(self) -> list[AgentStateInterval]:
-        """Return and forget the agent state intervals closed so far.
-
-        Each interval (an agent's state from one change to the next) is returned
-        once; occupancy, utilization and the agent reports are computed from them.
-        """
-        return self._builder.take_intervals()
-
-    def close(self, now: float) -> list[HotlineOutput]:
-        """End a run at ``now``: close agents' open intervals, finish wrap-ups in progress.
-
-        For a host that stops (the end of a simulated day): the records of contacts
-        whose agent is still in wrap-up come out as :class:`ContactFinished`, and
-        every agent's current state ends at ``now`` (see :meth:`take_intervals`).
-        Calls still in the IVR, queued, ringing or connected stay open
-        (:attr:`open_contacts`). Nothing else changes: no timer fires.
-
-        Raises:
-            TimeWentBackwardsError: ``now`` is earlier than the latest ``now``.
-            InvalidArgumentError: ``now`` is not POSIX seconds.
-        """
-        t = self._clock.check(now)
-        out: list[HotlineOutput] = []
-        for record in self._builder.close(t):
-            self._finished(record, out)
-        return out
 
     def session(self, call_id: str) -> Session | None:
         """The IVR session of a call in the IVR, for questions only; else ``None``."""
@@ -661,15 +662,67 @@ class Hotline:
         except BaseException:
             self._recover()
             raise
+        self._accept(t, None)
+        return out
+
+    def close(self, now: float) -> list[HotlineOutput]:
+        """End a run at ``now`` (a simulation's end, a report's cut-off).
+
+        Fires the timers due by ``now``, then gives the records of the answered
+        calls whose wrap-up is still running (as if it ended at ``now``) and closes
+        the agents' state intervals at ``now``. Calls still in the IVR or queued
+        stay open. The hotline can go on afterwards.
+
+        Raises:
+            InvalidArgumentError: ``now`` is not POSIX seconds.
+            TimeWentBackwardsError: ``now`` is earlier than the latest ``now``.
+        """
+        t = self._clock.check(now)
+        out: list[HotlineOutput] = []
+        try:
+            self._fire(t, out)
+            for record in self._builder.close(t):
+                self._finished(record, out)
+        except BaseException:
+            self._recover()
+            raise
+        self._accept(t, _CLOSE)
+        return out
+
+    def take_intervals(self) -> list[AgentStateInterval]:
+        """Return and forget the agents' state intervals closed so far.
+
+        Each interval (an agent's state from one change to the next) is returned
+        once; occupancy, utilization and the agent reports are computed from them.
+        Always empty for a hotline built with ``keep_intervals=False``.
+        """
+        intervals = self._intervals
+        self._intervals = []
+        return intervals
+
+    @property
+    def open_contacts(self) -> int:
+        """Calls seen whose record is not out yet (live, or in the agent's wrap-up).
+
+        ``O(1)``.
+        """
+        return self._builder.open_contacts
+
+    def _accept(self, t: float, item: HotlineInput | str | None) -> None:
+        """Commit a call that succeeded at ``t``: the clock, the log, the intervals."""
         self._time = t
         self._clock.commit(t)
         if self._keep_log:
             log = self._log
-            if log and log[-1][1] is None:
+            # Two advances in a row are the later one alone (timers fire at their
+            # deadlines either way).
+            if item is None and log and log[-1][1] is None:
                 log[-1] = (t, None)
             else:
-                log.append((t, None))
-        return out
+                log.append((t, item))
+        intervals = self._builder.take_intervals()
+        if intervals and self._keep_intervals:
+            self._intervals.extend(intervals)
 
     def handle(self, input: HotlineInput, now: float) -> list[HotlineOutput]:
         """Fire the timers due by ``now``, then handle ``input``; return every output.
@@ -693,6 +746,11 @@ class Hotline:
                 ticket fields a workflow refuses...).
 
         After an error the hotline is exactly as it was.
+
+        Complexity: ``O(log n)`` per timer fired (``n`` timers), plus what the
+        engines do (see their pages); a hold announcement with the caller's
+        position costs ``O(l log w)`` for ``l`` lanes of ``w`` waiting callers
+        (:meth:`~callcenter.routing.RoutingEngine.position`).
         """
         t = self._clock.check(now)
         try:
@@ -721,10 +779,7 @@ class Hotline:
         except BaseException:
             self._recover()
             raise
-        self._time = t
-        self._clock.commit(t)
-        if self._keep_log:
-            self._log.append((t, input))
+        self._accept(t, input)
         return out
 
     # ------------------------------------------------------------------ timers
@@ -788,14 +843,22 @@ class Hotline:
         """Put the hotline back as it was before the failed call, from the input log."""
         if not self._keep_log:
             return
-        fresh = Hotline(self._definition, seed=self._seed, caller_lists=self._lists, keep_log=True)
+        fresh = Hotline(
+            self._definition,
+            seed=self._seed,
+            caller_lists=self._lists,
+            keep_intervals=self._keep_intervals,
+        )
         fresh._replay(self._log)
+        fresh._intervals = self._intervals  # those not taken yet, as before the call
         self.__dict__ = fresh.__dict__
 
-    def _replay(self, log: Iterable[tuple[float, HotlineInput | None]]) -> None:
+    def _replay(self, log: Iterable[tuple[float, HotlineInput | str | None]]) -> None:
         for at, item in log:
             if item is None:
                 self.advance(at)
+            elif isinstance(item, str):
+                self.close(at)
             else:
                 self.handle(item, at)
 
@@ -805,7 +868,8 @@ class Hotline:
         call_id = _text("call_id", call_id, empty=False)
         call = self._calls.get(call_id)
         if call is None or call.phase is _FINISHED:
-            raise UnknownIdError(kind="call", id=call_id, known=self.live_calls())
+            live = (cid for cid, c in self._calls.items() if c.phase is not _FINISHED)
+            raise UnknownIdError(kind="call", id=call_id, known=live)
         return call
 
     def _check_agent(self, agent_id: object) -> str:
@@ -836,10 +900,15 @@ class Hotline:
                 and not definition.calendars[line.calendar].is_open(t)
             ):
                 line = self._line_ids[line.closed_line]
-            known = self._known.get(normalize_number(caller)) if caller else None
+            number = _phone_number(caller)
+            known = None if number is None else self._known.get(number)
             status = CallerStatus.NORMAL if known is None else known.status
-            if self._lists is not None and caller and status is not CallerStatus.BLOCKED:
-                listed = self._lists.status(caller, t)
+            if (
+                self._lists is not None
+                and number is not None
+                and status is not CallerStatus.BLOCKED
+            ):
+                listed = self._lists.status(number, t)
                 if listed is not CallerStatus.NORMAL:
                     status = listed
         except CallCenterError as error:
@@ -855,7 +924,7 @@ class Hotline:
                 dialled_number=dialled_line.number,
                 caller=caller or None,
             )
-            out.append(ContactFinished(call_id=item.call_id, record=record))
+            out.append(_new_contact_finished(call_id=item.call_id, record=record))
             return
         caller_name = item.caller_name or (known.name if known is not None else "")
         if flow is None:
@@ -872,7 +941,7 @@ class Hotline:
                 t,
             )
             self._calls[item.call_id] = call
-            out.append(_new_answer(call_id=item.call_id))
+            out.append(_new_answer_call(call_id=item.call_id))
             self._enqueue(call, None, t, out)
             return
         attributes = {"line": line.id}
@@ -906,7 +975,7 @@ class Hotline:
         )
         call.session = session
         self._calls[item.call_id] = call
-        out.append(_new_answer(call_id=item.call_id))
+        out.append(_new_answer_call(call_id=item.call_id))
         self._ivr(call, commands, t, out)
 
     def _check_call_input(self, item: CallInput) -> None:
@@ -925,6 +994,7 @@ class Hotline:
                 action=f"handle {kind.__name__}",
                 allowed=("CallerHungUp",),
             )
+        _check_ivr_values(item.event)
 
     def _do_call_input(self, item: CallInput, t: float, out: list[HotlineOutput]) -> None:
         call = self._calls[item.call_id]
@@ -944,7 +1014,7 @@ class Hotline:
             except CallCenterError as error:
                 raise _RefusedError(error) from error
             self._end_hold(call, t)
-            out.append(_new_end(call_id=call.id, reason="caller hung up"))
+            out.append(_new_end_call(call_id=call.id, reason="caller hung up"))
             self._routing(events, out)
         else:
             try:
@@ -1085,16 +1155,21 @@ class Hotline:
 
     def _do_leg_ended(self, item: AgentLegEnded, t: float, out: list[HotlineOutput]) -> None:
         call = self._calls[item.call_id]
+        opened = 0
         if item.outcome is not None:
             rules = self._agent_rules.get(item.outcome)
             if rules:
-                self._open_tickets(call, rules, call.queue, item.agent_id, t, item.fields, out)
+                opened = self._open_tickets(
+                    call, rules, call.queue, item.agent_id, t, item.fields, out, first=True
+                )
         try:
             events = self._engine.complete(call.id, t)
         except CallCenterError as error:
+            if opened:
+                raise  # the tickets are open: undone from the log
             raise _RefusedError(error) from error
         self._end_hold(call, t)
-        out.append(_new_end(call_id=call.id, reason="agent hung up"))
+        out.append(_new_end_call(call_id=call.id, reason="agent hung up"))
         self._routing(events, out)
 
     # ------------------------------------------------------------------ agents
@@ -1107,6 +1182,31 @@ class Hotline:
                 state="logged_out",
                 action=f"handle {type(item).__name__}",
                 allowed=("AgentLoggedIn",),
+            )
+
+    def _check_logout(self, item: AgentLoggedOut) -> None:
+        self._check_logged_in(item)
+        state = self._engine.agent_state(item.agent_id)
+        if state is AgentState.BUSY or state is AgentState.RESERVED:
+            raise IllegalTransitionError(
+                entity=f"agent {item.agent_id!r}",
+                state=state.value,
+                action="log out",
+                allowed=("AgentNotReady", "AgentLegEnded"),
+                reason="a call rings at the agent or is being handled",
+            )
+
+    def _check_wrap_up_done(self, item: WrapUpDone) -> None:
+        self._check_logged_in(item)
+        state = self._engine.agent_state(item.agent_id)
+        if state is AgentState.AVAILABLE or state is AgentState.NOT_READY:
+            # (an agent with wrap-up running shows it unless a call rings or is held)
+            raise IllegalTransitionError(
+                entity=f"agent {item.agent_id!r}",
+                state=state.value,
+                action="end wrap-up",
+                allowed=("AgentNotReady", "AgentLoggedOut"),
+                reason="no wrap-up is running",
             )
 
     def _check_not_ready(self, item: AgentNotReady) -> None:
@@ -1126,7 +1226,7 @@ class Hotline:
                 allowed=("AgentReady", "AgentNotReady", "AgentLoggedOut", "WrapUpDone"),
             )
 
-    def _agent_call(self, call: Callable[[], list[RoutingEvent]], out: list[HotlineOutput]) -> None:
+    def _agent_call(self, call: Callable[[], list[_AcdEvent]], out: list[HotlineOutput]) -> None:
         try:
             events = call()
         except CallCenterError as error:
@@ -1161,7 +1261,7 @@ class Hotline:
         enqueue: Enqueue | None = None
         cid = call.id
         for command in commands:
-            out.append(_new_command(call_id=cid, command=command))
+            out.append(_new_call_command(call_id=cid, command=command))
             if command.__class__ is Enqueue:
                 enqueue = command
         if session.ended:
@@ -1207,79 +1307,86 @@ class Hotline:
 
     # ------------------------------------------------------------------ the ACD
 
-    def _routing(self, events: list[RoutingEvent], out: list[HotlineOutput]) -> None:
+    def _routing(self, events: list[_AcdEvent], out: list[HotlineOutput]) -> None:
+        """Turn the ACD's events into outputs (dispatch on the event's type), then records."""
         records = self._builder.feed_all(events)
-        calls = self._calls
+        handlers = _ON_ROUTING
         for e in events:
-            kind = e.__class__
-            if kind is AgentStateChanged:
-                changed: AgentStateChanged = e  # type: ignore[assignment]
-                if changed.old is AgentState.LOGGED_OUT or changed.new is AgentState.LOGGED_OUT:
-                    step = 1 if changed.old is AgentState.LOGGED_OUT else -1
-                    staffed = self._staffed
-                    for q in self._agent_queues[changed.agent_id]:
-                        staffed[q] += step
-                continue
-            call = calls[e.contact_id]  # type: ignore[union-attr]
-            if kind is ContactQueued:
-                call.phase = _QUEUED
-                call.queue = e.queue  # type: ignore[union-attr]
-                call.agent = None
-                self._announce(call, e.at, out)
-            elif kind is ContactOffered:
-                offered: ContactOffered = e  # type: ignore[assignment]
-                call.phase = _RINGING
-                call.queue = offered.queue
-                call.agent = agent = offered.agent_id
-                self._hold_timers.cancel(call.id)
-                out.append(
-                    _new_ring(
-                        call_id=call.id,
-                        agent_id=agent,
-                        endpoint=_endpoint_of(self._definition, agent, offered.mobile_number),
-                        timeout=offered.ring_deadline - offered.at,
-                        context=call.context,
-                    )
-                )
-            elif kind is ContactOfferDeclined:
-                declined: ContactOfferDeclined = e  # type: ignore[assignment]
-                call.phase = _QUEUED
-                call.agent = None
-                if declined.reason is DeclineReason.RING_TIMEOUT:
-                    out.append(_new_stop(call_id=call.id, agent_id=declined.agent_id))
-                if self._announce_every:
-                    self._hold_timers.schedule(call.id, declined.at + self._announce_every)
-            elif kind is ContactAnswered:
-                call.phase = _CONNECTED
-                out.append(_new_connect(call_id=call.id, agent_id=e.agent_id))  # type: ignore[arg-type]
-            elif kind is ContactCompleted:
-                completed: ContactCompleted = e  # type: ignore[assignment]
-                call.phase = _FINISHED
-                talk = self._talk[completed.queue]
-                talk[0] += completed.at - completed.answered_at
-                talk[1] += 1.0
-            elif kind is ContactAbandoned:
-                self._gone(call)
-                if e.agent_id is not None:
-                    out.append(_new_stop(call_id=call.id, agent_id=e.agent_id))
-            elif kind is ContactOverflowed:
-                overflowed: ContactOverflowed = e  # type: ignore[assignment]
-                if overflowed.kind is not OverflowKind.QUEUE:
-                    self._gone(call)
-                    reason = overflowed.kind.value
-                    out.append(_new_end(call_id=call.id, reason=reason))
-                    rules = self._ivr_rules.get(reason)
-                    if rules:
-                        self._open_tickets(
-                            call, rules, overflowed.queue, "ivr", overflowed.at, {}, out
-                        )
-            elif kind is ContactRefused or kind is ContactLeft:
-                self._gone(call)
-                out.append(_new_end(call_id=call.id, reason=e.reason.value))  # type: ignore[union-attr]
-            elif kind is ContactTransferred or kind is ContactEscalated:
-                pass
+            handlers[e.__class__](self, e, out)
         for record in records:
             self._finished(record, out)
+
+    def _on_agent_changed(self, e: AgentStateChanged, out: list[HotlineOutput]) -> None:
+        if e.old is AgentState.LOGGED_OUT or e.new is AgentState.LOGGED_OUT:
+            step = 1 if e.old is AgentState.LOGGED_OUT else -1
+            staffed = self._staffed
+            for q in self._agent_queues[e.agent_id]:
+                staffed[q] += step
+
+    def _on_queued(self, e: ContactQueued, out: list[HotlineOutput]) -> None:
+        call = self._calls[e.contact_id]
+        call.phase = _QUEUED
+        call.queue = e.queue
+        call.agent = None
+        self._announce(call, e.at, out)
+
+    def _on_offered(self, e: ContactOffered, out: list[HotlineOutput]) -> None:
+        call = self._calls[e.contact_id]
+        call.phase = _RINGING
+        call.queue = e.queue
+        call.agent = agent = e.agent_id
+        self._hold_timers.cancel(call.id)
+        out.append(
+            _new_ring_agent(
+                call_id=call.id,
+                agent_id=agent,
+                endpoint=_endpoint_of(self._definition, agent, e.mobile_number),
+                timeout=e.ring_deadline - e.at,
+                context=call.context,
+            )
+        )
+
+    def _on_declined(self, e: ContactOfferDeclined, out: list[HotlineOutput]) -> None:
+        call = self._calls[e.contact_id]
+        call.phase = _QUEUED
+        call.agent = None
+        if e.reason is DeclineReason.RING_TIMEOUT:
+            out.append(_new_stop_ringing(call_id=call.id, agent_id=e.agent_id))
+        if self._announce_every:
+            self._hold_timers.schedule(call.id, e.at + self._announce_every)
+
+    def _on_answered(self, e: ContactAnswered, out: list[HotlineOutput]) -> None:
+        self._calls[e.contact_id].phase = _CONNECTED
+        out.append(_new_connect_agent(call_id=e.contact_id, agent_id=e.agent_id))
+
+    def _on_completed(self, e: ContactCompleted, out: list[HotlineOutput]) -> None:
+        self._calls[e.contact_id].phase = _FINISHED
+        talk = self._talk[e.queue]
+        talk[0] += e.at - e.answered_at
+        talk[1] += 1.0
+
+    def _on_abandoned(self, e: ContactAbandoned, out: list[HotlineOutput]) -> None:
+        self._gone(self._calls[e.contact_id])
+        if e.agent_id is not None:
+            out.append(_new_stop_ringing(call_id=e.contact_id, agent_id=e.agent_id))
+
+    def _on_overflowed(self, e: ContactOverflowed, out: list[HotlineOutput]) -> None:
+        if e.kind is OverflowKind.QUEUE:
+            return  # it waits in the other queue (a ContactQueued follows)
+        call = self._calls[e.contact_id]
+        self._gone(call)
+        reason = e.kind.value
+        out.append(_new_end_call(call_id=call.id, reason=reason))
+        rules = self._ivr_rules.get(reason)
+        if rules:
+            self._open_tickets(call, rules, e.queue, "ivr", e.at, {}, out)
+
+    def _on_sent_away(self, e: ContactRefused | ContactLeft, out: list[HotlineOutput]) -> None:
+        self._gone(self._calls[e.contact_id])
+        out.append(_new_end_call(call_id=e.contact_id, reason=e.reason.value))
+
+    def _on_nothing(self, e: _AcdEvent, out: list[HotlineOutput]) -> None:
+        """Transfers and escalations: a ContactQueued or an offer follows when it matters."""
 
     def _gone(self, call: _Call) -> None:
         call.phase = _FINISHED
@@ -1300,7 +1407,7 @@ class Hotline:
             except UnknownIdError:
                 waiting = False  # it left in the same batch of events
             if waiting:
-                position = engine.waiting(queue).index(call.id) + 1
+                position = engine.position(call.id)
                 if self._announce_wait:
                     total, count = self._talk[queue]
                     if count:
@@ -1308,7 +1415,7 @@ class Hotline:
                 if not self._announce_position:
                     position = None
         out.append(
-            _new_hold(
+            _new_hold_caller(
                 call_id=call.id,
                 queue=queue,
                 music=self._music,
@@ -1331,7 +1438,7 @@ class Hotline:
                     hold_seconds=record.hold_seconds + hold,
                     talk_seconds=record.talk_seconds - hold,
                 )
-        out.append(_new_finished(call_id=record.contact_id, record=record))
+        out.append(_new_contact_finished(call_id=record.contact_id, record=record))
 
     # ------------------------------------------------------------------ tickets
 
@@ -1344,7 +1451,14 @@ class Hotline:
         t: float,
         extra: Mapping[str, str],
         out: list[HotlineOutput],
-    ) -> None:
+        *,
+        first: bool = False,
+    ) -> int:
+        """Open the tickets of the rules that match ``queue``; return how many.
+
+        ``first``: this is the input's first change, so a refusal of the first
+        ticket has changed nothing yet.
+        """
         desk = self._desk
         opened = 0
         for rule in rules:
@@ -1354,12 +1468,13 @@ class Hotline:
             try:
                 desk.open(rule.workflow, actor=actor, now=t, fields=fields)
             except CallCenterError as error:
-                if opened:
+                if opened or not first:
                     raise
                 raise _RefusedError(error) from error
             opened += 1
         if opened:
             self._tickets(call.id, out)
+        return opened
 
     def _tickets(self, call_id: str | None, out: list[HotlineOutput]) -> None:
         out.extend(TicketUpdate(event=e, call_id=call_id) for e in self._desk.take_events())
@@ -1385,19 +1500,12 @@ class Hotline:
                 allowed=(),
                 reason="it was built with keep_log=False",
             )
-        from ._serial import input_to_dict
-
         return {
             "format": "callcenter.hotline",
             "version": 1,
             "hotline": self._definition.name,
             "seed": self._seed,
-            "log": [
-                {"at": at, "advance": True}
-                if item is None
-                else {"at": at, "input": input_to_dict(item)}
-                for at, item in self._log
-            ],
+            "log": [_logged(at, item) for at, item in self._log],
         }
 
     @classmethod
@@ -1407,8 +1515,12 @@ class Hotline:
         data: Mapping[str, Any],
         *,
         caller_lists: CallerLists | None = None,
+        keep_intervals: bool = True,
     ) -> Hotline:
         """Rebuild a hotline saved by :meth:`to_dict`, by replaying its input log.
+
+        The intervals of the replayed past are not kept (they were taken from the
+        original).
 
         Raises:
             InvalidArgumentError: ``data`` is not such a state, or was saved by a
@@ -1416,16 +1528,39 @@ class Hotline:
             CallCenterError: What replaying the log raises (a log that does not fit
                 the definition).
         """
-        from ._serial import read_state
-
         seed, log = read_state(definition, data)
         hotline = cls(definition, seed=seed, caller_lists=caller_lists)
         hotline._replay(log)
+        hotline._intervals = []  # the original's, taken there
+        hotline._keep_intervals = bool(keep_intervals)
         return hotline
+
+
+def _logged(at: float, item: HotlineInput | str | None) -> dict[str, Any]:
+    if item is None:
+        return {"at": at, "advance": True}
+    if isinstance(item, str):
+        return {"at": at, "close": True}
+    return {"at": at, "input": input_to_dict(item)}
 
 
 _Check = Callable[[Hotline, Any], None]
 _Do = Callable[[Hotline, Any, float, list[HotlineOutput]], None]
+
+_ON_ROUTING: dict[type, Callable[[Hotline, Any, list[HotlineOutput]], None]] = {
+    AgentStateChanged: Hotline._on_agent_changed,
+    ContactQueued: Hotline._on_queued,
+    ContactOffered: Hotline._on_offered,
+    ContactOfferDeclined: Hotline._on_declined,
+    ContactAnswered: Hotline._on_answered,
+    ContactCompleted: Hotline._on_completed,
+    ContactAbandoned: Hotline._on_abandoned,
+    ContactOverflowed: Hotline._on_overflowed,
+    ContactRefused: Hotline._on_sent_away,
+    ContactLeft: Hotline._on_sent_away,
+    ContactTransferred: Hotline._on_nothing,
+    ContactEscalated: Hotline._on_nothing,
+}
 
 _HANDLERS: dict[type, tuple[_Check, _Do | None]] = {
     CallArrived: (Hotline._check_arrived, Hotline._do_arrived),
@@ -1440,6 +1575,6 @@ _HANDLERS: dict[type, tuple[_Check, _Do | None]] = {
     AgentLoggedIn: (Hotline._check_login, Hotline._do_login),
     AgentReady: (Hotline._check_logged_in, Hotline._do_ready),
     AgentNotReady: (Hotline._check_not_ready, Hotline._do_not_ready),
-    AgentLoggedOut: (Hotline._check_logged_in, Hotline._do_logout),
-    WrapUpDone: (Hotline._check_logged_in, Hotline._do_wrap_up_done),
+    AgentLoggedOut: (Hotline._check_logout, Hotline._do_logout),
+    WrapUpDone: (Hotline._check_wrap_up_done, Hotline._do_wrap_up_done),
 }

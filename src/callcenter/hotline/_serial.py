@@ -216,7 +216,7 @@ def input_from_dict(data: Mapping[str, Any]) -> HotlineInput:
 
 def read_state(
     definition: HotlineDefinition, data: object
-) -> tuple[int, list[tuple[float, HotlineInput | None]]]:
+) -> tuple[int, list[tuple[float, HotlineInput | str | None]]]:
     """The seed and input log of a state written by ``Hotline.to_dict``."""
     if not isinstance(data, Mapping):
         raise _refuse("data", "a hotline state (a mapping)", data)
@@ -236,16 +236,18 @@ def read_state(
     entries = data.get("log")
     if not isinstance(entries, list):
         raise _refuse("data.log", "a list of logged inputs", entries)
-    log: list[tuple[float, HotlineInput | None]] = []
+    log: list[tuple[float, HotlineInput | str | None]] = []
     for index, entry in enumerate(entries):
         path = f"data.log.{index}"
         if not isinstance(entry, Mapping):
-            raise _refuse(path, "a mapping with 'at' and 'input' (or 'advance')", entry)
+            raise _refuse(path, "a mapping with 'at' and 'input' (or 'advance', 'close')", entry)
         at = _read_float(f"{path}.at", entry.get("at"))
         if "input" in entry and "advance" not in entry and len(entry) == 2:
             log.append((at, _read_tagged(f"{path}.input", entry["input"], _INPUTS)))
         elif entry.get("advance") is True and len(entry) == 2:
             log.append((at, None))
+        elif entry.get("close") is True and len(entry) == 2:
+            log.append((at, "close"))
         else:
-            raise _refuse(path, "a mapping with 'at' and 'input' (or 'advance')", entry)
+            raise _refuse(path, "a mapping with 'at' and 'input' (or 'advance', 'close')", entry)
     return seed, log

@@ -1,10 +1,11 @@
 """Scenarios: a simulated day of a hotline, written in TOML and loaded through cattrs.
 
-A scenario names the routing definition (inline, or a file next to the scenario),
-the lines that callers dial (an arrival profile each, through an IVR flow file or
-straight to a queue), how callers behave in the IVR, the handle time and patience of
-each queue, the staff on shifts, and the share of calls that open a ticket. Every
-problem in the document is reported at once, with its path::
+A scenario names the routing definition (inline, or a file next to the scenario) or
+a hotline document that gives it with the lines' flows, the lines that callers dial
+(an arrival profile each, through an IVR flow file or straight to a queue, or as the
+hotline's line of that name answers them), how callers behave in the IVR, the handle
+time and patience of each queue, the staff on shifts, and the share of calls that open
+a ticket. Every problem in the document is reported at once, with its path::
 
     name = "demo"
     date = 2026-10-08
@@ -36,7 +37,8 @@ import attrs
 
 from .. import _loading
 from .._checks import Problems
-from ..errors import DefinitionError, DocumentError, Problem
+from ..errors import DefinitionError, DocumentError, Problem, did_you_mean
+from ..hotline import HotlineDefinition, hotline_from_dict
 from ..ivr import Flow, load_flow
 from ..routing import RoutingDefinition, check_definition, load_definition
 from ..tickets import BUILTIN_WORKFLOWS
@@ -137,13 +139,19 @@ class StaffGroup:
 class LineModel:
     """A number callers dial: an arrival profile, then an IVR flow or a queue.
 
+    With a ``hotline``, a line is the hotline's line of the same name: its flow (or
+    queue) answers the calls and its number is the number dialled; the line then
+    gives neither ``ivr`` nor ``queue``.
+
     Attributes:
         arrivals: Arrival times in seconds after local midnight of the scenario's date
             (a ``poisson`` profile's ``start = 28800`` is 08:00).
         ivr: The IVR flow file (relative to the scenario file), or ``None``. Give
-            exactly one of ``ivr`` and ``queue``.
+            exactly one of ``ivr`` and ``queue`` (neither with a ``hotline``). In a
+            loaded scenario whose line is a hotline's, the name of the hotline's flow.
         queue: The queue calls go to when there is no IVR.
-        dialled: The number dialled (written in the records).
+        dialled: The number dialled (written in the records; with a ``hotline``, its
+            line's number).
     """
 
     arrivals: ArrivalProcess
@@ -244,8 +252,9 @@ class TicketModel:
 class _Document:
     name: str
     date: datetime.date
-    routing: dict[str, Any]
     lines: dict[str, LineModel]
+    routing: dict[str, Any] | None = None
+    hotline: str | None = None
     queues: dict[str, QueueModel]
     staff: tuple[StaffGroup, ...] = ()
     seed: int = 0
@@ -281,11 +290,20 @@ class Scenario:
         seed: The default seed (a run may give another).
         routing: The routing definition the ACD runs. In a document: the routing
             definition itself (a table), or the name of a routing definition file,
-            relative to the scenario file. A simulated call is routed as in a
-            hotline: the definition's ``rules`` apply, and the queue its IVR flow
-            or its line names is used when no rule chooses one.
+            relative to the scenario file; left out when a ``hotline`` gives it. A
+            simulated call is routed as in a hotline: the definition's ``rules``
+            apply, and the queue its IVR flow or its line names is used when no rule
+            chooses one.
+        hotline: The hotline the scenario simulates, if any. In a document: the name
+            of a hotline document (relative to the scenario file), which gives the
+            routing definition and, for each of the scenario's lines, the flow or
+            queue of the hotline's line of that name and its number. What else the
+            hotline says (known callers, endpoints, ticket rules, closed lines) is
+            not simulated: the scenario's ``callers`` and ``tickets`` say how
+            simulated callers behave and which calls open tickets.
         lines: Lines by name.
-        flows: IVR flows by the path written in the lines.
+        flows: IVR flows by the path written in the lines (by the hotline's flow
+            name for a hotline's line).
         queues: Queue behaviour by queue id; every queue of the routing definition
             needs one, and no other queue may have one.
         staff: Staff groups; agents of the routing definition who are in no group
@@ -316,6 +334,7 @@ class Scenario:
     drain_hours: float = 4.0
     days: float = 1.0
     description: str = ""
+    hotline: HotlineDefinition | None = None
 
     @property
     def day_start(self) -> float:
@@ -342,20 +361,82 @@ class Scenario:
 _CONVERTER = register_model_hooks(_loading.make_converter())
 
 
-def _check(doc: _Document, base: Path | None, flows: dict[str, Flow]) -> Iterator[Problem]:
+def _hotline_lines(
+    doc: _Document, hotline: HotlineDefinition, flows: dict[str, Flow], lines: dict[str, LineModel]
+) -> Iterator[Problem]:
+    """Each scenario line as the hotline's line of its name answers it (into ``lines``)."""
+    known = {line.id: line for line in hotline.lines}
+    for name, model in doc.lines.items():
+        path = f"lines.{name}"
+        line = known.get(name)
+        if line is None:
+            listed = ", ".join(known) or "(none)"
+            yield Problem(
+                path=path,
+                message=f"the hotline has no line {name!r}{did_you_mean(name, list(known))}; "
+                f"expected one of: {listed}",
+            )
+            continue
+        for key in ("ivr", "queue"):
+            if getattr(model, key) is not None:
+                yield Problem(
+                    path=f"{path}.{key}",
+                    message=f"the hotline's line {name!r} says what answers its calls; "
+                    f"leave {key} out",
+                )
+        if model.dialled and model.dialled != line.number:
+            yield Problem(
+                path=f"{path}.dialled",
+                message=f"the hotline's line {name!r} has the number {line.number!r}; "
+                "leave dialled out",
+            )
+        if line.flow is not None:
+            flows[line.flow] = hotline.flows[line.flow]
+        lines[name] = attrs.evolve(
+            model,
+            ivr=line.flow,
+            queue=line.queue if line.flow is None else None,
+            dialled=line.number,
+        )
+
+
+def _check(
+    doc: _Document,
+    base: Path | None,
+    flows: dict[str, Flow],
+    hotline: HotlineDefinition | None,
+    lines: dict[str, LineModel],
+) -> Iterator[Problem]:
     try:
         zoneinfo.ZoneInfo(doc.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         yield Problem(path="timezone", message=f"unknown time zone {doc.timezone!r}")
     routing: RoutingDefinition | None = None
-    try:
-        routing = load_definition(doc.routing)
-    except DefinitionError as exc:
-        for p in exc.problems:
-            yield Problem(path=_loading.join_path("routing", p.path), message=p.message)
+    if hotline is not None:
+        routing = hotline.routing
+        if doc.routing is not None:
+            yield Problem(
+                path="routing",
+                message="the hotline gives the routing definition; leave routing out",
+            )
+        yield from _hotline_lines(doc, hotline, flows, lines)
+    elif doc.routing is None:
+        if doc.hotline is None:
+            yield Problem(
+                path="routing",
+                message="required field missing: give the routing definition, or a hotline",
+            )
+    else:
+        try:
+            routing = load_definition(doc.routing)
+        except DefinitionError as exc:
+            for p in exc.problems:
+                yield Problem(path=_loading.join_path("routing", p.path), message=p.message)
     queues = {q.id for q in routing.queues} if routing else set()
     agents = {a.id for a in routing.agents} if routing else set()
     for name, line in doc.lines.items():
+        if doc.hotline is not None:
+            continue  # the hotline's line answers it: checked above
         path = f"lines.{name}"
         if (line.ivr is None) == (line.queue is None):
             yield Problem(path=path, message="give exactly one of 'ivr' (a flow file) or 'queue'")
@@ -429,24 +510,36 @@ def scenario_from_dict(data: Mapping[str, Any], *, base: str | Path | None = Non
                 [Problem(path="routing", message=str(exc))], what="scenario"
             ) from None
     what = f"scenario {raw.get('name', '?')!r}"
+    hotline, hotline_problems = _load_hotline(raw.get("hotline"), base_path)
     flows: dict[str, Flow] = {}
+    lines: dict[str, LineModel] = {}
+
+    def check(doc: _Document) -> list[Problem]:
+        return list(_check(doc, base_path, flows, hotline, lines))
+
     try:
-        doc = _loading.structure_definition(
-            _CONVERTER, raw, _Document, what=what, check=lambda d: list(_check(d, base_path, flows))
-        )
+        doc = _loading.structure_definition(_CONVERTER, raw, _Document, what=what, check=check)
     except DefinitionError as error:
         known = {p.path for p in error.problems}
         extra = [p for p in _raw_number_problems(raw) if p.path not in known]
-        if not extra:
+        if not extra and not hotline_problems:
             raise
-        raise DefinitionError([*error.problems, *extra], what=error.what) from None
+        raise DefinitionError([*hotline_problems, *error.problems, *extra], what=what) from None
+    if hotline_problems:
+        raise DefinitionError(hotline_problems, what=what)
+    if hotline is not None:
+        routing_definition = hotline.routing
+    else:
+        assert doc.routing is not None  # refused by the check otherwise
+        routing_definition = load_definition(doc.routing)
     return Scenario(
         name=doc.name,
         date=doc.date,
         timezone=doc.timezone,
         seed=doc.seed,
-        routing=load_definition(doc.routing),
-        lines=doc.lines,
+        routing=routing_definition,
+        hotline=hotline,
+        lines=lines if hotline is not None else doc.lines,
         flows=flows,
         queues=doc.queues,
         staff=doc.staff,
@@ -457,6 +550,31 @@ def scenario_from_dict(data: Mapping[str, Any], *, base: str | Path | None = Non
         days=doc.days,
         description=doc.description,
     )
+
+
+def _load_hotline(
+    value: object, base: Path | None
+) -> tuple[HotlineDefinition | None, list[Problem]]:
+    """The hotline a scenario names (a file relative to the scenario), and its problems.
+
+    The problems -- the file cannot be read, or the hotline has errors -- are each at
+    their path under ``hotline``, naming the file; they are reported with the rest of
+    the scenario's. A value that is not text is left to the scenario's own loading.
+    """
+    if not isinstance(value, str):
+        return None, []
+    file = Path(value) if base is None else base / value
+    try:
+        return hotline_from_dict(_loading.read_document(file), base=file.parent), []
+    except DocumentError as exc:
+        return None, [Problem(path="hotline", message=str(exc))]
+    except DefinitionError as exc:
+        return None, [
+            attrs.evolve(
+                p, path=_loading.join_path("hotline", p.path), message=f"{p.message} (in {value})"
+            )
+            for p in exc.problems
+        ]
 
 
 def load_scenario(path: str | Path) -> Scenario:

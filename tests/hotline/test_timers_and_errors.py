@@ -1,0 +1,275 @@
+"""One timer discipline across engines; refusals that leave the hotline as it was."""
+
+from __future__ import annotations
+
+import math
+
+import attrs
+import pytest
+
+from callcenter.errors import (
+    CallCenterError,
+    DefinitionError,
+    DuplicateIdError,
+    IllegalTransitionError,
+    InvalidArgumentError,
+    TimeWentBackwardsError,
+    UnknownIdError,
+)
+from callcenter.hotline import (
+    AgentLegAnswered,
+    AgentLegEnded,
+    AgentLoggedIn,
+    AgentLoggedOut,
+    AgentNotReady,
+    CallArrived,
+    CallCommand,
+    CallInput,
+    CallPhase,
+    HoldCaller,
+    Hotline,
+    HotlineDefinition,
+    HotlineOutput,
+    Line,
+    TicketRule,
+    TicketUpdate,
+    TransferRequested,
+    WrapUpDone,
+)
+from callcenter.ivr import (
+    DigitsPressed,
+    Enqueue,
+    HostAnswered,
+    PromptFinished,
+    RecordingFinished,
+)
+from callcenter.tickets import SlaWarning, TicketOpened
+
+from .support import NOON, arrive, definition, kinds, press
+
+
+def _label(o: HotlineOutput) -> str:
+    if isinstance(o, CallCommand):
+        return f"{type(o.command).__name__}:{o.call_id}"
+    if isinstance(o, TicketUpdate):
+        return f"{type(o.event).__name__}"
+    return f"{type(o).__name__}:{getattr(o, 'call_id', '')}"
+
+
+def test_timers_of_different_engines_fire_in_deadline_order() -> None:
+    """The IVR's timeout (t+7) fires before the ring timeout (t+21) it affects."""
+    hotline = Hotline(definition())
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c2", NOON + 1, line="022-5555")  # straight to complaints: rings at li
+    arrive(hotline, "c1", NOON + 1.5)
+    hotline.handle(CallInput(call_id="c1", event=PromptFinished()), NOON + 2)
+    out = hotline.advance(NOON + 30)
+    assert [_label(o) for o in out] == [
+        "Enqueue:c1",  # the menu's no-input way, at +7
+        "HoldCaller:c1",  # li is busy ringing for c2
+        "StopRinging:c2",  # +21
+        "RingAgent:c1",  # li is free again and c2 was just declined by li
+    ]
+
+
+def test_sla_clocks_are_timers_of_the_hotline() -> None:
+    rule = TicketRule(workflow="enquiry", agent_outcome="enquiry", fields={"question": "rates"})
+    hotline = Hotline(definition(ticket_rules=[rule]))
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "2", NOON + 1)
+    hotline.handle(AgentLegAnswered(call_id="c1", agent_id="li"), NOON + 2)
+    out = hotline.handle(AgentLegEnded(call_id="c1", agent_id="li", outcome="enquiry"), NOON + 10)
+    opened = [o.event for o in out if isinstance(o, TicketUpdate)]
+    assert len(opened) == 1
+    assert isinstance(opened[0], TicketOpened)
+    deadline = hotline.next_deadline()
+    assert deadline is not None
+    assert deadline == hotline.desk.next_deadline()
+    out = hotline.handle(AgentNotReady(agent_id="li", reason="break"), deadline + 1)
+    assert isinstance(out[0], TicketUpdate)
+    assert isinstance(out[0].event, SlaWarning)
+    assert out[0].event.at == deadline
+
+
+def test_time_going_backwards_is_refused_and_changes_nothing() -> None:
+    hotline = Hotline(definition())
+    arrive(hotline, "c1", NOON)
+    before = hotline.to_dict()
+    with pytest.raises(TimeWentBackwardsError):
+        arrive(hotline, "c2", NOON - 1)
+    with pytest.raises(TimeWentBackwardsError):
+        hotline.advance(NOON - 1)
+    for bad in (math.nan, math.inf, "noon", None, True, 1.79e12):
+        with pytest.raises(InvalidArgumentError):
+            hotline.handle(CallArrived(call_id="c3", line="main"), bad)  # type: ignore[arg-type]
+    assert hotline.to_dict() == before
+    assert hotline.live_calls() == ["c1"]
+    assert hotline.now == NOON
+
+
+def test_refusals_name_what_was_expected() -> None:
+    hotline = Hotline(definition())
+    arrive(hotline, "c1", NOON)
+    with pytest.raises(UnknownIdError, match="line"):
+        arrive(hotline, "c2", NOON, line="nowhere")
+    with pytest.raises(DuplicateIdError):
+        arrive(hotline, "c1", NOON)
+    with pytest.raises(UnknownIdError, match="call"):
+        press(hotline, "c9", "1", NOON)
+    with pytest.raises(UnknownIdError, match="agent"):
+        hotline.handle(AgentLoggedIn(agent_id="nobody"), NOON)
+    with pytest.raises(InvalidArgumentError, match="call_id"):
+        arrive(hotline, "x" * 10_000, NOON)
+    with pytest.raises(InvalidArgumentError, match="input"):
+        hotline.handle("CallArrived", NOON)  # type: ignore[arg-type]
+    with pytest.raises(IllegalTransitionError):
+        hotline.handle(AgentLegAnswered(call_id="c1", agent_id="li"), NOON)
+    with pytest.raises(IllegalTransitionError):
+        hotline.handle(AgentNotReady(agent_id="li", reason="lunch"), NOON)
+    with pytest.raises(IllegalTransitionError, match="not connected"):
+        hotline.handle(TransferRequested(call_id="c1", agent_id="li", queue="vip"), NOON)
+    assert hotline.live_calls() == ["c1"]
+
+
+def _history(hotline: Hotline) -> None:
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    hotline.handle(CallInput(call_id="c1", event=PromptFinished()), NOON + 1)
+    arrive(hotline, "c2", NOON + 2)
+
+
+def _rest(hotline: Hotline) -> list[HotlineOutput]:
+    out = hotline.handle(CallInput(call_id="c2", event=PromptFinished()), NOON + 20)
+    out += press(hotline, "c2", "3", NOON + 21)
+    out += hotline.advance(NOON + 100)
+    return out
+
+
+def test_an_input_refused_after_timers_fired_leaves_the_hotline_as_it_was() -> None:
+    """A recording's end while c2's menu listens is refused by c2's session at +20,
+    after c1's menu timeout (+6) fired: all of it is undone."""
+    hotline = Hotline(definition())
+    twin = Hotline(definition())
+    _history(hotline)
+    _history(twin)
+    before = hotline.to_dict()
+    with pytest.raises(IllegalTransitionError):
+        hotline.handle(
+            CallInput(call_id="c2", event=RecordingFinished(reference="r", seconds=1.0)),
+            NOON + 20,
+        )
+    assert hotline.to_dict() == before
+    assert hotline.call_phase("c1") is CallPhase.IVR  # its timeout is still to fire
+    assert _rest(hotline) == _rest(twin)
+
+
+def test_an_engine_that_fails_half_way_is_undone_from_the_log() -> None:
+    rule = TicketRule(workflow="enquiry", agent_outcome="enquiry", fields={"question": "rates"})
+    hotline = Hotline(definition(ticket_rules=[rule]))
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "2", NOON + 1)
+    hotline.handle(AgentLegAnswered(call_id="c1", agent_id="li"), NOON + 2)
+
+    def broken(contact_id: str, now: float) -> list[object]:
+        raise RuntimeError("disk on fire")
+
+    hotline.routing.complete = broken  # type: ignore[assignment,method-assign]
+    with pytest.raises(RuntimeError):
+        hotline.handle(AgentLegEnded(call_id="c1", agent_id="li", outcome="enquiry"), NOON + 9)
+    # The ticket opened before the failure is gone; the call is still connected.
+    assert len(hotline.desk) == 0
+    assert hotline.call_phase("c1") is CallPhase.CONNECTED
+    out = hotline.handle(AgentLegEnded(call_id="c1", agent_id="li", outcome="enquiry"), NOON + 9)
+    assert kinds(out) == ["TicketUpdate", "EndCall", "ContactFinished"]
+
+
+def test_definition_problems_are_reported_at_once_with_paths() -> None:
+    base = definition()
+    bad = attrs.evolve(
+        base,
+        lines=(
+            *base.lines,
+            Line(id="x", number="1", flow="nope"),
+            Line(id="y", number="2", queue="nope", closed_line="y"),
+        ),
+        ticket_rules=(TicketRule(workflow="nope"),),
+    )
+    with pytest.raises(DefinitionError) as caught:
+        Hotline(bad)
+    paths = {p.path for p in caught.value.problems}
+    assert {
+        "lines.x.flow",
+        "lines.y.queue",
+        "lines.y.closed_line",
+        "ticket_rules.0.workflow",
+        "ticket_rules.0",
+    } <= paths
+    with pytest.raises(InvalidArgumentError):
+        Hotline("hotline.toml")  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError):
+        Hotline(HotlineDefinition(name="x"), seed=1.5)  # type: ignore[arg-type]
+
+
+def test_queued_callers_are_counted_once_queued_and_announced() -> None:
+    hotline = Hotline(definition())
+    out = arrive(hotline, "c1", NOON) + press(hotline, "c1", "2", NOON + 1)
+    assert [type(o).__name__ for o in out if not isinstance(o, CallCommand)] == [
+        "AnswerCall",
+        "HoldCaller",
+    ]
+    assert any(isinstance(o, CallCommand) and isinstance(o.command, Enqueue) for o in out)
+    assert isinstance(out[-1], HoldCaller)
+    assert out[-1].position == 1
+
+
+def test_an_ivr_result_rule_must_give_the_fields_its_workflow_needs() -> None:
+    rule = TicketRule(workflow="complaint", ivr_result="voicemail", fields={"category": "x"})
+    with pytest.raises(DefinitionError, match="description"):
+        Hotline(definition(ticket_rules=[rule]))
+
+
+def test_a_refused_ticket_of_an_ivr_result_undoes_the_callers_input() -> None:
+    """The IVR's voicemail ends the session, then the ticket is refused: all undone."""
+    rule = TicketRule(workflow="callback", ivr_result="voicemail", fields={"reason": "vm"})
+    hotline = Hotline(definition(ticket_rules=[rule]))
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "9", NOON + 1)
+    hotline.handle(CallInput(call_id="c1", event=PromptFinished()), NOON + 3)
+    before = hotline.to_dict()
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise InvalidArgumentError(name="fields", expected="something", got=None)
+
+    hotline.desk.open = refuse  # type: ignore[assignment,method-assign]
+    finished = CallInput(call_id="c1", event=RecordingFinished(reference="vm", seconds=9.0))
+    with pytest.raises(InvalidArgumentError):
+        hotline.handle(finished, NOON + 12)
+    assert hotline.to_dict() == before
+    assert hotline.call_phase("c1") is CallPhase.IVR
+    assert len(hotline.desk) == 0
+    out = hotline.handle(finished, NOON + 12)
+    assert kinds(out)[-2:] == ["TicketUpdate", "ContactFinished"]
+
+
+def test_bad_values_and_impossible_agent_moves_are_refused_before_any_timer() -> None:
+    hotline = Hotline(definition())
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "2", NOON + 1)  # rings at li until +21
+    deadline = hotline.next_deadline()
+    for bad in (
+        CallInput(call_id="c1", event=DigitsPressed(digits="x")),
+        CallInput(call_id="c1", event=HostAnswered(request=True, values={})),
+        AgentLoggedOut(agent_id="li"),
+        WrapUpDone(agent_id="li"),
+    ):
+        with pytest.raises(CallCenterError):
+            hotline.handle(bad, NOON + 30)
+        assert hotline.next_deadline() == deadline  # the ring timeout has not fired
+    arrive(hotline, "c2", NOON + 30)
+    with pytest.raises(InvalidArgumentError, match="digits"):
+        press(hotline, "c2", "1x", NOON + 31)
+    with pytest.raises(IllegalTransitionError, match="wrap"):
+        hotline.handle(WrapUpDone(agent_id="li"), NOON + 31)

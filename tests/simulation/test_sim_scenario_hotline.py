@@ -1,0 +1,110 @@
+"""Scenarios that name a hotline document: the hotline gives the routing and the lines."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from callcenter._loading import read_document
+from callcenter.errors import DefinitionError, Problem
+from callcenter.hotline import load_hotline
+from callcenter.simulation import load_scenario, scenario_from_dict, simulate
+
+EX = Path(__file__).resolve().parents[2] / "examples"
+SCENARIOS = EX / "scenarios"
+TIANJIN = SCENARIOS / "tianjin.toml"
+
+
+def _problems(data: dict[str, Any]) -> dict[str, Problem]:
+    with pytest.raises(DefinitionError) as caught:
+        scenario_from_dict(data, base=SCENARIOS)
+    return {p.path: p for p in caught.value.problems}
+
+
+def _tianjin() -> dict[str, Any]:
+    return copy.deepcopy(read_document(TIANJIN))
+
+
+def test_the_tianjin_scenario_runs_the_tianjin_hotline() -> None:
+    scenario = load_scenario(TIANJIN)
+    hotline = load_hotline(EX / "hotline" / "tianjin.toml")
+    assert scenario.hotline == hotline
+    assert scenario.routing == hotline.routing
+    line = scenario.lines["hotline"]
+    assert line.ivr == "tianjin-400"
+    assert line.queue is None
+    assert line.dialled == "4008001234"
+    assert set(scenario.flows) == {"tianjin-400"}
+
+
+def test_a_hotline_gives_the_same_day_as_its_parts_written_out() -> None:
+    """The scenario with the hotline, and the same scenario with the hotline's routing
+    and flow written into it the way scenarios without a hotline do, give the same
+    records."""
+    through_hotline = load_scenario(TIANJIN)
+    written_out = _tianjin()
+    del written_out["hotline"]
+    written_out["routing"] = read_document(EX / "hotline" / "tianjin.toml")["routing"]
+    written_out["lines"]["hotline"]["ivr"] = "../ivr/tianjin-400.toml"
+    written_out["lines"]["hotline"]["dialled"] = "4008001234"
+    by_hand = scenario_from_dict(written_out, base=SCENARIOS)
+    assert by_hand.hotline is None
+    first, second = simulate(through_hotline), simulate(by_hand)
+    assert len(first.records) > 400
+    assert first.records == second.records
+    assert first.tickets == second.tickets
+
+
+def test_routing_and_hotline_together_are_refused() -> None:
+    data = _tianjin()
+    data["routing"] = {"queues": [{"id": "tracking"}]}
+    assert "leave routing out" in _problems(data)["routing"].message
+
+
+def test_a_line_the_hotline_lacks() -> None:
+    data = _tianjin()
+    data["lines"]["hotlien"] = data["lines"].pop("hotline")
+    message = _problems(data)["lines.hotlien"].message
+    assert "the hotline has no line 'hotlien' (did you mean 'hotline'?)" in message
+
+
+def test_a_hotlines_line_says_what_answers_it() -> None:
+    data = _tianjin()
+    data["lines"]["hotline"]["ivr"] = "../ivr/tianjin-400.toml"
+    data["lines"]["hotline"]["dialled"] = "4008009999"
+    found = _problems(data)
+    assert "leave ivr out" in found["lines.hotline.ivr"].message
+    assert "'4008001234'" in found["lines.hotline.dialled"].message
+
+
+def test_neither_routing_nor_hotline() -> None:
+    data = _tianjin()
+    del data["hotline"]
+    data["lines"]["hotline"]["ivr"] = "../ivr/tianjin-400.toml"
+    assert "give the routing definition, or a hotline" in _problems(data)["routing"].message
+
+
+def test_the_hotlines_problems_are_at_their_path_under_hotline(tmp_path: Path) -> None:
+    hotline = read_document(EX / "hotline" / "tianjin.toml")
+    hotline["lines"]["hotline"]["flow"] = "tianjin-4OO"
+    hotline["flows"]["tianjin-400"] = str(EX / "ivr" / "tianjin-400.toml")
+    (tmp_path / "hotline.json").write_text(json.dumps(hotline), encoding="utf-8")
+    data = _tianjin()
+    data["hotline"] = str(tmp_path / "hotline.json")
+    data["days"] = 0  # the scenario's own problems come in the same report
+    found = _problems(data)
+    assert "days" in found
+    problem = found["hotline.lines.hotline.flow"]
+    assert "unknown flow 'tianjin-4OO' (did you mean 'tianjin-400'?)" in problem.message
+    assert problem.message.endswith(f"(in {tmp_path / 'hotline.json'})")
+
+
+@pytest.mark.parametrize("value", ["missing.toml", 7, ["../hotline/tianjin.toml"]])
+def test_a_hotline_that_cannot_be_read(value: object) -> None:
+    data = _tianjin()
+    data["hotline"] = value
+    assert "hotline" in _problems(data)
