@@ -10,11 +10,11 @@ from the contact records. When ``ciw`` and ``simpy`` are importable
 the ratios are reported.
 
 The breakdown ``routing_engine_customers_per_second`` is the ceiling that the real
-ACD sets: one run records, from outside the library (the driver's ``RoutingEngine``
+ACD sets: one run records, from outside the library (the hotline's ``RoutingEngine``
 is replaced, in this script only, by a proxy that logs every method call with its
-arguments), the exact sequence of calls the simulator makes to the engine --
-``next_deadline`` and ``advance`` from the kernel, ``enqueue``, ``accept``,
-``complete`` and the shift calls from the driver -- and the calls are then replayed,
+arguments), the exact sequence of calls the simulated hotline makes to the engine --
+``next_deadline`` and ``advance`` for its timers, ``route``, ``accept``,
+``complete`` and the shift calls for the driver's inputs -- and the calls are then replayed,
 alone and timed, against a fresh engine built with the same definition and seed. A
 simulator whose own code cost nothing would run at that speed.
 
@@ -42,7 +42,7 @@ from _mm8 import (
     run_simpy,
 )
 
-import callcenter.simulation._driver as driver_module
+import callcenter.hotline._runtime as hotline_module
 from callcenter.routing import RoutingEngine
 from callcenter.simulation import Scenario, scenario_from_dict, simulate
 
@@ -87,7 +87,7 @@ Call = tuple[str, tuple[Any, ...], dict[str, Any]]
 
 
 class _RecordingEngine:
-    """Stands for the driver's ``RoutingEngine``: logs each method call, then makes it."""
+    """Stands for the hotline's ``RoutingEngine``: logs each method call, then makes it."""
 
     def __init__(self, engine: RoutingEngine, log: list[Call], results: list[Any]) -> None:
         self._engine = engine
@@ -120,14 +120,14 @@ def record_routing_calls(
         made.append((args, kwargs))
         return _RecordingEngine(RoutingEngine(*args, **kwargs), log, results)
 
-    # Patched where the driver looks the class up, for this run only.
+    # Patched where the hotline looks the class up, for this run only.
     name = "RoutingEngine"
-    original = getattr(driver_module, name)
-    setattr(driver_module, name, make)
+    original = getattr(hotline_module, name)
+    setattr(hotline_module, name, make)
     try:
         simulated = len(simulate(scenario(customers), seed=seed).records)
     finally:
-        setattr(driver_module, name, original)
+        setattr(hotline_module, name, original)
     ((args, kwargs),) = made
     return args, kwargs, log, results, simulated
 
@@ -208,7 +208,7 @@ def main() -> int:
     ours = result["callcenter_customers_per_cpu_second"]
     assert isinstance(ours, float)
     # The share of the simulator's CPU time spent inside the engine (the rest is the
-    # kernel, the driver and the record builder).
+    # kernel, the driver, the hotline and the record builder).
     result["routing_engine_share_of_cpu_time"] = round(ours / cpu_speed, 3)
     if args.json:
         print(json.dumps(result))

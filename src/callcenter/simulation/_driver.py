@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime
 import heapq
 import math
+import random
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -86,7 +87,7 @@ from ..tickets import SlaBreached, TicketClosed, TicketEvent, TicketOpened
 from ._distributions import NoPatience
 from ._kernel import ScheduledEvent, Simulator
 from ._results import SimulationResult, TicketSummary
-from ._scenario import Scenario, StaffGroup, TicketModel
+from ._scenario import LineModel, Scenario, StaffGroup, TicketModel
 from ._shifts import ShiftChange
 from ._streams import RandomStreams
 
@@ -163,7 +164,7 @@ class _Driver:
         self.start = scenario.day_start
         self.end = self.start + scenario.days * 86400.0
         self.sim = Simulator(self.start)
-        self.arrivals = self._draw_arrivals()
+        self._vip_share = scenario.callers.vip_share
         self.hotline = Hotline(
             self._definition(), seed=s.seed_of("routing") % (2**32), keep_log=False
         )
@@ -187,34 +188,40 @@ class _Driver:
 
     # ------------------------------------------------------------------ set-up
 
-    def _draw_arrivals(self) -> list[tuple[float, str, str, bool]]:
-        """Every call of the run: when, its id, the caller's number, whether a VIP.
-
-        Drawn before the run, because the hotline knows its VIP callers (with their
-        dedicated agent) from its definition: each line's instants from its own
-        stream, then, in time order across lines, each caller from the callers'
-        stream -- the same draws, in the same order, as drawing at each arrival.
-        """
+    def _arrival_times(self, line: LineModel, rng: random.Random) -> Iterator[float]:
+        """The line's arrival instants on the simulation clock, up to the end of the day."""
         start, end = self.start, self.end
-        per_line: list[Iterator[tuple[float, int, str, int]]] = []
-        for order, (name, line) in enumerate(self.sc.lines.items()):
-            rng = self.streams[f"arrivals.{name}"]
-            times: list[tuple[float, int, str, int]] = []
-            for number, offset in enumerate(line.arrivals.times(rng), 1):
-                at = start + offset
-                if not at < end:
-                    break
-                times.append((at, order, name, number))
-            per_line.append(iter(times))
-        rng = self.rng_callers
-        getrandbits = rng.getrandbits
-        random = rng.random
+        for offset in line.arrivals.times(rng):
+            at = start + offset
+            if not at < end:
+                return
+            yield at
+
+    def _vip_numbers(self) -> list[str]:
+        """The numbers of the run's VIP callers, in the order they will call.
+
+        The hotline knows its VIP callers (with their dedicated agent) from its
+        definition, so they are drawn ahead, on fresh copies of the run's streams:
+        each line's instants from its own stream, then, in time order across lines,
+        each caller's number and VIP draw from the callers' stream -- the draws the
+        run makes at each arrival, in the same order. Only the VIP numbers are kept.
+        """
         share = self.sc.callers.vip_share
-        out: list[tuple[float, str, str, bool]] = []
-        for at, _, name, number in heapq.merge(*per_line):
+        if not share > 0:
+            return []
+        streams = RandomStreams(self.streams.seed)
+        per_line = [
+            self._arrival_times(line, streams[f"arrivals.{name}"])
+            for name, line in self.sc.lines.items()
+        ]
+        rng = streams["callers"]
+        getrandbits = rng.getrandbits
+        draw = rng.random
+        out: list[str] = []
+        for _ in heapq.merge(*per_line):
             caller = f"1{_CALLER_BASE + _below(getrandbits, _CALLER_SPAN)}"
-            vip = share > 0 and random() < share
-            out.append((at, f"{name}-{number}", caller, vip))
+            if draw() < share:
+                out.append(caller)
         return out
 
     def _definition(self) -> HotlineDefinition:
@@ -222,8 +229,8 @@ class _Driver:
         sc = self.sc
         callers = sc.callers
         vips: dict[str, KnownCaller] = {}
-        for _, _, caller, vip in self.arrivals:
-            if vip and caller not in vips:
+        for caller in self._vip_numbers():
+            if caller not in vips:
                 vips[caller] = KnownCaller(
                     number=caller,
                     status=CallerStatus.VIP,
@@ -258,8 +265,10 @@ class _Driver:
         )
 
     def setup(self) -> None:
-        if self.arrivals:
-            self.sim.schedule(self.arrivals[0][0], self._arrive, 0)
+        for name, line in self.sc.lines.items():
+            rng = self.streams[f"arrivals.{name}"]
+            counter = iter(range(1, 10**9))
+            self.sim.schedule_each(self._arrival_times(line, rng), self._arrive, name, counter)
         for agent in self.sc.routing.agents:
             group = self.group.get(agent.id)
             if group is None:
@@ -415,12 +424,12 @@ class _Driver:
     # The callbacks run for every customer read the kernel's clock as ``sim._now``:
     # the public ``Simulator.now`` is a property, a function call each time.
 
-    def _arrive(self, index: int) -> None:
-        arrivals = self.arrivals
-        _, cid, caller, _ = arrivals[index]
-        if index + 1 < len(arrivals):
-            self.sim.schedule(arrivals[index + 1][0], self._arrive, index + 1)
-        line = cid.rpartition("-")[0]
+    def _arrive(self, line: str, counter: Iterator[int]) -> None:
+        cid = f"{line}-{next(counter)}"
+        rng = self.rng_callers
+        caller = f"1{_CALLER_BASE + _below(rng.getrandbits, _CALLER_SPAN)}"
+        if self._vip_share > 0:
+            rng.random()  # the VIP draw: the hotline knows the VIPs by number
         self.calls[cid] = _Call(cid, caller)
         self._handle(_new_arrived(call_id=cid, line=line, caller=caller, caller_name=""))
 
@@ -645,7 +654,11 @@ def simulate(
     seed: int | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> SimulationResult:
-    """Run one day of ``scenario`` through the real IVR, ACD, ticket and metrics engines.
+    """Run one day of ``scenario`` on a real :class:`~callcenter.hotline.Hotline`.
+
+    Simulated callers and agents drive the hotline through its inputs and outputs,
+    as a telephony adapter does; its IVR, ACD, ticket desk and record builder do the
+    rest, and the routing definition's rules apply to every call.
 
     Args:
         scenario: The scenario (see :func:`load_scenario`).
