@@ -166,7 +166,10 @@ class _Driver:
         self.sim = Simulator(self.start)
         self._vip_share = scenario.callers.vip_share
         self.hotline = Hotline(
-            self._definition(), seed=s.seed_of("routing") % (2**32), keep_log=False
+            self._definition(),
+            seed=s.seed_of("routing") % (2**32),
+            keep_log=False,
+            wallboard=False,
         )
         self.records: list[ContactRecord] = []
         self._handle_time = {q: m.handle_time.sample for q, m in scenario.queues.items()}
