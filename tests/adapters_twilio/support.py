@@ -66,7 +66,9 @@ PUBLIC = "https://hotline.example.com/twilio"
 SETTINGS = TwilioSettings(public_url=PUBLIC, auth_tokens=(TOKEN,), account_sid="ACtest")
 
 
-def signed(url: str, params: dict[str, str], token: str = TOKEN) -> tuple[list[tuple[str, str]], bytes]:
+def signed(
+    url: str, params: dict[str, str], token: str = TOKEN
+) -> tuple[list[tuple[str, str]], bytes]:
     """Headers and body of a form POST to ``url`` signed like Twilio signs it."""
     body = urlencode(params).encode()
     signature = sign(token, url, {k: [v] for k, v in params.items()})
@@ -84,7 +86,9 @@ class Transport(Protocol):
 
     def host(self, item: HotlineInput, now: float) -> None: ...
 
-    def outcome(self, call_id: str, agent_id: str, outcome: str | None, fields: dict[str, str]) -> None: ...
+    def outcome(
+        self, call_id: str, agent_id: str, outcome: str | None, fields: dict[str, str]
+    ) -> None: ...
 
     def tick(self, now: float) -> None: ...
 
@@ -120,7 +124,9 @@ class InProcess:
     def host(self, item: HotlineInput, now: float) -> None:
         self._carry(self.adapter.host_input(item, now))
 
-    def outcome(self, call_id: str, agent_id: str, outcome: str | None, fields: dict[str, str]) -> None:
+    def outcome(
+        self, call_id: str, agent_id: str, outcome: str | None, fields: dict[str, str]
+    ) -> None:
         self.adapter.report_outcome(call_id, agent_id, outcome, fields)
 
     def tick(self, now: float) -> None:
@@ -208,7 +214,11 @@ class TwilioSide:
             return self._call_input(item, now)
         if isinstance(item, AgentLegAnswered):
             key = (item.call_id, item.agent_id)
-            url = PUBLIC + "/agent/answer?" + urlencode({"call": item.call_id, "agent": item.agent_id})
+            url = (
+                PUBLIC
+                + "/agent/answer?"
+                + urlencode({"call": item.call_id, "agent": item.agent_id})
+            )
             params = {"CallSid": self.leg_sids.get(key, "CAunknown"), "CallStatus": "in-progress"}
             body = self._post(url, params, now)
             out = self._decode_agent(item, body)
@@ -216,16 +226,25 @@ class TwilioSide:
                 self.calls[item.call_id].wait = None  # the caller leaves the Twilio queue
             return out + self._decode_effects()
         if isinstance(item, AgentLegRinging | AgentLegDeclined | AgentLegFailed | AgentLegEnded):
-            status = {
-                AgentLegRinging: "ringing",
-                AgentLegFailed: "failed",
-                AgentLegEnded: "completed",
-            }.get(type(item)) or getattr(item, "reason", "no-answer")
+            if isinstance(item, AgentLegRinging):
+                status = "ringing"
+            elif isinstance(item, AgentLegFailed):
+                status = "failed"
+            elif isinstance(item, AgentLegEnded):
+                status = "completed"
+            else:
+                status = item.reason
             if isinstance(item, AgentLegEnded):
                 self.transport.outcome(item.call_id, item.agent_id, item.outcome, dict(item.fields))
             key = (item.call_id, item.agent_id)
-            url = PUBLIC + "/agent/status?" + urlencode({"call": item.call_id, "agent": item.agent_id})
-            self._post(url, {"CallSid": self.leg_sids.get(key, "CAunknown"), "CallStatus": status}, now)
+            url = (
+                PUBLIC
+                + "/agent/status?"
+                + urlencode({"call": item.call_id, "agent": item.agent_id})
+            )
+            self._post(
+                url, {"CallSid": self.leg_sids.get(key, "CAunknown"), "CallStatus": status}, now
+            )
             return self._decode_effects()
         self.transport.host(item, now)
         return self._decode_effects()
@@ -340,7 +359,9 @@ class TwilioSide:
                 call.wait = None
         return out
 
-    def _decode_call(self, call_id: str, body: bytes | None, *, arrival: bool = False) -> list[HotlineOutput]:
+    def _decode_call(
+        self, call_id: str, body: bytes | None, *, arrival: bool = False
+    ) -> list[HotlineOutput]:
         call = self.calls.get(call_id)
         if body is None or call is None:
             return []
@@ -408,7 +429,13 @@ def _play(call_id: str, prompt: str, say: ElementTree.Element) -> CallCommand:
     audio = say.text if say.tag == "Play" else None
     language = say.attrib.get("language", "")
     play = Play(
-        node="", prompt=prompt, language=language, text=text, audio=audio, seconds=0.0, barge_in=True
+        node="",
+        prompt=prompt,
+        language=language,
+        text=text,
+        audio=audio,
+        seconds=0.0,
+        barge_in=True,
     )
     return CallCommand(call_id=call_id, command=play)
 
