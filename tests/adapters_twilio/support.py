@@ -161,8 +161,9 @@ class _Call:
 class TwilioSide:
     """The conformance kit's ``Telephony``: Twilio, the agents' desktops and the host."""
 
-    def __init__(self, transport: Transport) -> None:
+    def __init__(self, transport: Transport, public: str = PUBLIC) -> None:
         self.transport = transport
+        self.public = public
         self.calls: dict[str, _Call] = {}
         self.leg_sids: dict[tuple[str, str], str] = {}
         self.ended_legs: set[tuple[str, str]] = set()
@@ -208,14 +209,14 @@ class TwilioSide:
             params = self._base(item.call_id) | {"CallStatus": "ringing"}
             if item.caller_name:
                 params["CallerName"] = item.caller_name
-            body = self._post(PUBLIC + "/voice", params, now)
+            body = self._post(self.public + "/voice", params, now)
             return self._decode_call(item.call_id, body, arrival=True) + self._decode_effects()
         if isinstance(item, CallInput):
             return self._call_input(item, now)
         if isinstance(item, AgentLegAnswered):
             key = (item.call_id, item.agent_id)
             url = (
-                PUBLIC
+                self.public
                 + "/agent/answer?"
                 + urlencode({"call": item.call_id, "agent": item.agent_id})
             )
@@ -238,7 +239,7 @@ class TwilioSide:
                 self.transport.outcome(item.call_id, item.agent_id, item.outcome, dict(item.fields))
             key = (item.call_id, item.agent_id)
             url = (
-                PUBLIC
+                self.public
                 + "/agent/status?"
                 + urlencode({"call": item.call_id, "agent": item.agent_id})
             )
@@ -263,7 +264,9 @@ class TwilioSide:
                 out = self._decode_call(c, body) + out + self._decode_effects()
             return out
         if isinstance(event, CallerHungUp):
-            self._post(PUBLIC + "/voice/status", self._base(c) | {"CallStatus": "completed"}, now)
+            self._post(
+                self.public + "/voice/status", self._base(c) | {"CallStatus": "completed"}, now
+            )
             return self._decode_effects()
         if isinstance(event, DigitsPressed):
             assert call.gather is not None, "digits without a Gather"

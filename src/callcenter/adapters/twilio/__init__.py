@@ -17,6 +17,9 @@ from ._adapter import Lookup as Lookup
 from ._adapter import RestRequest as RestRequest
 from ._adapter import TwilioAdapter as TwilioAdapter
 from ._adapter import WebResponse as WebResponse
+from ._asgi import HttpxExecutor as HttpxExecutor
+from ._asgi import RestExecutor as RestExecutor
+from ._asgi import TwilioApp as TwilioApp
 from ._settings import DEFAULT_LANGUAGES as DEFAULT_LANGUAGES
 from ._settings import TwilioSettings as TwilioSettings
 from ._signature import body_sha256 as body_sha256
@@ -30,9 +33,12 @@ __all__ = [
     "CALL_STATES",
     "DEFAULT_LANGUAGES",
     "HostOutput",
+    "HttpxExecutor",
     "Lookup",
+    "RestExecutor",
     "RestRequest",
     "TwilioAdapter",
+    "TwilioApp",
     "TwilioSettings",
     "Verb",
     "WebResponse",
