@@ -20,6 +20,7 @@ from ._adapter import WebResponse as WebResponse
 from ._asgi import HttpxExecutor as HttpxExecutor
 from ._asgi import RestExecutor as RestExecutor
 from ._asgi import TwilioApp as TwilioApp
+from ._double import TwilioDouble as TwilioDouble
 from ._settings import DEFAULT_LANGUAGES as DEFAULT_LANGUAGES
 from ._settings import TwilioSettings as TwilioSettings
 from ._signature import body_sha256 as body_sha256
@@ -39,6 +40,7 @@ __all__ = [
     "RestRequest",
     "TwilioAdapter",
     "TwilioApp",
+    "TwilioDouble",
     "TwilioSettings",
     "Verb",
     "WebResponse",
