@@ -255,9 +255,10 @@ class TwilioApp:
 
     @staticmethod
     async def _reply(send: Send, response: WebResponse) -> None:
-        headers: Sequence[tuple[bytes, bytes]] = [
+        headers: list[tuple[bytes, bytes]] = [
             (name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers
         ]
+        headers.append((b"content-length", str(len(response.body)).encode("ascii")))
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         await send({"type": "http.response.body", "body": response.body})
 
