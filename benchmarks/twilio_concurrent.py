@@ -3,15 +3,15 @@
 Starts ``callcenter serve twilio examples/hotline/tianjin.toml`` (a real uvicorn
 process) on 127.0.0.1 and a free port, then plays Twilio's side of ``--calls``
 callers at once, each over its own keep-alive connection, each request signed: the
-incoming call, the caller's key presses, the prompt ends, a few wait-URL polls while queued (nobody is logged
-in, so every caller who asks for an agent waits), the status callback when the
-caller hangs up. Between two requests a caller takes ``--think`` seconds on average
-(uniform from half to one and a half times it: a person listening and pressing
-keys); ``--think 0`` sends every request at once, the worst burst. Which flow the
-callers meet depends on the hour in Tianjin (the business hours, else voicemail);
-the caller follows whatever TwiML comes. Reports
-the latency of every webhook (p50, p99, max) and the errors. Target: p99 < 50 ms,
-no error.
+incoming call, the caller's key presses, the prompt ends, a few wait-URL polls while
+queued (nobody is logged in, so every caller who asks for an agent waits), the
+status callback when the caller hangs up. Between two requests a caller takes
+``--think`` seconds on average (uniform from half to one and a half times it: a
+person listening to a prompt and pressing keys); ``--think 0`` sends every request
+at once, the worst burst. Which flow the callers meet depends on the hour in
+Tianjin (the business hours, else voicemail); the caller follows whatever TwiML
+comes. Reports the latency of every webhook (p50, p99, max) and the errors.
+Target: p99 < 50 ms, no error.
 
 Run ``python benchmarks/twilio_concurrent.py --json``; prints one JSON object.
 """

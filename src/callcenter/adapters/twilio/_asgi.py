@@ -92,6 +92,8 @@ class TwilioApp:
             the REST requests (after they were sent, when there is an executor).
         clock: The time source, POSIX seconds (a time that goes backwards is held
             at the last one).
+        timer: Run a task that wakes the hotline at its next deadline; ``False``
+            when the host calls :meth:`advance` itself (a test driving the clock).
     """
 
     def __init__(
@@ -101,6 +103,7 @@ class TwilioApp:
         executor: RestExecutor | None = None,
         on_action: Callable[[Action], None] | None = None,
         clock: Callable[[], float] = time.time,
+        timer: bool = True,
     ) -> None:
         self.adapter = adapter
         self.executor = executor
@@ -109,6 +112,7 @@ class TwilioApp:
         self._last = 0.0
         self._wake: asyncio.Event | None = None
         self._timer: asyncio.Task[None] | None = None
+        self._timed = timer
         parts = urlsplit(adapter.settings.public_url)
         self._origin = f"{parts.scheme}://{parts.netloc}"
         self._health = adapter.settings.prefix + "/health"
@@ -197,7 +201,7 @@ class TwilioApp:
                 return
 
     def _start(self) -> None:
-        if self._timer is None:
+        if self._timer is None and self._timed:
             self.loop = asyncio.get_running_loop()
             self._wake = asyncio.Event()
             self._timer = asyncio.create_task(self._run_timer())
