@@ -631,7 +631,7 @@ class TwilioAdapter:
         if kind == "call" and asker in self._calls:
             verbs.extend(self._verbs(asker, self._calls[asker]))
         for output in seen:
-            if isinstance(output, ContactFinished):
+            if isinstance(output, ContactFinished | EndCall):
                 self._finish(output.call_id)
         return seen
 

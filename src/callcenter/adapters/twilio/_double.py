@@ -41,6 +41,8 @@ class TwilioDouble:
         self.requests = 0
         self._token = adapter.settings.auth_tokens[0]
         self._sids = itertools.count(1)
+        self._hang_up = True
+        self._waiting = False
 
     def post(self, url: str, params: dict[str, str]) -> tuple[int, bytes]:
         """Send one signed webhook at the double's clock; return status and body."""
@@ -63,6 +65,7 @@ class TwilioDouble:
         *,
         hold_polls: int = 2,
         sid: str | None = None,
+        hang_up: bool = True,
     ) -> list[str]:
         """Place one call; return what the caller heard and did, one line each.
 
@@ -74,9 +77,14 @@ class TwilioDouble:
             hold_polls: How many times the wait URL is polled before the caller,
                 still waiting, hangs up.
             sid: The call's Call SID (default: a new one).
+            hang_up: Whether the caller hangs up at the end; ``False`` leaves a
+                caller who waits in a queue waiting (the agent's leg is then
+                played with :meth:`post`).
         """
         sid = sid or f"CA{next(self._sids):032d}"
         presses = list(keys)
+        self._hang_up = hang_up
+        self._waiting = False
         base = {"CallSid": sid, "From": caller, "To": line, "AccountSid": "AC"}
         heard: list[str] = []
         status, body = self.post(
@@ -91,6 +99,8 @@ class TwilioDouble:
                 break
             url, params = follow
             status, body = self.post(url, base | params)
+        if self._waiting:
+            return heard
         self.post(self.adapter.settings.url("/voice/status"), base | {"CallStatus": "completed"})
         return heard
 
@@ -138,7 +148,10 @@ class TwilioDouble:
                             heard.append(f"hears: {hold.text or ''}")
                         elif hold.tag == "Leave":
                             return verb.attrib["action"], {"QueueResult": "leave"}
-                heard.append("hangs up while waiting")
+                if self._hang_up:
+                    heard.append("hangs up while waiting")
+                else:
+                    self._waiting = True
                 return None
             elif verb.tag == "Dial":
                 heard.append(f"is put through to {next(iter(verb)).text or ''}")
