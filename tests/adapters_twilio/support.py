@@ -112,7 +112,10 @@ class InProcess:
             if isinstance(action, RestRequest) and action.purpose == "ring":
                 self.legs += 1
                 assert action.agent_id is not None
-                self.adapter.leg_created(action.call_id, action.agent_id, f"CAleg{self.legs}")
+                late = self.adapter.leg_created(
+                    action.call_id, action.agent_id, f"CAleg{self.legs}"
+                )
+                assert late == ()
 
     def post(self, url: str, params: dict[str, str], now: float) -> tuple[int, bytes]:
         headers, body = signed(url, params)

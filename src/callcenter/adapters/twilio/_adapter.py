@@ -253,9 +253,23 @@ class TwilioAdapter:
         """
         self._outcomes[(call_id, agent_id)] = (outcome, dict(fields or {}))
 
-    def leg_created(self, call_id: str, agent_id: str, sid: str) -> None:
-        """Remember the Call SID Twilio gave the agent's leg (from the REST response)."""
-        self._legs[(call_id, agent_id)] = sid
+    def leg_created(self, call_id: str, agent_id: str, sid: str) -> tuple[Action, ...]:
+        """Remember the Call SID Twilio gave the agent's leg (from the REST response).
+
+        Returns:
+            The request cancelling the leg, when the hotline took the offer back
+            before its Call SID was known; else nothing.
+        """
+        key = (call_id, agent_id)
+        self._legs[key] = sid
+        return self._cancel_late(key, sid)
+
+    def _cancel_late(self, key: tuple[str, str], sid: str) -> tuple[Action, ...]:
+        if key not in self._cancel:
+            return ()
+        self._cancel.discard(key)
+        stop = StopRinging(call_id=key[0], agent_id=key[1])
+        return (self._update(sid, stop, "cancel", ("Status", "canceled")),)
 
     # ------------------------------------------------------------------ webhooks
 
@@ -512,6 +526,10 @@ class TwilioAdapter:
             self._outcomes.pop(key, None)
             self._legs.pop(key, None)
             self._cancel.discard(key)
+        else:
+            late = self._cancel_late(key, sid)
+            if late:
+                response = attrs.evolve(response, actions=response.actions + late)
         return response
 
     def _leg_input(

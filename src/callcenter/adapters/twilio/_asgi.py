@@ -292,4 +292,4 @@ class TwilioApp:
             return
         sid = answer.get("sid")
         if request.purpose == "ring" and request.agent_id is not None and isinstance(sid, str):
-            self.adapter.leg_created(request.call_id, request.agent_id, sid)
+            await self._carry_out(self.adapter.leg_created(request.call_id, request.agent_id, sid))
