@@ -60,7 +60,7 @@ def sign(token: str, url: str, params: Mapping[str, Sequence[str]] | None = None
     >>> sign("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", {
     ...     "CallSid": ["CA1234567890ABCDE"], "Caller": ["+12349013030"],
     ...     "Digits": ["1234"], "From": ["+12349013030"], "To": ["+18005551212"]})
-    'GgvbRVlFqjaW5NxtMzb3ZaYVBg8='
+    '0/KCTR6DLpKmkAf8muzZqo1nDgQ='
     """
     digest = hmac.new(token.encode("utf-8"), _payload(url, params or {}), hashlib.sha1).digest()
     return base64.b64encode(digest).decode("ascii")
