@@ -66,6 +66,13 @@ def test_serve_answers_health_and_signed_webhooks_and_logs_json() -> None:
             timeout=5.0,
         )
         assert forged.status_code == 403
+        huge = httpx.post(
+            base + "/voice",
+            headers=dict(headers),
+            content=body + b"&Junk=" + b"x" * (1 << 20),
+            timeout=5.0,
+        )
+        assert huge.status_code == 413
     finally:
         process.terminate()
         try:
@@ -75,4 +82,4 @@ def test_serve_answers_health_and_signed_webhooks_and_logs_json() -> None:
             _, err = process.communicate(timeout=5)
     lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
     webhooks = [line for line in lines if line.get("event") == "webhook"]
-    assert [w["status"] for w in webhooks] == [200, 403]
+    assert [w["status"] for w in webhooks] == [200, 403, 413]
