@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from callcenter.adapters.twilio import TwilioAdapter, TwilioSettings, body_sha256, sign
+from callcenter.adapters.twilio import (
+    TwilioAdapter,
+    TwilioDouble,
+    TwilioSettings,
+    body_sha256,
+    sign,
+)
 from callcenter.hotline import Hotline
 from callcenter.testing import tianjin_hotline, tianjin_time
 
@@ -185,3 +191,19 @@ def test_the_settings_refuse_what_cannot_work() -> None:
     with pytest.raises(ValueError, match="public_url") as caught:
         TwilioSettings(public_url="ftp://x/", auth_tokens=())
     assert "auth_tokens" in str(caught.value)
+
+
+def test_a_url_that_is_no_url() -> None:
+    hotline, adapter, _ = _started()
+    url = "http://[::1/twilio/voice"
+    _refused(adapter, hotline, url, *signed(PUBLIC + "/voice", {"CallSid": "CAlive"}), 400)
+
+
+def test_a_lookup_that_answers_nonsense_leaves_the_call_waiting() -> None:
+    hotline = Hotline(tianjin_hotline())
+    adapter = TwilioAdapter(hotline, SETTINGS, lookup=lambda query, args: {"status": 42})  # type: ignore[dict-item]
+    double = TwilioDouble(adapter, now=T)
+    heard = double.call("13800138000", LINE, ["1", "123456789012#"], hang_up=False)
+    # The lookup's own timeout decided: the flow's failure path queues the caller.
+    assert heard[4].startswith("waits in queue")
+    assert len(hotline.live_calls()) == 1

@@ -310,7 +310,11 @@ class TwilioAdapter:
         body: bytes,
         now: float,
     ) -> WebResponse:
-        path = urlsplit(url).path
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            raise _RefusedError(400, f"expected a URL, got {url[:80]!r}") from None
+        path = parts.path
         if not path.startswith(self._prefix):
             raise _RefusedError(404, f"no such route: {path}")
         route = path[len(self._prefix) :]
@@ -331,7 +335,7 @@ class TwilioAdapter:
                 return self._seen[key]
         else:
             key = ""
-        query = {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         response = _ROUTES[route](self, params, query, now)
         if response.status < 300 and key:
             self._seen[key] = attrs.evolve(response, actions=(), outputs=())
@@ -673,9 +677,14 @@ class TwilioAdapter:
                 if values is None
                 else HostAnswered(request=ask.request, values=dict(values))
             )
-        wire = self._calls[call_id]
-        wire.outbox.pop()  # the lookup is answered: nothing to wait for on the wire
-        return list(self.hotline.handle(CallInput(call_id=call_id, event=event), now))
+        try:
+            outputs = self.hotline.handle(CallInput(call_id=call_id, event=event), now)
+        except CallCenterError:
+            # The IVR refused the answer (values it cannot take): the call goes on
+            # waiting, and the lookup's own timeout decides.
+            return []
+        self._calls[call_id].outbox.pop()  # answered: nothing to wait for on the wire
+        return list(outputs)
 
     # ------------------------------------------------------------------ TwiML
 

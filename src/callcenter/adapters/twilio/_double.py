@@ -90,7 +90,7 @@ class TwilioDouble:
         status, body = self.post(
             self.adapter.settings.url("/voice"), base | {"CallStatus": "ringing"}
         )
-        while len(heard) < _MAX_REQUESTS:
+        for _ in range(_MAX_REQUESTS):
             if status >= 300:
                 heard.append(f"refused {status}: {body.decode(errors='replace')}")
                 return heard
