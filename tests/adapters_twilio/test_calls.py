@@ -6,7 +6,13 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from callcenter.adapters.twilio import RestRequest, TwilioAdapter, TwilioApp, TwilioDouble
+from callcenter.adapters.twilio import (
+    RestRequest,
+    TwilioAdapter,
+    TwilioApp,
+    TwilioDouble,
+    TwilioSettings,
+)
 from callcenter.hotline import AgentLoggedIn, CallPhase, Hotline
 from callcenter.testing import tianjin_hotline, tianjin_time
 
@@ -97,3 +103,22 @@ def test_a_ring_request_that_fails_is_an_agent_leg_failure() -> None:
     asyncio.run(asyncio.wait_for(app.host_input(AgentLoggedIn(agent_id="business-1")), 10))
     assert hotline.call("CAc").phase is CallPhase.QUEUED
     assert hotline.agent_state("business-1").value != "ringing"
+
+
+def test_hold_music_and_recorded_prompts_are_urls_under_the_audio_url() -> None:
+    settings = TwilioSettings(
+        public_url=SETTINGS.public_url,
+        auth_tokens=SETTINGS.auth_tokens,
+        audio_url="https://cdn.example.com/audio/",
+    )
+    assert settings.audio("welcome.mp3") == "https://cdn.example.com/audio/welcome.mp3"
+    assert settings.audio("https://elsewhere.example.com/a.wav") == (
+        "https://elsewhere.example.com/a.wav"
+    )
+    adapter = TwilioAdapter(Hotline(tianjin_hotline()), settings)
+    twilio = TwilioDouble(adapter, now=T)
+    twilio.call("13700000002", "4008001234", ["2"], sid="CAhold", hang_up=False)
+    status, body = twilio.post(settings.url("/voice/hold?call=CAhold"), {"CallSid": "CAhold"})
+    assert status == 200
+    music = tianjin_hotline().hold.music
+    assert f"<Play>https://cdn.example.com/audio/{music}</Play>".encode() in body
