@@ -16,12 +16,12 @@ import httpx
 import pytest
 
 from callcenter.adapters.twilio import (
+    Action,
     RestRequest,
     TwilioAdapter,
     TwilioApp,
     TwilioSettings,
 )
-from callcenter.adapters.twilio._adapter import Action
 from callcenter.hotline import ContactFinished, Hotline, HotlineInput, TicketUpdate
 from callcenter.metrics import Outcome
 from callcenter.testing import Drivable, run_conformance

@@ -12,6 +12,7 @@
 """
 
 from ._adapter import CALL_STATES as CALL_STATES
+from ._adapter import Action as Action
 from ._adapter import HostOutput as HostOutput
 from ._adapter import Lookup as Lookup
 from ._adapter import RestRequest as RestRequest
@@ -33,6 +34,7 @@ from ._twiml import render as render
 __all__ = [
     "CALL_STATES",
     "DEFAULT_LANGUAGES",
+    "Action",
     "HostOutput",
     "HttpxExecutor",
     "Lookup",

@@ -70,7 +70,15 @@ from ._settings import TwilioSettings
 from ._signature import valid_signature
 from ._twiml import Verb, render
 
-__all__ = ["HostOutput", "Lookup", "RestRequest", "TwilioAdapter", "WebResponse"]
+__all__ = [
+    "CALL_STATES",
+    "Action",
+    "HostOutput",
+    "Lookup",
+    "RestRequest",
+    "TwilioAdapter",
+    "WebResponse",
+]
 
 HostOutput: TypeAlias = ContactFinished | TicketUpdate
 """What goes to the host application, not to Twilio."""
@@ -80,7 +88,9 @@ Lookup: TypeAlias = Callable[[str, Mapping[str, str]], Mapping[str, str] | None]
 found, or ``None`` when nothing is found; raising means the lookup failed."""
 
 CALLER_ENDED = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+"""The ``CallStatus`` values of a call that has ended."""
 CALL_STATES = frozenset({"queued", "initiated", "ringing", "in-progress", *CALLER_ENDED})
+"""Every ``CallStatus`` Twilio reports; another value is refused with 400."""
 _FORM = "application/x-www-form-urlencoded"
 _JSON = "application/json"
 _TWIML_HEADERS = (("content-type", "text/xml; charset=utf-8"),)
