@@ -151,9 +151,7 @@ class QueueLogImport:
 
     def record_set(self, timezone: str | None = None) -> RecordSet:
         """The records and agent states as a :class:`~callcenter.metrics.RecordSet`."""
-        return RecordSet(
-            records=self.records, agent_states=self.agent_states, timezone=timezone
-        )
+        return RecordSet(records=self.records, agent_states=self.agent_states, timezone=timezone)
 
     def summary(self) -> str:
         """One line saying what was read and what was skipped."""
@@ -203,7 +201,7 @@ class _Call:
         self.ringing = False
 
 
-class _Malformed(Exception):
+class _MalformedError(Exception):
     pass
 
 
@@ -211,9 +209,9 @@ def _number(text: str, what: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise _Malformed(f"{what}: expected a number, got {text[:40]!r}") from None
+        raise _MalformedError(f"{what}: expected a number, got {text[:40]!r}") from None
     if not math.isfinite(value) or value < 0:
-        raise _Malformed(f"{what}: expected a number >= 0, got {text[:40]!r}")
+        raise _MalformedError(f"{what}: expected a number >= 0, got {text[:40]!r}")
     return value
 
 
@@ -291,7 +289,8 @@ def _apply(call: _Call, at: float, queue: str, agent: str, event: str, data: lis
 
 
 def _record(callid: str, call: _Call) -> ContactRecord:
-    assert call.outcome is not None and call.ended is not None
+    assert call.outcome is not None
+    assert call.ended is not None
     arrived = min(call.arrived, call.queued) if call.queued is not None else call.arrived
     ended = max(call.ended, call.answered or call.ended)
     talk = min(call.talk, ended - call.answered) if call.answered is not None else 0.0
@@ -342,9 +341,7 @@ def _agent_intervals(
             continue  # added to one more queue while paused: still paused
         if state is not None and state is not AgentState.LOGGED_OUT and at > since:
             out.append(
-                AgentStateInterval(
-                    agent_id=agent, state=state, start=since, end=at, reason=reason
-                )
+                AgentStateInterval(agent_id=agent, state=state, start=since, end=at, reason=reason)
             )
         state, since = new, at
         reason = (data or None) if new is AgentState.NOT_READY else None
@@ -376,7 +373,7 @@ class _TimeReader:
             pass
         else:
             if not math.isfinite(value) or value < 0:
-                raise _Malformed(f"time: expected POSIX seconds, got {text[:40]!r}")
+                raise _MalformedError(f"time: expected POSIX seconds, got {text[:40]!r}")
             return value
         # A database time, "2026-10-08 09:30:00[.123456]", in the server's zone.
         head, _, fraction = text.partition(".")
@@ -385,7 +382,7 @@ class _TimeReader:
             try:
                 moment = datetime.datetime.strptime(head.strip(), "%Y-%m-%d %H:%M:%S")
             except ValueError:
-                raise _Malformed(
+                raise _MalformedError(
                     f"time: expected POSIX seconds or YYYY-MM-DD HH:MM:SS, got {text[:40]!r}"
                 ) from None
             base = moment.replace(tzinfo=self.zone).timestamp()
@@ -394,7 +391,7 @@ class _TimeReader:
             self.cache[head] = base
         if fraction:
             if not fraction.isdigit():
-                raise _Malformed(f"time: bad fraction of a second in {text[:40]!r}")
+                raise _MalformedError(f"time: bad fraction of a second in {text[:40]!r}")
             base += int(fraction) / 10 ** len(fraction)
         return base
 
@@ -502,7 +499,9 @@ def read_queue_log(
     return _import(rows, times)
 
 
-def _import(rows: Iterable[tuple[int, str, list[str] | None]], times: _TimeReader) -> QueueLogImport:
+def _import(
+    rows: Iterable[tuple[int, str, list[str] | None]], times: _TimeReader
+) -> QueueLogImport:
     seen: set[str] = set()
     calls: dict[str, list[tuple[float, int, str, str, str, list[str]]]] = {}
     agents: dict[str, list[tuple[float, int, str, str, str]]] = {}
@@ -533,7 +532,7 @@ def _import(rows: Iterable[tuple[int, str, list[str] | None]], times: _TimeReade
         at_text, callid, queue, agent, event = fields[:5]
         try:
             at = times(at_text)
-        except _Malformed as error:
+        except _MalformedError as error:
             malformed += 1
             problem(number, str(error), line)
             continue
@@ -566,7 +565,7 @@ def _import(rows: Iterable[tuple[int, str, list[str] | None]], times: _TimeReade
         try:
             for at, _, queue, agent, event, data in call_rows:
                 _apply(call, at, queue, agent, event, data)
-        except _Malformed as error:
+        except _MalformedError as error:
             malformed += 1
             problem(call_rows[0][1], f"call {callid!r}: {error}", callid)
             continue
