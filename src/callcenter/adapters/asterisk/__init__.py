@@ -8,6 +8,8 @@
   reports.
 """
 
+from ._agi import FastAgiServer as FastAgiServer
+from ._agi import HostLookup as HostLookup
 from ._queue_log import QUEUE_LOG_EVENTS as QUEUE_LOG_EVENTS
 from ._queue_log import QueueLogImport as QueueLogImport
 from ._queue_log import QueueLogProblem as QueueLogProblem
@@ -16,6 +18,8 @@ from ._queue_log import read_queue_log as read_queue_log
 
 __all__ = [
     "QUEUE_LOG_EVENTS",
+    "FastAgiServer",
+    "HostLookup",
     "QueueLogImport",
     "QueueLogProblem",
     "load_queue_log",
