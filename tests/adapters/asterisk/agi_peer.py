@@ -24,6 +24,7 @@ occasion; the peer moves the server's clock to each action's time before it acts
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import attrs
 
@@ -35,6 +36,7 @@ _KNOWN = (
     "SET VARIABLE",
     "HANGUP",
 )
+_DEAD = b"511 Command Not Permitted on a dead channel or intercept routine\n"
 _USAGE = {"STREAM FILE": 2, "WAIT FOR DIGIT": 1, "RECORD FILE": 4, "SET VARIABLE": 2}
 
 
@@ -135,10 +137,8 @@ class Peer:
             await asyncio.wait_for(self._talk(reader, writer), timeout)
         finally:
             writer.close()
-            try:
+            with contextlib.suppress(ConnectionError, OSError):
                 await writer.wait_closed()
-            except (ConnectionError, OSError):
-                pass
         return self
 
     def _send(self, writer: asyncio.StreamWriter, data: bytes) -> None:
@@ -160,7 +160,9 @@ class Peer:
             if self.silent:
                 continue
             if hung_up:
-                self._send(writer, b"511 Command Not Permitted on a dead channel or intercept routine\n")
+                self._send(
+                    writer, b"511 Command Not Permitted on a dead channel or intercept routine\n"
+                )
                 continue
             name = next((k for k in _KNOWN if argv[: len(k.split())] == k.split()), None)
             refusal = self.refuse.get(name or "")

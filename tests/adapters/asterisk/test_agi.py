@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Coroutine, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +37,21 @@ from callcenter.ivr import (
     Play,
     PromptFinished,
     Record,
-    RecordingFinished,
 )
 from callcenter.metrics import Outcome
 from callcenter.testing import TIANJIN_BLOCKED, TIANJIN_LINE, tianjin_hotline, tianjin_time
 
-from .agi_peer import Action, FakeClock, Finish, Hangs, Keys, Peer, Recorded, environment, parse_args
+from .agi_peer import (
+    Action,
+    FakeClock,
+    Finish,
+    Hangs,
+    Keys,
+    Peer,
+    Recorded,
+    environment,
+    parse_args,
+)
 
 TRANSCRIPTS = Path(__file__).parent / "transcripts"
 STATUS = {"status": "在途", "location": "天津分拨中心"}
@@ -151,17 +160,18 @@ def test_cr_lf_and_nul_are_refused(head: str, bad: str, tail: str) -> None:
 def test_fuzz_reply_lines_parse_or_give_a_wire_error(line: str) -> None:
     try:
         reply = parse_reply(line)
-    except AgiWireError as error:
-        assert error.protocol == "AGI"
-    else:
-        assert reply.code in (200, 510, 511, 520)
+    except AgiWireError:
+        return
+    assert reply.code in (200, 510, 511, 520)
 
 
 def test_reply_lines() -> None:
     reply = parse_reply("200 result=0 (timeout) endpos=16000")
     assert (reply.value, reply.data, reply.endpos) == (0, "timeout", 16000)
     assert parse_reply("200 result=-1").value == -1
-    assert parse_reply("511 Command Not Permitted on a dead channel or intercept routine").code == 511
+    assert (
+        parse_reply("511 Command Not Permitted on a dead channel or intercept routine").code == 511
+    )
     with pytest.raises(AgiWireError):
         parse_reply("200 result=x")
     with pytest.raises(AgiWireError):
@@ -194,8 +204,12 @@ def test_waybill_self_service_matches_the_plain_hotline() -> None:
     out = plain.handle(CallArrived(call_id=c, line=TIANJIN_LINE, caller="13800138000"), t)
     out += plain.handle(CallInput(call_id=c, event=DigitsPressed(digits="1")), t + 3)
     out += plain.handle(CallInput(call_id=c, event=DigitsPressed(digits="123456789012#")), t + 12)
-    ask = next(o.command for o in out if isinstance(o, CallCommand) and isinstance(o.command, AskHost))
-    out += plain.handle(CallInput(call_id=c, event=HostAnswered(request=ask.request, values=STATUS)), t + 12)
+    ask = next(
+        o.command for o in out if isinstance(o, CallCommand) and isinstance(o.command, AskHost)
+    )
+    out += plain.handle(
+        CallInput(call_id=c, event=HostAnswered(request=ask.request, values=STATUS)), t + 12
+    )
     out += plain.handle(CallInput(call_id=c, event=PromptFinished()), t + 20)
     out += plain.handle(CallInput(call_id=c, event=DigitsPressed(digits="9")), t + 23)
     out += plain.handle(CallInput(call_id=c, event=PromptFinished()), t + 25)
@@ -260,7 +274,9 @@ def test_enqueue_hands_the_call_to_the_dialplan() -> None:
 
 
 _HOSTILE = st.text(
-    alphabet=st.sampled_from(['"', "\\", " ", "\t", "|", ";", "a", "0", "$", "{", "}", "é", "\x7f"]),
+    alphabet=st.sampled_from(
+        ['"', "\\", " ", "\t", "|", ";", "a", "0", "$", "{", "}", "é", "\x7f"]
+    ),
     min_size=1,
     max_size=24,
 )
@@ -285,7 +301,8 @@ def test_hostile_caller_data_is_one_argument_and_injects_nothing(name: str, numb
 def test_hostile_key_codes_are_survived(keys: str) -> None:
     t = tianjin_time(10)
     h = Harness(t)
-    actions: list[Action] = [Keys(t + 1 + i, k) for i, k in enumerate(keys)] + [Hangs(t + 30)]
+    actions: list[Action] = [Keys(t + 1 + i, k) for i, k in enumerate(keys)]
+    actions.append(Hangs(t + 30))
     (peer,) = _run(h.call([h.peer("1791600000.4", "13800138000", actions)]))
     assert peer.commands
     assert h.hotline.live_calls() == []
@@ -307,7 +324,11 @@ def test_a_hangup_at_any_point_ends_the_call(after: int) -> None:
     ]
     actions = [*script[:after], Hangs(t + 30)]
     (peer,) = _run(h.call([h.peer("1791600000.5", "13800138000", actions)]))
-    hangup_at = next(i for i, (side, data) in enumerate(peer.transcript) if b"HANGUP\n200" in data) if after < 5 else None
+    hangup_at = (
+        next(i for i, (side, data) in enumerate(peer.transcript) if b"HANGUP\n200" in data)
+        if after < 5
+        else None
+    )
     if hangup_at is not None:
         assert all(side == "asterisk" for side, _ in peer.transcript[hangup_at + 1 :])
         (record,) = [o.record for o in h.passed if isinstance(o, ContactFinished)]
@@ -353,7 +374,3 @@ def test_limits_are_checked() -> None:
         FastAgiServer(Hotline(tianjin_hotline()), max_connections=0)
     with pytest.raises(InvalidArgumentError):
         FastAgiServer(Hotline(tianjin_hotline()), reply_timeout=float("nan"))
-
-
-def _unused(_: Callable[..., object]) -> None:
-    pass

@@ -61,10 +61,10 @@ from typing import Any
 from ...errors import CallCenterError, InvalidArgumentError
 from ...hotline import (
     AnswerCall,
-    CallPhase,
     CallArrived,
     CallCommand,
     CallInput,
+    CallPhase,
     ContactFinished,
     EndCall,
     Hotline,

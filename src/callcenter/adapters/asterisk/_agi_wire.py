@@ -1,4 +1,4 @@
-"""The AGI wire: the environment block, command lines and reply lines.
+r"""The AGI wire: the environment block, command lines and reply lines.
 
 What Asterisk's AGI documentation ("AGI commands", "Asterisk Gateway Interface")
 gives, and what this module follows:
@@ -49,7 +49,7 @@ class AgiWireError(WireError):
 
 
 def quote_argument(value: str) -> str:
-    """One AGI argument, double-quoted, with ``\\`` and ``"`` escaped.
+    r"""One AGI argument, double-quoted, with ``\\`` and ``"`` escaped.
 
     >>> print(quote_argument('say "hi" \\\\ bye'))
     "say \\"hi\\" \\\\ bye"
@@ -71,7 +71,7 @@ def quote_argument(value: str) -> str:
 
 
 def format_command(command: str, *args: str) -> bytes:
-    """An AGI command line: the command's words as they are, each argument quoted.
+    r"""An AGI command line: the command's words as they are, each argument quoted.
 
     >>> format_command("SET VARIABLE", "CALLCENTER_QUEUE", "vip")
     b'SET VARIABLE "CALLCENTER_QUEUE" "vip"\\n'
