@@ -48,7 +48,9 @@ def make_log(calls: int, seed: int) -> str:
             lines.append(f"{t + wait}|{cid}|{q}|{a}|CONNECT|{wait}|{cid}9|2")
             end = "COMPLETECALLER" if rng.random() < 0.5 else "COMPLETEAGENT"
             if rng.random() < 0.05:
-                lines.append(f"{t + wait + talk}|{cid}|{q}|{a}|TRANSFER|8001|internal|{wait}|{talk}|1")
+                lines.append(
+                    f"{t + wait + talk}|{cid}|{q}|{a}|TRANSFER|8001|internal|{wait}|{talk}|1"
+                )
             else:
                 lines.append(f"{t + wait + talk}|{cid}|{q}|{a}|{end}|{wait}|{talk}|1")
         elif kind < 0.92:
