@@ -109,7 +109,8 @@ class QueueLogProblem:
     """A line the importer could not use, for the report.
 
     Attributes:
-        line: The 1-based line number (for the database format: the row's line).
+        line: The 1-based line number (for the database format: the row's number,
+            the header being 1).
         reason: What was wrong, and what was expected.
         text: The line (shortened to 120 characters).
     """
@@ -213,16 +214,25 @@ def _number(text: str, what: str) -> float:
         value = float(text)
     except ValueError:
         raise _MalformedError(f"{what}: expected a number, got {text[:40]!r}") from None
-    if not math.isfinite(value) or value < 0:
+    if not 0.0 <= value < math.inf:
         raise _MalformedError(f"{what}: expected a number >= 0, got {text[:40]!r}")
     return value
 
 
 def _seconds(data: list[str], index: int, what: str) -> float:
     """The ``index``-th data field as seconds (0 when absent or empty: older versions)."""
-    if index >= len(data) or not data[index]:
+    if index >= len(data):
         return 0.0
-    return _number(data[index], what)
+    text = data[index]
+    if not text:
+        return 0.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if 0.0 <= value < math.inf:
+        return value
+    return _number(text, what)
 
 
 def _apply(call: _Call, at: float, queue: str, agent: str, event: str, data: list[str]) -> None:
@@ -399,21 +409,12 @@ class _TimeReader:
         return base
 
 
-def _file_rows(lines: Iterable[str]) -> Iterator[tuple[int, str, list[str] | None]]:
-    """``(line number, line, fields)`` of the pipe-separated file format."""
-    number = 0
-    for line in lines:
-        number += 1
-        if line and line[-1] in "\r\n":
-            line = line.rstrip("\r\n")
-        if line and line[0] != " " and line[-1] != " ":
-            yield number, line, line.split("|")
-        else:
-            yield number, line, line.split("|") if line.strip() else None
+def _csv_rows(text: str) -> Iterator[str]:
+    """Rows of a database export (CSV with a header), as lines of the file format.
 
-
-def _csv_rows(text: str) -> Iterator[tuple[int, str, list[str] | None]]:
-    """Rows of a database export (CSV with a header), as the file format's fields."""
+    A row the CSV reader cannot read, or with fewer cells than the header, gives a
+    line without ``|`` (counted as malformed); an empty row an empty line.
+    """
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip().lower() for h in next(reader)]
@@ -432,23 +433,19 @@ def _csv_rows(text: str) -> Iterator[tuple[int, str, list[str] | None]]:
     numbered = [h for h in header if h.startswith("data") and h[4:].isdigit()]
     data_columns = [header.index(h) for h in sorted(numbered, key=lambda h: int(h[4:]))]
     combined = header.index("data") if "data" in header else None
-    number = 1
     while True:
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            number += 1
-            yield number, f"<csv: {error}>", []
+            yield f"<unreadable CSV row: {error}>"
             continue
-        number = reader.line_num
-        text_row = ",".join(row)
         if not any(cell.strip() for cell in row):
-            yield number, text_row, None
+            yield ""
             continue
         if len(row) < len(header):
-            yield number, text_row, []
+            yield ",".join(row)
             continue
         fields = [row[i] for i in index]
         if combined is not None and row[combined]:
@@ -458,7 +455,7 @@ def _csv_rows(text: str) -> Iterator[tuple[int, str, list[str] | None]]:
             while data and not data[-1]:
                 data.pop()
             fields += data
-        yield number, text_row, fields
+        yield "|".join(fields)
 
 
 def read_queue_log(
@@ -499,12 +496,14 @@ def read_queue_log(
         if format == "auto":
             first = text[: text.find("\n")] if "\n" in text else text
             format = "csv" if "callid" in first.lower() and "|" not in first else "file"
-        rows = _csv_rows(text) if format == "csv" else _file_rows(text.splitlines())
+        rows: Iterable[str] = _csv_rows(text) if format == "csv" else text.splitlines()
+        number = 1 if format == "csv" else 0
     else:
         if format == "csv":
             rows = _csv_rows("".join(line if line.endswith("\n") else line + "\n" for line in text))
         else:
-            rows = _file_rows(text)
+            rows = (line.rstrip("\r\n") for line in text)
+        number = 1 if format == "csv" else 0
     # The import keeps every row until its call is complete: hundreds of thousands
     # of lists that the cyclic garbage collector would scan again and again (it
     # made the import 2.5 times slower). None of them can form a cycle, so the
@@ -512,7 +511,7 @@ def read_queue_log(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _import(rows, times)
+        return _import(rows, times, number)
     finally:
         if enabled:
             gc.enable()
@@ -526,18 +525,18 @@ _KIND = {
 }
 
 
-def _import(
-    rows: Iterable[tuple[int, str, list[str] | None]], times: _TimeReader
-) -> QueueLogImport:
+def _import(rows: Iterable[str], times: _TimeReader, number: int) -> QueueLogImport:
+    """Import the lines of the file format; ``number``: the line before the first."""
+    first = number
     # The hot loop of the import: one dict lookup per row decides what it is, a
     # call's rows are kept as they came (sorted later only when out of order).
     seen: set[str] = set()
     calls: dict[str, list[tuple[float, int, list[str]]]] = {}
     unsorted: set[str] = set()
     agents: dict[str, list[tuple[float, int, str, str, str]]] = {}
-    events: dict[str, int] = {}
+    events = dict.fromkeys(_KIND, 0)
     problems: list[QueueLogProblem] = []
-    lines = blank = duplicates = out_of_order = malformed = unknown = 0
+    blank = duplicates = out_of_order = malformed = unknown = 0
     last = -math.inf
     kinds = _KIND
 
@@ -545,13 +544,14 @@ def _import(
         if len(problems) < _EXAMPLES:
             problems.append(QueueLogProblem(line=number, reason=reason, text=line[:120]))
 
-    for number, line, fields in rows:
-        lines += 1
-        if fields is None:
-            blank += 1
-            continue
+    for line in rows:
+        number += 1
         if line in seen:
             duplicates += 1
+            continue
+        fields = line.split("|")
+        if len(fields) < 5 and not line.strip():
+            blank += 1
             continue
         seen.add(line)
         if len(fields) < 5:
@@ -597,8 +597,9 @@ def _import(
             out_of_order += 1
         else:
             last = at
-        events[event] = events.get(event, 0) + 1
+        events[event] += 1
 
+    lines = number - first
     records: list[ContactRecord] = []
     open_calls = 0
     for callid, call_rows in calls.items():
@@ -625,7 +626,7 @@ def _import(
         records=tuple(records),
         agent_states=tuple(states),
         lines=lines,
-        events=events,
+        events={event: count for event, count in events.items() if count},
         blank=blank,
         duplicates=duplicates,
         out_of_order=out_of_order,
