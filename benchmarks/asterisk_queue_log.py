@@ -28,12 +28,10 @@ def log(message: str) -> None:
 
 def make_log(calls: int, seed: int) -> str:
     rng = random.Random(seed)
-    lines: list[str] = []
     t = 1_790_000_000
     queues = ["tracking", "orders", "complaints"]
     agents = [f"PJSIP/80{i:02d}" for i in range(20)]
-    for agent in agents:
-        lines.append(f"{t}|NONE|tracking|{agent}|ADDMEMBER|")
+    lines = [f"{t}|NONE|tracking|{agent}|ADDMEMBER|" for agent in agents]
     for n in range(calls):
         t += rng.randint(0, 3)
         cid = f"{t}.{n}"
