@@ -8,7 +8,7 @@ gives, and what this module follows:
   ``agi_network_script``, ``agi_arg_1``...), ended by an empty line.
 * Each command is one line of words separated by spaces; an argument with spaces or
   quotes is put in double quotes, and inside it a backslash makes the next character
-  literal (``\\\\`` and ``\\"``). A line ends at LF: an argument holding CR, LF or
+  literal (``\\`` and ``\"``). A line ends at LF: an argument holding CR, LF or
   NUL cannot be sent, and :func:`format_command` refuses it, so that no caller data
   can ever start a command of its own.
 * Each command gets one reply: ``200 result=<n> [(<data>)] [endpos=<n>]``;
@@ -49,10 +49,10 @@ class AgiWireError(WireError):
 
 
 def quote_argument(value: str) -> str:
-    r"""One AGI argument, double-quoted, with ``\\`` and ``"`` escaped.
+    r"""One AGI argument, double-quoted, with backslashes and double quotes escaped.
 
-    >>> print(quote_argument('say "hi" \\\\ bye'))
-    "say \\"hi\\" \\\\ bye"
+    >>> print(quote_argument('say "hi" \\ bye'))
+    "say \"hi\" \\ bye"
 
     Raises:
         InvalidArgumentError: ``value`` is not text, or holds CR, LF or NUL (which
@@ -74,7 +74,7 @@ def format_command(command: str, *args: str) -> bytes:
     r"""An AGI command line: the command's words as they are, each argument quoted.
 
     >>> format_command("SET VARIABLE", "CALLCENTER_QUEUE", "vip")
-    b'SET VARIABLE "CALLCENTER_QUEUE" "vip"\\n'
+    b'SET VARIABLE "CALLCENTER_QUEUE" "vip"\n'
 
     Raises:
         InvalidArgumentError: An argument that cannot be sent (see
