@@ -22,24 +22,39 @@ from callcenter.adapters.asterisk._agi_wire import (
 )
 from callcenter.errors import InvalidArgumentError
 from callcenter.hotline import (
+    AnswerCall,
     CallArrived,
     CallCommand,
     CallInput,
     ContactFinished,
+    HoldCaller,
     Hotline,
     HotlineOutput,
+    RejectCall,
+    RingAgent,
 )
 from callcenter.ivr import (
     AskHost,
     DigitsPressed,
     HangUp,
     HostAnswered,
+    Listen,
     Play,
     PromptFinished,
     Record,
+    RecordingFinished,
 )
 from callcenter.metrics import Outcome
-from callcenter.testing import TIANJIN_BLOCKED, TIANJIN_LINE, tianjin_hotline, tianjin_time
+from callcenter.testing import (
+    TIANJIN_BLOCKED,
+    TIANJIN_LINE,
+    Expect,
+    HostReply,
+    Script,
+    tianjin_hotline,
+    tianjin_scripts,
+    tianjin_time,
+)
 
 from .agi_peer import (
     Action,
@@ -374,3 +389,138 @@ def test_limits_are_checked() -> None:
         FastAgiServer(Hotline(tianjin_hotline()), max_connections=0)
     with pytest.raises(InvalidArgumentError):
         FastAgiServer(Hotline(tianjin_hotline()), reply_timeout=float("nan"))
+
+
+# --------------------------------------------------------------------------- the kit's scripts
+
+
+def _ivr_only(script: Script) -> bool:
+    """Scripts that stay in the IVR (the queue part is Asterisk's in this mode)."""
+    for step in script.steps:
+        item = step.input
+        if isinstance(item, CallInput):
+            if not isinstance(item.event, DigitsPressed | PromptFinished | RecordingFinished):
+                return False
+        elif not (item is None or isinstance(item, CallArrived | HostReply)):
+            return False
+        if any(e.kind in (HoldCaller, RingAgent) for e in step.expect):
+            return False
+    return True
+
+
+def _actions(script: Script) -> tuple[CallArrived, list[Action], dict[str, str]]:
+    arrived: CallArrived | None = None
+    actions: list[Action] = []
+    values: dict[str, str] = {}
+    for step in script.steps:
+        item = step.input
+        if isinstance(item, CallArrived):
+            arrived = item
+        elif isinstance(item, HostReply):
+            values = dict(item.values)
+        elif isinstance(item, CallInput):
+            event = item.event
+            if isinstance(event, DigitsPressed):
+                actions.append(Keys(step.at, event.digits))
+            elif isinstance(event, PromptFinished):
+                actions.append(Finish(step.at))
+            elif isinstance(event, RecordingFinished):
+                actions.append(Recorded(step.at, event.seconds))
+            else:
+                raise AssertionError(event)
+    assert arrived is not None
+    return arrived, actions, values
+
+
+@pytest.mark.parametrize(
+    "script", [s for s in tianjin_scripts() if _ivr_only(s)], ids=lambda s: s.name
+)
+def test_the_kits_ivr_scripts_over_agi(script: Script) -> None:
+    # Each step's expected prompts, recordings and records come over the AGI wire
+    # in the script's order; the forbidden ones never come.
+    arrived, actions, values = _actions(script)
+    h = Harness(script.steps[0].at)
+
+    peer = h.peer(arrived.call_id, arrived.caller, actions)
+
+    async def lookup(call_id: str, ask: AskHost) -> Mapping[str, str] | None:
+        peer.commands.append(["(lookup)", ask.query])  # in order with the AGI commands
+        return values or None
+
+    h.server.lookup = lookup
+    (peer,) = _run(h.call([peer]))
+    got = _wire_outputs(peer, arrived.call_id) + list(h.passed)
+    position = 0
+    for step in script.steps:
+        for wanted in step.expect:
+            if not _carried(wanted):
+                continue
+            while position < len(got) and not wanted.matches(got[position]):
+                position += 1
+            assert position < len(got), f"{script.name}: {step.note}: {wanted} did not come"
+            position += 1
+        for banned in step.forbid:
+            assert not any(banned.matches(o) for o in got), f"{script.name}: {banned}"
+
+
+def _carried(wanted: Expect) -> bool:
+    """Whether AGI carries the expected output (a Listen is no command of its own)."""
+    inner = wanted.fields.get("command")
+    return not (isinstance(inner, Expect) and inner.kind is Listen) and wanted.kind is not (
+        RingAgent
+    )
+
+
+def _wire_outputs(peer: Peer, call_id: str) -> list[object]:
+    """The AGI commands the peer got, back as the hotline outputs they carry."""
+    out: list[object] = []
+    rejected = False  # the HANGUP after CALLCENTER_REJECTED is the refusal itself
+    for argv in peer.commands:
+        if argv == ["ANSWER"]:
+            out.append(AnswerCall(call_id=call_id))
+        elif argv[:2] == ["STREAM", "FILE"]:
+            out.append(CallCommand(call_id=call_id, command=_play(argv[2])))
+        elif argv[:2] == ["RECORD", "FILE"]:
+            out.append(CallCommand(call_id=call_id, command=_record(argv[2].split("/")[0])))
+        elif argv[:3] == ["SET", "VARIABLE", "CALLCENTER_REJECTED"]:
+            out.append(RejectCall(call_id=call_id, reason=argv[3]))
+            rejected = True
+        elif argv == ["HANGUP"] and not rejected:
+            out.append(CallCommand(call_id=call_id, command=HangUp(node="", reason="")))
+        elif argv[0] == "(lookup)":
+            ask = AskHost(node="", request=0, query=argv[1], arguments={}, timeout=0.0)
+            out.append(CallCommand(call_id=call_id, command=ask))
+    return out
+
+
+def _play(prompt: str) -> Play:
+    return Play(
+        node="", prompt=prompt, language="", text=None, audio=None, seconds=0.0, barge_in=False
+    )
+
+
+def _record(mailbox: str) -> Record:
+    return Record(node="", mailbox=mailbox, max_seconds=0.0, terminator=None, attributes={})
+
+
+def test_host_data_with_cr_or_lf_never_reaches_the_wire() -> None:
+    t = tianjin_time(10)
+    h = Harness(t)
+
+    async def hostile(call_id: str, ask: AskHost) -> Mapping[str, str] | None:
+        return {"status": "在途\r\nEXEC System rm", "location": 'a" "b\\'}
+
+    h.server.lookup = hostile
+    actions: list[Action] = [
+        Keys(t + 3, "1"),
+        Keys(t + 12, "123456789012#"),
+        Finish(t + 20),
+        Keys(t + 23, "0"),  # to an agent: the flow queues the call with its data
+    ]
+    (peer,) = _run(h.call([h.peer("1791600000.10", "13800138000", actions)]))
+    assert peer.variables["CALLCENTER_QUEUE"] == "tracking"
+    assert "CALLCENTER_ATTR_waybill_status" not in peer.variables
+    assert peer.variables["CALLCENTER_ATTR_waybill_location"] == 'a" "b\\'
+    assert h.server.refused_values == 1
+    assert all(argv[0] != "EXEC" for argv in peer.commands)
+    assert all(data.count(b"\n") == 1 for side, data in peer.transcript if side == "server")

@@ -22,7 +22,9 @@ hotline output              AGI
                             gives ``RecordingFinished`` (seconds from ``endpos``)
 ``Enqueue``                 ``SET VARIABLE`` ``CALLCENTER_QUEUE``,
                             ``CALLCENTER_PRIORITY``, ``CALLCENTER_SKILLS``,
-                            ``CALLCENTER_LANGUAGE``, ``CALLCENTER_ATTR_<name>``;
+                            ``CALLCENTER_LANGUAGE``, ``CALLCENTER_ATTR_<name>``
+                            (other characters than letters, digits and ``_``
+                            in the name become ``_``);
                             then the AGI ends and the dialplan runs ``Queue()``
 ``Transfer``                ``SET VARIABLE CALLCENTER_TRANSFER <to>``; the AGI ends
 ``RequestCallback``         ``SET VARIABLE CALLCENTER_CALLBACK <queue>`` and
@@ -107,7 +109,14 @@ HostLookup = Callable[[str, AskHost], Awaitable[Mapping[str, str] | None]]
 """The host's lookup: ``(call_id, AskHost) -> values`` (``None``: not found)."""
 
 _KEYS = "0123456789*#"
-_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
+_NOT_NAME = re.compile(r"[^A-Za-z0-9_]")
+
+
+def _variable_name(name: str) -> str:
+    """A dialplan variable's name for an attribute: ``waybill.status`` -> ``waybill_status``."""
+    return _NOT_NAME.sub("_", name)[:64]
+
+
 _AUDIO_SUFFIX = re.compile(r"\.(wav|gsm|ulaw|alaw|sln\d*|g722|mp3)$", re.IGNORECASE)
 _SAMPLE_RATE = 8000.0
 _FINISHED = CallPhase.FINISHED
@@ -351,8 +360,7 @@ class _Session:
             await self.set_variable("CALLCENTER_SKILLS", ",".join(command.skills))
             await self.set_variable("CALLCENTER_LANGUAGE", command.language)
             for name, value in sorted(command.attributes.items()):
-                if _NAME.fullmatch(name):
-                    await self.set_variable(f"CALLCENTER_ATTR_{name}", value)
+                await self.set_variable(f"CALLCENTER_ATTR_{_variable_name(name)}", value)
             await self.finish("queue")
         elif kind is Transfer:
             assert isinstance(command, Transfer)
