@@ -202,6 +202,31 @@ def test_agent_rows_give_state_intervals() -> None:
     assert result.unknown == result.malformed == 0
 
 
+def test_time_on_calls_is_busy_time() -> None:
+    log = "\n".join(
+        [
+            f"{T0}|NONE|support|PJSIP/li|ADDMEMBER|",
+            f"{T0 + 10}|c1|support|NONE|ENTERQUEUE||139|1",
+            f"{T0 + 20}|c1|support|PJSIP/li|CONNECT|10|c1.2|2",
+            f"{T0 + 80}|NONE|support|PJSIP/li|PAUSE|after-call",
+            f"{T0 + 90}|c1|support|PJSIP/li|COMPLETEAGENT|10|70|1",
+            f"{T0 + 120}|NONE|support|PJSIP/li|UNPAUSE|",
+            f"{T0 + 200}|NONE|support|PJSIP/li|REMOVEMEMBER|",
+        ]
+    )
+    result = read_queue_log(log)
+    got = [(s.state, s.start - T0, s.end - T0) for s in result.agent_states]
+    assert got == [
+        (AgentState.AVAILABLE, 0, 20),
+        (AgentState.BUSY, 20, 80),
+        (AgentState.BUSY, 80, 90),
+        (AgentState.NOT_READY, 90, 120),
+        (AgentState.AVAILABLE, 120, 200),
+    ]
+    stats = compute_kpis(result.records, result.agent_states, KpiOptions())
+    assert stats.answered == 1
+
+
 def test_every_documented_event_is_known() -> None:
     documented = {
         "ABANDON", "ADDMEMBER", "AGENTDUMP", "AGENTLOGIN", "AGENTLOGOFF",

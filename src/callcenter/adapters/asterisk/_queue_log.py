@@ -126,8 +126,9 @@ class QueueLogImport:
 
     Attributes:
         records: One record per finished call, in order of arrival.
-        agent_states: The agents' state intervals (login, pause, logout), per agent
-            in time order; an agent still logged in at the end has none open.
+        agent_states: The agents' state intervals (login, pause, logout, and busy
+            from a call's answer to its end), per agent in time order; an agent
+            still logged in at the end has none open.
         lines: Lines read (blank ones included).
         events: Rows used, per event type.
         blank: Blank lines skipped.
@@ -358,6 +359,40 @@ def _agent_intervals(
             )
         state, since = new, at
         reason = (data or None) if new is AgentState.NOT_READY else None
+    return out
+
+
+def _carve(
+    intervals: list[AgentStateInterval], busy: list[tuple[float, float]]
+) -> list[AgentStateInterval]:
+    """Cut the agent's calls (answer to end) out of its intervals, as busy ones.
+
+    A call takes precedence over the state the rows give (available or paused), as
+    in the routing engine's states; time on calls outside any logged-in interval is
+    not counted (the agent's login is not in the log).
+    """
+    if not busy:
+        return intervals
+    busy.sort()
+    out: list[AgentStateInterval] = []
+    for interval in intervals:
+        start, end = interval.start, interval.end
+        for b_start, b_end in busy:
+            if b_end <= start or b_start >= end:
+                continue
+            cut = max(b_start, start)
+            if cut > start:
+                out.append(attrs.evolve(interval, start=start, end=cut))
+            stop = min(b_end, end)
+            if stop > cut:
+                out.append(
+                    AgentStateInterval(
+                        agent_id=interval.agent_id, state=AgentState.BUSY, start=cut, end=stop
+                    )
+                )
+            start = max(start, stop)
+        if end > start:
+            out.append(attrs.evolve(interval, start=start, end=end))
     return out
 
 
@@ -620,8 +655,12 @@ def _import(rows: Iterable[str], times: _TimeReader, number: int) -> QueueLogImp
         records.append(_record(callid, call))
     records.sort(key=_arrival)
     states: list[AgentStateInterval] = []
-    for agent_rows in agents.values():
-        states += _agent_intervals(agent_rows)
+    calls_of: dict[str, list[tuple[float, float]]] = {}
+    for record in records:
+        if record.answered_at is not None and record.agents:
+            calls_of.setdefault(record.agents[0], []).append((record.answered_at, record.ended_at))
+    for agent, agent_rows in agents.items():
+        states += _carve(_agent_intervals(agent_rows), calls_of.get(agent, []))
     return QueueLogImport(
         records=tuple(records),
         agent_states=tuple(states),
