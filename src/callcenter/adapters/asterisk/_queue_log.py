@@ -375,10 +375,16 @@ def _carve(
         return intervals
     busy.sort()
     out: list[AgentStateInterval] = []
+    first = 0  # intervals come in time order: calls ended before one are never seen again
     for interval in intervals:
         start, end = interval.start, interval.end
-        for b_start, b_end in busy:
-            if b_end <= start or b_start >= end:
+        while first < len(busy) and busy[first][1] <= start:
+            first += 1
+        for index in range(first, len(busy)):
+            b_start, b_end = busy[index]
+            if b_start >= end:
+                break
+            if b_end <= start:
                 continue
             cut = max(b_start, start)
             if cut > start:
