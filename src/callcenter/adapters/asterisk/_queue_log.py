@@ -580,6 +580,8 @@ def _import(rows: Iterable[str], times: _TimeReader, number: int) -> QueueLogImp
     blank = duplicates = out_of_order = malformed = unknown = 0
     last = -math.inf
     kinds = _KIND
+    inf = math.inf
+    call_kind, agent_kind = _CALL, _AGENT
 
     def problem(number: int, reason: str, line: str) -> None:
         if len(problems) < _EXAMPLES:
@@ -587,14 +589,18 @@ def _import(rows: Iterable[str], times: _TimeReader, number: int) -> QueueLogImp
 
     for line in rows:
         number += 1
-        if line in seen:
-            duplicates += 1
+        size = len(seen)
+        seen.add(line)  # one hash lookup: the set grew unless the line came before
+        if len(seen) == size:
+            if line.strip():
+                duplicates += 1
+            else:
+                blank += 1
             continue
         fields = line.split("|")
         if len(fields) < 5 and not line.strip():
             blank += 1
             continue
-        seen.add(line)
         if len(fields) < 5:
             malformed += 1
             problem(number, "expected time|callid|queuename|agent|event[|data...]", line)
@@ -609,14 +615,14 @@ def _import(rows: Iterable[str], times: _TimeReader, number: int) -> QueueLogImp
             at = float(fields[0])
         except ValueError:
             at = -1.0
-        if not 0.0 <= at < math.inf:
+        if not 0.0 <= at < inf:
             try:
                 at = times(fields[0])
             except _MalformedError as error:
                 malformed += 1
                 problem(number, str(error), line)
                 continue
-        if kind == _CALL:
+        if kind == call_kind:
             callid = fields[1]
             if not callid or callid == "NONE":
                 malformed += 1
@@ -629,7 +635,7 @@ def _import(rows: Iterable[str], times: _TimeReader, number: int) -> QueueLogImp
                 if at < call_rows[-1][0]:
                     unsorted.add(callid)
                 call_rows.append((at, number, fields))
-        elif kind == _AGENT:
+        elif kind == agent_kind:
             agent = fields[3]
             if agent and agent != "NONE":
                 reason = fields[5] if event == "PAUSE" and len(fields) > 5 else ""
