@@ -17,14 +17,18 @@ of docs.asterisk.org) gives what the peer does:
   ``520 End of proper usage.``;
 * when the caller hangs up, the line ``HANGUP``, at once, whatever is in progress.
 
-The caller is a list of actions, done in order as the server's commands give the
-occasion; the peer moves the server's clock to each action's time before it acts.
+The caller is a list of actions, each at its time, done in order as the server's
+commands give the occasion: a sound file plays for its length (``lengths``) unless a key
+it takes or a hang-up comes first, ``WAIT FOR DIGIT`` waits its milliseconds for a
+key, and the peer moves the server's clock as the channel's time passes (to an
+action's time, or by the time a prompt or a wait took).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 
 import attrs
 
@@ -36,6 +40,9 @@ _KNOWN = (
     "SET VARIABLE",
     "HANGUP",
 )
+PROMPT_SECONDS = 2.0
+"""How long a sound file plays when the test gives no length for it."""
+
 _DEAD = b"511 Command Not Permitted on a dead channel or intercept routine\n"
 _USAGE = {"STREAM FILE": 2, "WAIT FOR DIGIT": 1, "RECORD FILE": 4, "SET VARIABLE": 2}
 
@@ -126,6 +133,7 @@ class Peer:
     variables: dict[str, str] = attrs.field(factory=dict)
     closed_by_server: bool = False
     typing: bool = False  # the caller is half-way through a Keys action
+    lengths: dict[str, float] = attrs.field(factory=dict)  # sound file -> seconds
 
     def environment(self) -> bytes:
         lines = [f"agi_{name}: {value}\n" for name, value in self.env.items()]
@@ -185,11 +193,14 @@ class Peer:
             await writer.drain()
 
     def _next(self) -> Action | None:
-        if not self.actions:
-            return None
-        action = self.actions[0]
+        return self.actions[0] if self.actions else None
+
+    def _due(self, action: Action | None, within: float) -> bool:
+        """Whether ``action`` happens within ``within`` seconds; if so the clock goes there."""
+        if action is None or action.at > self.clock.now + within:
+            return False
         self.clock.now = max(self.clock.now, action.at)
-        return action
+        return True
 
     def _reply(self, name: str, args: list[str]) -> tuple[bytes, bool]:
         if name == "SET VARIABLE":
@@ -206,26 +217,48 @@ class Peer:
             self.actions.pop(0)
             self.typing = False
             action = self._next()
-        if isinstance(action, Hangs):
-            self.actions.pop(0)
-            return b"HANGUP\n200 result=-1\n", True
         if name == "STREAM FILE":
-            if isinstance(action, Keys) and action.digits[0] in args[1]:
-                return self._key(action, b" endpos=4000"), False
-            if isinstance(action, Finish):
-                self.actions.pop(0)
-            return b"200 result=0 endpos=16000\n", False
+            length = self.lengths.get(args[0], PROMPT_SECONDS)
+            reply = self._stream(args[1], action, length)
+            return reply, reply.startswith(b"HANGUP")
         if name == "WAIT FOR DIGIT":
-            if isinstance(action, Keys):
-                return self._key(action, b""), False
+            wait = int(args[0]) / 1000 if args[0].lstrip("-").isdigit() else 0.0
+            if isinstance(action, Hangs | Keys) and self._due(action, wait):
+                reply = self._act(action, b"")
+                return reply, reply.startswith(b"HANGUP")
+            self.clock.now += max(wait, 0.0)  # nobody pressed anything: the wait ran out
             return b"200 result=0\n", False
         if name == "RECORD FILE":
-            if isinstance(action, Recorded):
+            if isinstance(action, Hangs) and self._due(action, math.inf):
+                return self._act(action, b""), True
+            if isinstance(action, Recorded) and self._due(action, math.inf):
                 self.actions.pop(0)
                 samples = round(action.seconds * 8000)
                 return f"200 result=0 (timeout) endpos={samples}\n".encode(), False
             return b"200 result=0 (timeout) endpos=0\n", False
         raise AssertionError(name)
+
+    def _stream(self, escape: str, action: Action | None, length: float) -> bytes:
+        """A prompt plays for ``length`` seconds unless a key in ``escape`` or a hang-up stops it."""
+        while isinstance(action, Keys) and self._due(action, length):
+            if action.digits[0] in escape:
+                return self._act(action, b" endpos=4000")
+            self._act(action, b"")  # a key the prompt does not take is lost
+            action = self._next()
+        if isinstance(action, Hangs) and self._due(action, length):
+            return self._act(action, b"")
+        if isinstance(action, Finish) and self._due(action, math.inf):
+            self.actions.pop(0)
+        else:
+            self.clock.now += length
+        return f"200 result=0 endpos={round(length * 8000)}\n".encode()
+
+    def _act(self, action: Keys | Hangs, tail: bytes) -> bytes:
+        if isinstance(action, Hangs):
+            self.actions.pop(0)
+            self.typing = False
+            return b"HANGUP\n200 result=-1\n"
+        return self._key(action, tail)
 
     def _key(self, action: Keys, tail: bytes) -> bytes:
         key = action.digits[0]

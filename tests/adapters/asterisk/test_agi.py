@@ -91,6 +91,18 @@ class Harness:
         self.server = FastAgiServer(
             self.hotline, on_output=self.passed.append, clock=self.clock, **options
         )
+        # The sound files' lengths, as Asterisk knows them: the prompts' own.
+        self.lengths: dict[str, float] = {}
+        handle = self.hotline.handle
+
+        def noting(item: HotlineInput, now: float) -> list[HotlineOutput]:
+            outputs = handle(item, now)
+            for o in outputs:
+                if isinstance(o, CallCommand) and isinstance(o.command, Play):
+                    self.lengths[o.command.audio or o.command.prompt] = o.command.seconds
+            return outputs
+
+        setattr(self.hotline, "handle", noting)  # noqa: B010 - a spy on one instance
 
     async def lookup(self, call_id: str, ask: AskHost) -> Mapping[str, str] | None:
         self.asked.append(ask)
@@ -105,7 +117,8 @@ class Harness:
 
     def peer(self, uniqueid: str, caller: str, actions: list[Action], **kw: Any) -> Peer:
         name = kw.pop("name", "unknown")
-        return Peer(environment(uniqueid, caller, name=name), actions, self.clock, **kw)
+        env = environment(uniqueid, caller, name=name)
+        return Peer(env, actions, self.clock, lengths=self.lengths, **kw)
 
 
 def _played(peer: Peer) -> list[tuple[str, ...]]:
@@ -337,7 +350,8 @@ def test_a_hangup_at_any_point_ends_the_call(after: int) -> None:
         Keys(t + 23, "9"),
         Finish(t + 25),
     ]
-    actions = [*script[:after], Hangs(t + 30)]
+    last = script[after - 1].at if after else t
+    actions = [*script[:after], Hangs(last + 1)]  # during the next prompt
     (peer,) = _run(h.call([h.peer("1791600000.5", "13800138000", actions)]))
     hangup_at = (
         next(i for i, (side, data) in enumerate(peer.transcript) if b"HANGUP\n200" in data)
@@ -524,3 +538,16 @@ def test_host_data_with_cr_or_lf_never_reaches_the_wire() -> None:
     assert h.server.refused_values == 1
     assert all(argv[0] != "EXEC" for argv in peer.commands)
     assert all(data.count(b"\n") == 1 for side, data in peer.transcript if side == "server")
+
+
+def test_a_silent_caller_hears_the_no_input_prompt_from_the_hotlines_timer() -> None:
+    # Nothing pressed: WAIT FOR DIGIT runs out again and again while the channel's
+    # time passes, until the menu's own no-input timer fires in the hotline.
+    t = tianjin_time(10)
+    h = Harness(t)
+    (peer,) = _run(h.call([h.peer("1791600000.11", "13800138000", [Hangs(t + 40)])]))
+    played = [p[1] for p in _played(peer) if p[0] == "play"]
+    assert played[:2] == ["welcome", "sorry_no_input"]
+    waits = [argv for argv in peer.commands if argv[:3] == ["WAIT", "FOR", "DIGIT"]]
+    assert all(0 < int(argv[3]) <= 1000 for argv in waits)
+    assert h.hotline.live_calls() == []
