@@ -239,7 +239,7 @@ class Peer:
         raise AssertionError(name)
 
     def _stream(self, escape: str, action: Action | None, length: float) -> bytes:
-        """A prompt plays for ``length`` seconds unless a key in ``escape`` or a hang-up stops it."""
+        """A prompt plays for ``length`` s unless a key in ``escape`` or a hang-up stops it."""
         while isinstance(action, Keys) and self._due(action, length):
             if action.digits[0] in escape:
                 return self._act(action, b" endpos=4000")

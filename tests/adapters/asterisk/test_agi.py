@@ -29,6 +29,7 @@ from callcenter.hotline import (
     ContactFinished,
     HoldCaller,
     Hotline,
+    HotlineInput,
     HotlineOutput,
     RejectCall,
     RingAgent,
