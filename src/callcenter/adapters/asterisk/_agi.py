@@ -417,6 +417,11 @@ class FastAgiServer:
 
     Raises:
         InvalidArgumentError: A limit that is not a positive number.
+
+    Counters, for monitoring: ``active`` (calls served now), ``calls_served``,
+    ``commands_sent``, ``refused_connections`` (over ``max_connections``),
+    ``refused_values`` (variables not set: CR, LF or NUL in the value) and
+    ``wire_errors`` (calls whose AGI part ended with ``CALLCENTER_RESULT=error``).
     """
 
     def __init__(
@@ -522,13 +527,15 @@ class FastAgiServer:
         session = _Session(self, reader, writer)
         try:
             await asyncio.wait_for(session.run(), self.call_timeout)
-        except (AgiWireError, TimeoutError) as error:
+        except (CallCenterError, TimeoutError, OSError) as error:
+            # A line that is not AGI, a silent Asterisk, a value that cannot be sent,
+            # a clock that went backwards: this call's AGI part ends, the server goes on.
             self.wire_errors += 1
             _log.warning("call %s: %s", session.call_id or "?", error)
             with contextlib.suppress(_Hangup, _Done, AgiWireError, OSError, TimeoutError):
                 await asyncio.wait_for(session.finish("error"), 1.0)
             await session.caller_hung_up()
-        except (_Hangup, _Done, ConnectionError):
+        except (_Hangup, _Done):
             await session.caller_hung_up()
         finally:
             self.active -= 1
