@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import random
 from pathlib import Path
 
@@ -358,6 +359,19 @@ def test_refusals_are_typed() -> None:
         read_queue_log("callid,event\nx,y\n", format="csv")
     with pytest.raises(DocumentError):
         load_queue_log("/nonexistent/queue_log")
+    with pytest.raises(InvalidArgumentError, match="lines"):
+        read_queue_log(42)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="lines of text"):
+        read_queue_log([b"1|c|q|NONE|ENTERQUEUE"])  # type: ignore[list-item]
+
+
+def test_lines_from_a_file_object_are_read_as_the_text() -> None:
+    lines, outcomes = _log(sorted(SCENARIOS))
+    text = "\n".join(lines) + "\n"
+    from_lines = read_queue_log(io.StringIO(text))
+    assert from_lines.records == read_queue_log(text).records
+    assert from_lines.lines == len(lines)
+    assert len(from_lines.records) == len(outcomes)
 
 
 @given(st.text(alphabet=st.sampled_from('0123456789|.,\n\r -ABCNOQUEXT"x\x00é'), max_size=300))

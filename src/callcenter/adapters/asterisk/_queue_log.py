@@ -516,8 +516,9 @@ def read_queue_log(
         The records, the agent states, and the counts of what was skipped.
 
     Raises:
-        InvalidArgumentError: An unknown ``format`` or ``timezone``, or a CSV header
-            without the queue_log table's columns.
+        InvalidArgumentError: ``text`` is neither text nor lines of text, an
+            unknown ``format`` or ``timezone``, or a CSV header without the
+            queue_log table's columns.
 
     ``O(n log n)`` for ``n`` rows (a call's rows are put in time order).
 
@@ -540,10 +541,20 @@ def read_queue_log(
         rows: Iterable[str] = _csv_rows(text) if format == "csv" else text.splitlines()
         number = 1 if format == "csv" else 0
     else:
+        try:
+            given = list(text)
+        except TypeError:
+            raise InvalidArgumentError(
+                name="text", expected="the log's text or its lines", got=text
+            ) from None
+        if not all(isinstance(line, str) for line in given):
+            raise InvalidArgumentError(name="text", expected="lines of text", got=given[:3])
         if format == "csv":
-            rows = _csv_rows("".join(line if line.endswith("\n") else line + "\n" for line in text))
+            rows = _csv_rows(
+                "".join(line if line.endswith("\n") else line + "\n" for line in given)
+            )
         else:
-            rows = (line.rstrip("\r\n") for line in text)
+            rows = [line.rstrip("\r\n") for line in given]
         number = 1 if format == "csv" else 0
     # The import keeps every row until its call is complete: hundreds of thousands
     # of lists that the cyclic garbage collector would scan again and again (it
