@@ -8,6 +8,7 @@ from collections.abc import Coroutine, Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -551,4 +552,22 @@ def test_a_silent_caller_hears_the_no_input_prompt_from_the_hotlines_timer() -> 
     assert played[:2] == ["welcome", "sorry_no_input"]
     waits = [argv for argv in peer.commands if argv[:3] == ["WAIT", "FOR", "DIGIT"]]
     assert all(0 < int(argv[3]) <= 1000 for argv in waits)
+    assert h.hotline.live_calls() == []
+
+
+def test_a_queue_the_hotline_would_refuse_is_still_handed_to_the_dialplan() -> None:
+    # Nobody is logged in to the hotline's own ACD in this mode: a queue that does
+    # not take calls without agents refuses the call there, in the same step as the
+    # Enqueue. That refusal is Queue()'s business, not the wire's nor the records'.
+    t = tianjin_time(10)
+    h = Harness(t)
+    definition = tianjin_hotline()
+    queues = tuple(attrs.evolve(q, join_when_empty=False) for q in definition.routing.queues)
+    routing = attrs.evolve(definition.routing, queues=queues)
+    h.hotline = Hotline(attrs.evolve(definition, routing=routing))
+    h.server.hotline = h.hotline
+    (peer,) = _run(h.call([h.peer("1791600000.12", "13800138000", [Keys(t + 3, "2")])]))
+    assert peer.variables["CALLCENTER_RESULT"] == "queue"
+    assert ["HANGUP"] not in peer.commands
+    assert not [o for o in h.passed if isinstance(o, ContactFinished)]
     assert h.hotline.live_calls() == []

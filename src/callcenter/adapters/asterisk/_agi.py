@@ -354,7 +354,6 @@ class _Session:
             self.feed(CallInput(call_id=self.call_id, event=done))
         elif kind is Enqueue:
             assert isinstance(command, Enqueue)
-            self.handed_off = True
             await self.set_variable("CALLCENTER_QUEUE", command.queue)
             await self.set_variable("CALLCENTER_PRIORITY", str(command.priority))
             await self.set_variable("CALLCENTER_SKILLS", ",".join(command.skills))
@@ -489,6 +488,10 @@ class FastAgiServer:
             if session is not None and not (session.handed_off or session.closed):
                 session.pending.append(output)
                 session.wake.set()
+                if kind is CallCommand and type(getattr(output, "command", None)) is Enqueue:
+                    # What the hotline's ACD does with the call from here on (refuse
+                    # it, end it) is Queue()'s part: none of it reaches the wire.
+                    session.handed_off = True
         self._kick.set()
 
     def tick(self) -> None:
