@@ -134,8 +134,11 @@ class Peer:
     closed_by_server: bool = False
     typing: bool = False  # the caller is half-way through a Keys action
     lengths: dict[str, float] = attrs.field(factory=dict)  # sound file -> seconds
+    raw_environment: bytes | None = None  # sent instead of the env block (hostile tests)
 
     def environment(self) -> bytes:
+        if self.raw_environment is not None:
+            return self.raw_environment
         lines = [f"agi_{name}: {value}\n" for name, value in self.env.items()]
         return ("".join(lines) + "\n").encode()
 

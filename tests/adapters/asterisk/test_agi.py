@@ -571,3 +571,34 @@ def test_a_queue_the_hotline_would_refuse_is_still_handed_to_the_dialplan() -> N
     assert ["HANGUP"] not in peer.commands
     assert not [o for o in h.passed if isinstance(o, ContactFinished)]
     assert h.hotline.live_calls() == []
+
+
+@given(st.text(max_size=60))
+def test_fuzz_environment_lines_parse_or_give_a_wire_error(line: str) -> None:
+    try:
+        item = parse_environment_line(line)
+    except AgiWireError:
+        return
+    assert item is None or line.startswith("agi_" + item[0] + ":")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"agi_uniqueid: 1\nagi_callerid 13800138000\n\n",
+        b"agi_uniqueid: 1\n" + b"x" * 10_000 + b"\n\n",
+        b"\x00\xff\xfe\n\n",
+        b"agi_uniqueid: 1\nagi_network_script: 4008001234\n",  # cut before the end
+    ],
+)
+def test_a_connection_that_is_not_asterisk_is_closed_and_served_no_call(raw: bytes) -> None:
+    t = tianjin_time(10)
+    h = Harness(t, reply_timeout=0.3)
+    peer = h.peer("x", "x", [])
+    peer.raw_environment = raw
+    (peer,) = _run(h.call([peer]))
+    assert peer.closed_by_server
+    assert all(argv[:2] == ["SET", "VARIABLE"] for argv in peer.commands)
+    assert h.hotline.live_calls() == []
+    assert h.server.active == 0
