@@ -224,6 +224,7 @@ def test_time_on_calls_is_busy_time() -> None:
         (AgentState.NOT_READY, 90, 120),
         (AgentState.AVAILABLE, 120, 200),
     ]
+    assert {s.queues for s in result.agent_states} == {("support",)}
     stats = compute_kpis(result.records, result.agent_states, KpiOptions())
     assert stats.answered == 1
 

@@ -102,6 +102,7 @@ _CALLTIME = {
 }
 _EXAMPLES = 20
 _new_record = checked(ContactRecord)  # the record's own checks, without attrs' stores
+_new_interval = checked(AgentStateInterval)
 
 
 @attrs.frozen(kw_only=True)
@@ -127,8 +128,9 @@ class QueueLogImport:
     Attributes:
         records: One record per finished call, in order of arrival.
         agent_states: The agents' state intervals (login, pause, logout, and busy
-            from a call's answer to its end), per agent in time order; an agent
-            still logged in at the end has none open.
+            from a call's answer to its end), per agent in time order, each with
+            the queues the agent's rows name; an agent still logged in at the end
+            has none open.
         lines: Lines read (blank ones included).
         events: Rows used, per event type.
         blank: Blank lines skipped.
@@ -342,7 +344,7 @@ _AGENT_STATE = {
 
 
 def _agent_intervals(
-    rows: list[tuple[float, int, str, str, str]],
+    rows: list[tuple[float, int, str, str, str]], queues: tuple[str, ...]
 ) -> list[AgentStateInterval]:
     """Intervals from an agent's rows (time, line, event, reason, agent), in time order."""
     out: list[AgentStateInterval] = []
@@ -355,7 +357,14 @@ def _agent_intervals(
             continue  # added to one more queue while paused: still paused
         if state is not None and state is not AgentState.LOGGED_OUT and at > since:
             out.append(
-                AgentStateInterval(agent_id=agent, state=state, start=since, end=at, reason=reason)
+                AgentStateInterval(
+                    agent_id=agent,
+                    state=state,
+                    start=since,
+                    end=at,
+                    reason=reason,
+                    queues=queues,
+                )
             )
         state, since = new, at
         reason = (data or None) if new is AgentState.NOT_READY else None
@@ -388,18 +397,28 @@ def _carve(
                 continue
             cut = max(b_start, start)
             if cut > start:
-                out.append(attrs.evolve(interval, start=start, end=cut))
+                out.append(_piece(interval, interval.state, start, cut))
             stop = min(b_end, end)
             if stop > cut:
-                out.append(
-                    AgentStateInterval(
-                        agent_id=interval.agent_id, state=AgentState.BUSY, start=cut, end=stop
-                    )
-                )
+                out.append(_piece(interval, AgentState.BUSY, cut, stop))
             start = max(start, stop)
         if end > start:
-            out.append(attrs.evolve(interval, start=start, end=end))
+            out.append(_piece(interval, interval.state, start, end))
     return out
+
+
+def _piece(
+    interval: AgentStateInterval, state: AgentState, start: float, end: float
+) -> AgentStateInterval:
+    return _new_interval(
+        agent_id=interval.agent_id,
+        state=state,
+        start=start,
+        end=end,
+        reason=interval.reason if state is interval.state else None,
+        queues=interval.queues,
+        skill_group=interval.skill_group,
+    )
 
 
 def _zone(timezone: str) -> datetime.tzinfo:
@@ -586,6 +605,7 @@ def _import(rows: Iterable[str], times: _TimeReader, number: int) -> QueueLogImp
     calls: dict[str, list[tuple[float, int, list[str]]]] = {}
     unsorted: set[str] = set()
     agents: dict[str, list[tuple[float, int, str, str, str]]] = {}
+    member_of: dict[str, set[str]] = {}  # the queues an agent's rows name
     events = dict.fromkeys(_KIND, 0)
     problems: list[QueueLogProblem] = []
     blank = duplicates = out_of_order = malformed = unknown = 0
@@ -651,6 +671,9 @@ def _import(rows: Iterable[str], times: _TimeReader, number: int) -> QueueLogImp
             if agent and agent != "NONE":
                 reason = fields[5] if event == "PAUSE" and len(fields) > 5 else ""
                 agents.setdefault(agent, []).append((at, number, event, reason, agent))
+                queue = fields[2]
+                if queue and queue != "NONE":
+                    member_of.setdefault(agent, set()).add(queue)
         if at < last:
             out_of_order += 1
         else:
@@ -683,7 +706,8 @@ def _import(rows: Iterable[str], times: _TimeReader, number: int) -> QueueLogImp
         if record.answered_at is not None and record.agents:
             calls_of.setdefault(record.agents[0], []).append((record.answered_at, record.ended_at))
     for agent, agent_rows in agents.items():
-        states += _carve(_agent_intervals(agent_rows), calls_of.get(agent, []))
+        queues = tuple(sorted(member_of.get(agent, ())))
+        states += _carve(_agent_intervals(agent_rows, queues), calls_of.get(agent, []))
     return QueueLogImport(
         records=tuple(records),
         agent_states=tuple(states),
