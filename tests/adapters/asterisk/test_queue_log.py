@@ -409,3 +409,18 @@ def test_cli_report_from_a_queue_log(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["report", "--queue-log", str(path), "--format", "json", "--timezone", "UTC"]) == 0
     assert main(["report", str(path), "--queue-log", str(path)]) != 0
     assert main(["report"]) != 0
+
+
+def test_load_reads_the_file_and_the_database_export(tmp_path: Path) -> None:
+    lines, outcomes = _log(sorted(SCENARIOS))
+    plain = tmp_path / "queue_log"
+    plain.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    export = tmp_path / "queue_log.csv"
+    export.write_text(_as_csv(lines, combined=False, zone=None), encoding="utf-8")
+    from_file = load_queue_log(plain)
+    from_export = load_queue_log(export)
+    assert from_file.records == from_export.records
+    assert {r.contact_id: r.outcome for r in from_file.records} == outcomes
+    undecodable = tmp_path / "latin1"
+    undecodable.write_bytes(lines[0].encode() + b"|caf\xe9\n")
+    assert load_queue_log(undecodable).open_calls == 1
