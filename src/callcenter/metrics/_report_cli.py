@@ -6,10 +6,11 @@ import argparse
 import csv
 import io
 import json
+import sys
 from typing import Any
 
 from ..errors import InvalidArgumentError
-from ._io import load_records
+from ._io import RecordSet, load_records
 from ._kpis import AgentStats, KpiOptions, agent_stats, compute_kpis
 from ._reports import DEFAULT_COLUMNS, GRANULARITIES, GROUP_DIMENSIONS, build_report
 from ._summary import format_summary
@@ -30,7 +31,14 @@ def register_report(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
             "with a UTC offset. As a table, a summary of every contact comes first."
         ),
     )
-    parser.add_argument("file", help="records file (.json or .csv)")
+    parser.add_argument("file", nargs="?", help="records file (.json or .csv)")
+    parser.add_argument(
+        "--queue-log",
+        metavar="FILE",
+        default=None,
+        help="read Asterisk's queue_log instead (the file, or its database table "
+        "exported as CSV with a header); lines skipped are counted on stderr",
+    )
     parser.add_argument(
         "--period",
         choices=GRANULARITIES,
@@ -160,8 +168,25 @@ def _cell(column: str, value: object) -> str:
     return str(value)
 
 
+def _load(args: argparse.Namespace) -> RecordSet:
+    if (args.file is None) == (args.queue_log is None):
+        raise InvalidArgumentError(
+            name="file",
+            expected="a records file, or --queue-log FILE (one of the two)",
+            got=args.file,
+        )
+    if args.queue_log is None:
+        return load_records(args.file)
+    from ..adapters.asterisk import load_queue_log
+
+    args.file = args.queue_log
+    imported = load_queue_log(args.queue_log, timezone=args.timezone or "UTC")
+    print(imported.summary(), file=sys.stderr)
+    return imported.record_set()
+
+
 def _run_report(args: argparse.Namespace) -> int:
-    data = load_records(args.file)
+    data = _load(args)
     by = () if args.by in ("", "none") else tuple(part.strip() for part in args.by.split(","))
     options = KpiOptions(
         answer_time=args.answer_time,
