@@ -1,0 +1,175 @@
+"""app_queue's AMI events into the wallboard and contact records."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from callcenter.adapters.asterisk import (
+    AmiClient,
+    AmiMessage,
+    AmiParser,
+    AmiQueueFeed,
+    AmiWallboard,
+)
+from callcenter.errors import WireError
+from callcenter.metrics import Outcome
+from callcenter.routing import AgentState, AgentStateChanged
+
+from .ami_peer import AmiPeer
+from .test_ami import run
+
+DATA = Path(__file__).parent / "data"
+T = 1_790_000_000.0
+
+
+def transcript() -> list[AmiMessage]:
+    items = AmiParser(banner=False).feed((DATA / "ami_queue_events.txt").read_bytes())
+    return [m for m in items if isinstance(m, AmiMessage)]
+
+
+def check_board(board: AmiWallboard) -> None:
+    snapshot = board.snapshot(T + 320)
+    q = snapshot.queues["enquiry"]
+    assert (q.offered, q.answered, q.abandoned, q.waiting, q.talking) == (3, 2, 1, 0, 0)
+    assert set(snapshot.agents) == {"enquiry-1"}  # enquiry-2 left the queue
+    assert snapshot.agents["enquiry-1"].state is AgentState.AVAILABLE
+    records = {r.contact_id: r for r in board.records}
+    assert set(records) == {"1790000010.11", "1790000020.13", "1790000200.14"}
+    first = records["1790000010.11"]
+    assert first.outcome is Outcome.ANSWERED
+    assert first.agents == ("enquiry-1",)
+    assert first.answered_at == T + 18
+    assert first.talk_seconds == 120
+    assert records["1790000020.13"].outcome is Outcome.ABANDONED_IN_QUEUE
+    third = records["1790000200.14"]
+    assert third.outcome is Outcome.ANSWERED
+    assert third.first_offered_at == T + 201
+    assert third.ring_seconds == pytest.approx(15 + 3)
+    assert board.errors == []
+
+
+def test_the_transcript_fills_the_wallboard_and_the_records() -> None:
+    board = AmiWallboard()
+    for message in transcript():
+        board.handle(message, T)
+    check_board(board)
+
+
+def test_states_follow_ringing_talking_and_pauses() -> None:
+    feed = AmiQueueFeed()
+    states: list[tuple[str, str, str | None]] = []
+    for message in transcript():
+        for event in feed.translate(message, T):
+            if isinstance(event, AgentStateChanged):
+                states.append((event.agent_id, event.new.value, event.reason))
+    assert states[:3] == [
+        ("enquiry-1", "available", None),
+        ("enquiry-2", "available", None),
+        ("enquiry-2", "not_ready", "break"),
+    ]
+    assert ("enquiry-1", "reserved", None) in states
+    assert ("enquiry-1", "busy", None) in states
+    assert states[-1] == ("enquiry-2", "logged_out", None)
+
+
+def test_events_without_their_keys_are_wire_errors_and_change_nothing() -> None:
+    board = AmiWallboard()
+    board.handle(AmiMessage({"Event": "QueueCallerJoin", "Queue": "q"}), T)
+    board.handle(AmiMessage({"Event": "AgentCalled", "Uniqueid": "1"}), T)
+    board.handle(
+        AmiMessage({"Event": "QueueCallerJoin", "Queue": "q", "Uniqueid": "1", "Timestamp": "nan"}),
+        T,
+    )
+    assert len(board.errors) == 3
+    assert all(isinstance(e, WireError) for e in board.errors)
+    assert board.snapshot(T).queues == {}
+    board.handle(AmiMessage({"Event": "QueueCallerJoin", "Queue": "q", "Uniqueid": "1"}), T)
+    assert board.snapshot(T + 1).queues["q"].waiting == 1
+
+
+def test_an_event_about_a_caller_never_seen_is_skipped_and_counted() -> None:
+    feed = AmiQueueFeed()
+    assert (
+        feed.translate(AmiMessage({"Event": "AgentConnect", "Uniqueid": "9", "MemberName": "a"}), T)
+        == []
+    )
+    assert feed.skipped == 1
+
+
+_EVENTS = [
+    "QueueCallerJoin",
+    "AgentCalled",
+    "AgentRingNoAnswer",
+    "QueueCallerLeave",
+    "QueueCallerAbandon",
+    "AgentConnect",
+    "AgentComplete",
+    "QueueMemberAdded",
+    "QueueMemberRemoved",
+    "QueueMemberPause",
+    "QueueMemberStatus",
+    "Newchannel",
+]
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {"Event": st.sampled_from(_EVENTS)},
+            optional={
+                "Uniqueid": st.sampled_from(["1", "2", "3"]),
+                "Queue": st.sampled_from(["q", "r"]),
+                "MemberName": st.sampled_from(["a", "b"]),
+                "Paused": st.sampled_from(["0", "1"]),
+                "Timestamp": st.sampled_from([str(T), str(T + 5), "x", "inf"]),
+            },
+        ),
+        max_size=40,
+    )
+)
+def test_fuzz_any_event_sequence_keeps_the_board_consistent(events: list[dict[str, str]]) -> None:
+    # Whatever app_queue sends, in whatever order, the board takes every routing
+    # event the feed makes (the monitor and the builder refuse inconsistent ones).
+    board = AmiWallboard()
+    now = T
+    for headers in events:
+        now += 1
+        board.handle(AmiMessage(headers), now)
+    board.snapshot(now + 1)
+
+
+def test_the_client_feeds_the_wallboard_from_a_peer() -> None:
+    async def scenario() -> AmiWallboard:
+        peer = AmiPeer()
+        await peer.start()
+        board = AmiWallboard()
+        seen: list[int] = []
+
+        def on_event(message: AmiMessage) -> None:
+            board.handle(message, T)
+            seen.append(1)
+
+        client = AmiClient(
+            "127.0.0.1",
+            peer.port,
+            username="callcenter",
+            secret="s3cret",
+            on_event=on_event,
+            timeout=5,
+        )
+        try:
+            await client.connect()
+            await peer.push_raw((DATA / "ami_queue_events.txt").read_bytes())
+            while len(seen) < 20:
+                await asyncio.sleep(0.01)
+        finally:
+            await client.close()
+            await peer.stop()
+        return board
+
+    check_board(run(scenario))
