@@ -16,6 +16,12 @@ from ._ami import AmiParser as AmiParser
 from ._ami import encode_action as encode_action
 from ._ami_queue import AmiQueueFeed as AmiQueueFeed
 from ._ami_queue import AmiWallboard as AmiWallboard
+from ._ari import AriAction as AriAction
+from ._ari import AriConfig as AriConfig
+from ._ari import AriCore as AriCore
+from ._ari import AriError as AriError
+from ._ari import AriRequest as AriRequest
+from ._ari import decode_event as decode_event
 
 __all__ = [
     "MAX_FRAME",
@@ -25,5 +31,11 @@ __all__ = [
     "AmiParser",
     "AmiQueueFeed",
     "AmiWallboard",
+    "AriAction",
+    "AriConfig",
+    "AriCore",
+    "AriError",
+    "AriRequest",
+    "decode_event",
     "encode_action",
 ]
