@@ -366,21 +366,23 @@ class AriWire:
                 if isinstance(following, AriRequest) and following.path.startswith(
                     f"/channels/{call}/play/announce-"
                 ):
-                    media = dict(following.params)["media"].split(",")
-                    if "sound:queue-youarenext" in media:
+                    announced = dict(following.params)["media"].split(",")
+                    if "sound:queue-youarenext" in announced:
                         position = 1
-                    if "sound:queue-thereare" in media:
+                    if "sound:queue-thereare" in announced:
                         position = (
                             int(
-                                media[media.index("sound:queue-thereare") + 1].removeprefix(
+                                announced[announced.index("sound:queue-thereare") + 1].removeprefix(
                                     "number:"
                                 )
                             )
                             + 1
                         )
-                    if "sound:queue-holdtime" in media:
+                    if "sound:queue-holdtime" in announced:
                         minutes = int(
-                            media[media.index("sound:queue-holdtime") + 1].removeprefix("number:")
+                            announced[announced.index("sound:queue-holdtime") + 1].removeprefix(
+                                "number:"
+                            )
                         )
                 self.acd.add(call)
                 return HoldCaller(

@@ -340,3 +340,10 @@ def test_a_pending_action_fails_when_the_connection_drops() -> None:
             await peer.stop()
 
     run(scenario)
+
+
+def test_empty_lines_between_frames_are_tolerated() -> None:
+    parser = AmiParser(banner=False)
+    got = parser.feed(b"\r\n\r\n\r\nEvent: A\r\n\r\n\r\nEvent: B\r\n\r\n")
+    assert [m["Event"] for m in messages(got)] == ["A", "B"]
+    assert all(isinstance(g, AmiMessage) for g in got)

@@ -22,6 +22,7 @@ from ._ari import AriCore as AriCore
 from ._ari import AriError as AriError
 from ._ari import AriRequest as AriRequest
 from ._ari import decode_event as decode_event
+from ._ari_app import AriApp as AriApp
 
 __all__ = [
     "MAX_FRAME",
@@ -32,6 +33,7 @@ __all__ = [
     "AmiQueueFeed",
     "AmiWallboard",
     "AriAction",
+    "AriApp",
     "AriConfig",
     "AriCore",
     "AriError",

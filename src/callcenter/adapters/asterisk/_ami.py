@@ -151,7 +151,10 @@ class AmiParser:
             end = find(_END, scan)
             if end < 0:
                 break
-            out.append(_frame(buffer[start:end]))
+            # Empty lines between frames are tolerated (nothing to read in them).
+            raw = buffer[start:end].lstrip(b"\r\n")
+            if raw:
+                out.append(_frame(raw))
             start = scan = end + 4
         rest = buffer[start:]
         if len(rest) > MAX_FRAME:
