@@ -347,3 +347,32 @@ def test_empty_lines_between_frames_are_tolerated() -> None:
     got = parser.feed(b"\r\n\r\n\r\nEvent: A\r\n\r\n\r\nEvent: B\r\n\r\n")
     assert [m["Event"] for m in messages(got)] == ["A", "B"]
     assert all(isinstance(g, AmiMessage) for g in got)
+
+
+@given(
+    st.lists(
+        st.tuples(st.text("AB:C -", min_size=0, max_size=4), st.text("x: ", max_size=4)),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_a_frame_reads_the_same_whatever_its_shape(pairs: list[tuple[str, str]]) -> None:
+    # The parser has a fast path for the usual frame; any frame reads as the
+    # line-by-line rule says: the key up to the first colon, one space dropped.
+    raw = "\r\n".join(f"{k}:{v}" for k, v in pairs).encode()
+    (got,) = AmiParser(banner=False).feed(raw + b"\r\n\r\n") or [None]
+    expected: dict[str, str] | None = {}
+    for key, value in pairs:
+        line = f"{key}:{value}"
+        k, _, v = line.partition(":")
+        if not k or "\r" in line or "\n" in line:
+            expected = None
+            break
+        v = v[1:] if v.startswith(" ") else v
+        assert expected is not None
+        expected[k] = expected[k] + "\n" + v if k in expected else v
+    if expected is None or got is None:
+        assert got is None or isinstance(got, WireError)
+    else:
+        assert isinstance(got, AmiMessage)
+        assert dict(got.headers) == expected
