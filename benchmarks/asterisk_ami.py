@@ -52,17 +52,10 @@ def make_stream(calls: int, seed: int) -> tuple[bytes, int]:
     agents = [f"agent-{i}" for i in range(40)]
     chunks = [b"Asterisk Call Manager/9.0.0\r\n"]
     at = T0
-    for agent in agents:
-        chunks.append(
-            _frame(
-                "QueueMemberAdded",
-                at,
-                Queue="enquiry",
-                MemberName=agent,
-                Interface=f"PJSIP/{agent}",
-                Paused="0",
-            )
-        )
+    chunks += [
+        _frame("QueueMemberAdded", at, Queue="enquiry", MemberName=a, Interface=f"PJSIP/{a}")
+        for a in agents
+    ]
     free = list(agents)
     talking: list[tuple[str, str, dict[str, str]]] = []
     for index in range(calls):
@@ -162,7 +155,8 @@ def main() -> None:
         print(json.dumps(result))
     else:
         print(
-            f"AMI ingest: {result['events_per_second']:,} events/s ({events:,} events, {best:.2f} s)",
+            f"AMI ingest: {result['events_per_second']:,} events/s "
+            f"({events:,} events, {best:.2f} s)",
             file=sys.stdout,
         )
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
@@ -49,6 +50,9 @@ MAX_FRAME = 65_536
 _T = TypeVar("_T")
 _BANNER = "Asterisk Call Manager/"
 _END = b"\r\n\r\n"
+# A line of a frame: at the start of the frame or after CR LF, a key without a colon,
+# ": ", the value to the end of the line.
+_LINE = re.compile(r"(?:^|\r\n)([^:\r\n]+): ([^\r\n]*)")
 
 
 class AmiError(CallCenterError):
@@ -179,16 +183,12 @@ def _frame(raw: bytes) -> AmiMessage | WireError:
     except UnicodeDecodeError:
         return WireError(protocol=PROTOCOL, detail="a frame in UTF-8", data=raw)
     lines = text.split("\r\n")
-    breaks = len(lines) - 1
-    if text.count("\n") == breaks and text.count("\r") == breaks:
-        # The common frame: every line "Key: Value", no key twice. One pass in C.
-        try:
-            fast = dict(line.split(": ", 1) for line in lines)
-        except ValueError:
-            pass
-        else:
-            if len(fast) == len(lines) and "" not in fast and ":" not in "".join(fast):
-                return AmiMessage(fast)
+    count = len(lines)
+    if text.count("\n") == count - 1 and text.count("\r") == count - 1:
+        # The common frame: every line "Key: Value", no key twice; read in C.
+        fast = dict(_LINE.findall(text))
+        if len(fast) == count:
+            return AmiMessage(fast)
     headers: dict[str, str] = {}
     for line in lines:
         key, colon, value = line.partition(":")
