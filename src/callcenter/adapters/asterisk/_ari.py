@@ -552,6 +552,14 @@ class AriCore:
         call = self._calls.setdefault(output.call_id, _Call())
         bridge = f"hold-{output.queue}"
         actions: list[AriAction] = []
+        if call.bridge is not None:
+            # Transferred to a queue while talking: the talk ends, the agent leaves.
+            actions.append(AriRequest(method="DELETE", path=f"/bridges/{call.bridge}"))
+            leg = call.legs.pop(call.connected, None) if call.connected is not None else None
+            if leg is not None:
+                self._legs.pop(leg, None)
+                actions.append(_delete(leg))
+            call.bridge = call.connected = None
         if call.hold != bridge:
             if bridge not in self._holds:
                 self._holds.add(bridge)
