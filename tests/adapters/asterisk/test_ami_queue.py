@@ -173,3 +173,65 @@ def test_the_client_feeds_the_wallboard_from_a_peer() -> None:
         return board
 
     check_board(run(scenario))
+
+
+def test_a_resync_from_queue_status_catches_up_once() -> None:
+    board = AmiWallboard()
+    events = transcript()
+    # Up to call 2 waiting, with call 1 talking to enquiry-1; then the link drops.
+    for message in events[:8]:
+        board.handle(message, T)
+    assert board.snapshot(T + 30).queues["enquiry"].waiting == 1
+    status = [
+        AmiMessage({"Event": "QueueParams", "Queue": "enquiry", "Calls": "1"}),
+        AmiMessage(
+            {
+                "Event": "QueueMember",
+                "Queue": "enquiry",
+                "Name": "enquiry-1",
+                "Location": "PJSIP/8001",
+                "InCall": "0",
+                "Paused": "0",
+            }
+        ),
+        AmiMessage(
+            {
+                "Event": "QueueEntry",
+                "Queue": "enquiry",
+                "Position": "1",
+                "Uniqueid": "1790000100.20",
+                "Wait": "7",
+            }
+        ),
+    ]
+    records = board.resync(status, T + 100)
+    outcomes = {r.contact_id: r.outcome for r in records}
+    assert outcomes["1790000010.11"] is Outcome.ANSWERED  # the talk ended meanwhile
+    assert "1790000020.13" in outcomes  # left the queue meanwhile (how, unknown)
+    snapshot = board.snapshot(T + 101)
+    q = snapshot.queues["enquiry"]
+    assert (q.waiting, q.talking) == (1, 0)
+    # On the board the new caller waits from the resync; its record keeps Wait.
+    assert q.longest_wait_seconds == 1.0
+    assert set(snapshot.agents) == {"enquiry-1"}
+    assert snapshot.agents["enquiry-1"].state is AgentState.AVAILABLE
+    # The same status again changes nothing.
+    assert board.feed.resync(status, T + 102) == []
+
+
+def test_a_resync_with_a_bad_entry_changes_nothing() -> None:
+    board = AmiWallboard()
+    for message in transcript()[:8]:
+        board.handle(message, T)
+    with pytest.raises(WireError):
+        board.feed.resync(
+            [
+                AmiMessage(
+                    {"Event": "QueueMember", "Queue": "enquiry", "Name": "x", "Paused": "0"}
+                ),
+                AmiMessage({"Event": "QueueEntry", "Queue": "enquiry"}),
+            ],
+            T + 50,
+        )
+    assert board.snapshot(T + 50).queues["enquiry"].waiting == 1
+    assert "x" not in board.snapshot(T + 50).agents

@@ -44,6 +44,7 @@ time already seen.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import attrs
 
@@ -391,6 +392,101 @@ class AmiQueueFeed:
             events += self._restate(agent_id, agent, at)
         return events
 
+    # ------------------------------------------------------------------ resync
+
+    def resync(self, status: Iterable[AmiMessage], now: float) -> list[rt.RoutingEvent]:
+        """Catch up after a reconnect, from the events of a ``QueueStatus`` action.
+
+        The events missed while disconnected are gone; what Asterisk has now is
+        compared with what the feed knows. A caller who waited and is no longer in
+        a queue left it (``ContactLeft``: whether they were answered or gave up is
+        not known); a talk whose agent is no longer in a call is completed; a caller
+        in a queue the feed never saw join is queued (its record's arrival is
+        ``Wait`` seconds back; the board counts its wait from now); members are added, removed, paused and unpaused to match.
+
+        Args:
+            status: The events of ``QueueStatus`` (``QueueMember``, ``QueueEntry``;
+                others are ignored).
+            now: The time.
+
+        Raises:
+            WireError: An entry or a member without its keys; nothing changed.
+        """
+        at = max(now, self._last)
+        entries: dict[str, tuple[str, float]] = {}
+        members: dict[str, dict[str, AmiMessage]] = {}
+        for message in status:
+            kind = message.headers.get("Event")
+            if kind == "QueueEntry":
+                uid, queue = self._need(message, "Uniqueid", "Queue")
+                try:
+                    wait = max(0.0, float(message.headers.get("Wait", "0")))
+                except ValueError:
+                    wait = 0.0
+                entries[uid] = (queue, wait if math.isfinite(wait) else 0.0)
+            elif kind == "QueueMember":
+                (queue,) = self._need(message, "Queue")
+                name = message.headers.get("Name") or message.headers.get("Location")
+                if not name:
+                    raise WireError(
+                        protocol=PROTOCOL,
+                        detail="a QueueMember event with 'Name' or 'Location'",
+                        data=repr(dict(message.headers)),
+                    )
+                members.setdefault(name, {})[queue] = message
+        events: list[rt.RoutingEvent] = []
+        for uid, caller in list(self._callers.items()):
+            if caller.answered_at is None and uid not in entries:
+                if caller.offered_to is not None:
+                    events += self._decline(uid, caller, at)
+                del self._callers[uid]
+                events.append(
+                    rt.ContactLeft(
+                        at=at,
+                        contact_id=uid,
+                        queue=caller.queue,
+                        channel=_VOICE,
+                        arrived_at=caller.arrived_at,
+                        queued_at=caller.arrived_at,
+                        reason=rt.LeaveReason.REMOVED,
+                    )
+                )
+            elif caller.answered_at is not None and caller.offered_to is not None:
+                talking = members.get(caller.offered_to, {})
+                if talking and all(m.headers.get("InCall") == "0" for m in talking.values()):
+                    events += self._complete(
+                        AmiMessage({"Uniqueid": uid, "MemberName": caller.offered_to}), at
+                    )
+        for uid, (queue, wait) in entries.items():
+            if uid not in self._callers:
+                self._callers[uid] = _Caller(queue, at - wait)
+                events.append(
+                    rt.ContactQueued(
+                        at=at,
+                        contact_id=uid,
+                        queue=queue,
+                        channel=_VOICE,
+                        priority=0,
+                        arrived_at=at - wait,
+                        queued_at=at - wait,
+                    )
+                )
+        for agent_id in list(self._agents):
+            agent = self._agents[agent_id]
+            for queue in list(agent.queues):
+                if queue not in members.get(agent_id, {}):
+                    agent.queues.discard(queue)
+            events += self._restate(agent_id, agent, at)
+        for agent_id, queues in members.items():
+            member = self._agents.get(agent_id)
+            if member is None:
+                member = self._agents[agent_id] = _Agent(set(), rt.AgentState.LOGGED_OUT, None, at)
+            member.queues.update(queues)
+            member.paused = _paused(next(iter(queues.values())))
+            events += self._restate(agent_id, member, at)
+        self._last = at
+        return events
+
     # ------------------------------------------------------------------ members
 
     def _added(self, message: AmiMessage, at: float) -> list[rt.RoutingEvent]:
@@ -482,6 +578,18 @@ class AmiWallboard:
         except WireError as error:
             self.errors.append(error)
             return []
+        self.monitor.feed_all(events)
+        finished = self.builder.feed_all(events)
+        self.records += finished
+        return finished
+
+    def resync(self, status: Iterable[AmiMessage], now: float) -> list[ContactRecord]:
+        """Catch up after a reconnect from ``QueueStatus`` (see :meth:`AmiQueueFeed.resync`).
+
+        Returns:
+            The contact records it finished.
+        """
+        events = self.feed.resync(status, now)
         self.monitor.feed_all(events)
         finished = self.builder.feed_all(events)
         self.records += finished
