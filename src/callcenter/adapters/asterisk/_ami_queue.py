@@ -402,7 +402,8 @@ class AmiQueueFeed:
         a queue left it (``ContactLeft``: whether they were answered or gave up is
         not known); a talk whose agent is no longer in a call is completed; a caller
         in a queue the feed never saw join is queued (its record's arrival is
-        ``Wait`` seconds back; the board counts its wait from now); members are added, removed, paused and unpaused to match.
+        ``Wait`` seconds back; the board counts its wait from now); members are
+        added, removed, paused and unpaused to match.
 
         Args:
             status: The events of ``QueueStatus`` (``QueueMember``, ``QueueEntry``;
