@@ -450,8 +450,9 @@ class AmiClient:
     async def run(self) -> None:
         """Stay connected until :meth:`close`: connect, and reconnect after each drop.
 
-        Failed attempts wait :attr:`reconnect_delay`, doubling up to 30 seconds; a
-        login refused is not retried (it raises :class:`AmiError`).
+        Failed attempts wait :attr:`reconnect_delay`, doubling up to 30 seconds.
+        The first attempt is not retried: a login refused raises :class:`AmiError`,
+        an address that does not answer raises :class:`OSError`.
         """
         delay = self.reconnect_delay
         while not self._closing:

@@ -138,13 +138,6 @@ class AriApp:
         if socket is not None:
             await socket.close()
 
-    async def drop(self) -> None:
-        """Close the WebSocket as a network failure would; :meth:`run` reconnects."""
-        socket = self._socket
-        if socket is not None:
-            transport = socket.transport
-            transport.abort()
-
     def _events_url(self) -> str:
         parts = urllib.parse.urlsplit(self.url)
         scheme = "wss" if parts.scheme == "https" else "ws"
