@@ -21,7 +21,7 @@ from callcenter.metrics import Outcome
 from callcenter.routing import AgentState, AgentStateChanged
 
 from .ami_peer import AmiPeer
-from .test_ami import run
+from .test_ami import run, until
 
 DATA = Path(__file__).parent / "data"
 T = 1_790_000_000.0
@@ -235,3 +235,51 @@ def test_a_resync_with_a_bad_entry_changes_nothing() -> None:
         )
     assert board.snapshot(T + 50).queues["enquiry"].waiting == 1
     assert "x" not in board.snapshot(T + 50).agents
+
+
+def test_after_a_drop_the_client_resyncs_the_board_from_queue_status() -> None:
+    async def scenario() -> AmiWallboard:
+        peer = AmiPeer()
+        peer.queue_members = [
+            {
+                "Queue": "enquiry",
+                "Name": "enquiry-1",
+                "Location": "PJSIP/8001",
+                "InCall": "0",
+                "Paused": "0",
+            }
+        ]
+        await peer.start()
+        board = AmiWallboard()
+
+        async def on_connect(client: AmiClient) -> None:
+            board.resync(await client.action_list("QueueStatus"), T + 100 * client.connections)
+
+        client = AmiClient(
+            "127.0.0.1",
+            peer.port,
+            username="callcenter",
+            secret="s3cret",
+            on_event=lambda m: board.handle(m, T),
+            on_connect=on_connect,
+            timeout=5,
+            reconnect_delay=0.05,
+        )
+        runner = asyncio.create_task(client.run())
+        try:
+            await until(lambda: client.connections == 1 and client.connected)
+            await peer.push({"Event": "QueueCallerJoin", "Queue": "enquiry", "Uniqueid": "9.1"})
+            await until(lambda: board.feed.now >= T)
+            peer.queue_members = []  # enquiry-1 leaves the queue while the link is down
+            peer.drop()
+            await until(lambda: client.connections == 2 and client.connected)
+            await until(lambda: bool(board.records))
+        finally:
+            await client.close()
+            await asyncio.wait_for(runner, 5)
+            await peer.stop()
+        return board
+
+    board = run(scenario)
+    assert [r.contact_id for r in board.records] == ["9.1"]  # left while the link was down
+    assert board.snapshot(T + 300).agents == {}
