@@ -273,7 +273,7 @@ class AmiClient:
         *,
         username: str,
         secret: str,
-        on_event: Callable[[AmiMessage], None],
+        on_event: Callable[[AmiMessage], object],
         on_connect: Callable[[AmiClient], object] | None = None,
         on_wire_error: Callable[[WireError], None] | None = None,
         timeout: float = 10.0,
