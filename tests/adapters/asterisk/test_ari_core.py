@@ -9,9 +9,11 @@ from callcenter.hotline import (
     AgentLegDeclined,
     AgentLegFailed,
     AgentLoggedIn,
+    CallInput,
     Hotline,
     TransferRequested,
 )
+from callcenter.ivr import CallerHungUp
 from callcenter.testing import TIANJIN_LINE, tianjin_hotline, tianjin_time
 
 T = tianjin_time(11)
@@ -127,3 +129,25 @@ def test_dial_strings_for_extensions_sip_addresses_and_mobile_seats() -> None:
     assert config.dial_string("13900000001") == "Local/13900000001@callcenter-mobile"
     assert config.dial_string("+8613900000001") == "Local/+8613900000001@callcenter-mobile"
     assert AriConfig(dial=lambda e: f"IAX2/{e}").dial_string("8001") == "IAX2/8001"
+
+
+def test_an_agent_answering_an_offer_that_is_over_is_hung_up() -> None:
+    core = AriCore(Hotline(tianjin_hotline()))
+    started(core)
+    actions = core.event(
+        {"type": "ChannelDtmfReceived", "digit": "3", "channel": {"id": "c"}}, T + 3
+    )
+    (ring,) = [a for a in actions if isinstance(a, AriRequest) and a.body is not None]
+    agent = ring.path.rsplit("/", 1)[1]
+    # The caller hangs up while the agent's phone rings; the StopRinging's request
+    # crosses the agent's answer on the wire.
+    core.hotline.handle(CallInput(call_id="c", event=CallerHungUp()), T + 5)
+    sent = wire(
+        core.event({"type": "StasisStart", "args": ["agent"], "channel": {"id": agent}}, T + 6)
+    )
+    assert sent == [f"DELETE /channels/{agent} reason=normal"]
+    assert len(core.refused) == 1
+    # Its end afterwards is no news either.
+    assert (
+        core.event({"type": "ChannelDestroyed", "cause": 16, "channel": {"id": agent}}, T + 7) == []
+    )

@@ -347,8 +347,21 @@ class AriCore:
         if leg is not None:
             if leg.answered:
                 return []
+            answered = AgentLegAnswered(call_id=leg.call_id, agent_id=leg.agent_id)
+            try:
+                outputs = self.hotline.handle(answered, now)
+            except CallCenterError as error:
+                # The offer is over (the caller left, the ACD took it back): the agent's
+                # phone must not stay up with no one on the other end.
+                self.refused.append(error)
+                del self._legs[channel]
+                call = self._calls.get(leg.call_id)
+                if call is not None and call.legs.get(leg.agent_id) == channel:
+                    del call.legs[leg.agent_id]
+                self._forget()
+                return [attrs.evolve(_delete(channel), call_id=leg.call_id)]
             leg.answered = True
-            return self._feed(AgentLegAnswered(call_id=leg.call_id, agent_id=leg.agent_id), now)
+            return self._carry_out(outputs)
         if channel in self._calls:
             return []
         args = event.get("args")
