@@ -154,6 +154,8 @@ async def run(calls: int, spacing: float) -> dict[str, list[float]]:
 
 
 def summary(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"count": 0}
     ordered = sorted(values)
     p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
     return {

@@ -182,15 +182,14 @@ def _frame(raw: bytes) -> AmiMessage | WireError:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return WireError(protocol=PROTOCOL, detail="a frame in UTF-8", data=raw)
-    lines = text.split("\r\n")
-    count = len(lines)
-    if text.count("\n") == count - 1 and text.count("\r") == count - 1:
+    breaks = text.count("\r\n")
+    if text.count("\n") == breaks and text.count("\r") == breaks:
         # The common frame: every line "Key: Value", no key twice; read in C.
         fast = dict(_LINE.findall(text))
-        if len(fast) == count:
+        if len(fast) == breaks + 1:
             return AmiMessage(fast)
     headers: dict[str, str] = {}
-    for line in lines:
+    for line in text.split("\r\n"):
         key, colon, value = line.partition(":")
         if not colon or not key or "\r" in line or "\n" in line:
             return WireError(protocol=PROTOCOL, detail="'Key: Value' lines", data=line)
