@@ -3,14 +3,15 @@
 Run ``python benchmarks/asterisk_ari.py --json``; prints one JSON object:
 
 * ``ari_latency``: ``--calls`` callers (default 200) reach the Tianjin hotline over
-  ~1 second and stay on the line together; each hears the welcome, presses 3 and
-  waits in the complaints queue; the two business agents' phones ring and answer.
-  An ARI peer (the test suite's: HTTP and a WebSocket, uvicorn on 127.0.0.1, in a
-  thread of its own) timestamps each event it sends and the first request that
-  answers it: ``StasisStart`` -> ``POST .../answer``, ``ChannelDtmfReceived`` ->
-  the request it causes, an agent's ``StasisStart`` -> the caller leaving the
-  holding bridge (the first request of the bridging). Five calls warm up first.
-  Reports the median, p99 and maximum in milliseconds.
+  ``--arrivals`` seconds (default 10: 72,000 calls an hour) and stay on the line
+  together; each hears the welcome, presses 3 and waits in the complaints queue;
+  the two business agents' phones ring and answer. An ARI peer (the test suite's:
+  HTTP and a WebSocket, uvicorn on 127.0.0.1, in a process of its own, as Asterisk
+  would be) timestamps each event it sends and the first request that answers it:
+  ``StasisStart`` -> ``POST .../answer``, ``ChannelDtmfReceived`` -> the request it
+  causes, an agent's ``StasisStart`` -> the caller leaving the holding bridge (the
+  first request of the bridging). Five calls warm up first. Reports the median,
+  p99 and maximum in milliseconds.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import platform
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -105,32 +106,38 @@ async def drive(
         helper.cancel()
 
 
-def peer_thread(ready: threading.Event, box: dict[str, Any]) -> None:
+def peer_process(calls: int, spacing: float, to_app: Any, from_app: Any) -> None:
+    """The peer and the world around Asterisk, in a process of their own."""
+
     async def main() -> None:
         peer = TimedPeer()
         await peer.start()
-        box["peer"] = peer
-        box["loop"] = asyncio.get_running_loop()
-        box["done"] = asyncio.Event()
-        ready.set()
-        await box["done"].wait()
+        to_app.put(peer.url)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, from_app.get)  # the agents are logged in
+        warm: dict[str, list[float]] = {"arrival": [], "key": [], "agent_answer": []}
+        samples: dict[str, list[float]] = {"arrival": [], "key": [], "agent_answer": []}
+        await drive(peer, 5, warm, 10_000, spacing)
+        await drive(peer, calls, samples, 0, spacing)
+        to_app.put(samples)
+        await loop.run_in_executor(None, from_app.get)  # the application has stopped
         await peer.stop()
 
     asyncio.run(main())
 
 
 async def run(calls: int, spacing: float) -> dict[str, list[float]]:
-    ready = threading.Event()
-    box: dict[str, Any] = {}
-    thread = threading.Thread(target=peer_thread, args=(ready, box), daemon=True)
-    thread.start()
-    ready.wait(10)
-    peer: TimedPeer = box["peer"]
+    context = multiprocessing.get_context("spawn")
+    to_app, from_app = context.Queue(), context.Queue()
+    child = context.Process(target=peer_process, args=(calls, spacing, to_app, from_app))
+    child.start()
+    loop = asyncio.get_running_loop()
+    url = await asyncio.wait_for(loop.run_in_executor(None, to_app.get), 60)
     start = time.monotonic()
     base = tianjin_time(11)
     app = AriApp(
         Hotline(tianjin_hotline()),
-        url=peer.url,
+        url=url,
         username="callcenter",
         password="s3cret",
         clock=lambda: base + (time.monotonic() - start),
@@ -139,17 +146,14 @@ async def run(calls: int, spacing: float) -> dict[str, list[float]]:
     await asyncio.wait_for(app.connected.wait(), 10)
     for agent in ("business-1", "business-2"):
         await app.host_input(AgentLoggedIn(agent_id=agent))
-    warm: dict[str, list[float]] = {"arrival": [], "key": [], "agent_answer": []}
-    samples: dict[str, list[float]] = {"arrival": [], "key": [], "agent_answer": []}
-    for count, into, first in ((5, warm, 10_000), (calls, samples, 0)):
-        future = asyncio.run_coroutine_threadsafe(
-            drive(peer, count, into, first, spacing), box["loop"]
-        )
-        await asyncio.wrap_future(future)
+    from_app.put("go")
+    samples: dict[str, list[float]] = await asyncio.wait_for(
+        loop.run_in_executor(None, to_app.get), 600
+    )
     await app.close()
     await asyncio.wait_for(runner, 10)
-    box["loop"].call_soon_threadsafe(box["done"].set)
-    thread.join(10)
+    from_app.put("stop")
+    child.join(30)
     return samples
 
 
