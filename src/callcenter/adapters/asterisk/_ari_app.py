@@ -92,8 +92,13 @@ class AriApp:
         import websockets.asyncio.client as ws_client
         from websockets.exceptions import WebSocketException
 
+        # Keep the connections open: Asterisk's HTTP server allows 100 sessions
+        # (http.conf's sessionlimit); opening one per request would cost more than it.
         self._http = httpx.AsyncClient(
-            base_url=f"{self.url}/ari", auth=self._auth, timeout=self.timeout
+            base_url=f"{self.url}/ari",
+            auth=self._auth,
+            timeout=self.timeout,
+            limits=httpx.Limits(max_connections=32, max_keepalive_connections=32),
         )
         timer = asyncio.create_task(self._timer())
         delay = self.reconnect_delay
