@@ -376,3 +376,30 @@ def test_a_frame_reads_the_same_whatever_its_shape(pairs: list[tuple[str, str]])
     else:
         assert isinstance(got, AmiMessage)
         assert dict(got.headers) == expected
+
+
+def test_a_flood_without_frame_ends_closes_the_connection() -> None:
+    async def scenario() -> list[WireError]:
+        peer = AmiPeer()
+        await peer.start()
+        errors: list[WireError] = []
+        client = AmiClient(
+            "127.0.0.1",
+            peer.port,
+            username="callcenter",
+            secret="s3cret",
+            on_event=lambda m: None,
+            on_wire_error=errors.append,
+            timeout=5,
+        )
+        try:
+            await client.connect()
+            await peer.push_raw(b"Event: Flood\r\nData: " + b"x" * (MAX_FRAME + 10))
+            await until(lambda: not client.connected)
+        finally:
+            await client.close()
+            await peer.stop()
+        return errors
+
+    (error,) = run(scenario)
+    assert "frame of at most" in str(error)
