@@ -308,3 +308,23 @@ def test_fuzz_any_json_event_gives_actions_or_a_wire_error(value: Any, kind: str
             continue
         with contextlib.suppress(WireError):
             core.event(decode_event(text), now)
+
+
+def test_a_refused_websocket_is_reported_and_retried() -> None:
+    async def scenario() -> None:
+        w = World()
+        await w.peer.start()
+        w.peer.accept_sockets = False
+        w.app.url = w.peer.url
+        runner = asyncio.create_task(w.app.run())
+        try:
+            await until(lambda: len(w.errors) >= 2)
+            assert all(isinstance(e, AriError) and e.path == "/events" for e in w.errors)
+            w.peer.accept_sockets = True
+            await asyncio.wait_for(w.app.connected.wait(), 10)
+        finally:
+            await w.app.close()
+            await asyncio.wait_for(runner, 10)
+            await w.peer.stop()
+
+    run(scenario)

@@ -90,7 +90,7 @@ class AriApp:
         """
         import httpx
         import websockets.asyncio.client as ws_client
-        from websockets.exceptions import WebSocketException
+        from websockets.exceptions import InvalidStatus, WebSocketException
 
         # Keep the connections open: Asterisk's HTTP server allows 100 sessions
         # (http.conf's sessionlimit); opening one per request would cost more than it.
@@ -122,6 +122,18 @@ class AriApp:
                         delay = self.reconnect_delay
                         async for message in socket:
                             self._on_message(message)
+                except InvalidStatus as refused:
+                    # A wrong user or application name: say so, and try again later.
+                    self._report(
+                        AriError(
+                            method="GET",
+                            path="/events",
+                            status=refused.response.status_code,
+                            message="the WebSocket of events was refused",
+                        )
+                    )
+                except AriError as error:
+                    self._report(error)  # the resync failed: reconnect and try again
                 except (OSError, WebSocketException, TimeoutError, httpx.HTTPError):
                     pass
                 finally:
