@@ -1,4 +1,9 @@
-"""The ARI adapter replays the conformance kit's scripted calls through ARI's wire."""
+"""The ARI adapter replays the conformance kit's scripted calls through ARI's wire.
+
+The transcript of every event and request is checked in (data/ari_kit_transcript.txt)
+and compared byte for byte; after a change to the wire that has been reviewed,
+``CALLCENTER_WRITE_TRANSCRIPTS=1 pytest tests/adapters`` writes it again.
+"""
 
 from __future__ import annotations
 
