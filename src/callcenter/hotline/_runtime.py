@@ -328,6 +328,8 @@ def _optional_text(name: str, value: object) -> str | None:
 
 
 def _fields(name: str, value: object) -> dict[str, str]:
+    if type(value) is dict and not value:
+        return {}  # the usual case, without the abstract-class test below
     if isinstance(value, Mapping) and len(value) <= 1000:
         out: dict[str, str] = {}
         for key, item in value.items():
@@ -776,9 +778,11 @@ class Hotline:
                 log[-1] = (t, None)
             else:
                 log.append((t, item))
-        intervals = self._builder.take_intervals()
-        if intervals and self._keep_intervals:
-            self._intervals.extend(intervals)
+        builder = self._builder
+        if builder.has_intervals:
+            intervals = builder.take_intervals()
+            if self._keep_intervals:
+                self._intervals.extend(intervals)
 
     def handle(self, input: HotlineInput, now: float) -> list[HotlineOutput]:
         """Fire the timers due by ``now``, then handle ``input``; return every output.
