@@ -778,11 +778,9 @@ class Hotline:
                 log[-1] = (t, None)
             else:
                 log.append((t, item))
-        builder = self._builder
-        if builder.has_intervals:
-            intervals = builder.take_intervals()
-            if self._keep_intervals:
-                self._intervals.extend(intervals)
+        intervals = self._builder.take_intervals()
+        if intervals and self._keep_intervals:
+            self._intervals.extend(intervals)
 
     def handle(self, input: HotlineInput, now: float) -> list[HotlineOutput]:
         """Fire the timers due by ``now``, then handle ``input``; return every output.

@@ -226,11 +226,6 @@ class RecordBuilder:
         now = self._clock.now
         return -float("inf") if now is None else now
 
-    @property
-    def has_intervals(self) -> bool:
-        """Whether :meth:`take_intervals` has any interval to give. ``O(1)``."""
-        return bool(self._intervals)
-
     def take_intervals(self) -> list[AgentStateInterval]:
         """Return and forget the agent state intervals closed so far."""
         out = self._intervals
