@@ -415,6 +415,17 @@ class HotlineMachine(RuleBasedStateMachine):
             takers = [a for a in self.model.idle() if (a, call) not in self.model.refused]
             assert not takers, f"{call} waits while {takers} are ready and idle"
 
+    @invariant()
+    def next_deadline_is_the_earliest_timer_inside(self) -> None:
+        hotline = self.hotline
+        inside = (
+            hotline.routing.next_deadline(),
+            hotline.desk.next_deadline(),
+            hotline._ivr_timers.next_deadline(),
+            hotline._hold_timers.next_deadline(),
+        )
+        assert hotline.next_deadline() == min((d for d in inside if d is not None), default=None)
+
 
 HotlineMachine.TestCase.settings = settings(stateful_step_count=30, deadline=None)
 TestHotlineMachine = HotlineMachine.TestCase

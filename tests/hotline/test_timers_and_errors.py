@@ -92,6 +92,25 @@ def test_sla_clocks_are_timers_of_the_hotline() -> None:
     assert out[0].event.at == deadline
 
 
+def test_a_ticket_changed_on_the_desk_directly_moves_the_next_deadline() -> None:
+    rule = TicketRule(workflow="enquiry", agent_outcome="enquiry", fields={"question": "rates"})
+    hotline = Hotline(definition(ticket_rules=[rule]))
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "2", NOON + 1)
+    hotline.handle(AgentLegAnswered(call_id="c1", agent_id="li"), NOON + 2)
+    out = hotline.handle(AgentLegEnded(call_id="c1", agent_id="li", outcome="enquiry"), NOON + 10)
+    (opened,) = [o.event for o in out if isinstance(o, TicketUpdate)]
+    assert hotline.next_deadline() == hotline.desk.next_deadline() is not None
+    # A back office answers the enquiry on the desk, not through the hotline: its SLA
+    # clocks stop, and the hotline has no timer left.
+    hotline.desk.fire(
+        opened.ticket_id, "answer", actor="li", now=NOON + 60, fields={"answer": "ok"}
+    )
+    assert hotline.desk.next_deadline() is None
+    assert hotline.next_deadline() is None
+
+
 def test_time_going_backwards_is_refused_and_changes_nothing() -> None:
     hotline = Hotline(definition())
     arrive(hotline, "c1", NOON)

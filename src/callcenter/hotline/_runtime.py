@@ -164,6 +164,8 @@ _new_stop_ringing = trusted(StopRinging)
 _new_end_call = trusted(EndCall)
 _new_contact_finished = trusted(ContactFinished)
 
+_INF = math.inf
+
 MAX_TEXT = 256
 """The longest id, number, name or reason an input may carry."""
 
@@ -326,6 +328,8 @@ def _optional_text(name: str, value: object) -> str | None:
 
 
 def _fields(name: str, value: object) -> dict[str, str]:
+    if type(value) is dict and not value:
+        return {}  # the usual case, without the abstract-class test below
     if isinstance(value, Mapping) and len(value) <= 1000:
         out: dict[str, str] = {}
         for key, item in value.items():
@@ -558,6 +562,8 @@ class Hotline:
         self._calls: dict[str, _Call] = {}
         self._ivr_timers: TimerQueue[str] = TimerQueue()
         self._hold_timers: TimerQueue[str] = TimerQueue()
+        # The earliest deadline of the engine, IVR and hold timers (see next_deadline).
+        self._next = _INF
         self._ticket_calls: dict[str, str] = {}  # open tickets a call opened: their call
         self._talk: dict[str, list[float]] = {q.id: [0.0, 0.0] for q in routing.queues}
         self._staffed: dict[str, int] = {q.id: 0 for q in routing.queues}
@@ -654,17 +660,18 @@ class Hotline:
         return call.session
 
     def next_deadline(self) -> float | None:
-        """The earliest timer of any engine inside, or ``None``. ``O(1)``."""
-        best: float | None = None
-        for d in (
-            self._engine.next_deadline(),
-            self._ivr_timers.next_deadline(),
-            self._hold_timers.next_deadline(),
-            self._desk.next_deadline(),
-        ):
-            if d is not None and (best is None or d < best):
-                best = d
-        return best
+        """The earliest timer of any engine inside, or ``None``. ``O(1)``.
+
+        The earliest of the ACD's, the IVR sessions' and the hold announcements'
+        timers is kept from the end of the latest input (only the hotline's own
+        calls move them); the ticket desk, which a back office may change directly,
+        is asked each time.
+        """
+        best = self._next
+        d = self._desk.next_deadline()
+        if d is not None and d < best:
+            best = d
+        return None if best == _INF else best
 
     # ------------------------------------------------------------------ driving
 
@@ -762,6 +769,7 @@ class Hotline:
         """Commit a call that succeeded at ``t``: the clock, the log, the intervals."""
         self._time = t
         self._clock.commit(t)
+        self._refresh_deadline()
         if self._keep_log:
             log = self._log
             # Two advances in a row are the later one alone (timers fire at their
@@ -836,17 +844,24 @@ class Hotline:
 
     def _due(self, t: float) -> bool:
         """Whether any timer is due by ``t`` (asked before every input)."""
-        d = self._engine.next_deadline()
-        if d is not None and d <= t:
-            return True
-        d = self._ivr_timers.next_deadline()
-        if d is not None and d <= t:
-            return True
-        d = self._hold_timers.next_deadline()
-        if d is not None and d <= t:
+        if self._next <= t:
             return True
         d = self._desk.next_deadline()
         return d is not None and d <= t
+
+    def _refresh_deadline(self) -> None:
+        """Keep the earliest timer of the ACD, the IVR sessions and the hold announcements."""
+        best = _INF
+        d = self._engine.next_deadline()
+        if d is not None:
+            best = d
+        d = self._ivr_timers.next_deadline()
+        if d is not None and d < best:
+            best = d
+        d = self._hold_timers.next_deadline()
+        if d is not None and d < best:
+            best = d
+        self._next = best
 
     def _fire(self, t: float, out: list[HotlineOutput]) -> None:
         """Fire what is due by ``t``, one deadline at a time, across engines."""
@@ -895,6 +910,7 @@ class Hotline:
     def _recover(self) -> None:
         """Put the hotline back as it was before the failed call, from the input log."""
         if not self._keep_log:
+            self._refresh_deadline()  # the engines stay as they were left
             return
         fresh = Hotline(
             self._definition,

@@ -264,8 +264,16 @@ class RecordBuilder:
                         expected="a callcenter.routing or callcenter.ivr event",
                         got=event,
                     ) from None
-                at = check(event.at, "event.at")
-                moved = at > last
+                at = event.at
+                if at is last:
+                    # The very float checked for the event before (the events of one
+                    # engine call share their time): checked, and not moving on.
+                    moved = False
+                else:
+                    at = check(at, "event.at")
+                    moved = at > last
+                    if not moved:
+                        last = at  # the same instant: compare the next ones with this float
                 if moved and wrapping:
                     self._finish_stale_wraps(out, changes)
                 # The handler checks everything before it changes anything; it puts
