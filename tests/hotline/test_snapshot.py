@@ -1,0 +1,71 @@
+"""A snapshot holds the engines' state: a restored hotline goes on like the original."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from callcenter.errors import CallCenterError, InvalidArgumentError
+from callcenter.hotline import AgentLoggedIn, Hotline
+
+from .support import NOON, definition
+from .test_properties import AGENTS, DEFINITION, _run, draw_step, gaps
+
+
+@settings(max_examples=60)
+@given(
+    data=st.data(),
+    size=st.integers(min_value=0, max_value=60),
+    cut=st.integers(0, 60),
+    keep_log=st.booleans(),
+)
+def test_a_restored_hotline_goes_on_exactly_like_the_original(
+    data: st.DataObject, size: int, cut: int, keep_log: bool
+) -> None:
+    original = Hotline(DEFINITION, seed=7, keep_log=keep_log)
+    copy: Hotline | None = None
+    serial = [0]
+    now = NOON
+    for agent in AGENTS:
+        original.handle(AgentLoggedIn(agent_id=agent), now)
+    for index in range(size):
+        if index == cut:
+            snapshot = original.snapshot()
+            copy = Hotline.restore(DEFINITION, snapshot)
+            copy = Hotline.restore(DEFINITION, copy.snapshot())  # and again
+            assert copy.next_deadline() == original.next_deadline()
+            assert copy.live_calls() == original.live_calls()
+            assert copy.wallboard() == original.wallboard()
+        item = draw_step(data, original, serial)
+        now += data.draw(gaps)
+        result = _run(original, item, now)
+        if copy is not None:
+            assert _run(copy, item, now) == result
+    if copy is not None:
+        assert copy.take_intervals() == original.take_intervals()
+
+
+def test_a_snapshot_leaves_the_definition_out() -> None:
+    hotline = Hotline(DEFINITION, keep_log=False)
+    restored = Hotline.restore(DEFINITION, hotline.snapshot())
+    assert restored.definition is DEFINITION
+    assert len(hotline.snapshot()) < len(pickle.dumps(DEFINITION))
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"junk", "text", None, b"callcenter.hotline.snapshot/1\n\x00"]
+)
+def test_what_is_not_a_snapshot_is_refused(data: object) -> None:
+    with pytest.raises(InvalidArgumentError):
+        Hotline.restore(DEFINITION, data)  # type: ignore[arg-type]
+
+
+def test_a_snapshot_of_another_definition_is_refused() -> None:
+    snapshot = Hotline(DEFINITION).snapshot()
+    with pytest.raises(InvalidArgumentError, match="definition"):
+        Hotline.restore(definition(), snapshot)
+    with pytest.raises(CallCenterError):
+        Hotline.restore("not a definition", snapshot)  # type: ignore[arg-type]
