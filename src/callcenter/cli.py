@@ -82,6 +82,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "callcenter.hotline._cli",
     "callcenter.simulation._cli",
     "callcenter.wfm._cli",
+    "callcenter.adapters._redis_cli",
 )
 
 _DESCRIPTION = """\

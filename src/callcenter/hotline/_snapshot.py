@@ -46,7 +46,7 @@ def definition_parts(definition: object) -> list[object]:
         seen.add(id(item))
         parts.append(item)
         if attrs.has(type(item)):
-            stack.extend(getattr(item, f.name) for f in reversed(attrs.fields(type(item))))
+            stack.extend(getattr(item, f.name) for f in reversed(attrs.fields(type(item))))  # type: ignore[arg-type]
         elif isinstance(item, Mapping):
             for key, value in reversed(list(item.items())):
                 stack.append(value)
