@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import pickle
+import types
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,7 +48,10 @@ def definition_parts(definition: object) -> list[object]:
         seen.add(id(item))
         parts.append(item)
         if attrs.has(type(item)):
-            stack.extend(getattr(item, f.name) for f in reversed(attrs.fields(type(item))))  # type: ignore[arg-type]
+            # Private fields are caches filled as the definition is used: the same
+            # definition, fresh or used, has the same public parts.
+            public = [f for f in attrs.fields(type(item)) if not f.name.startswith("_")]  # type: ignore[arg-type]
+            stack.extend(getattr(item, f.name) for f in reversed(public))
         elif isinstance(item, Mapping):
             for key, value in reversed(list(item.items())):
                 stack.append(value)
@@ -58,7 +63,14 @@ def definition_parts(definition: object) -> list[object]:
 
 
 def _fingerprint(definition: object) -> bytes:
-    return hashlib.sha256(pickle.dumps(definition, protocol=5)).digest()
+    from ._document import hotline_to_dict
+
+    try:
+        document = hotline_to_dict(definition)  # type: ignore[arg-type]
+        text = json.dumps(document, sort_keys=True, default=repr)
+    except Exception:  # a definition built in code that no document can hold
+        text = repr(definition)
+    return hashlib.sha256(text.encode()).digest()
 
 
 class _Pickler(pickle.Pickler):
@@ -66,6 +78,11 @@ class _Pickler(pickle.Pickler):
         super().__init__(file, protocol=5)
         self._index = {id(p): i for i, p in enumerate(parts)}
         self._skip = skip
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is types.MappingProxyType:  # read-only views of the engines' maps
+            return types.MappingProxyType, (dict(obj),)
+        return NotImplemented
 
     def persistent_id(self, obj: Any) -> Any:
         if id(obj) in self._skip:

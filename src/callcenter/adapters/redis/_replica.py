@@ -123,15 +123,21 @@ class AdapterLink:
                 returned. ``None``: a fresh key (no retry protection).
 
         Raises:
-            InvalidArgumentError: ``item`` is not a hotline input, ``now`` is not a
-                finite number, or ``key`` is not text.
+            InvalidArgumentError: ``item`` is not a hotline input or has a value
+                of the wrong type, ``now`` is not a finite number, or ``key`` is not
+                text.
             redis.RedisError: Redis cannot be reached; retry with the same key.
         """
         data = input_to_dict(item)
+        input_from_dict(data)  # what the leader could not read never enters the log
         if type(now) not in (int, float) or not math.isfinite(now):
             raise InvalidArgumentError(name="now", expected="POSIX seconds", got=now)
         key = uuid.uuid4().hex if key is None else _check_name("key", key)
-        fields = ["k", key, "a", self._adapter, "t", repr(float(now)), "i", json.dumps(data)]
+        try:
+            text = json.dumps(data, allow_nan=False)
+        except ValueError:
+            raise InvalidArgumentError(name="input", expected="finite numbers", got=item) from None
+        fields = ["k", key, "a", self._adapter, "t", repr(float(now)), "i", text]
         got = self._append(keys=[self._keys.log, self._keys.seen(key)], args=[_SEEN_TTL, *fields])
         return _text(got)
 
