@@ -34,6 +34,8 @@ class RedisServer:
 
     Args:
         executable: The server's program (found on ``PATH`` by default).
+        appendfsync: When the server syncs its append-only file: ``"always"``
+            (before it answers: nothing acknowledged is lost) or ``"everysec"``.
         timeout: Seconds to wait for the server to answer, or to stop.
 
     Raises:
@@ -41,7 +43,13 @@ class RedisServer:
             ``redis-server``), or it did not answer in time.
     """
 
-    def __init__(self, executable: str = "redis-server", *, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        executable: str = "redis-server",
+        *,
+        timeout: float = 10.0,
+        appendfsync: str = "always",
+    ) -> None:
         found = shutil.which(executable)
         if found is None:
             raise RedisServerError(
@@ -49,6 +57,7 @@ class RedisServer:
                 "(apt-get install -y redis-server; make test does it)"
             )
         self._executable = found
+        self._appendfsync = appendfsync
         self._timeout = timeout
         self._dir = Path(tempfile.mkdtemp(prefix="callcenter-redis-"))
         self.port = _free_port()
@@ -70,7 +79,7 @@ class RedisServer:
             "--port", str(self.port),
             "--dir", str(self._dir),
             "--appendonly", "yes",
-            "--appendfsync", "always",
+            "--appendfsync", self._appendfsync,
             "--save", "",
             "--protected-mode", "yes",
         ]  # fmt: skip
