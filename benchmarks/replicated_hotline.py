@@ -180,8 +180,7 @@ def through_redis(calls: int, samples: int, fsync: str, batch: int) -> list[dict
                 }
             )
             log("failover: the leader killed")
-            leader = client.get(lease)
-            assert leader is not None
+            leader: Any = client.get(lease)
             os.kill(nodes[leader.decode()].pid, signal.SIGKILL)
             killed = time.perf_counter()
             cause = link.append(AgentLoggedIn(agent_id="a0"), now + 1, key="failover")
