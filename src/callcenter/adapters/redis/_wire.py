@@ -22,16 +22,31 @@ from ...errors import InvalidArgumentError
 __all__ = ["output_to_dict", "stream_id"]
 
 
+_PLAIN = frozenset({str, bool, int, float, type(None)})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _names(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in attrs.fields(cls))
+    return names
+
+
 def _data(value: object) -> Any:
+    cls = type(value)
+    if cls in _PLAIN:
+        return value
     if isinstance(value, enum.Enum):
         return _data(value.value)
-    if value is None or isinstance(value, (str, bool, int, float)):
-        return value
-    if attrs.has(type(value)):
-        out: dict[str, Any] = {"type": type(value).__name__}
-        for field in attrs.fields(type(value)):  # type: ignore[arg-type]
-            out[field.name] = _data(getattr(value, field.name))
+    if attrs.has(cls):
+        out: dict[str, Any] = {"type": cls.__name__}
+        for name in _names(cls):
+            item = getattr(value, name)
+            out[name] = item if type(item) in _PLAIN else _data(item)
         return out
+    if isinstance(value, (str, bool, int, float)):  # subclasses of the plain types
+        return value
     if isinstance(value, Mapping):
         return {str(k): _data(v) for k, v in value.items()}
     if isinstance(value, (tuple, list, frozenset, set)):
