@@ -10,7 +10,7 @@ import redis
 from callcenter.adapters.redis import AdapterLink, ReplicatedHotline, output_to_dict
 from callcenter.cli import main
 from callcenter.errors import InvalidArgumentError
-from callcenter.hotline import AnswerCall, RingAgent
+from callcenter.hotline import AgentLoggedIn, AnswerCall, RingAgent
 from callcenter.testing import RedisServer, RedisServerError
 
 from ...hotline.test_properties import DEFINITION
@@ -57,3 +57,12 @@ def test_bad_options_are_refused(client: redis.Redis) -> None:
         AdapterLink(client, DEFINITION.name, "")
     with pytest.raises(InvalidArgumentError):
         AdapterLink(client, "a}b", "pbx")
+
+
+def test_a_key_is_remembered_for_the_time_given(client: redis.Redis) -> None:
+    link = AdapterLink(client, DEFINITION.name, "pbx", remember=120)
+    link.append(AgentLoggedIn(agent_id="li"), 1.0, key="k1")
+    ttl = client.ttl(f"callcenter:{{{DEFINITION.name}}}:seen:k1")
+    assert 0 < int(ttl) <= 120
+    with pytest.raises(InvalidArgumentError):
+        AdapterLink(client, DEFINITION.name, "pbx", remember=0)

@@ -46,8 +46,6 @@ from ._wire import output_to_dict, stream_id
 
 __all__ = ["AdapterLink", "Published", "ReplicatedHotline"]
 
-_SEEN_TTL = 7 * 24 * 3600  # seconds an idempotency key is remembered
-
 
 def _check_name(name: str, value: object) -> str:
     if type(value) is not str or not value or len(value) > 200 or "}" in value:
@@ -91,14 +89,28 @@ class AdapterLink:
             (contact records, ticket events).
         after: Read outputs after this id of the adapter's stream (``"0"``: from the
             start); keep the last id read to go on from there after a restart.
+        remember: Seconds an idempotency key is remembered (one key an input is
+            kept that long in Redis): longer than any retry or late duplicate.
 
     Raises:
-        InvalidArgumentError: An empty or too long name.
+        InvalidArgumentError: An empty or too long name, or ``remember`` not a
+            whole number of seconds from 1 to 30 days.
     """
 
     def __init__(
-        self, client: redis.Redis, hotline: str, adapter: str, *, after: str = "0"
+        self,
+        client: redis.Redis,
+        hotline: str,
+        adapter: str,
+        *,
+        after: str = "0",
+        remember: int = 3600,
     ) -> None:
+        if type(remember) is not int or not 1 <= remember <= 30 * 86400:
+            raise InvalidArgumentError(
+                name="remember", expected="1 to 2592000 seconds (a whole number)", got=remember
+            )
+        self._remember = remember
         self._client = client
         self._keys = Keys(_check_name("hotline", hotline))
         self._adapter = _check_name("adapter", adapter)
@@ -163,7 +175,7 @@ class AdapterLink:
         except ValueError:
             raise InvalidArgumentError(name="input", expected="finite numbers", got=item) from None
         fields = ["k", key, "a", self._adapter, "t", repr(float(now)), "i", text]
-        return [self._keys.log, self._keys.seen(key)], [_SEEN_TTL, *fields]
+        return [self._keys.log, self._keys.seen(key)], [self._remember, *fields]
 
     def outputs(self, *, block: float | None = None, count: int = 1000) -> list[Published]:
         """The outputs published to this adapter since the last read, in order.
