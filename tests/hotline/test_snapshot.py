@@ -9,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callcenter.errors import CallCenterError, InvalidArgumentError
-from callcenter.hotline import AgentLoggedIn, Hotline
+from callcenter.hotline import (
+    AgentLegAnswered,
+    AgentLegEnded,
+    AgentLoggedIn,
+    CallArrived,
+    Hotline,
+    RingAgent,
+)
 
 from .support import NOON, definition
 from .test_properties import AGENTS, DEFINITION, _run, draw_step, gaps
@@ -69,3 +76,29 @@ def test_a_snapshot_of_another_definition_is_refused() -> None:
         Hotline.restore(definition(), snapshot)
     with pytest.raises(CallCenterError):
         Hotline.restore("not a definition", snapshot)  # type: ignore[arg-type]
+
+
+def test_a_hotline_with_an_open_ticket_is_restored_with_it() -> None:
+    hotline = Hotline(DEFINITION, keep_log=False)
+    hotline.handle(AgentLoggedIn(agent_id="wang"), NOON)
+    outputs = hotline.handle(
+        CallArrived(call_id="c1", line="branch", caller="13800138000"), NOON + 1
+    )
+    ring = next(o for o in outputs if isinstance(o, RingAgent))
+    hotline.handle(AgentLegAnswered(call_id="c1", agent_id=ring.agent_id), NOON + 2)
+    hotline.handle(
+        AgentLegEnded(
+            call_id="c1",
+            agent_id=ring.agent_id,
+            outcome="enquiry",
+            fields={"category": "damage", "description": "crushed"},
+        ),
+        NOON + 60,
+    )
+    [ticket] = list(hotline.desk.tickets())
+    restored = Hotline.restore(DEFINITION, hotline.snapshot())
+    assert list(restored.desk.tickets()) == [ticket]
+    assert restored.next_deadline() == hotline.next_deadline()
+    later = hotline.next_deadline()
+    assert later is not None
+    assert restored.advance(later) == hotline.advance(later)

@@ -73,6 +73,11 @@ def _fingerprint(definition: object) -> bytes:
     return hashlib.sha256(text.encode()).digest()
 
 
+def read_only(data: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
+    """A read-only view of ``data`` (how a snapshot writes one)."""
+    return types.MappingProxyType(data)
+
+
 class _Pickler(pickle.Pickler):
     def __init__(self, file: io.BytesIO, parts: list[object], skip: set[int]) -> None:
         super().__init__(file, protocol=5)
@@ -81,7 +86,7 @@ class _Pickler(pickle.Pickler):
 
     def reducer_override(self, obj: Any) -> Any:
         if type(obj) is types.MappingProxyType:  # read-only views of the engines' maps
-            return types.MappingProxyType, (dict(obj),)
+            return read_only, (dict(obj),)
         return NotImplemented
 
     def persistent_id(self, obj: Any) -> Any:
