@@ -491,22 +491,28 @@ class ReplicatedHotline:
         t = max(t, self._time)
         self._time = t
         hotline = self._hotline
+        key = fields.get("k", "")
+        routed: list[tuple[str, object]] = []
+        try:
+            outputs: list[HotlineOutput] = hotline.advance(t)
+        except CallCenterError as error:
+            # A timer an engine refused: every node refuses it alike; the host hears.
+            outputs = []
+            routed.append((RECORDS, {"type": "Refused", "key": key, "error": str(error)}))
         if "adv" in fields:
             self._tick_pending = False
-            return self._route(hotline.advance(t), adapter)
-        outputs: list[HotlineOutput] = hotline.advance(t)
+            return [*self._route(outputs, adapter), *routed]
         try:
             item = input_from_dict(json.loads(fields.get("i", "")))
             outputs += hotline.handle(item, t)
         except (CallCenterError, ValueError) as error:
-            routed = self._route(outputs, adapter)
-            refused = {"type": "Refused", "key": fields.get("k", ""), "error": str(error)}
-            return [*routed, (adapter or RECORDS, refused)]
+            refused = {"type": "Refused", "key": key, "error": str(error)}
+            return [*self._route(outputs, adapter), *routed, (adapter or RECORDS, refused)]
         if isinstance(item, CallArrived) and adapter:
             self._owners["c:" + item.call_id] = adapter
         elif isinstance(item, AgentLoggedIn) and adapter:
             self._owners["a:" + item.agent_id] = adapter
-        return self._route(outputs, adapter)
+        return [*self._route(outputs, adapter), *routed]
 
     def _route(self, outputs: list[HotlineOutput], adapter: str) -> list[tuple[str, object]]:
         routed: list[tuple[str, object]] = []
