@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.run-stamp
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help install run test lint typecheck pytest docs bench dist clean
+.PHONY: help install run test lint typecheck pytest docs bench dist clean redis-server
 
 help:
 	@echo "make run   - the main job (see README.md); installs the package only"
@@ -55,8 +55,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src tests
 
-pytest: $(STAMP)
+# The replicated hotline's tests start a real redis-server (Debian's package); when it
+# is missing and cannot be installed, those tests fail and say so.
+pytest: $(STAMP) redis-server
 	$(BIN)/python -X dev -m pytest --hypothesis-profile=ci
+
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo "sudo -n" ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q redis-server; \
+	} || echo "redis-server could not be installed: the Redis tests will fail"
 
 docs: $(STAMP)
 	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html

@@ -13,17 +13,23 @@ import sys
 __all__ = ["register"]
 
 # (module, function) adding one action to ``serve``.
-_ACTIONS: tuple[tuple[str, str], ...] = (("callcenter.adapters.twilio._cli", "add_serve_twilio"),)
+_ACTIONS: tuple[tuple[str, str], ...] = (
+    ("callcenter.adapters.twilio._cli", "add_serve_twilio"),
+    ("callcenter.adapters._redis_cli", "add_serve_leader"),
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``serve`` subcommand with one action per adapter."""
     parser = subparsers.add_parser(
         "serve",
-        help="serve a hotline behind a telephony (twilio)",
-        description="Serve a hotline behind a telephony's wire.",
+        help="serve a hotline: behind Twilio, or as a node replicated through Redis",
+        description=(
+            "Run a long-lived process of the hotline: behind a telephony's wire "
+            "(twilio), or as a node of a hotline replicated through Redis (leader)."
+        ),
     )
-    actions = parser.add_subparsers(title="telephonies", metavar="TELEPHONY")
+    actions = parser.add_subparsers(title="what to serve", metavar="ACTION")
     for module, function in _ACTIONS:
         getattr(importlib.import_module(module), function)(actions)
     parser.set_defaults(handler=lambda _args: _usage(parser))

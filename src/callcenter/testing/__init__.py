@@ -30,6 +30,8 @@ from ._ivr import random_flows as random_flows
 from ._ivr import run_script as run_script
 from ._metrics import agent_state_intervals as agent_state_intervals
 from ._metrics import contact_records as contact_records
+from ._redis_server import RedisServer as RedisServer
+from ._redis_server import RedisServerError as RedisServerError
 from ._routing import RoutingEventChecker as RoutingEventChecker
 from ._routing import agent_definitions as agent_definitions
 from ._routing import contacts as contacts
@@ -61,6 +63,8 @@ __all__ = [
     "Drivable",
     "Expect",
     "HostReply",
+    "RedisServer",
+    "RedisServerError",
     "RoutingEventChecker",
     "Script",
     "ScriptResult",
