@@ -397,6 +397,38 @@ def test_queue_overflow_to_voicemail_ends_the_call_and_opens_a_ticket() -> None:
     assert records(out)[0].outcome is Outcome.VOICEMAIL
 
 
+def test_a_withheld_caller_overflowing_to_voicemail_ends_without_a_ticket() -> None:
+    """The callback workflow needs the caller's number: the ticket is not opened,
+    and neither the overflow's timer nor any later input is refused for it."""
+    from callcenter.routing import Overflow, OverflowKind, QueueDefinition
+
+    base = definition(
+        ticket_rules=[
+            TicketRule(workflow="callback", ivr_result="voicemail", fields={"reason": "vm"})
+        ]
+    )
+    queues = tuple(
+        QueueDefinition(
+            id=q.id,
+            skill=q.skill,
+            max_wait=60.0,
+            overflow=Overflow(kind=OverflowKind.VOICEMAIL),
+        )
+        if q.id == "complaints"
+        else q
+        for q in base.routing.queues
+    )
+    hotline = Hotline(attrs.evolve(base, routing=attrs.evolve(base.routing, queues=queues)))
+    arrive(hotline, "c1", NOON, caller="")
+    press(hotline, "c1", "3", NOON + 1)
+    out = hotline.advance(NOON + 100)
+    assert EndCall(call_id="c1", reason="voicemail") in out
+    assert not [o for o in out if isinstance(o, TicketUpdate)]
+    assert records(out)[0].outcome is Outcome.VOICEMAIL
+    arrive(hotline, "c2", NOON + 101)  # the hotline goes on
+    assert hotline.call_phase("c2") is CallPhase.IVR
+
+
 def test_voicemail_in_the_ivr_opens_a_ticket_by_rule() -> None:
     rule = TicketRule(workflow="callback", ivr_result="voicemail", fields={"reason": "message"})
     hotline = Hotline(definition(ticket_rules=[rule]))

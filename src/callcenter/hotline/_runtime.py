@@ -1546,6 +1546,13 @@ class Hotline:
             try:
                 ticket = desk.open(rule.workflow, actor=actor, now=t, fields=fields)
             except CallCenterError as error:
+                if actor == "ivr":
+                    # Opened by the hotline itself (an IVR result, an overflow), often
+                    # from a timer: a ticket its workflow refuses (a callback for a
+                    # withheld number) is not opened, and the call goes on. Raising
+                    # here would refuse a caller's hang-up, or a timer that every
+                    # later input fires again.
+                    continue
                 if opened or not first:
                     raise
                 raise _RefusedError(error) from error
