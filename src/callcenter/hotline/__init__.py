@@ -47,7 +47,7 @@ from ._document import check_hotline as check_hotline
 from ._document import hotline_from_dict as hotline_from_dict
 from ._document import hotline_to_dict as hotline_to_dict
 from ._document import load_hotline as load_hotline
-from ._runtime import CallPhase as CallPhase
+from ._rules import CallPhase as CallPhase
 from ._runtime import CallView as CallView
 from ._runtime import Hotline as Hotline
 from ._seam import contact_from_enqueue as contact_from_enqueue

@@ -53,7 +53,6 @@ How a call goes (the behaviours a host can rely on):
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeAlias
@@ -149,6 +148,7 @@ from ._contract import (
 )
 from ._definition import HotlineDefinition, KnownCaller, Line, TicketRule
 from ._document import check_hotline
+from ._rules import AGENT_STATES_REFUSING, CALL_PHASE_NEEDED, PHASE_WITH_AGENT, CallPhase
 from ._seam import contact_from_enqueue
 from ._serial import input_to_dict, read_state
 from ._snapshot import restore_state, save_state
@@ -166,6 +166,16 @@ _new_end_call = trusted(EndCall)
 _new_contact_finished = trusted(ContactFinished)
 
 _INF = math.inf
+
+_AgentCallInput = (
+    CallOnHold
+    | TransferRequested
+    | AgentLegRinging
+    | AgentLegAnswered
+    | AgentLegDeclined
+    | AgentLegFailed
+    | AgentLegEnded
+)
 
 MAX_TEXT = 256
 """The longest id, number, name or reason an input may carry."""
@@ -198,21 +208,6 @@ _IVR_INPUTS = frozenset(
         CallerHungUp,
     }
 )
-
-
-class CallPhase(enum.Enum):
-    """Where a call is in the hotline (:meth:`Hotline.call_phase`)."""
-
-    IVR = "ivr"
-    """An IVR session runs the call."""
-    QUEUED = "queued"
-    """The call waits in an ACD queue."""
-    RINGING = "ringing"
-    """An agent's phone rings for the call."""
-    CONNECTED = "connected"
-    """The caller talks to an agent."""
-    FINISHED = "finished"
-    """The call has ended, or the hotline never saw it."""
 
 
 @attrs.frozen(kw_only=True)
@@ -1098,11 +1093,10 @@ class Hotline:
             self._routing(events, out)
 
     def _check_on_hold(self, item: CallOnHold) -> None:
-        call = self._connected(item.call_id, item.agent_id, "put the call on hold")
+        self._agents_call(item)
         on: object = item.on
         if not isinstance(on, bool):
             raise InvalidArgumentError(name="on", expected="True or False", got=on)
-        del call
 
     def _do_on_hold(self, item: CallOnHold, t: float, out: list[HotlineOutput]) -> None:
         call = self._calls[item.call_id]
@@ -1118,34 +1112,23 @@ class Hotline:
             call.hold_total += t - call.hold_since
             call.hold_since = None
 
-    def _connected(self, call_id: object, agent_id: object, action: str) -> _Call:
-        agent = self._check_agent(agent_id)
-        call = self._live_call(call_id)
-        if call.phase is not _CONNECTED or call.agent != agent:
+    def _agents_call(self, item: _AgentCallInput) -> _Call:
+        """The input's call, in the phase :data:`CALL_PHASE_NEEDED` asks, with its agent."""
+        agent = self._check_agent(item.agent_id)
+        call = self._live_call(item.call_id)
+        phase, action = CALL_PHASE_NEEDED[item.__class__]
+        if call.phase is not phase or call.agent != agent:
             raise IllegalTransitionError(
                 entity=f"call {call.id!r}",
                 state=call.phase.value + ("" if call.agent is None else f" (agent {call.agent!r})"),
                 action=f"{action} for agent {agent!r}",
                 allowed=(),
-                reason=f"the call is not connected to agent {agent!r}",
-            )
-        return call
-
-    def _ringing(self, call_id: object, agent_id: object, action: str) -> _Call:
-        agent = self._check_agent(agent_id)
-        call = self._live_call(call_id)
-        if call.phase is not _RINGING or call.agent != agent:
-            raise IllegalTransitionError(
-                entity=f"call {call.id!r}",
-                state=call.phase.value + ("" if call.agent is None else f" (agent {call.agent!r})"),
-                action=f"{action} for agent {agent!r}",
-                allowed=(),
-                reason=f"the call does not ring at agent {agent!r}",
+                reason=PHASE_WITH_AGENT[phase].format(agent=agent),
             )
         return call
 
     def _check_transfer(self, item: TransferRequested) -> None:
-        call = self._connected(item.call_id, item.agent_id, "transfer the call")
+        call = self._agents_call(item)
         queue = _optional_text("queue", item.queue)
         agent = _optional_text("agent", item.agent)
         number = _optional_text("number", item.number)
@@ -1197,10 +1180,10 @@ class Hotline:
         self._routing(events, out)
 
     def _check_leg(self, item: AgentLegRinging | AgentLegAnswered) -> None:
-        self._ringing(item.call_id, item.agent_id, f"handle {type(item).__name__}")
+        self._agents_call(item)
 
     def _check_leg_reason(self, item: AgentLegDeclined | AgentLegFailed) -> None:
-        self._ringing(item.call_id, item.agent_id, f"handle {type(item).__name__}")
+        self._agents_call(item)
         _text("reason", item.reason)
 
     def _do_leg_ringing(self, item: AgentLegRinging, t: float, out: list[HotlineOutput]) -> None:
@@ -1223,7 +1206,7 @@ class Hotline:
         self._routing(events, out)
 
     def _check_leg_ended(self, item: AgentLegEnded) -> None:
-        self._connected(item.call_id, item.agent_id, "end the call")
+        self._agents_call(item)
         _optional_text("outcome", item.outcome)
         _fields("fields", item.fields)
 
@@ -1258,29 +1241,18 @@ class Hotline:
                 allowed=("AgentLoggedIn",),
             )
 
-    def _check_logout(self, item: AgentLoggedOut) -> None:
+    def _check_agent_state(self, item: AgentLoggedOut | WrapUpDone) -> None:
+        """Logged in, and not in a state :data:`AGENT_STATES_REFUSING` lists for it."""
         self._check_logged_in(item)
         state = self._engine.agent_state(item.agent_id)
-        if state is AgentState.BUSY or state is AgentState.RESERVED:
+        refusal = AGENT_STATES_REFUSING[item.__class__]
+        if state in refusal.states:
             raise IllegalTransitionError(
                 entity=f"agent {item.agent_id!r}",
                 state=state.value,
-                action="log out",
-                allowed=("AgentNotReady", "AgentLegEnded"),
-                reason="a call rings at the agent or is being handled",
-            )
-
-    def _check_wrap_up_done(self, item: WrapUpDone) -> None:
-        self._check_logged_in(item)
-        state = self._engine.agent_state(item.agent_id)
-        if state is AgentState.AVAILABLE or state is AgentState.NOT_READY:
-            # (an agent with wrap-up running shows it unless a call rings or is held)
-            raise IllegalTransitionError(
-                entity=f"agent {item.agent_id!r}",
-                state=state.value,
-                action="end wrap-up",
-                allowed=("AgentNotReady", "AgentLoggedOut"),
-                reason="no wrap-up is running",
+                action=refusal.action,
+                allowed=refusal.allowed,
+                reason=refusal.reason,
             )
 
     def _check_not_ready(self, item: AgentNotReady) -> None:
@@ -1714,6 +1686,6 @@ _HANDLERS: dict[type, tuple[_Check, _Do | None]] = {
     AgentLoggedIn: (Hotline._check_login, Hotline._do_login),
     AgentReady: (Hotline._check_logged_in, Hotline._do_ready),
     AgentNotReady: (Hotline._check_not_ready, Hotline._do_not_ready),
-    AgentLoggedOut: (Hotline._check_logout, Hotline._do_logout),
-    WrapUpDone: (Hotline._check_wrap_up_done, Hotline._do_wrap_up_done),
+    AgentLoggedOut: (Hotline._check_agent_state, Hotline._do_logout),
+    WrapUpDone: (Hotline._check_agent_state, Hotline._do_wrap_up_done),
 }

@@ -70,7 +70,8 @@ from ._contract import (
 )
 from ._definition import HotlineDefinition
 from ._document import load_hotline
-from ._runtime import CallPhase, Hotline
+from ._rules import CallPhase
+from ._runtime import Hotline
 
 __all__ = ["TrySession", "add_try", "describe_output"]
 
