@@ -15,10 +15,14 @@ Student-t confidence intervals.
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import math
 import platform
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -121,6 +125,37 @@ def replicate(
         for name, value in run.kpis().items():
             values.setdefault(name, []).append(value)
     return values
+
+
+def compare(
+    result: dict[str, Any], runners: Mapping[str, Runner], peer: str, args: argparse.Namespace
+) -> dict[str, dict[str, Any]]:
+    """Time the library against ``peer``, then replicate both; return the KPI table.
+
+    The speeds, the peer's version and the ratios go into ``result``. A peer that is
+    not installed is left out (said on standard error), and the library runs alone.
+    """
+    sides_run = dict(runners)
+    if importlib.util.find_spec(peer) is None:
+        del sides_run[peer]
+        print(f"{peer} is not installed; skipped (pip install -e '.[bench]')", file=sys.stderr)
+    print("timing " + ", ".join(sides_run) + "...", file=sys.stderr)
+    speeds = time_alternating(sides_run, args.customers, args.seed, args.repeats)
+    for name, figures in speeds.items():
+        for key, value in figures.items():
+            result[f"{name}_{key}"] = value
+    if peer in speeds:
+        result[f"{peer}_version"] = importlib.import_module(peer).__version__
+        for key in ("customers_per_cpu_second", "customers_per_second"):
+            ratio = speeds["callcenter"][key] / speeds[peer][key]
+            result[f"ratio_{key}_vs_{peer}"] = round(ratio, 3)
+    print("replications...", file=sys.stderr)
+    size = replication_size(args)
+    sides = {
+        name: replicate(runner, size, args.seed, args.replications, variant)
+        for variant, (name, runner) in enumerate(sides_run.items())
+    }
+    return kpi_table(sides)
 
 
 def interval(values: Sequence[float]) -> dict[str, float]:

@@ -24,7 +24,6 @@ side, printed side by side with 95% intervals, next to the exact Erlang A values
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import json
 import math
 import sys
@@ -33,13 +32,10 @@ from typing import Any
 from _compare import (
     Run,
     Runner,
+    compare,
     header,
-    kpi_table,
     parse_args,
     print_summary,
-    replicate,
-    replication_size,
-    time_alternating,
 )
 
 from callcenter.metrics import KpiOptions, compute_kpis, evaluate
@@ -173,29 +169,7 @@ def main() -> int:
         agents=AGENTS,
         answer_time_seconds=ANSWER_TIME,
     )
-    runners = dict(RUNNERS)
-    if importlib.util.find_spec("ciw") is None:
-        del runners["ciw"]
-        print("ciw is not installed; skipped (pip install -e '.[bench]')", file=sys.stderr)
-    print("timing " + ", ".join(runners) + "...", file=sys.stderr)
-    speeds = time_alternating(runners, args.customers, args.seed, args.repeats)
-    for name, figures in speeds.items():
-        for key, value in figures.items():
-            result[f"{name}_{key}"] = value
-    if "ciw" in speeds:
-        import ciw
-
-        result["ciw_version"] = ciw.__version__
-        for key in ("customers_per_cpu_second", "customers_per_second"):
-            ratio = speeds["callcenter"][key] / speeds["ciw"][key]
-            result[f"ratio_{key}_vs_ciw"] = round(ratio, 3)
-    print("replications...", file=sys.stderr)
-    size = replication_size(args)
-    sides = {
-        name: replicate(runner, size, args.seed, args.replications, variant)
-        for variant, (name, runner) in enumerate(runners.items())
-    }
-    table: dict[str, Any] = kpi_table(sides)
+    table: dict[str, Any] = compare(result, RUNNERS, "ciw", args)
     for name, value in theory().items():
         table[name]["erlang_a"] = value
     result["kpis"] = table

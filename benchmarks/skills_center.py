@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime
 import heapq
-import importlib.util
 import json
 import math
 import random
@@ -41,13 +40,10 @@ from typing import Any
 from _compare import (
     Run,
     Runner,
+    compare,
     header,
-    kpi_table,
     parse_args,
     print_summary,
-    replicate,
-    replication_size,
-    time_alternating,
 )
 
 from callcenter.metrics import KpiOptions, compute_kpis
@@ -311,29 +307,7 @@ def main() -> int:
         vip_share=VIP_SHARE,
         answer_time_seconds=ANSWER_TIME,
     )
-    runners = dict(RUNNERS)
-    if importlib.util.find_spec("simpy") is None:
-        del runners["simpy"]
-        print("simpy is not installed; skipped (pip install -e '.[bench]')", file=sys.stderr)
-    print("timing " + ", ".join(runners) + "...", file=sys.stderr)
-    speeds = time_alternating(runners, args.customers, args.seed, args.repeats)
-    for name, figures in speeds.items():
-        for key, value in figures.items():
-            result[f"{name}_{key}"] = value
-    if "simpy" in speeds:
-        import simpy
-
-        result["simpy_version"] = simpy.__version__
-        for key in ("customers_per_cpu_second", "customers_per_second"):
-            ratio = speeds["callcenter"][key] / speeds["simpy"][key]
-            result[f"ratio_{key}_vs_simpy"] = round(ratio, 3)
-    print("replications...", file=sys.stderr)
-    size = replication_size(args)
-    sides = {
-        name: replicate(runner, size, args.seed, args.replications, variant)
-        for variant, (name, runner) in enumerate(runners.items())
-    }
-    result["kpis"] = kpi_table(sides)
+    result["kpis"] = compare(result, RUNNERS, "simpy", args)
     if args.json:
         print(json.dumps(result))
     else:
