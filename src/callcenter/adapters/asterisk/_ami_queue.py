@@ -243,20 +243,7 @@ class AmiQueueFeed:
             return []
         events = self._decline(uid, caller, at)
         caller.offered_to, caller.offered_at = agent_id, at
-        events.append(
-            rt.ContactOffered(
-                at=at,
-                contact_id=uid,
-                queue=caller.queue,
-                agent_id=agent_id,
-                channel=_VOICE,
-                arrived_at=caller.arrived_at,
-                queued_at=caller.arrived_at,
-                ring_deadline=at + self.ring_timeout,
-                mobile_number=None,
-                context={},
-            )
-        )
+        events += self._offer(uid, caller, agent_id, at)
         agent = self._agents.get(agent_id)
         if agent is not None:
             agent.ringing += 1
@@ -323,7 +310,7 @@ class AmiQueueFeed:
         if caller.offered_to != agent_id:
             events += self._decline(uid, caller, at)
             caller.offered_to, caller.offered_at = agent_id, at
-            events += self._called_silently(uid, caller, agent_id, at)
+            events += self._offer(uid, caller, agent_id, at)
         offered_at = caller.offered_at if caller.offered_at is not None else at
         caller.answered_at = at
         caller.leaving = False
@@ -346,11 +333,12 @@ class AmiQueueFeed:
             events += self._restate(agent_id, agent, at)
         return events
 
-    def _called_silently(
-        self, uid: str, caller: _Caller, agent_id: str, at: float
-    ) -> list[rt.RoutingEvent]:
-        # An AgentConnect without its AgentCalled (the feed started mid-ring): offer
-        # first, so that the monitor sees the same steps as ever.
+    def _offer(self, uid: str, caller: _Caller, agent_id: str, at: float) -> list[rt.RoutingEvent]:
+        """The offer of ``caller`` to ``agent_id``.
+
+        Made at an AgentCalled, or just before an AgentConnect that had none (the feed
+        started mid-ring), so that the monitor sees the same steps as ever.
+        """
         return [
             rt.ContactOffered(
                 at=at,
