@@ -1217,7 +1217,7 @@ class Hotline:
             rules = self._agent_rules.get(item.outcome)
             if rules:
                 opened = self._open_tickets(
-                    call, rules, call.queue, item.agent_id, t, item.fields, out, first=True
+                    call, rules, call.queue, item.agent_id, t, item.fields, out, by_agent=True
                 )
         try:
             events = self._engine.complete(call.id, t)
@@ -1502,12 +1502,17 @@ class Hotline:
         extra: Mapping[str, str],
         out: list[HotlineOutput],
         *,
-        first: bool = False,
+        by_agent: bool = False,
     ) -> int:
         """Open the tickets of the rules that match ``queue``; return how many.
 
-        ``first``: this is the input's first change, so a refusal of the first
-        ticket has changed nothing yet.
+        ``by_agent``: the agent's outcome opens them, as the input's first change. A
+        ticket its workflow refuses then refuses the input (changing nothing if it is
+        the first, undone from the log otherwise), so that the agent's application
+        can send the fields. Tickets the hotline opens by itself (an IVR result, an
+        overflow, often from a timer) are skipped when refused (a callback for a
+        withheld number): the call goes on, since refusing would refuse a caller's
+        hang-up, or a timer that every later input fires again.
         """
         desk = self._desk
         opened = 0
@@ -1518,14 +1523,9 @@ class Hotline:
             try:
                 ticket = desk.open(rule.workflow, actor=actor, now=t, fields=fields)
             except CallCenterError as error:
-                if actor == "ivr":
-                    # Opened by the hotline itself (an IVR result, an overflow), often
-                    # from a timer: a ticket its workflow refuses (a callback for a
-                    # withheld number) is not opened, and the call goes on. Raising
-                    # here would refuse a caller's hang-up, or a timer that every
-                    # later input fires again.
+                if not by_agent:
                     continue
-                if opened or not first:
+                if opened:
                     raise
                 raise _RefusedError(error) from error
             self._ticket_calls[ticket.id] = call.id
