@@ -96,8 +96,10 @@ from ..metrics import (
     LiveMonitor,
     MonitorSnapshot,
     Outcome,
-    RecordBuilder,
 )
+from ..metrics import _notes as _n
+from ..metrics._builder_rules import Phase as _NotesPhase
+from ..metrics._notes import CONTACT_NOTES, ContactNotes, record_of
 from ..routing import (
     AgentState,
     AgentStateChanged,
@@ -113,7 +115,6 @@ from ..routing import (
     ContactRefused,
     ContactTransferred,
     DeclineReason,
-    OverflowKind,
     RoutingEngine,
 )
 from ..tickets import TicketClosed, TicketDesk
@@ -257,6 +258,7 @@ class _Call:
         "line",
         "phase",
         "queue",
+        "rec",
         "session",
         "status",
     )
@@ -289,6 +291,9 @@ class _Call:
         self.context: Mapping[str, str] = {}
         self.hold_since: float | None = None
         self.hold_total = 0.0
+        # The facts of its contact record, which every event of its engines adds to
+        # (see ``callcenter.metrics._notes``).
+        self.rec = ContactNotes(call_id, at, _NOTES_IVR)
 
 
 class _RefusedError(Exception):
@@ -306,6 +311,12 @@ _QUEUED = CallPhase.QUEUED
 _RINGING = CallPhase.RINGING
 _CONNECTED = CallPhase.CONNECTED
 _FINISHED = CallPhase.FINISHED
+_NOTES_IVR = _NotesPhase.IVR
+_NOTES_HANDOFF = _NotesPhase.HANDOFF
+_LOGGED_OUT = AgentState.LOGGED_OUT
+_NOT_READY = AgentState.NOT_READY
+_WRAP_UP = AgentState.WRAP_UP
+_ANSWERED = Outcome.ANSWERED
 
 
 def _text(name: str, value: object, *, empty: bool = True) -> str:
@@ -524,7 +535,16 @@ class Hotline:
         routing = definition.routing
         self._agent_queues = {a.id: tuple(m.queue for m in a.queues) for a in routing.agents}
         self._mobile = {a.id: a.mobile_number for a in routing.agents}
-        self._builder = RecordBuilder(agent_queues=self._agent_queues)
+        # The agents' states as their intervals need them: (state, since, reason),
+        # and the answered calls whose record waits for the end of a wrap-up.
+        self._agents: dict[str, tuple[AgentState, float, str | None]] = {}
+        self._wrapping: dict[str, list[_Call]] = {}
+        # Agents who completed a call in the batch of events being handled, and the
+        # time after which calls left waiting for a wrap-up that never came (an
+        # agent still talking on another call) are finished, or None.
+        self._completed: list[str] = []
+        self._stale: float | None = None
+        self._mark = 0  # the intervals kept before the input being handled
         self._monitor: LiveMonitor | None = None
         if wallboard:
             self._monitor = LiveMonitor(
@@ -683,6 +703,7 @@ class Hotline:
         """
         t = self._clock.check(now)
         out: list[HotlineOutput] = []
+        self._mark = len(self._intervals)
         try:
             self._fire(t, out)
         except BaseException:
@@ -705,10 +726,10 @@ class Hotline:
         """
         t = self._clock.check(now)
         out: list[HotlineOutput] = []
+        self._mark = len(self._intervals)
         try:
             self._fire(t, out)
-            for record in self._builder.close(t):
-                self._finished(record, out)
+            self._close_agents(t, out)
         except BaseException:
             self._recover()
             raise
@@ -759,7 +780,7 @@ class Hotline:
 
         ``O(1)``.
         """
-        return self._builder.open_contacts
+        return len(self._calls)
 
     def _accept(self, t: float, item: HotlineInput | str | None) -> None:
         """Commit a call that succeeded at ``t``: the clock, the log, the intervals."""
@@ -774,9 +795,6 @@ class Hotline:
                 log[-1] = (t, None)
             else:
                 log.append((t, item))
-        intervals = self._builder.take_intervals()
-        if intervals and self._keep_intervals:
-            self._intervals.extend(intervals)
 
     def handle(self, input: HotlineInput, now: float) -> list[HotlineOutput]:
         """Fire the timers due by ``now``, then handle ``input``; return every output.
@@ -815,6 +833,7 @@ class Hotline:
             ) from None
         check(self, input)
         out: list[HotlineOutput] = []
+        self._mark = len(self._intervals)
         fired = False
         try:
             if self._due(t):
@@ -905,6 +924,7 @@ class Hotline:
 
     def _recover(self) -> None:
         """Put the hotline back as it was before the failed call, from the input log."""
+        del self._intervals[self._mark :]  # those of the failed call
         if not self._keep_log:
             self._refresh_deadline()  # the engines stay as they were left
             return
@@ -1009,6 +1029,7 @@ class Hotline:
                 language,
                 t,
             )
+            call.rec.phase = _NOTES_HANDOFF  # straight to the ACD
             self._calls[item.call_id] = call
             out.append(_new_answer_call(call_id=item.call_id))
             self._enqueue(call, None, t, out)
@@ -1303,9 +1324,18 @@ class Hotline:
         session = call.session
         assert session is not None
         events = session.take_events()
-        records = self._builder.feed_all(events) if events else ()
-        if events and self._monitor is not None:
-            self._monitor.feed_all(events)
+        records: list[ContactRecord] = []
+        if events:
+            if self._stale is not None and events[0].at > self._stale:
+                self._finish_stale(records)
+            notes = CONTACT_NOTES
+            rec = call.rec
+            for e in events:
+                outcome = notes[e.__class__](rec, e)
+                if outcome is not None:
+                    records.append(record_of(rec, outcome, None))
+            if self._monitor is not None:
+                self._monitor.feed_all(events)
         enqueue: Enqueue | None = None
         cid = call.id
         for command in commands:
@@ -1356,32 +1386,86 @@ class Hotline:
     # ------------------------------------------------------------------ the ACD
 
     def _routing(self, events: list[_AcdEvent], out: list[HotlineOutput]) -> None:
-        """Turn the ACD's events into outputs (dispatch on the event's type), then records."""
-        records = self._builder.feed_all(events)
+        """Turn the ACD's events into outputs and notes (one dispatch per event), then records.
+
+        Each event goes to this hotline's handler, which changes the call's phase,
+        adds the outputs and applies the event to the call's notes (the record's
+        facts) or, for an agent, closes the agent's state interval and finishes the
+        calls whose wrap-up it ends. The records come last, in the order they
+        finished.
+        """
         if self._monitor is not None:
             self._monitor.feed_all(events)
+        records: list[ContactRecord] = []
+        if self._stale is not None and events and events[0].at > self._stale:
+            self._finish_stale(records)
         handlers = _ON_ROUTING
         for e in events:
-            handlers[e.__class__](self, e, out)
+            handlers[e.__class__](self, e, out, records)
+        if self._completed:
+            self._note_stale(events[-1].at)
         for record in records:
             self._finished(record, out)
 
-    def _on_agent_changed(self, e: AgentStateChanged, out: list[HotlineOutput]) -> None:
-        if e.old is AgentState.LOGGED_OUT or e.new is AgentState.LOGGED_OUT:
-            step = 1 if e.old is AgentState.LOGGED_OUT else -1
+    def _note_stale(self, at: float) -> None:
+        """After a batch: calls completed in it whose agent is in no wrap-up, to finish later."""
+        book = self._agents
+        for agent in self._completed:
+            state = book.get(agent)
+            if agent in self._wrapping and (state is None or state[0] is not _WRAP_UP):
+                self._stale = at
+        self._completed.clear()
+
+    def _finish_stale(self, records: list[ContactRecord]) -> None:
+        """Once time moves on, finish the calls waiting for a wrap-up their agent is not in."""
+        book = self._agents
+        for agent in list(self._wrapping):
+            state = book.get(agent)
+            if state is None or state[0] is not _WRAP_UP:
+                calls = self._wrapping.pop(agent)
+                records.extend(record_of(call.rec, _ANSWERED, None) for call in calls)
+        self._stale = None
+
+    def _on_agent_changed(
+        self, e: AgentStateChanged, out: list[HotlineOutput], records: list[ContactRecord]
+    ) -> None:
+        agent = e.agent_id
+        old = e.old
+        book = self._agents
+        if self._keep_intervals:
+            known = book.get(agent)
+            interval = _n.interval_of(
+                e, None if known is None else known[2], self._agent_queues[agent]
+            )
+            if interval is not None:
+                self._intervals.append(interval)
+        book[agent] = (e.new, e.at, e.reason)
+        if self._wrapping and _n.ends_wrap_up(e):
+            wrapped = self._wrapping.pop(agent, None)
+            if wrapped is not None:
+                end = _n.wrap_end(e)
+                records.extend(record_of(call.rec, _ANSWERED, end) for call in wrapped)
+        if old is _LOGGED_OUT or e.new is _LOGGED_OUT:
+            step = 1 if old is _LOGGED_OUT else -1
             staffed = self._staffed
-            for q in self._agent_queues[e.agent_id]:
+            for q in self._agent_queues[agent]:
                 staffed[q] += step
 
-    def _on_queued(self, e: ContactQueued, out: list[HotlineOutput]) -> None:
+    def _on_queued(
+        self, e: ContactQueued, out: list[HotlineOutput], records: list[ContactRecord]
+    ) -> None:
         call = self._calls[e.contact_id]
+        _n.queued(call.rec, e)
         call.phase = _QUEUED
         call.queue = e.queue
         call.agent = None
         self._announce(call, e.at, out)
 
-    def _on_offered(self, e: ContactOffered, out: list[HotlineOutput]) -> None:
+    def _on_offered(
+        self, e: ContactOffered, out: list[HotlineOutput], records: list[ContactRecord]
+    ) -> None:
         call = self._calls[e.contact_id]
+        _n.offered(call.rec, e)
         call.phase = _RINGING
         call.queue = e.queue
         call.agent = agent = e.agent_id
@@ -1396,8 +1480,11 @@ class Hotline:
             )
         )
 
-    def _on_declined(self, e: ContactOfferDeclined, out: list[HotlineOutput]) -> None:
+    def _on_declined(
+        self, e: ContactOfferDeclined, out: list[HotlineOutput], records: list[ContactRecord]
+    ) -> None:
         call = self._calls[e.contact_id]
+        _n.declined(call.rec, e)
         call.phase = _QUEUED
         call.agent = None
         if e.reason is DeclineReason.RING_TIMEOUT:
@@ -1405,25 +1492,45 @@ class Hotline:
         if self._announce_every:
             self._hold_timers.schedule(call.id, e.at + self._announce_every)
 
-    def _on_answered(self, e: ContactAnswered, out: list[HotlineOutput]) -> None:
-        self._calls[e.contact_id].phase = _CONNECTED
+    def _on_answered(
+        self, e: ContactAnswered, out: list[HotlineOutput], records: list[ContactRecord]
+    ) -> None:
+        call = self._calls[e.contact_id]
+        _n.answered(call.rec, e)
+        call.phase = _CONNECTED
         out.append(_new_connect_agent(call_id=e.contact_id, agent_id=e.agent_id))
 
-    def _on_completed(self, e: ContactCompleted, out: list[HotlineOutput]) -> None:
-        self._calls[e.contact_id].phase = _FINISHED
+    def _on_completed(
+        self, e: ContactCompleted, out: list[HotlineOutput], records: list[ContactRecord]
+    ) -> None:
+        call = self._calls[e.contact_id]
+        _n.completed(call.rec, e)
+        call.phase = _FINISHED
+        # The record waits for the end of the agent's wrap-up: the agent's next
+        # change of state (in this batch when there is no wrap-up).
+        self._wrapping.setdefault(e.agent_id, []).append(call)
+        self._completed.append(e.agent_id)
         talk = self._talk[e.queue]
         talk[0] += e.at - e.answered_at
         talk[1] += 1.0
 
-    def _on_abandoned(self, e: ContactAbandoned, out: list[HotlineOutput]) -> None:
-        self._gone(self._calls[e.contact_id])
+    def _on_abandoned(
+        self, e: ContactAbandoned, out: list[HotlineOutput], records: list[ContactRecord]
+    ) -> None:
+        call = self._calls[e.contact_id]
+        records.append(record_of(call.rec, _n.abandoned(call.rec, e), None))
+        self._gone(call)
         if e.agent_id is not None:
             out.append(_new_stop_ringing(call_id=e.contact_id, agent_id=e.agent_id))
 
-    def _on_overflowed(self, e: ContactOverflowed, out: list[HotlineOutput]) -> None:
-        if e.kind is OverflowKind.QUEUE:
-            return  # it waits in the other queue (a ContactQueued follows)
+    def _on_overflowed(
+        self, e: ContactOverflowed, out: list[HotlineOutput], records: list[ContactRecord]
+    ) -> None:
         call = self._calls[e.contact_id]
+        outcome = _n.overflowed(call.rec, e)
+        if outcome is None:
+            return  # it waits in the other queue (a ContactQueued follows)
+        records.append(record_of(call.rec, outcome, None))
         self._gone(call)
         reason = e.kind.value
         out.append(_new_end_call(call_id=call.id, reason=reason))
@@ -1431,12 +1538,44 @@ class Hotline:
         if rules:
             self._open_tickets(call, rules, e.queue, "ivr", e.at, {}, out)
 
-    def _on_sent_away(self, e: ContactRefused | ContactLeft, out: list[HotlineOutput]) -> None:
-        self._gone(self._calls[e.contact_id])
+    def _on_sent_away(
+        self,
+        e: ContactRefused | ContactLeft,
+        out: list[HotlineOutput],
+        records: list[ContactRecord],
+    ) -> None:
+        call = self._calls[e.contact_id]
+        outcome = CONTACT_NOTES[e.__class__](call.rec, e)
+        assert outcome is not None  # both finish the contact
+        records.append(record_of(call.rec, outcome, None))
+        self._gone(call)
         out.append(_new_end_call(call_id=e.contact_id, reason=e.reason.value))
 
-    def _on_nothing(self, e: _AcdEvent, out: list[HotlineOutput]) -> None:
+    def _on_moved(
+        self,
+        e: ContactTransferred | ContactEscalated,
+        out: list[HotlineOutput],
+        records: list[ContactRecord],
+    ) -> None:
         """Transfers and escalations: a ContactQueued or an offer follows when it matters."""
+        CONTACT_NOTES[e.__class__](self._calls[e.contact_id].rec, e)
+
+    def _close_agents(self, t: float, out: list[HotlineOutput]) -> None:
+        """End the run at ``t``: the records of calls in wrap-up, the agents' intervals."""
+        for agent, calls in self._wrapping.items():
+            known = self._agents.get(agent)
+            in_wrap = known is not None and known[0] is _WRAP_UP
+            for call in calls:
+                self._finished(record_of(call.rec, _ANSWERED, t if in_wrap else None), out)
+        self._wrapping.clear()
+        self._stale = None
+        book = self._agents
+        for agent, (state, since, reason) in book.items():
+            if self._keep_intervals:
+                interval = _n.interval(agent, state, since, t, reason, self._agent_queues[agent])
+                if interval is not None:
+                    self._intervals.append(interval)
+            book[agent] = (state, t, reason)
 
     def _gone(self, call: _Call) -> None:
         call.phase = _FINISHED
@@ -1658,7 +1797,9 @@ def _logged(at: float, item: HotlineInput | str | None) -> dict[str, Any]:
 _Check = Callable[[Hotline, Any], None]
 _Do = Callable[[Hotline, Any, float, list[HotlineOutput]], None]
 
-_ON_ROUTING: dict[type, Callable[[Hotline, Any, list[HotlineOutput]], None]] = {
+_ON_ROUTING: dict[
+    type, Callable[[Hotline, Any, list[HotlineOutput], list[ContactRecord]], None]
+] = {
     AgentStateChanged: Hotline._on_agent_changed,
     ContactQueued: Hotline._on_queued,
     ContactOffered: Hotline._on_offered,
@@ -1669,8 +1810,8 @@ _ON_ROUTING: dict[type, Callable[[Hotline, Any, list[HotlineOutput]], None]] = {
     ContactOverflowed: Hotline._on_overflowed,
     ContactRefused: Hotline._on_sent_away,
     ContactLeft: Hotline._on_sent_away,
-    ContactTransferred: Hotline._on_nothing,
-    ContactEscalated: Hotline._on_nothing,
+    ContactTransferred: Hotline._on_moved,
+    ContactEscalated: Hotline._on_moved,
 }
 
 _HANDLERS: dict[type, tuple[_Check, _Do | None]] = {

@@ -42,28 +42,17 @@ from .. import ivr as _ivr
 from .. import routing as _rt
 from .._clock import Clock, as_instant
 from ..errors import DuplicateIdError, IllegalTransitionError, InvalidArgumentError
+from . import _notes as _n
 from ._builder_rules import RULES, Phase, Rule, allowed_in, rule_of
+from ._notes import ContactNotes as _Contact
+from ._notes import record_of
 from ._records import AgentStateInterval, ContactRecord, Outcome
-from ._trusted import trusted_interval, trusted_record
+from ._trusted import trusted_interval
 
 __all__ = ["BuilderEvent", "RecordBuilder"]
 
 BuilderEvent = _rt.RoutingEvent | _ivr.SessionEvent
 """Anything :meth:`RecordBuilder.feed` takes: an ACD event or an IVR session report."""
-
-_IVR_END = {
-    _ivr.SessionResult.COMPLETED: Outcome.FINISHED_IN_IVR,
-    _ivr.SessionResult.VOICEMAIL: Outcome.VOICEMAIL,
-    _ivr.SessionResult.CALLBACK: Outcome.CALLBACK,
-    _ivr.SessionResult.ABANDONED: Outcome.ABANDONED_IN_IVR,
-    _ivr.SessionResult.BLOCKED: Outcome.BLOCKED,
-    _ivr.SessionResult.ERROR: Outcome.BLOCKED,
-    _ivr.SessionResult.TRANSFERRED: Outcome.OVERFLOWED,
-}
-
-# The ways out of an hours node that mean "closed": a contact that took one and
-# ended in the IVR is an out-of-hours contact, whatever it did there.
-_CLOSED_WAYS = frozenset({_ivr.NodeOutcome.CLOSED, _ivr.NodeOutcome.HOLIDAY})
 
 # Enum members as module constants: on CPython 3.11 reading one through its class
 # (``Outcome.ANSWERED``) goes through the enum metaclass, several times slower.
@@ -75,85 +64,9 @@ _IVR = Phase.IVR
 _HANDOFF = Phase.HANDOFF
 _WAITING = Phase.WAITING
 _RINGING = Phase.RINGING
-_ACTIVE = Phase.ACTIVE
 _WRAP = Phase.WRAP
-
-
-class _Contact:
-    """The builder's notes on one live contact: its phase and what it did so far."""
-
-    __slots__ = (
-        "agents",
-        "answered_at",
-        "arrived_at",
-        "caller",
-        "channel",
-        "closed",
-        "dialled",
-        "ended_at",
-        "first_offered_at",
-        "id",
-        "ivr_exited_at",
-        "ivr_path",
-        "offered_at",
-        "phase",
-        "queued_at",
-        "queues",
-        "ring_seconds",
-        "segment_start",
-        "talk_seconds",
-        "transfers",
-        "wrap_agent",
-    )
-
-    def __init__(self, contact_id: str, arrived_at: float, phase: Phase) -> None:
-        self.id = contact_id
-        self.arrived_at = arrived_at
-        self.phase = phase
-        self.channel = "voice"
-        self.caller: str | None = None
-        self.closed = False  # the IVR found the center closed (an hours node)
-        self.dialled: str | None = None
-        self.queues: tuple[str, ...] = ()
-        self.agents: tuple[str, ...] = ()
-        self.ivr_path: tuple[str, ...] = ()
-        self.ivr_exited_at: float | None = None
-        self.queued_at: float | None = None
-        self.first_offered_at: float | None = None
-        self.offered_at: float | None = None
-        self.answered_at: float | None = None
-        self.segment_start: float | None = None
-        self.ended_at: float | None = None
-        self.ring_seconds = 0.0
-        self.talk_seconds = 0.0
-        self.transfers = 0
-        self.wrap_agent: str | None = None
-
-    def clone(self) -> _Contact:
-        """A shallow copy (every field is immutable), cheaper than :func:`copy.copy`."""
-        new = _Contact.__new__(_Contact)
-        new.agents = self.agents
-        new.answered_at = self.answered_at
-        new.arrived_at = self.arrived_at
-        new.caller = self.caller
-        new.channel = self.channel
-        new.closed = self.closed
-        new.dialled = self.dialled
-        new.ended_at = self.ended_at
-        new.first_offered_at = self.first_offered_at
-        new.id = self.id
-        new.ivr_exited_at = self.ivr_exited_at
-        new.ivr_path = self.ivr_path
-        new.offered_at = self.offered_at
-        new.phase = self.phase
-        new.queued_at = self.queued_at
-        new.queues = self.queues
-        new.ring_seconds = self.ring_seconds
-        new.segment_start = self.segment_start
-        new.talk_seconds = self.talk_seconds
-        new.transfers = self.transfers
-        new.wrap_agent = self.wrap_agent
-        return new
+_TO_QUEUE = _rt.OverflowKind.QUEUE
+_CLOSED_WAYS = frozenset({_ivr.NodeOutcome.CLOSED, _ivr.NodeOutcome.HOLIDAY})
 
 
 class RecordBuilder:
@@ -377,29 +290,7 @@ class RecordBuilder:
     def _record(self, c: _Contact, outcome: Outcome, wrap_end: float | None) -> ContactRecord:
         # Every time in ``c`` is the finite time of an event fed in order (``feed``
         # refuses the others), so the record is valid by construction.
-        ended = c.ended_at
-        assert ended is not None
-        return trusted_record(
-            c.id,
-            outcome,
-            c.arrived_at,
-            ended,
-            c.channel,
-            c.dialled or self._dialled,
-            c.caller,
-            c.queues,
-            c.agents,
-            c.ivr_exited_at,
-            c.queued_at,
-            c.first_offered_at,
-            c.answered_at if outcome is _ANSWERED else None,
-            wrap_end,
-            c.ring_seconds,
-            c.talk_seconds,
-            0.0 if wrap_end is None else wrap_end - ended,
-            c.transfers,
-            c.ivr_path,
-        )
+        return record_of(c, outcome, wrap_end, self._dialled)
 
     def _live(self, cid: str, changes: Mapping[str, _Contact | None], rule: Rule) -> _Contact:
         """The contact ``cid`` as this batch sees it, in a phase where ``rule`` is legal."""
@@ -429,6 +320,9 @@ class RecordBuilder:
             cls._refuse(c.id, c, rule)
 
     # ------------------------------------------------------------------ IVR
+    # Each handler finds the contact and checks the event's phase (what
+    # ``_builder_rules`` allows), works on a clone where the event may finish the
+    # record, and lets the notes' own function (``_notes``) apply the event.
 
     def _on_node_entered(
         self, e: _ivr.NodeEntered, changes: dict[str, _Contact | None]
@@ -440,7 +334,7 @@ class RecordBuilder:
             c = known.clone()
             if c.phase is not _IVR:
                 self._expect(c, _NODE_ENTERED)
-        c.ivr_path = (*c.ivr_path, e.node)
+        _n.node_entered(c, e)
         changes[c.id] = c
         return ()
 
@@ -450,7 +344,7 @@ class RecordBuilder:
         c = self._live(e.session, changes, _NODE_EXITED)
         if e.outcome in _CLOSED_WAYS and not c.closed:
             c = c.clone()
-            c.closed = True
+            _n.node_exited(c, e)
             changes[c.id] = c
         return ()
 
@@ -463,21 +357,11 @@ class RecordBuilder:
     def _on_session_ended(
         self, e: _ivr.SessionEnded, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.session, changes, _SESSION_ENDED)
-        c = c.clone()
-        c.caller = e.attributes.get("caller") or c.caller
-        c.dialled = e.attributes.get("dialled") or c.dialled
-        if e.result is _ivr.SessionResult.ENQUEUED:
-            c.phase = _HANDOFF
-            c.ivr_exited_at = e.at
+        c = self._live(e.session, changes, _SESSION_ENDED).clone()
+        outcome = _n.session_ended(c, e)
+        if outcome is None:
             changes[c.id] = c
             return ()
-        outcome = _IVR_END.get(e.result, Outcome.FINISHED_IN_IVR)
-        if c.closed and outcome is not Outcome.OVERFLOWED:
-            outcome = Outcome.OUT_OF_HOURS
-        if outcome is Outcome.OVERFLOWED:
-            c.ivr_exited_at = e.at
-        c.ended_at = e.at
         changes[c.id] = None
         return [self._record(c, outcome, None)]
 
@@ -492,13 +376,10 @@ class RecordBuilder:
             arrived = min(e.arrived_at, e.at)
             if arrived.__class__ is not float or arrived - arrived != 0.0:
                 as_instant(arrived, "event.arrived_at")
-            c = _Contact(e.contact_id, arrived, _WAITING)
-        elif known.phase not in rule.legal:
+            return _Contact(e.contact_id, arrived, _HANDOFF)
+        if known.phase not in rule.legal:
             cls._refuse(e.contact_id, known, rule)
-        else:
-            c = known.clone()
-        c.channel = e.channel._value_
-        return c
+        return known.clone()
 
     def _on_queued(
         self, e: _rt.ContactQueued, changes: dict[str, _Contact | None]
@@ -507,14 +388,10 @@ class RecordBuilder:
         known = changes[cid] if cid in changes else self._contacts.get(cid)
         if known is not None and (known.phase is _WAITING or known.phase is _RINGING):
             # Re-queued after an overflow, a transfer or an escalation's move.
-            if not known.queues or known.queues[-1] != e.queue:
-                known.queues = (*known.queues, e.queue)
+            _n.queued(known, e)
             return ()
         c = self._start(e, known, _QUEUED)
-        c.phase = _WAITING
-        c.queues = (*c.queues, e.queue)
-        if c.queued_at is None:
-            c.queued_at = e.at
+        _n.queued(c, e)
         changes[c.id] = c
         return ()
 
@@ -523,78 +400,41 @@ class RecordBuilder:
     ) -> Sequence[ContactRecord]:
         cid = e.contact_id
         c = self._start(e, changes[cid] if cid in changes else self._contacts.get(cid), _REFUSED)
-        c.queues = (*c.queues, e.queue)
-        c.ended_at = e.at
-        outcome = (
-            Outcome.REJECTED_QUEUE_FULL
-            if e.reason is _rt.RefusalReason.QUEUE_FULL
-            else Outcome.BLOCKED
-        )
+        outcome = _n.refused(c, e)
         changes[c.id] = None
         return [self._record(c, outcome, None)]
 
     def _on_offered(
         self, e: _rt.ContactOffered, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, _OFFERED)
-        c.phase = _RINGING
-        c.offered_at = e.at
-        if c.first_offered_at is None:
-            c.first_offered_at = e.at
+        _n.offered(self._live(e.contact_id, changes, _OFFERED), e)
         return ()
-
-    def _end_ring(self, c: _Contact, at: float) -> None:
-        assert c.offered_at is not None
-        c.ring_seconds += at - c.offered_at
-        c.offered_at = None
 
     def _on_declined(
         self, e: _rt.ContactOfferDeclined, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, _DECLINED)
-        self._end_ring(c, e.at)
-        c.phase = _WAITING
+        _n.declined(self._live(e.contact_id, changes, _DECLINED), e)
         return ()
 
     def _on_answered(
         self, e: _rt.ContactAnswered, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, _ANSWERED_RULE)
-        at = e.at
-        offered_at = c.offered_at
-        assert offered_at is not None  # set when it started ringing
-        c.ring_seconds += at - offered_at
-        c.offered_at = None
-        c.phase = _ACTIVE
-        if c.answered_at is None:
-            c.answered_at = at
-        c.segment_start = at
-        c.agents = (*c.agents, e.agent_id)
+        _n.answered(self._live(e.contact_id, changes, _ANSWERED_RULE), e)
         return ()
 
     def _on_completed(
         self, e: _rt.ContactCompleted, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, _COMPLETED)
-        assert c.segment_start is not None
-        c.talk_seconds += e.at - c.segment_start
-        c.segment_start = None
-        c.ended_at = e.at
-        c.phase = _WRAP
-        c.wrap_agent = e.agent_id
+        _n.completed(c, e)
         changes[c.id] = c
         return ()
 
     def _on_abandoned(
         self, e: _rt.ContactAbandoned, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, _ABANDONED)
-        c = c.clone()
-        outcome = Outcome.ABANDONED_IN_QUEUE
-        if c.phase is _RINGING:
-            self._end_ring(c, e.at)
-            outcome = Outcome.ABANDONED_RINGING
-        c.ended_at = e.at
+        c = self._live(e.contact_id, changes, _ABANDONED).clone()
+        outcome = _n.abandoned(c, e)
         changes[c.id] = None
         return [self._record(c, outcome, None)]
 
@@ -602,28 +442,18 @@ class RecordBuilder:
         self, e: _rt.ContactOverflowed, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.contact_id, changes, _OVERFLOWED)
-        if e.kind is _rt.OverflowKind.QUEUE:
-            if e.to_queue is not None and c.queues[-1:] != (e.to_queue,):
-                c.queues = (*c.queues, e.to_queue)
+        if e.kind is not _TO_QUEUE:
+            c = c.clone()
+        outcome = _n.overflowed(c, e)
+        if outcome is None:
             return ()
-        c = c.clone()
-        c.ended_at = e.at
         changes[c.id] = None
-        outcome = Outcome.VOICEMAIL if e.kind is _rt.OverflowKind.VOICEMAIL else Outcome.CALLBACK
         return [self._record(c, outcome, None)]
 
     def _on_transferred(
         self, e: _rt.ContactTransferred, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, _TRANSFERRED)
-        if c.phase is _ACTIVE:
-            assert c.segment_start is not None
-            c.talk_seconds += e.at - c.segment_start
-            c.segment_start = None
-        c.phase = _WAITING
-        c.transfers += 1
-        if c.queues[-1:] != (e.to_queue,):
-            c.queues = (*c.queues, e.to_queue)
+        _n.transferred(self._live(e.contact_id, changes, _TRANSFERRED), e)
         return ()
 
     def _on_escalated(
@@ -635,11 +465,10 @@ class RecordBuilder:
     def _on_left(
         self, e: _rt.ContactLeft, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
-        c = self._live(e.contact_id, changes, _LEFT)
-        c = c.clone()
-        c.ended_at = e.at
+        c = self._live(e.contact_id, changes, _LEFT).clone()
+        outcome = _n.left(c, e)
         changes[c.id] = None
-        return [self._record(c, Outcome.OVERFLOWED, None)]
+        return [self._record(c, outcome, None)]
 
     # ------------------------------------------------------------------ agents
 
@@ -656,27 +485,25 @@ class RecordBuilder:
                 action=f"change from {old.value} to {e.new.value}",
                 allowed=(known[0].value,),
             )
-        interval = None
-        if old is not _LOGGED_OUT and at > e.since:
-            since = e.since
-            if since.__class__ is not float or since - since != 0.0:
-                as_instant(since, "event.since")
-            # ``since`` is finite and before ``at``: a valid interval.
-            interval = trusted_interval(
-                agent_id,
-                old,
-                since,
-                at,
-                known[2] if old is _NOT_READY and known is not None else None,
-                self._agent_queues.get(agent_id, ()),
-            )
+        since = e.since
+        if (
+            old is not _LOGGED_OUT
+            and at > since
+            and (since.__class__ is not float or since - since != 0.0)
+        ):
+            as_instant(since, "event.since")  # raises: not a finite time
+        interval = _n.interval_of(
+            e,
+            known[2] if known is not None else None,
+            self._agent_queues.get(agent_id, ()),
+        )
         new = e.new
         finished: Sequence[ContactRecord] = ()
         wrapping = self._wrapping
-        if new is not _WRAP_UP and (wrapping or changes):
+        if (wrapping or changes) and _n.ends_wrap_up(e):
             # The agent's wrap-up (if any) is over: finish the contacts it was for.
             found = []
-            wrap_end = at if old is _WRAP_UP else None
+            wrap_end = _n.wrap_end(e)
             for c in wrapping.values():
                 if c.wrap_agent == agent_id and c.id not in changes:
                     found.append(self._record(c, _ANSWERED, wrap_end))
