@@ -293,7 +293,9 @@ class _Call:
         self.hold_total = 0.0
         # The facts of its contact record, which every event of its engines adds to
         # (see ``callcenter.metrics._notes``).
-        self.rec = ContactNotes(call_id, at, _NOTES_IVR)
+        rec = self.rec = ContactNotes(call_id, at, _NOTES_IVR)
+        rec.caller = caller or None  # the number it came from, withheld: None
+        rec.dialled = dialled
 
 
 class _RefusedError(Exception):
