@@ -27,6 +27,7 @@ from callcenter.hotline import (
     ContactFinished,
     Hotline,
     HotlineDefinition,
+    HotlineInput,
     Line,
 )
 from callcenter.metrics import AgentStateInterval, ContactRecord, MonitorSnapshot, RecordBuilder
@@ -148,7 +149,7 @@ def test_a_call_ended_while_its_agent_talks_on_another_is_finished_once_time_mov
     spy = spied(hotline)
     t = 1_800_000_000.0
     outputs: list[Any] = []
-    feed = [
+    feed: list[tuple[HotlineInput, float]] = [
         (AgentLoggedIn(agent_id="a"), t),
         (CallArrived(call_id="c1", line="main", caller="13800000001"), t + 1),
         (AgentLegAnswered(call_id="c1", agent_id="a"), t + 2),
