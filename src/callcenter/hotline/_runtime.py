@@ -991,7 +991,9 @@ class Hotline:
                 and not definition.calendars[line.calendar].is_open(t)
             ):
                 line = self._line_ids[line.closed_line]
-            number = _phone_number(caller)
+            # The number, normalised, is only looked up: with no known caller and no
+            # caller lists there is nothing to look it up in.
+            number = _phone_number(caller) if self._known or self._lists is not None else None
             known = None if number is None else self._known.get(number)
             status = CallerStatus.NORMAL if known is None else known.status
             if (
@@ -1436,8 +1438,13 @@ class Hotline:
         book = self._agents
         if self._keep_intervals:
             known = book.get(agent)
-            interval = _n.interval_of(
-                e, None if known is None else known[2], self._agent_queues[agent]
+            interval = _n.interval(
+                agent,
+                old,
+                e.since,
+                e.at,
+                None if known is None else known[2],
+                self._agent_queues[agent],
             )
             if interval is not None:
                 self._intervals.append(interval)
