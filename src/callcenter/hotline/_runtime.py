@@ -1478,7 +1478,8 @@ class Hotline:
         call.phase = _RINGING
         call.queue = e.queue
         call.agent = agent = e.agent_id
-        self._hold_timers.cancel(call.id)
+        if self._announce_every:  # the hold announcements stop while it rings
+            self._hold_timers.cancel(call.id)
         out.append(
             _new_ring_agent(
                 call_id=call.id,
@@ -1588,7 +1589,8 @@ class Hotline:
 
     def _gone(self, call: _Call) -> None:
         call.phase = _FINISHED
-        self._hold_timers.cancel(call.id)
+        if self._announce_every:
+            self._hold_timers.cancel(call.id)
 
     def _announce(self, call: _Call, at: float, out: list[HotlineOutput]) -> None:
         """Hold treatment for a queued call, and the next announcement's timer."""
@@ -1627,8 +1629,12 @@ class Hotline:
     def _finished(self, record: ContactRecord, out: list[HotlineOutput]) -> None:
         call = self._calls.pop(record.contact_id, None)
         if call is not None:
-            self._ivr_timers.cancel(call.id)
-            self._hold_timers.cancel(call.id)
+            # Its timers: an IVR session's (only a call that had one), the hold
+            # announcements' (only with announcements).
+            if call.session is not None:
+                self._ivr_timers.cancel(call.id)
+            if self._announce_every:
+                self._hold_timers.cancel(call.id)
             if call.hold_total > 0:
                 hold = min(call.hold_total, record.talk_seconds)
                 record = attrs.evolve(
