@@ -1449,11 +1449,11 @@ class Hotline:
             if interval is not None:
                 self._intervals.append(interval)
         book[agent] = (e.new, e.at, e.reason)
-        if self._wrapping and _n.ends_wrap_up(e):
-            wrapped = self._wrapping.pop(agent, None)
-            if wrapped is not None:
-                end = _n.wrap_end(e)
-                records.extend(record_of(call.rec, _ANSWERED, end) for call in wrapped)
+        wrapped = self._wrapping.get(agent)
+        if wrapped is not None and _n.ends_wrap_up(e):
+            del self._wrapping[agent]
+            end = _n.wrap_end(e)
+            records.extend([record_of(call.rec, _ANSWERED, end) for call in wrapped])
         if old is _LOGGED_OUT or e.new is _LOGGED_OUT:
             step = 1 if old is _LOGGED_OUT else -1
             staffed = self._staffed
