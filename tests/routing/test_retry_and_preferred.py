@@ -233,3 +233,30 @@ def test_explain_names_the_ringing_agent_as_chosen_and_eligible() -> None:
     assert explanation.chosen == "li"
     verdict = next(c for c in explanation.candidates if c.agent_id == "li")
     assert verdict.excluded is None
+
+
+def test_a_deadline_that_passed_while_nobody_advanced_is_due_now() -> None:
+    """The maximum wait passed while the contact rang; declined later, it overflows then."""
+    from callcenter.routing import ContactOverflowed, Overflow, OverflowKind
+
+    engine = RoutingEngine(
+        RoutingDefinition(
+            queues=(
+                QueueDefinition(
+                    id="q",
+                    ring_timeout=15.0,
+                    max_wait=240.0,
+                    overflow=Overflow(kind=OverflowKind.VOICEMAIL),
+                ),
+            ),
+            agents=(AgentDefinition(id="a", queues=(Membership(queue="q"),)),),
+        )
+    )
+    engine.login("a", 0.0)
+    engine.enqueue(Contact(id="c"), "q", 0.0)  # rings at once
+    engine.reject("c", 250.0)  # the host never advanced the engine in between
+    due = engine.next_deadline()
+    assert due == 250.0  # not 240.0: the engine is already at 250
+    events = engine.advance(due)
+    [overflow] = [e for e in events if isinstance(e, ContactOverflowed)]
+    assert (overflow.contact_id, overflow.kind, overflow.at) == ("c", OverflowKind.VOICEMAIL, 250.0)

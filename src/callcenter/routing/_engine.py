@@ -169,8 +169,19 @@ class RoutingEngine:
         return self._clock.now
 
     def next_deadline(self) -> float | None:
-        """The earliest pending timer, or ``None``. ``O(1)``."""
-        return self._timers.next_deadline()
+        """The earliest pending timer, or ``None``. ``O(1)``.
+
+        Never earlier than the engine's latest time: a timer that fell due while
+        nobody advanced the engine (a contact's maximum wait passed while it rang,
+        and the agent declined it later) is due now, so that
+        ``advance(next_deadline())`` is always a legal call.
+        """
+        deadline = self._timers.next_deadline()
+        if deadline is not None:
+            now = self._clock.now
+            if now is not None and deadline < now:
+                return now
+        return deadline
 
     def contact_phase(self, contact_id: str) -> str:
         """``"waiting"``, ``"ringing"`` or ``"active"`` for a known contact. ``O(1)``.
