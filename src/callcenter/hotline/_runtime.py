@@ -2,9 +2,12 @@
 
 It owns the engines of one :class:`~callcenter.hotline.HotlineDefinition` -- an IVR
 :class:`~callcenter.ivr.Session` per call in the IVR, one
-:class:`~callcenter.routing.RoutingEngine`, one :class:`~callcenter.tickets.TicketDesk`
-and one :class:`~callcenter.metrics.RecordBuilder` -- and wires them once, so that
-hosts, telephony adapters and the simulator drive the same code. A host feeds it
+:class:`~callcenter.routing.RoutingEngine` and one
+:class:`~callcenter.tickets.TicketDesk` -- and wires them once, so that hosts,
+telephony adapters and the simulator drive the same code. Each call's record facts
+live on the call, and every event of the engines is applied to them in the one
+dispatch the hotline makes of it (the rules of
+:class:`~callcenter.metrics.RecordBuilder`, shared in ``callcenter.metrics._notes``). A host feeds it
 inputs with ``now`` (:meth:`Hotline.handle`) and carries out the outputs; it never
 opens a socket, reads the clock or starts a thread.
 
@@ -48,7 +51,8 @@ How a call goes (the behaviours a host can rely on):
   ``agent_outcome`` (:class:`TicketUpdate`); the desk's SLA clocks are timers of
   the hotline.
 * **Records.** Every call ends with exactly one :class:`ContactFinished` (after the
-  agent's wrap-up for an answered call).
+  agent's wrap-up for an answered call), whose record carries the caller's and the
+  dialled number the call arrived with.
 """
 
 from __future__ import annotations
