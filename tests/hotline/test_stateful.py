@@ -421,8 +421,7 @@ class HotlineMachine(RuleBasedStateMachine):
         inside = (
             hotline.routing.next_deadline(),
             hotline.desk.next_deadline(),
-            hotline._ivr_timers.next_deadline(),
-            hotline._hold_timers.next_deadline(),
+            hotline._call_timers.next_deadline(),
         )
         assert hotline.next_deadline() == min((d for d in inside if d is not None), default=None)
 

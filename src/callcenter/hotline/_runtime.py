@@ -7,9 +7,9 @@ It owns the engines of one :class:`~callcenter.hotline.HotlineDefinition` -- an 
 telephony adapters and the simulator drive the same code. Each call's record facts
 live on the call, and every event of the engines is applied to them in the one
 dispatch the hotline makes of it (the rules of
-:class:`~callcenter.metrics.RecordBuilder`, shared in ``callcenter.metrics._notes``). A host feeds it
-inputs with ``now`` (:meth:`Hotline.handle`) and carries out the outputs; it never
-opens a socket, reads the clock or starts a thread.
+:class:`~callcenter.metrics.RecordBuilder`, shared in ``callcenter.metrics._notes``).
+A host feeds it inputs with ``now`` (:meth:`Hotline.handle`) and carries out the
+outputs; it never opens a socket, reads the clock or starts a thread.
 
 How a call goes (the behaviours a host can rely on):
 
@@ -545,10 +545,11 @@ class Hotline:
         # and the answered calls whose record waits for the end of a wrap-up.
         self._agents: dict[str, tuple[AgentState, float, str | None]] = {}
         self._wrapping: dict[str, list[_Call]] = {}
-        # Agents who completed a call in the batch of events being handled, and the
-        # time after which calls left waiting for a wrap-up that never came (an
-        # agent still talking on another call) are finished, or None.
-        self._completed: list[str] = []
+        # Agents who completed a call in the batch of events being handled and had
+        # no change of state after it, and the time after which calls left waiting
+        # for a wrap-up that never came (an agent still talking on another call)
+        # are finished, or None.
+        self._completed: set[str] = set()
         self._stale: float | None = None
         self._mark = 0  # the intervals kept before the input being handled
         self._monitor: LiveMonitor | None = None
@@ -582,8 +583,9 @@ class Hotline:
         self._clock = Clock()
         self._time = -math.inf  # the latest instant anything was done at
         self._calls: dict[str, _Call] = {}
-        self._ivr_timers: TimerQueue[str] = TimerQueue()
-        self._hold_timers: TimerQueue[str] = TimerQueue()
+        # The calls' own timers, at most one a call: its IVR session's while it is in
+        # the IVR, the next hold announcement while it is queued (its phase says which).
+        self._call_timers: TimerQueue[str] = TimerQueue()
         # The earliest deadline of the engine, IVR and hold timers (see next_deadline).
         self._next = _INF
         self._ticket_calls: dict[str, str] = {}  # open tickets a call opened: their call
@@ -871,39 +873,32 @@ class Hotline:
         return d is not None and d <= t
 
     def _refresh_deadline(self) -> None:
-        """Keep the earliest timer of the ACD, the IVR sessions and the hold announcements."""
-        best = _INF
-        d = self._engine.next_deadline()
-        if d is not None:
-            best = d
-        d = self._ivr_timers.next_deadline()
-        if d is not None and d < best:
-            best = d
-        d = self._hold_timers.next_deadline()
-        if d is not None and d < best:
+        """Keep the earliest timer of the ACD and of the calls (IVR sessions, hold)."""
+        best = self._engine.next_deadline()
+        d = self._call_timers.next_deadline()
+        if best is None:
+            best = _INF if d is None else d
+        elif d is not None and d < best:
             best = d
         self._next = best
 
     def _fire(self, t: float, out: list[HotlineOutput]) -> None:
         """Fire what is due by ``t``, one deadline at a time, across engines."""
         engine = self._engine
-        ivr = self._ivr_timers
-        hold = self._hold_timers
+        timers = self._call_timers
         desk = self._desk
         while True:
+            # The earliest due of the ACD, the calls and the desk (ties: that order).
             best = engine.next_deadline()
             which = 1
             if best is not None and best > t:
                 best = None
-            d = ivr.next_deadline()
+            d = timers.next_deadline()
             if d is not None and d <= t and (best is None or d < best):
                 best, which = d, 2
-            d = hold.next_deadline()
-            if d is not None and d <= t and (best is None or d < best):
-                best, which = d, 3
             d = desk.next_deadline()
             if d is not None and d <= t and (best is None or d < best):
-                best, which = d, 4
+                best, which = d, 3
             if best is None:
                 return
             at = best if best > self._time else self._time
@@ -911,16 +906,15 @@ class Hotline:
             if which == 1:
                 self._routing(engine.advance(at), out)
             elif which == 2:
-                due = ivr.pop_due(at)
+                due = timers.pop_due(at)
                 assert due is not None
                 call = self._calls.get(due[1])
-                if call is not None and call.session is not None:
-                    self._ivr(call, call.session.advance(at), at, out)
-            elif which == 3:
-                due = hold.pop_due(at)
-                assert due is not None
-                call = self._calls.get(due[1])
-                if call is not None and call.phase is _QUEUED:
+                if call is None:
+                    continue
+                if call.phase is _IQ:
+                    if call.session is not None:
+                        self._ivr(call, call.session.advance(at), at, out)
+                elif call.phase is _QUEUED:
                     self._announce(call, at, out)
             else:
                 desk.advance(at)
@@ -1351,7 +1345,7 @@ class Hotline:
             if command.__class__ is Enqueue:
                 enqueue = command
         if session.ended:
-            self._ivr_timers.cancel(cid)
+            self._call_timers.cancel(cid)
             result = session.result
             queue = None if enqueue is None else enqueue.queue
             if result is not None:
@@ -1366,9 +1360,9 @@ class Hotline:
         else:
             deadline = session.next_deadline()
             if deadline is None:
-                self._ivr_timers.cancel(cid)
+                self._call_timers.cancel(cid)
             else:
-                self._ivr_timers.schedule(cid, deadline)
+                self._call_timers.schedule(cid, deadline)
         for record in records:
             self._finished(record, out)
 
@@ -1454,6 +1448,8 @@ class Hotline:
                 self._intervals.append(interval)
         book[agent] = (e.new, e.at, e.reason)
         wrapped = self._wrapping.get(agent)
+        if wrapped is not None:
+            self._completed.discard(agent)  # its calls wait for this change's wrap-up
         if wrapped is not None and _n.ends_wrap_up(e):
             del self._wrapping[agent]
             end = _n.wrap_end(e)
@@ -1483,7 +1479,7 @@ class Hotline:
         call.queue = e.queue
         call.agent = agent = e.agent_id
         if self._announce_every:  # the hold announcements stop while it rings
-            self._hold_timers.cancel(call.id)
+            self._call_timers.cancel(call.id)
         out.append(
             _new_ring_agent(
                 call_id=call.id,
@@ -1504,7 +1500,7 @@ class Hotline:
         if e.reason is DeclineReason.RING_TIMEOUT:
             out.append(_new_stop_ringing(call_id=call.id, agent_id=e.agent_id))
         if self._announce_every:
-            self._hold_timers.schedule(call.id, e.at + self._announce_every)
+            self._call_timers.schedule(call.id, e.at + self._announce_every)
 
     def _on_answered(
         self, e: ContactAnswered, out: list[HotlineOutput], records: list[ContactRecord]
@@ -1523,7 +1519,7 @@ class Hotline:
         # The record waits for the end of the agent's wrap-up: the agent's next
         # change of state (in this batch when there is no wrap-up).
         self._wrapping.setdefault(e.agent_id, []).append(call)
-        self._completed.append(e.agent_id)
+        self._completed.add(e.agent_id)
         talk = self._talk[e.queue]
         talk[0] += e.at - e.answered_at
         talk[1] += 1.0
@@ -1594,7 +1590,7 @@ class Hotline:
     def _gone(self, call: _Call) -> None:
         call.phase = _FINISHED
         if self._announce_every:
-            self._hold_timers.cancel(call.id)
+            self._call_timers.cancel(call.id)
 
     def _announce(self, call: _Call, at: float, out: list[HotlineOutput]) -> None:
         """Hold treatment for a queued call, and the next announcement's timer."""
@@ -1628,17 +1624,15 @@ class Hotline:
             )
         )
         if self._announce_every:
-            self._hold_timers.schedule(call.id, at + self._announce_every)
+            self._call_timers.schedule(call.id, at + self._announce_every)
 
     def _finished(self, record: ContactRecord, out: list[HotlineOutput]) -> None:
         call = self._calls.pop(record.contact_id, None)
         if call is not None:
-            # Its timers: an IVR session's (only a call that had one), the hold
+            # Its timer: an IVR session's (only a call that had one), the hold
             # announcements' (only with announcements).
-            if call.session is not None:
-                self._ivr_timers.cancel(call.id)
-            if self._announce_every:
-                self._hold_timers.cancel(call.id)
+            if call.session is not None or self._announce_every:
+                self._call_timers.cancel(call.id)
             if call.hold_total > 0:
                 hold = min(call.hold_total, record.talk_seconds)
                 record = attrs.evolve(
