@@ -1202,9 +1202,6 @@ class Hotline:
             out.append(TransferCall(call_id=call.id, number=item.number))
         self._routing(events, out)
 
-    def _check_leg(self, item: AgentLegRinging | AgentLegAnswered) -> None:
-        self._agents_call(item)
-
     def _check_leg_reason(self, item: AgentLegDeclined | AgentLegFailed) -> None:
         self._agents_call(item)
         _text("reason", item.reason)
@@ -1807,7 +1804,7 @@ def _logged(at: float, item: HotlineInput | str | None) -> dict[str, Any]:
     return {"at": at, "input": input_to_dict(item)}
 
 
-_Check = Callable[[Hotline, Any], None]
+_Check = Callable[[Hotline, Any], object]  # raises when the input does not fit
 _Do = Callable[[Hotline, Any, float, list[HotlineOutput]], None]
 
 _ON_ROUTING: dict[
@@ -1832,8 +1829,8 @@ _HANDLERS: dict[type, tuple[_Check, _Do | None]] = {
     CallInput: (Hotline._check_call_input, Hotline._do_call_input),
     CallOnHold: (Hotline._check_on_hold, Hotline._do_on_hold),
     TransferRequested: (Hotline._check_transfer, Hotline._do_transfer),
-    AgentLegRinging: (Hotline._check_leg, Hotline._do_leg_ringing),
-    AgentLegAnswered: (Hotline._check_leg, Hotline._do_leg_answered),
+    AgentLegRinging: (Hotline._agents_call, Hotline._do_leg_ringing),
+    AgentLegAnswered: (Hotline._agents_call, Hotline._do_leg_answered),
     AgentLegDeclined: (Hotline._check_leg_reason, Hotline._do_leg_declined),
     AgentLegFailed: (Hotline._check_leg_reason, Hotline._do_leg_declined),
     AgentLegEnded: (Hotline._check_leg_ended, Hotline._do_leg_ended),
