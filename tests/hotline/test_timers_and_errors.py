@@ -306,3 +306,31 @@ def test_every_event_of_a_ticket_a_call_opened_names_the_call() -> None:
     updates = [o for o in out if isinstance(o, TicketUpdate)]
     assert updates
     assert all(isinstance(u.event, SlaWarning) and u.call_id == "c1" for u in updates)
+
+
+def test_the_intervals_of_an_input_that_fails_half_way_are_undone_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from callcenter.hotline import _runtime
+
+    hotline = Hotline(definition())
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "2", NOON + 1)
+    hotline.handle(AgentLegAnswered(call_id="c1", agent_id="li"), NOON + 2)
+    before = hotline.take_intervals()
+    assert before  # the agent's time ready before the call
+
+    def broken(**fields: object) -> object:
+        raise RuntimeError("disk on fire")
+
+    # The record goes out last: the agent's talking interval is closed by then.
+    monkeypatch.setattr(_runtime, "_new_contact_finished", broken)
+    with pytest.raises(RuntimeError):
+        hotline.handle(AgentLegEnded(call_id="c1", agent_id="li"), NOON + 60)
+    assert hotline.take_intervals() == []
+    monkeypatch.undo()
+    hotline.handle(AgentLegEnded(call_id="c1", agent_id="li"), NOON + 60)
+    hotline.close(NOON + 600)
+    talking = [i for i in hotline.take_intervals() if i.end == NOON + 60]
+    assert len(talking) == 1, talking
