@@ -137,7 +137,7 @@ class Lane:
         "sticky",
     )
 
-    def __init__(self, key: LaneKey) -> None:
+    def __init__(self, key: LaneKey, fits: dict[Member, bool]) -> None:
         self.key = key
         self.channel, self.reqs, self.max_tier, self.sticky = key
         self.bit = 1 << self.channel
@@ -148,8 +148,9 @@ class Lane:
         # How many contacts of the lane have declined or missed an agent.
         self.declined = 0
         # Per member: may that member's agent take this lane's contacts at all (skills,
-        # tier, sticky agents)? Those facts never change while the lane exists.
-        self.fits: dict[Member, bool] = {}
+        # tier, sticky agents)? Those facts never change (an open lane's are kept by
+        # its queue, QState.fits, from one lifetime of the lane to the next).
+        self.fits = fits
 
 
 class Member:
@@ -197,6 +198,7 @@ class QState:
         "by_agent",
         "choose",
         "defn",
+        "fits",
         "id",
         "lanes",
         "logged_in",
@@ -222,6 +224,10 @@ class QState:
         # contacts still in their sticky period.
         self.lanes: dict[LaneKey, Lane] = {}
         self.sticky_lanes: dict[LaneKey, Lane] = {}
+        # Per open lane key: which members may take such contacts (Lane.fits). Kept
+        # while the lane comes and goes, as most contacts are offered at once and
+        # never wait in a lane (a lane key is a few skills, a channel and a tier).
+        self.fits: dict[LaneKey, dict[Member, bool]] = {}
         self.waiting = 0
         self.ringing = 0
         self.members: list[Member] = []
@@ -393,7 +399,13 @@ def place(c: CState) -> None:
     lanes = q.lanes if sticky is None else q.sticky_lanes
     lane = lanes.get(lane_key)
     if lane is None:
-        lane = lanes[lane_key] = Lane(lane_key)
+        if sticky is None:
+            fits = q.fits.get(lane_key)
+            if fits is None:
+                fits = q.fits[lane_key] = {}
+        else:
+            fits = {}
+        lane = lanes[lane_key] = Lane(lane_key, fits)
         if sticky is not None:
             for aid in sticky:
                 m = q.by_agent.get(aid)
