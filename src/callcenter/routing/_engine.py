@@ -80,7 +80,7 @@ from ._runtime import (
 )
 from ._snapshot import take_snapshot
 from ._states import AGENT_ACTIONS, CONTACT_ACTIONS, agent_allowed, contact_allowed, derive_state
-from ._strategies import choose_member, chooser
+from ._strategies import choose_member, chooser, ranker
 
 __all__ = ["RoutingEngine"]
 
@@ -144,6 +144,8 @@ class RoutingEngine:
             q.id: QState(q, position, chooser(q.strategy))
             for position, q in enumerate(definition.queues)
         }
+        for queue_state in self._queues.values():
+            queue_state.rank = ranker(queue_state)
         self._agents: dict[str, AState] = {}
         for index, defn in enumerate(definition.agents):
             agent = AState(defn, index)

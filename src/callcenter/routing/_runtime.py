@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 import random
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from sortedcontainers import SortedList
 
@@ -205,6 +206,7 @@ class QState:
         "members",
         "per_queue",
         "position",
+        "rank",
         "ready",
         "ringing",
         "rr_last",
@@ -216,6 +218,9 @@ class QState:
         self.defn = defn
         # The queue's strategy (see _strategies): picks one of the best-tier members.
         self.choose = choose
+        # The same choice in one pass for the deterministic strategies (set by the
+        # engine from _strategies.ranker; None: the random ones).
+        self.rank: Rank | None = None
         self.id = defn.id
         self.position = position
         # What a contact with no skill needs of its own requires here.
@@ -363,6 +368,9 @@ class Wrap:
     def __repr__(self) -> str:
         return f"<wrap-up of {self.agent.id} on {CHANNELS[self.ch].value}>"
 
+
+Rank = Callable[[Member], tuple[Any, ...]]
+"""A strategy's order of members (best tier first): the smallest key is chosen."""
 
 Chooser = Callable[[QState, list[Member], random.Random, bool], tuple[Member, str]]
 """A strategy's choice among members of one tier (non-empty): the member, and when
