@@ -1060,6 +1060,7 @@ class RoutingEngine:
             key = lane.key
             fits = lane.fits
         else:
+            assert c.sticky is None  # enqueue places a sticky contact before matching it
             key = (c.ch, c.reqs, c.max_tier, None)
             known = q.fits.get(key)
             fits = known if known is not None else q.fits.setdefault(key, {})
