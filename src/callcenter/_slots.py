@@ -52,7 +52,15 @@ from typing import Any, ParamSpec, TypeVar, cast
 
 import attrs
 
-__all__ = ["SlotSetter", "checked", "checked_in_order", "new_instance", "slot_setters", "trusted"]
+__all__ = [
+    "SlotSetter",
+    "checked",
+    "checked_in_order",
+    "checked_init",
+    "new_instance",
+    "slot_setters",
+    "trusted",
+]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -182,7 +190,26 @@ def checked_in_order(cls: type[T]) -> Callable[..., T]:
     return construct
 
 
-def _generate(cls: type, *, check: bool, in_order: bool = False) -> Callable[..., Any]:
+def checked_init(cls: type) -> Callable[..., None]:
+    """An ``__init__`` for ``cls`` itself: :func:`checked`'s slot stores, then the check.
+
+    For a public class built on every routed contact: install it once, right after
+    the class (``Cls.__init__ = checked_init(Cls)``), and every caller builds through
+    it, with the class's keywords, defaults, check and errors; only attrs' stores by
+    name are gone. Under ``python -X dev`` it returns attrs' own ``__init__``.
+
+    Raises:
+        TypeError: ``cls`` is one :func:`checked` refuses.
+    """
+    checked(cls)  # the same refusals
+    if sys.flags.dev_mode:
+        return cast("Callable[..., None]", cls.__init__)  # type: ignore[misc]
+    return _generate(cls, check=True, as_init=True)
+
+
+def _generate(
+    cls: type, *, check: bool, in_order: bool = False, as_init: bool = False
+) -> Callable[..., Any]:
     namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
     if check:
         namespace["_check"] = cls.__attrs_post_init__  # type: ignore[attr-defined]
@@ -203,28 +230,31 @@ def _generate(cls: type, *, check: bool, in_order: bool = False) -> Callable[...
             params.append(f"{arg}=_default{i}")
         body.append(f"    _set{i}(self, {arg})")
     namespace["_NOTHING"] = attrs.NOTHING
-    name = f"trusted_{cls.__name__}"
+    name = "__init__" if as_init else f"trusted_{cls.__name__}"
+    arguments = [
+        *(["self"] if as_init else []),
+        *(["*"] if params and not in_order else []),
+        *params,
+    ]
     source = "\n".join(
         [
-            f"def {name}({'' if in_order else '*, '}{', '.join(params)}):"
-            if params
-            else f"def {name}():",
-            "    self = _new(_cls)",
+            f"def {name}({', '.join(arguments)}):",
+            *([] if as_init else ["    self = _new(_cls)"]),
             *body,
             *(["    _check(self)"] if check else []),
-            "    return self",
+            *([] if as_init else ["    return self"]),
         ]
     )
     exec(compile(source, f"<trusted {cls.__module__}.{cls.__qualname__}>", "exec"), namespace)
     constructor: Callable[..., Any] = namespace[name]
     constructor.__module__ = cls.__module__
-    constructor.__qualname__ = name
+    constructor.__qualname__ = f"{cls.__qualname__}.__init__" if as_init else name
     constructor.__doc__ = (
         f"A :class:`{cls.__qualname__}` from values known valid (its slots filled directly)."
     )
     # The class's annotations, so that the constructor's signature is the class's.
     constructor.__annotations__ = {
         **{field.alias: field.type for field in attrs.fields(cls) if field.type is not None},
-        "return": cls.__name__,
+        "return": "None" if as_init else cls.__name__,
     }
     return constructor

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
 import textwrap
@@ -113,6 +114,68 @@ def test_checked_in_order_takes_the_fields_in_order(start: float, end: float) ->
 
 
 @attrs.frozen(kw_only=True)
+class Window:
+    start: float
+    end: float = 10.0
+    notes: list[str] = attrs.field(factory=list, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.start <= self.end:
+            raise InvalidArgumentError(name="end", expected="a time >= start", got=self.end)
+
+
+@attrs.frozen(kw_only=True)
+class FastWindow:
+    start: float
+    end: float = 10.0
+    notes: list[str] = attrs.field(factory=list, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.start <= self.end:
+            raise InvalidArgumentError(name="end", expected="a time >= start", got=self.end)
+
+
+# Installed as checked_init installs it (in either mode: under -X dev checked_init
+# keeps attrs' own __init__, which would prove nothing here).
+FastWindow.__init__ = _slots._generate(FastWindow, check=True, as_init=True)  # type: ignore[method-assign]
+
+
+@given(start=st.floats(allow_nan=False), end=st.floats(allow_nan=False))
+def test_a_checked_init_builds_what_attrs_init_builds_or_raises_its_error(
+    start: float, end: float
+) -> None:
+    if start <= end:
+        fast, real = FastWindow(start=start, end=end), Window(start=start, end=end)
+        assert (fast.start, fast.end, fast.notes) == (real.start, real.end, real.notes)
+        assert repr(fast).replace("Fast", "") == repr(real)
+        assert fast == FastWindow(start=start, end=end)
+    else:
+        for make in (Window, FastWindow):
+            with pytest.raises(InvalidArgumentError, match="end: expected a time >= start"):
+                make(start=start, end=end)
+    with pytest.raises(InvalidArgumentError):
+        FastWindow(start=11.0)  # the default end is the class's
+
+
+def test_a_checked_init_keeps_the_signature_and_refuses_what_attrs_refuses() -> None:
+    fast, real = inspect.signature(FastWindow), inspect.signature(Window)
+    assert [(p.name, p.kind, p.default) for p in fast.parameters.values()] == [
+        (p.name, p.kind, p.default) for p in real.parameters.values()
+    ]
+    one, two = FastWindow(start=0.0), FastWindow(start=0.0)
+    assert one.notes == []
+    assert one.notes is not two.notes
+    with pytest.raises(TypeError):
+        FastWindow(0.0)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        FastWindow(start=0.0, stop=1.0)  # type: ignore[call-arg]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        one.start = 2.0  # type: ignore[misc]
+    with pytest.raises(TypeError, match="no __attrs_post_init__"):
+        _slots.checked_init(Plain)
+
+
+@attrs.frozen(kw_only=True)
 class WithValidator:
     x: int = attrs.field(validator=lambda *_: None)
 
@@ -202,7 +265,7 @@ def test_slot_setters_names_every_field_in_order() -> None:
 _PROBE = textwrap.dedent(
     """
     import attrs
-    from callcenter._slots import checked, checked_in_order, trusted
+    from callcenter._slots import checked, checked_in_order, checked_init, trusted
 
     @attrs.frozen(kw_only=True)
     class P:
@@ -215,13 +278,20 @@ _PROBE = textwrap.dedent(
             pass
 
     in_order = checked_in_order(C)
-    print(trusted(P) is P, checked(C) is C, in_order.__name__ == "construct")
+    init = C.__init__
+    print(
+        trusted(P) is P,
+        checked(C) is C,
+        in_order.__name__ == "construct",
+        checked_init(C) is init,
+    )
     """
 )
 
 
 @pytest.mark.parametrize(
-    ("flags", "real"), [((), "False False False"), (("-X", "dev"), "True True True")]
+    ("flags", "real"),
+    [((), "False False False False"), (("-X", "dev"), "True True True True")],
 )
 def test_under_dev_mode_the_classes_themselves_are_returned(
     flags: tuple[str, ...], real: str

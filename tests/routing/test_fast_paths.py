@@ -2,12 +2,14 @@
 
 A contact of plain built-in values is told valid by a few type tests, before the
 full check (which builds every message); routing rules that change nothing return
-the contact itself instead of a copy. Both are checked here against the full path,
-over contacts and decisions drawn from edge values of every field.
+the contact itself instead of a copy; a queue with a deterministic strategy picks its
+agent in one pass over the candidates. Each is checked here against the full path,
+over inputs drawn from edge values of every field.
 """
 
 from __future__ import annotations
 
+import random
 from collections import OrderedDict
 from typing import Any
 
@@ -17,8 +19,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from callcenter.errors import DefinitionError
-from callcenter.routing import Channel, Contact, SkillRequirement
+from callcenter.routing import (
+    AgentDefinition,
+    Channel,
+    Contact,
+    QueueDefinition,
+    SkillRequirement,
+    Strategy,
+)
 from callcenter.routing._rules import RoutingDecision
+from callcenter.routing._runtime import AState, Member, QState
+from callcenter.routing._strategies import choose_member, chooser, ranker
 
 
 class _Text(str):
@@ -118,3 +129,54 @@ def test_a_decision_applied_is_the_contact_with_its_fields(
     for field in attrs.fields(Contact):
         value = getattr(applied, field.name)
         assert type(value) is type(getattr(expected, field.name))
+
+
+# ------------------------------------------------------------ a queue's choice of agent
+
+_DETERMINISTIC = [s for s in Strategy if s not in (Strategy.RANDOM, Strategy.WEIGHTED_RANDOM)]
+
+
+@given(
+    strategy=st.sampled_from(_DETERMINISTIC),
+    per_queue=st.booleans(),
+    rr_last=st.integers(min_value=-1, max_value=6),
+    agents=st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=3),  # tier
+            st.sampled_from([0.0, 1.0, 2.5]),  # idle since
+            st.integers(min_value=0, max_value=2),  # handled (agent and member)
+            st.sampled_from([0.0, 30.0]),  # talk time
+            st.integers(min_value=0, max_value=3),  # level of the queue's skill
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    order=st.randoms(use_true_random=False),
+)
+def test_the_one_pass_choice_is_the_strategys_choice(
+    strategy: Strategy,
+    per_queue: bool,
+    rr_last: int,
+    agents: list[tuple[int, float, int, float, int]],
+    order: Any,
+) -> None:
+    queue = QState(
+        QueueDefinition(id="q", skill="s", strategy=strategy, counts_per_queue=per_queue),
+        0,
+        chooser(strategy),
+    )
+    queue.rank = ranker(queue)
+    queue.rr_last = rr_last
+    candidates = []
+    for index, (tier, idle, handled, talk, level) in enumerate(agents):
+        a = AState(AgentDefinition(id=f"a{index}", skills={"s": level}), index)
+        a.idle_since, a.handled, a.talk = idle, handled, talk
+        m = Member(a, queue, tier, 1.0)
+        m.handled, m.talk = 2 - handled, 30.0 - talk  # differs from the agent's
+        candidates.append(m)
+    order.shuffle(candidates)  # the ready table's order is any order
+    rng = random.Random(0)
+    fast, _ = choose_member(queue, candidates, rng, explain=False)
+    full, why = choose_member(queue, candidates, rng, explain=True)  # the stepwise path
+    assert why
+    assert fast is full

@@ -68,6 +68,7 @@ from ._runtime import (
     AState,
     CState,
     Lane,
+    LaneKey,
     Member,
     QState,
     Requirements,
@@ -79,7 +80,7 @@ from ._runtime import (
 )
 from ._snapshot import take_snapshot
 from ._states import AGENT_ACTIONS, CONTACT_ACTIONS, agent_allowed, contact_allowed, derive_state
-from ._strategies import choose_member, chooser
+from ._strategies import choose_member, chooser, ranker
 
 __all__ = ["RoutingEngine"]
 
@@ -143,6 +144,8 @@ class RoutingEngine:
             q.id: QState(q, position, chooser(q.strategy))
             for position, q in enumerate(definition.queues)
         }
+        for queue_state in self._queues.values():
+            queue_state.rank = ranker(queue_state)
         self._agents: dict[str, AState] = {}
         for index, defn in enumerate(definition.agents):
             agent = AState(defn, index)
@@ -356,7 +359,8 @@ class RoutingEngine:
             if not self._preferred_can_take(c):
                 c.sticky = None  # none of them can: no sticky period
         contacts[cid] = c
-        place(c)
+        if c.sticky is not None:
+            place(c)  # sticky lanes come and go with their contacts
         if c.sticky is not None or defn.max_wait is not None or defn.escalation:
             self._schedule_contact(c, True)
         events: list[RoutingEvent] = [
@@ -372,6 +376,8 @@ class RoutingEngine:
         ]
         if q.ready[ch]:
             self._match_contact(c, t, events)
+        if c.lane is None and c.phase is WAITING:
+            place(c)  # not offered at once: it waits (an offered one never took a place)
         self._clock.commit(t)
         return events
 
@@ -1058,16 +1064,23 @@ class RoutingEngine:
         if not ready or c.phase is not WAITING:
             return
         # A ready member may take the contact when it fits the contact's lane (skills,
-        # open tier, sticky agents; cached per lane) and has not declined it.
+        # open tier, sticky agents; cached per lane) and has not declined it. A new
+        # contact is matched before it takes a place (its lane would be open).
         lane = c.lane
-        assert lane is not None
-        fits = lane.fits
+        if lane is not None:
+            key = lane.key
+            fits = lane.fits
+        else:
+            assert c.sticky is None  # enqueue places a sticky contact before matching it
+            key = (c.ch, c.reqs, c.max_tier, None)
+            known = q.fits.get(key)
+            fits = known if known is not None else q.fits.setdefault(key, {})
         declined = c.declined
         candidates: list[Member] = []
         for m in ready.values():
             ok = fits.get(m)
             if ok is None:
-                ok = fits[m] = self._fits(m, lane)
+                ok = fits[m] = self._fits(m, key)
             if ok and (declined is None or m.agent.id not in declined):
                 candidates.append(m)
         if candidates:
@@ -1083,13 +1096,14 @@ class RoutingEngine:
             self._offer(c, chosen, t, events, why)
 
     @staticmethod
-    def _fits(m: Member, lane: Lane) -> bool:
-        """May ``m``'s agent take ``lane``'s contacts, channel room and declines aside."""
+    def _fits(m: Member, key: LaneKey) -> bool:
+        """May ``m``'s agent take lane ``key``'s contacts, channel room and declines aside."""
         a = m.agent
+        _, reqs, max_tier, sticky = key
         return (
-            (lane.max_tier is None or m.tier <= lane.max_tier)
-            and (lane.sticky is None or a.id in lane.sticky)
-            and a.qualifies(lane.reqs)
+            (max_tier is None or m.tier <= max_tier)
+            and (sticky is None or a.id in sticky)
+            and a.qualifies(reqs)
         )
 
     def _first_not_declined(self, lane: Lane, agent_id: str) -> _Item | None:
@@ -1139,7 +1153,7 @@ class RoutingEngine:
                         continue
                     fits = lane.fits.get(m)
                     if fits is None:
-                        fits = lane.fits[m] = self._fits(m, lane)
+                        fits = lane.fits[m] = self._fits(m, lane.key)
                     if not fits:
                         continue
                     seen |= bit
@@ -1192,7 +1206,8 @@ class RoutingEngine:
         a = m.agent
         q = c.queue
         explanation = self._explanation(c, t, a.id, why) if self._explain else None
-        unplace(c)
+        if c.lane is not None:  # a new contact offered at once never took a place
+            unplace(c)
         cid = c.spec.id
         c.phase = RINGING
         c.agent = a

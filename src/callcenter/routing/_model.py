@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from .._checks import LARGEST, Problems, short_repr
+from .._slots import checked_init
 
 __all__ = [
     "AgentDefinition",
@@ -259,12 +260,17 @@ class Contact:
             and (type(sticky) is float or type(sticky) is int)
             and 0 <= sticky <= LARGEST
             and type(skills) is tuple
-            and all(type(s) is SkillRequirement for s in skills)
+            and (not skills or all(type(s) is SkillRequirement for s in skills))
             and type(agents) is tuple
-            and all(type(a) is str for a in agents)
+            and (not agents or all(type(a) is str for a in agents))
             and (type(attributes) is dict or isinstance(attributes, Mapping))
             and (type(context) is dict or isinstance(context, Mapping))
         )
+
+
+# Built on every routed contact: the class's own keywords, defaults and check, with
+# the slots filled directly instead of through attrs' stores by name.
+Contact.__init__ = checked_init(Contact)  # type: ignore[method-assign]
 
 
 @attrs.frozen(kw_only=True)

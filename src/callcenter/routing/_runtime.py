@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 import random
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from sortedcontainers import SortedList
 
@@ -137,7 +138,7 @@ class Lane:
         "sticky",
     )
 
-    def __init__(self, key: LaneKey) -> None:
+    def __init__(self, key: LaneKey, fits: dict[Member, bool]) -> None:
         self.key = key
         self.channel, self.reqs, self.max_tier, self.sticky = key
         self.bit = 1 << self.channel
@@ -148,8 +149,9 @@ class Lane:
         # How many contacts of the lane have declined or missed an agent.
         self.declined = 0
         # Per member: may that member's agent take this lane's contacts at all (skills,
-        # tier, sticky agents)? Those facts never change while the lane exists.
-        self.fits: dict[Member, bool] = {}
+        # tier, sticky agents)? Those facts never change (an open lane's are kept by
+        # its queue, QState.fits, from one lifetime of the lane to the next).
+        self.fits = fits
 
 
 class Member:
@@ -197,12 +199,14 @@ class QState:
         "by_agent",
         "choose",
         "defn",
+        "fits",
         "id",
         "lanes",
         "logged_in",
         "members",
         "per_queue",
         "position",
+        "rank",
         "ready",
         "ringing",
         "rr_last",
@@ -214,6 +218,9 @@ class QState:
         self.defn = defn
         # The queue's strategy (see _strategies): picks one of the best-tier members.
         self.choose = choose
+        # The same choice in one pass for the deterministic strategies (set by the
+        # engine from _strategies.ranker; None: the random ones).
+        self.rank: Rank | None = None
         self.id = defn.id
         self.position = position
         # What a contact with no skill needs of its own requires here.
@@ -222,6 +229,10 @@ class QState:
         # contacts still in their sticky period.
         self.lanes: dict[LaneKey, Lane] = {}
         self.sticky_lanes: dict[LaneKey, Lane] = {}
+        # Per open lane key: which members may take such contacts (Lane.fits). Kept
+        # while the lane comes and goes, as most contacts are offered at once and
+        # never wait in a lane (a lane key is a few skills, a channel and a tier).
+        self.fits: dict[LaneKey, dict[Member, bool]] = {}
         self.waiting = 0
         self.ringing = 0
         self.members: list[Member] = []
@@ -358,6 +369,9 @@ class Wrap:
         return f"<wrap-up of {self.agent.id} on {CHANNELS[self.ch].value}>"
 
 
+Rank = Callable[[Member], tuple[Any, ...]]
+"""A strategy's order of members (best tier first): the smallest key is chosen."""
+
 Chooser = Callable[[QState, list[Member], random.Random, bool], tuple[Member, str]]
 """A strategy's choice among members of one tier (non-empty): the member, and when
 asked to explain, why it won (else ``""``)."""
@@ -393,7 +407,13 @@ def place(c: CState) -> None:
     lanes = q.lanes if sticky is None else q.sticky_lanes
     lane = lanes.get(lane_key)
     if lane is None:
-        lane = lanes[lane_key] = Lane(lane_key)
+        if sticky is None:
+            fits = q.fits.get(lane_key)
+            if fits is None:
+                fits = q.fits[lane_key] = {}
+        else:
+            fits = {}
+        lane = lanes[lane_key] = Lane(lane_key, fits)
         if sticky is not None:
             for aid in sticky:
                 m = q.by_agent.get(aid)

@@ -15,9 +15,9 @@ from types import MappingProxyType
 from typing import assert_never
 
 from ._model import Strategy
-from ._runtime import Chooser, Member, QState
+from ._runtime import Chooser, Member, QState, Rank
 
-__all__ = ["CHOOSERS", "choose_member", "chooser"]
+__all__ = ["CHOOSERS", "choose_member", "chooser", "ranker"]
 
 
 def choose_member(
@@ -31,6 +31,11 @@ def choose_member(
 
     Complexity: ``O(len(candidates))`` (plus a sort for the random strategies).
     """
+    rank = queue.rank
+    if rank is not None and not explain:
+        # A deterministic strategy: one pass in the order (tier, the strategy's key),
+        # the member the steps below pick (every key ends with the agent's index).
+        return candidates[0] if len(candidates) == 1 else min(candidates, key=rank), ""
     best_tier = min([m.tier for m in candidates])
     pool = [m for m in candidates if m.tier == best_tier]
     chosen, why = queue.choose(queue, pool, rng, explain)
@@ -122,6 +127,48 @@ def _weighted_random(
             chosen = member
             break
     return chosen, "drawn at random in proportion to weight"
+
+
+def ranker(queue: QState) -> Rank | None:
+    """The order in which ``queue``'s strategy prefers its members, best tier first.
+
+    ``min(candidates, key=ranker(queue))`` is the member :func:`choose_member` picks,
+    for every strategy but the random ones (``None``). The key is read when the
+    choice is made (handled counts, talk and idle times, the round-robin turn).
+    """
+    strategy = queue.defn.strategy
+    match strategy:
+        case Strategy.LONGEST_IDLE:
+            return _longest_idle_rank
+        case Strategy.ROUND_ROBIN:
+            return lambda m: (m.tier, m.agent.index <= queue.rr_last, m.agent.index)
+        case Strategy.FEWEST_HANDLED:
+            if queue.per_queue:
+                return lambda m: (m.tier, m.handled, m.agent.index)
+            return lambda m: (m.tier, m.agent.handled, m.agent.index)
+        case Strategy.LEAST_TALK_TIME:
+            if queue.per_queue:
+                return lambda m: (m.tier, m.talk, m.agent.index)
+            return lambda m: (m.tier, m.agent.talk, m.agent.index)
+        case Strategy.FIXED_ORDER:
+            return lambda m: (m.tier, m.agent.index)
+        case Strategy.HIGHEST_SKILL:
+            skill = queue.defn.skill
+            return lambda m: (
+                m.tier,
+                -(m.agent.skills.get(skill, 0) if skill is not None else 0),
+                m.agent.idle_since,
+                m.agent.index,
+            )
+        case Strategy.RANDOM | Strategy.WEIGHTED_RANDOM:
+            return None
+        case _:  # pragma: no cover - mypy proves this unreachable
+            assert_never(strategy)
+
+
+def _longest_idle_rank(m: Member) -> tuple[int, float, int]:
+    a = m.agent
+    return (m.tier, a.idle_since, a.index)
 
 
 def chooser(strategy: Strategy) -> Chooser:
