@@ -137,7 +137,18 @@ def _ticket_outcome(index: int) -> str:
 class _Call:
     """A simulated caller's state (what the caller will do next)."""
 
-    __slots__ = ("abandon", "accept", "answering", "caller", "id", "pending", "queue", "ticket")
+    __slots__ = (
+        "abandon",
+        "accept",
+        "answering",
+        "caller",
+        "id",
+        "patience",
+        "pending",
+        "place",
+        "queue",
+        "ticket",
+    )
 
     def __init__(self, cid: str, caller: str) -> None:
         self.id = cid
@@ -145,6 +156,12 @@ class _Call:
         self.queue: str | None = None  # the queue it waits or was answered in
         self.pending: ScheduledEvent | None = None  # the caller's next action in the IVR
         self.abandon: ScheduledEvent | None = None  # patience running out in the queue
+        # When patience runs out, drawn at the hold but not in the calendar yet: most
+        # callers are answered before the hotline's outputs are all carried out, and
+        # only a caller still waiting then needs the event (at ``place``, its place in
+        # the calendar's order taken at the hold).
+        self.patience: float | None = None
+        self.place = 0
         self.accept: ScheduledEvent | None = None  # the agent picking up
         self.answering: str | None = None  # the agent picking up at once
         self.ticket: TicketModel | None = None  # the ticket its agent's outcome opens
@@ -314,6 +331,7 @@ class _Driver:
         calls = self.calls
         ivr: dict[str, list[Any]] | None = None
         answering: list[_Call] | None = None
+        waiting: list[_Call] | None = None
         for o in outputs:
             kind = o.__class__
             if kind is CallCommand:
@@ -325,11 +343,15 @@ class _Driver:
                 held: HoldCaller = o  # type: ignore[assignment]
                 call = calls[held.call_id]
                 call.queue = held.queue
-                if call.abandon is None:
+                if call.abandon is None and call.patience is None:
                     draw = self._patience[held.queue]
                     patience = _NEVER if draw is None else draw(self.rng_patience)
                     if patience < _NEVER:
-                        call.abandon = sim.schedule(now + patience, self._abandon, call)
+                        call.patience = now + patience
+                        call.place = sim._reserve()
+                        if waiting is None:
+                            waiting = []
+                        waiting.append(call)
             elif kind is RingAgent:
                 ring: RingAgent = o  # type: ignore[assignment]
                 call = calls[ring.call_id]
@@ -349,6 +371,7 @@ class _Driver:
                 connected: ConnectAgent = o  # type: ignore[assignment]
                 call = calls[connected.call_id]
                 call.accept = None
+                call.patience = None
                 if call.abandon is not None:
                     sim.cancel(call.abandon)
                     call.abandon = None
@@ -385,12 +408,19 @@ class _Driver:
                 if agent is not None:
                     call.answering = None
                     self._handle(_new_answered(call_id=call.id, agent_id=agent))
+        if waiting is not None:
+            for call in waiting:
+                if call.patience is not None:
+                    call.abandon = sim._schedule_reserved(
+                        call.place, call.patience, self._abandon, call
+                    )
+                    call.patience = None
 
     def _gone(self, call: _Call) -> None:
         for event in (call.abandon, call.accept, call.pending):
             if event is not None:
                 self.sim.cancel(event)
-        call.abandon = call.accept = call.pending = None
+        call.abandon = call.accept = call.pending = call.patience = None
         call.answering = None
 
     # ------------------------------------------------------------------ shifts
