@@ -73,7 +73,7 @@ def test_an_event_scheduled_in_a_reserved_place_runs_where_it_would_have(
         else:
             sim.schedule(time, log.append, index)
     for index, place in places.items():
-        sim._schedule_reserved(place, times[index], log.append, index)
+        sim._post_reserved(place, times[index], log.append, (index,))
     sim.run()
     assert log == sorted(range(len(times)), key=lambda i: (times[i], i))
 
@@ -82,9 +82,9 @@ def test_a_reserved_place_refuses_a_time_in_the_past() -> None:
     sim = Simulator(10.0)
     place = sim._reserve()
     with pytest.raises(TimeWentBackwardsError):
-        sim._schedule_reserved(place, 9.0, print)
+        sim._post_reserved(place, 9.0, print, ())
     with pytest.raises(InvalidArgumentError):
-        sim._schedule_reserved(place, math.inf, print)
+        sim._post_reserved(place, math.inf, print, ())
     assert sim.pending == 0
 
 

@@ -85,7 +85,7 @@ from ..metrics import AgentStateInterval, ContactRecord
 from ..routing import AgentState as RoutingAgentState
 from ..tickets import SlaBreached, TicketClosed, TicketEvent, TicketOpened
 from ._distributions import NoPatience
-from ._kernel import ScheduledEvent, Simulator
+from ._kernel import Simulator, _Entry
 from ._results import SimulationResult, TicketSummary
 from ._scenario import LineModel, Scenario, StaffGroup, TicketModel
 from ._shifts import ShiftChange
@@ -154,15 +154,15 @@ class _Call:
         self.id = cid
         self.caller = caller
         self.queue: str | None = None  # the queue it waits or was answered in
-        self.pending: ScheduledEvent | None = None  # the caller's next action in the IVR
-        self.abandon: ScheduledEvent | None = None  # patience running out in the queue
+        self.pending: _Entry | None = None  # the caller's next action in the IVR
+        self.abandon: _Entry | None = None  # patience running out in the queue
         # When patience runs out, drawn at the hold but not in the calendar yet: most
         # callers are answered before the hotline's outputs are all carried out, and
         # only a caller still waiting then needs the event (at ``place``, its place in
         # the calendar's order taken at the hold).
         self.patience: float | None = None
         self.place = 0
-        self.accept: ScheduledEvent | None = None  # the agent picking up
+        self.accept: _Entry | None = None  # the agent picking up
         self.answering: str | None = None  # the agent picking up at once
         self.ticket: TicketModel | None = None  # the ticket its agent's outcome opens
 
@@ -361,7 +361,7 @@ class _Driver:
                 delay = group.answer_after
                 if delay < ring.timeout:
                     if delay:
-                        call.accept = sim.schedule(now + delay, self._accept, call, ring.agent_id)
+                        call.accept = sim._post(now + delay, self._accept, (call, ring.agent_id))
                     else:  # picks up at once, once the hotline's outputs are carried out
                         call.answering = ring.agent_id
                         if answering is None:
@@ -373,11 +373,11 @@ class _Driver:
                 call.accept = None
                 call.patience = None
                 if call.abandon is not None:
-                    sim.cancel(call.abandon)
+                    sim._drop(call.abandon)
                     call.abandon = None
                 assert call.queue is not None
                 talk = self._handle_time[call.queue](self.rng_handle)
-                sim.schedule(now + talk, self._agent_hangs_up, call, connected.agent_id)
+                sim._post(now + talk, self._agent_hangs_up, (call, connected.agent_id))
             elif kind is ContactFinished:
                 finished: ContactFinished = o  # type: ignore[assignment]
                 self.records.append(finished.record)
@@ -387,7 +387,7 @@ class _Driver:
                 call = calls[stop.call_id]
                 call.answering = None
                 if call.accept is not None:
-                    sim.cancel(call.accept)
+                    sim._drop(call.accept)
                     call.accept = None
             elif kind is EndCall or kind is RejectCall:
                 ended: EndCall = o  # type: ignore[assignment]
@@ -411,15 +411,15 @@ class _Driver:
         if waiting is not None:
             for call in waiting:
                 if call.patience is not None:
-                    call.abandon = sim._schedule_reserved(
-                        call.place, call.patience, self._abandon, call
+                    call.abandon = sim._post_reserved(
+                        call.place, call.patience, self._abandon, (call,)
                     )
                     call.patience = None
 
     def _gone(self, call: _Call) -> None:
         for event in (call.abandon, call.accept, call.pending):
             if event is not None:
-                self.sim.cancel(event)
+                self.sim._drop(event)
         call.abandon = call.accept = call.pending = call.patience = None
         call.answering = None
 
@@ -472,7 +472,7 @@ class _Driver:
         session = self.hotline.session(cid)
         if call is None or session is None or session.ended:
             if call is not None and call.pending is not None:
-                self.sim.cancel(call.pending)
+                self.sim._drop(call.pending)
                 call.pending = None
             return
         now = self.sim._now
@@ -497,8 +497,8 @@ class _Driver:
 
     def _later(self, call: _Call, at: float, action: Callable[..., None], *args: Any) -> None:
         if call.pending is not None:
-            self.sim.cancel(call.pending)
-        call.pending = self.sim.schedule(at, self._caller_step, call, action, args)
+            self.sim._drop(call.pending)
+        call.pending = self.sim._post(at, self._caller_step, (call, action, args))
 
     def _caller_step(self, call: _Call, action: Callable[..., None], args: tuple[Any, ...]) -> None:
         call.pending = None
@@ -570,7 +570,7 @@ class _Driver:
         call.abandon = None
         call.answering = None
         if call.accept is not None:
-            self.sim.cancel(call.accept)
+            self.sim._drop(call.accept)
             call.accept = None
         self._handle(_new_input(call_id=call.id, event=CallerHungUp()))
 
