@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime
 import heapq
+import itertools
 import math
 import random
 from collections.abc import Callable, Iterator
@@ -141,7 +142,6 @@ class _Call:
         "abandon",
         "accept",
         "answering",
-        "caller",
         "id",
         "patience",
         "pending",
@@ -150,9 +150,8 @@ class _Call:
         "ticket",
     )
 
-    def __init__(self, cid: str, caller: str) -> None:
+    def __init__(self, cid: str) -> None:
         self.id = cid
-        self.caller = caller
         self.queue: str | None = None  # the queue it waits or was answered in
         self.pending: _Entry | None = None  # the caller's next action in the IVR
         self.abandon: _Entry | None = None  # patience running out in the queue
@@ -209,13 +208,13 @@ class _Driver:
     # ------------------------------------------------------------------ set-up
 
     def _arrival_times(self, line: LineModel, rng: random.Random) -> Iterator[float]:
-        """The line's arrival instants on the simulation clock, up to the end of the day."""
-        start, end = self.start, self.end
-        for offset in line.arrivals.times(rng):
-            at = start + offset
-            if not at < end:
-                return
-            yield at
+        """The line's arrival instants on the simulation clock, up to the end of the day.
+
+        ``start + offset`` while it is before ``end``, with no Python frame per arrival.
+        """
+        return itertools.takewhile(
+            self.end.__gt__, map(self.start.__add__, line.arrivals.times(rng))
+        )
 
     def _vip_numbers(self) -> list[str]:
         """The numbers of the run's VIP callers, in the order they will call.
@@ -417,11 +416,13 @@ class _Driver:
                     call.patience = None
 
     def _gone(self, call: _Call) -> None:
+        call.patience = call.answering = None
+        if call.abandon is None and call.accept is None and call.pending is None:
+            return  # most calls: answered, talked, ended
         for event in (call.abandon, call.accept, call.pending):
             if event is not None:
                 self.sim._drop(event)
-        call.abandon = call.accept = call.pending = call.patience = None
-        call.answering = None
+        call.abandon = call.accept = call.pending = None
 
     # ------------------------------------------------------------------ shifts
 
@@ -463,7 +464,7 @@ class _Driver:
         caller = f"1{_CALLER_BASE + _below(rng.getrandbits, _CALLER_SPAN)}"
         if self._vip_share > 0:
             rng.random()  # the VIP draw: the hotline knows the VIPs by number
-        self.calls[cid] = _Call(cid, caller)
+        self.calls[cid] = _Call(cid)
         self._handle(_new_arrived(call_id=cid, line=line, caller=caller, caller_name=""))
 
     def _commands(self, cid: str, commands: list[Any]) -> None:
