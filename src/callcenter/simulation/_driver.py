@@ -180,7 +180,10 @@ class _Driver:
         self.start = scenario.day_start
         self.end = self.start + scenario.days * 86400.0
         self.sim = Simulator(self.start)
-        self._vip_share = scenario.callers.vip_share
+        # Drawn ahead when the run has VIP callers (see _vip_numbers): each line's
+        # arrival instants, and the callers' numbers in order of arrival.
+        self._ahead: dict[str, list[float]] = {}
+        self._numbers: Iterator[str] | None = None
         self.hotline = Hotline(
             self._definition(),
             seed=s.seed_of("routing") % (2**32),
@@ -223,24 +226,29 @@ class _Driver:
         definition, so they are drawn ahead, on fresh copies of the run's streams:
         each line's instants from its own stream, then, in time order across lines,
         each caller's number and VIP draw from the callers' stream -- the draws the
-        run makes at each arrival, in the same order. Only the VIP numbers are kept.
+        run would make at each arrival, in the same order. The run then takes the
+        instants and the numbers drawn here (the k-th caller to arrive gets the k-th
+        number, as if it were drawn at the arrival) instead of drawing them again.
         """
         share = self.sc.callers.vip_share
         if not share > 0:
             return []
         streams = RandomStreams(self.streams.seed)
-        per_line = [
-            self._arrival_times(line, streams[f"arrivals.{name}"])
+        self._ahead = {
+            name: list(self._arrival_times(line, streams[f"arrivals.{name}"]))
             for name, line in self.sc.lines.items()
-        ]
+        }
         rng = streams["callers"]
         getrandbits = rng.getrandbits
         draw = rng.random
+        numbers: list[str] = []
         out: list[str] = []
-        for _ in heapq.merge(*per_line):
+        for _ in heapq.merge(*self._ahead.values()):
             caller = f"1{_CALLER_BASE + _below(getrandbits, _CALLER_SPAN)}"
+            numbers.append(caller)
             if draw() < share:
                 out.append(caller)
+        self._numbers = iter(numbers)
         return out
 
     def _definition(self) -> HotlineDefinition:
@@ -285,9 +293,14 @@ class _Driver:
 
     def setup(self) -> None:
         for name, line in self.sc.lines.items():
-            rng = self.streams[f"arrivals.{name}"]
+            ahead = self._ahead.get(name)
+            times = (
+                self._arrival_times(line, self.streams[f"arrivals.{name}"])
+                if ahead is None
+                else ahead
+            )
             counter = iter(range(1, 10**9))
-            self.sim.schedule_each(self._arrival_times(line, rng), self._arrive, name, counter)
+            self.sim.schedule_each(times, self._arrive, name, counter)
         for agent in self.sc.routing.agents:
             group = self.group.get(agent.id)
             if group is None:
@@ -460,10 +473,11 @@ class _Driver:
 
     def _arrive(self, line: str, counter: Iterator[int]) -> None:
         cid = f"{line}-{next(counter)}"
-        rng = self.rng_callers
-        caller = f"1{_CALLER_BASE + _below(rng.getrandbits, _CALLER_SPAN)}"
-        if self._vip_share > 0:
-            rng.random()  # the VIP draw: the hotline knows the VIPs by number
+        numbers = self._numbers
+        if numbers is None:
+            caller = f"1{_CALLER_BASE + _below(self.rng_callers.getrandbits, _CALLER_SPAN)}"
+        else:
+            caller = next(numbers)  # drawn ahead, with the VIP draw
         self.calls[cid] = _Call(cid)
         self._handle(_new_arrived(call_id=cid, line=line, caller=caller, caller_name=""))
 
