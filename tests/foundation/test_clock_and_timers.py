@@ -28,6 +28,22 @@ def test_clock_refuses_going_back_and_changes_nothing() -> None:
     assert clock.check(5.0) == 5.0  # equal times are fine
 
 
+def test_a_pickled_clock_keeps_its_time_or_its_lack_of_one() -> None:
+    # A hotline's snapshot pickles the clocks of its engines, also before any input.
+    fresh: Clock = _Restricted(io.BytesIO(pickle.dumps(Clock()))).load()
+    assert fresh.now is None
+    assert fresh.check(EARLIEST) == EARLIEST
+    with pytest.raises(InvalidArgumentError):
+        fresh.check(math.nextafter(EARLIEST, -math.inf))
+    clock = Clock()
+    clock.commit(clock.check(7.5))
+    restored: Clock = _Restricted(io.BytesIO(pickle.dumps(clock))).load()
+    assert restored.now == 7.5
+    with pytest.raises(TimeWentBackwardsError):
+        restored.check(7.0)
+    assert restored.check(7.5) == 7.5
+
+
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, "1", None, True])
 def test_non_numbers_are_refused(bad: object) -> None:
     with pytest.raises(InvalidArgumentError, match="finite number"):
