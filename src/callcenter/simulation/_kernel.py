@@ -97,8 +97,7 @@ order they were scheduled (``seq`` is unique, so callbacks are never compared)."
 class ScheduledEvent:
     """A scheduled callback; keep it to :meth:`Simulator.cancel` it.
 
-    Attributes:
-        time: When it runs.
+    A handle on the calendar's entry: :attr:`time` says when it runs.
     """
 
     __slots__ = ("_entry",)
