@@ -100,17 +100,23 @@ class Clock:
     callcenter.errors.TimeWentBackwardsError: time went backwards: got now=9.5, ...
     """
 
+    # ``_now`` is unset until the first commit: the fast path of check() then needs
+    # no test for "no time yet" (the lookup fails instead, off the usual path).
     __slots__ = ("_now",)
 
+    _now: float
+
     def __init__(self, start: float | None = None) -> None:
-        self._now: float | None = None
         if start is not None:
             self._now = self.check(start)
 
     @property
     def now(self) -> float | None:
         """The latest accepted time, or ``None`` before the first call."""
-        return self._now
+        try:
+            return self._now
+        except AttributeError:
+            return None
 
     def check(self, now: float, name: str = "now") -> float:
         """Validate ``now`` without accepting it (``name``: what the error calls it).
@@ -123,19 +129,18 @@ class Clock:
                 :func:`as_instant`).
             TimeWentBackwardsError: ``now`` is earlier than the latest accepted time.
         """
-        last = self._now
         # The usual case, first and cheap (engines call this on every input): a
-        # float in range (NaN fails the comparisons) not earlier than the last time.
-        # Anything else takes the full checks below, so the errors are the same
-        # either way.
-        # The bounds are EARLIEST and LATEST written out: constants, not global lookups
-        # (a property test holds the two paths to the same decisions).
-        if (
-            type(now) is float
-            and -62_135_510_400.0 <= now <= 253_402_214_400.0
-            and (last is None or now >= last)
-        ):
-            return now
+        # float (NaN fails the comparisons) from the latest accepted time (never
+        # before EARLIEST) to LATEST. Anything else takes the full checks below, so
+        # the errors are the same either way. LATEST is written out: a constant, not
+        # a global lookup (a property test holds the two paths to the same
+        # decisions).
+        try:
+            if type(now) is float and self._now <= now <= 253_402_214_400.0:
+                return now
+            last: float | None = self._now
+        except AttributeError:  # no time accepted yet
+            last = None
         value = as_instant(now, name)
         if last is not None and value < last:
             raise TimeWentBackwardsError(now=value, last=last)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 __all__ = ["TimerQueue"]
 
@@ -23,15 +23,24 @@ _heappush = heapq.heappush
 _heappop = heapq.heappop
 
 
+class _Dead:
+    """The key of an entry that was cancelled or replaced.
+
+    A class, so that a pickled queue (a hotline's snapshot) names it and keeps it one
+    object.
+    """
+
+
 class TimerQueue(Generic[K]):
     """Deadlines keyed by a hashable key, at most one per key.
 
-    A binary heap of ``(deadline, seq, key)`` tuples with lazy deletion: each key's
-    live entry is the one whose ``seq`` the ``live`` table holds, so cancelling is one
-    dict deletion and rescheduling one push. Stale entries are dropped when they reach
-    the top, or all at once when they outnumber the live ones. The top of the heap is
-    kept live, so :meth:`next_deadline` -- asked on every step of a simulation -- is
-    one lookup.
+    A binary heap of ``[deadline, seq, key]`` entries with lazy deletion: the ``live``
+    table maps each key to its entry, and cancelling or rescheduling a key marks its
+    old entry dead (its key becomes :class:`_Dead`) where it lies. ``seq`` is unique,
+    so entries never compare keys (which need not be orderable). Dead entries are
+    dropped when they reach the top, or all at once when they outnumber the live
+    ones. The top of the heap is kept live, so :meth:`next_deadline` -- asked on
+    every step of a simulation -- is one lookup.
 
     >>> timers: TimerQueue[str] = TimerQueue()
     >>> timers.schedule("ring:a1", 30.0)
@@ -51,9 +60,8 @@ class TimerQueue(Generic[K]):
     __slots__ = ("_heap", "_live", "_seq")
 
     def __init__(self) -> None:
-        # seq is unique, so tuples never compare keys (which need not be orderable).
-        self._heap: list[tuple[float, int, K]] = []
-        self._live: dict[K, int] = {}
+        self._heap: list[list[Any]] = []
+        self._live: dict[K, list[Any]] = {}
         self._seq = 0
 
     def __len__(self) -> int:
@@ -65,31 +73,35 @@ class TimerQueue(Generic[K]):
     def schedule(self, key: K, deadline: float) -> None:
         """Set ``key``'s deadline, replacing any earlier one. Amortised ``O(log n)``."""
         self._seq = seq = self._seq + 1
+        entry = [deadline, seq, key]
         live = self._live
-        live[key] = seq
+        old = live.get(key)
+        live[key] = entry
         heap = self._heap
-        _heappush(heap, (deadline, seq, key))
-        if len(heap) > 2 * len(live) + _COMPACT_SLACK:
-            self._heap = [entry for entry in heap if live.get(entry[2]) == entry[1]]
-            heapq.heapify(self._heap)
-            return
-        # The top can only have gone stale if ``key`` was rescheduled from the top.
-        self._purge()
+        _heappush(heap, entry)
+        if old is not None:
+            old[2] = _Dead
+            self._tidy(old)
 
     def cancel(self, key: K) -> bool:
         """Remove ``key``'s deadline. Returns whether there was one. ``O(1)`` amortised."""
-        live = self._live
-        if live.pop(key, None) is None:
+        entry = self._live.pop(key, None)
+        if entry is None:
             return False
-        self._purge()
+        entry[2] = _Dead
+        self._tidy(entry)
         return True
 
-    def _purge(self) -> None:
-        """Drop stale entries from the top, so that the top is live."""
+    def _tidy(self, dead: list[Any]) -> None:
+        """After ``dead`` was marked: keep the top live, and the dead ones few."""
         heap = self._heap
-        live = self._live
-        while heap and live.get(heap[0][2]) != heap[0][1]:
+        if heap[0] is dead:
             _heappop(heap)
+            while heap and heap[0][2] is _Dead:
+                _heappop(heap)
+        elif len(heap) > 2 * len(self._live) + _COMPACT_SLACK:
+            self._heap = [entry for entry in heap if entry[2] is not _Dead]
+            heapq.heapify(self._heap)
 
     def next_deadline(self) -> float | None:
         """The earliest deadline, or ``None`` when nothing is scheduled. ``O(1)``."""
@@ -106,5 +118,6 @@ class TimerQueue(Generic[K]):
             return None
         deadline, _, key = _heappop(heap)
         del self._live[key]
-        self._purge()
+        while heap and heap[0][2] is _Dead:
+            _heappop(heap)
         return deadline, key

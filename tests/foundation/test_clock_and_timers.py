@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import math
+import pickle
 
 import pytest
 from hypothesis import given
@@ -12,6 +14,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from callcenter._clock import EARLIEST, LATEST, Clock, as_instant
 from callcenter._timers import TimerQueue
 from callcenter.errors import InvalidArgumentError, TimeWentBackwardsError
+from callcenter.hotline._snapshot import _Restricted
 
 
 def test_clock_refuses_going_back_and_changes_nothing() -> None:
@@ -23,6 +26,22 @@ def test_clock_refuses_going_back_and_changes_nothing() -> None:
         clock.check(4.999)
     assert clock.now == 5.0
     assert clock.check(5.0) == 5.0  # equal times are fine
+
+
+def test_a_pickled_clock_keeps_its_time_or_its_lack_of_one() -> None:
+    # A hotline's snapshot pickles the clocks of its engines, also before any input.
+    fresh: Clock = _Restricted(io.BytesIO(pickle.dumps(Clock()))).load()
+    assert fresh.now is None
+    assert fresh.check(EARLIEST) == EARLIEST
+    with pytest.raises(InvalidArgumentError):
+        fresh.check(math.nextafter(EARLIEST, -math.inf))
+    clock = Clock()
+    clock.commit(clock.check(7.5))
+    restored: Clock = _Restricted(io.BytesIO(pickle.dumps(clock))).load()
+    assert restored.now == 7.5
+    with pytest.raises(TimeWentBackwardsError):
+        restored.check(7.0)
+    assert restored.check(7.5) == 7.5
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, "1", None, True])
@@ -139,6 +158,27 @@ def test_timer_queue_survives_compaction(ops: list[tuple[bool, int, float]]) -> 
     assert drained == [(d, k) for k, (d, _) in sorted(model.items(), key=lambda kv: kv[1])]
     assert len(timers) == 0
     assert timers.next_deadline() is None
+
+
+def test_a_pickled_queue_with_dead_entries_goes_on_as_before() -> None:
+    # A hotline's snapshot pickles its queues, cancelled and replaced entries
+    # included, and reads them back with an unpickler that allows only the library's
+    # own names.
+    timers: TimerQueue[str] = TimerQueue()
+    for key, deadline in (("a", 5.0), ("b", 3.0), ("c", 9.0), ("d", 4.0)):
+        timers.schedule(key, deadline)
+    timers.cancel("d")
+    timers.schedule("c", 1.0)  # replaces c's entry at 9.0
+    restored: TimerQueue[str] = _Restricted(io.BytesIO(pickle.dumps(timers))).load()
+    assert len(restored) == 3
+    assert "d" not in restored
+    restored.schedule("e", 2.0)
+    assert restored.cancel("b")
+    drained = []
+    while (item := restored.pop_due(math.inf)) is not None:
+        drained.append(item)
+    assert drained == [(1.0, "c"), (2.0, "e"), (5.0, "a")]
+    assert restored.next_deadline() is None
 
 
 def test_stale_entries_are_compacted() -> None:

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from callcenter.metrics import Outcome
 from callcenter.simulation import scenario_from_dict, simulate
 
 
@@ -60,3 +61,30 @@ def test_the_callers_language_reaches_the_routing_rules(tmp_path: Path) -> None:
     assert set(_queues(_scenario({"ivr": "flow.toml"}, [english]), tmp_path)) == {"special"}
     chinese = {"when": {"language": "zh"}, "queue": "special"}
     assert set(_queues(_scenario({"ivr": "flow.toml"}, [chinese]), tmp_path)) == {"general"}
+
+
+def test_patience_that_runs_out_as_the_agent_picks_up_wins_the_tie() -> None:
+    # The caller's hang-up is drawn when the hotline puts the call on hold, before
+    # the agent's phone rings in the same outputs: at the same instant, the
+    # hang-up runs first (events at one instant run in the order they were
+    # scheduled), however late the driver puts it in the calendar.
+    agents = ["a0", "a1", "a2"]
+    data: dict[str, Any] = {
+        "name": "ties",
+        "date": datetime.date(2026, 3, 2),
+        "lines": {"main": {"queue": "q", "arrivals": {"kind": "poisson", "per_interval": [20.0]}}},
+        "queues": {
+            "q": {
+                "handle_time": {"kind": "exponential", "mean": 60},
+                "patience": {"kind": "deterministic", "value": 10.0},
+            }
+        },
+        "staff": [{"agents": agents, "answer_after": 10.0}],
+        "routing": {
+            "queues": [{"id": "q"}],
+            "agents": [{"id": a, "queues": [{"queue": "q"}]} for a in agents],
+        },
+    }
+    result = simulate(scenario_from_dict(data), seed=3)
+    assert result.records
+    assert {record.outcome for record in result.records} == {Outcome.ABANDONED_RINGING}

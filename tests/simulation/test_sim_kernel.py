@@ -55,6 +55,39 @@ def test_cancelled_events_never_run(times: list[float], cancelled: set[int]) -> 
     assert log == sorted(live, key=lambda i: (times[i], i))
 
 
+@given(
+    times=st.lists(st.one_of(tied_times, offsets), max_size=40),
+    deferred=st.sets(st.integers(min_value=0, max_value=39)),
+)
+def test_an_event_scheduled_in_a_reserved_place_runs_where_it_would_have(
+    times: list[float], deferred: set[int]
+) -> None:
+    # Scheduled in order, except the deferred ones: their place is reserved in their
+    # turn and they are scheduled after all the others (before the calendar runs).
+    sim = Simulator()
+    log: list[int] = []
+    places: dict[int, int] = {}
+    for index, time in enumerate(times):
+        if index in deferred:
+            places[index] = sim._reserve()
+        else:
+            sim.schedule(time, log.append, index)
+    for index, place in places.items():
+        sim._post_reserved(place, times[index], log.append, (index,))
+    sim.run()
+    assert log == sorted(range(len(times)), key=lambda i: (times[i], i))
+
+
+def test_a_reserved_place_refuses_a_time_in_the_past() -> None:
+    sim = Simulator(10.0)
+    place = sim._reserve()
+    with pytest.raises(TimeWentBackwardsError):
+        sim._post_reserved(place, 9.0, print, ())
+    with pytest.raises(InvalidArgumentError):
+        sim._post_reserved(place, math.inf, print, ())
+    assert sim.pending == 0
+
+
 def test_heap_compaction_keeps_order() -> None:
     # Enough cancellations to trigger a rebuild of the heap.
     sim = Simulator()

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime
 import heapq
+import itertools
 import math
 import random
 from collections.abc import Callable, Iterator
@@ -85,7 +86,7 @@ from ..metrics import AgentStateInterval, ContactRecord
 from ..routing import AgentState as RoutingAgentState
 from ..tickets import SlaBreached, TicketClosed, TicketEvent, TicketOpened
 from ._distributions import NoPatience
-from ._kernel import ScheduledEvent, Simulator
+from ._kernel import Simulator, _Entry
 from ._results import SimulationResult, TicketSummary
 from ._scenario import LineModel, Scenario, StaffGroup, TicketModel
 from ._shifts import ShiftChange
@@ -137,15 +138,30 @@ def _ticket_outcome(index: int) -> str:
 class _Call:
     """A simulated caller's state (what the caller will do next)."""
 
-    __slots__ = ("abandon", "accept", "answering", "caller", "id", "pending", "queue", "ticket")
+    __slots__ = (
+        "abandon",
+        "accept",
+        "answering",
+        "id",
+        "patience",
+        "pending",
+        "place",
+        "queue",
+        "ticket",
+    )
 
-    def __init__(self, cid: str, caller: str) -> None:
+    def __init__(self, cid: str) -> None:
         self.id = cid
-        self.caller = caller
         self.queue: str | None = None  # the queue it waits or was answered in
-        self.pending: ScheduledEvent | None = None  # the caller's next action in the IVR
-        self.abandon: ScheduledEvent | None = None  # patience running out in the queue
-        self.accept: ScheduledEvent | None = None  # the agent picking up
+        self.pending: _Entry | None = None  # the caller's next action in the IVR
+        self.abandon: _Entry | None = None  # patience running out in the queue
+        # When patience runs out, drawn at the hold but not in the calendar yet: most
+        # callers are answered before the hotline's outputs are all carried out, and
+        # only a caller still waiting then needs the event (at ``place``, its place in
+        # the calendar's order taken at the hold).
+        self.patience: float | None = None
+        self.place = 0
+        self.accept: _Entry | None = None  # the agent picking up
         self.answering: str | None = None  # the agent picking up at once
         self.ticket: TicketModel | None = None  # the ticket its agent's outcome opens
 
@@ -164,7 +180,10 @@ class _Driver:
         self.start = scenario.day_start
         self.end = self.start + scenario.days * 86400.0
         self.sim = Simulator(self.start)
-        self._vip_share = scenario.callers.vip_share
+        # Drawn ahead when the run has VIP callers (see _vip_numbers): each line's
+        # arrival instants, and the callers' numbers in order of arrival.
+        self._ahead: dict[str, list[float]] = {}
+        self._numbers: Iterator[str] | None = None
         self.hotline = Hotline(
             self._definition(),
             seed=s.seed_of("routing") % (2**32),
@@ -192,13 +211,13 @@ class _Driver:
     # ------------------------------------------------------------------ set-up
 
     def _arrival_times(self, line: LineModel, rng: random.Random) -> Iterator[float]:
-        """The line's arrival instants on the simulation clock, up to the end of the day."""
-        start, end = self.start, self.end
-        for offset in line.arrivals.times(rng):
-            at = start + offset
-            if not at < end:
-                return
-            yield at
+        """The line's arrival instants on the simulation clock, up to the end of the day.
+
+        ``start + offset`` while it is before ``end``, with no Python frame per arrival.
+        """
+        return itertools.takewhile(
+            self.end.__gt__, map(self.start.__add__, line.arrivals.times(rng))
+        )
 
     def _vip_numbers(self) -> list[str]:
         """The numbers of the run's VIP callers, in the order they will call.
@@ -207,24 +226,29 @@ class _Driver:
         definition, so they are drawn ahead, on fresh copies of the run's streams:
         each line's instants from its own stream, then, in time order across lines,
         each caller's number and VIP draw from the callers' stream -- the draws the
-        run makes at each arrival, in the same order. Only the VIP numbers are kept.
+        run would make at each arrival, in the same order. The run then takes the
+        instants and the numbers drawn here (the k-th caller to arrive gets the k-th
+        number, as if it were drawn at the arrival) instead of drawing them again.
         """
         share = self.sc.callers.vip_share
         if not share > 0:
             return []
         streams = RandomStreams(self.streams.seed)
-        per_line = [
-            self._arrival_times(line, streams[f"arrivals.{name}"])
+        self._ahead = {
+            name: list(self._arrival_times(line, streams[f"arrivals.{name}"]))
             for name, line in self.sc.lines.items()
-        ]
+        }
         rng = streams["callers"]
         getrandbits = rng.getrandbits
         draw = rng.random
+        numbers: list[str] = []
         out: list[str] = []
-        for _ in heapq.merge(*per_line):
+        for _ in heapq.merge(*self._ahead.values()):
             caller = f"1{_CALLER_BASE + _below(getrandbits, _CALLER_SPAN)}"
+            numbers.append(caller)
             if draw() < share:
                 out.append(caller)
+        self._numbers = iter(numbers)
         return out
 
     def _definition(self) -> HotlineDefinition:
@@ -269,9 +293,14 @@ class _Driver:
 
     def setup(self) -> None:
         for name, line in self.sc.lines.items():
-            rng = self.streams[f"arrivals.{name}"]
+            ahead = self._ahead.get(name)
+            times = (
+                self._arrival_times(line, self.streams[f"arrivals.{name}"])
+                if ahead is None
+                else ahead
+            )
             counter = iter(range(1, 10**9))
-            self.sim.schedule_each(self._arrival_times(line, rng), self._arrive, name, counter)
+            self.sim.schedule_each(times, self._arrive, name, counter)
         for agent in self.sc.routing.agents:
             group = self.group.get(agent.id)
             if group is None:
@@ -314,6 +343,7 @@ class _Driver:
         calls = self.calls
         ivr: dict[str, list[Any]] | None = None
         answering: list[_Call] | None = None
+        waiting: list[_Call] | None = None
         for o in outputs:
             kind = o.__class__
             if kind is CallCommand:
@@ -325,11 +355,15 @@ class _Driver:
                 held: HoldCaller = o  # type: ignore[assignment]
                 call = calls[held.call_id]
                 call.queue = held.queue
-                if call.abandon is None:
+                if call.abandon is None and call.patience is None:
                     draw = self._patience[held.queue]
                     patience = _NEVER if draw is None else draw(self.rng_patience)
                     if patience < _NEVER:
-                        call.abandon = sim.schedule(now + patience, self._abandon, call)
+                        call.patience = now + patience
+                        call.place = sim._reserve()
+                        if waiting is None:
+                            waiting = []
+                        waiting.append(call)
             elif kind is RingAgent:
                 ring: RingAgent = o  # type: ignore[assignment]
                 call = calls[ring.call_id]
@@ -339,7 +373,7 @@ class _Driver:
                 delay = group.answer_after
                 if delay < ring.timeout:
                     if delay:
-                        call.accept = sim.schedule(now + delay, self._accept, call, ring.agent_id)
+                        call.accept = sim._post(now + delay, self._accept, (call, ring.agent_id))
                     else:  # picks up at once, once the hotline's outputs are carried out
                         call.answering = ring.agent_id
                         if answering is None:
@@ -349,12 +383,13 @@ class _Driver:
                 connected: ConnectAgent = o  # type: ignore[assignment]
                 call = calls[connected.call_id]
                 call.accept = None
+                call.patience = None
                 if call.abandon is not None:
-                    sim.cancel(call.abandon)
+                    sim._drop(call.abandon)
                     call.abandon = None
                 assert call.queue is not None
                 talk = self._handle_time[call.queue](self.rng_handle)
-                sim.schedule(now + talk, self._agent_hangs_up, call, connected.agent_id)
+                sim._post(now + talk, self._agent_hangs_up, (call, connected.agent_id))
             elif kind is ContactFinished:
                 finished: ContactFinished = o  # type: ignore[assignment]
                 self.records.append(finished.record)
@@ -364,7 +399,7 @@ class _Driver:
                 call = calls[stop.call_id]
                 call.answering = None
                 if call.accept is not None:
-                    sim.cancel(call.accept)
+                    sim._drop(call.accept)
                     call.accept = None
             elif kind is EndCall or kind is RejectCall:
                 ended: EndCall = o  # type: ignore[assignment]
@@ -385,13 +420,22 @@ class _Driver:
                 if agent is not None:
                     call.answering = None
                     self._handle(_new_answered(call_id=call.id, agent_id=agent))
+        if waiting is not None:
+            for call in waiting:
+                if call.patience is not None:
+                    call.abandon = sim._post_reserved(
+                        call.place, call.patience, self._abandon, (call,)
+                    )
+                    call.patience = None
 
     def _gone(self, call: _Call) -> None:
+        call.patience = call.answering = None
+        if call.abandon is None and call.accept is None and call.pending is None:
+            return  # most calls: answered, talked, ended
         for event in (call.abandon, call.accept, call.pending):
             if event is not None:
-                self.sim.cancel(event)
+                self.sim._drop(event)
         call.abandon = call.accept = call.pending = None
-        call.answering = None
 
     # ------------------------------------------------------------------ shifts
 
@@ -429,11 +473,12 @@ class _Driver:
 
     def _arrive(self, line: str, counter: Iterator[int]) -> None:
         cid = f"{line}-{next(counter)}"
-        rng = self.rng_callers
-        caller = f"1{_CALLER_BASE + _below(rng.getrandbits, _CALLER_SPAN)}"
-        if self._vip_share > 0:
-            rng.random()  # the VIP draw: the hotline knows the VIPs by number
-        self.calls[cid] = _Call(cid, caller)
+        numbers = self._numbers
+        if numbers is None:
+            caller = f"1{_CALLER_BASE + _below(self.rng_callers.getrandbits, _CALLER_SPAN)}"
+        else:
+            caller = next(numbers)  # drawn ahead, with the VIP draw
+        self.calls[cid] = _Call(cid)
         self._handle(_new_arrived(call_id=cid, line=line, caller=caller, caller_name=""))
 
     def _commands(self, cid: str, commands: list[Any]) -> None:
@@ -442,7 +487,7 @@ class _Driver:
         session = self.hotline.session(cid)
         if call is None or session is None or session.ended:
             if call is not None and call.pending is not None:
-                self.sim.cancel(call.pending)
+                self.sim._drop(call.pending)
                 call.pending = None
             return
         now = self.sim._now
@@ -467,8 +512,8 @@ class _Driver:
 
     def _later(self, call: _Call, at: float, action: Callable[..., None], *args: Any) -> None:
         if call.pending is not None:
-            self.sim.cancel(call.pending)
-        call.pending = self.sim.schedule(at, self._caller_step, call, action, args)
+            self.sim._drop(call.pending)
+        call.pending = self.sim._post(at, self._caller_step, (call, action, args))
 
     def _caller_step(self, call: _Call, action: Callable[..., None], args: tuple[Any, ...]) -> None:
         call.pending = None
@@ -540,7 +585,7 @@ class _Driver:
         call.abandon = None
         call.answering = None
         if call.accept is not None:
-            self.sim.cancel(call.accept)
+            self.sim._drop(call.accept)
             call.accept = None
         self._handle(_new_input(call_id=call.id, event=CallerHungUp()))
 

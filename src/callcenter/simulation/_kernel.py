@@ -2,11 +2,12 @@
 
 The kernel knows nothing about calls or agents. It keeps
 
-* a **calendar** of scheduled callbacks, a binary heap of ``(time, seq, event)``
-  entries (:mod:`heapq`). ``seq`` is a counter taken when the event is scheduled, so
-  events at the same time run in the order they were scheduled -- the run is
-  deterministic whatever the callbacks are -- and the heap never compares two events.
-  Cancelling marks the event and leaves it in the heap (lazy deletion); the heap is
+* a **calendar** of scheduled callbacks, a binary heap (:mod:`heapq`) of
+  :class:`ScheduledEvent` entries ``[time, seq, callback, args]``. ``seq`` is a
+  counter taken when the event is scheduled, so events at the same time run in the
+  order they were scheduled -- the run is deterministic whatever the callbacks are --
+  and the heap never compares two callbacks. Cancelling clears the entry's callback
+  and leaves it in the heap (lazy deletion); the heap is
   rebuilt without the dead entries when they outnumber the live ones.
 * a list of **timer sources**: the library's engines, which keep their own deadlines
   behind ``next_deadline()`` and ``advance(now)``. Before each step the kernel asks each
@@ -27,7 +28,7 @@ import heapq
 import itertools
 import math
 from collections.abc import Callable, Iterable
-from typing import Any, Generic, Protocol, TypeVar, TypeVarTuple
+from typing import Any, Generic, Protocol, TypeAlias, TypeVar, TypeVarTuple
 
 from .._clock import as_instant
 from ..errors import (
@@ -87,28 +88,37 @@ class SimulationStalledError(EngineError):
         )
 
 
+_Entry: TypeAlias = list[Any]
+"""A calendar entry, ``[time, seq, callback, args]``; ``callback`` is ``None`` once it
+was cancelled or has run. A plain list: the heap orders entries by time, then by the
+order they were scheduled (``seq`` is unique, so callbacks are never compared)."""
+
+
 class ScheduledEvent:
     """A scheduled callback; keep it to :meth:`Simulator.cancel` it.
 
-    Attributes:
-        time: When it runs.
+    A handle on the calendar's entry: :attr:`time` says when it runs.
     """
 
-    __slots__ = ("args", "callback", "time")
+    __slots__ = ("_entry",)
 
-    def __init__(self, time: float, callback: Callable[..., object], args: tuple[Any, ...]):
-        self.time = time
-        self.callback: Callable[..., object] | None = callback
-        self.args = args
+    def __init__(self, entry: _Entry) -> None:
+        self._entry = entry
+
+    @property
+    def time(self) -> float:
+        """When it runs."""
+        return self._entry[0]  # type: ignore[no-any-return]
 
     @property
     def cancelled(self) -> bool:
         """Whether it was cancelled (or has already run)."""
-        return self.callback is None
+        return self._entry[2] is None
 
     def __repr__(self) -> str:
-        state = "done or cancelled" if self.callback is None else repr(self.callback)
-        return f"<ScheduledEvent at {self.time!r}: {state}>"
+        time, _, callback, _ = self._entry
+        state = "done or cancelled" if callback is None else repr(callback)
+        return f"<ScheduledEvent at {time!r}: {state}>"
 
 
 class _Source(Generic[R]):
@@ -166,7 +176,7 @@ class Simulator:
                 name="stall_limit", expected="an integer >= 1", got=stall_limit
             )
         self._stall_limit = stall_limit
-        self._heap: list[tuple[float, int, ScheduledEvent]] = []
+        self._heap: list[_Entry] = []
         self._seq = itertools.count()
         self._dead = 0
         self._sources: list[_Source[Any]] = []
@@ -201,9 +211,56 @@ class Simulator:
             valid = False
         if not valid:
             self._refuse(time)
-        event = ScheduledEvent(time, callback, args)
-        _heappush(self._heap, (time, next(self._seq), event))
-        return event
+        entry = [time, next(self._seq), callback, args]
+        _heappush(self._heap, entry)
+        return ScheduledEvent(entry)
+
+    def _post(self, time: float, callback: Callable[..., object], args: tuple[Any, ...]) -> _Entry:
+        """:meth:`schedule`, for the library's own drivers: returns the calendar's entry.
+
+        The entry is the event, without the public handle around it: cancel it with
+        :meth:`_drop`.
+        """
+        try:
+            valid = self._now <= time < _INF
+        except TypeError:
+            valid = False
+        if not valid:
+            self._refuse(time)
+        entry = [time, next(self._seq), callback, args]
+        _heappush(self._heap, entry)
+        return entry
+
+    def _reserve(self) -> int:
+        """Take the place in the order of events that an event scheduled now would get.
+
+        With :meth:`_post_reserved`, a caller that would schedule an event now and
+        most often cancel it before the calendar next runs can draw its time now and
+        put it in the calendar only if it still needs it: it runs exactly where it
+        would have run had it been scheduled at once.
+        """
+        return next(self._seq)
+
+    def _post_reserved(
+        self, seq: int, time: float, callback: Callable[..., object], args: tuple[Any, ...]
+    ) -> _Entry:
+        """:meth:`_post`, in the place ``seq`` taken by :meth:`_reserve`. ``O(log n)``.
+
+        Call it before the calendar next runs (from the callback that reserved ``seq``).
+
+        Raises:
+            InvalidArgumentError: ``time`` is not a finite number.
+            TimeWentBackwardsError: ``time`` is before :attr:`now`.
+        """
+        try:
+            valid = self._now <= time < _INF
+        except TypeError:
+            valid = False
+        if not valid:
+            self._refuse(time)
+        entry = [time, seq, callback, args]
+        _heappush(self._heap, entry)
+        return entry
 
     def schedule_after(
         self, delay: float, callback: Callable[[*Ts], object], *args: *Ts
@@ -221,10 +278,9 @@ class Simulator:
             raise InvalidArgumentError(
                 name="delay", expected="a finite number of seconds >= 0", got=delay
             )
-        time = self._now + delay
-        event = ScheduledEvent(time, callback, args)
-        heapq.heappush(self._heap, (time, next(self._seq), event))
-        return event
+        entry = [self._now + delay, next(self._seq), callback, args]
+        _heappush(self._heap, entry)
+        return ScheduledEvent(entry)
 
     def schedule_each(
         self, times: Iterable[float], callback: Callable[[*Ts], object], *args: *Ts
@@ -249,12 +305,12 @@ class Simulator:
             # Schedule the next one first, so that it keeps its place before any event
             # the callback schedules for the same instant.
             for upcoming in iterator:
-                self.schedule(upcoming, fire)
+                self._post(upcoming, fire, ())
                 break
             callback(*args)
 
         for first in iterator:
-            self.schedule(first, fire)
+            self._post(first, fire, ())
             break
 
     def _refuse(self, time: object) -> None:
@@ -266,15 +322,19 @@ class Simulator:
 
         Cancelling an event that already ran or was cancelled does nothing.
         """
-        if event.callback is None:
+        return self._drop(event._entry)
+
+    def _drop(self, entry: _Entry) -> bool:
+        """:meth:`cancel`, for an entry :meth:`_post` returned."""
+        if entry[2] is None:
             return False
-        event.callback = None
-        event.args = ()
+        entry[2] = None
+        entry[3] = ()
         self._dead += 1
         heap = self._heap
         if self._dead > 1024 and self._dead * 2 > len(heap):
             # In place: a running loop holds a reference to this very list.
-            heap[:] = [entry for entry in heap if entry[2].callback is not None]
+            heap[:] = [live for live in heap if live[2] is not None]
             heapq.heapify(heap)
             self._dead = 0
         return True
@@ -320,7 +380,7 @@ class Simulator:
         """The time of the next step (calendar or source), or ``None`` if nothing is due."""
         best = _INF
         heap = self._heap
-        while heap and heap[0][2].callback is None:
+        while heap and heap[0][2] is None:
             heapq.heappop(heap)
             self._dead -= 1
         if heap:
@@ -395,8 +455,7 @@ class Simulator:
             while count != budget:
                 if heap:
                     head = heap[0]
-                    event = head[2]
-                    if event.callback is None:  # cancelled: drop it and look again
+                    if head[2] is None:  # cancelled: drop it and look again
                         heappop(heap)
                         self._dead -= 1
                         continue
@@ -422,7 +481,7 @@ class Simulator:
                         culprit = (
                             f"source {chosen.name}"
                             if chosen is not None
-                            else f"event {heap[0][2].callback!r}"
+                            else f"event {heap[0][2]!r}"
                         )
                         raise SimulationStalledError(now=time, steps=same_instant, culprit=culprit)
                 else:
@@ -434,13 +493,14 @@ class Simulator:
                     if chosen.handler is not None:
                         chosen.handler(result)
                 else:
-                    # The head is live (cancelled ones were dropped above): ``event``.
+                    # The head is live (cancelled ones were dropped above): run it, and
+                    # mark it done (a later cancel() returns False).
                     heappop(heap)
-                    callback = event.callback
-                    args = event.args
-                    event.callback = None
-                    event.args = ()
-                    callback(*args)  # type: ignore[misc]
+                    callback = head[2]
+                    args = head[3]
+                    head[2] = None
+                    head[3] = ()
+                    callback(*args)
                 if stop is not None and stop():
                     break
             return count, False
