@@ -6,8 +6,10 @@ same file. Each side is a *runner*: ``run(customers, seed)`` simulates about
 finished and a function that computes its KPIs afterwards (the KPIs are not timed).
 
 Speed: the runners take turns (library, peer, peer, library, ...), each run timed in
-CPU seconds (``time.process_time``) and wall seconds; the best run of each side
-counts, and the ratio of the two bests is reported. KPIs: independent replications,
+CPU seconds (``time.process_time``) and wall seconds, each started on a collected
+heap with nothing of the previous run alive (the garbage collector stays on, as a
+user runs it); the best run of each side counts, and the ratio of the two bests is
+reported. KPIs: independent replications,
 each with its own seed (:func:`callcenter.simulation.derive_seed`), summarised as
 Student-t confidence intervals.
 """
@@ -15,6 +17,7 @@ Student-t confidence intervals.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import importlib.util
 import math
@@ -98,11 +101,16 @@ def time_alternating(
     counts = dict.fromkeys(names, 0)
     for repeat in range(repeats):
         for name in names if repeat % 2 == 0 else names[::-1]:
+            # Each timed run starts on a collected heap with nothing of the run before
+            # alive: otherwise the garbage collector's full passes during one side's
+            # run would walk the other side's last results too (or its own).
+            gc.collect()
             start_wall, start_cpu = time.perf_counter(), time.process_time()
             run = runners[name](customers, seed)
             cpu = time.process_time() - start_cpu
             wall = time.perf_counter() - start_wall
             counts[name] = run.customers
+            del run
             best_cpu[name] = min(best_cpu[name], cpu)
             best_wall[name] = min(best_wall[name], wall)
     return {
