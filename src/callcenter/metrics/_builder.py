@@ -66,7 +66,6 @@ _WAITING = Phase.WAITING
 _RINGING = Phase.RINGING
 _WRAP = Phase.WRAP
 _TO_QUEUE = _rt.OverflowKind.QUEUE
-_CLOSED_WAYS = frozenset({_ivr.NodeOutcome.CLOSED, _ivr.NodeOutcome.HOLIDAY})
 
 
 class RecordBuilder:
@@ -342,7 +341,7 @@ class RecordBuilder:
         self, e: _ivr.NodeExited, changes: dict[str, _Contact | None]
     ) -> Sequence[ContactRecord]:
         c = self._live(e.session, changes, _NODE_EXITED)
-        if e.outcome in _CLOSED_WAYS and not c.closed:
+        if e.outcome in _n.CLOSED_WAYS and not c.closed:
             c = c.clone()
             _n.node_exited(c, e)
             changes[c.id] = c

@@ -30,6 +30,7 @@ from ._records import AgentStateInterval, ContactRecord, Outcome
 from ._trusted import trusted_interval, trusted_record
 
 __all__ = [
+    "CLOSED_WAYS",
     "CONTACT_NOTES",
     "ContactNotes",
     "ends_wrap_up",
@@ -49,9 +50,9 @@ _IVR_END = {
     _ivr.SessionResult.TRANSFERRED: Outcome.OVERFLOWED,
 }
 
-# The ways out of an hours node that mean "closed": a contact that took one and
-# ended in the IVR is an out-of-hours contact, whatever it did there.
-_CLOSED_WAYS = frozenset({_ivr.NodeOutcome.CLOSED, _ivr.NodeOutcome.HOLIDAY})
+CLOSED_WAYS = frozenset({_ivr.NodeOutcome.CLOSED, _ivr.NodeOutcome.HOLIDAY})
+"""The ways out of an hours node that mean "closed": a contact that took one and
+ended in the IVR is an out-of-hours contact, whatever it did there."""
 
 # Enum members as module constants: on CPython 3.11 reading one through its class
 # (``Outcome.ANSWERED``) goes through the enum metaclass, several times slower.
@@ -196,7 +197,7 @@ def node_entered(c: ContactNotes, e: _ivr.NodeEntered) -> None:
 
 def node_exited(c: ContactNotes, e: _ivr.NodeExited) -> None:
     """An hours node left by its closed or holiday way marks the contact closed."""
-    if e.outcome in _CLOSED_WAYS:
+    if e.outcome in CLOSED_WAYS:
         c.closed = True
 
 

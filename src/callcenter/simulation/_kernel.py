@@ -205,15 +205,7 @@ class Simulator:
             InvalidArgumentError: ``time`` is not a finite number.
             TimeWentBackwardsError: ``time`` is before :attr:`now`.
         """
-        try:
-            valid = self._now <= time < _INF
-        except TypeError:
-            valid = False
-        if not valid:
-            self._refuse(time)
-        entry = [time, next(self._seq), callback, args]
-        _heappush(self._heap, entry)
-        return ScheduledEvent(entry)
+        return ScheduledEvent(self._post_reserved(next(self._seq), time, callback, args))
 
     def _post(self, time: float, callback: Callable[..., object], args: tuple[Any, ...]) -> _Entry:
         """:meth:`schedule`, for the library's own drivers: returns the calendar's entry.
@@ -221,15 +213,7 @@ class Simulator:
         The entry is the event, without the public handle around it: cancel it with
         :meth:`_drop`.
         """
-        try:
-            valid = self._now <= time < _INF
-        except TypeError:
-            valid = False
-        if not valid:
-            self._refuse(time)
-        entry = [time, next(self._seq), callback, args]
-        _heappush(self._heap, entry)
-        return entry
+        return self._post_reserved(next(self._seq), time, callback, args)
 
     def _reserve(self) -> int:
         """Take the place in the order of events that an event scheduled now would get.
