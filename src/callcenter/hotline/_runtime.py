@@ -842,10 +842,14 @@ class Hotline:
         check(self, input)
         out: list[HotlineOutput] = []
         self._mark = len(self._intervals)
-        fired = False
+        # Any timer due by ``t``: the ACD's and the calls' (kept, see
+        # _refresh_deadline) or the desk's (asked: a back office may change it).
+        fired = self._next <= t
+        if not fired:
+            d = self._desk.next_deadline()
+            fired = d is not None and d <= t
         try:
-            if self._due(t):
-                fired = True
+            if fired:
                 self._fire(t, out)
                 try:
                     check(self, input)
@@ -860,17 +864,15 @@ class Hotline:
         except BaseException:
             self._recover()
             raise
-        self._accept(t, input)
+        # Committed as _accept does (an input is never an advance of the log).
+        self._time = t
+        self._clock.commit(t)
+        self._refresh_deadline()
+        if self._keep_log:
+            self._log.append((t, input))
         return out
 
     # ------------------------------------------------------------------ timers
-
-    def _due(self, t: float) -> bool:
-        """Whether any timer is due by ``t`` (asked before every input)."""
-        if self._next <= t:
-            return True
-        d = self._desk.next_deadline()
-        return d is not None and d <= t
 
     def _refresh_deadline(self) -> None:
         """Keep the earliest timer of the ACD and of the calls (IVR sessions, hold)."""
@@ -1137,9 +1139,17 @@ class Hotline:
 
     def _agents_call(self, item: _AgentCallInput) -> _Call:
         """The input's call, in the phase :data:`CALL_PHASE_NEEDED` asks, with its agent."""
-        agent = self._check_agent(item.agent_id)
-        call = self._live_call(item.call_id)
         phase, action = CALL_PHASE_NEEDED[item.__class__]
+        # The usual case: a call in that phase (so live) with this very agent (so a
+        # known agent, and text). Anything else takes every check, in order.
+        agent: object = item.agent_id
+        call_id: object = item.call_id
+        if type(call_id) is str and type(agent) is str:
+            found = self._calls.get(call_id)
+            if found is not None and found.phase is phase and found.agent == agent:
+                return found
+        agent = self._check_agent(agent)
+        call = self._live_call(call_id)
         if call.phase is not phase or call.agent != agent:
             raise IllegalTransitionError(
                 entity=f"call {call.id!r}",
