@@ -244,25 +244,27 @@ class CallView:
     on_hold: bool
 
 
-class _Call:
-    """One call's state, from arrival to its contact record."""
+class _Call(ContactNotes):
+    """One call's state, from arrival to its contact record.
+
+    A call is its own contact notes (the facts of its record, which every event of
+    its engines adds to: see ``callcenter.metrics._notes``), with the hotline's own
+    state of the call on top: one object a call.
+    """
 
     __slots__ = (
         "agent",
-        "arrived_at",
-        "caller",
+        "call_phase",
         "caller_name",
         "context",
-        "dialled",
+        "dialled_number",
         "hold_since",
         "hold_total",
-        "id",
         "known",
         "language",
         "line",
-        "phase",
+        "presented",
         "queue",
-        "rec",
         "session",
         "status",
     )
@@ -279,27 +281,23 @@ class _Call:
         language: str,
         at: float,
     ) -> None:
-        self.id = call_id
-        self.line = line
+        ContactNotes.__init__(self, call_id, at, _NOTES_IVR)
+        self.caller = caller or None  # the record's: the number it came from, or None
         self.dialled = dialled
-        self.caller = caller
+        self.line = line
+        self.dialled_number = dialled
+        self.presented = caller
         self.caller_name = caller_name
         self.known = known
         self.status = status
         self.language = language
-        self.arrived_at = at
         self.session: Session | None = None
-        self.phase = CallPhase.IVR
+        self.call_phase = CallPhase.IVR
         self.queue: str | None = None
         self.agent: str | None = None
         self.context: Mapping[str, str] = {}
         self.hold_since: float | None = None
         self.hold_total = 0.0
-        # The facts of its contact record, which every event of its engines adds to
-        # (see ``callcenter.metrics._notes``).
-        rec = self.rec = ContactNotes(call_id, at, _NOTES_IVR)
-        rec.caller = caller or None  # the number it came from, withheld: None
-        rec.dialled = dialled
 
 
 class _RefusedError(Exception):
@@ -642,7 +640,7 @@ class Hotline:
             call = self._calls.get(call_id)
         except TypeError:
             return _FINISHED
-        return _FINISHED if call is None else call.phase
+        return _FINISHED if call is None else call.call_phase
 
     def call(self, call_id: str) -> CallView:
         """What the hotline knows about a live call. ``O(1)``.
@@ -653,10 +651,10 @@ class Hotline:
         call = self._live_call(call_id)
         return CallView(
             call_id=call.id,
-            phase=call.phase,
+            phase=call.call_phase,
             line=call.line.id,
-            dialled=call.dialled,
-            caller=call.caller,
+            dialled=call.dialled_number,
+            caller=call.presented,
             arrived_at=call.arrived_at,
             language=call.language if call.session is None else call.session.language,
             queue=call.queue,
@@ -666,7 +664,7 @@ class Hotline:
 
     def live_calls(self) -> list[str]:
         """The ids of the calls not finished, in order of arrival. ``O(calls)``."""
-        return [cid for cid, call in self._calls.items() if call.phase is not _FINISHED]
+        return [cid for cid, call in self._calls.items() if call.call_phase is not _FINISHED]
 
     def agent_state(self, agent_id: str) -> AgentState:
         """An agent's state in the ACD. ``O(1)``.
@@ -679,7 +677,7 @@ class Hotline:
     def session(self, call_id: str) -> Session | None:
         """The IVR session of a call in the IVR, for questions only; else ``None``."""
         call = self._calls.get(call_id) if type(call_id) is str else None
-        if call is None or call.phase is not _IQ:
+        if call is None or call.call_phase is not _IQ:
             return None
         return call.session
 
@@ -913,10 +911,10 @@ class Hotline:
                 call = self._calls.get(due[1])
                 if call is None:
                     continue
-                if call.phase is _IQ:
+                if call.call_phase is _IQ:
                     if call.session is not None:
                         self._ivr(call, call.session.advance(at), at, out)
-                elif call.phase is _QUEUED:
+                elif call.call_phase is _QUEUED:
                     self._announce(call, at, out)
             else:
                 desk.advance(at)
@@ -955,10 +953,10 @@ class Hotline:
     def _live_call(self, call_id: object) -> _Call:
         # A known call's id is valid text: only a miss needs the full check.
         call = self._calls.get(call_id) if type(call_id) is str else None
-        if call is not None and call.phase is not _FINISHED:
+        if call is not None and call.call_phase is not _FINISHED:
             return call
         call_id = _text("call_id", call_id, empty=False)
-        live = (cid for cid, c in self._calls.items() if c.phase is not _FINISHED)
+        live = (cid for cid, c in self._calls.items() if c.call_phase is not _FINISHED)
         raise UnknownIdError(kind="call", id=call_id, known=live)
 
     def _check_agent(self, agent_id: object) -> str:
@@ -1033,7 +1031,7 @@ class Hotline:
                 language,
                 t,
             )
-            call.rec.phase = _NOTES_HANDOFF  # straight to the ACD
+            call.phase = _NOTES_HANDOFF  # straight to the ACD
             self._calls[item.call_id] = call
             out.append(_new_answer_call(call_id=item.call_id))
             self._enqueue(call, None, t, out)
@@ -1081,10 +1079,10 @@ class Hotline:
                 expected="an IVR input (DigitsPressed, CallerHungUp...)",
                 got=item.event,
             )
-        if call.phase is not _IQ and kind is not CallerHungUp:
+        if call.call_phase is not _IQ and kind is not CallerHungUp:
             raise IllegalTransitionError(
                 entity=f"call {call.id!r}",
-                state=call.phase.value,
+                state=call.call_phase.value,
                 action=f"handle {kind.__name__}",
                 allowed=("CallerHungUp",),
             )
@@ -1092,7 +1090,7 @@ class Hotline:
 
     def _do_call_input(self, item: CallInput, t: float, out: list[HotlineOutput]) -> None:
         call = self._calls[item.call_id]
-        phase = call.phase
+        phase = call.call_phase
         engine = self._engine
         if phase is _IQ:
             session = call.session
@@ -1146,14 +1144,15 @@ class Hotline:
         call_id: object = item.call_id
         if type(call_id) is str and type(agent) is str:
             found = self._calls.get(call_id)
-            if found is not None and found.phase is phase and found.agent == agent:
+            if found is not None and found.call_phase is phase and found.agent == agent:
                 return found
         agent = self._check_agent(agent)
         call = self._live_call(call_id)
-        if call.phase is not phase or call.agent != agent:
+        if call.call_phase is not phase or call.agent != agent:
             raise IllegalTransitionError(
                 entity=f"call {call.id!r}",
-                state=call.phase.value + ("" if call.agent is None else f" (agent {call.agent!r})"),
+                state=call.call_phase.value
+                + ("" if call.agent is None else f" (agent {call.agent!r})"),
                 action=f"{action} for agent {agent!r}",
                 allowed=(),
                 reason=PHASE_WITH_AGENT[phase].format(agent=agent),
@@ -1338,11 +1337,10 @@ class Hotline:
             if self._stale is not None and events[0].at > self._stale:
                 self._finish_stale(records)
             notes = CONTACT_NOTES
-            rec = call.rec
             for e in events:
-                outcome = notes[e.__class__](rec, e)
+                outcome = notes[e.__class__](call, e)
                 if outcome is not None:
-                    records.append(record_of(rec, outcome, None))
+                    records.append(record_of(call, outcome, None))
             if self._monitor is not None:
                 self._monitor.feed_all(events)
         enqueue: Enqueue | None = None
@@ -1363,7 +1361,7 @@ class Hotline:
                 call.language = enqueue.language
                 self._enqueue(call, enqueue, t, out)
             else:
-                call.phase = _FINISHED
+                call.call_phase = _FINISHED
         else:
             deadline = session.next_deadline()
             if deadline is None:
@@ -1379,9 +1377,9 @@ class Hotline:
         contact = contact_from_enqueue(
             enqueue,
             call_id=call.id,
-            caller=call.caller,
+            caller=call.presented,
             caller_name=call.caller_name,
-            dialled=call.dialled,
+            dialled=call.dialled_number,
             line=call.line.id,
             language=call.language,
             known_caller=call.known,
@@ -1432,7 +1430,7 @@ class Hotline:
             state = book.get(agent)
             if state is None or state[0] is not _WRAP_UP:
                 calls = self._wrapping.pop(agent)
-                records.extend(record_of(call.rec, _ANSWERED, None) for call in calls)
+                records.extend(record_of(call, _ANSWERED, None) for call in calls)
         self._stale = None
 
     def _on_agent_changed(
@@ -1460,7 +1458,7 @@ class Hotline:
         if wrapped is not None and _n.ends_wrap_up(e):
             del self._wrapping[agent]
             end = _n.wrap_end(e)
-            records.extend([record_of(call.rec, _ANSWERED, end) for call in wrapped])
+            records.extend([record_of(call, _ANSWERED, end) for call in wrapped])
         if old is _LOGGED_OUT or e.new is _LOGGED_OUT:
             step = 1 if old is _LOGGED_OUT else -1
             staffed = self._staffed
@@ -1471,8 +1469,8 @@ class Hotline:
         self, e: ContactQueued, out: list[HotlineOutput], records: list[ContactRecord]
     ) -> None:
         call = self._calls[e.contact_id]
-        _n.queued(call.rec, e)
-        call.phase = _QUEUED
+        _n.queued(call, e)
+        call.call_phase = _QUEUED
         call.queue = e.queue
         call.agent = None
         self._announce(call, e.at, out)
@@ -1481,8 +1479,8 @@ class Hotline:
         self, e: ContactOffered, out: list[HotlineOutput], records: list[ContactRecord]
     ) -> None:
         call = self._calls[e.contact_id]
-        _n.offered(call.rec, e)
-        call.phase = _RINGING
+        _n.offered(call, e)
+        call.call_phase = _RINGING
         call.queue = e.queue
         call.agent = agent = e.agent_id
         if self._announce_every:  # the hold announcements stop while it rings
@@ -1501,8 +1499,8 @@ class Hotline:
         self, e: ContactOfferDeclined, out: list[HotlineOutput], records: list[ContactRecord]
     ) -> None:
         call = self._calls[e.contact_id]
-        _n.declined(call.rec, e)
-        call.phase = _QUEUED
+        _n.declined(call, e)
+        call.call_phase = _QUEUED
         call.agent = None
         if e.reason is DeclineReason.RING_TIMEOUT:
             out.append(_new_stop_ringing(call_id=call.id, agent_id=e.agent_id))
@@ -1513,16 +1511,16 @@ class Hotline:
         self, e: ContactAnswered, out: list[HotlineOutput], records: list[ContactRecord]
     ) -> None:
         call = self._calls[e.contact_id]
-        _n.answered(call.rec, e)
-        call.phase = _CONNECTED
+        _n.answered(call, e)
+        call.call_phase = _CONNECTED
         out.append(_new_connect_agent(call_id=e.contact_id, agent_id=e.agent_id))
 
     def _on_completed(
         self, e: ContactCompleted, out: list[HotlineOutput], records: list[ContactRecord]
     ) -> None:
         call = self._calls[e.contact_id]
-        _n.completed(call.rec, e)
-        call.phase = _FINISHED
+        _n.completed(call, e)
+        call.call_phase = _FINISHED
         # The record waits for the end of the agent's wrap-up: the agent's next
         # change of state (in this batch when there is no wrap-up).
         self._wrapping.setdefault(e.agent_id, []).append(call)
@@ -1535,7 +1533,7 @@ class Hotline:
         self, e: ContactAbandoned, out: list[HotlineOutput], records: list[ContactRecord]
     ) -> None:
         call = self._calls[e.contact_id]
-        records.append(record_of(call.rec, _n.abandoned(call.rec, e), None))
+        records.append(record_of(call, _n.abandoned(call, e), None))
         self._gone(call)
         if e.agent_id is not None:
             out.append(_new_stop_ringing(call_id=e.contact_id, agent_id=e.agent_id))
@@ -1544,10 +1542,10 @@ class Hotline:
         self, e: ContactOverflowed, out: list[HotlineOutput], records: list[ContactRecord]
     ) -> None:
         call = self._calls[e.contact_id]
-        outcome = _n.overflowed(call.rec, e)
+        outcome = _n.overflowed(call, e)
         if outcome is None:
             return  # it waits in the other queue (a ContactQueued follows)
-        records.append(record_of(call.rec, outcome, None))
+        records.append(record_of(call, outcome, None))
         self._gone(call)
         reason = e.kind.value
         out.append(_new_end_call(call_id=call.id, reason=reason))
@@ -1562,9 +1560,9 @@ class Hotline:
         records: list[ContactRecord],
     ) -> None:
         call = self._calls[e.contact_id]
-        outcome = CONTACT_NOTES[e.__class__](call.rec, e)
+        outcome = CONTACT_NOTES[e.__class__](call, e)
         assert outcome is not None  # both finish the contact
-        records.append(record_of(call.rec, outcome, None))
+        records.append(record_of(call, outcome, None))
         self._gone(call)
         out.append(_new_end_call(call_id=e.contact_id, reason=e.reason.value))
 
@@ -1575,7 +1573,7 @@ class Hotline:
         records: list[ContactRecord],
     ) -> None:
         """Transfers and escalations: a ContactQueued or an offer follows when it matters."""
-        CONTACT_NOTES[e.__class__](self._calls[e.contact_id].rec, e)
+        CONTACT_NOTES[e.__class__](self._calls[e.contact_id], e)
 
     def _close_agents(self, t: float, out: list[HotlineOutput]) -> None:
         """End the run at ``t``: the records of calls in wrap-up, the agents' intervals."""
@@ -1583,7 +1581,7 @@ class Hotline:
             known = self._agents.get(agent)
             in_wrap = known is not None and known[0] is _WRAP_UP
             for call in calls:
-                self._finished(record_of(call.rec, _ANSWERED, t if in_wrap else None), out)
+                self._finished(record_of(call, _ANSWERED, t if in_wrap else None), out)
         self._wrapping.clear()
         self._stale = None
         book = self._agents
@@ -1595,7 +1593,7 @@ class Hotline:
             book[agent] = (state, t, reason)
 
     def _gone(self, call: _Call) -> None:
-        call.phase = _FINISHED
+        call.call_phase = _FINISHED
         if self._announce_every:
             self._call_timers.cancel(call.id)
 
@@ -1678,7 +1676,7 @@ class Hotline:
         for rule in rules:
             if rule.queue is not None and rule.queue != queue:
                 continue
-            fields: dict[str, Any] = {"customer_phone": call.caller, **rule.fields, **extra}
+            fields: dict[str, Any] = {"customer_phone": call.presented, **rule.fields, **extra}
             try:
                 ticket = desk.open(rule.workflow, actor=actor, now=t, fields=fields)
             except CallCenterError as error:
