@@ -321,6 +321,11 @@ _LOGGED_OUT = AgentState.LOGGED_OUT
 _NOT_READY = AgentState.NOT_READY
 _WRAP_UP = AgentState.WRAP_UP
 _ANSWERED = Outcome.ANSWERED
+_BLOCKED = Outcome.BLOCKED
+_NORMAL_CALLER = CallerStatus.NORMAL
+_BLOCKED_CALLER = CallerStatus.BLOCKED
+_ENQUEUED = SessionResult.ENQUEUED
+_RING_TIMEOUT = DeclineReason.RING_TIMEOUT
 
 
 def _text(name: str, value: object, *, empty: bool = True) -> str:
@@ -408,13 +413,19 @@ def _phone_number(caller: str) -> str | None:
         return None
 
 
-def _endpoint_of(definition: HotlineDefinition, agent_id: str, mobile: str | None) -> str:
-    endpoint = definition.endpoints.get(agent_id)
-    if endpoint is not None:
+def _endpoints(definition: HotlineDefinition) -> dict[str, str]:
+    """Where the definition's endpoints ring each agent: extension, else SIP URI, else mobile.
+
+    An agent missing here rings at the mobile number the ACD's offer names, else at
+    the agent's id.
+    """
+    found: dict[str, str] = {}
+    for agent_id, endpoint in definition.endpoints.items():
         for where in (endpoint.extension, endpoint.sip_uri, endpoint.mobile):
             if where:
-                return where
-    return mobile or agent_id
+                found[agent_id] = where
+                break
+    return found
 
 
 def definition_problems(definition: HotlineDefinition) -> list[Problem]:
@@ -538,7 +549,7 @@ class Hotline:
         self._desk = TicketDesk(list(definition.workflows.values()))
         routing = definition.routing
         self._agent_queues = {a.id: tuple(m.queue for m in a.queues) for a in routing.agents}
-        self._mobile = {a.id: a.mobile_number for a in routing.agents}
+        self._endpoints = _endpoints(definition)
         # The agents' states as their intervals need them: (state, since, reason),
         # and the answered calls whose record waits for the end of a wrap-up.
         self._agents: dict[str, tuple[AgentState, float, str | None]] = {}
@@ -993,23 +1004,19 @@ class Hotline:
             # caller lists there is nothing to look it up in.
             number = _phone_number(caller) if self._known or self._lists is not None else None
             known = None if number is None else self._known.get(number)
-            status = CallerStatus.NORMAL if known is None else known.status
-            if (
-                self._lists is not None
-                and number is not None
-                and status is not CallerStatus.BLOCKED
-            ):
+            status = _NORMAL_CALLER if known is None else known.status
+            if self._lists is not None and number is not None and status is not _BLOCKED_CALLER:
                 listed = self._lists.status(number, t)
-                if listed is not CallerStatus.NORMAL:
+                if listed is not _NORMAL_CALLER:
                     status = listed
         except CallCenterError as error:
             raise _RefusedError(error) from error
         flow = None if line.flow is None else definition.flows[line.flow]
-        if status is CallerStatus.BLOCKED and (flow is None or flow.on_blocked is None):
+        if status is _BLOCKED_CALLER and (flow is None or flow.on_blocked is None):
             out.append(RejectCall(call_id=item.call_id, reason="blocked"))
             record = ContactRecord(
                 contact_id=item.call_id,
-                outcome=Outcome.BLOCKED,
+                outcome=_BLOCKED,
                 arrived_at=t,
                 ended_at=t,
                 dialled_number=dialled_line.number,
@@ -1262,7 +1269,7 @@ class Hotline:
 
     def _check_logged_in(self, item: AgentReady | AgentLoggedOut | WrapUpDone) -> None:
         agent = self._check_agent(item.agent_id)
-        if self._engine.agent_state(agent) is AgentState.LOGGED_OUT:
+        if self._engine.agent_state(agent) is _LOGGED_OUT:
             raise IllegalTransitionError(
                 entity=f"agent {agent!r}",
                 state="logged_out",
@@ -1293,7 +1300,7 @@ class Hotline:
         ready: object = item.ready
         if not isinstance(ready, bool):
             raise InvalidArgumentError(name="ready", expected="True or False", got=ready)
-        if self._engine.agent_state(agent) is not AgentState.LOGGED_OUT:
+        if self._engine.agent_state(agent) is not _LOGGED_OUT:
             raise IllegalTransitionError(
                 entity=f"agent {agent!r}",
                 state=self._engine.agent_state(agent).value,
@@ -1357,7 +1364,7 @@ class Hotline:
                 rules = self._ivr_rules.get(result.value)
                 if rules:
                     self._open_tickets(call, rules, queue, "ivr", t, {}, out)
-            if result is SessionResult.ENQUEUED and enqueue is not None:
+            if result is _ENQUEUED and enqueue is not None:
                 call.language = enqueue.language
                 self._enqueue(call, enqueue, t, out)
             else:
@@ -1455,10 +1462,12 @@ class Hotline:
         wrapped = self._wrapping.get(agent)
         if wrapped is not None:
             self._completed.discard(agent)  # its calls wait for this change's wrap-up
-        if wrapped is not None and _n.ends_wrap_up(e):
-            del self._wrapping[agent]
-            end = _n.wrap_end(e)
-            records.extend([record_of(call, _ANSWERED, end) for call in wrapped])
+            if _n.ends_wrap_up(e):
+                del self._wrapping[agent]
+                end = _n.wrap_end(e)
+                # Mostly one call: a loop, without a list built to extend with.
+                for call in wrapped:
+                    records.append(record_of(call, _ANSWERED, end))  # noqa: PERF401
         if old is _LOGGED_OUT or e.new is _LOGGED_OUT:
             step = 1 if old is _LOGGED_OUT else -1
             staffed = self._staffed
@@ -1489,7 +1498,7 @@ class Hotline:
             _new_ring_agent(
                 call_id=call.id,
                 agent_id=agent,
-                endpoint=_endpoint_of(self._definition, agent, e.mobile_number),
+                endpoint=self._endpoints.get(agent) or e.mobile_number or agent,
                 timeout=e.ring_deadline - e.at,
                 context=call.context,
             )
@@ -1502,7 +1511,7 @@ class Hotline:
         _n.declined(call, e)
         call.call_phase = _QUEUED
         call.agent = None
-        if e.reason is DeclineReason.RING_TIMEOUT:
+        if e.reason is _RING_TIMEOUT:
             out.append(_new_stop_ringing(call_id=call.id, agent_id=e.agent_id))
         if self._announce_every:
             self._call_timers.schedule(call.id, e.at + self._announce_every)
@@ -1525,9 +1534,10 @@ class Hotline:
         # change of state (in this batch when there is no wrap-up).
         self._wrapping.setdefault(e.agent_id, []).append(call)
         self._completed.add(e.agent_id)
-        talk = self._talk[e.queue]
-        talk[0] += e.at - e.answered_at
-        talk[1] += 1.0
+        if self._announce_wait:  # the mean talk time is for the expected wait only
+            talk = self._talk[e.queue]
+            talk[0] += e.at - e.answered_at
+            talk[1] += 1.0
 
     def _on_abandoned(
         self, e: ContactAbandoned, out: list[HotlineOutput], records: list[ContactRecord]
