@@ -295,9 +295,24 @@ class _Call(ContactNotes):
         self.call_phase = CallPhase.IVR
         self.queue: str | None = None
         self.agent: str | None = None
-        self.context: Mapping[str, str] = {}
+        self.context: Mapping[str, str] = _NO_CONTEXT  # its contact's, once queued
         self.hold_since: float | None = None
         self.hold_total = 0.0
+
+
+_NO_CONTEXT: Mapping[str, str] = {}  # shared, never changed
+
+
+class _Agent:
+    """An agent's state as its intervals need it: which, since when, with what reason."""
+
+    __slots__ = ("queues", "reason", "since", "state")
+
+    def __init__(self, queues: tuple[str, ...]) -> None:
+        self.queues = queues  # the queues its intervals name
+        self.state = AgentState.LOGGED_OUT
+        self.since = 0.0
+        self.reason: str | None = None  # the not-ready reason, else None
 
 
 class _RefusedError(Exception):
@@ -550,9 +565,10 @@ class Hotline:
         routing = definition.routing
         self._agent_queues = {a.id: tuple(m.queue for m in a.queues) for a in routing.agents}
         self._endpoints = _endpoints(definition)
-        # The agents' states as their intervals need them: (state, since, reason),
-        # and the answered calls whose record waits for the end of a wrap-up.
-        self._agents: dict[str, tuple[AgentState, float, str | None]] = {}
+        # The agents' states as their intervals need them (each from its first
+        # change of state on), and the answered calls whose record waits for the
+        # end of a wrap-up.
+        self._agents: dict[str, _Agent] = {}
         self._wrapping: dict[str, list[_Call]] = {}
         # Agents who completed a call in the batch of events being handled and had
         # no change of state after it, and the time after which calls left waiting
@@ -1243,7 +1259,8 @@ class Hotline:
 
     def _check_leg_ended(self, item: AgentLegEnded) -> None:
         self._agents_call(item)
-        _optional_text("outcome", item.outcome)
+        if item.outcome is not None:
+            _text("outcome", item.outcome, empty=False)
         _fields("fields", item.fields)
 
     def _do_leg_ended(self, item: AgentLegEnded, t: float, out: list[HotlineOutput]) -> None:
@@ -1425,8 +1442,8 @@ class Hotline:
         """After a batch: calls completed in it whose agent is in no wrap-up, to finish later."""
         book = self._agents
         for agent in self._completed:
-            state = book.get(agent)
-            if agent in self._wrapping and (state is None or state[0] is not _WRAP_UP):
+            known = book.get(agent)
+            if agent in self._wrapping and (known is None or known.state is not _WRAP_UP):
                 self._stale = at
         self._completed.clear()
 
@@ -1434,8 +1451,8 @@ class Hotline:
         """Once time moves on, finish the calls waiting for a wrap-up their agent is not in."""
         book = self._agents
         for agent in list(self._wrapping):
-            state = book.get(agent)
-            if state is None or state[0] is not _WRAP_UP:
+            known = book.get(agent)
+            if known is None or known.state is not _WRAP_UP:
                 calls = self._wrapping.pop(agent)
                 records.extend(record_of(call, _ANSWERED, None) for call in calls)
         self._stale = None
@@ -1445,20 +1462,16 @@ class Hotline:
     ) -> None:
         agent = e.agent_id
         old = e.old
-        book = self._agents
+        known = self._agents.get(agent)
+        if known is None:
+            known = self._agents[agent] = _Agent(self._agent_queues[agent])
         if self._keep_intervals:
-            known = book.get(agent)
-            interval = _n.interval(
-                agent,
-                old,
-                e.since,
-                e.at,
-                None if known is None else known[2],
-                self._agent_queues[agent],
-            )
+            interval = _n.interval(agent, old, e.since, e.at, known.reason, known.queues)
             if interval is not None:
                 self._intervals.append(interval)
-        book[agent] = (e.new, e.at, e.reason)
+        known.state = e.new
+        known.since = e.at
+        known.reason = e.reason
         wrapped = self._wrapping.get(agent)
         if wrapped is not None:
             self._completed.discard(agent)  # its calls wait for this change's wrap-up
@@ -1471,7 +1484,7 @@ class Hotline:
         if old is _LOGGED_OUT or e.new is _LOGGED_OUT:
             step = 1 if old is _LOGGED_OUT else -1
             staffed = self._staffed
-            for q in self._agent_queues[agent]:
+            for q in known.queues:
                 staffed[q] += step
 
     def _on_queued(
@@ -1589,18 +1602,19 @@ class Hotline:
         """End the run at ``t``: the records of calls in wrap-up, the agents' intervals."""
         for agent, calls in self._wrapping.items():
             known = self._agents.get(agent)
-            in_wrap = known is not None and known[0] is _WRAP_UP
+            in_wrap = known is not None and known.state is _WRAP_UP
             for call in calls:
                 self._finished(record_of(call, _ANSWERED, t if in_wrap else None), out)
         self._wrapping.clear()
         self._stale = None
-        book = self._agents
-        for agent, (state, since, reason) in book.items():
+        for agent, known in self._agents.items():
             if self._keep_intervals:
-                interval = _n.interval(agent, state, since, t, reason, self._agent_queues[agent])
+                interval = _n.interval(
+                    agent, known.state, known.since, t, known.reason, known.queues
+                )
                 if interval is not None:
                     self._intervals.append(interval)
-            book[agent] = (state, t, reason)
+            known.since = t
 
     def _gone(self, call: _Call) -> None:
         call.call_phase = _FINISHED
