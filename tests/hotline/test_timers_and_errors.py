@@ -334,3 +334,25 @@ def test_the_intervals_of_an_input_that_fails_half_way_are_undone_too(
     hotline.close(NOON + 600)
     talking = [i for i in hotline.take_intervals() if i.end == NOON + 60]
     assert len(talking) == 1, talking
+
+
+class _Text(str):
+    """Text that is not a plain ``str`` (an input must carry plain text)."""
+
+
+@pytest.mark.parametrize("field", ["call_id", "agent_id"])
+def test_an_agent_input_naming_its_call_and_agent_in_text_look_alikes_is_refused(
+    field: str,
+) -> None:
+    hotline = Hotline(definition())
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "2", NOON + 1)  # rings at li
+    assert hotline.call("c1").agent == "li"
+    before = hotline.to_dict()
+    ids = {"call_id": "c1", "agent_id": "li"}
+    ids[field] = _Text(ids[field])
+    with pytest.raises(InvalidArgumentError, match=field):
+        hotline.handle(AgentLegAnswered(**ids), NOON + 2)
+    assert hotline.to_dict() == before
+    assert hotline.call_phase("c1") is CallPhase.RINGING

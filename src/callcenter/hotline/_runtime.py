@@ -244,25 +244,27 @@ class CallView:
     on_hold: bool
 
 
-class _Call:
-    """One call's state, from arrival to its contact record."""
+class _Call(ContactNotes):
+    """One call's state, from arrival to its contact record.
+
+    A call is its own contact notes (the facts of its record, which every event of
+    its engines adds to: see ``callcenter.metrics._notes``), with the hotline's own
+    state of the call on top: one object a call.
+    """
 
     __slots__ = (
         "agent",
-        "arrived_at",
-        "caller",
+        "call_phase",
         "caller_name",
         "context",
-        "dialled",
+        "dialled_number",
         "hold_since",
         "hold_total",
-        "id",
         "known",
         "language",
         "line",
-        "phase",
+        "presented",
         "queue",
-        "rec",
         "session",
         "status",
     )
@@ -279,27 +281,38 @@ class _Call:
         language: str,
         at: float,
     ) -> None:
-        self.id = call_id
-        self.line = line
+        ContactNotes.__init__(self, call_id, at, _NOTES_IVR)
+        self.caller = caller or None  # the record's: the number it came from, or None
         self.dialled = dialled
-        self.caller = caller
+        self.line = line
+        self.dialled_number = dialled
+        self.presented = caller
         self.caller_name = caller_name
         self.known = known
         self.status = status
         self.language = language
-        self.arrived_at = at
         self.session: Session | None = None
-        self.phase = CallPhase.IVR
+        self.call_phase = CallPhase.IVR
         self.queue: str | None = None
         self.agent: str | None = None
-        self.context: Mapping[str, str] = {}
+        self.context: Mapping[str, str] = _NO_CONTEXT  # its contact's, once queued
         self.hold_since: float | None = None
         self.hold_total = 0.0
-        # The facts of its contact record, which every event of its engines adds to
-        # (see ``callcenter.metrics._notes``).
-        rec = self.rec = ContactNotes(call_id, at, _NOTES_IVR)
-        rec.caller = caller or None  # the number it came from, withheld: None
-        rec.dialled = dialled
+
+
+_NO_CONTEXT: Mapping[str, str] = {}  # shared, never changed
+
+
+class _Agent:
+    """An agent's state as its intervals need it: which, since when, with what reason."""
+
+    __slots__ = ("queues", "reason", "since", "state")
+
+    def __init__(self, queues: tuple[str, ...]) -> None:
+        self.queues = queues  # the queues its intervals name
+        self.state = AgentState.LOGGED_OUT
+        self.since = 0.0
+        self.reason: str | None = None  # the not-ready reason, else None
 
 
 class _RefusedError(Exception):
@@ -323,6 +336,11 @@ _LOGGED_OUT = AgentState.LOGGED_OUT
 _NOT_READY = AgentState.NOT_READY
 _WRAP_UP = AgentState.WRAP_UP
 _ANSWERED = Outcome.ANSWERED
+_BLOCKED = Outcome.BLOCKED
+_NORMAL_CALLER = CallerStatus.NORMAL
+_BLOCKED_CALLER = CallerStatus.BLOCKED
+_ENQUEUED = SessionResult.ENQUEUED
+_RING_TIMEOUT = DeclineReason.RING_TIMEOUT
 
 
 def _text(name: str, value: object, *, empty: bool = True) -> str:
@@ -410,13 +428,19 @@ def _phone_number(caller: str) -> str | None:
         return None
 
 
-def _endpoint_of(definition: HotlineDefinition, agent_id: str, mobile: str | None) -> str:
-    endpoint = definition.endpoints.get(agent_id)
-    if endpoint is not None:
+def _endpoints(definition: HotlineDefinition) -> dict[str, str]:
+    """Where the definition's endpoints ring each agent: extension, else SIP URI, else mobile.
+
+    An agent missing here rings at the mobile number the ACD's offer names, else at
+    the agent's id.
+    """
+    found: dict[str, str] = {}
+    for agent_id, endpoint in definition.endpoints.items():
         for where in (endpoint.extension, endpoint.sip_uri, endpoint.mobile):
             if where:
-                return where
-    return mobile or agent_id
+                found[agent_id] = where
+                break
+    return found
 
 
 def definition_problems(definition: HotlineDefinition) -> list[Problem]:
@@ -540,10 +564,11 @@ class Hotline:
         self._desk = TicketDesk(list(definition.workflows.values()))
         routing = definition.routing
         self._agent_queues = {a.id: tuple(m.queue for m in a.queues) for a in routing.agents}
-        self._mobile = {a.id: a.mobile_number for a in routing.agents}
-        # The agents' states as their intervals need them: (state, since, reason),
-        # and the answered calls whose record waits for the end of a wrap-up.
-        self._agents: dict[str, tuple[AgentState, float, str | None]] = {}
+        self._endpoints = _endpoints(definition)
+        # The agents' states as their intervals need them (each from its first
+        # change of state on), and the answered calls whose record waits for the
+        # end of a wrap-up.
+        self._agents: dict[str, _Agent] = {}
         self._wrapping: dict[str, list[_Call]] = {}
         # Agents who completed a call in the batch of events being handled and had
         # no change of state after it, and the time after which calls left waiting
@@ -642,7 +667,7 @@ class Hotline:
             call = self._calls.get(call_id)
         except TypeError:
             return _FINISHED
-        return _FINISHED if call is None else call.phase
+        return _FINISHED if call is None else call.call_phase
 
     def call(self, call_id: str) -> CallView:
         """What the hotline knows about a live call. ``O(1)``.
@@ -653,10 +678,10 @@ class Hotline:
         call = self._live_call(call_id)
         return CallView(
             call_id=call.id,
-            phase=call.phase,
+            phase=call.call_phase,
             line=call.line.id,
-            dialled=call.dialled,
-            caller=call.caller,
+            dialled=call.dialled_number,
+            caller=call.presented,
             arrived_at=call.arrived_at,
             language=call.language if call.session is None else call.session.language,
             queue=call.queue,
@@ -666,7 +691,7 @@ class Hotline:
 
     def live_calls(self) -> list[str]:
         """The ids of the calls not finished, in order of arrival. ``O(calls)``."""
-        return [cid for cid, call in self._calls.items() if call.phase is not _FINISHED]
+        return [cid for cid, call in self._calls.items() if call.call_phase is not _FINISHED]
 
     def agent_state(self, agent_id: str) -> AgentState:
         """An agent's state in the ACD. ``O(1)``.
@@ -679,7 +704,7 @@ class Hotline:
     def session(self, call_id: str) -> Session | None:
         """The IVR session of a call in the IVR, for questions only; else ``None``."""
         call = self._calls.get(call_id) if type(call_id) is str else None
-        if call is None or call.phase is not _IQ:
+        if call is None or call.call_phase is not _IQ:
             return None
         return call.session
 
@@ -842,10 +867,14 @@ class Hotline:
         check(self, input)
         out: list[HotlineOutput] = []
         self._mark = len(self._intervals)
-        fired = False
+        # Any timer due by ``t``: the ACD's and the calls' (kept, see
+        # _refresh_deadline) or the desk's (asked: a back office may change it).
+        fired = self._next <= t
+        if not fired:
+            d = self._desk.next_deadline()
+            fired = d is not None and d <= t
         try:
-            if self._due(t):
-                fired = True
+            if fired:
                 self._fire(t, out)
                 try:
                     check(self, input)
@@ -860,17 +889,15 @@ class Hotline:
         except BaseException:
             self._recover()
             raise
-        self._accept(t, input)
+        # Committed as _accept does (an input is never an advance of the log).
+        self._time = t
+        self._clock.commit(t)
+        self._refresh_deadline()
+        if self._keep_log:
+            self._log.append((t, input))
         return out
 
     # ------------------------------------------------------------------ timers
-
-    def _due(self, t: float) -> bool:
-        """Whether any timer is due by ``t`` (asked before every input)."""
-        if self._next <= t:
-            return True
-        d = self._desk.next_deadline()
-        return d is not None and d <= t
 
     def _refresh_deadline(self) -> None:
         """Keep the earliest timer of the ACD and of the calls (IVR sessions, hold)."""
@@ -911,10 +938,10 @@ class Hotline:
                 call = self._calls.get(due[1])
                 if call is None:
                     continue
-                if call.phase is _IQ:
+                if call.call_phase is _IQ:
                     if call.session is not None:
                         self._ivr(call, call.session.advance(at), at, out)
-                elif call.phase is _QUEUED:
+                elif call.call_phase is _QUEUED:
                     self._announce(call, at, out)
             else:
                 desk.advance(at)
@@ -953,10 +980,10 @@ class Hotline:
     def _live_call(self, call_id: object) -> _Call:
         # A known call's id is valid text: only a miss needs the full check.
         call = self._calls.get(call_id) if type(call_id) is str else None
-        if call is not None and call.phase is not _FINISHED:
+        if call is not None and call.call_phase is not _FINISHED:
             return call
         call_id = _text("call_id", call_id, empty=False)
-        live = (cid for cid, c in self._calls.items() if c.phase is not _FINISHED)
+        live = (cid for cid, c in self._calls.items() if c.call_phase is not _FINISHED)
         raise UnknownIdError(kind="call", id=call_id, known=live)
 
     def _check_agent(self, agent_id: object) -> str:
@@ -993,23 +1020,19 @@ class Hotline:
             # caller lists there is nothing to look it up in.
             number = _phone_number(caller) if self._known or self._lists is not None else None
             known = None if number is None else self._known.get(number)
-            status = CallerStatus.NORMAL if known is None else known.status
-            if (
-                self._lists is not None
-                and number is not None
-                and status is not CallerStatus.BLOCKED
-            ):
+            status = _NORMAL_CALLER if known is None else known.status
+            if self._lists is not None and number is not None and status is not _BLOCKED_CALLER:
                 listed = self._lists.status(number, t)
-                if listed is not CallerStatus.NORMAL:
+                if listed is not _NORMAL_CALLER:
                     status = listed
         except CallCenterError as error:
             raise _RefusedError(error) from error
         flow = None if line.flow is None else definition.flows[line.flow]
-        if status is CallerStatus.BLOCKED and (flow is None or flow.on_blocked is None):
+        if status is _BLOCKED_CALLER and (flow is None or flow.on_blocked is None):
             out.append(RejectCall(call_id=item.call_id, reason="blocked"))
             record = ContactRecord(
                 contact_id=item.call_id,
-                outcome=Outcome.BLOCKED,
+                outcome=_BLOCKED,
                 arrived_at=t,
                 ended_at=t,
                 dialled_number=dialled_line.number,
@@ -1031,7 +1054,7 @@ class Hotline:
                 language,
                 t,
             )
-            call.rec.phase = _NOTES_HANDOFF  # straight to the ACD
+            call.phase = _NOTES_HANDOFF  # straight to the ACD
             self._calls[item.call_id] = call
             out.append(_new_answer_call(call_id=item.call_id))
             self._enqueue(call, None, t, out)
@@ -1079,10 +1102,10 @@ class Hotline:
                 expected="an IVR input (DigitsPressed, CallerHungUp...)",
                 got=item.event,
             )
-        if call.phase is not _IQ and kind is not CallerHungUp:
+        if call.call_phase is not _IQ and kind is not CallerHungUp:
             raise IllegalTransitionError(
                 entity=f"call {call.id!r}",
-                state=call.phase.value,
+                state=call.call_phase.value,
                 action=f"handle {kind.__name__}",
                 allowed=("CallerHungUp",),
             )
@@ -1090,7 +1113,7 @@ class Hotline:
 
     def _do_call_input(self, item: CallInput, t: float, out: list[HotlineOutput]) -> None:
         call = self._calls[item.call_id]
-        phase = call.phase
+        phase = call.call_phase
         engine = self._engine
         if phase is _IQ:
             session = call.session
@@ -1137,13 +1160,22 @@ class Hotline:
 
     def _agents_call(self, item: _AgentCallInput) -> _Call:
         """The input's call, in the phase :data:`CALL_PHASE_NEEDED` asks, with its agent."""
-        agent = self._check_agent(item.agent_id)
-        call = self._live_call(item.call_id)
         phase, action = CALL_PHASE_NEEDED[item.__class__]
-        if call.phase is not phase or call.agent != agent:
+        # The usual case: a call in that phase (so live) with this very agent (so a
+        # known agent, and text). Anything else takes every check, in order.
+        agent: object = item.agent_id
+        call_id: object = item.call_id
+        if type(call_id) is str and type(agent) is str:
+            found = self._calls.get(call_id)
+            if found is not None and found.call_phase is phase and found.agent == agent:
+                return found
+        agent = self._check_agent(agent)
+        call = self._live_call(call_id)
+        if call.call_phase is not phase or call.agent != agent:
             raise IllegalTransitionError(
                 entity=f"call {call.id!r}",
-                state=call.phase.value + ("" if call.agent is None else f" (agent {call.agent!r})"),
+                state=call.call_phase.value
+                + ("" if call.agent is None else f" (agent {call.agent!r})"),
                 action=f"{action} for agent {agent!r}",
                 allowed=(),
                 reason=PHASE_WITH_AGENT[phase].format(agent=agent),
@@ -1227,7 +1259,8 @@ class Hotline:
 
     def _check_leg_ended(self, item: AgentLegEnded) -> None:
         self._agents_call(item)
-        _optional_text("outcome", item.outcome)
+        if item.outcome is not None:
+            _text("outcome", item.outcome, empty=False)
         _fields("fields", item.fields)
 
     def _do_leg_ended(self, item: AgentLegEnded, t: float, out: list[HotlineOutput]) -> None:
@@ -1253,7 +1286,7 @@ class Hotline:
 
     def _check_logged_in(self, item: AgentReady | AgentLoggedOut | WrapUpDone) -> None:
         agent = self._check_agent(item.agent_id)
-        if self._engine.agent_state(agent) is AgentState.LOGGED_OUT:
+        if self._engine.agent_state(agent) is _LOGGED_OUT:
             raise IllegalTransitionError(
                 entity=f"agent {agent!r}",
                 state="logged_out",
@@ -1284,7 +1317,7 @@ class Hotline:
         ready: object = item.ready
         if not isinstance(ready, bool):
             raise InvalidArgumentError(name="ready", expected="True or False", got=ready)
-        if self._engine.agent_state(agent) is not AgentState.LOGGED_OUT:
+        if self._engine.agent_state(agent) is not _LOGGED_OUT:
             raise IllegalTransitionError(
                 entity=f"agent {agent!r}",
                 state=self._engine.agent_state(agent).value,
@@ -1328,11 +1361,10 @@ class Hotline:
             if self._stale is not None and events[0].at > self._stale:
                 self._finish_stale(records)
             notes = CONTACT_NOTES
-            rec = call.rec
             for e in events:
-                outcome = notes[e.__class__](rec, e)
+                outcome = notes[e.__class__](call, e)
                 if outcome is not None:
-                    records.append(record_of(rec, outcome, None))
+                    records.append(record_of(call, outcome, None))
             if self._monitor is not None:
                 self._monitor.feed_all(events)
         enqueue: Enqueue | None = None
@@ -1349,11 +1381,11 @@ class Hotline:
                 rules = self._ivr_rules.get(result.value)
                 if rules:
                     self._open_tickets(call, rules, queue, "ivr", t, {}, out)
-            if result is SessionResult.ENQUEUED and enqueue is not None:
+            if result is _ENQUEUED and enqueue is not None:
                 call.language = enqueue.language
                 self._enqueue(call, enqueue, t, out)
             else:
-                call.phase = _FINISHED
+                call.call_phase = _FINISHED
         else:
             deadline = session.next_deadline()
             if deadline is None:
@@ -1369,9 +1401,9 @@ class Hotline:
         contact = contact_from_enqueue(
             enqueue,
             call_id=call.id,
-            caller=call.caller,
+            caller=call.presented,
             caller_name=call.caller_name,
-            dialled=call.dialled,
+            dialled=call.dialled_number,
             line=call.line.id,
             language=call.language,
             known_caller=call.known,
@@ -1410,8 +1442,8 @@ class Hotline:
         """After a batch: calls completed in it whose agent is in no wrap-up, to finish later."""
         book = self._agents
         for agent in self._completed:
-            state = book.get(agent)
-            if agent in self._wrapping and (state is None or state[0] is not _WRAP_UP):
+            known = book.get(agent)
+            if agent in self._wrapping and (known is None or known.state is not _WRAP_UP):
                 self._stale = at
         self._completed.clear()
 
@@ -1419,10 +1451,10 @@ class Hotline:
         """Once time moves on, finish the calls waiting for a wrap-up their agent is not in."""
         book = self._agents
         for agent in list(self._wrapping):
-            state = book.get(agent)
-            if state is None or state[0] is not _WRAP_UP:
+            known = book.get(agent)
+            if known is None or known.state is not _WRAP_UP:
                 calls = self._wrapping.pop(agent)
-                records.extend(record_of(call.rec, _ANSWERED, None) for call in calls)
+                records.extend(record_of(call, _ANSWERED, None) for call in calls)
         self._stale = None
 
     def _on_agent_changed(
@@ -1430,39 +1462,37 @@ class Hotline:
     ) -> None:
         agent = e.agent_id
         old = e.old
-        book = self._agents
+        known = self._agents.get(agent)
+        if known is None:
+            known = self._agents[agent] = _Agent(self._agent_queues[agent])
         if self._keep_intervals:
-            known = book.get(agent)
-            interval = _n.interval(
-                agent,
-                old,
-                e.since,
-                e.at,
-                None if known is None else known[2],
-                self._agent_queues[agent],
-            )
+            interval = _n.interval(agent, old, e.since, e.at, known.reason, known.queues)
             if interval is not None:
                 self._intervals.append(interval)
-        book[agent] = (e.new, e.at, e.reason)
+        known.state = e.new
+        known.since = e.at
+        known.reason = e.reason
         wrapped = self._wrapping.get(agent)
         if wrapped is not None:
             self._completed.discard(agent)  # its calls wait for this change's wrap-up
-        if wrapped is not None and _n.ends_wrap_up(e):
-            del self._wrapping[agent]
-            end = _n.wrap_end(e)
-            records.extend([record_of(call.rec, _ANSWERED, end) for call in wrapped])
+            if _n.ends_wrap_up(e):
+                del self._wrapping[agent]
+                end = _n.wrap_end(e)
+                # Mostly one call: a loop, without a list built to extend with.
+                for call in wrapped:
+                    records.append(record_of(call, _ANSWERED, end))  # noqa: PERF401
         if old is _LOGGED_OUT or e.new is _LOGGED_OUT:
             step = 1 if old is _LOGGED_OUT else -1
             staffed = self._staffed
-            for q in self._agent_queues[agent]:
+            for q in known.queues:
                 staffed[q] += step
 
     def _on_queued(
         self, e: ContactQueued, out: list[HotlineOutput], records: list[ContactRecord]
     ) -> None:
         call = self._calls[e.contact_id]
-        _n.queued(call.rec, e)
-        call.phase = _QUEUED
+        _n.queued(call, e)
+        call.call_phase = _QUEUED
         call.queue = e.queue
         call.agent = None
         self._announce(call, e.at, out)
@@ -1471,8 +1501,8 @@ class Hotline:
         self, e: ContactOffered, out: list[HotlineOutput], records: list[ContactRecord]
     ) -> None:
         call = self._calls[e.contact_id]
-        _n.offered(call.rec, e)
-        call.phase = _RINGING
+        _n.offered(call, e)
+        call.call_phase = _RINGING
         call.queue = e.queue
         call.agent = agent = e.agent_id
         if self._announce_every:  # the hold announcements stop while it rings
@@ -1481,7 +1511,7 @@ class Hotline:
             _new_ring_agent(
                 call_id=call.id,
                 agent_id=agent,
-                endpoint=_endpoint_of(self._definition, agent, e.mobile_number),
+                endpoint=self._endpoints.get(agent) or e.mobile_number or agent,
                 timeout=e.ring_deadline - e.at,
                 context=call.context,
             )
@@ -1491,10 +1521,10 @@ class Hotline:
         self, e: ContactOfferDeclined, out: list[HotlineOutput], records: list[ContactRecord]
     ) -> None:
         call = self._calls[e.contact_id]
-        _n.declined(call.rec, e)
-        call.phase = _QUEUED
+        _n.declined(call, e)
+        call.call_phase = _QUEUED
         call.agent = None
-        if e.reason is DeclineReason.RING_TIMEOUT:
+        if e.reason is _RING_TIMEOUT:
             out.append(_new_stop_ringing(call_id=call.id, agent_id=e.agent_id))
         if self._announce_every:
             self._call_timers.schedule(call.id, e.at + self._announce_every)
@@ -1503,29 +1533,30 @@ class Hotline:
         self, e: ContactAnswered, out: list[HotlineOutput], records: list[ContactRecord]
     ) -> None:
         call = self._calls[e.contact_id]
-        _n.answered(call.rec, e)
-        call.phase = _CONNECTED
+        _n.answered(call, e)
+        call.call_phase = _CONNECTED
         out.append(_new_connect_agent(call_id=e.contact_id, agent_id=e.agent_id))
 
     def _on_completed(
         self, e: ContactCompleted, out: list[HotlineOutput], records: list[ContactRecord]
     ) -> None:
         call = self._calls[e.contact_id]
-        _n.completed(call.rec, e)
-        call.phase = _FINISHED
+        _n.completed(call, e)
+        call.call_phase = _FINISHED
         # The record waits for the end of the agent's wrap-up: the agent's next
         # change of state (in this batch when there is no wrap-up).
         self._wrapping.setdefault(e.agent_id, []).append(call)
         self._completed.add(e.agent_id)
-        talk = self._talk[e.queue]
-        talk[0] += e.at - e.answered_at
-        talk[1] += 1.0
+        if self._announce_wait:  # the mean talk time is for the expected wait only
+            talk = self._talk[e.queue]
+            talk[0] += e.at - e.answered_at
+            talk[1] += 1.0
 
     def _on_abandoned(
         self, e: ContactAbandoned, out: list[HotlineOutput], records: list[ContactRecord]
     ) -> None:
         call = self._calls[e.contact_id]
-        records.append(record_of(call.rec, _n.abandoned(call.rec, e), None))
+        records.append(record_of(call, _n.abandoned(call, e), None))
         self._gone(call)
         if e.agent_id is not None:
             out.append(_new_stop_ringing(call_id=e.contact_id, agent_id=e.agent_id))
@@ -1534,10 +1565,10 @@ class Hotline:
         self, e: ContactOverflowed, out: list[HotlineOutput], records: list[ContactRecord]
     ) -> None:
         call = self._calls[e.contact_id]
-        outcome = _n.overflowed(call.rec, e)
+        outcome = _n.overflowed(call, e)
         if outcome is None:
             return  # it waits in the other queue (a ContactQueued follows)
-        records.append(record_of(call.rec, outcome, None))
+        records.append(record_of(call, outcome, None))
         self._gone(call)
         reason = e.kind.value
         out.append(_new_end_call(call_id=call.id, reason=reason))
@@ -1552,9 +1583,9 @@ class Hotline:
         records: list[ContactRecord],
     ) -> None:
         call = self._calls[e.contact_id]
-        outcome = CONTACT_NOTES[e.__class__](call.rec, e)
+        outcome = CONTACT_NOTES[e.__class__](call, e)
         assert outcome is not None  # both finish the contact
-        records.append(record_of(call.rec, outcome, None))
+        records.append(record_of(call, outcome, None))
         self._gone(call)
         out.append(_new_end_call(call_id=e.contact_id, reason=e.reason.value))
 
@@ -1565,27 +1596,28 @@ class Hotline:
         records: list[ContactRecord],
     ) -> None:
         """Transfers and escalations: a ContactQueued or an offer follows when it matters."""
-        CONTACT_NOTES[e.__class__](self._calls[e.contact_id].rec, e)
+        CONTACT_NOTES[e.__class__](self._calls[e.contact_id], e)
 
     def _close_agents(self, t: float, out: list[HotlineOutput]) -> None:
         """End the run at ``t``: the records of calls in wrap-up, the agents' intervals."""
         for agent, calls in self._wrapping.items():
             known = self._agents.get(agent)
-            in_wrap = known is not None and known[0] is _WRAP_UP
+            in_wrap = known is not None and known.state is _WRAP_UP
             for call in calls:
-                self._finished(record_of(call.rec, _ANSWERED, t if in_wrap else None), out)
+                self._finished(record_of(call, _ANSWERED, t if in_wrap else None), out)
         self._wrapping.clear()
         self._stale = None
-        book = self._agents
-        for agent, (state, since, reason) in book.items():
+        for agent, known in self._agents.items():
             if self._keep_intervals:
-                interval = _n.interval(agent, state, since, t, reason, self._agent_queues[agent])
+                interval = _n.interval(
+                    agent, known.state, known.since, t, known.reason, known.queues
+                )
                 if interval is not None:
                     self._intervals.append(interval)
-            book[agent] = (state, t, reason)
+            known.since = t
 
     def _gone(self, call: _Call) -> None:
-        call.phase = _FINISHED
+        call.call_phase = _FINISHED
         if self._announce_every:
             self._call_timers.cancel(call.id)
 
@@ -1668,7 +1700,7 @@ class Hotline:
         for rule in rules:
             if rule.queue is not None and rule.queue != queue:
                 continue
-            fields: dict[str, Any] = {"customer_phone": call.caller, **rule.fields, **extra}
+            fields: dict[str, Any] = {"customer_phone": call.presented, **rule.fields, **extra}
             try:
                 ticket = desk.open(rule.workflow, actor=actor, now=t, fields=fields)
             except CallCenterError as error:

@@ -44,6 +44,9 @@ def _skill(name: str) -> SkillRequirement:
     return requirement
 
 
+_VIP = CallerStatus.VIP
+
+
 def contact_from_enqueue(
     enqueue: Enqueue | None,
     *,
@@ -109,7 +112,7 @@ def contact_from_enqueue(
         attributes["language"] = language
     if line:
         attributes["line"] = line
-    vip = status is CallerStatus.VIP
+    vip = status is _VIP
     if vip:
         attributes["caller_status"] = "vip"
         priority += 1
