@@ -79,6 +79,17 @@ def test_a_snapshot_of_another_definition_is_refused() -> None:
         Hotline.restore("not a definition", snapshot)  # type: ignore[arg-type]
 
 
+def test_a_snapshot_of_another_state_layout_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from callcenter.hotline import _snapshot
+
+    monkeypatch.setattr(_snapshot, "STATE_LAYOUT", _snapshot.STATE_LAYOUT - 1)
+    older = Hotline(DEFINITION).snapshot()
+    monkeypatch.undo()
+    with pytest.raises(InvalidArgumentError, match="state layout"):
+        Hotline.restore(DEFINITION, older)
+    Hotline.restore(DEFINITION, Hotline(DEFINITION).snapshot())  # this layout is read
+
+
 def test_a_hotline_with_an_open_ticket_is_restored_with_it() -> None:
     hotline = Hotline(DEFINITION, keep_log=False)
     hotline.handle(AgentLoggedIn(agent_id="wang"), NOON)

@@ -889,12 +889,7 @@ class Hotline:
         except BaseException:
             self._recover()
             raise
-        # Committed as _accept does (an input is never an advance of the log).
-        self._time = t
-        self._clock.commit(t)
-        self._refresh_deadline()
-        if self._keep_log:
-            self._log.append((t, input))
+        self._accept(t, input)
         return out
 
     # ------------------------------------------------------------------ timers

@@ -8,8 +8,9 @@ place in the definition, and :func:`restore_state` puts the definition given bac
 those places, after checking its fingerprint. Caller lists are not saved either
 (they live outside the hotline).
 
-A snapshot is read by the same version of the library that wrote it (the version is
-in the bytes and checked); it is a format for a replica or a restart, not for an
+A snapshot is read by the same version of the library that wrote it (the version and
+the layout of the hotline's state, :data:`STATE_LAYOUT`, are in the bytes and
+checked); it is a format for a replica or a restart, not for an
 archive. The bytes are a pickle read by a restricted unpickler: it looks up only the
 library's own classes and functions and a short list of standard ones (containers,
 dates, ``random.Random``, sortedcontainers), and refuses any other name, so forged
@@ -36,6 +37,14 @@ from ..errors import InvalidArgumentError
 __all__ = ["definition_parts", "restore_state", "save_state"]
 
 _MAGIC = b"callcenter.hotline.snapshot/1\n"
+
+STATE_LAYOUT = 2
+"""The layout of the hotline's pickled state, raised whenever its objects change (2: a
+call is its own contact notes); a snapshot of another layout is refused."""
+
+
+def _written_by() -> str:
+    return f"{__version__} (state layout {STATE_LAYOUT})"
 
 
 def definition_parts(definition: object) -> list[object]:
@@ -168,7 +177,7 @@ def save_state(state: dict[str, Any], definition: object, outside: object) -> by
     """Pickle ``state`` with references to ``definition``'s objects and to ``outside``."""
     file = io.BytesIO()
     file.write(_MAGIC)
-    header = pickle.dumps((__version__, _fingerprint(definition)), protocol=5)
+    header = pickle.dumps((_written_by(), _fingerprint(definition)), protocol=5)
     file.write(len(header).to_bytes(4, "big"))
     file.write(header)
     skip = {id(outside)} if outside is not None else set()
@@ -196,10 +205,10 @@ def restore_state(data: object, definition: object, outside: object) -> dict[str
         raise InvalidArgumentError(
             name="data", expected="a hotline snapshot (its header is damaged)", got=data
         ) from None
-    if version != __version__:
+    if version != _written_by():
         raise InvalidArgumentError(
             name="data",
-            expected=f"a snapshot written by callcenter {__version__}",
+            expected=f"a snapshot written by callcenter {_written_by()}",
             got=f"one written by callcenter {version}",
         )
     if fingerprint != _fingerprint(definition):
