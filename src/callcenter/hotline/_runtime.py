@@ -1254,8 +1254,7 @@ class Hotline:
 
     def _check_leg_ended(self, item: AgentLegEnded) -> None:
         self._agents_call(item)
-        if item.outcome is not None:
-            _text("outcome", item.outcome, empty=False)
+        _optional_text("outcome", item.outcome)
         _fields("fields", item.fields)
 
     def _do_leg_ended(self, item: AgentLegEnded, t: float, out: list[HotlineOutput]) -> None:
