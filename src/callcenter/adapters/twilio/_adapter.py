@@ -708,11 +708,7 @@ class TwilioAdapter:
             return [Verb(name="Hangup")]
         return [
             Verb(name="Pause", attributes={"length": "1"}),
-            Verb(
-                name="Redirect",
-                attributes={"method": "POST"},
-                text=self._action("/voice/next", wire),
-            ),
+            _redirect(self._action("/voice/next", wire)),
         ]
 
     def _say(self, call_id: str, play: Play) -> Verb:
@@ -784,24 +780,12 @@ class TwilioAdapter:
                     )
                 else:
                     verbs.append(say)
-                    verbs.append(
-                        Verb(
-                            name="Redirect",
-                            attributes={"method": "POST"},
-                            text=self._action("/voice/played", wire, p=command.prompt),
-                        )
-                    )
+                    verbs.append(_redirect(self._action("/voice/played", wire, p=command.prompt)))
             elif isinstance(command, Listen):
                 verbs.append(self._gather(wire, command, "", ()))
             elif isinstance(command, AskHost):
                 verbs.append(Verb(name="Pause", attributes={"length": "1"}))
-                verbs.append(
-                    Verb(
-                        name="Redirect",
-                        attributes={"method": "POST"},
-                        text=self._action("/voice/next", wire, ask=command.query),
-                    )
-                )
+                verbs.append(_redirect(self._action("/voice/next", wire, ask=command.query)))
             elif isinstance(command, Record):
                 attributes = {
                     "maxLength": str(max(1, math.ceil(command.max_seconds))),
@@ -853,15 +837,8 @@ class TwilioAdapter:
             if words:
                 verbs.append(words)
         verbs.append(Verb(name="Play", text=self.settings.audio(hold.music)))
-        verbs.append(
-            Verb(
-                name="Redirect",
-                attributes={"method": "POST"},
-                text=self.settings.url("/voice/hold")
-                + "?"
-                + urlencode({"call": call_id, "queue": hold.queue, "n": str(wire.hold_version)}),
-            )
-        )
+        query = urlencode({"call": call_id, "queue": hold.queue, "n": str(wire.hold_version)})
+        verbs.append(_redirect(self.settings.url("/voice/hold") + "?" + query))
         return verbs
 
     def _announcement(self, call_id: str, hold: HoldCaller) -> Verb | None:
@@ -958,3 +935,8 @@ _ROUTES: dict[str, _Route] = {
     "/agent/answer": TwilioAdapter._agent_answer,
     "/agent/status": TwilioAdapter._agent_status,
 }
+
+
+def _redirect(url: str) -> Verb:
+    """``<Redirect method="POST">url</Redirect>``: Twilio asks ``url`` for what comes next."""
+    return Verb(name="Redirect", attributes={"method": "POST"}, text=url)
