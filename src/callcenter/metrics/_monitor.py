@@ -445,13 +445,21 @@ class LiveMonitor:
             bisect.insort(self._queue_order, queue)
         return counters
 
-    def _queued(self, e: _rt.ContactQueued, at: float) -> Callable[[], None]:
+    def _entering(self, e: _rt.ContactQueued | _rt.ContactRefused) -> str:
+        """The id of the contact an event puts in a queue, once checked.
+
+        The queue must be known, the contact new to the board (or moving between queues).
+        """
         cid = e.contact_id
         _check_id("contact_id", cid)
         self._counters(e.queue)
         known = self._contacts.get(cid)
         if known is not None and known.phase is not _Phase.MOVING:
             raise DuplicateIdError(kind="contact", id=cid)
+        return cid
+
+    def _queued(self, e: _rt.ContactQueued, at: float) -> Callable[[], None]:
+        cid = self._entering(e)
 
         def apply() -> None:
             counters = self._add_queue(e.queue)
@@ -462,12 +470,7 @@ class LiveMonitor:
         return apply
 
     def _refused(self, e: _rt.ContactRefused, at: float) -> Callable[[], None]:
-        cid = e.contact_id
-        _check_id("contact_id", cid)
-        self._counters(e.queue)
-        known = self._contacts.get(cid)
-        if known is not None and known.phase is not _Phase.MOVING:
-            raise DuplicateIdError(kind="contact", id=cid)
+        cid = self._entering(e)
 
         def apply() -> None:
             counters = self._add_queue(e.queue)
