@@ -409,22 +409,24 @@ class AriCore:
             CallInput(call_id=channel, event=DigitsPressed(digits=digit)), now
         )
 
+    def _target(self, event: Mapping[str, Any], kind: str) -> tuple[str, _Call | None]:
+        """The channel a playback's or a recording's ``target_uri`` names, and its live call."""
+        call_id = _field(event, kind, "target_uri").removeprefix("channel:")
+        call = self._calls.get(call_id)
+        return call_id, None if call is None or call.gone else call
+
     def _playback_finished(self, event: Mapping[str, Any], now: float) -> list[AriAction]:
         playback = _field(event, "playback", "id")
-        target = _field(event, "playback", "target_uri")
-        call_id = target.removeprefix("channel:")
-        call = self._calls.get(call_id)
-        if call is None or call.gone or call.prompt != playback:
+        call_id, call = self._target(event, "playback")
+        if call is None or call.prompt != playback:
             return []
         call.prompt = None
         return self._feed(CallInput(call_id=call_id, event=PromptFinished()), now)
 
     def _recording_finished(self, event: Mapping[str, Any], now: float) -> list[AriAction]:
         name = _field(event, "recording", "name")
-        target = _field(event, "recording", "target_uri")
-        call_id = target.removeprefix("channel:")
-        call = self._calls.get(call_id)
-        if call is None or call.gone or call.recording != name:
+        call_id, call = self._target(event, "recording")
+        if call is None or call.recording != name:
             return []
         call.recording = None
         seconds = _optional(event, "recording", "duration")
