@@ -1447,9 +1447,17 @@ class Hotline:
         for agent in list(self._wrapping):
             known = book.get(agent)
             if known is None or known.state is not _WRAP_UP:
-                calls = self._wrapping.pop(agent)
-                records.extend(record_of(call, _ANSWERED, None) for call in calls)
+                self._end_wrap_up(agent, None, records)
         self._stale = None
+
+    def _end_wrap_up(self, agent: str, end: float | None, records: list[ContactRecord]) -> None:
+        """Finish the calls that waited for ``agent``'s wrap-up, into ``records``.
+
+        ``end``: when the wrap-up ended, ``None`` when there was none.
+        """
+        # Mostly one call: a loop, without a list built to extend with.
+        for call in self._wrapping.pop(agent):
+            records.append(record_of(call, _ANSWERED, end))  # noqa: PERF401
 
     def _on_agent_changed(
         self, e: AgentStateChanged, out: list[HotlineOutput], records: list[ContactRecord]
@@ -1470,11 +1478,7 @@ class Hotline:
         if wrapped is not None:
             self._completed.discard(agent)  # its calls wait for this change's wrap-up
             if _n.ends_wrap_up(e):
-                del self._wrapping[agent]
-                end = _n.wrap_end(e)
-                # Mostly one call: a loop, without a list built to extend with.
-                for call in wrapped:
-                    records.append(record_of(call, _ANSWERED, end))  # noqa: PERF401
+                self._end_wrap_up(agent, _n.wrap_end(e), records)
         if old is _LOGGED_OUT or e.new is _LOGGED_OUT:
             step = 1 if old is _LOGGED_OUT else -1
             staffed = self._staffed
@@ -1594,12 +1598,13 @@ class Hotline:
 
     def _close_agents(self, t: float, out: list[HotlineOutput]) -> None:
         """End the run at ``t``: the records of calls in wrap-up, the agents' intervals."""
-        for agent, calls in self._wrapping.items():
+        records: list[ContactRecord] = []
+        for agent in list(self._wrapping):
             known = self._agents.get(agent)
             in_wrap = known is not None and known.state is _WRAP_UP
-            for call in calls:
-                self._finished(record_of(call, _ANSWERED, t if in_wrap else None), out)
-        self._wrapping.clear()
+            self._end_wrap_up(agent, t if in_wrap else None, records)
+        for record in records:
+            self._finished(record, out)
         self._stale = None
         for agent, known in self._agents.items():
             if self._keep_intervals:
