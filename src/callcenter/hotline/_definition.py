@@ -54,6 +54,32 @@ def _text(problems: Problems, path: str, value: object, *, optional: bool = Fals
         problems.add(path, "expected a non-empty text, got an empty one")
 
 
+def _flag(problems: Problems, path: str, value: object) -> None:
+    """Record a problem unless ``value`` is ``True`` or ``False``."""
+    if not isinstance(value, bool):
+        problems.add(
+            path, f"expected true or false, got {type(value).__name__} {short_repr(value)}"
+        )
+
+
+def _text_table(problems: Problems, path: str, value: object) -> None:
+    """Record a problem unless ``value`` maps text to text (a ticket rule's fields)."""
+    if not isinstance(value, Mapping):
+        problems.add(
+            path,
+            f"expected a mapping of field name to text, got {type(value).__name__} "
+            f"{short_repr(value)}",
+        )
+        return
+    for key, item in value.items():
+        if not isinstance(key, str):
+            problems.add(path, f"expected text names, got {type(key).__name__} {short_repr(key)}")
+        elif not isinstance(item, str):
+            problems.add(
+                f"{path}.{key}", f"expected text, got {type(item).__name__} {short_repr(item)}"
+            )
+
+
 def _phone(problems: Problems, path: str, value: object) -> None:
     """Record a problem unless ``value`` is a phone number :func:`normalize_number` reads."""
     if not isinstance(value, str):
@@ -175,8 +201,14 @@ class KnownCaller:
                 "status",
                 f"expected a CallerStatus, got {type(status).__name__} {short_repr(status)}",
             )
+        tier: object = self.tier  # (may be empty, unlike the other texts)
+        if not isinstance(tier, str):
+            _text(problems, "tier", tier)
         _text(problems, "agent", self.agent, optional=True)
         problems.number("sticky_for", self.sticky_for, minimum=0)
+        name: object = self.name
+        if not isinstance(name, str):
+            _text(problems, "name", name)
         problems.raise_if_any(what="known caller")
 
 
@@ -211,6 +243,7 @@ class TicketRule:
         _text(problems, "workflow", self.workflow)
         _text(problems, "agent_outcome", self.agent_outcome, optional=True)
         _text(problems, "queue", self.queue, optional=True)
+        _text_table(problems, "fields", self.fields)
         result: object = self.ivr_result
         if result is not None and result not in IVR_RESULTS:
             hint = did_you_mean(result, IVR_RESULTS) if isinstance(result, str) else ""
@@ -243,6 +276,8 @@ class HoldTreatment:
         problems = Problems()
         _text(problems, "music", self.music)
         problems.number("announce_every", self.announce_every, minimum=0)
+        _flag(problems, "announce_position", self.announce_position)
+        _flag(problems, "announce_wait", self.announce_wait)
         problems.raise_if_any(what="hold treatment")
 
 

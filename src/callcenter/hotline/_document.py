@@ -41,6 +41,7 @@ definition is a file of its own), and what refers to something that does not exi
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -110,9 +111,26 @@ def _text_map(value: object, _: object) -> dict[str, str]:
     return result
 
 
+_STATUSES = tuple(status.value for status in CallerStatus)
+
+
+def _status(value: object, _: object) -> CallerStatus:
+    if isinstance(value, str) and value in _STATUSES:
+        return CallerStatus(value)
+    if not isinstance(value, str):
+        raise ValueError(
+            f"expected one of: {', '.join(_STATUSES)}; got {_loading.short_text(value)}"
+        )
+    raise ValueError(
+        f"unknown caller status {short_repr(value)}{_did(value, list(_STATUSES))}; "
+        f"expected one of: {', '.join(_STATUSES)}"
+    )
+
+
 def _make_converter() -> cattrs.Converter:
     converter = _loading.make_converter()
     converter.register_structure_hook_func(lambda t: t == Mapping[str, str], _text_map)
+    converter.register_structure_hook(CallerStatus, _status)
     return converter
 
 
@@ -124,6 +142,7 @@ def _did(word: object, known: list[str]) -> str:
 
 
 def _unknown(path: str, kind: str, name: str, known: list[str]) -> Problem:
+    known = list(dict.fromkeys(known))  # a name given twice (an error of its own) once
     listed = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
     return Problem(
         path=path,
@@ -164,7 +183,8 @@ def _stand_in(cl: type[T], raw: object) -> T:
 
     For an item whose own problems are reported already: its references (a flow, a
     queue, an agent...) are still checked with everything else, in the same report.
-    Text fields take the raw text; every other field keeps its default.
+    Text fields take the raw text (unless blank); tables take the raw table; every
+    other field keeps its default.
     """
     table = raw if isinstance(raw, Mapping) else {}
     instance = object.__new__(cl)
@@ -175,15 +195,18 @@ def _stand_in(cl: type[T], raw: object) -> T:
             default = default.factory()
         if default is attrs.NOTHING:
             default = ""
-        if isinstance(value, str) and (default is None or isinstance(default, str)):
+        if (
+            isinstance(value, str)
+            and value.strip()  # (a blank text is refused; nothing to refer to)
+            and (default is None or isinstance(default, str))
+        ):
             default = value
+        elif isinstance(value, Mapping) and isinstance(default, Mapping):
+            default = {str(key): item for key, item in value.items()}
         elif isinstance(default, CallerStatus) and value in _STATUSES:
             default = CallerStatus(value)
         object.__setattr__(instance, field.name, default)
     return instance
-
-
-_STATUSES = tuple(status.value for status in CallerStatus)
 
 
 def _named(
@@ -391,7 +414,14 @@ def _line_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]
             and line.closed_line not in ids
         ):
             known = [k for k in ids if k != line.id]
-            yield _unknown(f"{base}.closed_line", "line", line.closed_line, known)
+            if known:
+                yield _unknown(f"{base}.closed_line", "line", line.closed_line, known)
+            else:
+                yield Problem(
+                    path=f"{base}.closed_line",
+                    message=f"unknown line {short_repr(line.closed_line)}: the hotline has no "
+                    "other line to take this line's calls",
+                )
     yield from _closed_cycles(parts.lines)
 
 
@@ -567,7 +597,7 @@ def _rule_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]
     for index, rule in parts.ticket_rules:
         base = f"ticket_rules.{index}"
         workflow = parts.workflows.get(rule.workflow)
-        if rule.workflow not in parts.workflow_names:
+        if rule.workflow and rule.workflow not in parts.workflow_names:
             yield _unknown(f"{base}.workflow", "workflow", rule.workflow, parts.workflow_names)
         if rule.queue is not None and queues is not None and rule.queue not in queues:
             yield _unknown(f"{base}.queue", "queue", rule.queue, queues)
@@ -606,6 +636,72 @@ def _rule_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]
 
 
 # --------------------------------------------------------------------------- loading
+
+
+def _named_after(key: object, document: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """A flow's or workflow's document, named after its key when it gives no name."""
+    if document is None or "name" in document:
+        return document
+    return {"name": str(key), **document}
+
+
+def _field_of(path: str, problem: Problem) -> str | None:
+    """The field of the table at ``path`` that ``problem`` is about (``None``: the table)."""
+    if not problem.path.startswith(path + "."):
+        return None
+    return problem.path[len(path) + 1 :].split(".", 1)[0]
+
+
+def _value_problems(
+    cl: type[Any], table: Mapping[str, Any], path: str, found: list[Problem]
+) -> list[Problem]:
+    """What the class's own checks say of the values that did load, beside ``found``.
+
+    A table with a value of the wrong type is never built, so the checks the class
+    makes when it is built (a number's range, a phone number, a SIP address) would
+    not run on its other values: build it from those values alone, the fields that
+    failed (or are missing) standing in with their default or a harmless text, and
+    keep what is said about the values that loaded. What is said of the table as a
+    whole depends on the fields that failed, so it is left out.
+    """
+    failed = {_field_of(path, problem) for problem in found}
+    if None in failed:  # the table as a whole failed: nothing to add
+        return []
+    hints = typing.get_type_hints(cl)
+    given: dict[str, Any] = {}
+    checked: set[str] = set()
+    for field in attrs.fields(cl):
+        name = field.name
+        if name in table and name not in failed:
+            try:
+                given[name] = _CONVERTER.structure(table[name], hints[name])
+            except (ClassValidationError, IterableValidationError, TypeError, ValueError):
+                continue  # said in ``found`` already
+            checked.add(name)
+        elif field.default is attrs.NOTHING:
+            given[name] = "0"  # every required field of these classes is text
+    try:
+        cl(**given)
+    except DefinitionError as exc:
+        return [
+            problem
+            for problem in _loading.problems_from_exception(exc, path)
+            if _field_of(path, problem) in checked
+        ]
+    except (TypeError, ValueError):
+        return []
+    return []
+
+
+def _by_field(cl: type[Any], path: str, problems: list[Problem]) -> list[Problem]:
+    """The problems of one table in the order of its class's fields (unknown keys last)."""
+    order = {field.name: index for index, field in enumerate(attrs.fields(cl))}
+
+    def rank(problem: Problem) -> int:
+        field = _field_of(path, problem)
+        return -1 if field is None else order.get(field, len(order))
+
+    return sorted(problems, key=rank)
 
 
 class _Loader:
@@ -673,7 +769,11 @@ class _Loader:
             TypeError,
             ValueError,
         ) as exc:
-            self.absorb(exc, path)
+            found = _loading.problems_from_exception(exc, path)
+            found = found or [Problem(path=path, message="invalid value")]
+            self.problems.extend(
+                _by_field(cl, path, [*found, *_value_problems(cl, value, path, found)])
+            )
             return None
 
     def keyed(
@@ -696,7 +796,7 @@ class _Loader:
             item = self.structure(table, cl, path)
             if item is None:
                 complete = False
-                item = _stand_in(cl, table)
+                item = _stand_in(cl, table if isinstance(table, Mapping) else {field: str(name)})
                 self.stand_ins.add(id(item))
             built.append((str(name), item))
         return built, complete
@@ -743,7 +843,7 @@ class _Loader:
         for key, value in self.table(data, "flows", "flows").items():
             path = f"flows.{key}"
             parts.flow_names.append(str(key))
-            document = self.nested(path, value, "flow")
+            document = _named_after(key, self.nested(path, value, "flow"))
             if document is not None:
                 calendars = _named(document, parts.calendars)
                 try:
@@ -777,7 +877,7 @@ class _Loader:
             if str(key) not in parts.workflow_names:
                 parts.workflow_names.append(str(key))
             parts.workflows.pop(str(key), None)
-            document = self.nested(path, value, "workflow")
+            document = _named_after(key, self.nested(path, value, "workflow"))
             if document is None:
                 continue
             try:
