@@ -112,7 +112,8 @@ class Line:
         closed_line: The id of the line that takes this line's calls while
             :attr:`calendar` says closed (seed 002: every branch office's line goes to
             the central center from 18:00 to 08:00). The call keeps its dialled
-            number; it is answered by the other line's flow or queue.
+            number; it is answered by the other line's flow or queue, or handed on
+            while that line is closed too.
     """
 
     id: str
