@@ -208,3 +208,17 @@ def test_a_flow_or_workflow_listed_under_a_name_needs_not_repeat_it() -> None:
     definition = hotline_from_dict(data)
     assert definition.flows["main"].name == "main"
     assert definition.workflows["address_change"].name == "address_change"
+
+
+@pytest.mark.parametrize("key", ["flows", "workflows", "calendars"])
+def test_an_empty_file_name_is_not_read_as_the_current_directory(key: str) -> None:
+    data = _small()
+    data[key] = {"x": "  "}
+    found = {p.path: p.message for p in _problems(data)}
+    assert "expected a" in found[f"{key}.x"]
+    assert "got text '  '" in found[f"{key}.x"]
+    assert "cannot read" not in found[f"{key}.x"]
+    data = _small()
+    data["routing"] = ""
+    found = {p.path: p.message for p in _problems(data)}
+    assert "got text ''" in found["routing"]

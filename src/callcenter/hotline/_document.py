@@ -724,7 +724,7 @@ class _Loader:
         """A nested definition's document: the table itself, or the file a text names."""
         if isinstance(value, Mapping):
             return value
-        if not isinstance(value, str):
+        if not isinstance(value, str) or not value.strip():
             self.add(
                 path,
                 f"expected a {what} table, or the name of a {what} file relative to the "
