@@ -42,7 +42,7 @@ definition is a file of its own), and what refers to something that does not exi
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -141,12 +141,41 @@ def _did(word: object, known: list[str]) -> str:
     return _did_you_mean(word, known) if isinstance(word, str) and len(word) < 100 else ""
 
 
-def _unknown(path: str, kind: str, name: str, known: list[str]) -> Problem:
-    known = list(dict.fromkeys(known))  # a name given twice (an error of its own) once
-    listed = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
+_HINT_BUDGET = 20_000
+"""How many names one check compares misspelt names with, in all, for did-you-mean hints.
+
+Each comparison costs up to some tens of microseconds; a document that names
+thousands of unknown agents among thousands of agents would otherwise take minutes
+to be told so. Past the budget the problems come without hints."""
+
+
+def _unknown(
+    parts: _Parts,
+    path: str,
+    kind: str,
+    name: str,
+    known: Sequence[str],
+    *,
+    leave_out: str | None = None,
+) -> Problem:
+    """An unknown name, with the names it could be (each once, but for ``leave_out``).
+
+    Linear in the names shown, and in ``known`` only while the hint budget lasts.
+    """
+    shown: list[str] = []
+    for candidate in known:
+        if candidate != leave_out and candidate not in shown:  # (a name given twice once)
+            shown.append(candidate)
+            if len(shown) > 20:
+                break
+    listed = ", ".join(shown[:20]) + (", ..." if len(shown) > 20 else "")
+    hint = ""
+    if len(known) <= parts.hint_budget:
+        parts.hint_budget -= len(known)
+        hint = _did(name, [candidate for candidate in known if candidate != leave_out])
     return Problem(
         path=path,
-        message=f"unknown {kind} {short_repr(name)}{_did(name, known)}; "
+        message=f"unknown {kind} {short_repr(name)}{hint}; "
         f"expected one of: {listed or f'(no {kind}s defined)'}",
     )
 
@@ -176,6 +205,7 @@ class _Parts:
     stand_ins: set[int] = attrs.field(factory=set)  # ids of items that did not load
     queue_ids: list[str] | None = None  # a routing definition's that did not load
     agent_ids: list[str] | None = None
+    hint_budget: int = _HINT_BUDGET  # names left to compare with, for did-you-mean
 
 
 def _stand_in(cl: type[T], raw: object) -> T:
@@ -355,6 +385,8 @@ def _cross_problems(parts: _Parts, *, routing_errors: bool) -> Iterator[Problem]
 
 
 def _line_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]:
+    queue_set, flow_set = set(queues or ()), set(parts.flow_names)
+    calendar_set = set(parts.calendar_names)
     ids: dict[str, str] = {}
     numbers: dict[str, str] = {}
     for key, line in parts.lines:
@@ -380,8 +412,8 @@ def _line_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]
         if id(line) not in parts.stand_ins:  # (a stand-in's own problems are reported)
             yield from _line_shape(base, line, parts.routing)
         if line.flow is not None:
-            if line.flow not in parts.flow_names:
-                yield _unknown(f"{base}.flow", "flow", line.flow, parts.flow_names)
+            if line.flow not in flow_set:
+                yield _unknown(parts, f"{base}.flow", "flow", line.flow, parts.flow_names)
             elif line.flow in parts.flows and line.language is not None:
                 spoken = list(parts.flows[line.flow].languages)
                 if line.language not in spoken:
@@ -396,11 +428,13 @@ def _line_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]
                     message="the line's flow answers its calls; the queue is never used",
                     severity=_WARNING,
                 )
-        if line.queue is not None and queues is not None and line.queue not in queues:
-            yield _unknown(f"{base}.queue", "queue", line.queue, queues)
+        if line.queue is not None and queues is not None and line.queue not in queue_set:
+            yield _unknown(parts, f"{base}.queue", "queue", line.queue, queues)
         if line.calendar is not None:
-            if line.calendar not in parts.calendar_names:
-                yield _unknown(f"{base}.calendar", "calendar", line.calendar, parts.calendar_names)
+            if line.calendar not in calendar_set:
+                yield _unknown(
+                    parts, f"{base}.calendar", "calendar", line.calendar, parts.calendar_names
+                )
             elif line.closed_line is None:
                 yield Problem(
                     path=f"{base}.calendar",
@@ -413,9 +447,15 @@ def _line_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]
             and line.closed_line != line.id
             and line.closed_line not in ids
         ):
-            known = [k for k in ids if k != line.id]
-            if known:
-                yield _unknown(f"{base}.closed_line", "line", line.closed_line, known)
+            if len(ids) > 1:
+                yield _unknown(
+                    parts,
+                    f"{base}.closed_line",
+                    "line",
+                    line.closed_line,
+                    list(ids),
+                    leave_out=line.id,
+                )
             else:
                 yield Problem(
                     path=f"{base}.closed_line",
@@ -485,6 +525,7 @@ def _closed_cycles(lines: list[tuple[str, Line]]) -> Iterator[Problem]:
 
 
 def _caller_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Problem]:
+    agent_set = set(agents or ())
     idle = set()  # agents of the routing definition who are members of no queue
     if parts.routing is not None:
         idle = {agent.id for agent in parts.routing.agents if not agent.queues}
@@ -501,8 +542,8 @@ def _caller_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Proble
                 message=f"the number {caller.number!r} is known already, at callers.{seen[number]}",
             )
         seen.setdefault(number, index)
-        if caller.agent is not None and agents is not None and caller.agent not in agents:
-            yield _unknown(f"{base}.agent", "agent", caller.agent, agents)
+        if caller.agent is not None and agents is not None and caller.agent not in agent_set:
+            yield _unknown(parts, f"{base}.agent", "agent", caller.agent, agents)
         if caller.agent in idle:
             yield Problem(
                 path=f"{base}.agent",
@@ -527,6 +568,7 @@ def _caller_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Proble
 
 
 def _endpoint_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Problem]:
+    agent_set = set(agents or ())
     mobiles: dict[str, str] = {}
     if parts.routing is not None:
         for agent in parts.routing.agents:
@@ -541,9 +583,13 @@ def _endpoint_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Prob
                 message=f"the endpoint is listed under {key!r} but names agent "
                 f"{endpoint.agent!r}; list it under the agent's id",
             )
-        if agents is not None and endpoint.agent not in agents:
+        if agents is not None and endpoint.agent not in agent_set:
             yield _unknown(
-                f"{base}.agent" if endpoint.agent != key else base, "agent", endpoint.agent, agents
+                parts,
+                f"{base}.agent" if endpoint.agent != key else base,
+                "agent",
+                endpoint.agent,
+                agents,
             )
         for name in ("extension", "sip_uri", "mobile"):
             value = getattr(endpoint, name)
@@ -594,13 +640,16 @@ _AGENT_RESULTS = (SessionResult.ENQUEUED.value,)
 
 
 def _rule_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]:
+    queue_set, workflow_set = set(queues or ()), set(parts.workflow_names)
     for index, rule in parts.ticket_rules:
         base = f"ticket_rules.{index}"
         workflow = parts.workflows.get(rule.workflow)
-        if rule.workflow and rule.workflow not in parts.workflow_names:
-            yield _unknown(f"{base}.workflow", "workflow", rule.workflow, parts.workflow_names)
-        if rule.queue is not None and queues is not None and rule.queue not in queues:
-            yield _unknown(f"{base}.queue", "queue", rule.queue, queues)
+        if rule.workflow and rule.workflow not in workflow_set:
+            yield _unknown(
+                parts, f"{base}.workflow", "workflow", rule.workflow, parts.workflow_names
+            )
+        if rule.queue is not None and queues is not None and rule.queue not in queue_set:
+            yield _unknown(parts, f"{base}.queue", "queue", rule.queue, queues)
         if (
             rule.ivr_result is None
             and rule.agent_outcome is None
