@@ -16,7 +16,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from callcenter.errors import DefinitionError, Problem, Severity
-from callcenter.hotline import HoldTreatment, KnownCaller, TicketRule, hotline_from_dict
+from callcenter.hotline import (
+    HoldTreatment,
+    KnownCaller,
+    TicketRule,
+    check_hotline,
+    hotline_from_dict,
+)
 
 
 def _small() -> dict[str, Any]:
@@ -222,3 +228,16 @@ def test_an_empty_file_name_is_not_read_as_the_current_directory(key: str) -> No
     data["routing"] = ""
     found = {p.path: p.message for p in _problems(data)}
     assert "got text ''" in found["routing"]
+
+
+def test_an_agent_with_a_mobile_number_in_the_routing_definition_has_somewhere_to_ring() -> None:
+    data = _small()
+    data["routing"]["agents"].append(
+        {"id": "sales", "mobile_number": "+86 139 0000 0009", "queues": [{"queue": "enquiry"}]}
+    )
+    definition = hotline_from_dict(data)
+    assert [p for p in check_hotline(definition) if p.path == "endpoints"] == []
+    data["routing"]["agents"].append({"id": "zhao", "queues": [{"queue": "enquiry"}]})
+    warned = [p for p in check_hotline(hotline_from_dict(data)) if p.path == "endpoints"]
+    assert len(warned) == 1
+    assert "(zhao)" in warned[0].message

@@ -291,7 +291,8 @@ def check_hotline(definition: HotlineDefinition) -> list[Problem]:
       (an ``ivr_result``, an ``agent_outcome``, or both).
 
     Warnings (:attr:`~callcenter.errors.Severity.WARNING`) for what works but is
-    likely wrong: agents without an endpoint (their offers ring at the agent id),
+    likely wrong: agents without an endpoint or a mobile number (their offers ring
+    at the agent id),
     flows and calendars no line uses, a line that names both a flow and a queue, a
     blocked caller with a dedicated agent, a dedicated agent in no queue, a
     ``sticky_for`` without an agent, a ticket
@@ -616,7 +617,8 @@ def _endpoint_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Prob
                 severity=_WARNING,
             )
     if agents is not None and parts.endpoints_complete:
-        listed = {endpoint.agent for _, endpoint in parts.endpoints}
+        # An agent with a mobile number in the routing definition rings there.
+        listed = {endpoint.agent for _, endpoint in parts.endpoints} | set(mobiles)
         missing = [agent for agent in agents if agent not in listed]
         if missing:
             shown = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
