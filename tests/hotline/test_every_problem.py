@@ -241,3 +241,14 @@ def test_an_agent_with_a_mobile_number_in_the_routing_definition_has_somewhere_t
     warned = [p for p in check_hotline(hotline_from_dict(data)) if p.path == "endpoints"]
     assert len(warned) == 1
     assert "(zhao)" in warned[0].message
+
+
+def test_a_line_number_written_with_spaces_is_warned_about() -> None:
+    data = _small()
+    data["lines"]["main"]["number"] = "400-800 (5678)"
+    warned = {p.path: p for p in check_hotline(hotline_from_dict(data))}
+    problem = warned["lines.main.number"]
+    assert problem.severity is Severity.WARNING
+    assert "'4008005678'" in problem.message
+    data["lines"]["main"]["number"] = "+4008005678"
+    assert "lines.main.number" not in {p.path for p in check_hotline(hotline_from_dict(data))}

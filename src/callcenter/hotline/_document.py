@@ -466,9 +466,20 @@ def _line_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]
     yield from _closed_cycles(parts.lines)
 
 
+_SEPARATORS = str.maketrans("", "", " \t-.()")
+
+
 def _line_shape(base: str, line: Line, routing: RoutingDefinition | None) -> Iterator[Problem]:
     """What answers a line, and its closed-line hand-over, as far as the line says."""
     fallback = None if routing is None else routing.rules.default_queue
+    spaced = line.number.translate(_SEPARATORS)
+    if spaced != line.number and spaced.lstrip("+").isdigit():
+        yield Problem(
+            path=f"{base}.number",
+            message=f"a call finds its line by the number exactly as the telephony reports "
+            f"it, and telephony writes no spaces, dashes or brackets: write {spaced!r}",
+            severity=_WARNING,
+        )
     if line.flow is None and line.queue is None and routing is not None and fallback is None:
         yield Problem(
             path=f"{base}.flow",
