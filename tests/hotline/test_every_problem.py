@@ -17,12 +17,18 @@ from hypothesis import strategies as st
 
 from callcenter.errors import DefinitionError, Problem, Severity
 from callcenter.hotline import (
+    CallArrived,
+    HoldCaller,
     HoldTreatment,
+    Hotline,
+    HotlineDefinition,
     KnownCaller,
+    Line,
     TicketRule,
     check_hotline,
     hotline_from_dict,
 )
+from callcenter.routing import QueueDefinition, RoutingDefinition
 
 
 def _small() -> dict[str, Any]:
@@ -252,3 +258,26 @@ def test_a_line_number_written_with_spaces_is_warned_about() -> None:
     assert "'4008005678'" in problem.message
     data["lines"]["main"]["number"] = "+4008005678"
     assert "lines.main.number" not in {p.path for p in check_hotline(hotline_from_dict(data))}
+
+
+@given(st.floats(min_value=5e-324, max_value=1.0, exclude_max=True))
+def test_hold_announcements_less_than_a_second_apart_are_refused(every: float) -> None:
+    # One too small to move the clock made the hotline announce forever.
+    with pytest.raises(DefinitionError, match=r"announce_every: expected 0 .* at least 1 second"):
+        HoldTreatment(announce_every=every)
+
+
+def test_a_caller_held_for_an_hour_hears_one_announcement_a_minute() -> None:
+    hotline = Hotline(
+        HotlineDefinition(
+            name="held",
+            lines=(Line(id="main", number="1", queue="q"),),
+            routing=RoutingDefinition(queues=(QueueDefinition(id="q"),)),
+            hold=HoldTreatment(
+                announce_every=HoldTreatment(announce_every=1.0).announce_every * 60
+            ),
+        )
+    )
+    hotline.handle(CallArrived(call_id="c", line="main", caller="13900000001"), 1000.0)
+    outputs = hotline.advance(1000.0 + 3600)
+    assert sum(type(o) is HoldCaller for o in outputs) == 60

@@ -263,7 +263,7 @@ class HoldTreatment:
     Attributes:
         music: A reference to the music on hold (an audio name the adapter resolves).
         announce_every: Seconds between announcements of the caller's position and
-            expected wait; 0 for none.
+            expected wait: 0 for none, else at least 1 second.
         announce_position: Announce the position in the queue.
         announce_wait: Announce the expected wait.
     """
@@ -276,10 +276,24 @@ class HoldTreatment:
     def __attrs_post_init__(self) -> None:
         problems = Problems()
         _text(problems, "music", self.music)
-        problems.number("announce_every", self.announce_every, minimum=0)
+        every: object = self.announce_every
+        problems.number("announce_every", every, minimum=0)
+        if isinstance(every, int | float) and 0 < every < MIN_ANNOUNCE_EVERY:
+            problems.add(
+                "announce_every",
+                f"expected 0 (no announcements) or at least {MIN_ANNOUNCE_EVERY:g} second "
+                f"between announcements, got {every!r}",
+            )
         _flag(problems, "announce_position", self.announce_position)
         _flag(problems, "announce_wait", self.announce_wait)
         problems.raise_if_any(what="hold treatment")
+
+
+MIN_ANNOUNCE_EVERY = 1.0
+"""The shortest time between two hold announcements, in seconds.
+
+An announcement takes seconds to play; a shorter period would only flood the
+telephony with announcements (and one too small to move the clock would never end)."""
 
 
 def _builtin() -> Mapping[str, Workflow]:
