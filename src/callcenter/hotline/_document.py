@@ -292,13 +292,12 @@ def check_hotline(definition: HotlineDefinition) -> list[Problem]:
 
     Warnings (:attr:`~callcenter.errors.Severity.WARNING`) for what works but is
     likely wrong: agents without an endpoint or a mobile number (their offers ring
-    at the agent id),
-    flows and calendars no line uses, a line's number written with spaces or dashes
-    (calls name it as the telephony does), a line that names both a flow and a queue, a
-    blocked caller with a dedicated agent, a dedicated agent in no queue, a
-    ``sticky_for`` without an agent, a ticket
-    rule that can never apply or that opens tickets lacking the fields their workflow
-    needs, two agents ringing at one place.
+    at the agent id), flows and calendars no line uses, a line's number written with
+    spaces or dashes (calls name it as the telephony does), a line that names both a
+    flow and a queue, a blocked caller with a dedicated agent, a dedicated agent in
+    no queue, a ``sticky_for`` without an agent, a ticket rule that can never apply
+    or that opens tickets lacking the fields their workflow needs, two agents
+    ringing at one place.
 
     Paths are those of the hotline document: lines by id (``lines.hotline.flow``),
     flows, workflows, calendars and endpoints by key, callers and ticket rules by
