@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from callcenter.errors import DefinitionError, Problem, Severity
+from callcenter.errors import DefinitionError, InvalidArgumentError, Problem, Severity
 from callcenter.hotline import (
     CallArrived,
     HoldCaller,
@@ -27,6 +27,7 @@ from callcenter.hotline import (
     TicketRule,
     check_hotline,
     hotline_from_dict,
+    load_hotline,
 )
 from callcenter.routing import QueueDefinition, RoutingDefinition
 
@@ -281,3 +282,9 @@ def test_a_caller_held_for_an_hour_hears_one_announcement_a_minute() -> None:
     hotline.handle(CallArrived(call_id="c", line="main", caller="13900000001"), 1000.0)
     outputs = hotline.advance(1000.0 + 3600)
     assert sum(type(o) is HoldCaller for o in outputs) == 60
+
+
+@pytest.mark.parametrize("path", [123, None, b"hotline.toml", ["hotline.toml"]])
+def test_load_hotline_refuses_what_is_no_file_name_with_a_library_error(path: object) -> None:
+    with pytest.raises(InvalidArgumentError, match="path: expected a file name"):
+        load_hotline(path)  # type: ignore[arg-type]

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from os import PathLike, fspath
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -1089,9 +1090,14 @@ def load_hotline(path: str | Path) -> HotlineDefinition:
     """Read a hotline document (TOML, JSON or YAML); file names in it are relative to it.
 
     Raises:
+        InvalidArgumentError: ``path`` is not a file name (a text or a path).
         DocumentError: The file cannot be read or parsed.
         DefinitionError: Every problem of the hotline, each with its path.
     """
+    given: object = path
+    named = isinstance(given, PathLike) and isinstance(fspath(given), str)
+    if not (isinstance(given, str) or named):
+        raise InvalidArgumentError(name="path", expected="a file name or a Path", got=given)
     path = Path(path)
     return hotline_from_dict(_loading.read_document(path), base=path.parent, what=f"hotline {path}")
 
