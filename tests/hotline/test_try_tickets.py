@@ -57,3 +57,21 @@ def test_the_wallboard_is_a_command_too(
     assert "unknown command" not in out
     assert "calls:" in out
     assert "enquiry-1  available" in out
+
+
+def test_the_session_starts_with_the_hotlines_warnings(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    document = Path(TIANJIN).read_text(encoding="utf-8")
+    document = document.replace('[endpoints.enquiry-3]\nextension = "8003"\n', "")
+    assert "enquiry-3]" not in document
+    (tmp_path / "hotline.toml").write_text(
+        document.replace('"../ivr/', f'"{ROOT / "examples" / "ivr"}/'), encoding="utf-8"
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("quit\n"))
+    assert main(["hotline", "try", str(tmp_path / "hotline.toml"), "--at", MORNING]) == 0
+    out = capsys.readouterr().out
+    warning, banner = out.split("\n", 1)
+    assert "endpoints: warning: no endpoint for 1 agent(s)" in warning
+    assert "(enquiry-3)" in warning
+    assert banner.startswith("hotline tianjin: type 'help'")

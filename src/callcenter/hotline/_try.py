@@ -69,7 +69,7 @@ from ._contract import (
     WrapUpDone,
 )
 from ._definition import HotlineDefinition
-from ._document import load_hotline
+from ._document import check_hotline, load_hotline
 from ._rules import CallPhase
 from ._runtime import Hotline
 
@@ -590,6 +590,9 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    hotline = Hotline(load_hotline(Path(args.file)))
+    definition = load_hotline(Path(args.file))
+    hotline = Hotline(definition)
+    for problem in check_hotline(definition):  # only warnings: errors refuse the load
+        print(f"{args.file}: {problem}", file=sys.stdout)
     session = TrySession(hotline, now=start.timestamp(), stdin=sys.stdin, stdout=sys.stdout)
     return session.run()
