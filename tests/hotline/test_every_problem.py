@@ -288,3 +288,11 @@ def test_a_caller_held_for_an_hour_hears_one_announcement_a_minute() -> None:
 def test_load_hotline_refuses_what_is_no_file_name_with_a_library_error(path: object) -> None:
     with pytest.raises(InvalidArgumentError, match="path: expected a file name"):
         load_hotline(path)  # type: ignore[arg-type]
+
+
+def test_callers_whose_numbers_are_no_numbers_are_not_also_told_they_repeat() -> None:
+    data = _small()
+    data["callers"] = [{"number": "call me", "tier": 1}, {"number": "call me", "tier": 2}]
+    found = [str(p) for p in _problems(data) if p.path.endswith(".number")]
+    assert len(found) == 2, found
+    assert all("expected a phone number" in p for p in found)

@@ -547,8 +547,8 @@ def _caller_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Proble
         base = f"callers.{index}"
         try:
             number = normalize_number(caller.number)
-        except InvalidArgumentError:  # refused when the caller was built; from code, here
-            number = caller.number
+        except InvalidArgumentError:  # no number: said where the caller was built
+            number = ""
         if number and number in seen:
             yield Problem(
                 path=f"{base}.number",
