@@ -296,3 +296,11 @@ def test_callers_whose_numbers_are_no_numbers_are_not_also_told_they_repeat() ->
     found = [str(p) for p in _problems(data) if p.path.endswith(".number")]
     assert len(found) == 2, found
     assert all("expected a phone number" in p for p in found)
+
+
+def test_an_endpoint_under_an_empty_key_is_told_so_once() -> None:
+    data = _small()
+    data["endpoints"][""] = {"extension": "8009"}
+    found = [p for p in _problems(data) if p.path.startswith("endpoints")]
+    assert [p.path for p in found] == ["endpoints..agent"], [str(p) for p in found]
+    assert "non-empty" in found[0].message

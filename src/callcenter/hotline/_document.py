@@ -596,7 +596,7 @@ def _endpoint_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Prob
                 message=f"the endpoint is listed under {key!r} but names agent "
                 f"{endpoint.agent!r}; list it under the agent's id",
             )
-        if agents is not None and endpoint.agent not in agent_set:
+        if agents is not None and endpoint.agent and endpoint.agent not in agent_set:
             yield _unknown(
                 parts,
                 f"{base}.agent" if endpoint.agent != key else base,
