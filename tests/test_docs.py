@@ -6,10 +6,15 @@ blocks in other languages (``text``, ``toml``, ``console``) are not executed, ex
 that a ``toml`` or ``json`` block whose first line is a comment ``# file: NAME`` is
 written to ``NAME`` first, so a tutorial can show a file and then load it.
 ``>>>`` examples in any page are checked by pytest's doctest collection instead.
+
+A ``text`` block right after a ``python`` block that prints is the output the page
+promises: what the block printed must be that text (trailing spaces aside).
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from pathlib import Path
 
@@ -31,9 +36,15 @@ def test_page_runs_as_written(page: Path, tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
     ran = 0
+    printed = ""  # what the python block just before printed
     for index, (language, code) in enumerate(blocks(page)):
         first = code.splitlines()[0] if code.strip() else ""
         mark = FILE_MARK.match(first)
+        if language == "text" and printed:
+            assert _lines(printed) == _lines(code), (
+                f"{page.name}[block {index}]: the block before prints\n{printed}"
+            )
+        printed = ""
         if language in ("toml", "json") and mark:
             (tmp_path / mark[1]).write_text(code, encoding="utf-8")
             continue
@@ -41,9 +52,16 @@ def test_page_runs_as_written(page: Path, tmp_path: Path, monkeypatch: pytest.Mo
             continue
         # dont_inherit: this module's __future__ imports must not leak into the page.
         compiled = compile(code, f"{page.name}[block {index}]", "exec", dont_inherit=True)
-        exec(compiled, namespace)
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            exec(compiled, namespace)
+        printed = output.getvalue()
         ran += 1
     assert ran > 0, f"{page.name} has no python block to run"
+
+
+def _lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.strip("\n").splitlines()]
 
 
 def test_every_section_has_pages() -> None:

@@ -40,7 +40,11 @@ MODULES = public_modules()
 # Every public package the library documents; the walk must find each of them.
 EXPECTED = {
     "callcenter",
+    "callcenter.adapters.asterisk",
+    "callcenter.adapters.redis",
+    "callcenter.adapters.twilio",
     "callcenter.calendars",
+    "callcenter.cli",
     "callcenter.errors",
     "callcenter.hotline",
     "callcenter.ivr",
@@ -58,6 +62,11 @@ def test_the_walk_finds_every_public_package() -> None:
     for module in MODULES:
         if module.__name__ in EXPECTED:
             assert module.__all__, module.__name__
+
+
+def test_every_public_module_says_what_it_exports() -> None:
+    # A module without ``__all__`` would be left out of the check below.
+    assert [m.__name__ for m in MODULES if not hasattr(m, "__all__")] == []
 
 
 def test_one_name_means_one_object_everywhere() -> None:
@@ -115,6 +124,13 @@ def test_an_old_name_warns_and_is_the_new_object(
     assert seen[0].filename == __file__
     assert old not in module.__all__
     assert old not in dir(module)
+
+
+def test_every_old_name_of_every_module_is_checked_above() -> None:
+    declared = {
+        (module.__name__, old) for module in MODULES for old in getattr(module, "_RENAMED", {})
+    }
+    assert declared == {(module.__name__, old) for module, old, _, _ in RENAMED}
 
 
 def test_from_import_of_an_old_name_warns_too() -> None:

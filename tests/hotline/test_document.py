@@ -493,7 +493,8 @@ def test_bad_seconds_are_refused_everywhere(value: float) -> None:
 @given(st.floats(min_value=0, max_value=1e15))
 def test_good_seconds_are_taken(value: float) -> None:
     assert KnownCaller(number="13900000001", sticky_for=value).sticky_for == value
-    assert HoldTreatment(announce_every=value).announce_every == value
+    if value == 0 or value >= 1:  # (announcements: none, or at least a second apart)
+        assert HoldTreatment(announce_every=value).announce_every == value
 
 
 def test_check_hotline_of_a_definition_built_in_code() -> None:

@@ -54,6 +54,32 @@ def _text(problems: Problems, path: str, value: object, *, optional: bool = Fals
         problems.add(path, "expected a non-empty text, got an empty one")
 
 
+def _flag(problems: Problems, path: str, value: object) -> None:
+    """Record a problem unless ``value`` is ``True`` or ``False``."""
+    if not isinstance(value, bool):
+        problems.add(
+            path, f"expected true or false, got {type(value).__name__} {short_repr(value)}"
+        )
+
+
+def _text_table(problems: Problems, path: str, value: object) -> None:
+    """Record a problem unless ``value`` maps text to text (a ticket rule's fields)."""
+    if not isinstance(value, Mapping):
+        problems.add(
+            path,
+            f"expected a mapping of field name to text, got {type(value).__name__} "
+            f"{short_repr(value)}",
+        )
+        return
+    for key, item in value.items():
+        if not isinstance(key, str):
+            problems.add(path, f"expected text names, got {type(key).__name__} {short_repr(key)}")
+        elif not isinstance(item, str):
+            problems.add(
+                f"{path}.{key}", f"expected text, got {type(item).__name__} {short_repr(item)}"
+            )
+
+
 def _phone(problems: Problems, path: str, value: object) -> None:
     """Record a problem unless ``value`` is a phone number :func:`normalize_number` reads."""
     if not isinstance(value, str):
@@ -86,7 +112,8 @@ class Line:
         closed_line: The id of the line that takes this line's calls while
             :attr:`calendar` says closed (seed 002: every branch office's line goes to
             the central center from 18:00 to 08:00). The call keeps its dialled
-            number; it is answered by the other line's flow or queue.
+            number; it is answered by the other line's flow or queue, or handed on
+            while that line is closed too.
     """
 
     id: str
@@ -175,8 +202,14 @@ class KnownCaller:
                 "status",
                 f"expected a CallerStatus, got {type(status).__name__} {short_repr(status)}",
             )
+        tier: object = self.tier  # (may be empty, unlike the other texts)
+        if not isinstance(tier, str):
+            _text(problems, "tier", tier)
         _text(problems, "agent", self.agent, optional=True)
         problems.number("sticky_for", self.sticky_for, minimum=0)
+        name: object = self.name
+        if not isinstance(name, str):
+            _text(problems, "name", name)
         problems.raise_if_any(what="known caller")
 
 
@@ -211,6 +244,7 @@ class TicketRule:
         _text(problems, "workflow", self.workflow)
         _text(problems, "agent_outcome", self.agent_outcome, optional=True)
         _text(problems, "queue", self.queue, optional=True)
+        _text_table(problems, "fields", self.fields)
         result: object = self.ivr_result
         if result is not None and result not in IVR_RESULTS:
             hint = did_you_mean(result, IVR_RESULTS) if isinstance(result, str) else ""
@@ -229,7 +263,7 @@ class HoldTreatment:
     Attributes:
         music: A reference to the music on hold (an audio name the adapter resolves).
         announce_every: Seconds between announcements of the caller's position and
-            expected wait; 0 for none.
+            expected wait: 0 for none, else at least 1 second.
         announce_position: Announce the position in the queue.
         announce_wait: Announce the expected wait.
     """
@@ -242,8 +276,24 @@ class HoldTreatment:
     def __attrs_post_init__(self) -> None:
         problems = Problems()
         _text(problems, "music", self.music)
-        problems.number("announce_every", self.announce_every, minimum=0)
+        every: object = self.announce_every
+        problems.number("announce_every", every, minimum=0)
+        if isinstance(every, int | float) and 0 < every < MIN_ANNOUNCE_EVERY:
+            problems.add(
+                "announce_every",
+                f"expected 0 (no announcements) or at least {MIN_ANNOUNCE_EVERY:g} second "
+                f"between announcements, got {every!r}",
+            )
+        _flag(problems, "announce_position", self.announce_position)
+        _flag(problems, "announce_wait", self.announce_wait)
         problems.raise_if_any(what="hold treatment")
+
+
+MIN_ANNOUNCE_EVERY = 1.0
+"""The shortest time between two hold announcements, in seconds.
+
+An announcement takes seconds to play; a shorter period would only flood the
+telephony with announcements (and one too small to move the clock would never end)."""
 
 
 def _builtin() -> Mapping[str, Workflow]:

@@ -41,7 +41,9 @@ definition is a file of its own), and what refers to something that does not exi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import typing
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from os import PathLike, fspath
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -110,9 +112,26 @@ def _text_map(value: object, _: object) -> dict[str, str]:
     return result
 
 
+_STATUSES = tuple(status.value for status in CallerStatus)
+
+
+def _status(value: object, _: object) -> CallerStatus:
+    if isinstance(value, str) and value in _STATUSES:
+        return CallerStatus(value)
+    if not isinstance(value, str):
+        raise ValueError(
+            f"expected one of: {', '.join(_STATUSES)}; got {_loading.short_text(value)}"
+        )
+    raise ValueError(
+        f"unknown caller status {short_repr(value)}{_did(value, list(_STATUSES))}; "
+        f"expected one of: {', '.join(_STATUSES)}"
+    )
+
+
 def _make_converter() -> cattrs.Converter:
     converter = _loading.make_converter()
     converter.register_structure_hook_func(lambda t: t == Mapping[str, str], _text_map)
+    converter.register_structure_hook(CallerStatus, _status)
     return converter
 
 
@@ -123,11 +142,41 @@ def _did(word: object, known: list[str]) -> str:
     return _did_you_mean(word, known) if isinstance(word, str) and len(word) < 100 else ""
 
 
-def _unknown(path: str, kind: str, name: str, known: list[str]) -> Problem:
-    listed = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
+_HINT_BUDGET = 20_000
+"""How many names one check compares misspelt names with, in all, for did-you-mean hints.
+
+Each comparison costs up to some tens of microseconds; a document that names
+thousands of unknown agents among thousands of agents would otherwise take minutes
+to be told so. Past the budget the problems come without hints."""
+
+
+def _unknown(
+    parts: _Parts,
+    path: str,
+    kind: str,
+    name: str,
+    known: Sequence[str],
+    *,
+    leave_out: str | None = None,
+) -> Problem:
+    """An unknown name, with the names it could be (each once, but for ``leave_out``).
+
+    Linear in the names shown, and in ``known`` only while the hint budget lasts.
+    """
+    shown: list[str] = []
+    for candidate in known:
+        if candidate != leave_out and candidate not in shown:  # (a name given twice once)
+            shown.append(candidate)
+            if len(shown) > 20:
+                break
+    listed = ", ".join(shown[:20]) + (", ..." if len(shown) > 20 else "")
+    hint = ""
+    if len(known) <= parts.hint_budget:
+        parts.hint_budget -= len(known)
+        hint = _did(name, [candidate for candidate in known if candidate != leave_out])
     return Problem(
         path=path,
-        message=f"unknown {kind} {short_repr(name)}{_did(name, known)}; "
+        message=f"unknown {kind} {short_repr(name)}{hint}; "
         f"expected one of: {listed or f'(no {kind}s defined)'}",
     )
 
@@ -157,6 +206,7 @@ class _Parts:
     stand_ins: set[int] = attrs.field(factory=set)  # ids of items that did not load
     queue_ids: list[str] | None = None  # a routing definition's that did not load
     agent_ids: list[str] | None = None
+    hint_budget: int = _HINT_BUDGET  # names left to compare with, for did-you-mean
 
 
 def _stand_in(cl: type[T], raw: object) -> T:
@@ -164,7 +214,8 @@ def _stand_in(cl: type[T], raw: object) -> T:
 
     For an item whose own problems are reported already: its references (a flow, a
     queue, an agent...) are still checked with everything else, in the same report.
-    Text fields take the raw text; every other field keeps its default.
+    Text fields take the raw text (unless blank); tables take the raw table; every
+    other field keeps its default.
     """
     table = raw if isinstance(raw, Mapping) else {}
     instance = object.__new__(cl)
@@ -175,15 +226,18 @@ def _stand_in(cl: type[T], raw: object) -> T:
             default = default.factory()
         if default is attrs.NOTHING:
             default = ""
-        if isinstance(value, str) and (default is None or isinstance(default, str)):
+        if (
+            isinstance(value, str)
+            and value.strip()  # (a blank text is refused; nothing to refer to)
+            and (default is None or isinstance(default, str))
+        ):
             default = value
+        elif isinstance(value, Mapping) and isinstance(default, Mapping):
+            default = {str(key): item for key, item in value.items()}
         elif isinstance(default, CallerStatus) and value in _STATUSES:
             default = CallerStatus(value)
         object.__setattr__(instance, field.name, default)
     return instance
-
-
-_STATUSES = tuple(status.value for status in CallerStatus)
 
 
 def _named(
@@ -238,12 +292,13 @@ def check_hotline(definition: HotlineDefinition) -> list[Problem]:
       (an ``ivr_result``, an ``agent_outcome``, or both).
 
     Warnings (:attr:`~callcenter.errors.Severity.WARNING`) for what works but is
-    likely wrong: agents without an endpoint (their offers ring at the agent id),
-    flows and calendars no line uses, a line that names both a flow and a queue, a
-    blocked caller with a dedicated agent, a dedicated agent in no queue, a
-    ``sticky_for`` without an agent, a ticket
-    rule that can never apply or that opens tickets lacking the fields their workflow
-    needs, two agents ringing at one place.
+    likely wrong: agents without an endpoint or a mobile number (their offers ring
+    at the agent id), flows and calendars no line uses, a line's number written with
+    spaces or dashes (calls name it as the telephony does), a line that names both a
+    flow and a queue, a blocked caller with a dedicated agent, a dedicated agent in
+    no queue, a ``sticky_for`` without an agent, a ticket rule that can never apply
+    or that opens tickets lacking the fields their workflow needs, two agents
+    ringing at one place.
 
     Paths are those of the hotline document: lines by id (``lines.hotline.flow``),
     flows, workflows, calendars and endpoints by key, callers and ticket rules by
@@ -332,6 +387,8 @@ def _cross_problems(parts: _Parts, *, routing_errors: bool) -> Iterator[Problem]
 
 
 def _line_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]:
+    queue_set, flow_set = set(queues or ()), set(parts.flow_names)
+    calendar_set = set(parts.calendar_names)
     ids: dict[str, str] = {}
     numbers: dict[str, str] = {}
     for key, line in parts.lines:
@@ -357,8 +414,8 @@ def _line_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]
         if id(line) not in parts.stand_ins:  # (a stand-in's own problems are reported)
             yield from _line_shape(base, line, parts.routing)
         if line.flow is not None:
-            if line.flow not in parts.flow_names:
-                yield _unknown(f"{base}.flow", "flow", line.flow, parts.flow_names)
+            if line.flow not in flow_set:
+                yield _unknown(parts, f"{base}.flow", "flow", line.flow, parts.flow_names)
             elif line.flow in parts.flows and line.language is not None:
                 spoken = list(parts.flows[line.flow].languages)
                 if line.language not in spoken:
@@ -373,11 +430,13 @@ def _line_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]
                     message="the line's flow answers its calls; the queue is never used",
                     severity=_WARNING,
                 )
-        if line.queue is not None and queues is not None and line.queue not in queues:
-            yield _unknown(f"{base}.queue", "queue", line.queue, queues)
+        if line.queue is not None and queues is not None and line.queue not in queue_set:
+            yield _unknown(parts, f"{base}.queue", "queue", line.queue, queues)
         if line.calendar is not None:
-            if line.calendar not in parts.calendar_names:
-                yield _unknown(f"{base}.calendar", "calendar", line.calendar, parts.calendar_names)
+            if line.calendar not in calendar_set:
+                yield _unknown(
+                    parts, f"{base}.calendar", "calendar", line.calendar, parts.calendar_names
+                )
             elif line.closed_line is None:
                 yield Problem(
                     path=f"{base}.calendar",
@@ -390,14 +449,38 @@ def _line_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]
             and line.closed_line != line.id
             and line.closed_line not in ids
         ):
-            known = [k for k in ids if k != line.id]
-            yield _unknown(f"{base}.closed_line", "line", line.closed_line, known)
+            if len(ids) > 1:
+                yield _unknown(
+                    parts,
+                    f"{base}.closed_line",
+                    "line",
+                    line.closed_line,
+                    list(ids),
+                    leave_out=line.id,
+                )
+            else:
+                yield Problem(
+                    path=f"{base}.closed_line",
+                    message=f"unknown line {short_repr(line.closed_line)}: the hotline has no "
+                    "other line to take this line's calls",
+                )
     yield from _closed_cycles(parts.lines)
+
+
+_SEPARATORS = str.maketrans("", "", " \t-.()")
 
 
 def _line_shape(base: str, line: Line, routing: RoutingDefinition | None) -> Iterator[Problem]:
     """What answers a line, and its closed-line hand-over, as far as the line says."""
     fallback = None if routing is None else routing.rules.default_queue
+    spaced = line.number.translate(_SEPARATORS)
+    if spaced != line.number and spaced.lstrip("+").isdigit():
+        yield Problem(
+            path=f"{base}.number",
+            message=f"a call finds its line by the number exactly as the telephony reports "
+            f"it, and telephony writes no spaces, dashes or brackets: write {spaced!r}",
+            severity=_WARNING,
+        )
     if line.flow is None and line.queue is None and routing is not None and fallback is None:
         yield Problem(
             path=f"{base}.flow",
@@ -455,6 +538,7 @@ def _closed_cycles(lines: list[tuple[str, Line]]) -> Iterator[Problem]:
 
 
 def _caller_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Problem]:
+    agent_set = set(agents or ())
     idle = set()  # agents of the routing definition who are members of no queue
     if parts.routing is not None:
         idle = {agent.id for agent in parts.routing.agents if not agent.queues}
@@ -463,16 +547,16 @@ def _caller_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Proble
         base = f"callers.{index}"
         try:
             number = normalize_number(caller.number)
-        except InvalidArgumentError:  # refused when the caller was built; from code, here
-            number = caller.number
+        except InvalidArgumentError:  # no number: said where the caller was built
+            number = ""
         if number and number in seen:
             yield Problem(
                 path=f"{base}.number",
                 message=f"the number {caller.number!r} is known already, at callers.{seen[number]}",
             )
         seen.setdefault(number, index)
-        if caller.agent is not None and agents is not None and caller.agent not in agents:
-            yield _unknown(f"{base}.agent", "agent", caller.agent, agents)
+        if caller.agent is not None and agents is not None and caller.agent not in agent_set:
+            yield _unknown(parts, f"{base}.agent", "agent", caller.agent, agents)
         if caller.agent in idle:
             yield Problem(
                 path=f"{base}.agent",
@@ -497,6 +581,7 @@ def _caller_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Proble
 
 
 def _endpoint_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Problem]:
+    agent_set = set(agents or ())
     mobiles: dict[str, str] = {}
     if parts.routing is not None:
         for agent in parts.routing.agents:
@@ -511,9 +596,13 @@ def _endpoint_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Prob
                 message=f"the endpoint is listed under {key!r} but names agent "
                 f"{endpoint.agent!r}; list it under the agent's id",
             )
-        if agents is not None and endpoint.agent not in agents:
+        if agents is not None and endpoint.agent and endpoint.agent not in agent_set:
             yield _unknown(
-                f"{base}.agent" if endpoint.agent != key else base, "agent", endpoint.agent, agents
+                parts,
+                f"{base}.agent" if endpoint.agent != key else base,
+                "agent",
+                endpoint.agent,
+                agents,
             )
         for name in ("extension", "sip_uri", "mobile"):
             value = getattr(endpoint, name)
@@ -540,7 +629,8 @@ def _endpoint_problems(parts: _Parts, agents: list[str] | None) -> Iterator[Prob
                 severity=_WARNING,
             )
     if agents is not None and parts.endpoints_complete:
-        listed = {endpoint.agent for _, endpoint in parts.endpoints}
+        # An agent with a mobile number in the routing definition rings there.
+        listed = {endpoint.agent for _, endpoint in parts.endpoints} | set(mobiles)
         missing = [agent for agent in agents if agent not in listed]
         if missing:
             shown = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
@@ -564,13 +654,16 @@ _AGENT_RESULTS = (SessionResult.ENQUEUED.value,)
 
 
 def _rule_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]:
+    queue_set, workflow_set = set(queues or ()), set(parts.workflow_names)
     for index, rule in parts.ticket_rules:
         base = f"ticket_rules.{index}"
         workflow = parts.workflows.get(rule.workflow)
-        if rule.workflow not in parts.workflow_names:
-            yield _unknown(f"{base}.workflow", "workflow", rule.workflow, parts.workflow_names)
-        if rule.queue is not None and queues is not None and rule.queue not in queues:
-            yield _unknown(f"{base}.queue", "queue", rule.queue, queues)
+        if rule.workflow and rule.workflow not in workflow_set:
+            yield _unknown(
+                parts, f"{base}.workflow", "workflow", rule.workflow, parts.workflow_names
+            )
+        if rule.queue is not None and queues is not None and rule.queue not in queue_set:
+            yield _unknown(parts, f"{base}.queue", "queue", rule.queue, queues)
         if (
             rule.ivr_result is None
             and rule.agent_outcome is None
@@ -608,6 +701,72 @@ def _rule_problems(parts: _Parts, queues: list[str] | None) -> Iterator[Problem]
 # --------------------------------------------------------------------------- loading
 
 
+def _named_after(key: object, document: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """A flow's or workflow's document, named after its key when it gives no name."""
+    if document is None or "name" in document:
+        return document
+    return {"name": str(key), **document}
+
+
+def _field_of(path: str, problem: Problem) -> str | None:
+    """The field of the table at ``path`` that ``problem`` is about (``None``: the table)."""
+    if not problem.path.startswith(path + "."):
+        return None
+    return problem.path[len(path) + 1 :].split(".", 1)[0]
+
+
+def _value_problems(
+    cl: type[Any], table: Mapping[str, Any], path: str, found: list[Problem]
+) -> list[Problem]:
+    """What the class's own checks say of the values that did load, beside ``found``.
+
+    A table with a value of the wrong type is never built, so the checks the class
+    makes when it is built (a number's range, a phone number, a SIP address) would
+    not run on its other values: build it from those values alone, the fields that
+    failed (or are missing) standing in with their default or a harmless text, and
+    keep what is said about the values that loaded. What is said of the table as a
+    whole depends on the fields that failed, so it is left out.
+    """
+    failed = {_field_of(path, problem) for problem in found}
+    if None in failed:  # the table as a whole failed: nothing to add
+        return []
+    hints = typing.get_type_hints(cl)
+    given: dict[str, Any] = {}
+    checked: set[str] = set()
+    for field in attrs.fields(cl):
+        name = field.name
+        if name in table and name not in failed:
+            try:
+                given[name] = _CONVERTER.structure(table[name], hints[name])
+            except (ClassValidationError, IterableValidationError, TypeError, ValueError):
+                continue  # said in ``found`` already
+            checked.add(name)
+        elif field.default is attrs.NOTHING:
+            given[name] = "0"  # every required field of these classes is text
+    try:
+        cl(**given)
+    except DefinitionError as exc:
+        return [
+            problem
+            for problem in _loading.problems_from_exception(exc, path)
+            if _field_of(path, problem) in checked
+        ]
+    except (TypeError, ValueError):
+        return []
+    return []
+
+
+def _by_field(cl: type[Any], path: str, problems: list[Problem]) -> list[Problem]:
+    """The problems of one table in the order of its class's fields (unknown keys last)."""
+    order = {field.name: index for index, field in enumerate(attrs.fields(cl))}
+
+    def rank(problem: Problem) -> int:
+        field = _field_of(path, problem)
+        return -1 if field is None else order.get(field, len(order))
+
+    return sorted(problems, key=rank)
+
+
 class _Loader:
     """Loads one hotline document, collecting every problem."""
 
@@ -628,7 +787,7 @@ class _Loader:
         """A nested definition's document: the table itself, or the file a text names."""
         if isinstance(value, Mapping):
             return value
-        if not isinstance(value, str):
+        if not isinstance(value, str) or not value.strip():
             self.add(
                 path,
                 f"expected a {what} table, or the name of a {what} file relative to the "
@@ -673,7 +832,11 @@ class _Loader:
             TypeError,
             ValueError,
         ) as exc:
-            self.absorb(exc, path)
+            found = _loading.problems_from_exception(exc, path)
+            found = found or [Problem(path=path, message="invalid value")]
+            self.problems.extend(
+                _by_field(cl, path, [*found, *_value_problems(cl, value, path, found)])
+            )
             return None
 
     def keyed(
@@ -696,7 +859,7 @@ class _Loader:
             item = self.structure(table, cl, path)
             if item is None:
                 complete = False
-                item = _stand_in(cl, table)
+                item = _stand_in(cl, table if isinstance(table, Mapping) else {field: str(name)})
                 self.stand_ins.add(id(item))
             built.append((str(name), item))
         return built, complete
@@ -743,7 +906,7 @@ class _Loader:
         for key, value in self.table(data, "flows", "flows").items():
             path = f"flows.{key}"
             parts.flow_names.append(str(key))
-            document = self.nested(path, value, "flow")
+            document = _named_after(key, self.nested(path, value, "flow"))
             if document is not None:
                 calendars = _named(document, parts.calendars)
                 try:
@@ -777,7 +940,7 @@ class _Loader:
             if str(key) not in parts.workflow_names:
                 parts.workflow_names.append(str(key))
             parts.workflows.pop(str(key), None)
-            document = self.nested(path, value, "workflow")
+            document = _named_after(key, self.nested(path, value, "workflow"))
             if document is None:
                 continue
             try:
@@ -927,9 +1090,14 @@ def load_hotline(path: str | Path) -> HotlineDefinition:
     """Read a hotline document (TOML, JSON or YAML); file names in it are relative to it.
 
     Raises:
+        InvalidArgumentError: ``path`` is not a file name (a text or a path).
         DocumentError: The file cannot be read or parsed.
         DefinitionError: Every problem of the hotline, each with its path.
     """
+    given: object = path
+    named = isinstance(given, PathLike) and isinstance(fspath(given), str)
+    if not (isinstance(given, str) or named):
+        raise InvalidArgumentError(name="path", expected="a file name or a Path", got=given)
     path = Path(path)
     return hotline_from_dict(_loading.read_document(path), base=path.parent, what=f"hotline {path}")
 

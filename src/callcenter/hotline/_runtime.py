@@ -14,12 +14,13 @@ outputs; it never opens a socket, reads the clock or starts a thread.
 How a call goes (the behaviours a host can rely on):
 
 * **Arrival.** The line is found by id or dialled number. A line whose calendar says
-  closed hands the call to its ``closed_line`` (one hop; the call keeps its dialled
-  number). A blocked caller (a :class:`~callcenter.hotline.KnownCaller` with status
-  ``BLOCKED``, or the caller lists) is refused with :class:`RejectCall` and gets a
-  ``blocked`` contact record, unless the line's flow has an ``on_blocked`` node,
-  which then answers the call. Otherwise :class:`AnswerCall`, then the IVR's first
-  commands (or, for a line without a flow, the queue at once).
+  closed hands the call to its ``closed_line``, and on while the line reached is
+  closed too (the call keeps its dialled number). A blocked caller (a
+  :class:`~callcenter.hotline.KnownCaller` with status ``BLOCKED``, or the caller
+  lists) is refused with :class:`RejectCall` and gets a ``blocked`` contact record,
+  unless the line's flow has an ``on_blocked`` node, which then answers the call.
+  Otherwise :class:`AnswerCall`, then the IVR's first commands (or, for a line
+  without a flow, the queue at once).
 * **IVR.** Every command of the session goes out as :class:`CallCommand`; an
   ``Enqueue`` goes through :func:`~callcenter.hotline.contact_from_enqueue` and then
   always :meth:`~callcenter.routing.RoutingEngine.route`, so routing rules apply.
@@ -1005,7 +1006,9 @@ class Hotline:
         line = dialled_line
         caller = item.caller
         try:
-            if (
+            # Hand-overs go on while the line reached is closed too (an office to its
+            # branch, the branch to the central center); the definition has no cycle.
+            while (
                 line.closed_line is not None
                 and line.calendar is not None
                 and not definition.calendars[line.calendar].is_open(t)

@@ -69,7 +69,7 @@ from ._contract import (
     WrapUpDone,
 )
 from ._definition import HotlineDefinition
-from ._document import load_hotline
+from ._document import check_hotline, load_hotline
 from ._rules import CallPhase
 from ._runtime import Hotline
 
@@ -94,11 +94,12 @@ commands (CALL defaults to the last call; times are seconds on a virtual clock):
                            an agent's presence
   answer AGENT [CALL]      the agent picks up the call ringing them
   decline AGENT [CALL]     the agent refuses the call ringing them
-  end AGENT [OUTCOME] [CALL]
-                           the agent hangs up (OUTCOME, e.g. complaint, may open a ticket)
+  end AGENT [OUTCOME] [NAME=VALUE...] [CALL]
+                           the agent hangs up; OUTCOME (e.g. complaint) may open a
+                           ticket with the fields given (description="late parcel")
   wait SECONDS             the clock moves on; prompts end, due timers fire
   next                     the clock moves to the next prompt end or deadline
-  board                    the live calls, the queues and the agents, as the hotline sees them
+  board (or wallboard)     the live calls, the queues and the agents, as the hotline sees them
   help                     this list
   quit                     end the session
 """
@@ -466,14 +467,17 @@ def _decline(session: TrySession, args: list[str]) -> None:
 
 def _end(session: TrySession, args: list[str]) -> None:
     agent = session.agent_of(args)
-    outcome = args[1] if len(args) > 1 else None
-    if len(args) > 2:
-        call = args[2]
+    fields = dict(a.split("=", 1) for a in args[1:] if "=" in a)
+    rest = [a for a in args[1:] if "=" not in a]
+    outcome = rest[0] if rest else None
+    if len(rest) > 1:
+        call = rest[1]
     elif agent in session.view.talking:
         call = session.view.talking[agent]
     else:
         raise _RefusedError(f"{agent} is not talking to anyone")
-    session.feed(AgentLegEnded(call_id=call, agent_id=agent, outcome=outcome), after=1.0)
+    ended = AgentLegEnded(call_id=call, agent_id=agent, outcome=outcome, fields=fields)
+    session.feed(ended, after=1.0)
 
 
 def _seconds(text: str) -> float:
@@ -546,6 +550,7 @@ _COMMANDS: Mapping[str, Callable[[TrySession, list[str]], None]] = {
     "wait": _wait,
     "next": _next,
     "board": _board,
+    "wallboard": _board,
     "help": _help,
 }
 
@@ -585,6 +590,9 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    hotline = Hotline(load_hotline(Path(args.file)))
+    definition = load_hotline(Path(args.file))
+    hotline = Hotline(definition)
+    for problem in check_hotline(definition):  # only warnings: errors refuse the load
+        print(f"{args.file}: {problem}", file=sys.stdout)
     session = TrySession(hotline, now=start.timestamp(), stdin=sys.stdin, stdout=sys.stdout)
     return session.run()
