@@ -31,7 +31,7 @@ from __future__ import annotations
 import difflib
 import enum
 import itertools
-from collections.abc import Iterable, Sequence, Sized
+from collections.abc import Collection, Iterable, Sequence, Sized
 from typing import Any
 
 import attrs
@@ -43,6 +43,7 @@ __all__ = [
     "DocumentError",
     "DuplicateIdError",
     "EngineError",
+    "Hints",
     "IllegalTransitionError",
     "InvalidArgumentError",
     "NoRouteError",
@@ -168,6 +169,42 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean {matches[0]!r}?)" if matches else ""
+
+
+HINT_BUDGET = 20_000
+"""How many names one check compares misspelt names with, in all (:class:`Hints`)."""
+
+
+class Hints:
+    """:func:`did_you_mean` for one check of a document, within a budget of comparisons.
+
+    Each comparison costs up to some tens of microseconds, so a document that names
+    thousands of unknown nodes among thousands of nodes would take minutes to be
+    told so if every unknown name were compared with every known one. One ``Hints``
+    serves one check: each hint spends as many comparisons as it has candidates;
+    once ``budget`` is spent (and for a word that is no text, or of 100 characters
+    or more) the hint is ``""`` and the problem comes without one. Reporting stays
+    linear in the document's size.
+
+    >>> hints = Hints(budget=4)
+    >>> hints("trak", ["track", "order", "complaint"])
+    " (did you mean 'track'?)"
+    >>> hints("ordr", ["track", "order", "complaint"])  # 3 more than the 1 left
+    ''
+    """
+
+    __slots__ = ("budget",)
+
+    def __init__(self, budget: int = HINT_BUDGET) -> None:
+        self.budget = budget
+        """Comparisons left."""
+
+    def __call__(self, word: object, candidates: Collection[str]) -> str:
+        """The hint for ``word`` among ``candidates``, or ``""`` (see the class)."""
+        if not isinstance(word, str) or len(word) >= 100 or len(candidates) > self.budget:
+            return ""
+        self.budget -= len(candidates)
+        return did_you_mean(word, candidates)
 
 
 def _short_repr(value: object, limit: int = 80) -> str:

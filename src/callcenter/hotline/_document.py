@@ -55,7 +55,7 @@ from .. import _loading
 from .._calendar_parts import zone_problem
 from .._checks import number_problem, short_repr
 from ..calendars import BusinessCalendar
-from ..errors import DefinitionError, DocumentError, InvalidArgumentError, Problem, Severity
+from ..errors import DefinitionError, DocumentError, Hints, InvalidArgumentError, Problem, Severity
 from ..errors import did_you_mean as _did_you_mean
 from ..ivr import (
     CallerStatus,
@@ -142,14 +142,6 @@ def _did(word: object, known: list[str]) -> str:
     return _did_you_mean(word, known) if isinstance(word, str) and len(word) < 100 else ""
 
 
-_HINT_BUDGET = 20_000
-"""How many names one check compares misspelt names with, in all, for did-you-mean hints.
-
-Each comparison costs up to some tens of microseconds; a document that names
-thousands of unknown agents among thousands of agents would otherwise take minutes
-to be told so. Past the budget the problems come without hints."""
-
-
 def _unknown(
     parts: _Parts,
     path: str,
@@ -170,10 +162,10 @@ def _unknown(
             if len(shown) > 20:
                 break
     listed = ", ".join(shown[:20]) + (", ..." if len(shown) > 20 else "")
+    hints = parts.hints
     hint = ""
-    if len(known) <= parts.hint_budget:
-        parts.hint_budget -= len(known)
-        hint = _did(name, [candidate for candidate in known if candidate != leave_out])
+    if len(known) <= hints.budget:  # (the list below is built only within the budget)
+        hint = hints(name, [candidate for candidate in known if candidate != leave_out])
     return Problem(
         path=path,
         message=f"unknown {kind} {short_repr(name)}{hint}; "
@@ -206,7 +198,7 @@ class _Parts:
     stand_ins: set[int] = attrs.field(factory=set)  # ids of items that did not load
     queue_ids: list[str] | None = None  # a routing definition's that did not load
     agent_ids: list[str] | None = None
-    hint_budget: int = _HINT_BUDGET  # names left to compare with, for did-you-mean
+    hints: Hints = attrs.field(factory=Hints)  # did-you-mean, within a budget
 
 
 def _stand_in(cl: type[T], raw: object) -> T:

@@ -19,7 +19,7 @@ import cattrs
 from .. import _loading
 from .._checks import LARGEST, number_problem, short_repr
 from ..calendars import BusinessCalendar
-from ..errors import DefinitionError, Problem, did_you_mean
+from ..errors import DefinitionError, Hints, Problem, did_you_mean
 from ._flow import MAX_STEPS, Flow
 from ._model import NODE_KINDS, Node, Variant
 
@@ -214,8 +214,10 @@ def _raw_reference_problems(data: Mapping[str, Any]) -> list[Problem]:
         return []
     ids = [str(k) for k in nodes]
     prompts = data.get("prompts")
-    prompt_ids = [str(k) for k in prompts] if isinstance(prompts, Mapping) else None
+    prompt_list = [str(k) for k in prompts] if isinstance(prompts, Mapping) else []
+    prompt_ids = set(prompt_list) if isinstance(prompts, Mapping) else None
     problems: list[Problem] = []
+    hint = Hints()  # linear in the document, however many names are unknown
     if "max_steps" in data:
         message = number_problem(data["max_steps"], minimum=1, maximum=MAX_STEPS, integer=True)
         if message is not None:
@@ -223,9 +225,7 @@ def _raw_reference_problems(data: Mapping[str, Any]) -> list[Problem]:
 
     def node_ref(path: str, value: object) -> None:
         if isinstance(value, str) and value not in nodes and value != "@repeat":
-            problems.append(
-                Problem(path=path, message=f"unknown node {value!r}{did_you_mean(value, ids)}")
-            )
+            problems.append(Problem(path=path, message=f"unknown node {value!r}{hint(value, ids)}"))
 
     for name in ("start", "on_no_input", "on_no_match", "on_error", "on_blocked", "on_hangup"):
         node_ref(name, data.get(name))
@@ -255,7 +255,7 @@ def _raw_reference_problems(data: Mapping[str, Any]) -> list[Problem]:
                 problems.append(
                     Problem(
                         path=f"{base}.{name}",
-                        message=f"unknown prompt {value!r}{did_you_mean(value, prompt_ids)}",
+                        message=f"unknown prompt {value!r}{hint(value, prompt_list)}",
                     )
                 )
     return problems

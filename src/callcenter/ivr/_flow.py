@@ -16,7 +16,7 @@ import attrs
 
 from .._checks import number_problem
 from ..calendars import BusinessCalendar
-from ..errors import DefinitionError, Problem, did_you_mean
+from ..errors import DefinitionError, Hints, Problem
 from ._model import (
     INPUT_KINDS,
     KEYS,
@@ -173,12 +173,11 @@ class Flow:
 
     def _reference_problems(self) -> Iterator[Problem]:
         ids = list(self.nodes)
+        hint = Hints()  # linear in the flow, however many names are unknown
 
         def target(path: str, value: str) -> Iterator[Problem]:
             if value not in self.nodes:
-                yield Problem(
-                    path=path, message=f"unknown node {value!r}{did_you_mean(value, ids)}"
-                )
+                yield Problem(path=path, message=f"unknown node {value!r}{hint(value, ids)}")
 
         if not self.languages:
             yield Problem(path="languages", message="a flow needs at least one language")
@@ -188,7 +187,7 @@ class Flow:
                     yield Problem(
                         path=where,
                         message=f"language {lang!r} is not declared in languages "
-                        f"{list(self.languages)}{did_you_mean(lang, self.languages)}",
+                        f"{list(self.languages)}{hint(lang, self.languages)}",
                     )
         message = number_problem(self.max_steps, minimum=1, maximum=MAX_STEPS, integer=True)
         if message is not None:
@@ -210,12 +209,14 @@ class Flow:
                     yield Problem(
                         path=f"prompts.{prompt_id}.{lang}",
                         message=f"language {lang!r} is not declared in languages "
-                        f"{list(self.languages)}{did_you_mean(lang, self.languages)}",
+                        f"{list(self.languages)}{hint(lang, self.languages)}",
                     )
         for node_id, node in self.nodes.items():
-            yield from self._node_problems(node_id, node, target)
+            yield from self._node_problems(node_id, node, target, hint)
 
-    def _node_problems(self, node_id: str, node: Node, target: _TargetCheck) -> Iterator[Problem]:
+    def _node_problems(
+        self, node_id: str, node: Node, target: _TargetCheck, hint: Hints
+    ) -> Iterator[Problem]:
         base = f"nodes.{node_id}"
         if node.id != node_id:
             yield Problem(path=f"{base}.id", message=f"node id {node.id!r} differs from its key")
@@ -226,9 +227,9 @@ class Flow:
             if prompt not in self.prompts:
                 yield Problem(
                     path=f"{base}.{field}",
-                    message=f"unknown prompt {prompt!r}{did_you_mean(prompt, self.prompts)}",
+                    message=f"unknown prompt {prompt!r}{hint(prompt, self.prompts)}",
                 )
-        yield from _kind_problems(self, base, node)
+        yield from _kind_problems(self, base, node, hint)
         if isinstance(node, LookupNode) and node.on_failure is None and self.on_error is None:
             yield Problem(
                 path=f"{base}.on_failure",
@@ -258,7 +259,7 @@ def _key_problems(path: str, key: str) -> Iterator[Problem]:
         yield Problem(path=path, message=f"expected telephone keys (0-9, * and #), got {key!r}")
 
 
-def _kind_problems(flow: Flow, base: str, node: Node) -> Iterator[Problem]:
+def _kind_problems(flow: Flow, base: str, node: Node, hint: Hints) -> Iterator[Problem]:
     if isinstance(node, MenuNode):
         if not node.options:
             yield Problem(path=f"{base}.options", message="a menu needs at least one option")
@@ -268,8 +269,7 @@ def _kind_problems(flow: Flow, base: str, node: Node) -> Iterator[Problem]:
             if key not in node.options:
                 yield Problem(
                     path=f"{base}.words.{word}",
-                    message=f"key {key!r} is not an option of this menu"
-                    f"{did_you_mean(key, node.options)}",
+                    message=f"key {key!r} is not an option of this menu{hint(key, node.options)}",
                 )
     elif isinstance(node, CollectNode):
         if not 1 <= node.min_digits <= node.max_digits:
@@ -304,21 +304,21 @@ def _kind_problems(flow: Flow, base: str, node: Node) -> Iterator[Problem]:
                 yield Problem(
                     path=f"{base}.choices.{key}",
                     message=f"language {lang!r} is not declared in languages "
-                    f"{list(flow.languages)}{did_you_mean(lang, flow.languages)}",
+                    f"{list(flow.languages)}{hint(lang, flow.languages)}",
                 )
     elif isinstance(node, HoursNode):
         if node.calendar not in flow.calendars:
             yield Problem(
                 path=f"{base}.calendar",
                 message=f"unknown calendar {node.calendar!r}"
-                f"{did_you_mean(node.calendar, flow.calendars)}; embed it under "
+                f"{hint(node.calendar, flow.calendars)}; embed it under "
                 "[calendars] or pass it to the loader",
             )
     elif isinstance(node, EnqueueNode | CallbackNode):
         if flow.queues and node.queue not in flow.queues:
             yield Problem(
                 path=f"{base}.queue",
-                message=f"unknown queue {node.queue!r}{did_you_mean(node.queue, flow.queues)}; "
+                message=f"unknown queue {node.queue!r}{hint(node.queue, flow.queues)}; "
                 f"declared queues: {', '.join(flow.queues)}",
             )
         if isinstance(node, CallbackNode):

@@ -32,7 +32,7 @@ from pathlib import Path
 import attrs
 
 from ..calendars import BusinessCalendar
-from ..errors import DefinitionError, Problem, Severity, did_you_mean
+from ..errors import DefinitionError, Hints, Problem, Severity
 from ._flow import Flow
 from ._model import (
     CALLER_KINDS,
@@ -242,13 +242,13 @@ def check_flow(
     problems.extend(_after_hangup_problems(flow, graph))
     if queues is not None:
         known = sorted(queues)
+        hint = Hints()  # linear in the flow, however many queues are unknown
         for node_id, node in flow.nodes.items():
             if isinstance(node, EnqueueNode | CallbackNode) and node.queue not in queues:
                 problems.append(
                     Problem(
                         path=f"nodes.{node_id}.queue",
-                        message=f"the ACD has no queue {node.queue!r}"
-                        f"{did_you_mean(node.queue, known)}",
+                        message=f"the ACD has no queue {node.queue!r}{hint(node.queue, known)}",
                     )
                 )
     problems.extend(

@@ -42,7 +42,7 @@ import cattrs
 
 from .. import _loading
 from .._checks import Problems
-from ..errors import DefinitionError, Problem, Severity, did_you_mean
+from ..errors import DefinitionError, Hints, Problem, Severity, did_you_mean
 from ._model import (
     AgentDefinition,
     Channel,
@@ -91,20 +91,17 @@ class _Queues:
     queues would otherwise take minutes to report.
     """
 
-    __slots__ = ("budget", "ids", "listed", "lookup")
+    __slots__ = ("hints", "ids", "listed", "lookup")
 
     def __init__(self, ids: list[str]) -> None:
         self.ids = ids
         self.lookup = set(ids)
         shown = list(dict.fromkeys(ids[:40]))[:20]
         self.listed = ", ".join(shown) + (", ..." if len(self.lookup) > len(shown) else "")
-        self.budget = 20_000
+        self.hints = Hints()
 
     def hint(self, name: str) -> str:
-        if len(self.ids) > self.budget:
-            return ""
-        self.budget -= len(self.ids)
-        return did_you_mean(name, self.ids)
+        return self.hints(name, self.ids)
 
 
 def _queue_ref(path: str, name: str | None, known: _Queues) -> Iterator[Problem]:
