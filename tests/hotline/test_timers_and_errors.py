@@ -43,7 +43,7 @@ from callcenter.ivr import (
     PromptFinished,
     RecordingFinished,
 )
-from callcenter.tickets import SlaWarning, TicketOpened
+from callcenter.tickets import SlaBreached, SlaWarning, TicketOpened
 
 from .support import NOON, arrive, definition, kinds, press
 
@@ -90,6 +90,31 @@ def test_sla_clocks_are_timers_of_the_hotline() -> None:
     assert isinstance(out[0], TicketUpdate)
     assert isinstance(out[0].event, SlaWarning)
     assert out[0].event.at == deadline
+
+
+def test_sla_clocks_fire_at_the_deadlines_the_hotline_keeps_of_its_own_tickets() -> None:
+    """The desk's deadlines as the hotline's own changes left them, the desk not handed out."""
+    rule = TicketRule(workflow="enquiry", agent_outcome="enquiry", fields={"question": "rates"})
+    hotline = Hotline(definition(ticket_rules=[rule]))
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "2", NOON + 1)
+    hotline.handle(AgentLegAnswered(call_id="c1", agent_id="li"), NOON + 2)
+    hotline.handle(AgentLegEnded(call_id="c1", agent_id="li", outcome="enquiry"), NOON + 10)
+    warning = hotline.next_deadline()
+    assert warning is not None
+    assert warning > NOON + 10
+    out = hotline.advance(warning)
+    assert [type(o.event) for o in out if isinstance(o, TicketUpdate)] == [SlaWarning]
+    breach = hotline.next_deadline()  # the clock the warning left running
+    assert breach is not None
+    assert breach > warning
+    out = hotline.handle(AgentNotReady(agent_id="li", reason="break"), breach)
+    assert [type(o.event) for o in out if isinstance(o, TicketUpdate)] == [SlaBreached]
+    later = hotline.next_deadline()
+    assert later is not None
+    assert later > breach
+    assert later == hotline.desk.next_deadline()
 
 
 def test_a_ticket_changed_on_the_desk_directly_moves_the_next_deadline() -> None:

@@ -190,6 +190,8 @@ _DEFECTS: list[tuple[str, object, str]] = [
     ("outcome", "answered", "outcome"),
     ("queued_at", 0.5, "queued_at"),  # before ivr_exited_at
     ("wrap_up_ended_at", 4.5, "wrap_up_ended_at"),
+    ("wrap_up_ended_at", math.inf, "wrap_up_ended_at"),  # the last time, infinite
+    ("first_offered_at", math.nan, "first_offered_at"),  # between finite ones
     ("answered_at", None, "answered_at"),
     ("transfers", -1, "transfers"),
     ("transfers", 1.0, "transfers"),
@@ -223,6 +225,48 @@ _BUILDER_ORDER = (
     "answered_at", "wrap_up_ended_at", "ring_seconds", "talk_seconds",
     "after_contact_seconds", "transfers", "ivr_path",
 )  # fmt: skip
+
+
+_EDGE_DURATIONS = st.floats(0.0, 1e6) | st.sampled_from([1e308, math.inf, math.nan, -1.0, 1])
+
+
+@st.composite
+def _nearly_valid_records(draw: st.DrawFn) -> dict[str, object]:
+    """Records right but for an edge: infinite or NaN times, huge or NaN durations."""
+    outcome = draw(st.sampled_from(list(Outcome)))
+    times: list[float] = sorted(draw(st.lists(st.floats(-1e10, 1e10), min_size=7, max_size=7)))
+    if draw(st.booleans()):
+        times[draw(st.integers(0, 6))] = draw(st.sampled_from([math.inf, -math.inf, math.nan]))
+    names = (
+        "arrived_at", "ivr_exited_at", "queued_at", "first_offered_at", "answered_at",
+        "ended_at", "wrap_up_ended_at",
+    )  # fmt: skip
+    args: dict[str, object] = dict(zip(names, times, strict=True))
+    for name in ("ivr_exited_at", "first_offered_at", "wrap_up_ended_at"):
+        if draw(st.booleans()):
+            args[name] = None
+    if outcome is not Outcome.ANSWERED:
+        args["answered_at"] = None
+    durations = ("ring_seconds", "talk_seconds", "hold_seconds", "after_contact_seconds")
+    for name in durations:
+        args[name] = draw(_EDGE_DURATIONS)
+    return {"contact_id": "c", "outcome": outcome, **args}
+
+
+@given(args=_nearly_valid_records())
+def test_a_record_is_built_only_when_its_full_check_passes(args: dict[str, object]) -> None:
+    """The one-pass check of the usual case never accepts what the full check refuses."""
+    try:
+        record = ContactRecord(**args)  # type: ignore[arg-type]
+    except InvalidArgumentError:
+        return
+    record._check()  # raises if the record is not valid
+
+
+def test_huge_durations_whose_sum_overflows_are_still_valid() -> None:
+    args = {**_VALID_RECORD, "ring_seconds": 1e308, "talk_seconds": 1e308}
+    record = ContactRecord(**args)  # type: ignore[arg-type]
+    assert (record.ring_seconds, record.talk_seconds) == (1e308, 1e308)
 
 
 def test_an_unanswered_contact_in_queue_needs_queued_at() -> None:

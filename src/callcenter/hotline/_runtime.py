@@ -612,8 +612,14 @@ class Hotline:
         # The calls' own timers, at most one a call: its IVR session's while it is in
         # the IVR, the next hold announcement while it is queued (its phase says which).
         self._call_timers: TimerQueue[str] = TimerQueue()
-        # The earliest deadline of the engine, IVR and hold timers (see next_deadline).
+        # The earliest deadline of the engine, IVR and hold timers and of the desk's
+        # SLA clocks as the hotline last left them (see next_deadline).
         self._next = _INF
+        # The desk's earliest deadline, kept each time the hotline changed the desk
+        # (see _tickets); once the desk was handed out (the desk property), where a
+        # back office may change it, it is asked instead and this stays inf.
+        self._desk_next = _INF
+        self._desk_lent = False
         self._ticket_calls: dict[str, str] = {}  # open tickets a call opened: their call
         self._talk: dict[str, list[float]] = {q.id: [0.0, 0.0] for q in routing.queues}
         self._staffed: dict[str, int] = {q.id: 0 for q in routing.queues}
@@ -652,6 +658,10 @@ class Hotline:
         hotline rebuilt from :meth:`to_dict`, or undone after a refusal, has lost it;
         keep such work on a desk of its own, or rebuild with it.
         """
+        if not self._desk_lent:  # from now on, its deadline is asked each time
+            self._desk_lent = True
+            self._desk_next = _INF
+            self._refresh_deadline()
         return self._desk
 
     @property
@@ -714,13 +724,14 @@ class Hotline:
 
         The earliest of the ACD's, the IVR sessions' and the hold announcements'
         timers is kept from the end of the latest input (only the hotline's own
-        calls move them); the ticket desk, which a back office may change directly,
-        is asked each time.
+        calls move them); so is the ticket desk's until :attr:`desk` hands it out,
+        after which it is asked each time (a back office may change it directly).
         """
         best = self._next
-        d = self._desk.next_deadline()
-        if d is not None and d < best:
-            best = d
+        if self._desk_lent:
+            d = self._desk.next_deadline()
+            if d is not None and d < best:
+                best = d
         return None if best == _INF else best
 
     # ------------------------------------------------------------------ driving
@@ -868,10 +879,10 @@ class Hotline:
         check(self, input)
         out: list[HotlineOutput] = []
         self._mark = len(self._intervals)
-        # Any timer due by ``t``: the ACD's and the calls' (kept, see
-        # _refresh_deadline) or the desk's (asked: a back office may change it).
+        # Any timer due by ``t``: the ACD's, the calls' and the desk's (kept, see
+        # _refresh_deadline), or a lent desk's (asked: a back office may change it).
         fired = self._next <= t
-        if not fired:
+        if not fired and self._desk_lent:
             d = self._desk.next_deadline()
             fired = d is not None and d <= t
         try:
@@ -896,14 +907,18 @@ class Hotline:
     # ------------------------------------------------------------------ timers
 
     def _refresh_deadline(self) -> None:
-        """Keep the earliest timer of the ACD and of the calls (IVR sessions, hold)."""
+        """Keep the earliest timer of the ACD, the calls (IVR sessions, hold) and the desk.
+
+        The desk's is the one kept when the hotline last changed it (``inf`` once lent).
+        """
         best = self._engine.next_deadline()
         d = self._call_timers.next_deadline()
         if best is None:
             best = _INF if d is None else d
         elif d is not None and d < best:
             best = d
-        self._next = best
+        d = self._desk_next
+        self._next = d if d < best else best
 
     def _fire(self, t: float, out: list[HotlineOutput]) -> None:
         """Fire what is due by ``t``, one deadline at a time, across engines."""
@@ -919,7 +934,7 @@ class Hotline:
             d = timers.next_deadline()
             if d is not None and d <= t and (best is None or d < best):
                 best, which = d, 2
-            d = desk.next_deadline()
+            d = desk.next_deadline() if self._desk_lent else self._desk_next
             if d is not None and d <= t and (best is None or d < best):
                 best, which = d, 3
             if best is None:
@@ -949,7 +964,8 @@ class Hotline:
         """Put the hotline back as it was before the failed call, from the input log."""
         del self._intervals[self._mark :]  # those of the failed call
         if not self._keep_log:
-            self._refresh_deadline()  # the engines stay as they were left
+            self._desk_changed()  # the engines stay as they were left
+            self._refresh_deadline()
             return
         fresh = Hotline(
             self._definition,
@@ -1718,7 +1734,11 @@ class Hotline:
         return opened
 
     def _tickets(self, out: list[HotlineOutput]) -> None:
-        """Every ticket event so far, each with the call that opened its ticket."""
+        """Every ticket event so far, each with the call that opened its ticket.
+
+        Called after every change the hotline makes to the desk (a ticket opened, its
+        clocks advanced): the desk's deadline is kept here.
+        """
         calls = self._ticket_calls
         for event in self._desk.take_events():
             if event.__class__ is TicketClosed:
@@ -1726,6 +1746,13 @@ class Hotline:
             else:
                 call_id = calls.get(event.ticket_id)
             out.append(TicketUpdate(event=event, call_id=call_id))
+        self._desk_changed()
+
+    def _desk_changed(self) -> None:
+        """Keep the desk's earliest deadline after the hotline changed it (not a lent desk)."""
+        if not self._desk_lent:
+            d = self._desk.next_deadline()
+            self._desk_next = _INF if d is None else d
 
     # ------------------------------------------------------------------ saving
 

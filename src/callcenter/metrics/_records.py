@@ -272,50 +272,53 @@ class ContactRecord:
         # durations, tuples, an int transfer count. Anything else takes the full check,
         # which raises the first problem in field order (or accepts ints and converts
         # other sequences). For a float, ``x - x == 0.0`` holds exactly when it is
-        # finite (a comparison, not a call: the record builder makes one a contact).
+        # finite (a comparison, not a call: the record builder makes one a contact);
+        # only the first and the last time need it, since ``<=`` (which a NaN fails)
+        # puts every other one between them. Likewise a sum of durations ``>= 0`` is
+        # finite only if each is.
         outcome = self.outcome
         answered = self.answered_at
-        arrived: object = self.arrived_at  # the loop passes over a missing one
-        ended: object = self.ended_at
-        last = -_INF
-        for value in (
-            self.arrived_at,
-            self.ivr_exited_at,
-            self.queued_at,
-            self.first_offered_at,
-            answered,
-            self.ended_at,
-            self.wrap_up_ended_at,
-        ):
-            if value is None:
-                continue
-            if value.__class__ is not float or value - value != 0.0 or value < last:
-                break
-            last = value
-        else:
-            ring, talk, hold = self.ring_seconds, self.talk_seconds, self.hold_seconds
-            after, transfers = self.after_contact_seconds, self.transfers
-            if (
-                outcome.__class__ is Outcome
-                and (outcome is _ANSWERED) is (answered is not None)
-                and (self.queued_at is not None or outcome not in _NEEDS_QUEUE)
-                and arrived is not None
-                and ended is not None
-                and ring.__class__ is float
-                and 0.0 <= ring < _INF
-                and talk.__class__ is float
-                and 0.0 <= talk < _INF
-                and hold.__class__ is float
-                and 0.0 <= hold < _INF
-                and after.__class__ is float
-                and 0.0 <= after < _INF
-                and transfers.__class__ is int
-                and transfers >= 0
-                and self.queues.__class__ is tuple
-                and self.agents.__class__ is tuple
-                and self.ivr_path.__class__ is tuple
+        ended: object = self.ended_at  # a missing one passes the loop below
+        last: object = self.arrived_at
+        if last.__class__ is float and last - last == 0.0:
+            for value in (
+                self.ivr_exited_at,
+                self.queued_at,
+                self.first_offered_at,
+                answered,
+                self.ended_at,
+                self.wrap_up_ended_at,
             ):
-                return
+                if value is None:
+                    continue
+                if value.__class__ is not float or not last <= value:
+                    break
+                last = value
+            else:
+                ring, talk, hold = self.ring_seconds, self.talk_seconds, self.hold_seconds
+                after, transfers = self.after_contact_seconds, self.transfers
+                if (
+                    last - last == 0.0
+                    and ended is not None
+                    and outcome.__class__ is Outcome
+                    and (outcome is _ANSWERED) is (answered is not None)
+                    and (self.queued_at is not None or outcome not in _NEEDS_QUEUE)
+                    and ring.__class__ is float
+                    and talk.__class__ is float
+                    and hold.__class__ is float
+                    and after.__class__ is float
+                    and ring >= 0.0
+                    and talk >= 0.0
+                    and hold >= 0.0
+                    and after >= 0.0
+                    and ring + talk + hold + after < _INF
+                    and transfers.__class__ is int
+                    and transfers >= 0
+                    and self.queues.__class__ is tuple
+                    and self.agents.__class__ is tuple
+                    and self.ivr_path.__class__ is tuple
+                ):
+                    return
         self._check()
 
     def _check(self) -> None:
