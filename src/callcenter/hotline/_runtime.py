@@ -788,6 +788,13 @@ class Hotline:
         the longest current wait; per agent: state, reason and time in state; the
         calls in the IVR now. :func:`~callcenter.metrics.format_wallboard` prints it.
 
+        A question: the hotline is unchanged. The board shows the calls and agents
+        as the latest input or :meth:`advance` left them, with waits and times in
+        state counted up to ``now``; a timer due before ``now`` has not fired yet
+        (call :meth:`advance` first for that), and a later input at an earlier
+        instant than ``now`` is still accepted. A ``now`` on a later local day
+        than the latest event shows that day's counters, at zero.
+
         Args:
             now: The instant of the snapshot (default: the latest ``now`` given);
                 not before the latest event.
@@ -795,6 +802,7 @@ class Hotline:
         Raises:
             InvalidArgumentError: The hotline was built with ``wallboard=False``, or
                 ``now`` is not a time the monitor accepts.
+            TimeWentBackwardsError: ``now`` is earlier than the latest event.
 
         ``O(queues + agents)``.
         """
@@ -805,7 +813,7 @@ class Hotline:
             )
         if now is None:
             now = self._time if self._time > -math.inf else 0.0
-        return monitor.snapshot(now)
+        return monitor._peek(now)
 
     @property
     def open_contacts(self) -> int:
