@@ -835,6 +835,8 @@ class Hotline:
             if item is None and log and log[-1][1] is None:
                 log[-1] = (t, None)
             else:
+                if isinstance(item, _HOLDING_MAPPINGS):
+                    item = _owned(item)
                 log.append((t, item))
 
     def handle(self, input: HotlineInput, now: float) -> list[HotlineOutput]:
@@ -1519,7 +1521,8 @@ class Hotline:
                 agent_id=agent,
                 endpoint=self._endpoints.get(agent) or e.mobile_number or agent,
                 timeout=e.ring_deadline - e.at,
-                context=call.context,
+                # A copy: a host that adds to the screen pop changes no later offer.
+                context=dict(call.context),
             )
         )
 
@@ -1833,6 +1836,27 @@ class Hotline:
         hotline.__dict__.update(state)
         hotline._lists = caller_lists
         return hotline
+
+
+_HOLDING_MAPPINGS = (AgentLegEnded, CallInput)
+
+
+def _owned(item: AgentLegEnded | CallInput) -> HotlineInput:
+    """``item`` with copies of the mappings it holds, for the log.
+
+    The log must say what was handled: a host that reuses or changes the mapping it
+    gave (ticket fields, a lookup's answer) after the call changes neither
+    :meth:`Hotline.to_dict` nor a replay.
+    """
+    if isinstance(item, AgentLegEnded):
+        return attrs.evolve(item, fields=dict(item.fields)) if item.fields else item
+    event = item.event
+    if isinstance(event, HostAnswered) and event.values:
+        return CallInput(
+            call_id=item.call_id,
+            event=HostAnswered(request=event.request, values=dict(event.values)),
+        )
+    return item
 
 
 def _logged(at: float, item: HotlineInput | str | None) -> dict[str, Any]:
