@@ -527,6 +527,20 @@ def test_transfer_to_an_agent_offers_that_agent_first() -> None:
     assert hotline.call("c1").queue == "complaints"
 
 
+def test_a_transfer_to_the_agent_who_transfers_is_refused_and_changes_nothing() -> None:
+    """Like a transfer to the queue the call is in: there is nowhere to go."""
+    hotline = Hotline(definition())
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "3", NOON + 1)
+    hotline.handle(AgentLegAnswered(call_id="c1", agent_id="li"), NOON + 2)
+    saved = hotline.to_dict()
+    with pytest.raises(InvalidArgumentError, match="an agent other than 'li'"):
+        hotline.handle(TransferRequested(call_id="c1", agent_id="li", agent="li"), NOON + 3)
+    assert hotline.to_dict() == saved
+    assert hotline.call("c1").phase is CallPhase.CONNECTED
+
+
 def test_transfer_to_a_number_lets_the_call_leave() -> None:
     hotline = Hotline(definition())
     hotline.handle(AgentLoggedIn(agent_id="li"), NOON)

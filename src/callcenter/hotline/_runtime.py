@@ -46,6 +46,7 @@ How a call goes (the behaviours a host can rely on):
   releases the agent's leg). To an agent: the call waits in a queue that agent
   serves, with that agent offered it first (preferred agent). To a number:
   :class:`TransferCall`, and the call leaves the hotline (an answered call).
+  A transfer to the call's own queue, or to the agent who transfers it, is refused.
 * **Tickets.** :class:`~callcenter.hotline.TicketRule` s open tickets when the IVR
   session ends with their ``ivr_result`` or the agent ends the call with their
   ``agent_outcome`` (:class:`TicketUpdate`); the desk's SLA clocks are timers of
@@ -1210,6 +1211,12 @@ class Hotline:
                 )
         if agent is not None:
             self._check_agent(agent)
+            if agent == call.agent:
+                raise InvalidArgumentError(
+                    name="agent",
+                    expected=f"an agent other than {agent!r}, who talks to the caller",
+                    got=agent,
+                )
             if not self._agent_queues[agent]:
                 raise InvalidArgumentError(
                     name="agent", expected="an agent who serves a queue", got=agent
