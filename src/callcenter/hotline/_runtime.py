@@ -1356,7 +1356,23 @@ class Hotline:
         self._agent_call(lambda: self._engine.logout(item.agent_id, t), out)
 
     def _do_wrap_up_done(self, item: WrapUpDone, t: float, out: list[HotlineOutput]) -> None:
-        self._agent_call(lambda: self._engine.end_wrap_up(item.agent_id, t), out)
+        engine = self._engine
+        try:
+            events = engine.end_wrap_up(item.agent_id, t)
+        except IllegalTransitionError as error:
+            # The ACD's refusal, in the words of the hotline's inputs.
+            raise _RefusedError(
+                IllegalTransitionError(
+                    entity=f"agent {item.agent_id!r}",
+                    state=engine.agent_state(item.agent_id).value,
+                    action="end wrap-up",
+                    allowed=("AgentReady", "AgentNotReady"),
+                    reason="no wrap-up is running",
+                )
+            ) from error
+        except CallCenterError as error:
+            raise _RefusedError(error) from error
+        self._routing(events, out)
 
     # ------------------------------------------------------------------ the IVR
 
