@@ -40,6 +40,7 @@ from callcenter.hotline import (
     TransferRequested,
     WrapUpDone,
 )
+from callcenter.hotline._runtime import CATCH_UP
 from callcenter.ivr import (
     AskHost,
     CallerHungUp,
@@ -348,6 +349,46 @@ def test_hold_announcements_repeat_while_queued() -> None:
     hotline.handle(AgentLegAnswered(call_id="c1", agent_id="li"), NOON + 64)
     out = hotline.advance(NOON + 95)  # c1's would be at 91, c2's is at 92
     assert [(h.call_id, h.position) for h in out if isinstance(h, HoldCaller)] == [("c2", 1)]
+
+
+def test_a_far_now_costs_each_waiting_call_a_bounded_number_of_announcements() -> None:
+    """A host that wakes the hotline a day late gets the latest announcements only."""
+    hotline = Hotline(definition(hold=HoldTreatment(announce_every=1.0)))
+    arrive(hotline, "c1", NOON)
+    arrive(hotline, "c2", NOON + 0.5)
+    press(hotline, "c1", "2", NOON + 1)  # orders: nobody logged in, they wait
+    press(hotline, "c2", "2", NOON + 1.5)
+    late = NOON + 86_400.0
+    out = hotline.advance(late)
+    holds = [o for o in out if isinstance(o, HoldCaller)]
+    assert [h.call_id for h in holds].count("c1") == CATCH_UP
+    assert [h.call_id for h in holds].count("c2") == CATCH_UP
+    assert {h.position for h in holds if h.call_id == "c2"} == {2}
+    deadline = hotline.next_deadline()
+    assert deadline is not None
+    assert late < deadline <= late + 1.0
+    # From there on, one a second again, and a replay of the log agrees.
+    assert kinds(hotline.advance(late + 1.0)) == ["HoldCaller", "HoldCaller"]
+    copy = Hotline.from_dict(hotline.definition, hotline.to_dict())
+    assert copy.next_deadline() == hotline.next_deadline()
+    assert copy.advance(late + 5.0) == hotline.advance(late + 5.0)
+
+
+@pytest.mark.parametrize("every", [1e-12, 5e-324])
+def test_an_announcement_interval_too_small_to_move_the_clock_still_lets_time_move_on(
+    every: float,
+) -> None:
+    hotline = Hotline(definition(hold=HoldTreatment(announce_every=every)))
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "3", NOON + 1)
+    deadline = hotline.next_deadline()
+    assert deadline is not None
+    assert deadline > NOON + 1
+    out = hotline.advance(NOON + 2)
+    assert 1 <= len(out) <= CATCH_UP
+    deadline = hotline.next_deadline()
+    assert deadline is not None
+    assert deadline > NOON + 2
 
 
 def test_expected_wait_uses_the_queues_mean_talk_time() -> None:

@@ -27,7 +27,8 @@ How a call goes (the behaviours a host can rely on):
   treatment's music, the caller's position and the expected wait (position times the
   queue's mean talk time so far, over the agents logged in to it; ``None`` before
   the first answered call), repeated every ``hold.announce_every`` seconds while
-  the call waits.
+  the call waits (at most the latest :data:`CATCH_UP` of a call when the hotline
+  is woken late, so that a ``now`` far ahead costs bounded work).
 * **Ringing.** :class:`RingAgent` at the agent's endpoint (extension, else SIP URI,
   else mobile number, else the agent definition's mobile number, else the agent's
   id), with the time left to the ring deadline and the screen pop. A ring timeout
@@ -186,6 +187,9 @@ _AgentCallInput = (
 MAX_TEXT = 256
 """The longest id, number, name or reason an input may carry."""
 
+CATCH_UP = 10
+"""The most hold announcements of one call that a catch-up makes (the latest due)."""
+
 # Any event of the ACD, spelt out from the event classes the hotline handles.
 _AcdEvent: TypeAlias = (
     ContactQueued
@@ -255,6 +259,7 @@ class _Call(ContactNotes):
 
     __slots__ = (
         "agent",
+        "announce_from",
         "call_phase",
         "caller_name",
         "context",
@@ -299,6 +304,9 @@ class _Call(ContactNotes):
         self.context: Mapping[str, str] = _NO_CONTEXT  # its contact's, once queued
         self.hold_since: float | None = None
         self.hold_total = 0.0
+        # When the hold announcements' current series began: the k-th is due at
+        # announce_from + k * announce_every (see Hotline._announce_due).
+        self.announce_from = 0.0
 
 
 _NO_CONTEXT: Mapping[str, str] = {}  # shared, never changed
@@ -948,7 +956,7 @@ class Hotline:
                     if call.session is not None:
                         self._ivr(call, call.session.advance(at), at, out)
                 elif call.call_phase is _QUEUED:
-                    self._announce(call, at, out)
+                    self._announce_due(call, due[0], t, out)
             else:
                 desk.advance(at)
                 self._tickets(out)
@@ -1526,7 +1534,8 @@ class Hotline:
         call.call_phase = _QUEUED
         call.queue = e.queue
         call.agent = None
-        self._announce(call, e.at, out)
+        call.announce_from = e.at
+        self._announce(call, 0, out, e.at)
 
     def _on_offered(
         self, e: ContactOffered, out: list[HotlineOutput], records: list[ContactRecord]
@@ -1559,7 +1568,8 @@ class Hotline:
         if e.reason is _RING_TIMEOUT:
             out.append(_new_stop_ringing(call_id=call.id, agent_id=e.agent_id))
         if self._announce_every:
-            self._call_timers.schedule(call.id, e.at + self._announce_every)
+            call.announce_from = e.at
+            self._schedule_announcement(call, 1, e.at)
 
     def _on_answered(
         self, e: ContactAnswered, out: list[HotlineOutput], records: list[ContactRecord]
@@ -1654,8 +1664,38 @@ class Hotline:
         if self._announce_every:
             self._call_timers.cancel(call.id)
 
-    def _announce(self, call: _Call, at: float, out: list[HotlineOutput]) -> None:
-        """Hold treatment for a queued call, and the next announcement's timer."""
+    def _announce_due(
+        self, call: _Call, deadline: float, t: float, out: list[HotlineOutput]
+    ) -> None:
+        """The hold announcement due at ``deadline``, while the hotline catches up to ``t``.
+
+        Every announcement due by ``t`` is made, at its time, unless more than
+        :data:`CATCH_UP` of the call's are (a host that wakes the hotline very late,
+        a ``now`` far ahead): then only the latest :data:`CATCH_UP` are, so that a
+        jump of any length costs a bounded amount of work.
+        """
+        every = self._announce_every
+        start = call.announce_from
+        k = _steps((deadline - start) / every)  # the deadline is start + k * every
+        last = k + _steps((t - deadline) / every, floor=True)
+        # The latest of the series due by t (the division may be one off either way).
+        for _ in range(2):
+            if last > k and start + every * last > t:
+                last -= 1
+        for _ in range(2):
+            if start + every * (last + 1) <= t:
+                last += 1
+        first = last - (CATCH_UP - 1)
+        if first > k and start + every * first > deadline:
+            self._call_timers.schedule(call.id, start + every * first)  # skip the older
+        else:
+            self._announce(call, k, out, t)
+
+    def _announce(self, call: _Call, k: int, out: list[HotlineOutput], t: float) -> None:
+        """Hold treatment for a queued call (the ``k``-th of its series), and the next's timer.
+
+        ``t``: the instant the hotline is at, or catches up to.
+        """
         queue = call.queue
         assert queue is not None
         position: int | None = None
@@ -1686,7 +1726,18 @@ class Hotline:
             )
         )
         if self._announce_every:
-            self._call_timers.schedule(call.id, at + self._announce_every)
+            self._schedule_announcement(call, k + 1, t)
+
+    def _schedule_announcement(self, call: _Call, k: int, t: float) -> None:
+        """The timer of the ``k``-th announcement of the call's series, after ``t``."""
+        every = self._announce_every
+        start = call.announce_from
+        at = start + every * k
+        if at <= start + every * (k - 1):
+            # Only where the interval is too small to move a time this large (the
+            # series cannot go on): the next instant after t, so that time moves on.
+            at = math.nextafter(t, _INF)
+        self._call_timers.schedule(call.id, at)
 
     def _finished(self, record: ContactRecord, out: list[HotlineOutput]) -> None:
         call = self._calls.pop(record.contact_id, None)
@@ -1859,6 +1910,17 @@ class Hotline:
         hotline.__dict__.update(state)
         hotline._lists = caller_lists
         return hotline
+
+
+def _steps(ratio: float, *, floor: bool = False) -> int:
+    """``ratio`` rounded (or floored) to a count of steps; 0 when it is none.
+
+    A ratio beyond 2**53 only comes from an interval too small for the times at
+    hand (where the series cannot go on anyway): it counts as none.
+    """
+    if not 0.0 < ratio < 9_007_199_254_740_992.0:
+        return 0
+    return math.floor(ratio) if floor else round(ratio)
 
 
 _HOLDING_MAPPINGS = (AgentLegEnded, CallInput)
