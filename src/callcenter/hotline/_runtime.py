@@ -487,8 +487,9 @@ class Hotline:
         seed: Seed of the routing engine's random strategies: the same inputs at
             the same times give the same outputs.
         caller_lists: Block and VIP lists asked at each arrival (on top of the
-            definition's known callers). They live outside the hotline: a rebuild
-            from the input log asks them again.
+            definition's known callers). They live outside the hotline; the log
+            keeps their answer at each arrival, and a rebuild from the log uses it
+            (a number blocked since changes no call of the past).
         keep_log: Keep the log of accepted inputs, which :meth:`to_dict` saves and
             which undoes a change an engine refused half-way (see below). A
             simulator that needs neither turns it off for speed. The log grows
@@ -568,6 +569,12 @@ class Hotline:
         self._keep_log = bool(keep_log)
         self._keep_intervals = bool(keep_intervals)
         self._log: list[tuple[float, HotlineInput | str | None]] = []
+        # What the caller lists answered at each arrival that asked them, by the
+        # arrival's place in the log: a replay gives the same calls even when the
+        # lists changed since (a number blocked during the day). The answer of the
+        # input being handled waits in _asked until the input is accepted.
+        self._listed: dict[int, CallerStatus] = {}
+        self._asked: CallerStatus | None = None
         self._intervals: list[AgentStateInterval] = []
         self._engine = RoutingEngine(definition.routing, seed=seed)
         self._desk = TicketDesk(list(definition.workflows.values()))
@@ -846,7 +853,10 @@ class Hotline:
             else:
                 if isinstance(item, _HOLDING_MAPPINGS):
                     item = _owned(item)
+                if self._asked is not None and item.__class__ is CallArrived:
+                    self._listed[len(log)] = self._asked
                 log.append((t, item))
+        self._asked = None
 
     def handle(self, input: HotlineInput, now: float) -> list[HotlineOutput]:
         """Fire the timers due by ``now``, then handle ``input``; return every output.
@@ -877,6 +887,7 @@ class Hotline:
         (:meth:`~callcenter.routing.RoutingEngine.position`).
         """
         t = self._clock.check(now)
+        self._asked = None
         try:
             check, do = _HANDLERS[input.__class__]
         except (KeyError, AttributeError):
@@ -976,6 +987,7 @@ class Hotline:
             keep_intervals=self._keep_intervals,
             wallboard=self._monitor is not None,
         )
+        fresh._listed = self._listed  # the lists' answers, not the lists' say now
         fresh._replay(self._log)
         fresh._intervals = self._intervals  # those not taken yet, as before the call
         self.__dict__ = fresh.__dict__
@@ -1031,14 +1043,22 @@ class Hotline:
             ):
                 line = self._line_ids[line.closed_line]
             # The number, normalised, is only looked up: with no known caller and no
-            # caller lists there is nothing to look it up in.
-            number = _phone_number(caller) if self._known or self._lists is not None else None
+            # caller lists (nor their answers, replaying) there is nothing to look
+            # it up in.
+            lists = self._lists
+            look = self._known or lists is not None or self._listed
+            number = _phone_number(caller) if look else None
             known = None if number is None else self._known.get(number)
             status = _NORMAL_CALLER if known is None else known.status
-            if self._lists is not None and number is not None and status is not _BLOCKED_CALLER:
-                listed = self._lists.status(number, t)
-                if listed is not _NORMAL_CALLER:
-                    status = listed
+            if number is not None and status is not _BLOCKED_CALLER:
+                # Replaying, the lists' answer when the call came; else theirs now.
+                listed = self._listed.get(len(self._log)) if self._listed else None
+                if listed is None and lists is not None:
+                    listed = lists.status(number, t)
+                if listed is not None:
+                    self._asked = listed
+                    if listed is not _NORMAL_CALLER:
+                        status = listed
         except CallCenterError as error:
             raise _RefusedError(error) from error
         flow = None if line.flow is None else definition.flows[line.flow]
@@ -1817,7 +1837,9 @@ class Hotline:
         The state is the definition (not saved: give it to :meth:`from_dict`), the
         seed and every input accepted with its ``now`` (in the format of
         :func:`~callcenter.hotline.input_to_dict`); :meth:`from_dict` replays them.
-        Caller lists are asked again during the replay.
+        An arrival that asked the caller lists carries their answer (``"listed"``:
+        ``"normal"``, ``"vip"`` or ``"blocked"``), which the replay uses instead of
+        asking again: a number blocked or listed since changes no call of the past.
 
         Raises:
             IllegalTransitionError: The hotline was built with ``keep_log=False``.
@@ -1835,7 +1857,10 @@ class Hotline:
             "version": 1,
             "hotline": self._definition.name,
             "seed": self._seed,
-            "log": [_logged(at, item) for at, item in self._log],
+            "log": [
+                _logged(at, item, self._listed.get(index))
+                for index, (at, item) in enumerate(self._log)
+            ],
         }
 
     @classmethod
@@ -1859,8 +1884,9 @@ class Hotline:
             CallCenterError: What replaying the log raises (a log that does not fit
                 the definition).
         """
-        seed, log = read_state(definition, data)
+        seed, log, listed = read_state(definition, data)
         hotline = cls(definition, seed=seed, caller_lists=caller_lists, wallboard=wallboard)
+        hotline._listed = listed
         hotline._replay(log)
         hotline._intervals = []  # the original's, taken there
         hotline._keep_intervals = bool(keep_intervals)
@@ -1944,11 +1970,15 @@ def _owned(item: AgentLegEnded | CallInput) -> HotlineInput:
     return item
 
 
-def _logged(at: float, item: HotlineInput | str | None) -> dict[str, Any]:
+def _logged(
+    at: float, item: HotlineInput | str | None, listed: CallerStatus | None = None
+) -> dict[str, Any]:
     if item is None:
         return {"at": at, "advance": True}
     if isinstance(item, str):
         return {"at": at, "close": True}
+    if listed is not None:
+        return {"at": at, "input": input_to_dict(item), "listed": listed.value}
     return {"at": at, "input": input_to_dict(item)}
 
 

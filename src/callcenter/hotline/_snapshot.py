@@ -38,9 +38,10 @@ __all__ = ["definition_parts", "restore_state", "save_state"]
 
 _MAGIC = b"callcenter.hotline.snapshot/1\n"
 
-STATE_LAYOUT = 2
+STATE_LAYOUT = 3
 """The layout of the hotline's pickled state, raised whenever its objects change (2: a
-call is its own contact notes); a snapshot of another layout is refused."""
+call is its own contact notes; 3: the caller lists' answers, and the start of a call's
+hold announcements); a snapshot of another layout is refused."""
 
 
 def _written_by() -> str:
