@@ -101,3 +101,29 @@ def test_a_caller_lists_answer_where_none_belongs_is_refused(entry: dict[str, An
     data = {"format": "callcenter.hotline", "version": 1, "hotline": "test", "seed": 0}
     with pytest.raises(InvalidArgumentError, match=r"data\.log\.0\.listed"):
         Hotline.from_dict(definition(), {**data, "log": [entry]})
+
+
+@pytest.mark.parametrize("lists", [object(), "blocklist", 5, {"13800138000": "blocked"}])
+def test_what_is_no_caller_lists_is_refused_when_the_hotline_is_built(lists: Any) -> None:
+    with pytest.raises(InvalidArgumentError, match="caller_lists"):
+        Hotline(definition(), caller_lists=lists)
+    hotline = Hotline(definition())
+    with pytest.raises(InvalidArgumentError, match="caller_lists"):
+        Hotline.restore(hotline.definition, hotline.snapshot(), caller_lists=lists)
+
+
+class _WrongAnswers:
+    """Caller lists whose answer is text, not a CallerStatus."""
+
+    def status(self, number: str, now: float) -> object:
+        return "blocked"
+
+
+def test_caller_lists_that_answer_no_status_refuse_the_arrival_and_change_nothing() -> None:
+    hotline = Hotline(definition(), caller_lists=_WrongAnswers())  # type: ignore[arg-type]
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    saved = hotline.to_dict()
+    with pytest.raises(InvalidArgumentError, match=r"caller_lists\.status"):
+        arrive(hotline, "c1", NOON + 1, line="022-5555")  # a line without a flow
+    assert hotline.to_dict() == saved
+    assert hotline.live_calls() == []

@@ -423,6 +423,16 @@ def _check_ivr_values(event: object) -> None:
         check_argument("seconds", event.seconds, minimum=0)  # type: ignore[attr-defined]
 
 
+def _check_lists(caller_lists: object) -> None:
+    """Refuse what cannot answer for caller lists, before the first arrival asks it."""
+    if caller_lists is not None and not callable(getattr(caller_lists, "status", None)):
+        raise InvalidArgumentError(
+            name="caller_lists",
+            expected="caller lists (with status(number, now), as MemoryCallerLists has)",
+            got=caller_lists,
+        )
+
+
 def _phone_number(caller: str) -> str | None:
     """The caller's number as the caller lists write it, or ``None``.
 
@@ -505,8 +515,8 @@ class Hotline:
             off for speed.
 
     Raises:
-        InvalidArgumentError: ``definition`` is not a :class:`HotlineDefinition`, or
-            ``seed`` not an integer.
+        InvalidArgumentError: ``definition`` is not a :class:`HotlineDefinition`,
+            ``seed`` not an integer, or ``caller_lists`` no caller lists.
         DefinitionError: A name the definition uses is unknown (every problem,
             each with its path).
 
@@ -560,6 +570,7 @@ class Hotline:
         seed_given: object = seed
         if not isinstance(seed_given, int) or isinstance(seed_given, bool):
             raise InvalidArgumentError(name="seed", expected="an integer", got=seed)
+        _check_lists(caller_lists)
         problems = definition_problems(definition)
         if problems:
             raise DefinitionError(problems, what="hotline")
@@ -1055,6 +1066,10 @@ class Hotline:
                 listed = self._listed.get(len(self._log)) if self._listed else None
                 if listed is None and lists is not None:
                     listed = lists.status(number, t)
+                    if listed.__class__ is not CallerStatus:
+                        raise InvalidArgumentError(
+                            name="caller_lists.status()", expected="a CallerStatus", got=listed
+                        )
                 if listed is not None:
                     self._asked = listed
                     if listed is not _NORMAL_CALLER:
@@ -1924,13 +1939,15 @@ class Hotline:
 
         Raises:
             InvalidArgumentError: ``data`` is not a snapshot, was written by another
-                version of the library, or with another definition.
+                version of the library, or with another definition; or
+                ``caller_lists`` are no caller lists.
         """
         given: object = definition
         if not isinstance(given, HotlineDefinition):
             raise InvalidArgumentError(
                 name="definition", expected="a HotlineDefinition", got=definition
             )
+        _check_lists(caller_lists)
         state = restore_state(data, definition, caller_lists)
         hotline = cls.__new__(cls)
         hotline.__dict__.update(state)
