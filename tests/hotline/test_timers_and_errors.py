@@ -171,6 +171,19 @@ def test_an_end_of_wrap_up_while_a_call_rings_or_talks_is_refused_in_the_inputs_
     assert hotline.to_dict() == saved
 
 
+def test_a_logout_while_a_call_rings_names_the_ways_out() -> None:
+    """Ringing, the way to a logout is to decline the call (or go not ready first)."""
+    hotline = Hotline(definition())
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "2", NOON + 1)  # rings at li
+    with pytest.raises(IllegalTransitionError) as refused:
+        hotline.handle(AgentLoggedOut(agent_id="li"), NOON + 2)
+    allowed = str(refused.value).split("allowed now:")[1]
+    assert "AgentLegDeclined" in allowed
+    assert "AgentNotReady" in allowed
+
+
 def _history(hotline: Hotline) -> None:
     hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
     arrive(hotline, "c1", NOON)
