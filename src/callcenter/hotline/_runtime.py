@@ -156,7 +156,7 @@ from ._contract import (
 from ._definition import HotlineDefinition, KnownCaller, Line, TicketRule
 from ._document import check_hotline
 from ._rules import AGENT_STATES_REFUSING, CALL_PHASE_NEEDED, PHASE_WITH_AGENT, CallPhase
-from ._seam import contact_from_enqueue
+from ._seam import _contact as contact_from_enqueue  # its values checked here
 from ._serial import input_to_dict, read_state
 from ._snapshot import restore_state, save_state
 
