@@ -374,21 +374,27 @@ def test_a_far_now_costs_each_waiting_call_a_bounded_number_of_announcements() -
     assert copy.advance(late + 5.0) == hotline.advance(late + 5.0)
 
 
-@pytest.mark.parametrize("every", [1e-12, 5e-324])
+@pytest.mark.parametrize(
+    ("every", "jump"),
+    [(1e-12, 1.0), (5e-324, 1.0), (1e-6, 1e10), (1e-3, 2e11)],
+)
 def test_an_announcement_interval_too_small_to_move_the_clock_still_lets_time_move_on(
-    every: float,
+    every: float, jump: float
 ) -> None:
+    """Intervals below what the clock can count, and jumps of more steps than a float
+    counts, each cost a few announcements and leave the next one after ``now``."""
     hotline = Hotline(definition(hold=HoldTreatment(announce_every=every)))
     arrive(hotline, "c1", NOON)
     press(hotline, "c1", "3", NOON + 1)
     deadline = hotline.next_deadline()
     assert deadline is not None
     assert deadline > NOON + 1
-    out = hotline.advance(NOON + 2)
-    assert 1 <= len(out) <= CATCH_UP
-    deadline = hotline.next_deadline()
-    assert deadline is not None
-    assert deadline > NOON + 2
+    for now in (NOON + 1 + jump, NOON + 2 + jump):
+        out = hotline.advance(now)
+        assert 1 <= len(out) <= CATCH_UP
+        deadline = hotline.next_deadline()
+        assert deadline is not None
+        assert deadline > now
 
 
 def test_expected_wait_uses_the_queues_mean_talk_time() -> None:

@@ -1570,7 +1570,7 @@ class Hotline:
         call.queue = e.queue
         call.agent = None
         call.announce_from = e.at
-        self._announce(call, 0, out, e.at)
+        self._announce(call, out, self._series_at(call, 1, e.at) if self._announce_every else 0.0)
 
     def _on_offered(
         self, e: ContactOffered, out: list[HotlineOutput], records: list[ContactRecord]
@@ -1604,7 +1604,7 @@ class Hotline:
             out.append(_new_stop_ringing(call_id=call.id, agent_id=e.agent_id))
         if self._announce_every:
             call.announce_from = e.at
-            self._schedule_announcement(call, 1, e.at)
+            self._call_timers.schedule(call.id, self._series_at(call, 1, e.at))
 
     def _on_answered(
         self, e: ContactAnswered, out: list[HotlineOutput], records: list[ContactRecord]
@@ -1711,6 +1711,11 @@ class Hotline:
         """
         every = self._announce_every
         start = call.announce_from
+        if not (t - start) / every < _COUNTABLE:
+            # Too many steps to count (an interval far too small for a jump this
+            # long): one announcement, and the next after t.
+            self._announce(call, out, math.nextafter(t, _INF))
+            return
         k = _steps((deadline - start) / every)  # the deadline is start + k * every
         last = k + _steps((t - deadline) / every, floor=True)
         # The latest of the series due by t (the division may be one off either way).
@@ -1724,13 +1729,10 @@ class Hotline:
         if first > k and start + every * first > deadline:
             self._call_timers.schedule(call.id, start + every * first)  # skip the older
         else:
-            self._announce(call, k, out, t)
+            self._announce(call, out, self._series_at(call, k + 1, t))
 
-    def _announce(self, call: _Call, k: int, out: list[HotlineOutput], t: float) -> None:
-        """Hold treatment for a queued call (the ``k``-th of its series), and the next's timer.
-
-        ``t``: the instant the hotline is at, or catches up to.
-        """
+    def _announce(self, call: _Call, out: list[HotlineOutput], next_at: float) -> None:
+        """Hold treatment for a queued call, and the next announcement's timer at ``next_at``."""
         queue = call.queue
         assert queue is not None
         position: int | None = None
@@ -1761,10 +1763,10 @@ class Hotline:
             )
         )
         if self._announce_every:
-            self._schedule_announcement(call, k + 1, t)
+            self._call_timers.schedule(call.id, next_at)
 
-    def _schedule_announcement(self, call: _Call, k: int, t: float) -> None:
-        """The timer of the ``k``-th announcement of the call's series, after ``t``."""
+    def _series_at(self, call: _Call, k: int, t: float) -> float:
+        """When the ``k``-th announcement of the call's series is due (at ``t`` or later)."""
         every = self._announce_every
         start = call.announce_from
         at = start + every * k
@@ -1772,7 +1774,7 @@ class Hotline:
             # Only where the interval is too small to move a time this large (the
             # series cannot go on): the next instant after t, so that time moves on.
             at = math.nextafter(t, _INF)
-        self._call_timers.schedule(call.id, at)
+        return at
 
     def _finished(self, record: ContactRecord, out: list[HotlineOutput]) -> None:
         call = self._calls.pop(record.contact_id, None)
@@ -1955,13 +1957,16 @@ class Hotline:
         return hotline
 
 
+_COUNTABLE = 9_007_199_254_740_992.0  # 2**53: the steps a float counts exactly
+
+
 def _steps(ratio: float, *, floor: bool = False) -> int:
     """``ratio`` rounded (or floored) to a count of steps; 0 when it is none.
 
     A ratio beyond 2**53 only comes from an interval too small for the times at
     hand (where the series cannot go on anyway): it counts as none.
     """
-    if not 0.0 < ratio < 9_007_199_254_740_992.0:
+    if not 0.0 < ratio < _COUNTABLE:
         return 0
     return math.floor(ratio) if floor else round(ratio)
 
