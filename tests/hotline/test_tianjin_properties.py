@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -37,6 +38,7 @@ from callcenter.hotline import (
     CallPhase,
     ContactFinished,
     Hotline,
+    HotlineDefinition,
     HotlineInput,
     HotlineOutput,
     TransferRequested,
@@ -59,6 +61,8 @@ from callcenter.routing import AgentState
 
 ROOT = Path(__file__).resolve().parents[2]
 TIANJIN = load_hotline(ROOT / "examples" / "hotline" / "tianjin.toml")
+# The same, announcing the queue position every millisecond: late wake-ups catch up.
+CHATTY = attrs.evolve(TIANJIN, hold=attrs.evolve(TIANJIN.hold, announce_every=0.001))
 AGENTS = tuple(agent.id for agent in TIANJIN.routing.agents)
 QUEUES = tuple(queue.id for queue in TIANJIN.routing.queues)
 
@@ -179,13 +183,14 @@ steps = st.one_of(
     data=st.data(),
     size=st.integers(min_value=0, max_value=50),
     start=st.sampled_from([NOON, NIGHT]),
+    definition=st.sampled_from([TIANJIN, CHATTY]),
 )
 def test_a_hostile_host_meets_only_library_errors_and_leaves_no_trace(
-    data: st.DataObject, size: int, start: float
+    data: st.DataObject, size: int, start: float, definition: HotlineDefinition
 ) -> None:
     """A twin fed the same inputs, and never asked for its wallboard, agrees on all."""
-    hotline = Hotline(TIANJIN, seed=5)
-    twin = Hotline(TIANJIN, seed=5)
+    hotline = Hotline(definition, seed=5)
+    twin = Hotline(definition, seed=5)
     requests: dict[str, int] = {}  # each call's latest host request
     now = start
     for _ in range(size):
@@ -221,7 +226,7 @@ def test_a_hostile_host_meets_only_library_errors_and_leaves_no_trace(
             board = hotline.wallboard(now + ahead)
             assert board.at == now + ahead
     assert hotline.to_dict() == twin.to_dict()
-    copy = Hotline.from_dict(TIANJIN, json.loads(json.dumps(hotline.to_dict())))
+    copy = Hotline.from_dict(definition, json.loads(json.dumps(hotline.to_dict())))
     assert copy.live_calls() == hotline.live_calls()
     assert copy.next_deadline() == hotline.next_deadline()
 
