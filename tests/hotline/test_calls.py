@@ -40,6 +40,7 @@ from callcenter.hotline import (
     TransferRequested,
     WrapUpDone,
 )
+from callcenter.hotline._runtime import CATCH_UP
 from callcenter.ivr import (
     AskHost,
     CallerHungUp,
@@ -350,6 +351,52 @@ def test_hold_announcements_repeat_while_queued() -> None:
     assert [(h.call_id, h.position) for h in out if isinstance(h, HoldCaller)] == [("c2", 1)]
 
 
+def test_a_far_now_costs_each_waiting_call_a_bounded_number_of_announcements() -> None:
+    """A host that wakes the hotline a day late gets the latest announcements only."""
+    hotline = Hotline(definition(hold=HoldTreatment(announce_every=1.0)))
+    arrive(hotline, "c1", NOON)
+    arrive(hotline, "c2", NOON + 0.5)
+    press(hotline, "c1", "2", NOON + 1)  # orders: nobody logged in, they wait
+    press(hotline, "c2", "2", NOON + 1.5)
+    late = NOON + 86_400.0
+    out = hotline.advance(late)
+    holds = [o for o in out if isinstance(o, HoldCaller)]
+    assert [h.call_id for h in holds].count("c1") == CATCH_UP
+    assert [h.call_id for h in holds].count("c2") == CATCH_UP
+    assert {h.position for h in holds if h.call_id == "c2"} == {2}
+    deadline = hotline.next_deadline()
+    assert deadline is not None
+    assert late < deadline <= late + 1.0
+    # From there on, one a second again, and a replay of the log agrees.
+    assert kinds(hotline.advance(late + 1.0)) == ["HoldCaller", "HoldCaller"]
+    copy = Hotline.from_dict(hotline.definition, hotline.to_dict())
+    assert copy.next_deadline() == hotline.next_deadline()
+    assert copy.advance(late + 5.0) == hotline.advance(late + 5.0)
+
+
+@pytest.mark.parametrize(
+    ("every", "jump"),
+    [(1e-12, 1.0), (5e-324, 1.0), (1e-6, 1e10), (1e-3, 2e11)],
+)
+def test_an_announcement_interval_too_small_to_move_the_clock_still_lets_time_move_on(
+    every: float, jump: float
+) -> None:
+    """Intervals below what the clock can count, and jumps of more steps than a float
+    counts, each cost a few announcements and leave the next one after ``now``."""
+    hotline = Hotline(definition(hold=HoldTreatment(announce_every=every)))
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "3", NOON + 1)
+    deadline = hotline.next_deadline()
+    assert deadline is not None
+    assert deadline > NOON + 1
+    for now in (NOON + 1 + jump, NOON + 2 + jump):
+        out = hotline.advance(now)
+        assert 1 <= len(out) <= CATCH_UP
+        deadline = hotline.next_deadline()
+        assert deadline is not None
+        assert deadline > now
+
+
 def test_expected_wait_uses_the_queues_mean_talk_time() -> None:
     hotline = Hotline(definition())
     hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
@@ -525,6 +572,20 @@ def test_transfer_to_an_agent_offers_that_agent_first() -> None:
     out = hotline.handle(TransferRequested(call_id="c1", agent_id="li", agent="wang"), NOON + 30)
     assert only(out, RingAgent).agent_id == "wang"
     assert hotline.call("c1").queue == "complaints"
+
+
+def test_a_transfer_to_the_agent_who_transfers_is_refused_and_changes_nothing() -> None:
+    """Like a transfer to the queue the call is in: there is nowhere to go."""
+    hotline = Hotline(definition())
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "3", NOON + 1)
+    hotline.handle(AgentLegAnswered(call_id="c1", agent_id="li"), NOON + 2)
+    saved = hotline.to_dict()
+    with pytest.raises(InvalidArgumentError, match="an agent other than 'li'"):
+        hotline.handle(TransferRequested(call_id="c1", agent_id="li", agent="li"), NOON + 3)
+    assert hotline.to_dict() == saved
+    assert hotline.call("c1").phase is CallPhase.CONNECTED
 
 
 def test_transfer_to_a_number_lets_the_call_leave() -> None:

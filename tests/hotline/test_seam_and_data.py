@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from callcenter.errors import InvalidArgumentError
 from callcenter.hotline import (
@@ -147,3 +149,54 @@ def test_only_hotline_inputs_are_written() -> None:
     assert input_from_dict(input_to_dict(CallInput(call_id="c", event=event))) == CallInput(
         call_id="c", event=event
     )
+
+
+_seam_junk = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.lists(st.integers(), max_size=2),
+    st.builds(object),
+    st.just(b"13800138000"),
+)
+
+
+@given(
+    name=st.sampled_from(
+        [
+            "enqueue",
+            "caller",
+            "caller_name",
+            "dialled",
+            "line",
+            "language",
+            "known_caller",
+            "status",
+        ]
+    ),
+    value=_seam_junk,
+)
+def test_the_seam_refuses_arguments_of_the_wrong_type(name: str, value: Any) -> None:
+    if name in ("enqueue", "known_caller") and value is None:
+        return  # None is allowed there
+    arguments: dict[str, Any] = {"call_id": "c1", name: value}
+    enqueue = arguments.pop("enqueue", _enqueue())
+    with pytest.raises(InvalidArgumentError, match=name):
+        contact_from_enqueue(enqueue, **arguments)
+
+
+@pytest.mark.parametrize(
+    ("changes", "name"),
+    [
+        ({"attributes": {"waybill": 123456789012}}, "enqueue.attributes"),
+        ({"skills": ["orders"]}, "enqueue.skills"),
+        ({"skills": (1,)}, "enqueue.skills"),
+        ({"priority": "2"}, "enqueue.priority"),
+    ],
+)
+def test_the_seam_refuses_an_enqueue_built_with_values_of_the_wrong_type(
+    changes: dict[str, Any], name: str
+) -> None:
+    with pytest.raises(InvalidArgumentError, match=name):
+        contact_from_enqueue(_enqueue(**changes), call_id="c1")

@@ -176,6 +176,39 @@ def test_refusals_name_what_was_expected() -> None:
     assert hotline.live_calls() == ["c1"]
 
 
+@pytest.mark.parametrize("answer", [False, True])
+def test_an_end_of_wrap_up_while_a_call_rings_or_talks_is_refused_in_the_inputs_words(
+    answer: bool,
+) -> None:
+    hotline = Hotline(definition(wrap_up=30.0))
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "2", NOON + 1)  # rings at li
+    if answer:
+        hotline.handle(AgentLegAnswered(call_id="c1", agent_id="li"), NOON + 2)
+    saved = hotline.to_dict()
+    with pytest.raises(IllegalTransitionError) as refused:
+        hotline.handle(WrapUpDone(agent_id="li"), NOON + 3)
+    message = str(refused.value)
+    assert "end wrap-up" in message
+    assert "AgentReady" in message
+    assert "set_ready" not in message  # the ACD's method, not an input
+    assert hotline.to_dict() == saved
+
+
+def test_a_logout_while_a_call_rings_names_the_ways_out() -> None:
+    """Ringing, the way to a logout is to decline the call (or go not ready first)."""
+    hotline = Hotline(definition())
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c1", NOON)
+    press(hotline, "c1", "2", NOON + 1)  # rings at li
+    with pytest.raises(IllegalTransitionError) as refused:
+        hotline.handle(AgentLoggedOut(agent_id="li"), NOON + 2)
+    allowed = str(refused.value).split("allowed now:")[1]
+    assert "AgentLegDeclined" in allowed
+    assert "AgentNotReady" in allowed
+
+
 def _history(hotline: Hotline) -> None:
     hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
     arrive(hotline, "c1", NOON)

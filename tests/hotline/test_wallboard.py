@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from callcenter.errors import InvalidArgumentError, UnknownIdError
@@ -69,3 +71,40 @@ def test_a_hotline_without_a_wallboard_says_so() -> None:
     arrive(hotline, "c1", NOON)
     with pytest.raises(InvalidArgumentError, match="wallboard=True"):
         hotline.wallboard()
+
+
+def test_a_wallboard_asked_ahead_of_the_inputs_is_only_a_question() -> None:
+    """A board refreshed for a later instant refuses no input and changes nothing."""
+    hotline = Hotline(definition())
+    twin = Hotline(definition())
+    for h in (hotline, twin):
+        h.handle(AgentLoggedIn(agent_id="li"), NOON)
+        arrive(h, "c1", NOON + 1)
+    ahead = hotline.wallboard(NOON + 100)
+    assert ahead.at == NOON + 100
+    assert ahead.in_ivr == 1
+    # An input between the latest one and the board's instant is still accepted.
+    assert press(hotline, "c1", "2", NOON + 3) == press(twin, "c1", "2", NOON + 3)
+    assert hotline.to_dict() == twin.to_dict()
+    assert hotline.wallboard(NOON + 4) == twin.wallboard(NOON + 4)
+
+
+def test_a_wallboard_of_the_next_day_starts_its_counters_at_zero_and_changes_nothing() -> None:
+    hotline = Hotline(definition())
+    hotline.handle(AgentLoggedIn(agent_id="li"), NOON)
+    arrive(hotline, "c2", NOON + 1)
+    press(hotline, "c2", "2", NOON + 1)  # orders: rings li
+    hotline.handle(AgentLegAnswered(call_id="c2", agent_id="li"), NOON + 1)
+    arrive(hotline, "c1", NOON + 1)
+    press(hotline, "c1", "3", NOON + 2)  # complaints: li is busy, it waits
+    today = hotline.wallboard(NOON + 6)
+    tomorrow = hotline.wallboard(NOON + 86_400)
+    assert today.queues["orders"].answered == 1
+    assert tomorrow.date == today.date + datetime.timedelta(days=1)
+    assert tomorrow.queues["orders"].answered == 0
+    assert tomorrow.queues["orders"].talking == 1  # still talking
+    complaints = tomorrow.queues["complaints"]
+    assert (complaints.offered, complaints.waiting) == (1, 1)  # still waiting: offered
+    assert complaints.longest_wait_seconds == 86_400 - 2
+    # Today's board is as it was: the look at tomorrow moved nothing.
+    assert hotline.wallboard(NOON + 6) == today

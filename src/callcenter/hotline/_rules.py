@@ -85,7 +85,7 @@ AGENT_STATES_REFUSING: Mapping[type, Refusal] = {
     AgentLoggedOut: Refusal(
         states=frozenset({AgentState.BUSY, AgentState.RESERVED}),
         action="log out",
-        allowed=("AgentNotReady", "AgentLegEnded"),
+        allowed=("AgentLegDeclined", "AgentLegEnded", "AgentNotReady"),
         reason="a call rings at the agent or is being handled",
     ),
     # An agent whose wrap-up runs shows it unless a call rings or is held.

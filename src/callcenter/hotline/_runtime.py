@@ -28,7 +28,8 @@ How a call goes (the behaviours a host can rely on):
   treatment's music, the caller's position and the expected wait (position times the
   queue's mean talk time so far, over the agents logged in to it; ``None`` before
   the first answered call), repeated every ``hold.announce_every`` seconds while
-  the call waits.
+  the call waits (at most the latest :data:`CATCH_UP` of a call when the hotline
+  is woken late, so that a ``now`` far ahead costs bounded work).
 * **Ringing.** :class:`RingAgent` at the agent's endpoint (extension, else SIP URI,
   else mobile number, else the agent definition's mobile number, else the agent's
   id), with the time left to the ring deadline and the screen pop. A ring timeout
@@ -47,6 +48,7 @@ How a call goes (the behaviours a host can rely on):
   releases the agent's leg). To an agent: the call waits in a queue that agent
   serves, with that agent offered it first (preferred agent). To a number:
   :class:`TransferCall`, and the call leaves the hotline (an answered call).
+  A transfer to the call's own queue, or to the agent who transfers it, is refused.
 * **Tickets.** :class:`~callcenter.hotline.TicketRule` s open tickets when the IVR
   session ends with their ``ivr_result`` or the agent ends the call with their
   ``agent_outcome`` (:class:`TicketUpdate`); the desk's SLA clocks are timers of
@@ -155,7 +157,7 @@ from ._contract import (
 from ._definition import HotlineDefinition, KnownCaller, Line, TicketRule
 from ._document import check_hotline
 from ._rules import AGENT_STATES_REFUSING, CALL_PHASE_NEEDED, PHASE_WITH_AGENT, CallPhase
-from ._seam import contact_from_enqueue
+from ._seam import _contact as contact_from_enqueue  # its values checked here
 from ._serial import input_to_dict, read_state
 from ._snapshot import restore_state, save_state
 
@@ -185,6 +187,9 @@ _AgentCallInput = (
 
 MAX_TEXT = 256
 """The longest id, number, name or reason an input may carry."""
+
+CATCH_UP = 10
+"""The most hold announcements of one call that a catch-up makes (the latest due)."""
 
 # Any event of the ACD, spelt out from the event classes the hotline handles.
 _AcdEvent: TypeAlias = (
@@ -255,6 +260,7 @@ class _Call(ContactNotes):
 
     __slots__ = (
         "agent",
+        "announce_from",
         "call_phase",
         "caller_name",
         "context",
@@ -299,6 +305,9 @@ class _Call(ContactNotes):
         self.context: Mapping[str, str] = _NO_CONTEXT  # its contact's, once queued
         self.hold_since: float | None = None
         self.hold_total = 0.0
+        # When the hold announcements' current series began: the k-th is due at
+        # announce_from + k * announce_every (see Hotline._announce_due).
+        self.announce_from = 0.0
 
 
 _NO_CONTEXT: Mapping[str, str] = {}  # shared, never changed
@@ -415,6 +424,16 @@ def _check_ivr_values(event: object) -> None:
         check_argument("seconds", event.seconds, minimum=0)  # type: ignore[attr-defined]
 
 
+def _check_lists(caller_lists: object) -> None:
+    """Refuse what cannot answer for caller lists, before the first arrival asks it."""
+    if caller_lists is not None and not callable(getattr(caller_lists, "status", None)):
+        raise InvalidArgumentError(
+            name="caller_lists",
+            expected="caller lists (with status(number, now), as MemoryCallerLists has)",
+            got=caller_lists,
+        )
+
+
 def _phone_number(caller: str) -> str | None:
     """The caller's number as the caller lists write it, or ``None``.
 
@@ -479,8 +498,9 @@ class Hotline:
         seed: Seed of the routing engine's random strategies: the same inputs at
             the same times give the same outputs.
         caller_lists: Block and VIP lists asked at each arrival (on top of the
-            definition's known callers). They live outside the hotline: a rebuild
-            from the input log asks them again.
+            definition's known callers). They live outside the hotline; the log
+            keeps their answer at each arrival, and a rebuild from the log uses it
+            (a number blocked since changes no call of the past).
         keep_log: Keep the log of accepted inputs, which :meth:`to_dict` saves and
             which undoes a change an engine refused half-way (see below). A
             simulator that needs neither turns it off for speed. The log grows
@@ -496,8 +516,8 @@ class Hotline:
             off for speed.
 
     Raises:
-        InvalidArgumentError: ``definition`` is not a :class:`HotlineDefinition`, or
-            ``seed`` not an integer.
+        InvalidArgumentError: ``definition`` is not a :class:`HotlineDefinition`,
+            ``seed`` not an integer, or ``caller_lists`` no caller lists.
         DefinitionError: A name the definition uses is unknown (every problem,
             each with its path).
 
@@ -551,6 +571,7 @@ class Hotline:
         seed_given: object = seed
         if not isinstance(seed_given, int) or isinstance(seed_given, bool):
             raise InvalidArgumentError(name="seed", expected="an integer", got=seed)
+        _check_lists(caller_lists)
         problems = definition_problems(definition)
         if problems:
             raise DefinitionError(problems, what="hotline")
@@ -560,6 +581,12 @@ class Hotline:
         self._keep_log = bool(keep_log)
         self._keep_intervals = bool(keep_intervals)
         self._log: list[tuple[float, HotlineInput | str | None]] = []
+        # What the caller lists answered at each arrival that asked them, by the
+        # arrival's place in the log: a replay gives the same calls even when the
+        # lists changed since (a number blocked during the day). The answer of the
+        # input being handled waits in _asked until the input is accepted.
+        self._listed: dict[int, CallerStatus] = {}
+        self._asked: CallerStatus | None = None
         self._intervals: list[AgentStateInterval] = []
         self._engine = RoutingEngine(definition.routing, seed=seed)
         self._desk = TicketDesk(list(definition.workflows.values()))
@@ -800,6 +827,13 @@ class Hotline:
         the longest current wait; per agent: state, reason and time in state; the
         calls in the IVR now. :func:`~callcenter.metrics.format_wallboard` prints it.
 
+        A question: the hotline is unchanged. The board shows the calls and agents
+        as the latest input or :meth:`advance` left them, with waits and times in
+        state counted up to ``now``; a timer due before ``now`` has not fired yet
+        (call :meth:`advance` first for that), and a later input at an earlier
+        instant than ``now`` is still accepted. A ``now`` on a later local day
+        than the latest event shows that day's counters, at zero.
+
         Args:
             now: The instant of the snapshot (default: the latest ``now`` given);
                 not before the latest event.
@@ -807,6 +841,7 @@ class Hotline:
         Raises:
             InvalidArgumentError: The hotline was built with ``wallboard=False``, or
                 ``now`` is not a time the monitor accepts.
+            TimeWentBackwardsError: ``now`` is earlier than the latest event.
 
         ``O(queues + agents)``.
         """
@@ -817,7 +852,7 @@ class Hotline:
             )
         if now is None:
             now = self._time if self._time > -math.inf else 0.0
-        return monitor.snapshot(now)
+        return monitor._peek(now)
 
     @property
     def open_contacts(self) -> int:
@@ -839,7 +874,12 @@ class Hotline:
             if item is None and log and log[-1][1] is None:
                 log[-1] = (t, None)
             else:
+                if isinstance(item, _HOLDING_MAPPINGS):
+                    item = _owned(item)
+                if self._asked is not None and item.__class__ is CallArrived:
+                    self._listed[len(log)] = self._asked
                 log.append((t, item))
+        self._asked = None
 
     def handle(self, input: HotlineInput, now: float) -> list[HotlineOutput]:
         """Fire the timers due by ``now``, then handle ``input``; return every output.
@@ -870,6 +910,7 @@ class Hotline:
         (:meth:`~callcenter.routing.RoutingEngine.position`).
         """
         t = self._clock.check(now)
+        self._asked = None
         try:
             check, do = _HANDLERS[input.__class__]
         except (KeyError, AttributeError):
@@ -953,7 +994,7 @@ class Hotline:
                     if call.session is not None:
                         self._ivr(call, call.session.advance(at), at, out)
                 elif call.call_phase is _QUEUED:
-                    self._announce(call, at, out)
+                    self._announce_due(call, due[0], t, out)
             else:
                 desk.advance(at)
                 self._tickets(out)
@@ -974,6 +1015,7 @@ class Hotline:
             keep_intervals=self._keep_intervals,
             wallboard=self._monitor is not None,
         )
+        fresh._listed = self._listed  # the lists' answers, not the lists' say now
         fresh._replay(self._log)
         fresh._intervals = self._intervals  # those not taken yet, as before the call
         self.__dict__ = fresh.__dict__
@@ -1031,14 +1073,26 @@ class Hotline:
             ):
                 line = self._line_ids[line.closed_line]
             # The number, normalised, is only looked up: with no known caller and no
-            # caller lists there is nothing to look it up in.
-            number = _phone_number(caller) if self._known or self._lists is not None else None
+            # caller lists (nor their answers, replaying) there is nothing to look
+            # it up in.
+            lists = self._lists
+            look = self._known or lists is not None or self._listed
+            number = _phone_number(caller) if look else None
             known = None if number is None else self._known.get(number)
             status = _NORMAL_CALLER if known is None else known.status
-            if self._lists is not None and number is not None and status is not _BLOCKED_CALLER:
-                listed = self._lists.status(number, t)
-                if listed is not _NORMAL_CALLER:
-                    status = listed
+            if number is not None and status is not _BLOCKED_CALLER:
+                # Replaying, the lists' answer when the call came; else theirs now.
+                listed = self._listed.get(len(self._log)) if self._listed else None
+                if listed is None and lists is not None:
+                    listed = lists.status(number, t)
+                    if listed.__class__ is not CallerStatus:
+                        raise InvalidArgumentError(
+                            name="caller_lists.status()", expected="a CallerStatus", got=listed
+                        )
+                if listed is not None:
+                    self._asked = listed
+                    if listed is not _NORMAL_CALLER:
+                        status = listed
         except CallCenterError as error:
             raise _RefusedError(error) from error
         flow = None if line.flow is None else definition.flows[line.flow]
@@ -1219,6 +1273,12 @@ class Hotline:
                 )
         if agent is not None:
             self._check_agent(agent)
+            if agent == call.agent:
+                raise InvalidArgumentError(
+                    name="agent",
+                    expected=f"an agent other than {agent!r}, who talks to the caller",
+                    got=agent,
+                )
             if not self._agent_queues[agent]:
                 raise InvalidArgumentError(
                     name="agent", expected="an agent who serves a queue", got=agent
@@ -1358,7 +1418,23 @@ class Hotline:
         self._agent_call(lambda: self._engine.logout(item.agent_id, t), out)
 
     def _do_wrap_up_done(self, item: WrapUpDone, t: float, out: list[HotlineOutput]) -> None:
-        self._agent_call(lambda: self._engine.end_wrap_up(item.agent_id, t), out)
+        engine = self._engine
+        try:
+            events = engine.end_wrap_up(item.agent_id, t)
+        except IllegalTransitionError as error:
+            # The ACD's refusal, in the words of the hotline's inputs.
+            raise _RefusedError(
+                IllegalTransitionError(
+                    entity=f"agent {item.agent_id!r}",
+                    state=engine.agent_state(item.agent_id).value,
+                    action="end wrap-up",
+                    allowed=("AgentReady", "AgentNotReady"),
+                    reason="no wrap-up is running",
+                )
+            ) from error
+        except CallCenterError as error:
+            raise _RefusedError(error) from error
+        self._routing(events, out)
 
     # ------------------------------------------------------------------ the IVR
 
@@ -1512,7 +1588,8 @@ class Hotline:
         call.call_phase = _QUEUED
         call.queue = e.queue
         call.agent = None
-        self._announce(call, e.at, out)
+        call.announce_from = e.at
+        self._announce(call, out, self._series_at(call, 1, e.at) if self._announce_every else 0.0)
 
     def _on_offered(
         self, e: ContactOffered, out: list[HotlineOutput], records: list[ContactRecord]
@@ -1530,7 +1607,8 @@ class Hotline:
                 agent_id=agent,
                 endpoint=self._endpoints.get(agent) or e.mobile_number or agent,
                 timeout=e.ring_deadline - e.at,
-                context=call.context,
+                # A copy: a host that adds to the screen pop changes no later offer.
+                context=dict(call.context),
             )
         )
 
@@ -1544,7 +1622,8 @@ class Hotline:
         if e.reason is _RING_TIMEOUT:
             out.append(_new_stop_ringing(call_id=call.id, agent_id=e.agent_id))
         if self._announce_every:
-            self._call_timers.schedule(call.id, e.at + self._announce_every)
+            call.announce_from = e.at
+            self._call_timers.schedule(call.id, self._series_at(call, 1, e.at))
 
     def _on_answered(
         self, e: ContactAnswered, out: list[HotlineOutput], records: list[ContactRecord]
@@ -1639,8 +1718,40 @@ class Hotline:
         if self._announce_every:
             self._call_timers.cancel(call.id)
 
-    def _announce(self, call: _Call, at: float, out: list[HotlineOutput]) -> None:
-        """Hold treatment for a queued call, and the next announcement's timer."""
+    def _announce_due(
+        self, call: _Call, deadline: float, t: float, out: list[HotlineOutput]
+    ) -> None:
+        """The hold announcement due at ``deadline``, while the hotline catches up to ``t``.
+
+        Every announcement due by ``t`` is made, at its time, unless more than
+        :data:`CATCH_UP` of the call's are (a host that wakes the hotline very late,
+        a ``now`` far ahead): then only the latest :data:`CATCH_UP` are, so that a
+        jump of any length costs a bounded amount of work.
+        """
+        every = self._announce_every
+        start = call.announce_from
+        if not (t - start) / every < _COUNTABLE:
+            # Too many steps to count (an interval far too small for a jump this
+            # long): one announcement, and the next after t.
+            self._announce(call, out, math.nextafter(t, _INF))
+            return
+        k = _steps((deadline - start) / every)  # the deadline is start + k * every
+        last = k + _steps((t - deadline) / every, floor=True)
+        # The latest of the series due by t (the division may be one off either way).
+        for _ in range(2):
+            if last > k and start + every * last > t:
+                last -= 1
+        for _ in range(2):
+            if start + every * (last + 1) <= t:
+                last += 1
+        first = last - (CATCH_UP - 1)
+        if first > k and start + every * first > deadline:
+            self._call_timers.schedule(call.id, start + every * first)  # skip the older
+        else:
+            self._announce(call, out, self._series_at(call, k + 1, t))
+
+    def _announce(self, call: _Call, out: list[HotlineOutput], next_at: float) -> None:
+        """Hold treatment for a queued call, and the next announcement's timer at ``next_at``."""
         queue = call.queue
         assert queue is not None
         position: int | None = None
@@ -1671,7 +1782,18 @@ class Hotline:
             )
         )
         if self._announce_every:
-            self._call_timers.schedule(call.id, at + self._announce_every)
+            self._call_timers.schedule(call.id, next_at)
+
+    def _series_at(self, call: _Call, k: int, t: float) -> float:
+        """When the ``k``-th announcement of the call's series is due (at ``t`` or later)."""
+        every = self._announce_every
+        start = call.announce_from
+        at = start + every * k
+        if at <= start + every * (k - 1):
+            # Only where the interval is too small to move a time this large (the
+            # series cannot go on): the next instant after t, so that time moves on.
+            at = math.nextafter(t, _INF)
+        return at
 
     def _finished(self, record: ContactRecord, out: list[HotlineOutput]) -> None:
         call = self._calls.pop(record.contact_id, None)
@@ -1762,7 +1884,9 @@ class Hotline:
         The state is the definition (not saved: give it to :meth:`from_dict`), the
         seed and every input accepted with its ``now`` (in the format of
         :func:`~callcenter.hotline.input_to_dict`); :meth:`from_dict` replays them.
-        Caller lists are asked again during the replay.
+        An arrival that asked the caller lists carries their answer (``"listed"``:
+        ``"normal"``, ``"vip"`` or ``"blocked"``), which the replay uses instead of
+        asking again: a number blocked or listed since changes no call of the past.
 
         Raises:
             IllegalTransitionError: The hotline was built with ``keep_log=False``.
@@ -1780,7 +1904,10 @@ class Hotline:
             "version": 1,
             "hotline": self._definition.name,
             "seed": self._seed,
-            "log": [_logged(at, item) for at, item in self._log],
+            "log": [
+                _logged(at, item, self._listed.get(index))
+                for index, (at, item) in enumerate(self._log)
+            ],
         }
 
     @classmethod
@@ -1804,8 +1931,9 @@ class Hotline:
             CallCenterError: What replaying the log raises (a log that does not fit
                 the definition).
         """
-        seed, log = read_state(definition, data)
+        seed, log, listed = read_state(definition, data)
         hotline = cls(definition, seed=seed, caller_lists=caller_lists, wallboard=wallboard)
+        hotline._listed = listed
         hotline._replay(log)
         hotline._intervals = []  # the original's, taken there
         hotline._keep_intervals = bool(keep_intervals)
@@ -1843,13 +1971,15 @@ class Hotline:
 
         Raises:
             InvalidArgumentError: ``data`` is not a snapshot, was written by another
-                version of the library, or with another definition.
+                version of the library, or with another definition; or
+                ``caller_lists`` are no caller lists.
         """
         given: object = definition
         if not isinstance(given, HotlineDefinition):
             raise InvalidArgumentError(
                 name="definition", expected="a HotlineDefinition", got=definition
             )
+        _check_lists(caller_lists)
         state = restore_state(data, definition, caller_lists)
         hotline = cls.__new__(cls)
         hotline.__dict__.update(state)
@@ -1857,11 +1987,50 @@ class Hotline:
         return hotline
 
 
-def _logged(at: float, item: HotlineInput | str | None) -> dict[str, Any]:
+_COUNTABLE = 9_007_199_254_740_992.0  # 2**53: the steps a float counts exactly
+
+
+def _steps(ratio: float, *, floor: bool = False) -> int:
+    """``ratio`` rounded (or floored) to a count of steps; 0 when it is none.
+
+    A ratio beyond 2**53 only comes from an interval too small for the times at
+    hand (where the series cannot go on anyway): it counts as none.
+    """
+    if not 0.0 < ratio < _COUNTABLE:
+        return 0
+    return math.floor(ratio) if floor else round(ratio)
+
+
+_HOLDING_MAPPINGS = (AgentLegEnded, CallInput)
+
+
+def _owned(item: AgentLegEnded | CallInput) -> HotlineInput:
+    """``item`` with copies of the mappings it holds, for the log.
+
+    The log must say what was handled: a host that reuses or changes the mapping it
+    gave (ticket fields, a lookup's answer) after the call changes neither
+    :meth:`Hotline.to_dict` nor a replay.
+    """
+    if isinstance(item, AgentLegEnded):
+        return attrs.evolve(item, fields=dict(item.fields)) if item.fields else item
+    event = item.event
+    if isinstance(event, HostAnswered) and event.values:
+        return CallInput(
+            call_id=item.call_id,
+            event=HostAnswered(request=event.request, values=dict(event.values)),
+        )
+    return item
+
+
+def _logged(
+    at: float, item: HotlineInput | str | None, listed: CallerStatus | None = None
+) -> dict[str, Any]:
     if item is None:
         return {"at": at, "advance": True}
     if isinstance(item, str):
         return {"at": at, "close": True}
+    if listed is not None:
+        return {"at": at, "input": input_to_dict(item), "listed": listed.value}
     return {"at": at, "input": input_to_dict(item)}
 
 

@@ -25,6 +25,7 @@ The decisions, in one place:
 
 from __future__ import annotations
 
+from ..errors import InvalidArgumentError
 from ..ivr import CallerStatus, Enqueue
 from ..routing import Contact, SkillRequirement
 from ._definition import KnownCaller
@@ -79,6 +80,10 @@ def contact_from_enqueue(
         The contact, ready for :meth:`~callcenter.routing.RoutingEngine.route`.
 
     Raises:
+        InvalidArgumentError: An argument of the wrong type (``enqueue`` no
+            :class:`~callcenter.ivr.Enqueue`, a number or name that is no text,
+            ``known_caller`` no :class:`~callcenter.hotline.KnownCaller`,
+            ``status`` no :class:`~callcenter.ivr.CallerStatus`).
         DefinitionError: A value the contact refuses (an id longer than 256
             characters, a sticky period that is not a number of seconds).
 
@@ -95,6 +100,66 @@ def contact_from_enqueue(
     >>> contact.priority, contact.preferred_agents, contact.attributes["tier"]
     (1, ('li',), 'gold')
     """
+    given: tuple[object, ...] = (enqueue, known_caller, status)
+    if given[0] is not None and given[0].__class__ is not Enqueue:
+        raise InvalidArgumentError(name="enqueue", expected="an ivr Enqueue or None", got=enqueue)
+    if enqueue is not None:
+        values: object = enqueue.attributes
+        if not isinstance(values, dict) or not all(
+            type(k) is str and type(v) is str for k, v in values.items()
+        ):
+            raise InvalidArgumentError(
+                name="enqueue.attributes", expected="a dict of text to text", got=values
+            )
+        skills: object = enqueue.skills
+        if not isinstance(skills, tuple) or not all(type(x) is str for x in skills):
+            raise InvalidArgumentError(
+                name="enqueue.skills", expected="a tuple of skill names", got=skills
+            )
+        priority: object = enqueue.priority
+        if type(priority) is not int:
+            raise InvalidArgumentError(
+                name="enqueue.priority", expected="a whole number", got=priority
+            )
+    texts = (caller, caller_name, dialled, line, language)
+    for name, value in zip(_TEXTS, texts, strict=True):
+        if value.__class__ is not str:
+            raise InvalidArgumentError(name=name, expected="text", got=value)
+    if given[1] is not None and not isinstance(given[1], KnownCaller):
+        raise InvalidArgumentError(
+            name="known_caller", expected="a KnownCaller or None", got=known_caller
+        )
+    if given[2].__class__ is not CallerStatus:
+        raise InvalidArgumentError(name="status", expected="a CallerStatus", got=status)
+    return _contact(
+        enqueue,
+        call_id=call_id,
+        caller=caller,
+        caller_name=caller_name,
+        dialled=dialled,
+        line=line,
+        language=language,
+        known_caller=known_caller,
+        status=status,
+    )
+
+
+_TEXTS = ("caller", "caller_name", "dialled", "line", "language")
+
+
+def _contact(
+    enqueue: Enqueue | None,
+    *,
+    call_id: str,
+    caller: str,
+    caller_name: str,
+    dialled: str,
+    line: str,
+    language: str,
+    known_caller: KnownCaller | None,
+    status: CallerStatus,
+) -> Contact:
+    """:func:`contact_from_enqueue` of values the hotline has checked already."""
     attributes: dict[str, str]
     if enqueue is None:
         attributes = {}

@@ -27,6 +27,7 @@ import attrs
 from ..errors import InvalidArgumentError
 from ..ivr import (
     CallerHungUp,
+    CallerStatus,
     DigitsPressed,
     HostAnswered,
     HostFailed,
@@ -216,8 +217,8 @@ def input_from_dict(data: Mapping[str, Any]) -> HotlineInput:
 
 def read_state(
     definition: HotlineDefinition, data: object
-) -> tuple[int, list[tuple[float, HotlineInput | str | None]]]:
-    """The seed and input log of a state written by ``Hotline.to_dict``."""
+) -> tuple[int, list[tuple[float, HotlineInput | str | None]], dict[int, CallerStatus]]:
+    """The seed, input log and caller lists' answers (by log entry) of ``Hotline.to_dict``."""
     if not isinstance(data, Mapping):
         raise _refuse("data", "a hotline state (a mapping)", data)
     if data.get("format") != "callcenter.hotline" or data.get("version") != 1:
@@ -237,12 +238,21 @@ def read_state(
     if not isinstance(entries, list):
         raise _refuse("data.log", "a list of logged inputs", entries)
     log: list[tuple[float, HotlineInput | str | None]] = []
+    listed: dict[int, CallerStatus] = {}
     for index, entry in enumerate(entries):
         path = f"data.log.{index}"
         if not isinstance(entry, Mapping):
             raise _refuse(path, "a mapping with 'at' and 'input' (or 'advance', 'close')", entry)
         at = _read_float(f"{path}.at", entry.get("at"))
-        if "input" in entry and "advance" not in entry and len(entry) == 2:
+        if "input" in entry and "listed" in entry and len(entry) == 3:
+            item = _read_tagged(f"{path}.input", entry["input"], _INPUTS)
+            if type(item) is not CallArrived:
+                raise _refuse(
+                    f"{path}.listed", "no caller lists' answer but on a CallArrived", item
+                )
+            listed[index] = _read_listed(f"{path}.listed", entry["listed"])
+            log.append((at, item))
+        elif "input" in entry and "advance" not in entry and len(entry) == 2:
             log.append((at, _read_tagged(f"{path}.input", entry["input"], _INPUTS)))
         elif entry.get("advance") is True and len(entry) == 2:
             log.append((at, None))
@@ -250,4 +260,14 @@ def read_state(
             log.append((at, "close"))
         else:
             raise _refuse(path, "a mapping with 'at' and 'input' (or 'advance', 'close')", entry)
-    return seed, log
+    return seed, log, listed
+
+
+_STATUSES = {status.value: status for status in CallerStatus}
+
+
+def _read_listed(name: str, value: object) -> CallerStatus:
+    status = _STATUSES.get(value) if type(value) is str else None
+    if status is None:
+        raise _refuse(name, f"one of {sorted(_STATUSES)}", value)
+    return status

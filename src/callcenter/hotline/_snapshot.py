@@ -40,8 +40,9 @@ _MAGIC = b"callcenter.hotline.snapshot/1\n"
 
 STATE_LAYOUT = 3
 """The layout of the hotline's pickled state, raised whenever its objects change (2: a
-call is its own contact notes; 3: the desk's deadline is kept); a snapshot of another
-layout is refused."""
+call is its own contact notes; 3: the desk's deadline is kept, the caller lists'
+answers, and the start of a call's hold announcements); a snapshot of another layout
+is refused."""
 
 
 def _written_by() -> str:

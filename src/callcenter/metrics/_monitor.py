@@ -694,25 +694,45 @@ class LiveMonitor:
         if new_date is not None:
             self._roll(new_date)
         self._clock.commit(at)
+        return self._board(at, None)
+
+    def _peek(self, now: float) -> MonitorSnapshot:
+        """The snapshot at ``now``, leaving the monitor as it is (its time, its day).
+
+        A board asked for a later instant than the last event must not refuse the
+        events that come between (a host's wallboard refreshed ahead of its inputs).
+        """
+        at = self._clock.check(now, "now")
+        return self._board(at, self._check_day(at))
+
+    def _board(self, at: float, new_date: datetime.date | None) -> MonitorSnapshot:
+        """The snapshot at ``at``; ``new_date``: a later day, whose counters start at zero."""
         queues: dict[str, QueueStatus] = {}
         for name in self._queue_order:
             c = self._queues[name]
-            concluded = c.answered + c.abandoned + c.left + c.refused
-            waited = c.answered + c.abandoned + c.left
+            if new_date is None:
+                c_offered, c_answered, c_within = c.offered, c.answered, c.answered_within
+                c_abandoned, c_left, c_refused = c.abandoned, c.left, c.refused
+                c_transferred = c.transferred
+            else:  # as reset_day leaves them
+                c_offered, c_answered, c_within = len(c.waiting), 0, 0
+                c_abandoned = c_left = c_refused = c_transferred = 0
+            concluded = c_answered + c_abandoned + c_left + c_refused
+            waited = c_answered + c_abandoned + c_left
             oldest = next(iter(c.waiting.values()), None)
             queues[name] = QueueStatus(
                 queue=name,
-                offered=c.offered,
+                offered=c_offered,
                 waiting=len(c.waiting) - c.ringing,
                 ringing=c.ringing,
                 talking=c.talking,
-                answered=c.answered,
-                abandoned=c.abandoned,
-                left=c.left,
-                refused=c.refused,
-                transferred=c.transferred,
-                answer_rate=None if concluded == 0 else c.answered / concluded,
-                service_level=None if waited == 0 else c.answered_within / waited,
+                answered=c_answered,
+                abandoned=c_abandoned,
+                left=c_left,
+                refused=c_refused,
+                transferred=c_transferred,
+                answer_rate=None if concluded == 0 else c_answered / concluded,
+                service_level=None if waited == 0 else c_within / waited,
                 longest_wait_seconds=None if oldest is None else at - oldest,
             )
         if self._agent_order is None:
@@ -727,16 +747,20 @@ class LiveMonitor:
                 since=a.since,
                 seconds_in_state=at - a.since,
             )
-        assert self._date is not None
+        date = self._date if new_date is None else new_date
+        assert date is not None
+        ivr_ended = dict(self._ivr_ended)
+        if new_date is not None:
+            ivr_ended = dict.fromkeys(ivr_ended, 0)
         return MonitorSnapshot(
             at=at,
-            date=self._date,
+            date=date,
             queues=queues,
             agents=agents,
             agents_by_state=dict(self._by_state),
             not_ready_by_reason=dict(sorted(self._reasons.items())),
             in_ivr=len(self._sessions),
-            ivr_ended=dict(self._ivr_ended),
+            ivr_ended=ivr_ended,
         )
 
 
