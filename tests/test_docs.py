@@ -8,7 +8,8 @@ written to ``NAME`` first, so a tutorial can show a file and then load it.
 ``>>>`` examples in any page are checked by pytest's doctest collection instead.
 
 A ``text`` block right after a ``python`` block that prints is the output the page
-promises: what the block printed must be that text (trailing spaces aside).
+promises: what the block printed (on standard output and standard error, as a
+terminal shows them) must be that text (trailing spaces aside).
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ def test_page_runs_as_written(page: Path, tmp_path: Path, monkeypatch: pytest.Mo
         # dont_inherit: this module's __future__ imports must not leak into the page.
         compiled = compile(code, f"{page.name}[block {index}]", "exec", dont_inherit=True)
         output = io.StringIO()
-        with contextlib.redirect_stdout(output):
+        # Both streams, as a terminal shows them (the CLI's errors go to stderr).
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
             exec(compiled, namespace)
         printed = output.getvalue()
         ran += 1
