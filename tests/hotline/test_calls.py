@@ -374,16 +374,15 @@ def test_a_far_now_costs_each_waiting_call_a_bounded_number_of_announcements() -
     assert copy.advance(late + 5.0) == hotline.advance(late + 5.0)
 
 
-@pytest.mark.parametrize(
-    ("every", "jump"),
-    [(1e-12, 1.0), (5e-324, 1.0), (1e-6, 1e10), (1e-3, 2e11)],
-)
-def test_an_announcement_interval_too_small_to_move_the_clock_still_lets_time_move_on(
-    every: float, jump: float
+@pytest.mark.parametrize("jump", [1e6, 1e10, 2e11])
+def test_a_jump_of_billions_of_announcement_intervals_costs_a_few_announcements(
+    jump: float,
 ) -> None:
-    """Intervals below what the clock can count, and jumps of more steps than a float
-    counts, each cost a few announcements and leave the next one after ``now``."""
-    hotline = Hotline(definition(hold=HoldTreatment(announce_every=every)))
+    """At the shortest interval a definition allows (a second), a jump of up to the
+    latest time the hotline accepts costs at most CATCH_UP announcements, and leaves
+    the next one after ``now``. (The hotline also guards against intervals too small
+    to move the clock, which definitions refuse.)"""
+    hotline = Hotline(definition(hold=HoldTreatment(announce_every=1.0)))
     arrive(hotline, "c1", NOON)
     press(hotline, "c1", "3", NOON + 1)
     deadline = hotline.next_deadline()

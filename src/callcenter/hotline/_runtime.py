@@ -1732,7 +1732,8 @@ class Hotline:
         start = call.announce_from
         if not (t - start) / every < _COUNTABLE:
             # Too many steps to count (an interval far too small for a jump this
-            # long): one announcement, and the next after t.
+            # long; definitions refuse intervals under a second, forged snapshot
+            # bytes need not): one announcement, and the next after t.
             self._announce(call, out, math.nextafter(t, _INF))
             return
         k = _steps((deadline - start) / every)  # the deadline is start + k * every
