@@ -62,24 +62,6 @@ def _flag(problems: Problems, path: str, value: object) -> None:
         )
 
 
-def _text_table(problems: Problems, path: str, value: object) -> None:
-    """Record a problem unless ``value`` maps text to text (a ticket rule's fields)."""
-    if not isinstance(value, Mapping):
-        problems.add(
-            path,
-            f"expected a mapping of field name to text, got {type(value).__name__} "
-            f"{short_repr(value)}",
-        )
-        return
-    for key, item in value.items():
-        if not isinstance(key, str):
-            problems.add(path, f"expected text names, got {type(key).__name__} {short_repr(key)}")
-        elif not isinstance(item, str):
-            problems.add(
-                f"{path}.{key}", f"expected text, got {type(item).__name__} {short_repr(item)}"
-            )
-
-
 def _phone(problems: Problems, path: str, value: object) -> None:
     """Record a problem unless ``value`` is a phone number :func:`normalize_number` reads."""
     if not isinstance(value, str):
@@ -244,7 +226,7 @@ class TicketRule:
         _text(problems, "workflow", self.workflow)
         _text(problems, "agent_outcome", self.agent_outcome, optional=True)
         _text(problems, "queue", self.queue, optional=True)
-        _text_table(problems, "fields", self.fields)
+        _values(problems, "fields", self.fields, str)
         result: object = self.ivr_result
         if result is not None and result not in IVR_RESULTS:
             hint = did_you_mean(result, IVR_RESULTS) if isinstance(result, str) else ""
@@ -372,11 +354,13 @@ def _items(problems: Problems, path: str, value: object, kind: type) -> None:
 
 
 def _values(problems: Problems, path: str, value: object, kind: type) -> None:
+    """Record a problem unless ``value`` maps text to ``kind`` (each at its key's path)."""
+    what = "text" if kind is str else f"a {kind.__name__}"
     if not isinstance(value, Mapping):
         problems.add(
             path,
-            f"expected a mapping of name to {kind.__name__}, got {type(value).__name__} "
-            f"{short_repr(value)}",
+            f"expected a mapping of name to {'text' if kind is str else kind.__name__}, "
+            f"got {type(value).__name__} {short_repr(value)}",
         )
         return
     for key, item in value.items():
@@ -384,6 +368,5 @@ def _values(problems: Problems, path: str, value: object, kind: type) -> None:
             problems.add(path, f"expected text keys, got {type(key).__name__} {short_repr(key)}")
         elif not isinstance(item, kind):
             problems.add(
-                f"{path}.{key}",
-                f"expected a {kind.__name__}, got {type(item).__name__} {short_repr(item)}",
+                f"{path}.{key}", f"expected {what}, got {type(item).__name__} {short_repr(item)}"
             )
