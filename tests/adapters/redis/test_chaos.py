@@ -79,6 +79,13 @@ class Site:
         value: Any = self.retry(lambda: self.client.get(f"callcenter:{{{NAME}}}:lease"))
         return None if value is None else value.decode()
 
+    def live_leader(self) -> str | None:
+        """The leader, if its process still runs."""
+        leader = self.leader()
+        if leader is None or self.nodes[leader].poll() is not None:
+            return None
+        return leader
+
     def retry(self, call: Callable[[], Any]) -> Any:
         end = time.monotonic() + 15.0
         while True:
@@ -186,9 +193,12 @@ def test_leaders_killed_and_redis_restarted_lose_and_repeat_nothing(site: Site) 
     def chaos(site: Site) -> None:
         for round in range(3):
             time.sleep(rng.uniform(0.3, 0.9))
-            leader = site.leader()
-            if leader is not None:
-                os.kill(site.nodes[leader].pid, signal.SIGKILL)
+            # A live leader (not one killed before whose lease still runs), however
+            # slowly the machine elects it: each kill is then one more takeover.
+            wait_for("a live leader", lambda: site.live_leader() is not None, timeout=30.0)
+            leader = site.live_leader()
+            assert leader is not None
+            os.kill(site.nodes[leader].pid, signal.SIGKILL)
             site.start_node()
             if round == 1:
                 site.server.restart()
