@@ -351,6 +351,7 @@ _NORMAL_CALLER = CallerStatus.NORMAL
 _BLOCKED_CALLER = CallerStatus.BLOCKED
 _ENQUEUED = SessionResult.ENQUEUED
 _RING_TIMEOUT = DeclineReason.RING_TIMEOUT
+_NO_ANSWER = "no-answer"  # the AgentLegDeclined reason of a leg that rang out
 
 
 def _text(name: str, value: object, *, empty: bool = True) -> str:
@@ -1325,8 +1326,12 @@ class Hotline:
     def _do_leg_declined(
         self, item: AgentLegDeclined | AgentLegFailed, t: float, out: list[HotlineOutput]
     ) -> None:
+        # A leg that rang out at the telephony, or could not reach the agent's phone,
+        # is a missed offer (the queue's auto-pause counts it, as a ring timeout);
+        # only a refusal ("busy", "rejected", any other reason) is a plain decline.
+        missed = type(item) is AgentLegFailed or item.reason == _NO_ANSWER
         try:
-            events = self._engine.reject(item.call_id, t)
+            events = self._engine.reject(item.call_id, t, missed=missed)
         except CallCenterError as error:
             raise _RefusedError(error) from error
         self._routing(events, out)
