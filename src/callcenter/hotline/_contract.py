@@ -360,6 +360,10 @@ class HoldCaller:
         music: The music on hold's reference.
         position: The caller's 1-based position to announce, or ``None``.
         expected_wait: The expected wait in seconds to announce, or ``None``.
+        language: The caller's language, for the announcements (the one the IVR
+            spoke, or the line's for a call queued without a flow, as
+            ``Hotline.call(call_id).language`` says); ``""`` when the line sets
+            none (the telephony's default).
     """
 
     call_id: str
@@ -367,6 +371,7 @@ class HoldCaller:
     music: str
     position: int | None = None
     expected_wait: float | None = None
+    language: str = ""
 
 
 @attrs.frozen(kw_only=True)

@@ -1795,6 +1795,7 @@ class Hotline:
                 music=self._music,
                 position=position,
                 expected_wait=wait,
+                language=call.language if call.session is None else call.session.language,
             )
         )
         if self._announce_every:
