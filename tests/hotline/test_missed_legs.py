@@ -75,7 +75,7 @@ def test_a_leg_the_telephony_reports_unanswered_pauses_the_agent_like_a_ring_tim
     assert not [o for o in out if isinstance(o, StopRinging)]
     assert hotline.call_phase("c1") is CallPhase.QUEUED
     # The paused agent gets no more calls until ready again.
-    _ = hotline.advance(NOON + 60)
+    hotline.advance(NOON + 60)
     assert hotline.call_phase("c1") is CallPhase.QUEUED
     hotline.handle(AgentReady(agent_id="wang"), NOON + 61)
     assert hotline.call_phase("c1") is CallPhase.RINGING
