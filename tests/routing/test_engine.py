@@ -229,6 +229,40 @@ def test_misses_below_the_limit_do_not_pause() -> None:
     assert e.agent_state("a") is AgentState.NOT_READY
 
 
+def test_a_missed_reject_counts_towards_the_auto_pause_like_a_ring_timeout() -> None:
+    e = engine([QueueDefinition(id="q", ring_timeout=10, auto_pause_after=2)], [agent("a")])
+    e.login("a", 0)
+    e.enqueue(Contact(id="c1"), "q", 0)
+    e.enqueue(Contact(id="c2"), "q", 0)
+    events = e.reject("c1", 3, missed=True)  # the phone rang out before the ACD's timer
+    declined = [x for x in events if isinstance(x, ContactOfferDeclined)]
+    assert [(x.contact_id, x.reason) for x in declined] == [("c1", DeclineReason.MISSED)]
+    assert offers(events) == [("c2", "a")]  # one miss of two: still available
+    e.advance(13)  # the ACD's own ring timeout on c2: the second miss in a row
+    assert e.agent_state("a") is AgentState.NOT_READY
+    assert e.snapshot(13).agents[0].reason == "missed offers"
+
+
+def test_a_refusing_reject_does_not_count_as_a_miss() -> None:
+    e = engine([QueueDefinition(id="q", auto_pause_after=1)], [agent("a")])
+    e.login("a", 0)
+    e.enqueue(Contact(id="c1"), "q", 0)
+    events = e.reject("c1", 3)
+    declined = [x for x in events if isinstance(x, ContactOfferDeclined)]
+    assert [(x.contact_id, x.reason) for x in declined] == [("c1", DeclineReason.REJECTED)]
+    assert e.agent_state("a") is AgentState.AVAILABLE
+
+
+def test_reject_refuses_a_missed_that_is_no_bool_and_changes_nothing() -> None:
+    e = engine([QueueDefinition(id="q")], [agent("a")])
+    e.login("a", 0)
+    e.enqueue(Contact(id="c1"), "q", 0)
+    with pytest.raises(InvalidArgumentError, match="missed: expected True or False"):
+        e.reject("c1", 3, missed="yes")  # type: ignore[arg-type]
+    assert e.agent_state("a") is AgentState.RESERVED
+    assert e.reject("c1", 3)
+
+
 def test_rejected_contact_goes_to_another_agent_not_back() -> None:
     e = engine([QueueDefinition(id="q", strategy=Strategy.FIXED_ORDER)], [agent("a"), agent("b")])
     e.login("a", 0)

@@ -767,8 +767,9 @@ class RoutingMachine(RuleBasedStateMachine):
         cid = self.pick(data, "ringing")
         if cid is None:
             return
-        events = self.engine.reject(cid, self.now)
-        self.model.return_offer(cid, self.now, timeout=False)
+        missed = data.draw(st.booleans(), label="missed")
+        events = self.engine.reject(cid, self.now, missed=missed)
+        self.model.return_offer(cid, self.now, timeout=missed)
         self.check_events(events)
 
     def do_complete(self, data: st.DataObject) -> None:

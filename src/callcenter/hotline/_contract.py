@@ -171,6 +171,11 @@ class AgentLegAnswered:
 class AgentLegDeclined:
     """The agent refused the offered call, or it rang out.
 
+    ``"no-answer"`` (the telephony's own ring timer fired before the hotline's
+    ``StopRinging``) is a missed offer: it counts towards the queue's
+    ``auto_pause_after`` exactly like the hotline's own ring timeout. Any other
+    reason is a refusal, which does not.
+
     Attributes:
         call_id: The call (the telephony's id of the caller's leg).
         agent_id: The agent (an agent id of the routing definition).
@@ -185,6 +190,10 @@ class AgentLegDeclined:
 @attrs.frozen(kw_only=True)
 class AgentLegFailed:
     """The agent's leg could not be set up (unreachable endpoint, network error).
+
+    A missed offer, like a ``"no-answer"`` decline: it counts towards the queue's
+    ``auto_pause_after``, so an agent whose phone stays unreachable is paused
+    (reason ``"missed offers"``) after that many offers in a row.
 
     Attributes:
         call_id: The call (the telephony's id of the caller's leg).
@@ -351,6 +360,10 @@ class HoldCaller:
         music: The music on hold's reference.
         position: The caller's 1-based position to announce, or ``None``.
         expected_wait: The expected wait in seconds to announce, or ``None``.
+        language: The caller's language, for the announcements (the one the IVR
+            spoke, or the line's for a call queued without a flow, as
+            ``Hotline.call(call_id).language`` says); ``""`` when the line sets
+            none (the telephony's default).
     """
 
     call_id: str
@@ -358,6 +371,7 @@ class HoldCaller:
     music: str
     position: int | None = None
     expected_wait: float | None = None
+    language: str = ""
 
 
 @attrs.frozen(kw_only=True)

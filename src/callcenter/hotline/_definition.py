@@ -205,7 +205,8 @@ class TicketRule:
     :attr:`queue` restricts either to calls of that queue. The ticket is opened on
     behalf of the agent who took the call (the IVR for IVR results), with the
     caller's number as ``customer_phone``, the rule's :attr:`fields` and the fields
-    the input carried.
+    the input carried; a ticket for a voicemail left in the IVR also gets
+    ``recording``, the reference of the call's ``RecordingFinished``.
 
     Attributes:
         workflow: A key of :attr:`HotlineDefinition.workflows`.

@@ -52,7 +52,8 @@ How a call goes (the behaviours a host can rely on):
 * **Tickets.** :class:`~callcenter.hotline.TicketRule` s open tickets when the IVR
   session ends with their ``ivr_result`` or the agent ends the call with their
   ``agent_outcome`` (:class:`TicketUpdate`); the desk's SLA clocks are timers of
-  the hotline.
+  the hotline. A ticket opened for a voicemail left in the IVR carries the
+  message's ``RecordingFinished`` reference in its field ``recording``.
 * **Records.** Every call ends with exactly one :class:`ContactFinished` (after the
   agent's wrap-up for an answered call), whose record carries the caller's and the
   dialled number the call arrived with.
@@ -350,7 +351,12 @@ _BLOCKED = Outcome.BLOCKED
 _NORMAL_CALLER = CallerStatus.NORMAL
 _BLOCKED_CALLER = CallerStatus.BLOCKED
 _ENQUEUED = SessionResult.ENQUEUED
+_VOICEMAIL = SessionResult.VOICEMAIL
+# The field of a ticket opened for a voicemail that names the message: the
+# reference of the call's RecordingFinished.
+_RECORDING_FIELD = "recording"
 _RING_TIMEOUT = DeclineReason.RING_TIMEOUT
+_NO_ANSWER = "no-answer"  # the AgentLegDeclined reason of a leg that rang out
 
 
 def _text(name: str, value: object, *, empty: bool = True) -> str:
@@ -1325,8 +1331,12 @@ class Hotline:
     def _do_leg_declined(
         self, item: AgentLegDeclined | AgentLegFailed, t: float, out: list[HotlineOutput]
     ) -> None:
+        # A leg that rang out at the telephony, or could not reach the agent's phone,
+        # is a missed offer (the queue's auto-pause counts it, as a ring timeout);
+        # only a refusal ("busy", "rejected", any other reason) is a plain decline.
+        missed = type(item) is AgentLegFailed or item.reason == _NO_ANSWER
         try:
-            events = self._engine.reject(item.call_id, t)
+            events = self._engine.reject(item.call_id, t, missed=missed)
         except CallCenterError as error:
             raise _RefusedError(error) from error
         self._routing(events, out)
@@ -1469,7 +1479,12 @@ class Hotline:
             if result is not None:
                 rules = self._ivr_rules.get(result.value)
                 if rules:
-                    self._open_tickets(call, rules, queue, "ivr", t, {}, out)
+                    extra: dict[str, str] = {}
+                    if result is _VOICEMAIL:  # the back office finds the message by it
+                        recording = session.attributes.get("recording")
+                        if recording is not None:
+                            extra[_RECORDING_FIELD] = recording
+                    self._open_tickets(call, rules, queue, "ivr", t, extra, out)
             if result is _ENQUEUED and enqueue is not None:
                 call.language = enqueue.language
                 self._enqueue(call, enqueue, t, out)
@@ -1780,6 +1795,7 @@ class Hotline:
                 music=self._music,
                 position=position,
                 expected_wait=wait,
+                language=call.language if call.session is None else call.session.language,
             )
         )
         if self._announce_every:

@@ -457,22 +457,35 @@ class RoutingEngine:
         self._clock.commit(t)
         return events
 
-    def reject(self, contact_id: str, now: float) -> list[RoutingEvent]:
-        """The agent declined the ringing contact; it goes back to its place.
+    def reject(self, contact_id: str, now: float, *, missed: bool = False) -> list[RoutingEvent]:
+        """The agent declined the ringing contact, or missed it; it goes back to its place.
 
         The contact is not offered to that agent again within its queue's
         ``retry_after``; then it may be. ``O(log n)`` plus a new match.
+
+        Args:
+            contact_id: The ringing contact.
+            now: When the offer ended.
+            missed: The offer went unanswered rather than being refused: the
+                telephony's own ring timer fired before the queue's ``ring_timeout``,
+                or the agent's phone could not be reached. A missed offer counts
+                towards the queue's ``auto_pause_after`` exactly like a ring timeout
+                (the event's reason is ``DeclineReason.MISSED``); a refusal
+                (``missed=False``, reason ``REJECTED``) does not.
 
         Raises:
             UnknownIdError: No such contact.
             IllegalTransitionError: The contact is not ringing.
             TimeWentBackwardsError: ``now`` is earlier than the last call's.
+            InvalidArgumentError: ``missed`` is not a bool.
         """
         t = self._clock.check(now)
+        if type(missed) is not bool:
+            raise InvalidArgumentError(name="missed", expected="True or False", got=missed)
         c = self._contact(contact_id)
         self._expect_phase(c, "reject")
         events: list[RoutingEvent] = []
-        self._return_offer(c, t, DeclineReason.REJECTED, events)
+        self._return_offer(c, t, DeclineReason.MISSED if missed else DeclineReason.REJECTED, events)
         self._clock.commit(t)
         return events
 
@@ -1279,7 +1292,7 @@ class RoutingEngine:
             c.sticky = None  # no preferred agent can take it: fall back at once
         place(c)
         self._schedule_contact(c)
-        if reason is DeclineReason.RING_TIMEOUT:
+        if reason is not DeclineReason.REJECTED:  # a ring timeout, or missed on the phone
             a.misses += 1
             limit = q.defn.auto_pause_after
             if limit and a.misses >= limit and not a.paused:

@@ -55,6 +55,10 @@ class DeclineReason(enum.Enum):
 
     REJECTED = "rejected"
     RING_TIMEOUT = "ring_timeout"
+    MISSED = "missed"
+    """The agent's side reported the offer unanswered before the ring timeout: the
+    telephony's own ring timer fired, or the agent's phone could not be reached
+    (``RoutingEngine.reject`` with ``missed=True``). Counted like a ring timeout."""
 
 
 class LeaveReason(enum.Enum):
