@@ -78,3 +78,53 @@ def test_the_double_hears_it() -> None:
     adapter = TwilioAdapter(hotline, TwilioSettings(public_url=PUBLIC, auth_tokens=(TOKEN,)))
     heard = TwilioDouble(adapter, now=1.8e9).call("13800138000", "4008001002")
     assert heard == ["says: 你好呀", "the hotline hangs up"]
+
+
+HELD = """
+name = "held"
+timezone = "Asia/Shanghai"
+
+[lines.mandarin]
+number = "4008001001"
+queue = "q"
+language = "zh"
+
+[lines.english]
+number = "4008001003"
+queue = "q"
+language = "en"
+
+[hold]
+announce_position = true
+
+[routing]
+queues = [{id = "q"}]
+agents = [{id = "li", queues = [{queue = "q"}]}]
+"""
+
+
+def _hold_announcement(line: str) -> tuple[str, dict[str, str]]:
+    """What a caller on ``line``, queued with nobody logged in, hears while holding."""
+    hotline = Hotline(hotline_from_dict(tomllib.loads(HELD)))
+    adapter = TwilioAdapter(hotline, TwilioSettings(public_url=PUBLIC, auth_tokens=(TOKEN,)))
+    params = {"CallSid": "CA1", "From": "13800138000", "To": line}
+    answer = adapter.handle("POST", PUBLIC + "/voice", *signed(PUBLIC + "/voice", params), 1.8e9)
+    enqueue = ElementTree.fromstring(answer.body).find("Enqueue")
+    assert enqueue is not None
+    wait = enqueue.attrib["waitUrl"]
+    waiting = {"CallSid": "CA1", "QueuePosition": "1", "QueueSid": "QU1", "QueueTime": "3"}
+    response = adapter.handle("POST", wait, *signed(wait, waiting), 1.8e9 + 3)
+    assert response.status == 200, response.body
+    say = ElementTree.fromstring(response.body).find("Say")
+    assert say is not None
+    return say.text or "", dict(say.attrib)
+
+
+def test_hold_announcements_are_said_in_the_callers_language() -> None:
+    # The language comes with the hotline's HoldCaller output (a line without a flow
+    # gives its own language to its calls).
+    assert _hold_announcement("4008001001") == ("您前面还有0位客户。", {"language": "zh-CN"})
+    assert _hold_announcement("4008001003") == (
+        "You are number 1 in the queue.",
+        {"language": "en-US"},
+    )

@@ -833,7 +833,7 @@ class TwilioAdapter:
             return [Verb(name="Pause", attributes={"length": "1"})]
         if wire.spoken < wire.hold_version:
             wire.spoken = wire.hold_version
-            words = self._announcement(call_id, hold)
+            words = self._announcement(hold)
             if words:
                 verbs.append(words)
         verbs.append(Verb(name="Play", text=self.settings.audio(hold.music)))
@@ -841,11 +841,8 @@ class TwilioAdapter:
         verbs.append(_redirect(self.settings.url("/voice/hold") + "?" + query))
         return verbs
 
-    def _announcement(self, call_id: str, hold: HoldCaller) -> Verb | None:
-        try:
-            language = self.hotline.call(call_id).language
-        except CallCenterError:
-            return None
+    def _announcement(self, hold: HoldCaller) -> Verb | None:
+        language = hold.language  # the caller's, as the hotline says it
         chinese = language.startswith(("zh", "yue"))
         parts = []
         if hold.position is not None:
