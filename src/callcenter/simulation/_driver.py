@@ -264,12 +264,22 @@ class _Driver:
                     agent=callers.vip_agent,
                     sticky_for=callers.vip_sticky if callers.vip_agent is not None else 0.0,
                 )
-        lines = []
-        numbers: set[str] = set()
-        for name, line in sc.lines.items():
-            number = line.dialled if line.dialled and line.dialled not in numbers else name
-            numbers.add(number)
-            lines.append(Line(id=name, number=number, flow=line.ivr, queue=line.queue))
+        lines: list[Line] = []
+        flows = sc.flows
+        calendars: dict[str, Any] = {}
+        if sc.hotline is not None:
+            # The hotline's lines as it defines them: each line's language, and its
+            # calendar and the line that takes its calls while it is closed (a line
+            # no scenario line names gets no calls of its own).
+            lines.extend(sc.hotline.lines)
+            flows = {**sc.hotline.flows, **sc.flows}
+            calendars.update(sc.hotline.calendars)
+        else:
+            numbers: set[str] = set()
+            for name, line in sc.lines.items():
+                number = line.dialled if line.dialled and line.dialled not in numbers else name
+                numbers.add(number)
+                lines.append(Line(id=name, number=number, flow=line.ivr, queue=line.queue))
         rules = tuple(
             TicketRule(
                 workflow=model.workflow,
@@ -283,7 +293,8 @@ class _Driver:
             name=sc.name,
             timezone=sc.timezone,
             lines=tuple(lines),
-            flows=sc.flows,
+            flows=flows,
+            calendars=calendars,
             routing=sc.routing,
             ticket_rules=rules,
             callers=tuple(vips.values()),

@@ -297,10 +297,12 @@ class Scenario:
         hotline: The hotline the scenario simulates, if any. In a document: the name
             of a hotline document (relative to the scenario file), which gives the
             routing definition and, for each of the scenario's lines, the flow or
-            queue of the hotline's line of that name and its number. What else the
-            hotline says (known callers, endpoints, ticket rules, closed lines) is
-            not simulated: the scenario's ``callers`` and ``tickets`` say how
-            simulated callers behave and which calls open tickets.
+            queue of the hotline's line of that name and its number; a call starts
+            in its line's language, and a closed line hands its calls on to its
+            ``closed_line``, as in the hotline. What else the hotline says (known
+            callers, endpoints, ticket rules) is not simulated: the scenario's
+            ``callers`` and ``tickets`` say how simulated callers behave and which
+            calls open tickets.
         lines: Lines by name.
         flows: IVR flows by the path written in the lines (by the hotline's flow
             name for a hotline's line).
