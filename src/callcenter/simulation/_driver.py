@@ -43,6 +43,7 @@ from typing import Any
 import attrs
 
 from .._slots import trusted
+from ..errors import DefinitionError, InvalidArgumentError
 from ..hotline import (
     AgentLegAnswered,
     AgentLegEnded,
@@ -87,6 +88,7 @@ from ..routing import AgentState as RoutingAgentState
 from ..tickets import SlaBreached, TicketClosed, TicketEvent, TicketOpened
 from ._distributions import NoPatience
 from ._kernel import Simulator, _Entry
+from ._limits import scenario_problems
 from ._results import SimulationResult, TicketSummary
 from ._scenario import LineModel, Scenario, StaffGroup, TicketModel
 from ._shifts import ShiftChange
@@ -727,8 +729,21 @@ def simulate(
     Returns:
         The records, agent intervals and ticket figures of the day.
 
+    Raises:
+        InvalidArgumentError: ``scenario`` is not a :class:`Scenario`, or ``seed`` is
+            not an integer.
+        DefinitionError: Every problem of a scenario built or changed in Python, each
+            at its path (as :func:`load_scenario` reports them), among them a run
+            that expects more than :data:`~callcenter.simulation.MAX_CALLS` calls;
+            nothing has run.
+
     The same scenario and seed give the same result, bit for bit.
     """
+    if not isinstance(scenario, Scenario):
+        raise InvalidArgumentError(name="scenario", expected="a Scenario", got=scenario)
+    problems = scenario_problems(scenario)
+    if problems:
+        raise DefinitionError(problems, what=f"scenario {scenario.name!r}")
     driver = _Driver(scenario, scenario.seed if seed is None else seed)
     return driver.run(progress)
 

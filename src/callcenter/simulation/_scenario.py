@@ -45,6 +45,7 @@ from ..tickets import BUILTIN_WORKFLOWS
 from ._arrivals import ArrivalProcess
 from ._definitions import register_model_hooks
 from ._distributions import Choice, Deterministic, Duration, NoPatience, Patience
+from ._limits import arrival_problems
 from ._shifts import Shift
 
 __all__ = [
@@ -450,6 +451,7 @@ def _check(
                 flows[line.ivr] = load_flow(file)
             except (DefinitionError, DocumentError) as exc:
                 yield Problem(path=f"{path}.ivr", message=str(exc))
+    yield from arrival_problems(doc.lines, doc.days)
     for flow_name, flow in flows.items():
         for node in flow.nodes.values():
             queue = getattr(node, "queue", None)

@@ -1,0 +1,153 @@
+"""Absurd and hostile scenarios are refused up front, each problem at its path.
+
+A scenario built or changed in Python is checked by ``simulate`` as a loaded one is
+by ``scenario_from_dict``: a bad one is refused with a typed error before anything
+runs, never with a ``KeyError`` half-way; a run that would take hours is refused
+before it starts.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import attrs
+import pytest
+
+from callcenter.errors import DefinitionError, InvalidArgumentError
+from callcenter.simulation import (
+    MAX_CALLS,
+    CallerModel,
+    LineModel,
+    PoissonArrivals,
+    QueueModel,
+    ReplayedArrivals,
+    Scenario,
+    StaffGroup,
+    TicketModel,
+    scenario_from_dict,
+    simulate,
+)
+
+
+def _data(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": "hostile",
+        "date": datetime.date(2026, 3, 2),
+        "lines": {"main": {"queue": "q", "arrivals": {"kind": "poisson", "per_interval": [20]}}},
+        "queues": {"q": {"handle_time": {"kind": "exponential", "mean": 60}}},
+        "staff": [{"agents": ["a0"]}],
+        "routing": {"queues": [{"id": "q"}], "agents": [{"id": "a0", "queues": [{"queue": "q"}]}]},
+    }
+    data.update(changes)
+    return data
+
+
+def _scenario(**changes: Any) -> Scenario:
+    return scenario_from_dict(_data(**changes))
+
+
+def _paths(error: pytest.ExceptionInfo[DefinitionError]) -> dict[str, str]:
+    return {p.path: p.message for p in error.value.problems}
+
+
+def _poisson(volume: float, **more: Any) -> dict[str, Any]:
+    return {
+        "main": {"queue": "q", "arrivals": {"kind": "poisson", "per_interval": [volume], **more}}
+    }
+
+
+def test_simulate_refuses_what_is_not_a_scenario() -> None:
+    with pytest.raises(InvalidArgumentError, match="scenario: expected a Scenario"):
+        simulate({"name": "x"})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("volume", [1e7, 1e12, 1e300])
+def test_a_run_that_expects_too_many_calls_is_refused_when_it_loads(volume: float) -> None:
+    with pytest.raises(DefinitionError) as caught:
+        _scenario(lines=_poisson(volume))
+    message = _paths(caught)["lines"]
+    assert f"{MAX_CALLS:,}" in message
+    assert "main" in message
+
+
+def test_the_limit_counts_only_the_calls_within_the_run() -> None:
+    # A huge volume in an interval that begins after the run's last day is never
+    # drawn: the scenario is fine.
+    late = _poisson(1e12, start=3 * 86400.0)
+    assert simulate(_scenario(lines=late, days=2)).records == ()
+    with pytest.raises(DefinitionError):
+        _scenario(lines=late, days=4)
+
+
+def test_a_scenario_changed_in_python_that_expects_too_many_calls_is_refused_before_it_runs() -> (
+    None
+):
+    scenario = _scenario()
+    line = LineModel(arrivals=PoissonArrivals(per_interval=(MAX_CALLS * 2.0,)), queue="q")
+    with pytest.raises(DefinitionError) as caught:
+        simulate(attrs.evolve(scenario, lines={"main": line}))
+    assert set(_paths(caught)) == {"lines"}
+    replayed = LineModel(arrivals=ReplayedArrivals(at=(1.0,) * (MAX_CALLS + 1)), queue="q")
+    with pytest.raises(DefinitionError):
+        simulate(attrs.evolve(scenario, lines={"main": replayed}))
+
+
+def test_arrivals_before_midnight_of_the_date_are_refused_at_their_path() -> None:
+    with pytest.raises(DefinitionError) as caught:
+        _scenario(lines=_poisson(5, start=-3600.0, interval=3600.0))
+    assert set(_paths(caught)) == {"lines.main.arrivals.start"}
+    replay = {"main": {"queue": "q", "arrivals": {"kind": "replay", "at": [5.0, -1.0]}}}
+    with pytest.raises(DefinitionError) as caught:
+        _scenario(lines=replay)
+    # The replay is also out of order: both problems are reported.
+    assert "lines.main.arrivals.at.1" in _paths(caught)
+    # An interval before midnight with no calls in it is harmless.
+    quiet = {"kind": "poisson", "per_interval": [0, 5], "start": -3600.0, "interval": 3600.0}
+    assert _scenario(lines={"main": {"queue": "q", "arrivals": quiet}}).name == "hostile"
+
+
+def test_a_scenario_changed_in_python_reports_every_problem_at_its_path() -> None:
+    scenario = _scenario()
+    broken = attrs.evolve(
+        scenario,
+        timezone="Mars/Olympus",
+        days=float("nan"),
+        drain_hours=1e9,
+        answer_time=-1.0,
+        queues={"q": QueueModel(handle_time="slow")},  # type: ignore[arg-type]
+        staff=(StaffGroup(agents=("a0",)), StaffGroup(agents=("zz", "a0"))),
+        callers=CallerModel(vip_share=0.5, vip_agent="nobody"),
+        tickets=(TicketModel(queue="nope", share=0.5, workflow="complain"),),
+        lines={
+            "main": LineModel(arrivals=PoissonArrivals(per_interval=(5,)), queue="elsewhere"),
+            "menu": LineModel(arrivals=PoissonArrivals(per_interval=(5,)), ivr="missing.toml"),
+            "odd": LineModel(arrivals="many", queue="q"),  # type: ignore[arg-type]
+        },
+    )
+    with pytest.raises(DefinitionError) as caught:
+        simulate(broken)
+    assert set(_paths(caught)) == {
+        "timezone",
+        "days",
+        "drain_hours",
+        "answer_time",
+        "queues.q.handle_time",
+        "staff.1.agents",
+        "callers.vip_agent",
+        "tickets.0.queue",
+        "tickets.0.workflow",
+        "lines.main.queue",
+        "lines.menu.ivr",
+        "lines.odd.arrivals",
+    }
+
+
+def test_a_queue_without_a_model_is_refused_instead_of_failing_mid_run() -> None:
+    scenario = _scenario()
+    with pytest.raises(DefinitionError) as caught:
+        simulate(attrs.evolve(scenario, queues={}))
+    assert set(_paths(caught)) == {"queues.q"}
+    with pytest.raises(DefinitionError) as caught:
+        simulate(scenario.with_staff((StaffGroup(agents=("ghost",)),)))
+    assert set(_paths(caught)) == {"staff.0.agents"}
