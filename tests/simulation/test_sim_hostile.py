@@ -151,3 +151,44 @@ def test_a_queue_without_a_model_is_refused_instead_of_failing_mid_run() -> None
     with pytest.raises(DefinitionError) as caught:
         simulate(scenario.with_staff((StaffGroup(agents=("ghost",)),)))
     assert set(_paths(caught)) == {"staff.0.agents"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "path", "expected"),
+    [
+        ({"lines": 5}, "lines", "expected a table, got int 5"),
+        ({"queues": []}, "queues", "expected a table, got list []"),
+        ({"queues": {"q": "x"}}, "queues.q", "expected a table, got str 'x'"),
+        ({"staff": "x"}, "staff", "expected a list, got str 'x'"),
+        ({"staff": [5]}, "staff.0", "expected a table, got int 5"),
+        ({"staff": [{"agents": "a0"}]}, "staff.0.agents", "expected a list, got str 'a0'"),
+        ({"staff": [{"agents": ["a0"], "shift": 5}]}, "staff.0.shift", "expected a table"),
+        ({"callers": 3}, "callers", "expected a table, got int 3"),
+        ({"callers": {"menus": 5}}, "callers.menus", "expected a table, got int 5"),
+        ({"callers": {"lookup_values": [1]}}, "callers.lookup_values", "expected a table"),
+        ({"tickets": {"a": 1}}, "tickets", "expected a list, got dict"),
+        ({"routing": 5}, "routing", "expected a table, got int 5"),
+    ],
+)
+def test_a_value_of_the_wrong_shape_is_named_at_its_path(
+    changes: dict[str, Any], path: str, expected: str
+) -> None:
+    with pytest.raises(DefinitionError) as caught:
+        _scenario(**changes)
+    problems = _paths(caught)
+    assert list(problems) == [path]
+    assert expected in problems[path]
+
+
+def test_every_wrong_shape_is_reported_with_the_other_problems() -> None:
+    with pytest.raises(DefinitionError) as caught:
+        _scenario(name=3, seed="a", lines=5, staff="x", callers={"menus": 5})
+    assert {"name", "seed", "lines", "staff", "callers.menus"} <= set(_paths(caught))
+    assert not any("AttributeError" in m for m in _paths(caught).values())
+
+
+def test_a_staff_group_built_in_python_with_text_for_agents_is_refused() -> None:
+    scenario = _scenario()
+    with pytest.raises(DefinitionError) as caught:
+        simulate(scenario.with_staff((StaffGroup(agents="a0"),)))  # type: ignore[arg-type]
+    assert set(_paths(caught)) == {"staff.0.agents"}

@@ -92,6 +92,71 @@ def _raw_number_problems(raw: Mapping[str, Any]) -> list[Problem]:
     return problems.items
 
 
+# The shape of the document's nested values: "table" (a table whose keys are
+# checked by the converter), ("table", {key: shape}), ("map", shape) (a table from
+# any name to a value of that shape), ("list", shape), and "text".
+_Shape = Any
+_SHAPES: dict[str, _Shape] = {
+    "lines": ("map", "table"),
+    "queues": ("map", "table"),
+    "staff": ("list", ("table", {"agents": ("list", "text"), "shift": "table"})),
+    "callers": ("table", {"menus": ("map", "table"), "inputs": "table", "lookup_values": "table"}),
+    "tickets": (
+        "list",
+        ("table", {"fields": "table", "steps": ("list", ("table", {"fields": "table"}))}),
+    ),
+    "routing": "table",
+}
+_SHAPE_WORDS = {"table": "a table", "list": "a list", "map": "a table", "text": "text"}
+
+
+def _kind(value: object) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
+
+
+def _shape_problems(path: str, value: object, shape: _Shape) -> Iterator[Problem]:
+    kind, inner = (shape, None) if isinstance(shape, str) else shape
+    if kind == "text":
+        ok = isinstance(value, str)
+    elif kind == "list":
+        ok = isinstance(value, list | tuple)
+    else:
+        ok = isinstance(value, Mapping)
+    if not ok:
+        yield Problem(path=path, message=f"expected {_SHAPE_WORDS[kind]}, got {_kind(value)}")
+        return
+    if inner is None:
+        return
+    if kind == "list":
+        assert isinstance(value, list | tuple)
+        for index, item in enumerate(value):
+            yield from _shape_problems(f"{path}.{index}", item, inner)
+    elif kind == "map":
+        assert isinstance(value, Mapping)
+        for key, item in value.items():
+            yield from _shape_problems(f"{path}.{key}", item, inner)
+    else:
+        assert isinstance(value, Mapping)
+        for key, item_shape in inner.items():
+            if key in value:
+                yield from _shape_problems(f"{path}.{key}", value[key], item_shape)
+
+
+def _raw_shape_problems(raw: Mapping[str, Any]) -> list[Problem]:
+    """Nested values of the wrong shape, read from the raw document.
+
+    Said plainly (``lines: expected a table, got int 5``) instead of the converter's
+    account of how it failed on them; text where a list is expected (``agents =
+    "a1"``) is refused rather than read as a list of its letters.
+    """
+    problems: list[Problem] = []
+    for name, shape in _SHAPES.items():
+        if name in raw and raw[name] is not None:
+            problems.extend(_shape_problems(name, raw[name], shape))
+    return problems
+
+
 def _check_numbers(instance: object, what: str, fields: dict[str, dict[str, float]]) -> None:
     """Check each named float field of ``instance``; raise every problem at once."""
     problems = Problems()
@@ -521,14 +586,24 @@ def scenario_from_dict(data: Mapping[str, Any], *, base: str | Path | None = Non
     def check(doc: _Document) -> list[Problem]:
         return list(_check(doc, base_path, flows, hotline, lines))
 
+    shapes = _raw_shape_problems(raw)
     try:
         doc = _loading.structure_definition(_CONVERTER, raw, _Document, what=what, check=check)
+        if shapes:
+            raise DefinitionError(shapes, what=what)
     except DefinitionError as error:
-        known = {p.path for p in error.problems}
+        shaped = [p.path for p in shapes]
+        found = [
+            p
+            for p in error.problems
+            if not any(p.path == s or p.path.startswith(f"{s}.") for s in shaped)
+        ]
+        known = {p.path for p in found}
         extra = [p for p in _raw_number_problems(raw) if p.path not in known]
-        if not extra and not hotline_problems:
+        if not extra and not hotline_problems and not shapes:
             raise
-        raise DefinitionError([*hotline_problems, *error.problems, *extra], what=what) from None
+        problems = [*hotline_problems, *shapes, *found, *extra]
+        raise DefinitionError(problems, what=what) from None
     if hotline_problems:
         raise DefinitionError(hotline_problems, what=what)
     if hotline is not None:
