@@ -8,12 +8,17 @@ before it starts.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import json
+import re
+from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
 
+from callcenter.cli import main
 from callcenter.errors import DefinitionError, InvalidArgumentError
 from callcenter.simulation import (
     MAX_CALLS,
@@ -25,6 +30,8 @@ from callcenter.simulation import (
     Scenario,
     StaffGroup,
     TicketModel,
+    load_scenario,
+    scenario_figures,
     scenario_from_dict,
     simulate,
 )
@@ -192,3 +199,61 @@ def test_a_staff_group_built_in_python_with_text_for_agents_is_refused() -> None
     with pytest.raises(DefinitionError) as caught:
         simulate(scenario.with_staff((StaffGroup(agents="a0"),)))  # type: ignore[arg-type]
     assert set(_paths(caught)) == {"staff.0.agents"}
+
+
+def test_the_figures_of_a_run_of_several_days_count_every_day() -> None:
+    # The same number of calls each day: two days offer about twice one day's.
+    every_day = {"kind": "poisson", "interval": 3600.0, "per_interval": [10.0] * 48}
+    lines = {"main": {"queue": "q", "arrivals": every_day}}
+    two_days = _scenario(lines=lines, days=2)
+    figures = scenario_figures(two_days, 4)
+    result = simulate(two_days, seed=4)
+    offered = sum(1 for record in result.records if record.queues)
+    assert figures["offered"] == offered
+    second_day = [r for r in result.records if r.arrived_at >= two_days.day_start + 86400]
+    assert second_day
+
+
+def test_the_command_sums_up_every_day_of_a_run_of_several_days(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = tmp_path / "two-days.json"
+    every_day = {"kind": "poisson", "interval": 3600.0, "per_interval": [10.0] * 48}
+    data = _data(lines={"main": {"queue": "q", "arrivals": every_day}}, days=2)
+    data["date"] = "2026-03-02"
+    scenario.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["simulate", str(scenario), "--seed", "4"]) == 0
+    out = capsys.readouterr().out
+    total = len(simulate(load_scenario(scenario), seed=4).records)
+    assert "Summary of the run, 2026-03-02 to 2026-03-03" in out
+    assert re.search(rf"total calls \(every call that reached the hotline\) +{total}\n", out)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["simulate", "missing.toml"],
+        ["simulate", "{scenario}", "--seed", "abc"],
+        ["simulate", "{scenario}", "--records-out", "records.txt"],
+        ["simulate", "{big}"],
+        ["simulate", "{bad}"],
+    ],
+)
+def test_the_command_refuses_bad_input_with_one_message_and_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], arguments: list[str]
+) -> None:
+    scenario = tmp_path / "day.json"
+    data = _data()
+    data["date"] = "2026-03-02"
+    scenario.write_text(json.dumps(data), encoding="utf-8")
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps({**data, "lines": _poisson(1e12)}), encoding="utf-8")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**data, "staff": "a0"}), encoding="utf-8")
+    paths = {"scenario": str(scenario), "big": str(big), "bad": str(bad)}
+    with contextlib.suppress(SystemExit):
+        status = main([a.format(**paths) for a in arguments])
+        assert status in (1, 2)
+    err = capsys.readouterr().err
+    assert err.strip()
+    assert "Traceback" not in err

@@ -83,7 +83,7 @@ from ..ivr import (
     Record,
     RecordingFinished,
 )
-from ..metrics import AgentStateInterval, ContactRecord
+from ..metrics import AgentStateInterval, ContactRecord, KpiOptions, compute_kpis
 from ..routing import AgentState as RoutingAgentState
 from ..tickets import SlaBreached, TicketClosed, TicketEvent, TicketOpened
 from ._distributions import NoPatience
@@ -749,7 +749,9 @@ def simulate(
 
 
 def scenario_figures(scenario: Scenario, seed: int) -> dict[str, float]:
-    """Simulate a day and return its figures: a run function for :func:`run_study`.
+    """Simulate a run and return its figures: a run function for :func:`run_study`.
+
+    The figures are those of the whole run (every day of a run of several days).
 
     Returns:
         ``offered``, ``answered``, ``answer_rate``, ``abandonment_rate``,
@@ -757,8 +759,10 @@ def scenario_figures(scenario: Scenario, seed: int) -> dict[str, float]:
         such as the ASA of a day with no answered call, is 0), ``tickets_opened``.
     """
     result = simulate(scenario, seed=seed)
-    rows = [r for r in result.day_report().rows if r.group == (("queue", "(all)"),)]
-    row = rows[0] if rows else None
+    # The whole run: every day of a run of several days.
+    kpis = compute_kpis(
+        result.records, result.intervals, KpiOptions(answer_time=result.answer_time)
+    )
     values: dict[str, float] = {"tickets_opened": float(result.tickets.opened)}
     names = (
         "offered",
@@ -770,6 +774,6 @@ def scenario_figures(scenario: Scenario, seed: int) -> dict[str, float]:
         "occupancy",
     )
     for name in names:
-        value = None if row is None else getattr(row.kpis, name)
+        value = getattr(kpis, name)
         values[name] = 0.0 if value is None else float(value)
     return values
