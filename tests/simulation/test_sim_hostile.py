@@ -257,3 +257,20 @@ def test_the_command_refuses_bad_input_with_one_message_and_no_traceback(
     err = capsys.readouterr().err
     assert err.strip()
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "date", [datetime.date(1, 1, 1), datetime.date(9999, 12, 31), datetime.date(9999, 12, 30)]
+)
+def test_a_run_outside_the_engines_calendar_is_refused_at_its_date(date: datetime.date) -> None:
+    with pytest.raises(DefinitionError) as caught:
+        _scenario(date=date)
+    assert set(_paths(caught)) == {"date"}
+    with pytest.raises(DefinitionError) as caught:
+        simulate(attrs.evolve(_scenario(), date=date))
+    assert set(_paths(caught)) == {"date"}
+
+
+def test_a_base_that_is_not_a_directory_name_is_refused() -> None:
+    with pytest.raises(InvalidArgumentError, match="base"):
+        scenario_from_dict(_data(), base=5)  # type: ignore[arg-type]

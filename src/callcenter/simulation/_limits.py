@@ -8,11 +8,13 @@ problem at its path instead of failing (or running for hours) half-way.
 
 from __future__ import annotations
 
+import datetime
 import zoneinfo
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._checks import Problems
+from .._clock import EARLIEST, LATEST
 from ..errors import Problem
 from ..tickets import BUILTIN_WORKFLOWS
 from ._arrivals import PoissonArrivals, ReplayedArrivals
@@ -22,7 +24,13 @@ from ._shifts import Shift
 if TYPE_CHECKING:
     from ._scenario import LineModel, Scenario
 
-__all__ = ["MAX_CALLS", "arrival_problems", "expected_calls", "scenario_problems"]
+__all__ = [
+    "MAX_CALLS",
+    "arrival_problems",
+    "expected_calls",
+    "scenario_problems",
+    "window_problems",
+]
 
 MAX_CALLS = 1_000_000
 """The most calls a run may expect (the sum of its lines' expected arrivals in the run).
@@ -94,6 +102,27 @@ def arrival_problems(lines: Mapping[str, LineModel], days: float) -> Iterator[Pr
             message=f"the lines expect {total:,.0f} calls in the run ({detail}); a run may "
             f"expect at most {MAX_CALLS:,} (minutes of simulation): lower the rates "
             "(per_interval is the number of calls per interval) or run fewer days",
+        )
+
+
+def window_problems(
+    date: datetime.date, timezone: str, days: float, drain_hours: float
+) -> Iterator[Problem]:
+    """A run that would start or end outside the instants the engines accept.
+
+    The clock runs from local midnight of ``date`` to ``days`` later, plus the drain.
+    """
+    try:
+        zone = zoneinfo.ZoneInfo(timezone)
+        start = datetime.datetime.combine(date, datetime.time(), zone).timestamp()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OverflowError):
+        start = None
+    end = None if start is None else start + days * _DAY + drain_hours * 3600.0
+    if start is None or end is None or start < EARLIEST or end > LATEST:
+        yield Problem(
+            path="date",
+            message=f"the run from {date} ({days:g} days and {drain_hours:g} hours of "
+            "drain) must lie between 0001-01-02 and 9999-12-31 UTC",
         )
 
 
@@ -195,6 +224,9 @@ def scenario_problems(scenario: Scenario) -> list[Problem]:
         if ticket.workflow not in BUILTIN_WORKFLOWS:
             names = sorted(BUILTIN_WORKFLOWS)
             problems.add(f"{path}.workflow", f"expected one of {names}, got {ticket.workflow!r}")
+    if not problems.items:
+        for problem in window_problems(sc.date, sc.timezone, sc.days, sc.drain_hours):
+            problems.add(problem.path, problem.message)
     if not problems.items and lines:
         for problem in arrival_problems(lines, sc.days):
             problems.add(problem.path, problem.message)

@@ -37,7 +37,7 @@ import attrs
 
 from .. import _loading
 from .._checks import Problems
-from ..errors import DefinitionError, DocumentError, Problem, did_you_mean
+from ..errors import DefinitionError, DocumentError, InvalidArgumentError, Problem, did_you_mean
 from ..hotline import HotlineDefinition, hotline_from_dict
 from ..ivr import Flow, load_flow
 from ..routing import RoutingDefinition, check_definition, load_definition
@@ -45,7 +45,7 @@ from ..tickets import BUILTIN_WORKFLOWS
 from ._arrivals import ArrivalProcess
 from ._definitions import register_model_hooks
 from ._distributions import Choice, Deterministic, Duration, NoPatience, Patience
-from ._limits import arrival_problems
+from ._limits import arrival_problems, window_problems
 from ._shifts import Shift
 
 __all__ = [
@@ -479,6 +479,8 @@ def _check(
         zoneinfo.ZoneInfo(doc.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         yield Problem(path="timezone", message=f"unknown time zone {doc.timezone!r}")
+    else:
+        yield from window_problems(doc.date, doc.timezone, doc.days, doc.drain_hours)
     routing: RoutingDefinition | None = None
     if hotline is not None:
         routing = hotline.routing
@@ -567,6 +569,8 @@ def scenario_from_dict(data: Mapping[str, Any], *, base: str | Path | None = Non
         DefinitionError: Every problem at once, each with its path.
     """
     _loading.require_table(data, what="scenario")
+    if base is not None and not isinstance(base, str | Path):
+        raise InvalidArgumentError(name="base", expected="a directory name or Path", got=base)
     base_path = None if base is None else Path(base)
     raw = dict(data)
     routing = raw.get("routing")
