@@ -21,6 +21,7 @@ import pytest
 from callcenter.cli import main
 from callcenter.errors import DefinitionError, InvalidArgumentError
 from callcenter.simulation import (
+    MAX_AGENT_DAYS,
     MAX_CALLS,
     CallerModel,
     LineModel,
@@ -274,3 +275,23 @@ def test_a_run_outside_the_engines_calendar_is_refused_at_its_date(date: datetim
 def test_a_base_that_is_not_a_directory_name_is_refused() -> None:
     with pytest.raises(InvalidArgumentError, match="base"):
         scenario_from_dict(_data(), base=5)  # type: ignore[arg-type]
+
+
+def test_a_run_that_plans_too_many_agent_days_is_refused_before_it_runs() -> None:
+    agents = [f"a{i}" for i in range(MAX_AGENT_DAYS // 100 + 1)]
+    routing = {
+        "queues": [{"id": "q"}],
+        "agents": [{"id": a, "queues": [{"queue": "q"}]} for a in agents],
+    }
+    with pytest.raises(DefinitionError) as caught:
+        _scenario(routing=routing, staff=[{"agents": agents}], days=100)
+    assert f"{MAX_AGENT_DAYS:,}" in _paths(caught)["staff"]
+    fine = _scenario(routing=routing, staff=[{"agents": agents[:10]}], days=100)
+    with pytest.raises(DefinitionError) as caught:
+        simulate(fine.with_staff((StaffGroup(agents=tuple(agents)),)))
+    assert set(_paths(caught)) == {"staff"}
+
+
+def test_a_progress_that_is_not_a_function_is_refused() -> None:
+    with pytest.raises(InvalidArgumentError, match="progress"):
+        simulate(_scenario(), progress=5)  # type: ignore[arg-type]

@@ -730,8 +730,8 @@ def simulate(
         The records, agent intervals and ticket figures of the day.
 
     Raises:
-        InvalidArgumentError: ``scenario`` is not a :class:`Scenario`, or ``seed`` is
-            not an integer.
+        InvalidArgumentError: ``scenario`` is not a :class:`Scenario`, ``seed`` is
+            not an integer, or ``progress`` is not callable.
         DefinitionError: Every problem of a scenario built or changed in Python, each
             at its path (as :func:`load_scenario` reports them), among them a run
             that expects more than :data:`~callcenter.simulation.MAX_CALLS` calls;
@@ -741,6 +741,10 @@ def simulate(
     """
     if not isinstance(scenario, Scenario):
         raise InvalidArgumentError(name="scenario", expected="a Scenario", got=scenario)
+    if progress is not None and not callable(progress):
+        raise InvalidArgumentError(
+            name="progress", expected="a function of the share done, or None", got=progress
+        )
     problems = scenario_problems(scenario)
     if problems:
         raise DefinitionError(problems, what=f"scenario {scenario.name!r}")

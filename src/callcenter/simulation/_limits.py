@@ -9,6 +9,7 @@ problem at its path instead of failing (or running for hours) half-way.
 from __future__ import annotations
 
 import datetime
+import math
 import zoneinfo
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -25,10 +26,12 @@ if TYPE_CHECKING:
     from ._scenario import LineModel, Scenario
 
 __all__ = [
+    "MAX_AGENT_DAYS",
     "MAX_CALLS",
     "arrival_problems",
     "expected_calls",
     "scenario_problems",
+    "staff_problems",
     "window_problems",
 ]
 
@@ -41,6 +44,15 @@ a run at the limit takes minutes; a scenario that expects more (an arrival rate 
 per second instead of per interval, a year of a large center in one run) is refused
 when it loads, before it would run for hours. Split such a run into shorter scenarios
 (a study replicates them in parallel).
+"""
+
+MAX_AGENT_DAYS = 1_000_000
+"""The most agent-days a run may plan (staffed agents times days started).
+
+Each agent-day is a few shift changes (log in, breaks, log out), each an input of the
+hotline and an agent state interval: some 100 microseconds an agent-day, so a run at
+the limit spends about two minutes on its shifts (20,000 agents for 50 days). More is
+refused when the scenario loads.
 """
 
 _DURATIONS = (Exponential, LogNormal, Empirical, Deterministic)
@@ -123,6 +135,18 @@ def window_problems(
             path="date",
             message=f"the run from {date} ({days:g} days and {drain_hours:g} hours of "
             "drain) must lie between 0001-01-02 and 9999-12-31 UTC",
+        )
+
+
+def staff_problems(agents: int, days: float) -> Iterator[Problem]:
+    """A run that plans more than :data:`MAX_AGENT_DAYS` agent-days of shifts."""
+    planned = agents * math.ceil(days)
+    if planned > MAX_AGENT_DAYS:
+        yield Problem(
+            path="staff",
+            message=f"{agents:,} agents for {math.ceil(days)} days are {planned:,} "
+            f"agent-days of shifts; a run may plan at most {MAX_AGENT_DAYS:,} "
+            "(minutes of simulation): run fewer days or fewer agents",
         )
 
 
@@ -225,6 +249,8 @@ def scenario_problems(scenario: Scenario) -> list[Problem]:
             names = sorted(BUILTIN_WORKFLOWS)
             problems.add(f"{path}.workflow", f"expected one of {names}, got {ticket.workflow!r}")
     if not problems.items:
+        for problem in staff_problems(len(seen), sc.days):
+            problems.add(problem.path, problem.message)
         for problem in window_problems(sc.date, sc.timezone, sc.days, sc.drain_hours):
             problems.add(problem.path, problem.message)
     if not problems.items and lines:

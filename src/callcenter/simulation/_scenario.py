@@ -45,7 +45,7 @@ from ..tickets import BUILTIN_WORKFLOWS
 from ._arrivals import ArrivalProcess
 from ._definitions import register_model_hooks
 from ._distributions import Choice, Deterministic, Duration, NoPatience, Patience
-from ._limits import arrival_problems, window_problems
+from ._limits import arrival_problems, staff_problems, window_problems
 from ._shifts import Shift
 
 __all__ = [
@@ -519,6 +519,7 @@ def _check(
             except (DefinitionError, DocumentError) as exc:
                 yield Problem(path=f"{path}.ivr", message=str(exc))
     yield from arrival_problems(doc.lines, doc.days)
+    yield from staff_problems(sum(len(group.agents) for group in doc.staff), doc.days)
     for flow_name, flow in flows.items():
         for node in flow.nodes.values():
             queue = getattr(node, "queue", None)
