@@ -29,6 +29,7 @@ from callcenter.simulation import (
     QueueModel,
     ReplayedArrivals,
     Scenario,
+    Shift,
     StaffGroup,
     TicketModel,
     load_scenario,
@@ -295,3 +296,59 @@ def test_a_run_that_plans_too_many_agent_days_is_refused_before_it_runs() -> Non
 def test_a_progress_that_is_not_a_function_is_refused() -> None:
     with pytest.raises(InvalidArgumentError, match="progress"):
         simulate(_scenario(), progress=5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("model", "fields", "path"),
+    [
+        (PoissonArrivals, {"per_interval": 5}, "per_interval"),
+        (PoissonArrivals, {"per_interval": "abc"}, "per_interval"),
+        (ReplayedArrivals, {"at": None}, "at"),
+        (Shift, {"hours": 5}, "hours"),
+        (Shift, {"hours": "08:00-17:00", "breaks": "12:00-13:00"}, "breaks"),
+        (Shift, {"hours": "08:00-17:00", "breaks": [5]}, "breaks.0"),
+    ],
+)
+def test_a_model_built_in_python_with_values_of_the_wrong_shape_is_refused(
+    model: Any, fields: dict[str, Any], path: str
+) -> None:
+    with pytest.raises(DefinitionError) as caught:
+        model(**fields)
+    assert set(_paths(caught)) == {path}
+
+
+_NOT_A_LIST_LINE = {"queue": "q", "arrivals": {"kind": "poisson", "per_interval": 5}}
+_NOT_A_LIST_SHIFT = {"hours": "08:00-17:00", "breaks": "12:00-13:00"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "path"),
+    [
+        ({"lines": {"main": _NOT_A_LIST_LINE}}, "lines.main.arrivals.per_interval"),
+        ({"staff": [{"agents": ["a0"], "shift": _NOT_A_LIST_SHIFT}]}, "staff.0.shift.breaks"),
+    ],
+)
+def test_a_document_value_that_is_not_a_list_is_named_at_its_path(
+    changes: dict[str, Any], path: str
+) -> None:
+    with pytest.raises(DefinitionError) as caught:
+        _scenario(**changes)
+    assert list(_paths(caught)) == [path]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("routing", "hotline.toml"),
+        ("staff", None),
+        ("tickets", None),
+        ("hotline", "hotline.toml"),
+        ("date", "2026-03-02"),
+        ("name", 5),
+        ("flows", None),
+    ],
+)
+def test_a_scenario_field_of_the_wrong_type_is_refused_by_simulate(field: str, value: Any) -> None:
+    with pytest.raises(DefinitionError) as caught:
+        simulate(attrs.evolve(_scenario(), **{field: value}))
+    assert set(_paths(caught)) == {field}

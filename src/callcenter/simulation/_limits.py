@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from .._checks import Problems
 from .._clock import EARLIEST, LATEST
 from ..errors import Problem
+from ..hotline import HotlineDefinition
+from ..routing import RoutingDefinition
 from ..tickets import BUILTIN_WORKFLOWS
 from ._arrivals import PoissonArrivals, ReplayedArrivals
 from ._distributions import Deterministic, Empirical, Exponential, LogNormal, NoPatience
@@ -169,6 +171,22 @@ def scenario_problems(scenario: Scenario) -> list[Problem]:
         zoneinfo.ZoneInfo(sc.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
         problems.add("timezone", f"unknown time zone {sc.timezone!r}")
+    before = len(problems.items)
+    if not isinstance(sc.name, str):
+        problems.add("name", f"expected text, got {sc.name!r}")
+    if not isinstance(sc.date, datetime.date):
+        problems.add("date", f"expected a date, got {sc.date!r}")
+    if not isinstance(sc.routing, RoutingDefinition):
+        problems.add("routing", f"expected a RoutingDefinition, got {type(sc.routing).__name__}")
+    if sc.hotline is not None and not isinstance(sc.hotline, HotlineDefinition):
+        problems.add("hotline", f"expected a HotlineDefinition, got {type(sc.hotline).__name__}")
+    if not isinstance(sc.flows, Mapping):
+        problems.add("flows", f"expected a table of flows, got {type(sc.flows).__name__}")
+    for name in ("staff", "tickets"):
+        if not isinstance(getattr(sc, name), tuple | list):
+            problems.add(name, f"expected a list, got {type(getattr(sc, name)).__name__}")
+    if len(problems.items) > before:
+        return problems.items  # the rest reads these
     problems.number("seed", sc.seed, integer=True, minimum=0)
     problems.number("days", sc.days, minimum=0, exclusive_minimum=True, maximum=MAX_DAYS)
     problems.number("drain_hours", sc.drain_hours, minimum=0, maximum=MAX_DRAIN_HOURS)

@@ -97,9 +97,12 @@ def _raw_number_problems(raw: Mapping[str, Any]) -> list[Problem]:
 # any name to a value of that shape), ("list", shape), and "text".
 _Shape = Any
 _SHAPES: dict[str, _Shape] = {
-    "lines": ("map", "table"),
+    "lines": ("map", ("table", {"arrivals": ("table", {"per_interval": "list", "at": "list"})})),
     "queues": ("map", "table"),
-    "staff": ("list", ("table", {"agents": ("list", "text"), "shift": "table"})),
+    "staff": (
+        "list",
+        ("table", {"agents": ("list", "text"), "shift": ("table", {"breaks": "list"})}),
+    ),
     "callers": ("table", {"menus": ("map", "table"), "inputs": "table", "lookup_values": "table"}),
     "tickets": (
         "list",
