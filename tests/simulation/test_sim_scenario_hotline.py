@@ -7,12 +7,19 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from callcenter._loading import read_document
 from callcenter.errors import DefinitionError, Problem
 from callcenter.hotline import load_hotline
-from callcenter.simulation import load_scenario, scenario_from_dict, simulate
+from callcenter.simulation import (
+    LineModel,
+    PoissonArrivals,
+    load_scenario,
+    scenario_from_dict,
+    simulate,
+)
 
 EX = Path(__file__).resolve().parents[2] / "examples"
 SCENARIOS = EX / "scenarios"
@@ -178,3 +185,11 @@ def test_a_closed_hotline_line_hands_its_calls_to_its_closed_line(tmp_path: Path
         hour = (record.arrived_at - scenario.day_start) // 3600
         assert record.dialled_number == "200"
         assert record.queues == (("general",) if 8 <= hour < 18 else ("special",))
+
+
+def test_a_line_added_in_python_that_the_hotline_lacks_is_refused_before_the_run() -> None:
+    scenario = load_scenario(TIANJIN)
+    extra = LineModel(arrivals=PoissonArrivals(per_interval=(5.0,)), queue="orders")
+    with pytest.raises(DefinitionError) as caught:
+        simulate(attrs.evolve(scenario, lines={**scenario.lines, "other": extra}))
+    assert [p.path for p in caught.value.problems] == ["lines.other"]

@@ -195,6 +195,7 @@ def scenario_problems(scenario: Scenario) -> list[Problem]:
     queues = {q.id for q in routing.queues}
     agents = {a.id for a in routing.agents}
     lines: dict[str, LineModel] = {}
+    hotline_lines = set() if sc.hotline is None else {line.id for line in sc.hotline.lines}
     if not isinstance(sc.lines, Mapping):
         problems.add("lines", f"expected a table of line models, got {type(sc.lines)}")
     else:
@@ -210,6 +211,10 @@ def scenario_problems(scenario: Scenario) -> list[Problem]:
                 )
             else:
                 lines[name] = line
+                if sc.hotline is not None and name not in hotline_lines:
+                    known = ", ".join(sorted(hotline_lines))
+                    message = f"the hotline has no line {name!r}; expected one of: {known}"
+                    problems.add(path, message)
                 if line.queue is not None and line.queue not in queues:
                     problems.add(f"{path}.queue", f"unknown queue {line.queue!r}")
                 if line.ivr is not None and line.ivr not in sc.flows:
