@@ -88,11 +88,11 @@ from ..routing import AgentState as RoutingAgentState
 from ..tickets import SlaBreached, TicketClosed, TicketEvent, TicketOpened
 from ._distributions import NoPatience
 from ._kernel import Simulator, _Entry
-from ._limits import scenario_problems
 from ._results import SimulationResult, TicketSummary
 from ._scenario import LineModel, Scenario, StaffGroup, TicketModel
 from ._shifts import ShiftChange
 from ._streams import RandomStreams
+from ._validate import scenario_problems
 
 __all__ = ["scenario_figures", "simulate"]
 
