@@ -7,12 +7,19 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from callcenter._loading import read_document
 from callcenter.errors import DefinitionError, Problem
 from callcenter.hotline import load_hotline
-from callcenter.simulation import load_scenario, scenario_from_dict, simulate
+from callcenter.simulation import (
+    LineModel,
+    PoissonArrivals,
+    load_scenario,
+    scenario_from_dict,
+    simulate,
+)
 
 EX = Path(__file__).resolve().parents[2] / "examples"
 SCENARIOS = EX / "scenarios"
@@ -108,3 +115,81 @@ def test_a_hotline_that_cannot_be_read(value: object) -> None:
     data = _tianjin()
     data["hotline"] = value
     assert "hotline" in _problems(data)
+
+
+_ROUTING = """
+[routing]
+queues = [{id = "general"}, {id = "special"}]
+agents = [{id = "a0", queues = [{queue = "general"}, {queue = "special"}]}]
+"""
+
+_DAY = """
+[queues.general]
+handle_time = { kind = "exponential", mean = 60 }
+[queues.special]
+handle_time = { kind = "exponential", mean = 60 }
+[[staff]]
+agents = ["a0"]
+"""
+
+
+def test_a_call_starts_in_the_language_of_its_hotline_line(tmp_path: Path) -> None:
+    # The flow starts in Chinese; the hotline's lines say English, and a routing
+    # rule sends English callers to their own queue.
+    (tmp_path / "flow.toml").write_text(
+        'name = "straight"\nstart = "agent"\nlanguages = ["zh", "en"]\n\n'
+        '[nodes.agent]\nkind = "enqueue"\nqueue = "general"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "hotline.toml").write_text(
+        'name = "h"\n[flows]\nstraight = "flow.toml"\n'
+        '[lines.main]\nnumber = "100"\nflow = "straight"\nlanguage = "en"\n'
+        '[lines.direct]\nnumber = "200"\nqueue = "general"\nlanguage = "en"\n'
+        + _ROUTING
+        + '[[routing.rules.rules]]\nwhen = {language = "en"}\nqueue = "special"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "day.toml").write_text(
+        'name = "d"\ndate = 2026-03-02\nhotline = "hotline.toml"\n'
+        '[lines.main]\narrivals = { kind = "poisson", per_interval = [20] }\n'
+        '[lines.direct]\narrivals = { kind = "poisson", per_interval = [20] }\n' + _DAY,
+        encoding="utf-8",
+    )
+    result = simulate(load_scenario(tmp_path / "day.toml"), seed=1)
+    dialled = {record.dialled_number for record in result.records}
+    assert dialled == {"100", "200"}
+    assert {record.queues for record in result.records} == {("special",)}
+
+
+def test_a_closed_hotline_line_hands_its_calls_to_its_closed_line(tmp_path: Path) -> None:
+    # A branch line open 08:00-18:00 whose calls go to the central line at night
+    # (seed 002's offices); the central line is in no scenario line.
+    (tmp_path / "hotline.toml").write_text(
+        'name = "h"\n[calendars]\n'
+        'day = { timezone = "UTC", weekly = { mon-sun = ["08:00-18:00"] } }\n'
+        '[lines.central]\nnumber = "100"\nqueue = "special"\n'
+        '[lines.branch]\nnumber = "200"\nqueue = "general"\ncalendar = "day"\n'
+        'closed_line = "central"\n' + _ROUTING,
+        encoding="utf-8",
+    )
+    (tmp_path / "day.toml").write_text(
+        'name = "d"\ndate = 2026-03-02\nhotline = "hotline.toml"\n'
+        '[lines.branch]\narrivals = { kind = "poisson", interval = 3600, '
+        "per_interval = [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3] }\n" + _DAY,
+        encoding="utf-8",
+    )
+    scenario = load_scenario(tmp_path / "day.toml")
+    result = simulate(scenario, seed=1)
+    assert result.records
+    for record in result.records:
+        hour = (record.arrived_at - scenario.day_start) // 3600
+        assert record.dialled_number == "200"
+        assert record.queues == (("general",) if 8 <= hour < 18 else ("special",))
+
+
+def test_a_line_added_in_python_that_the_hotline_lacks_is_refused_before_the_run() -> None:
+    scenario = load_scenario(TIANJIN)
+    extra = LineModel(arrivals=PoissonArrivals(per_interval=(5.0,)), queue="orders")
+    with pytest.raises(DefinitionError) as caught:
+        simulate(attrs.evolve(scenario, lines={**scenario.lines, "other": extra}))
+    assert [p.path for p in caught.value.problems] == ["lines.other"]

@@ -45,6 +45,8 @@ from ._kernel import ScheduledEvent as ScheduledEvent
 from ._kernel import SimulationStalledError as SimulationStalledError
 from ._kernel import Simulator as Simulator
 from ._kernel import TimerSource as TimerSource
+from ._limits import MAX_AGENT_DAYS as MAX_AGENT_DAYS
+from ._limits import MAX_CALLS as MAX_CALLS
 from ._results import SimulationResult as SimulationResult
 from ._results import TicketSummary as TicketSummary
 from ._scenario import CallerModel as CallerModel
@@ -72,6 +74,8 @@ from ._study import derive_seed as derive_seed
 from ._study import run_study as run_study
 
 __all__ = [
+    "MAX_AGENT_DAYS",
+    "MAX_CALLS",
     "ArrivalProcess",
     "CallerModel",
     "Choice",

@@ -16,7 +16,7 @@ import math
 import random
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -27,7 +27,18 @@ __all__ = ["ArrivalProcess", "PoissonArrivals", "ReplayedArrivals"]
 
 
 def _floats(values: Iterable[float]) -> tuple[float, ...]:
-    return tuple(values)
+    value: Any = values  # in Python anything may come: refused by the model's check
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        out: Any = value
+        return out  # type: ignore[no-any-return]
+    return tuple(value)
+
+
+def _not_a_list(path: str, value: object) -> Problem | None:
+    """A problem if ``value`` (a converted field) is not a tuple of values."""
+    if isinstance(value, tuple):
+        return None
+    return Problem(path=path, message=f"expected a list of numbers, got {value!r}")
 
 
 def _is_number(value: object) -> bool:
@@ -75,6 +86,9 @@ class PoissonArrivals:
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
+        shape = _not_a_list("per_interval", self.per_interval)
+        if shape is not None:
+            raise DefinitionError([shape], what="Poisson arrival profile")
         if not self.per_interval:
             problems.append(
                 Problem(path="per_interval", message="expected at least one interval's volume")
@@ -175,6 +189,9 @@ class ReplayedArrivals:
 
     def __attrs_post_init__(self) -> None:
         problems: list[Problem] = []
+        shape = _not_a_list("at", self.at)
+        if shape is not None:
+            raise DefinitionError([shape], what="replayed arrivals")
         previous = -math.inf
         for index, value in enumerate(self.at):
             if not _is_number(value):

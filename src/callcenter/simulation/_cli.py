@@ -16,6 +16,7 @@ from ..metrics import (
     KpiOptions,
     agent_stats,
     build_report,
+    compute_kpis,
     format_agent_table,
     format_ivr_nodes,
     format_summary,
@@ -185,12 +186,22 @@ def day_text(result: SimulationResult, *, intervals: bool = False) -> str:
     totals = [r for r in day.rows if r.group and r.group[0][1] == "(all)"]
     date = totals[0].period_start.date().isoformat() if totals else ""
     parts = []
-    if totals:
+    if len(totals) == 1:
         parts.append(
             format_summary(
                 totals[0].kpis,
                 options,
                 title=f"Day summary, {date} ({result.timezone})",
+            )
+        )
+    elif totals:
+        # A run of several days: the summary is the whole run's, the tables go by day.
+        date = f"{date} to {totals[-1].period_start.date().isoformat()}"
+        parts.append(
+            format_summary(
+                compute_kpis(result.records, result.intervals, options),
+                options,
+                title=f"Summary of the run, {date} ({result.timezone})",
             )
         )
     by_queue = attrs.evolve(day, rows=queue_rows)

@@ -43,6 +43,7 @@ from typing import Any
 import attrs
 
 from .._slots import trusted
+from ..errors import DefinitionError, InvalidArgumentError
 from ..hotline import (
     AgentLegAnswered,
     AgentLegEnded,
@@ -82,7 +83,7 @@ from ..ivr import (
     Record,
     RecordingFinished,
 )
-from ..metrics import AgentStateInterval, ContactRecord
+from ..metrics import AgentStateInterval, ContactRecord, KpiOptions, compute_kpis
 from ..routing import AgentState as RoutingAgentState
 from ..tickets import SlaBreached, TicketClosed, TicketEvent, TicketOpened
 from ._distributions import NoPatience
@@ -91,6 +92,7 @@ from ._results import SimulationResult, TicketSummary
 from ._scenario import LineModel, Scenario, StaffGroup, TicketModel
 from ._shifts import ShiftChange
 from ._streams import RandomStreams
+from ._validate import scenario_problems
 
 __all__ = ["scenario_figures", "simulate"]
 
@@ -264,12 +266,22 @@ class _Driver:
                     agent=callers.vip_agent,
                     sticky_for=callers.vip_sticky if callers.vip_agent is not None else 0.0,
                 )
-        lines = []
-        numbers: set[str] = set()
-        for name, line in sc.lines.items():
-            number = line.dialled if line.dialled and line.dialled not in numbers else name
-            numbers.add(number)
-            lines.append(Line(id=name, number=number, flow=line.ivr, queue=line.queue))
+        lines: list[Line] = []
+        flows = sc.flows
+        calendars: dict[str, Any] = {}
+        if sc.hotline is not None:
+            # The hotline's lines as it defines them: each line's language, and its
+            # calendar and the line that takes its calls while it is closed (a line
+            # no scenario line names gets no calls of its own).
+            lines.extend(sc.hotline.lines)
+            flows = {**sc.hotline.flows, **sc.flows}
+            calendars.update(sc.hotline.calendars)
+        else:
+            numbers: set[str] = set()
+            for name, line in sc.lines.items():
+                number = line.dialled if line.dialled and line.dialled not in numbers else name
+                numbers.add(number)
+                lines.append(Line(id=name, number=number, flow=line.ivr, queue=line.queue))
         rules = tuple(
             TicketRule(
                 workflow=model.workflow,
@@ -283,7 +295,8 @@ class _Driver:
             name=sc.name,
             timezone=sc.timezone,
             lines=tuple(lines),
-            flows=sc.flows,
+            flows=flows,
+            calendars=calendars,
             routing=sc.routing,
             ticket_rules=rules,
             callers=tuple(vips.values()),
@@ -716,14 +729,33 @@ def simulate(
     Returns:
         The records, agent intervals and ticket figures of the day.
 
+    Raises:
+        InvalidArgumentError: ``scenario`` is not a :class:`Scenario`, ``seed`` is
+            not an integer, or ``progress`` is not callable.
+        DefinitionError: Every problem of a scenario built or changed in Python, each
+            at its path (as :func:`load_scenario` reports them), among them a run
+            that expects more than :data:`~callcenter.simulation.MAX_CALLS` calls;
+            nothing has run.
+
     The same scenario and seed give the same result, bit for bit.
     """
+    if not isinstance(scenario, Scenario):
+        raise InvalidArgumentError(name="scenario", expected="a Scenario", got=scenario)
+    if progress is not None and not callable(progress):
+        raise InvalidArgumentError(
+            name="progress", expected="a function of the share done, or None", got=progress
+        )
+    problems = scenario_problems(scenario)
+    if problems:
+        raise DefinitionError(problems, what=f"scenario {scenario.name!r}")
     driver = _Driver(scenario, scenario.seed if seed is None else seed)
     return driver.run(progress)
 
 
 def scenario_figures(scenario: Scenario, seed: int) -> dict[str, float]:
-    """Simulate a day and return its figures: a run function for :func:`run_study`.
+    """Simulate a run and return its figures: a run function for :func:`run_study`.
+
+    The figures are those of the whole run (every day of a run of several days).
 
     Returns:
         ``offered``, ``answered``, ``answer_rate``, ``abandonment_rate``,
@@ -731,8 +763,10 @@ def scenario_figures(scenario: Scenario, seed: int) -> dict[str, float]:
         such as the ASA of a day with no answered call, is 0), ``tickets_opened``.
     """
     result = simulate(scenario, seed=seed)
-    rows = [r for r in result.day_report().rows if r.group == (("queue", "(all)"),)]
-    row = rows[0] if rows else None
+    # The whole run: every day of a run of several days.
+    kpis = compute_kpis(
+        result.records, result.intervals, KpiOptions(answer_time=result.answer_time)
+    )
     values: dict[str, float] = {"tickets_opened": float(result.tickets.opened)}
     names = (
         "offered",
@@ -744,6 +778,6 @@ def scenario_figures(scenario: Scenario, seed: int) -> dict[str, float]:
         "occupancy",
     )
     for name in names:
-        value = None if row is None else getattr(row.kpis, name)
+        value = getattr(kpis, name)
         values[name] = 0.0 if value is None else float(value)
     return values

@@ -37,7 +37,7 @@ import attrs
 
 from .. import _loading
 from .._checks import Problems
-from ..errors import DefinitionError, DocumentError, Problem, did_you_mean
+from ..errors import DefinitionError, DocumentError, InvalidArgumentError, Problem, did_you_mean
 from ..hotline import HotlineDefinition, hotline_from_dict
 from ..ivr import Flow, load_flow
 from ..routing import RoutingDefinition, check_definition, load_definition
@@ -45,6 +45,7 @@ from ..tickets import BUILTIN_WORKFLOWS
 from ._arrivals import ArrivalProcess
 from ._definitions import register_model_hooks
 from ._distributions import Choice, Deterministic, Duration, NoPatience, Patience
+from ._limits import arrival_problems, staff_problems, window_problems
 from ._shifts import Shift
 
 __all__ = [
@@ -89,6 +90,74 @@ def _raw_number_problems(raw: Mapping[str, Any]) -> list[Problem]:
         if name in raw:
             problems.number(name, raw[name], **bounds)
     return problems.items
+
+
+# The shape of the document's nested values: "table" (a table whose keys are
+# checked by the converter), ("table", {key: shape}), ("map", shape) (a table from
+# any name to a value of that shape), ("list", shape), and "text".
+_Shape = Any
+_SHAPES: dict[str, _Shape] = {
+    "lines": ("map", ("table", {"arrivals": ("table", {"per_interval": "list", "at": "list"})})),
+    "queues": ("map", "table"),
+    "staff": (
+        "list",
+        ("table", {"agents": ("list", "text"), "shift": ("table", {"breaks": "list"})}),
+    ),
+    "callers": ("table", {"menus": ("map", "table"), "inputs": "table", "lookup_values": "table"}),
+    "tickets": (
+        "list",
+        ("table", {"fields": "table", "steps": ("list", ("table", {"fields": "table"}))}),
+    ),
+    "routing": "table",
+}
+_SHAPE_WORDS = {"table": "a table", "list": "a list", "map": "a table", "text": "text"}
+
+
+def _kind(value: object) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
+
+
+def _shape_problems(path: str, value: object, shape: _Shape) -> Iterator[Problem]:
+    kind, inner = (shape, None) if isinstance(shape, str) else shape
+    if kind == "text":
+        ok = isinstance(value, str)
+    elif kind == "list":
+        ok = isinstance(value, list | tuple)
+    else:
+        ok = isinstance(value, Mapping)
+    if not ok:
+        yield Problem(path=path, message=f"expected {_SHAPE_WORDS[kind]}, got {_kind(value)}")
+        return
+    if inner is None:
+        return
+    if kind == "list":
+        assert isinstance(value, list | tuple)
+        for index, item in enumerate(value):
+            yield from _shape_problems(f"{path}.{index}", item, inner)
+    elif kind == "map":
+        assert isinstance(value, Mapping)
+        for key, item in value.items():
+            yield from _shape_problems(f"{path}.{key}", item, inner)
+    else:
+        assert isinstance(value, Mapping)
+        for key, item_shape in inner.items():
+            if key in value:
+                yield from _shape_problems(f"{path}.{key}", value[key], item_shape)
+
+
+def _raw_shape_problems(raw: Mapping[str, Any]) -> list[Problem]:
+    """Nested values of the wrong shape, read from the raw document.
+
+    Said plainly (``lines: expected a table, got int 5``) instead of the converter's
+    account of how it failed on them; text where a list is expected (``agents =
+    "a1"``) is refused rather than read as a list of its letters.
+    """
+    problems: list[Problem] = []
+    for name, shape in _SHAPES.items():
+        if name in raw and raw[name] is not None:
+            problems.extend(_shape_problems(name, raw[name], shape))
+    return problems
 
 
 def _check_numbers(instance: object, what: str, fields: dict[str, dict[str, float]]) -> None:
@@ -297,10 +366,12 @@ class Scenario:
         hotline: The hotline the scenario simulates, if any. In a document: the name
             of a hotline document (relative to the scenario file), which gives the
             routing definition and, for each of the scenario's lines, the flow or
-            queue of the hotline's line of that name and its number. What else the
-            hotline says (known callers, endpoints, ticket rules, closed lines) is
-            not simulated: the scenario's ``callers`` and ``tickets`` say how
-            simulated callers behave and which calls open tickets.
+            queue of the hotline's line of that name and its number; a call starts
+            in its line's language, and a closed line hands its calls on to its
+            ``closed_line``, as in the hotline. What else the hotline says (known
+            callers, endpoints, ticket rules) is not simulated: the scenario's
+            ``callers`` and ``tickets`` say how simulated callers behave and which
+            calls open tickets.
         lines: Lines by name.
         flows: IVR flows by the path written in the lines (by the hotline's flow
             name for a hotline's line).
@@ -411,6 +482,8 @@ def _check(
         zoneinfo.ZoneInfo(doc.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         yield Problem(path="timezone", message=f"unknown time zone {doc.timezone!r}")
+    else:
+        yield from window_problems(doc.date, doc.timezone, doc.days, doc.drain_hours)
     routing: RoutingDefinition | None = None
     if hotline is not None:
         routing = hotline.routing
@@ -448,6 +521,8 @@ def _check(
                 flows[line.ivr] = load_flow(file)
             except (DefinitionError, DocumentError) as exc:
                 yield Problem(path=f"{path}.ivr", message=str(exc))
+    yield from arrival_problems(doc.lines, doc.days)
+    yield from staff_problems(sum(len(group.agents) for group in doc.staff), doc.days)
     for flow_name, flow in flows.items():
         for node in flow.nodes.values():
             queue = getattr(node, "queue", None)
@@ -498,6 +573,8 @@ def scenario_from_dict(data: Mapping[str, Any], *, base: str | Path | None = Non
         DefinitionError: Every problem at once, each with its path.
     """
     _loading.require_table(data, what="scenario")
+    if base is not None and not isinstance(base, str | Path):
+        raise InvalidArgumentError(name="base", expected="a directory name or Path", got=base)
     base_path = None if base is None else Path(base)
     raw = dict(data)
     routing = raw.get("routing")
@@ -517,14 +594,24 @@ def scenario_from_dict(data: Mapping[str, Any], *, base: str | Path | None = Non
     def check(doc: _Document) -> list[Problem]:
         return list(_check(doc, base_path, flows, hotline, lines))
 
+    shapes = _raw_shape_problems(raw)
     try:
         doc = _loading.structure_definition(_CONVERTER, raw, _Document, what=what, check=check)
+        if shapes:
+            raise DefinitionError(shapes, what=what)
     except DefinitionError as error:
-        known = {p.path for p in error.problems}
+        shaped = [p.path for p in shapes]
+        found = [
+            p
+            for p in error.problems
+            if not any(p.path == s or p.path.startswith(f"{s}.") for s in shaped)
+        ]
+        known = {p.path for p in found}
         extra = [p for p in _raw_number_problems(raw) if p.path not in known]
-        if not extra and not hotline_problems:
+        if not extra and not hotline_problems and not shapes:
             raise
-        raise DefinitionError([*hotline_problems, *error.problems, *extra], what=what) from None
+        problems = [*hotline_problems, *shapes, *found, *extra]
+        raise DefinitionError(problems, what=what) from None
     if hotline_problems:
         raise DefinitionError(hotline_problems, what=what)
     if hotline is not None:

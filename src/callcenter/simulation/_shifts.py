@@ -30,7 +30,28 @@ def _as_range(value: TimeRange | str) -> TimeRange:
 
 
 def _as_ranges(values: Iterable[TimeRange | str]) -> tuple[TimeRange, ...]:
+    if not isinstance(values, list | tuple):
+        return values  # type: ignore[return-value]  # refused by the shift's check
     return tuple(_as_range(v) for v in values)
+
+
+def _shape_problems(hours: object, breaks: object) -> list[Problem]:
+    """A shift's values that are not time ranges (in Python: anything may come)."""
+    problems = []
+    example = "a time range such as '08:00-17:00'"
+    if not isinstance(hours, TimeRange):
+        problems.append(Problem(path="hours", message=f"expected {example}, got {hours!r}"))
+    if not isinstance(breaks, tuple):
+        problems.append(
+            Problem(path="breaks", message=f"expected a list of time ranges, got {breaks!r}")
+        )
+    else:
+        for index, pause in enumerate(breaks):
+            if not isinstance(pause, TimeRange):
+                problems.append(
+                    Problem(path=f"breaks.{index}", message=f"expected {example}, got {pause!r}")
+                )
+    return problems
 
 
 @attrs.frozen(kw_only=True)
@@ -73,6 +94,9 @@ class Shift:
     breaks: tuple[TimeRange, ...] = attrs.field(default=(), converter=_as_ranges)
 
     def __attrs_post_init__(self) -> None:
+        shape = _shape_problems(self.hours, self.breaks)
+        if shape:
+            raise DefinitionError(shape, what="shift")
         problems: list[Problem] = []
         placed: list[tuple[int, int, int]] = []
         for index, pause in enumerate(self.breaks):
