@@ -40,10 +40,6 @@ _DURATIONS = (Exponential, LogNormal, Empirical, Deterministic)
 
 def scenario_problems(scenario: Scenario) -> list[Problem]:
     """Every problem of a scenario built in Python, each at its path, before a run."""
-    from ._scenario import (
-        LineModel,
-    )
-
     # Read as values of any type: a scenario built in Python may hold anything.
     sc: Any = scenario
     problems = Problems()
