@@ -158,7 +158,7 @@ from ._contract import (
 from ._definition import HotlineDefinition, KnownCaller, Line, TicketRule
 from ._document import check_hotline
 from ._rules import AGENT_STATES_REFUSING, CALL_PHASE_NEEDED, PHASE_WITH_AGENT, CallPhase
-from ._seam import _contact as contact_from_enqueue  # its values checked here
+from ._seam import _contact  # contact_from_enqueue of values checked here
 from ._serial import input_to_dict, read_state
 from ._snapshot import restore_state, save_state
 
@@ -1428,23 +1428,21 @@ class Hotline:
         self._agent_call(lambda: self._engine.logout(item.agent_id, t), out)
 
     def _do_wrap_up_done(self, item: WrapUpDone, t: float, out: list[HotlineOutput]) -> None:
+        self._agent_call(lambda: self._end_wrap_up_now(item.agent_id, t), out)
+
+    def _end_wrap_up_now(self, agent: str, t: float) -> list[_AcdEvent]:
+        """The ACD's end of ``agent``'s wrap-up; its refusal in the words of the inputs."""
         engine = self._engine
         try:
-            events = engine.end_wrap_up(item.agent_id, t)
+            return engine.end_wrap_up(agent, t)
         except IllegalTransitionError as error:
-            # The ACD's refusal, in the words of the hotline's inputs.
-            raise _RefusedError(
-                IllegalTransitionError(
-                    entity=f"agent {item.agent_id!r}",
-                    state=engine.agent_state(item.agent_id).value,
-                    action="end wrap-up",
-                    allowed=("AgentReady", "AgentNotReady"),
-                    reason="no wrap-up is running",
-                )
+            raise IllegalTransitionError(
+                entity=f"agent {agent!r}",
+                state=engine.agent_state(agent).value,
+                action="end wrap-up",
+                allowed=("AgentReady", "AgentNotReady"),
+                reason="no wrap-up is running",
             ) from error
-        except CallCenterError as error:
-            raise _RefusedError(error) from error
-        self._routing(events, out)
 
     # ------------------------------------------------------------------ the IVR
 
@@ -1502,7 +1500,7 @@ class Hotline:
     def _enqueue(
         self, call: _Call, enqueue: Enqueue | None, t: float, out: list[HotlineOutput]
     ) -> None:
-        contact = contact_from_enqueue(
+        contact = _contact(
             enqueue,
             call_id=call.id,
             caller=call.presented,
