@@ -1431,17 +1431,23 @@ class Hotline:
         self._agent_call(lambda: self._end_wrap_up_now(item.agent_id, t), out)
 
     def _end_wrap_up_now(self, agent: str, t: float) -> list[_AcdEvent]:
-        """The ACD's end of ``agent``'s wrap-up; its refusal in the words of the inputs."""
+        """The ACD's end of ``agent``'s wrap-up; its refusal in the words of the inputs.
+
+        The states the rules table refuses are checked before; the ACD refuses the
+        others (a call rings or talks, and no wrap-up runs beside it). While a call
+        is on, a presence change still ends a wrap-up, a logout does not.
+        """
         engine = self._engine
         try:
             return engine.end_wrap_up(agent, t)
         except IllegalTransitionError as error:
+            refusal = AGENT_STATES_REFUSING[WrapUpDone]
             raise IllegalTransitionError(
                 entity=f"agent {agent!r}",
                 state=engine.agent_state(agent).value,
-                action="end wrap-up",
+                action=refusal.action,
                 allowed=("AgentReady", "AgentNotReady"),
-                reason="no wrap-up is running",
+                reason=refusal.reason,
             ) from error
 
     # ------------------------------------------------------------------ the IVR
